@@ -1,0 +1,108 @@
+//! Program administration: the shape of the program, what people changed, and the outbox.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::access::ADMINISTRATION_ROLES;
+use crate::layout::{ErrorPage, RequireRole};
+use crate::mail::OutboxMessage;
+
+#[cfg(feature = "ssr")]
+pub mod store;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub actor: Option<String>,
+    pub action: String,
+    pub subject: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramFacts {
+    pub by_type: Vec<(String, i64)>,
+    pub by_region: Vec<(String, i64)>,
+    pub people_by_role: Vec<(String, i64)>,
+    pub audit: Vec<AuditEntry>,
+    pub outbox: Vec<OutboxMessage>,
+}
+
+#[server(endpoint = "program_overview")]
+pub async fn program_overview() -> Result<ProgramFacts, crate::error::AppError> {
+    use crate::auth::guard;
+    guard::require_role(ADMINISTRATION_ROLES)?;
+    Ok(store::program_overview(&guard::db()?).await?)
+}
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    view! { <RequireRole allowed=ADMINISTRATION_ROLES children=|_| view! { <Administration/> }/> }
+}
+
+#[component]
+fn CountTable(title: &'static str, rows: Vec<(String, i64)>) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>{title}</h2>
+            <table>
+                <tbody>
+                    {rows.into_iter().map(|(name, count)| view! {
+                        <tr><th scope="row">{name}</th><td class="numeric">{count}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+#[component]
+fn Administration() -> impl IntoView {
+    let overview = Resource::new(|| (), |_| program_overview());
+    view! {
+        <h1>"Administration"</h1>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Ok(overview) => view! {
+                        <div class="columns three">
+                            <CountTable title="Partners by type" rows=overview.by_type/>
+                            <CountTable title="Partners by region" rows=overview.by_region/>
+                            <CountTable title="People by role" rows=overview.people_by_role/>
+                        </div>
+                        <section class="card" aria-labelledby="audit-title">
+                            <h2 id="audit-title">"Recent activity"</h2>
+                            <div class="table-wrap">
+                                <table>
+                                    <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Detail"</th></tr></thead>
+                                    <tbody>
+                                        {overview.audit.into_iter().map(|entry| view! {
+                                            <tr>
+                                                <td>{entry.at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                                <td>{entry.actor.unwrap_or_else(|| "—".into())}</td>
+                                                <td>{entry.action.replace('_', " ")}</td>
+                                                <td>{entry.subject}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        </section>
+                        <section class="card" aria-labelledby="outbox-title">
+                            <h2 id="outbox-title">"Outbox"</h2>
+                            <p class="muted">"Emails Tessera has queued (invitations, password resets), newest first."</p>
+                            {overview.outbox.into_iter().map(|message| view! {
+                                <details class="message">
+                                    <summary>{message.created_at.format("%Y-%m-%d %H:%M").to_string()} " · " {message.recipient} " · " {message.subject}</summary>
+                                    <pre>{message.body}</pre>
+                                </details>
+                            }).collect_view()}
+                        </section>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,130 @@
+//! Who may do what: pure rules, shared by the navigation, the pages and the server guard.
+
+use super::{Role, SessionUser};
+
+/// The facts about an organisation that decide who may see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OrganisationFacts {
+    pub id: i64,
+    pub is_vendor: bool,
+    pub channel_manager_id: Option<i64>,
+}
+
+/// Whether `user` may see `organisation` at all. Anything else is answered "not found".
+pub fn can_see_organisation(user: &SessionUser, organisation: &OrganisationFacts) -> bool {
+    match user.role {
+        Role::Admin | Role::Marketing => true,
+        Role::ChannelManager => {
+            organisation.is_vendor || organisation.channel_manager_id == Some(user.user_id)
+        }
+        Role::PartnerAdmin | Role::PartnerUser => organisation.id == user.organisation_id,
+    }
+}
+
+/// The roles `inviter` may invite into an organisation, given whether it is the vendor and
+/// whether it is the inviter's own.
+pub fn invitable_roles(inviter: Role, into_vendor: bool, own_organisation: bool) -> &'static [Role] {
+    match (inviter, into_vendor) {
+        (Role::Admin, true) => &[Role::Admin, Role::ChannelManager, Role::Marketing],
+        (Role::Admin, false) => &[Role::PartnerAdmin, Role::PartnerUser],
+        (Role::PartnerAdmin, false) if own_organisation => &[Role::PartnerUser, Role::PartnerAdmin],
+        _ => &[],
+    }
+}
+
+/// A place in the portal, shown in the navigation to the roles that may use it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NavItem {
+    pub label: &'static str,
+    pub href: &'static str,
+}
+
+pub const HOME: NavItem = NavItem { label: "Home", href: "/" };
+pub const PARTNERS: NavItem = NavItem { label: "Partners", href: "/partners" };
+pub const MY_PARTNERS: NavItem = NavItem { label: "My partners", href: "/partners" };
+pub const TEAM: NavItem = NavItem { label: "Team", href: "/team" };
+pub const ADMINISTRATION: NavItem = NavItem { label: "Administration", href: "/admin" };
+
+/// The navigation for a role: only what that role may open.
+pub fn nav_items(role: Role) -> &'static [NavItem] {
+    match role {
+        Role::Admin => &[HOME, PARTNERS, TEAM, ADMINISTRATION],
+        Role::ChannelManager => &[HOME, MY_PARTNERS, TEAM],
+        Role::Marketing => &[HOME, PARTNERS, TEAM],
+        Role::PartnerAdmin | Role::PartnerUser => &[HOME, TEAM],
+    }
+}
+
+/// Roles that may open the partner directory.
+pub const PARTNER_DIRECTORY_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager, Role::Marketing];
+/// Roles that may open program administration.
+pub const ADMINISTRATION_ROLES: &[Role] = &[Role::Admin];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role, user_id: i64, organisation_id: i64) -> SessionUser {
+        SessionUser {
+            user_id,
+            name: "Test".into(),
+            email: "t@example.test".into(),
+            role,
+            organisation_id,
+            organisation_name: "Org".into(),
+        }
+    }
+
+    const VENDOR: OrganisationFacts = OrganisationFacts { id: 1, is_vendor: true, channel_manager_id: None };
+    const BLUEPEAK: OrganisationFacts = OrganisationFacts { id: 2, is_vendor: false, channel_manager_id: Some(10) };
+    const COPPERLINE: OrganisationFacts = OrganisationFacts { id: 3, is_vendor: false, channel_manager_id: Some(11) };
+
+    #[test]
+    fn partner_sees_only_its_own_organisation() {
+        let rep = user(Role::PartnerUser, 20, BLUEPEAK.id);
+        assert!(can_see_organisation(&rep, &BLUEPEAK));
+        assert!(!can_see_organisation(&rep, &COPPERLINE));
+        assert!(!can_see_organisation(&rep, &VENDOR));
+        let partner_admin = user(Role::PartnerAdmin, 21, COPPERLINE.id);
+        assert!(!can_see_organisation(&partner_admin, &BLUEPEAK));
+    }
+
+    #[test]
+    fn channel_manager_sees_assigned_partners_and_the_vendor() {
+        let cam = user(Role::ChannelManager, 10, VENDOR.id);
+        assert!(can_see_organisation(&cam, &BLUEPEAK));
+        assert!(!can_see_organisation(&cam, &COPPERLINE));
+        assert!(can_see_organisation(&cam, &VENDOR));
+    }
+
+    #[test]
+    fn admin_and_marketing_see_every_organisation() {
+        for role in [Role::Admin, Role::Marketing] {
+            let staff = user(role, 1, VENDOR.id);
+            for org in [VENDOR, BLUEPEAK, COPPERLINE] {
+                assert!(can_see_organisation(&staff, &org), "{role:?} cannot see {org:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn invitations_follow_the_organisation_chart() {
+        assert_eq!(invitable_roles(Role::Admin, true, true), [Role::Admin, Role::ChannelManager, Role::Marketing]);
+        assert_eq!(invitable_roles(Role::Admin, false, false), [Role::PartnerAdmin, Role::PartnerUser]);
+        assert_eq!(invitable_roles(Role::PartnerAdmin, false, true), [Role::PartnerUser, Role::PartnerAdmin]);
+        assert!(invitable_roles(Role::PartnerAdmin, false, false).is_empty());
+        assert!(invitable_roles(Role::PartnerUser, false, true).is_empty());
+        assert!(invitable_roles(Role::ChannelManager, false, false).is_empty());
+        assert!(invitable_roles(Role::Marketing, true, true).is_empty());
+    }
+
+    #[test]
+    fn navigation_shows_only_what_the_role_may_open() {
+        for role in Role::ALL {
+            let hrefs: Vec<_> = nav_items(role).iter().map(|item| item.href).collect();
+            assert_eq!(hrefs.contains(&"/admin"), ADMINISTRATION_ROLES.contains(&role), "{role:?}");
+            assert_eq!(hrefs.contains(&"/partners"), PARTNER_DIRECTORY_ROLES.contains(&role), "{role:?}");
+            assert_eq!(hrefs.first(), Some(&"/"));
+        }
+    }
+}

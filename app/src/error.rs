@@ -1,0 +1,120 @@
+//! The one error type every server function returns: each variant is something a person can act on.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// Messages keyed by form field name ("email", "password", …).
+pub type FieldErrors = BTreeMap<String, String>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    #[error("Email or password is incorrect.")]
+    InvalidCredentials,
+    #[error("You do not have access to this page.")]
+    Forbidden,
+    #[error("We could not find that. It may have been removed, or you may not have access to it.")]
+    NotFound,
+    #[error("Please correct the highlighted fields.")]
+    Invalid { fields: FieldErrors },
+    #[error("{message}")]
+    Throttled { message: String },
+    #[error("{message}")]
+    Gone { message: String },
+    #[error("Something went wrong on our side. Please try again in a moment.")]
+    Internal,
+    #[error("Could not reach Tessera: {message}")]
+    Transport { message: String },
+}
+
+impl AppError {
+    /// One field-level message.
+    pub fn field(name: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid { fields: FieldErrors::from([(name.to_owned(), message.into())]) }
+    }
+
+    /// The message for one form field, if this error carries one.
+    pub fn field_message(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Invalid { fields } => fields.get(name).cloned(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status this error is answered with (never 500 for something the caller did).
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated | AppError::InvalidCredentials => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Gone { .. } => 410,
+            AppError::Invalid { .. } => 422,
+            AppError::Throttled { .. } => 429,
+            AppError::Internal => 500,
+            AppError::Transport { .. } => 502,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Arguments that do not even parse are bad input, not a server fault.
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
+                AppError::field("form", format!("The form could not be read: {message}"))
+            }
+            other => AppError::Transport { message: other.to_string() },
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database error");
+        AppError::Internal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caller_mistakes_are_never_answered_with_500() {
+        let mistakes = [
+            AppError::Unauthenticated,
+            AppError::InvalidCredentials,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::field("email", "Enter an email address."),
+            AppError::Throttled { message: "wait".into() },
+            AppError::Gone { message: "expired".into() },
+        ];
+        for mistake in mistakes {
+            assert!(mistake.status() < 500, "{mistake:?} answered with {}", mistake.status());
+        }
+    }
+
+    #[test]
+    fn field_errors_round_trip_through_json() {
+        let error = AppError::field("email", "Enter an email address.");
+        let json = serde_json::to_string(&error).expect("serialises");
+        assert_eq!(json, r#"{"kind":"invalid","fields":{"email":"Enter an email address."}}"#);
+        let back: AppError = serde_json::from_str(&json).expect("parses");
+        assert_eq!(back.field_message("email").as_deref(), Some("Enter an email address."));
+    }
+
+    #[test]
+    fn unreadable_arguments_are_a_form_error() {
+        let error = AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field".into()));
+        assert_eq!(error.status(), 422);
+    }
+}

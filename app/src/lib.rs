@@ -1,0 +1,70 @@
+//! Tessera: the partner relationship management portal. Shared types, pages and server
+//! functions; compiled with `ssr` into the server and with `hydrate` into the browser.
+#![recursion_limit = "256"]
+
+pub mod admin;
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod error;
+pub mod home;
+pub mod layout;
+pub mod mail;
+pub mod partners;
+pub mod team;
+pub mod ui;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+
+use crate::layout::{NotFoundPage, PortalLayout, SessionContext};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    layout::security::add_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    SessionContext::provide();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tessera.css"/>
+        <Title text="Tessera"/>
+        <Router>
+            <PortalLayout>
+                <Routes fallback=NotFoundPage>
+                    <Route path=StaticSegment("") view=home::HomePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("sign-in") view=auth::pages::SignInPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("forgot-password") view=auth::pages::ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("reset-password") view=auth::pages::ResetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("invitation") view=auth::pages::InvitationPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("partners") view=partners::PartnersPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("partners"), ParamSegment("id")) view=partners::PartnerPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("team") view=team::TeamPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("admin") view=admin::AdminPage ssr=SsrMode::Async/>
+                </Routes>
+            </PortalLayout>
+        </Router>
+    }
+}

@@ -1,0 +1,121 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::PartnerRow;
+use super::server::{list_partners, partner_profile};
+use crate::auth::Role;
+use crate::auth::access::PARTNER_DIRECTORY_ROLES;
+use crate::error::AppError;
+use crate::layout::{ErrorPage, RequireRole};
+use crate::team::server::Invite;
+use crate::team::{InviteForm, MemberTable};
+use crate::ui::{Badge, tier_tone};
+
+#[component]
+pub fn PartnersPage() -> impl IntoView {
+    view! { <RequireRole allowed=PARTNER_DIRECTORY_ROLES children=|user| view! { <PartnerDirectory role=user.role/> }/> }
+}
+
+#[component]
+fn PartnerDirectory(role: Role) -> impl IntoView {
+    let partners = Resource::new(|| (), |_| list_partners());
+    let title = if role == Role::ChannelManager { "My partners" } else { "Partners" };
+    view! {
+        <h1>{title}</h1>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match partners.await {
+                    Ok(rows) => view! { <PartnerTable rows/> }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PartnerTable(rows: Vec<PartnerRow>) -> impl IntoView {
+    let count = rows.len();
+    view! {
+        <p class="muted">{format!("{count} partner organisations")}</p>
+        <div class="table-wrap card">
+            <table>
+                <thead>
+                    <tr>
+                        <th scope="col">"Partner"</th>
+                        <th scope="col">"Type"</th>
+                        <th scope="col">"Tier"</th>
+                        <th scope="col">"Region"</th>
+                        <th scope="col">"Channel manager"</th>
+                        <th scope="col" class="numeric">"People"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows.into_iter().map(|row| view! {
+                        <tr>
+                            <td><a href=format!("/partners/{}", row.id)>{row.name}</a></td>
+                            <td>{row.partner_type}</td>
+                            <td><Badge text=row.tier.clone() tone=tier_tone(&row.tier)/></td>
+                            <td>{row.region}</td>
+                            <td>{row.channel_manager.unwrap_or_else(|| "—".into())}</td>
+                            <td class="numeric">{row.people}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn PartnerPage() -> impl IntoView {
+    view! { <RequireRole allowed=&Role::ALL children=|_| view! { <PartnerProfileView/> }/> }
+}
+
+#[component]
+fn PartnerProfileView() -> impl IntoView {
+    let params = use_params_map();
+    let invite = ServerAction::<Invite>::new();
+    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
+    let profile = Resource::new(move || (id(), invite.version().get()), |(id, _)| async move {
+        match id {
+            Some(id) => partner_profile(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(profile) => {
+                        let partner = profile.partner;
+                        view! {
+                            <p class="crumbs"><a href="/partners">"Partners"</a> " / " {partner.name.clone()}</p>
+                            <h1>{partner.name.clone()}</h1>
+                            <dl class="facts card">
+                                <div><dt>"Type"</dt><dd>{partner.partner_type.clone()}</dd></div>
+                                <div><dt>"Tier"</dt><dd><Badge text=partner.tier.clone() tone=tier_tone(&partner.tier)/></dd></div>
+                                <div><dt>"Region"</dt><dd>{partner.region.clone()}</dd></div>
+                                <div><dt>"Channel manager"</dt><dd>{partner.channel_manager.clone().unwrap_or_else(|| "—".into())}</dd></div>
+                            </dl>
+                            <div class="columns">
+                                <section class="card" aria-labelledby="people-title">
+                                    <h2 id="people-title">"People"</h2>
+                                    <MemberTable members=profile.members/>
+                                </section>
+                                {profile.can_invite.then(|| view! {
+                                    <section class="card" aria-labelledby="invite-partner-title">
+                                        <h2 id="invite-partner-title">"Invite to this partner"</h2>
+                                        <InviteForm action=invite organisation_id=Some(partner.id)
+                                            roles=vec![Role::PartnerAdmin, Role::PartnerUser]/>
+                                    </section>
+                                })}
+                            </div>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,35 @@
+use leptos::prelude::*;
+
+use super::{PartnerDetail, PartnerRow};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::store,
+    crate::auth::access::{PARTNER_DIRECTORY_ROLES, can_see_organisation},
+    crate::auth::{Role, guard},
+    crate::team,
+};
+
+/// The partners the caller may see: all of them for admins and marketing, a channel manager's own.
+#[server(endpoint = "list_partners")]
+pub async fn list_partners() -> Result<Vec<PartnerRow>, AppError> {
+    let user = guard::require_role(PARTNER_DIRECTORY_ROLES)?;
+    let db = guard::db()?;
+    let only_assigned_to = (user.role == Role::ChannelManager).then_some(user.user_id);
+    Ok(store::list_partners(&db, only_assigned_to).await?)
+}
+
+/// One partner's profile. Anyone who may not see it is told it does not exist.
+#[server(endpoint = "partner_profile")]
+pub async fn partner_profile(id: i64) -> Result<PartnerDetail, AppError> {
+    let user = guard::signed_in()?;
+    let db = guard::db()?;
+    let facts = store::organisation_facts(&db, id).await?.ok_or(AppError::NotFound)?;
+    if facts.is_vendor || !can_see_organisation(&user, &facts) {
+        return Err(AppError::NotFound);
+    }
+    let partner = store::partner(&db, id).await?.ok_or(AppError::NotFound)?;
+    let members = team::store::members(&db, id).await?;
+    Ok(PartnerDetail { partner, members, can_invite: user.role == Role::Admin })
+}

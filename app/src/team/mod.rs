@@ -1,0 +1,49 @@
+//! The people of an organisation and invitations to join it.
+
+mod pages;
+pub mod server;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+pub use pages::{InviteForm, MemberTable, TeamPage};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Role;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct TeamMember {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct PendingInvitation {
+    pub email: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub role: Role,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamView {
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub members: Vec<TeamMember>,
+    pub pending: Vec<PendingInvitation>,
+    /// The roles the viewer may invite into this organisation (empty: no invite form).
+    pub invitable: Vec<Role>,
+}
+
+/// What the inviter sees once an invitation is sent: the link is also in the email.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationSent {
+    pub email: String,
+    pub link: String,
+}

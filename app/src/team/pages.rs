@@ -1,0 +1,109 @@
+use leptos::prelude::*;
+
+use super::server::{Invite, team};
+use super::{PendingInvitation, TeamMember};
+use crate::auth::Role;
+use crate::layout::{ErrorPage, RequireRole};
+use crate::ui::{Badge, Field, FormError, form_error};
+
+#[component]
+pub fn TeamPage() -> impl IntoView {
+    view! { <RequireRole allowed=&Role::ALL children=|_user| view! { <TeamView/> }/> }
+}
+
+#[component]
+fn TeamView() -> impl IntoView {
+    let invite = ServerAction::<Invite>::new();
+    let view = Resource::new(move || invite.version().get(), |_| team(None));
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match view.await {
+                    Ok(team) => view! {
+                        <h1>{format!("{} team", team.organisation_name)}</h1>
+                        <div class="columns">
+                            <section class="card" aria-labelledby="members-title">
+                                <h2 id="members-title">"People"</h2>
+                                <MemberTable members=team.members.clone()/>
+                            </section>
+                            {(!team.invitable.is_empty()).then(|| view! {
+                                <section class="card" aria-labelledby="invite-title">
+                                    <h2 id="invite-title">"Invite someone"</h2>
+                                    <InviteForm action=invite organisation_id=None roles=team.invitable.clone()/>
+                                    <PendingList pending=team.pending.clone()/>
+                                </section>
+                            })}
+                        </div>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorPage error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn MemberTable(members: Vec<TeamMember>) -> impl IntoView {
+    view! {
+        <div class="table-wrap">
+            <table>
+                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th></tr></thead>
+                <tbody>
+                    {members.into_iter().map(|member| view! {
+                        <tr>
+                            <td>{member.name}</td>
+                            <td>{member.email}</td>
+                            <td><Badge text=member.role.label()/></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn PendingList(pending: Vec<PendingInvitation>) -> impl IntoView {
+    (!pending.is_empty()).then(|| view! {
+        <h3>"Waiting to accept"</h3>
+        <ul class="plain-list">
+            {pending.into_iter().map(|invitation| view! {
+                <li>
+                    {invitation.email} " · " {invitation.role.label()} " · expires "
+                    {invitation.expires_at.format("%Y-%m-%d").to_string()}
+                </li>
+            }).collect_view()}
+        </ul>
+    })
+}
+
+/// Invites a person by email with one of `roles`; shows the link once sent.
+#[component]
+pub fn InviteForm(action: ServerAction<Invite>, organisation_id: Option<i64>, roles: Vec<Role>) -> impl IntoView {
+    let error = form_error(action);
+    let role_message = move || error.get().and_then(|e| e.field_message("role"));
+    view! {
+        {move || match action.value().get() {
+            Some(Ok(sent)) => Some(view! {
+                <div class="notice notice-success" role="status">
+                    "Invitation sent to " {sent.email.clone()} ". They can also use this link: "
+                    <a class="break" href=sent.link.clone()>{sent.link.clone()}</a>
+                </div>
+            }),
+            _ => None,
+        }}
+        <FormError error=Signal::derive(move || error.get().filter(|e| !matches!(e, crate::error::AppError::Invalid { .. })))/>
+        <ActionForm action=action attr:novalidate=true>
+            {organisation_id.map(|id| view! { <input type="hidden" name="organisation_id" value=id.to_string()/> })}
+            <Field label="Email" name="email" kind="email" autocomplete="off" error required=true/>
+            <div class="field" class:field-invalid=move || role_message().is_some()>
+                <label for="field-role">"Role"</label>
+                <select id="field-role" name="role">
+                    {roles.into_iter().map(|role| view! { <option value=role.as_str()>{role.label()}</option> }).collect_view()}
+                </select>
+                {move || role_message().map(|text| view! { <p class="field-error">{text}</p> })}
+            </div>
+            <button type="submit" class="button primary" disabled=move || action.pending().get()>"Send invitation"</button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,141 @@
+//! The design system's components: form fields with inline errors, notices, badges, stat cards.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use server_fn::ServerFn;
+use server_fn::error::ServerFnUrlError;
+
+use crate::error::AppError;
+
+/// The error to show for a form: the action's last result once hydrated, or, after a plain
+/// form post without JavaScript, the error the server put in the page's address.
+pub fn form_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let query = use_query_map();
+    Signal::derive(move || {
+        if let Some(result) = action.value().get() {
+            return result.err();
+        }
+        let query = query.read();
+        match (query.get("__path"), query.get("__err")) {
+            (Some(path), Some(encoded)) if path == S::PATH => {
+                Some(ServerFnUrlError::<AppError>::decode_err(&encoded))
+            }
+            _ => None,
+        }
+    })
+}
+
+/// After the action succeeds, loads `path` afresh, so every part of the page sees the new session.
+pub fn reload_on_success<S>(action: ServerAction<S>, path: &'static str)
+where
+    S: ServerFn<Error = AppError, Output = ()> + Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            #[cfg(feature = "hydrate")]
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().set_href(path);
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = path;
+        }
+    });
+}
+
+/// A labelled input with its inline error. `name` is the server function's argument name.
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(default = false)] required: bool,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let message = move || error.get().and_then(|error| error.field_message(name));
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if message().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field-invalid=move || message().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            <input
+                id=id.clone()
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                value=value
+                required=required
+                aria-invalid=move || message().is_some().then_some("true")
+                aria-describedby=described_by
+            />
+            {move || message().map(|text| view! { <p class="field-error" id=error_id.clone()>{text}</p> })}
+        </div>
+    }
+}
+
+/// The form-level message: anything that is not about one field.
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().map(|error| {
+            let text = match &error {
+                AppError::Invalid { fields } if fields.contains_key("form") => {
+                    fields.get("form").cloned().unwrap_or_default()
+                }
+                other => other.to_string(),
+            };
+            view! { <div class="notice notice-error" role="alert">{text}</div> }
+        })
+    }
+}
+
+#[component]
+pub fn Notice(#[prop(into)] text: String, #[prop(default = "info")] tone: &'static str) -> impl IntoView {
+    view! { <div class=format!("notice notice-{tone}") role="status">{text}</div> }
+}
+
+#[component]
+pub fn Badge(#[prop(into)] text: String, #[prop(default = "neutral")] tone: &'static str) -> impl IntoView {
+    view! { <span class=format!("badge badge-{tone}")>{text}</span> }
+}
+
+#[component]
+pub fn Stat(label: &'static str, #[prop(into)] value: String) -> impl IntoView {
+    view! {
+        <div class="card stat">
+            <p class="stat-label">{label}</p>
+            <p class="stat-value">{value}</p>
+        </div>
+    }
+}
+
+/// The badge tone of a tier, so tiers look the same on every page.
+pub fn tier_tone(tier: &str) -> &'static str {
+    match tier {
+        "Platinum" => "platinum",
+        "Gold" => "gold",
+        "Silver" => "silver",
+        _ => "neutral",
+    }
+}

@@ -1,0 +1,95 @@
+//! Configuration from flags and environment.
+
+use std::net::SocketAddr;
+
+use app::auth::guard::AuthSettings;
+use clap::{Parser, Subcommand};
+
+#[derive(Clone, Debug, Parser)]
+#[command(name = "tessera", version, about = "Tessera partner relationship management portal")]
+pub struct Cli {
+    /// `sqlite://path/to/file.db` (the default, embedded) or `postgres://user@host/db`.
+    #[arg(long, env = "TESSERA_DATABASE_URL", default_value = "sqlite://data/tessera.db", global = true)]
+    pub database_url: String,
+
+    /// Address to listen on.
+    #[arg(long, env = "TESSERA_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    pub addr: SocketAddr,
+
+    /// The address people reach Tessera at, used in links in emails (default: http://ADDR).
+    /// An https address also marks the session cookie `Secure`.
+    #[arg(long, env = "TESSERA_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// How long a session lasts, in hours.
+    #[arg(long, env = "TESSERA_SESSION_HOURS", default_value_t = 24 * 14, global = true)]
+    pub session_hours: i64,
+
+    /// Log filter, e.g. `info` or `tessera=debug,info`.
+    #[arg(long, env = "TESSERA_LOG", default_value = "info", global = true)]
+    pub log: String,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Clone, Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load data into the database.
+    Seed {
+        /// The demo program: Acme Cloud and 24 partners (idempotent).
+        #[arg(long)]
+        demo: bool,
+    },
+}
+
+impl Cli {
+    pub fn auth_settings(&self) -> AuthSettings {
+        let public_url = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr))
+            .trim_end_matches('/')
+            .to_owned();
+        AuthSettings {
+            session_ttl: chrono::Duration::hours(self.session_hours.max(1)),
+            secure_cookies: public_url.starts_with("https://"),
+            public_url,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_embedded_database_on_loopback() {
+        let cli = Cli::try_parse_from(["tessera"]).expect("parses");
+        assert_eq!(cli.database_url, "sqlite://data/tessera.db");
+        assert_eq!(cli.addr.to_string(), "127.0.0.1:3000");
+        assert!(cli.command.is_none());
+        let settings = cli.auth_settings();
+        assert_eq!(settings.public_url, "http://127.0.0.1:3000");
+        assert!(!settings.secure_cookies);
+    }
+
+    #[test]
+    fn an_https_public_url_makes_cookies_secure() {
+        let cli = Cli::try_parse_from(["tessera", "--public-url", "https://partners.acme.test/", "serve"])
+            .expect("parses");
+        let settings = cli.auth_settings();
+        assert_eq!(settings.public_url, "https://partners.acme.test");
+        assert!(settings.secure_cookies);
+    }
+
+    #[test]
+    fn seed_takes_the_demo_flag() {
+        let cli = Cli::try_parse_from(["tessera", "seed", "--demo"]).expect("parses");
+        assert!(matches!(cli.command, Some(Command::Seed { demo: true })));
+    }
+}

@@ -1,0 +1,138 @@
+//! The `tessera` binary's own parts: configuration, startup, the HTTP router and its layers,
+//! and the seeding commands. Everything a page or server function does lives in `app`.
+
+pub mod config;
+mod layers;
+pub mod router;
+pub mod seed;
+pub mod telemetry;
+
+use std::net::SocketAddr;
+
+use app::auth::guard::ServerState;
+use app::db::{Db, DbSetupError};
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::config::Cli;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Database(#[from] DbSetupError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("the server failed: {0}")]
+    Serve(std::io::Error),
+    #[error("seeding failed: {0}")]
+    Seed(#[from] seed::SeedError),
+    #[error("nothing to do: say `tessera seed --demo`")]
+    NothingToSeed,
+}
+
+/// Opens the database and applies pending migrations.
+pub async fn open_database(url: &str) -> Result<Db, StartError> {
+    let db = Db::connect(url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// The Leptos settings cargo-leptos baked in or passed through the environment.
+pub fn leptos_options() -> LeptosOptions {
+    let mut options = leptos::config::get_configuration(None)
+        .map(|configuration| configuration.leptos_options)
+        .unwrap_or_else(|_| LeptosOptions::builder().output_name("tessera").build());
+    if options.output_name.is_empty() {
+        options.output_name = "tessera".into();
+    }
+    options
+}
+
+/// A server running in the background (used by `serve` and by the integration tests).
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub db: Db,
+    shutdown: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<Result<(), std::io::Error>>,
+}
+
+impl RunningServer {
+    /// Stops accepting, lets requests in flight finish, closes the database.
+    pub async fn stop(self) -> Result<(), StartError> {
+        let _ = self.shutdown.send(());
+        let served = self.task.await.unwrap_or(Ok(()));
+        self.db.close().await;
+        served.map_err(StartError::Serve)
+    }
+}
+
+/// Binds `cli.addr` (port 0 picks a free port) and serves in the background.
+pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
+    let db = open_database(&cli.database_url).await?;
+    let listener = TcpListener::bind(cli.addr).await.map_err(|source| StartError::Listen { addr: cli.addr, source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: cli.addr, source })?;
+    let mut settings = cli.auth_settings();
+    if cli.public_url.is_none() {
+        settings.public_url = format!("http://{addr}");
+    }
+    let state = ServerState { db: db.clone(), settings };
+    let app = router::router(state, leptos_options());
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(RunningServer { addr, db, shutdown, task })
+}
+
+pub async fn serve(cli: &Cli) -> Result<(), StartError> {
+    let server = start(cli).await?;
+    tracing::info!(addr = %server.addr, database = server.db.backend_name(), "Tessera is listening on http://{}", server.addr);
+    termination().await;
+    tracing::info!("shutting down: finishing requests in flight");
+    server.stop().await
+}
+
+pub async fn migrate(cli: &Cli) -> Result<(), StartError> {
+    let db = open_database(&cli.database_url).await?;
+    tracing::info!(database = db.backend_name(), "migrations applied");
+    db.close().await;
+    Ok(())
+}
+
+pub async fn seed(cli: &Cli, demo: bool) -> Result<(), StartError> {
+    if !demo {
+        return Err(StartError::NothingToSeed);
+    }
+    let db = open_database(&cli.database_url).await?;
+    let report = seed::demo(&db).await?;
+    db.close().await;
+    println!("{report}");
+    Ok(())
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn termination() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}

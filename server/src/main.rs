@@ -1,0 +1,23 @@
+//! `tessera`: serve the portal, apply migrations, or load demo data.
+
+use clap::Parser;
+use tessera::config::{Cli, Command};
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    tessera::telemetry::init(&cli.log);
+    let outcome = match cli.command.clone().unwrap_or(Command::Serve) {
+        Command::Serve => tessera::serve(&cli).await,
+        Command::Migrate => tessera::migrate(&cli).await,
+        Command::Seed { demo } => tessera::seed(&cli, demo).await,
+    };
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "tessera stopped");
+            eprintln!("tessera: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

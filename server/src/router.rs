@@ -1,0 +1,75 @@
+//! The HTTP surface: pages, server functions, static files, health.
+
+use app::auth::guard::ServerState;
+use app::{App, shell};
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list, handle_server_fns_with_context};
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::layers;
+
+#[derive(Clone, axum::extract::FromRef)]
+struct RouterState {
+    leptos_options: LeptosOptions,
+    server: ServerState,
+}
+
+pub fn router(server: ServerState, leptos_options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let server = server.clone();
+        move || provide_context(server.clone())
+    };
+    let page_shell = {
+        let options = leptos_options.clone();
+        move || shell(options.clone())
+    };
+    let state = RouterState { leptos_options, server: server.clone() };
+
+    Router::new()
+        .route(
+            "/api/{*fn_name}",
+            get(server_functions).post(server_functions),
+        )
+        .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
+        .route("/healthz", get(healthz))
+        .fallback(file_and_error_handler_with_context::<RouterState, _>(context, shell))
+        .layer(axum::middleware::from_fn(layers::status_from_server_fn_error))
+        .layer(axum::middleware::from_fn_with_state(server.db.clone(), layers::attach_session))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        // Pages set their own policy with a nonce; everything else may not run or frame anything.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+async fn server_functions(State(state): State<RouterState>, request: Request) -> impl IntoResponse {
+    let server = state.server.clone();
+    handle_server_fns_with_context(move || provide_context(server.clone()), request).await
+}
+
+/// 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<RouterState>) -> Response {
+    let db = &state.server.db;
+    match db.ping().await {
+        Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({ "status": "ok", "database": db.backend_name() })))
+            .into_response(),
+        Err(error) => {
+            tracing::error!(%error, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(serde_json::json!({ "status": "unavailable" })))
+                .into_response()
+        }
+    }
+}
