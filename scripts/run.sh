@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# README command 1: set up, build the release portal, load the demo data into the embedded
+# database (./data/tessera.db) and serve it on http://127.0.0.1:3000.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
+
+echo "[run] building the release portal (first time: several minutes)"
+cargo leptos build --release
+export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=tessera
+./target/release/tessera seed --demo
+echo "[run] Tessera is starting on http://${TESSERA_ADDR:-127.0.0.1:3000} (Ctrl-C stops it)"
+exec ./target/release/tessera serve

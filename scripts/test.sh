@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# README command 2: set up and run every test —
+#   unit tests of the shared code and the server,
+#   integration tests over HTTP against a real SQLite file and a real (throwaway) PostgreSQL,
+#   end-to-end tests in Debian's Chromium through Playwright, with JavaScript off and on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
+
+work=$(mktemp -d /tmp/tessera-test.XXXXXX)
+chmod 0755 "$work"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  bash scripts/postgres.sh stop "$work/pg" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+pg_port=$(free_port)
+echo "[test] starting a throwaway PostgreSQL on 127.0.0.1:$pg_port"
+bash scripts/postgres.sh start "$work/pg" "$pg_port"
+export TESSERA_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
+
+echo "[test] unit and integration tests (SQLite and PostgreSQL)"
+set +e
+cargo test -p app -p tessera 2>&1 | tee "$work/cargo.log"
+cargo_status=${PIPESTATUS[0]}
+set -e
+
+echo "[test] end-to-end: building the portal and serving the demo data"
+cargo leptos build
+app_port=$(free_port)
+export TESSERA_DATABASE_URL="sqlite://$work/e2e.db" TESSERA_ADDR="127.0.0.1:$app_port" TESSERA_LOG=warn
+export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=tessera
+./target/debug/tessera seed --demo >/dev/null
+./target/debug/tessera serve &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$app_port/healthz" >/dev/null && break
+  sleep 0.2
+done
+set +e
+(cd end2end && TESSERA_URL="http://127.0.0.1:$app_port" npx playwright test) 2>&1 | tee "$work/e2e.log"
+e2e_status=${PIPESTATUS[0]}
+set -e
+
+passed=$(grep -ho '[0-9]* passed' "$work/cargo.log" "$work/e2e.log" | awk '{ n += $1 } END { print n + 0 }')
+failed=$(grep -ho '[0-9]* failed' "$work/cargo.log" "$work/e2e.log" | awk '{ n += $1 } END { print n + 0 }')
+unit_and_integration=$(grep -o '[0-9]* passed' "$work/cargo.log" | awk '{ n += $1 } END { print n + 0 }')
+echo "[test] cargo: $unit_and_integration passed; end-to-end: $(grep -o '[0-9]* passed' "$work/e2e.log" | tail -n 1)"
+if [ "$cargo_status" -ne 0 ] || [ "$e2e_status" -ne 0 ]; then
+  [ "$failed" -eq 0 ] && failed=1
+fi
+echo "summary: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,144 @@
+//! Starts the real `tessera` server on a random port with a fresh database (a SQLite file in a
+//! temporary directory, or a new database on the throwaway PostgreSQL the test command starts),
+//! loads the demo data, and talks to it over HTTP.
+
+#![allow(dead_code)] // Each test binary uses its own share of these helpers.
+
+use app::db::Db;
+use app::on_db;
+use clap::Parser;
+use reqwest::StatusCode;
+use serde_json::Value;
+use tessera::RunningServer;
+use tessera::config::Cli;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    server: Option<RunningServer>,
+    _dir: tempfile::TempDir,
+}
+
+fn unique_name() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("tessera_test_{}_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed), nanos)
+}
+
+async fn fresh_postgres_database() -> String {
+    let admin_url = std::env::var("TESSERA_TEST_POSTGRES_URL").expect(
+        "TESSERA_TEST_POSTGRES_URL is not set: run the test command from README.md (scripts/test.sh), \
+         which starts a throwaway PostgreSQL",
+    );
+    let name = unique_name();
+    let admin = sqlx::PgPool::connect(&admin_url).await.expect("connect to the test PostgreSQL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.expect("create database");
+    admin.close().await;
+    let (base, _) = admin_url.rsplit_once('/').expect("URL names a database");
+    format!("{base}/{name}")
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = match backend {
+            Backend::Sqlite => format!("sqlite://{}", dir.path().join("tessera.db").display()),
+            Backend::Postgres => fresh_postgres_database().await,
+        };
+        let cli = Cli::try_parse_from(["tessera", "--database-url", &url, "--addr", "127.0.0.1:0", "--log", "warn"])
+            .expect("test configuration parses");
+        tessera::telemetry::init(&cli.log);
+        let server = tessera::start(&cli).await.expect("server starts");
+        tessera::seed::demo(&server.db).await.expect("demo data loads");
+        TestApp { base: format!("http://{}", server.addr), server: Some(server), _dir: dir }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.server.as_ref().expect("running").db
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop().await.expect("server stops cleanly");
+        }
+    }
+
+    /// A browser-like client with its own cookie jar, not following redirects.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    /// Calls a server function with form-encoded arguments; returns the status and JSON body.
+    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
+        let response = client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .form(form)
+            .send()
+            .await
+            .expect("request reaches the server");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, json)
+    }
+
+    pub async fn sign_in(&self, email: &str) -> reqwest::Client {
+        let client = self.client();
+        let (status, body) = self.call(&client, "sign_in", &[("email", email), ("password", "tessera-demo")]).await;
+        assert_eq!(status, StatusCode::OK, "{email} signs in: {body}");
+        client
+    }
+
+    pub async fn organisation_id(&self, name: &str) -> i64 {
+        on_db!(self.db(), pool => sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
+            .bind(name).fetch_one(pool).await)
+        .expect("organisation exists")
+    }
+
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        on_db!(self.db(), pool => sqlx::query_scalar(sql).fetch_one(pool).await).expect("count query")
+    }
+
+    /// The last link the outbox holds for `recipient`.
+    pub async fn last_link_for(&self, recipient: &str) -> Option<String> {
+        let body: Option<String> = on_db!(self.db(), pool => sqlx::query_scalar(
+            "SELECT body FROM outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1")
+            .bind(recipient).fetch_optional(pool).await)
+        .expect("outbox query");
+        body.and_then(|body| body.split_whitespace().find(|word| word.starts_with("http")).map(str::to_owned))
+    }
+}
+
+/// The token in a link like `http://…/invitation?token=abc`.
+pub fn token_of(link: &str) -> String {
+    link.split_once("token=").map(|(_, token)| token.to_owned()).expect("link carries a token")
+}
+
+/// Runs each named `async fn(Backend)` once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() { super::$test($crate::support::Backend::Sqlite).await }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $test() { super::$test($crate::support::Backend::Postgres).await }
+            )*
+        }
+    };
+}
