@@ -48,6 +48,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     SessionContext::provide();
+    // Effects run only in the browser, once hydrated: tests and styles can tell a live page.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/tessera.css"/>
         <Title text="Tessera"/>

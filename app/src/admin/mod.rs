@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::access::ADMINISTRATION_ROLES;
 use crate::layout::{ErrorPage, RequireRole};
 use crate::mail::OutboxMessage;
+use crate::ui::ScrollTable;
 
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -73,7 +74,7 @@ fn Administration() -> impl IntoView {
                         </div>
                         <section class="card" aria-labelledby="audit-title">
                             <h2 id="audit-title">"Recent activity"</h2>
-                            <div class="table-wrap">
+                            <ScrollTable label="Recent activity">
                                 <table>
                                     <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Detail"</th></tr></thead>
                                     <tbody>
@@ -87,7 +88,7 @@ fn Administration() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table>
-                            </div>
+                            </ScrollTable>
                         </section>
                         <section class="card" aria-labelledby="outbox-title">
                             <h2 id="outbox-title">"Outbox"</h2>

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::layout::{ErrorPage, RequireRole};
 use crate::team::server::Invite;
 use crate::team::{InviteForm, MemberTable};
-use crate::ui::{Badge, tier_tone};
+use crate::ui::{Badge, ScrollTable, tier_tone};
 
 #[component]
 pub fn PartnersPage() -> impl IntoView {
@@ -38,7 +38,8 @@ fn PartnerTable(rows: Vec<PartnerRow>) -> impl IntoView {
     let count = rows.len();
     view! {
         <p class="muted">{format!("{count} partner organisations")}</p>
-        <div class="table-wrap card">
+        <div class="card">
+        <ScrollTable label="Partner organisations">
             <table>
                 <thead>
                     <tr>
@@ -63,6 +64,7 @@ fn PartnerTable(rows: Vec<PartnerRow>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+        </ScrollTable>
         </div>
     }
 }

@@ -4,7 +4,7 @@ use super::server::{Invite, team};
 use super::{PendingInvitation, TeamMember};
 use crate::auth::Role;
 use crate::layout::{ErrorPage, RequireRole};
-use crate::ui::{Badge, Field, FormError, form_error};
+use crate::ui::{Badge, Field, FormError, ScrollTable, form_error};
 
 #[component]
 pub fn TeamPage() -> impl IntoView {
@@ -45,7 +45,7 @@ fn TeamView() -> impl IntoView {
 #[component]
 pub fn MemberTable(members: Vec<TeamMember>) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <ScrollTable label="People">
             <table>
                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th></tr></thead>
                 <tbody>
@@ -58,7 +58,7 @@ pub fn MemberTable(members: Vec<TeamMember>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </ScrollTable>
     }
 }
 

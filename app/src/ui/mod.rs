@@ -130,6 +130,16 @@ pub fn Stat(label: &'static str, #[prop(into)] value: String) -> impl IntoView {
     }
 }
 
+/// A table that scrolls sideways on narrow screens; focusable so keyboard users can scroll it too.
+#[component]
+pub fn ScrollTable(label: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-wrap" role="region" aria-label=label tabindex="0">
+            {children()}
+        </div>
+    }
+}
+
 /// The badge tone of a tier, so tiers look the same on every page.
 pub fn tier_tone(tier: &str) -> &'static str {
     match tier {

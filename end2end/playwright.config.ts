@@ -1,0 +1,40 @@
+import { defineConfig } from '@playwright/test';
+
+// Debian's Chromium, never a downloaded browser. The flags keep it off the (closed) network.
+const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
+const desktop = { width: 1280, height: 800 };
+const phone = { width: 360, height: 740 };
+
+// Every test runs with JavaScript off (the server-rendered page must work alone) and hydrated,
+// on a desktop and on a 360 px phone.
+export default defineConfig({
+  testDir: './tests',
+  workers: 1,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: process.env.TESSERA_URL ?? 'http://127.0.0.1:3000',
+    launchOptions,
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    { name: 'hydrated-desktop', use: { viewport: desktop, javaScriptEnabled: true } },
+    { name: 'no-js-desktop', use: { viewport: desktop, javaScriptEnabled: false } },
+    { name: 'hydrated-phone', use: { viewport: phone, javaScriptEnabled: true, hasTouch: true, isMobile: true } },
+    { name: 'no-js-phone', use: { viewport: phone, javaScriptEnabled: false, hasTouch: true, isMobile: true } },
+  ],
+});

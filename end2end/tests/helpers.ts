@@ -1,0 +1,52 @@
+import { expect, type Page, type TestInfo } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+
+export const PASSWORD = 'tessera-demo';
+
+export const hydrated = (testInfo: TestInfo) => testInfo.project.use.javaScriptEnabled !== false;
+
+/** Opens a page and, when JavaScript is on, waits until the WASM has hydrated it. */
+export async function open(page: Page, path: string, testInfo: TestInfo) {
+  await page.goto(path);
+  if (hydrated(testInfo)) {
+    await expect(page.locator('body[data-hydrated]')).toBeAttached({ timeout: 20_000 });
+  }
+}
+
+export async function signIn(page: Page, email: string, testInfo: TestInfo, password = PASSWORD) {
+  await open(page, '/sign-in', testInfo);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function signedInAs(page: Page, email: string, testInfo: TestInfo) {
+  await signIn(page, email, testInfo);
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('heading', { level: 1, name: /^Welcome, / })).toBeVisible();
+  if (hydrated(testInfo)) {
+    await expect(page.locator('body[data-hydrated]')).toBeAttached({ timeout: 20_000 });
+  }
+}
+
+/**
+ * No serious or critical accessibility violations on the page as it stands. axe runs as a script
+ * in the page, so it audits in the hydrated projects; the JavaScript-off projects load the same
+ * server-rendered HTML.
+ */
+export async function expectAccessible(page: Page, testInfo: TestInfo) {
+  if (!hydrated(testInfo)) return;
+  const results = await new AxeBuilder({ page }).analyze();
+  const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
+}
+
+export async function navigationLabels(page: Page): Promise<string[]> {
+  return (await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).map((t) => t.trim());
+}
+
+export async function signOut(page: Page) {
+  await page.locator('.user-menu summary').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+}

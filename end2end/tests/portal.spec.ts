@@ -1,0 +1,120 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, hydrated, navigationLabels, open, signIn, signOut, signedInAs } from './helpers';
+
+const ROLES = [
+  { email: 'admin@acme.test', role: 'Program admin', nav: ['Home', 'Partners', 'Team', 'Administration'], pages: ['/', '/partners', '/team', '/admin'] },
+  { email: 'cam@acme.test', role: 'Channel manager', nav: ['Home', 'My partners', 'Team'], pages: ['/', '/partners'] },
+  { email: 'marketing@acme.test', role: 'Channel marketing', nav: ['Home', 'Partners', 'Team'], pages: ['/'] },
+  { email: 'partner@bluepeak.test', role: 'Partner admin', nav: ['Home', 'Team'], pages: ['/', '/team'] },
+  { email: 'rep@bluepeak.test', role: 'Partner user', nav: ['Home', 'Team'], pages: ['/'] },
+];
+
+test('the sign-in page is usable and accessible', async ({ page }, testInfo) => {
+  await open(page, '/sign-in', testInfo);
+  await expect(page.getByRole('heading', { name: 'Sign in to Tessera' })).toBeVisible();
+  await expect(page.getByLabel('Email')).toBeVisible();
+  await expect(page.getByLabel('Password')).toBeVisible();
+  await expectAccessible(page, testInfo);
+});
+
+for (const person of ROLES) {
+  test(`${person.role} signs in and sees only their navigation`, async ({ page }, testInfo) => {
+    await signedInAs(page, person.email, testInfo);
+    expect(await navigationLabels(page)).toEqual(person.nav);
+    await expect(page.locator('.user-role')).toHaveText(person.role);
+    for (const path of person.pages) {
+      await open(page, path, testInfo);
+      await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+      await expectAccessible(page, testInfo);
+    }
+  });
+}
+
+test('a wrong password is refused with a message and no session', async ({ page }, testInfo) => {
+  await signIn(page, 'marketing@acme.test', testInfo, 'not-the-password');
+  await expect(page.getByRole('alert')).toHaveText('Email or password is incorrect.');
+  await expect(page).toHaveURL(/\/sign-in/);
+  await expectAccessible(page, testInfo);
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/sign-in$/);
+});
+
+test('an empty form gets a message next to each field', async ({ page }, testInfo) => {
+  await open(page, '/sign-in', testInfo);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText('Enter your email address.')).toBeVisible();
+  await expect(page.getByText('Enter your password.')).toBeVisible();
+  await expect(page.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
+});
+
+test('a partner user opening an admin page sees 403', async ({ page }, testInfo) => {
+  await signedInAs(page, 'rep@bluepeak.test', testInfo);
+  const response = await page.goto('/admin');
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole('heading', { name: 'You do not have access to this page' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'home page' })).toBeVisible();
+  await expectAccessible(page, testInfo);
+});
+
+test('a partner cannot open another partner by address', async ({ page }, testInfo) => {
+  await signedInAs(page, 'cam2@acme.test', testInfo);
+  await open(page, '/partners', testInfo);
+  const copperline = page.getByRole('link', { name: 'Copperline IT' });
+  const href = await copperline.getAttribute('href');
+  await signOut(page);
+  await signedInAs(page, 'rep@bluepeak.test', testInfo);
+  const response = await page.goto(href ?? '/partners/0');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expect(page.getByText('Copperline IT')).toHaveCount(0);
+});
+
+test('signing out ends the session', async ({ page }, testInfo) => {
+  await signedInAs(page, 'partner@copperline.test', testInfo);
+  await signOut(page);
+  await expect(page.getByRole('heading', { name: 'Sign in to Tessera' })).toBeVisible();
+  await page.goto('/team');
+  await expect(page).toHaveURL(/\/sign-in$/);
+});
+
+test('an unknown address shows a helpful 404', async ({ page }, testInfo) => {
+  const response = await page.goto('/nowhere');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expectAccessible(page, testInfo);
+});
+
+test('a partner admin invites a colleague who then signs in', async ({ page, browser }, testInfo) => {
+  const email = `new.${testInfo.project.name}.${Date.now()}@bluepeak.test`;
+  await signedInAs(page, 'partner@bluepeak.test', testInfo);
+  await open(page, '/team', testInfo);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Role').selectOption('partner_user');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.locator('li', { hasText: email })).toContainText('Partner user');
+  if (hydrated(testInfo)) {
+    await expect(page.getByRole('status')).toContainText(`Invitation sent to ${email}`);
+  }
+
+  // The link arrives by email; the outbox on the admin page shows it.
+  const admin = await browser.newContext({ javaScriptEnabled: hydrated(testInfo) });
+  const adminPage = await admin.newPage();
+  await signedInAs(adminPage, 'admin@acme.test', testInfo);
+  await open(adminPage, '/admin', testInfo);
+  const message = adminPage.locator('details.message', { hasText: email }).first();
+  const body = await message.locator('pre').textContent();
+  const link = body?.match(/http\S+invitation\?token=\S+/)?.[0];
+  expect(link).toBeTruthy();
+  await admin.close();
+
+  const invitee = await browser.newContext({ javaScriptEnabled: hydrated(testInfo) });
+  const inviteePage = await invitee.newPage();
+  await open(inviteePage, new URL(link!).pathname + new URL(link!).search, testInfo);
+  await expect(inviteePage.getByRole('heading', { name: 'Join Bluepeak Systems' })).toBeVisible();
+  await inviteePage.getByLabel('Your name').fill('Nia Newcomer');
+  await inviteePage.getByLabel('Password', { exact: true }).fill('a-long-password');
+  await inviteePage.getByLabel('Repeat the password').fill('a-long-password');
+  await inviteePage.getByRole('button', { name: 'Create my account' }).click();
+  await expect(inviteePage.getByRole('heading', { level: 1, name: 'Welcome, Nia' })).toBeVisible();
+  await invitee.close();
+});
