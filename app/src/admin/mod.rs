@@ -39,7 +39,9 @@ pub async fn program_overview() -> Result<ProgramFacts, crate::error::AppError> 
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    view! { <RequireRole allowed=ADMINISTRATION_ROLES children=|_| view! { <Administration/> }/> }
+    // Created outside the guard's Suspense, so server rendering fetches it once.
+    let overview = Resource::new(|| (), |_| program_overview());
+    view! { <RequireRole allowed=ADMINISTRATION_ROLES children=move |_| view! { <Administration overview/> }/> }
 }
 
 #[component]
@@ -59,8 +61,7 @@ fn CountTable(title: &'static str, rows: Vec<(String, i64)>) -> impl IntoView {
 }
 
 #[component]
-fn Administration() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| program_overview());
+fn Administration(overview: Resource<Result<ProgramFacts, crate::error::AppError>>) -> impl IntoView {
     view! {
         <h1>"Administration"</h1>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>

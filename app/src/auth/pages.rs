@@ -136,13 +136,17 @@ pub fn InvitationPage() -> impl IntoView {
                                 </ActionForm>
                             </section>
                         }.into_any(),
-                        Err(crate::error::AppError::Gone { message }) => view! {
+                        Err(crate::error::AppError::Gone { message }) => {
+                            #[cfg(feature = "ssr")]
+                            crate::auth::guard::set_page_status(410);
+                            view! {
                             <section class="auth-card card" aria-labelledby="invite-title">
                                 <h1 id="invite-title">"This invitation cannot be used"</h1>
                                 <p>{message}</p>
                                 <p><a href="/sign-in">"Sign in"</a>" if you already have an account."</p>
                             </section>
-                        }.into_any(),
+                        }.into_any()
+                        }
                         Err(error) => view! { <ErrorPage error/> }.into_any(),
                     }
                 })

@@ -63,6 +63,9 @@ impl Db {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(2)
+            // A connection to a local file does not go stale; pinging it before every use
+            // would double the hand-offs to SQLite's worker threads.
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;

@@ -38,7 +38,9 @@ pub async fn home_summary() -> Result<HomeSummaryData, crate::error::AppError> {
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    view! { <RequireRole allowed=&Role::ALL children=|user| view! { <Home user/> }/> }
+    // Created here, outside the guard's Suspense, so server rendering fetches it once.
+    let summary = Resource::new(|| (), |_| home_summary());
+    view! { <RequireRole allowed=&Role::ALL children=move |user| view! { <Home user summary/> }/> }
 }
 
 fn greeting(user: &SessionUser) -> String {
@@ -57,8 +59,7 @@ fn role_intro(role: Role) -> &'static str {
 }
 
 #[component]
-fn Home(user: SessionUser) -> impl IntoView {
-    let summary = Resource::new(|| (), |_| home_summary());
+fn Home(user: SessionUser, summary: Resource<Result<HomeSummaryData, crate::error::AppError>>) -> impl IntoView {
     view! {
         <h1>{greeting(&user)}</h1>
         <p class="lead">{role_intro(user.role)}</p>

@@ -13,12 +13,16 @@ use crate::ui::{Badge, ScrollTable, tier_tone};
 
 #[component]
 pub fn PartnersPage() -> impl IntoView {
-    view! { <RequireRole allowed=PARTNER_DIRECTORY_ROLES children=|user| view! { <PartnerDirectory role=user.role/> }/> }
+    // Created outside the guard's Suspense, so server rendering fetches it once.
+    let partners = Resource::new(|| (), |_| list_partners());
+    view! {
+        <RequireRole allowed=PARTNER_DIRECTORY_ROLES
+            children=move |user| view! { <PartnerDirectory role=user.role partners/> }/>
+    }
 }
 
 #[component]
-fn PartnerDirectory(role: Role) -> impl IntoView {
-    let partners = Resource::new(|| (), |_| list_partners());
+fn PartnerDirectory(role: Role, partners: Resource<Result<Vec<PartnerRow>, AppError>>) -> impl IntoView {
     let title = if role == Role::ChannelManager { "My partners" } else { "Partners" };
     view! {
         <h1>{title}</h1>
@@ -71,11 +75,7 @@ fn PartnerTable(rows: Vec<PartnerRow>) -> impl IntoView {
 
 #[component]
 pub fn PartnerPage() -> impl IntoView {
-    view! { <RequireRole allowed=&Role::ALL children=|_| view! { <PartnerProfileView/> }/> }
-}
-
-#[component]
-fn PartnerProfileView() -> impl IntoView {
+    // Created outside the guard's Suspense, so server rendering fetches it once.
     let params = use_params_map();
     let invite = ServerAction::<Invite>::new();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
@@ -85,6 +85,14 @@ fn PartnerProfileView() -> impl IntoView {
             None => Err(AppError::NotFound),
         }
     });
+    view! { <RequireRole allowed=&Role::ALL children=move |_| view! { <PartnerProfileView invite profile/> }/> }
+}
+
+#[component]
+fn PartnerProfileView(
+    invite: ServerAction<Invite>,
+    profile: Resource<Result<super::PartnerDetail, AppError>>,
+) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {

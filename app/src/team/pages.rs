@@ -8,13 +8,14 @@ use crate::ui::{Badge, Field, FormError, ScrollTable, form_error};
 
 #[component]
 pub fn TeamPage() -> impl IntoView {
-    view! { <RequireRole allowed=&Role::ALL children=|_user| view! { <TeamView/> }/> }
+    // Created outside the guard's Suspense, so server rendering fetches them once.
+    let invite = ServerAction::<Invite>::new();
+    let view = Resource::new(move || invite.version().get(), |_| team(None));
+    view! { <RequireRole allowed=&Role::ALL children=move |_user| view! { <TeamView invite view/> }/> }
 }
 
 #[component]
-fn TeamView() -> impl IntoView {
-    let invite = ServerAction::<Invite>::new();
-    let view = Resource::new(move || invite.version().get(), |_| team(None));
+fn TeamView(invite: ServerAction<Invite>, view: Resource<Result<super::TeamView, crate::error::AppError>>) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Benchmark: the signed-in partner home page on the release build with the demo data.
+#   bash benches/home_page.sh [DURATION_SECONDS] [ROUNDS]
+# Target (issue 2): at least 5,000 requests/s with p99 under 20 ms at 64 connections.
+# Prints each round and the median of the rounds; also the release WASM size and the idle
+# server's memory. Uses wrk (Debian) on loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-20}
+rounds=${2:-3}
+bash scripts/setup.sh
+export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+
+cargo leptos build --release >/dev/null 2>&1 || cargo leptos build --release
+work=$(mktemp -d /tmp/tessera-bench.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+export TESSERA_DATABASE_URL="sqlite://$work/bench.db" TESSERA_ADDR="127.0.0.1:$port" TESSERA_LOG=warn
+export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=tessera
+./target/release/tessera seed --demo >/dev/null
+./target/release/tessera serve &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+
+wasm=target/site/pkg/tessera.wasm
+echo "release WASM: $(stat -c %s $wasm) bytes raw, $(gzip -9c $wasm | wc -c) gzip, $(python3 -c "
+import sys
+try:
+    import brotli
+    print(len(brotli.compress(open('$wasm','rb').read(), quality=11)))
+except ImportError:
+    print('n/a (pip install brotli)')
+") brotli"
+sleep 1
+echo "idle server memory with demo data: $(awk '/VmRSS/ { print $2 " " $3 }' /proc/$pid/status) RSS"
+
+cookie=$(curl -s -D - -o /dev/null -d 'email=partner@bluepeak.test&password=tessera-demo' \
+  "http://127.0.0.1:$port/api/sign_in" | sed -n 's/^set-cookie: \(tessera_session=[^;]*\).*/\1/ip')
+[ -n "$cookie" ] || { echo "could not sign in" >&2; exit 1; }
+curl -sf -H "Cookie: $cookie" "http://127.0.0.1:$port/" | grep -q "Your channel manager" \
+  || { echo "the signed-in partner home page did not render" >&2; exit 1; }
+
+echo "warming up"
+wrk -t2 -c64 -d5s -H "Cookie: $cookie" "http://127.0.0.1:$port/" >/dev/null
+results=()
+for round in $(seq 1 "$rounds"); do
+  out=$(wrk -t2 -c64 -d"${duration}s" --latency -H "Cookie: $cookie" "http://127.0.0.1:$port/")
+  rps=$(echo "$out" | awk '/Requests\/sec/ { print $2 }')
+  p50=$(echo "$out" | awk '$1 == "50%" { print $2 }')
+  p99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
+  errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ { print }')
+  echo "round $round: $rps requests/s, p50 $p50, p99 $p99 ${errors:+($errors)}"
+  results+=("$rps $p99")
+done
+printf '%s\n' "${results[@]}" | python3 -c '
+import sys, statistics
+def ms(v):
+    for unit, f in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if v.endswith(unit): return float(v[: -len(unit)]) * f
+    return float(v)
+rows = [line.split() for line in sys.stdin if line.strip()]
+rps = statistics.median(float(r[0]) for r in rows)
+p99 = statistics.median(ms(r[1]) for r in rows)
+verdict = "meets" if rps >= 5000 and p99 < 20 else "MISSES"
+print(f"median of {len(rows)} rounds: {rps:,.0f} requests/s, p99 {p99:.2f} ms at 64 connections ({verdict} the target: >= 5,000/s, p99 < 20 ms)")
+'
