@@ -64,9 +64,7 @@ fn CountTable(title: &'static str, rows: Vec<(String, i64)>) -> impl IntoView {
 fn Administration(overview: Resource<Result<ProgramFacts, crate::error::AppError>>) -> impl IntoView {
     view! {
         <h1>"Administration"</h1>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match overview.await {
+        {move || overview.get().map(|result| match result {
                     Ok(overview) => view! {
                         <div class="columns three">
                             <CountTable title="Partners by type" rows=overview.by_type/>
@@ -104,7 +102,6 @@ fn Administration(overview: Resource<Result<ProgramFacts, crate::error::AppError
                     }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
-            })}
-        </Suspense>
+            )}
     }
 }

@@ -36,7 +36,7 @@ pub fn SignInPage() -> impl IntoView {
             <Show when=was_reset>
                 <Notice text="Your password was changed. Sign in with the new one." tone="success"/>
             </Show>
-            <FormError error=Signal::derive(move || error.get().filter(|e| !matches!(e, crate::error::AppError::Invalid { .. })))/>
+            <FormError error/>
             <ActionForm action=action attr:novalidate=true>
                 <Field label="Email" name="email" kind="email" autocomplete="username" error required=true/>
                 <Field label="Password" name="password" kind="password" autocomplete="current-password" error required=true/>
@@ -63,7 +63,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 fallback=move || {
                     view! {
                         <p>"Enter the email you sign in with. We will send you a link to choose a new password."</p>
-                        <FormError error=Signal::derive(move || error.get().filter(|e| e.field_message("email").is_none()))/>
+                        <FormError error/>
                         <ActionForm action=action attr:novalidate=true>
                             <Field label="Email" name="email" kind="email" autocomplete="username" error required=true/>
                             <button type="submit" class="button primary wide">"Send reset link"</button>
@@ -90,7 +90,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     view! {
         <section class="auth-card card" aria-labelledby="reset-title">
             <h1 id="reset-title">"Choose a new password"</h1>
-            <FormError error=Signal::derive(move || error.get().filter(|e| !matches!(e, crate::error::AppError::Invalid { .. })))/>
+            <FormError error/>
             <ActionForm action=action attr:novalidate=true>
                 <input type="hidden" name="token" value=token/>
                 <Field label="New password" name="password" kind="password" autocomplete="new-password"
@@ -124,7 +124,7 @@ pub fn InvitationPage() -> impl IntoView {
                                 <h1 id="invite-title">"Join " {invite.organisation_name.clone()}</h1>
                                 <p>"You were invited as " <strong>{invite.role.label()}</strong> " with the email "
                                     <strong>{invite.email.clone()}</strong> "."</p>
-                                <FormError error=Signal::derive(move || error.get().filter(|e| !matches!(e, crate::error::AppError::Invalid { .. })))/>
+                                <FormError error/>
                                 <ActionForm action=action attr:novalidate=true>
                                     <input type="hidden" name="token" value=token/>
                                     <Field label="Your name" name="name" autocomplete="name" error required=true/>

@@ -64,6 +64,11 @@ pub async fn record_failure(db: &Db, email: &str, at: DateTime<Utc>) -> Result<(
     Ok(())
 }
 
+const INSERT_SESSION: &str =
+    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+const INSERT_OUTBOX: &str = "INSERT INTO outbox (recipient, subject, body, created_at) VALUES ($1, $2, $3, $4)";
+const INSERT_AUDIT: &str = "INSERT INTO audit_log (actor_id, action, subject, at) VALUES ($1, $2, $3, $4)";
+
 /// Opens a session after a good sign-in, forgetting the email's failed attempts.
 pub async fn open_session(
     db: &Db,
@@ -76,10 +81,8 @@ pub async fn open_session(
     on_db!(db, pool => {
         let mut tx = pool.begin().await?;
         sqlx::query("DELETE FROM sign_in_failures WHERE email = $1").bind(email).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(token_hash).bind(user_id).bind(now).bind(expires_at).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO audit_log (actor_id, action, subject, at) VALUES ($1, 'signed_in', $2, $3)")
-            .bind(user_id).bind(email).bind(now).execute(&mut *tx).await?;
+        sqlx::query(INSERT_SESSION).bind(token_hash).bind(user_id).bind(now).bind(expires_at).execute(&mut *tx).await?;
+        sqlx::query(INSERT_AUDIT).bind(user_id).bind("signed_in").bind(email).bind(now).execute(&mut *tx).await?;
         tx.commit().await
     })
 }
@@ -121,10 +124,9 @@ pub async fn create_invitation(db: &Db, invitation: NewInvitation<'_>, subject: 
              VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(token_hash).bind(email).bind(role.as_str()).bind(organisation_id).bind(invited_by)
             .bind(now).bind(expires_at).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO outbox (recipient, subject, body, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(email).bind(subject).bind(body).bind(now).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO audit_log (actor_id, action, subject, at) VALUES ($1, 'invited', $2, $3)")
-            .bind(invited_by).bind(format!("{email} as {}", role.as_str())).bind(now).execute(&mut *tx).await?;
+        sqlx::query(INSERT_OUTBOX).bind(email).bind(subject).bind(body).bind(now).execute(&mut *tx).await?;
+        sqlx::query(INSERT_AUDIT).bind(invited_by).bind("invited").bind(format!("{email} as {}", role.as_str()))
+            .bind(now).execute(&mut *tx).await?;
         tx.commit().await
     })
 }
@@ -163,10 +165,10 @@ pub async fn accept_invitation(
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(invitation.organisation_id).bind(&invitation.email).bind(name).bind(invitation.role.as_str())
             .bind(password.as_str()).bind(now).fetch_one(&mut *tx).await?;
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(session_token_hash).bind(user_id).bind(now).bind(session_expires_at).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO audit_log (actor_id, action, subject, at) VALUES ($1, 'accepted_invitation', $2, $3)")
-            .bind(user_id).bind(&invitation.email).bind(now).execute(&mut *tx).await?;
+        sqlx::query(INSERT_SESSION).bind(session_token_hash).bind(user_id).bind(now).bind(session_expires_at)
+            .execute(&mut *tx).await?;
+        sqlx::query(INSERT_AUDIT).bind(user_id).bind("accepted_invitation").bind(&invitation.email).bind(now)
+            .execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(Some(user_id))
     })
@@ -187,8 +189,7 @@ pub async fn create_password_reset(
         let mut tx = pool.begin().await?;
         sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash).bind(user_id).bind(now).bind(expires_at).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO outbox (recipient, subject, body, created_at) VALUES ($1, $2, $3, $4)")
-            .bind(email).bind(subject).bind(body).bind(now).execute(&mut *tx).await?;
+        sqlx::query(INSERT_OUTBOX).bind(email).bind(subject).bind(body).bind(now).execute(&mut *tx).await?;
         tx.commit().await
     })
 }
@@ -216,8 +217,7 @@ pub async fn complete_password_reset(
         sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM sign_in_failures WHERE email = (SELECT email FROM users WHERE id = $1)")
             .bind(user_id).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO audit_log (actor_id, action, subject, at) VALUES ($1, 'reset_password', '', $2)")
-            .bind(user_id).bind(now).execute(&mut *tx).await?;
+        sqlx::query(INSERT_AUDIT).bind(user_id).bind("reset_password").bind("").bind(now).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(true)
     })

@@ -63,9 +63,7 @@ fn Home(user: SessionUser, summary: Resource<Result<HomeSummaryData, crate::erro
     view! {
         <h1>{greeting(&user)}</h1>
         <p class="lead">{role_intro(user.role)}</p>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match summary.await {
+        {move || summary.get().map(|result| match result {
                     Ok(HomeSummaryData::Vendor { partners, people, by_tier }) => view! {
                         <div class="stats">
                             <Stat label="Partner organisations" value=partners.to_string()/>
@@ -84,8 +82,7 @@ fn Home(user: SessionUser, summary: Resource<Result<HomeSummaryData, crate::erro
                     Ok(HomeSummaryData::Partner { organisation }) => view! { <PartnerHome organisation/> }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
-            })}
-        </Suspense>
+            )}
     }
 }
 

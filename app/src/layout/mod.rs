@@ -104,8 +104,9 @@ where
 {
     let session = SessionContext::get();
     let children = std::sync::Arc::new(children);
+    // A Transition: the page's own resources are read inside it, and keep showing while they refetch.
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || {
                 let children = children.clone();
                 Suspend::new(async move {
@@ -119,7 +120,7 @@ where
                     }
                 })
             }}
-        </Suspense>
+        </Transition>
     }
 }
 

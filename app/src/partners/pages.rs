@@ -26,14 +26,11 @@ fn PartnerDirectory(role: Role, partners: Resource<Result<Vec<PartnerRow>, AppEr
     let title = if role == Role::ChannelManager { "My partners" } else { "Partners" };
     view! {
         <h1>{title}</h1>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match partners.await {
+        {move || partners.get().map(|result| match result {
                     Ok(rows) => view! { <PartnerTable rows/> }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
-            })}
-        </Suspense>
+            )}
     }
 }
 
@@ -94,9 +91,7 @@ fn PartnerProfileView(
     profile: Resource<Result<super::PartnerDetail, AppError>>,
 ) -> impl IntoView {
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match profile.await {
+        {move || profile.get().map(|result| match result {
                     Ok(profile) => {
                         let partner = profile.partner;
                         view! {
@@ -125,7 +120,6 @@ fn PartnerProfileView(
                     }
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
-            })}
-        </Transition>
+            )}
     }
 }

@@ -17,9 +17,7 @@ pub fn TeamPage() -> impl IntoView {
 #[component]
 fn TeamView(invite: ServerAction<Invite>, view: Resource<Result<super::TeamView, crate::error::AppError>>) -> impl IntoView {
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match view.await {
+        {move || view.get().map(|result| match result {
                     Ok(team) => view! {
                         <h1>{format!("{} team", team.organisation_name)}</h1>
                         <div class="columns">
@@ -38,8 +36,7 @@ fn TeamView(invite: ServerAction<Invite>, view: Resource<Result<super::TeamView,
                     }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
-            })}
-        </Transition>
+            )}
     }
 }
 
@@ -93,7 +90,7 @@ pub fn InviteForm(action: ServerAction<Invite>, organisation_id: Option<i64>, ro
             }),
             _ => None,
         }}
-        <FormError error=Signal::derive(move || error.get().filter(|e| !matches!(e, crate::error::AppError::Invalid { .. })))/>
+        <FormError error/>
         <ActionForm action=action attr:novalidate=true>
             {organisation_id.map(|id| view! { <input type="hidden" name="organisation_id" value=id.to_string()/> })}
             <Field label="Email" name="email" kind="email" autocomplete="off" error required=true/>

@@ -94,19 +94,15 @@ pub fn Field(
     }
 }
 
-/// The form-level message: anything that is not about one field.
+/// The form-level message: anything not about one field (those show next to their field).
 #[component]
 pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     move || {
-        error.get().map(|error| {
-            let text = match &error {
-                AppError::Invalid { fields } if fields.contains_key("form") => {
-                    fields.get("form").cloned().unwrap_or_default()
-                }
-                other => other.to_string(),
-            };
-            view! { <div class="notice notice-error" role="alert">{text}</div> }
-        })
+        let text = match error.get()? {
+            AppError::Invalid { fields } => fields.get("form").cloned()?,
+            other => other.to_string(),
+        };
+        Some(view! { <div class="notice notice-error" role="alert">{text}</div> })
     }
 }
 
