@@ -49,12 +49,8 @@ pub enum Command {
 
 impl Cli {
     pub fn auth_settings(&self) -> AuthSettings {
-        let public_url = self
-            .public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", self.addr))
-            .trim_end_matches('/')
-            .to_owned();
+        let public_url =
+            self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.addr)).trim_end_matches('/').to_owned();
         AuthSettings {
             session_ttl: chrono::Duration::hours(self.session_hours.max(1)),
             secure_cookies: public_url.starts_with("https://"),
@@ -80,8 +76,8 @@ mod tests {
 
     #[test]
     fn an_https_public_url_makes_cookies_secure() {
-        let cli = Cli::try_parse_from(["tessera", "--public-url", "https://partners.acme.test/", "serve"])
-            .expect("parses");
+        let cli =
+            Cli::try_parse_from(["tessera", "--public-url", "https://partners.acme.test/", "serve"]).expect("parses");
         let settings = cli.auth_settings();
         assert_eq!(settings.public_url, "https://partners.acme.test");
         assert!(settings.secure_cookies);

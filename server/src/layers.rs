@@ -30,16 +30,16 @@ fn is_static_asset(path: &str) -> bool {
 /// Looks the session cookie up once per request and leaves the person in the request's
 /// extensions, where pages and server functions find them.
 pub async fn attach_session(State(db): State<Db>, mut request: Request, next: Next) -> Response {
-    if !is_static_asset(request.uri().path()) {
-        if let Some(token) = cookie_value(request.headers(), SESSION_COOKIE) {
-            let token_hash = secrets::token_hash(token);
-            match store::session_user(&db, &token_hash, chrono::Utc::now()).await {
-                Ok(Some(user)) => {
-                    request.extensions_mut().insert(CurrentSession { user, token_hash });
-                }
-                Ok(None) => {}
-                Err(error) => tracing::error!(%error, "session lookup failed"),
+    if !is_static_asset(request.uri().path())
+        && let Some(token) = cookie_value(request.headers(), SESSION_COOKIE)
+    {
+        let token_hash = secrets::token_hash(token);
+        match store::session_user(&db, &token_hash, chrono::Utc::now()).await {
+            Ok(Some(user)) => {
+                request.extensions_mut().insert(CurrentSession { user, token_hash });
             }
+            Ok(None) => {}
+            Err(error) => tracing::error!(%error, "session lookup failed"),
         }
     }
     next.run(request).await
@@ -52,7 +52,9 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 /// 404, 422, 429…), so clients and logs see the caller's mistakes for what they are.
 pub async fn status_from_server_fn_error(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    if response.status() != StatusCode::INTERNAL_SERVER_ERROR || !response.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
+    {
         return response;
     }
     let (mut parts, body) = response.into_parts();

@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list, handle_server_fns_with_context};
+use leptos_axum::{
+    LeptosRoutes, file_and_error_handler_with_context, generate_route_list, handle_server_fns_with_context,
+};
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -34,10 +36,7 @@ pub fn router(server: ServerState, leptos_options: LeptosOptions) -> Router {
     let state = RouterState { leptos_options, server: server.clone() };
 
     Router::new()
-        .route(
-            "/api/{*fn_name}",
-            get(server_functions).post(server_functions),
-        )
+        .route("/api/{*fn_name}", get(server_functions).post(server_functions))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .route("/healthz", get(healthz))
         .fallback(file_and_error_handler_with_context::<RouterState, _>(context, shell))

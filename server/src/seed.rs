@@ -49,8 +49,18 @@ const PARTNERS: [(&str, &str, &str, &str, usize); 24] = [
 const FIRST_NAMES: [&str; 12] =
     ["Ava", "Mateo", "Priya", "Jonas", "Amara", "Kenji", "Lucía", "Tomasz", "Noor", "Ethan", "Zanele", "Ines"];
 const LAST_NAMES: [&str; 12] = [
-    "Okafor", "Lindqvist", "Natarajan", "Moreau", "Haddad", "Sato", "Fernández", "Kowalski", "Rahman", "Walsh",
-    "Dlamini", "Costa",
+    "Okafor",
+    "Lindqvist",
+    "Natarajan",
+    "Moreau",
+    "Haddad",
+    "Sato",
+    "Fernández",
+    "Kowalski",
+    "Rahman",
+    "Walsh",
+    "Dlamini",
+    "Costa",
 ];
 
 /// (local part, role) of a partner's people, in order: the first is always the partner admin.
@@ -135,7 +145,14 @@ async fn organisation(
     Ok(id)
 }
 
-async fn user(db: &Db, organisation_id: i64, email: &str, name: &str, role: &str, hash: &PasswordHash) -> Result<(), SeedError> {
+async fn user(
+    db: &Db,
+    organisation_id: i64,
+    email: &str,
+    name: &str,
+    role: &str,
+    hash: &PasswordHash,
+) -> Result<(), SeedError> {
     on_db!(db, pool => sqlx::query(
         "INSERT INTO users (organisation_id, email, name, role, password_hash, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email) DO NOTHING")
@@ -145,7 +162,9 @@ async fn user(db: &Db, organisation_id: i64, email: &str, name: &str, role: &str
 }
 
 async fn user_id(db: &Db, email: &str) -> Result<i64, SeedError> {
-    Ok(on_db!(db, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_one(pool).await)?)
+    Ok(
+        on_db!(db, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_one(pool).await)?,
+    )
 }
 
 #[cfg(test)]

@@ -29,10 +29,16 @@ async fn each_role_calls_what_it_may_and_is_refused_what_it_may_not(backend: Bac
 
     let marketing = app.sign_in("marketing@acme.test").await;
     assert_eq!(app.call(&marketing, "list_partners", &[]).await.0, StatusCode::OK);
-    assert_eq!(app.call(&marketing, "invite", &[("email", "x@acme.test"), ("role", "marketing")]).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.call(&marketing, "invite", &[("email", "x@acme.test"), ("role", "marketing")]).await.0,
+        StatusCode::FORBIDDEN
+    );
 
     let partner_admin = app.sign_in("partner@bluepeak.test").await;
-    assert_eq!(app.call(&partner_admin, "invite", &[("email", "y@bluepeak.test"), ("role", "partner_user")]).await.0, StatusCode::OK);
+    assert_eq!(
+        app.call(&partner_admin, "invite", &[("email", "y@bluepeak.test"), ("role", "partner_user")]).await.0,
+        StatusCode::OK
+    );
     assert_eq!(app.call(&partner_admin, "list_partners", &[]).await.0, StatusCode::FORBIDDEN);
 
     let partner_user = app.sign_in("rep@bluepeak.test").await;
@@ -40,7 +46,10 @@ async fn each_role_calls_what_it_may_and_is_refused_what_it_may_not(backend: Bac
     assert_eq!(status, StatusCode::OK);
     assert_eq!(team["organisation_name"], "Bluepeak Systems");
     assert_eq!(team["invitable"], serde_json::json!([]));
-    assert_eq!(app.call(&partner_user, "invite", &[("email", "z@bluepeak.test"), ("role", "partner_user")]).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.call(&partner_user, "invite", &[("email", "z@bluepeak.test"), ("role", "partner_user")]).await.0,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(app.call(&partner_user, "program_overview", &[]).await.0, StatusCode::FORBIDDEN);
     app.stop().await;
 }
@@ -62,17 +71,28 @@ async fn partner_user_cannot_list_another_partners_users(backend: Backend) {
     // Its own organisation is fine, and lists only its own people.
     let (status, team) = app.call(&rep, "team", &[("organisation_id", &bluepeak)]).await;
     assert_eq!(status, StatusCode::OK);
-    let emails: Vec<_> = team["members"].as_array().expect("members").iter().filter_map(|m| m["email"].as_str()).collect();
-    assert!(emails.contains(&"rep@bluepeak.test") && emails.iter().all(|e| e.ends_with("@bluepeak.test")), "{emails:?}");
+    let emails: Vec<_> =
+        team["members"].as_array().expect("members").iter().filter_map(|m| m["email"].as_str()).collect();
+    assert!(
+        emails.contains(&"rep@bluepeak.test") && emails.iter().all(|e| e.ends_with("@bluepeak.test")),
+        "{emails:?}"
+    );
 
     // A partner admin cannot invite into another partner either.
     let admin = app.sign_in("partner@copperline.test").await;
-    let (status, _) = app.call(&admin, "invite", &[("email", "x@y.test"), ("role", "partner_user"), ("organisation_id", &bluepeak)]).await;
+    let (status, _) = app
+        .call(&admin, "invite", &[("email", "x@y.test"), ("role", "partner_user"), ("organisation_id", &bluepeak)])
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 0);
 
     // The rendered page answers 404 too.
-    let page = rep.get(format!("{}/partners/{copperline}", app.base)).header("accept", "text/html").send().await.expect("page");
+    let page = rep
+        .get(format!("{}/partners/{copperline}", app.base))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("page");
     assert_eq!(page.status(), StatusCode::NOT_FOUND);
     assert!(!page.text().await.expect("html").contains("Copperline IT"));
     app.stop().await;
@@ -108,14 +128,19 @@ async fn signed_out_callers_are_sent_to_sign_in(backend: Backend) {
         assert!(!body.to_string().contains("@"), "{endpoint} leaks nothing: {body}");
     }
     for path in ["/", "/partners", "/team", "/admin"] {
-        let page = anonymous.get(format!("{}{path}", app.base)).header("accept", "text/html").send().await.expect("page");
+        let page =
+            anonymous.get(format!("{}{path}", app.base)).header("accept", "text/html").send().await.expect("page");
         assert_eq!(page.status(), StatusCode::FOUND, "{path}");
         assert_eq!(page.headers().get("location").and_then(|v| v.to_str().ok()), Some("/sign-in"), "{path}");
     }
     let sign_in = anonymous.get(format!("{}/sign-in", app.base)).send().await.expect("page");
     assert_eq!(sign_in.status(), StatusCode::OK);
     let html = sign_in.text().await.expect("html");
-    for needle in [r#"<label for="field-email">Email</label>"#, r#"<label for="field-password">Password</label>"#, "Sign in</button>"] {
+    for needle in [
+        r#"<label for="field-email">Email</label>"#,
+        r#"<label for="field-password">Password</label>"#,
+        "Sign in</button>",
+    ] {
         assert!(html.contains(needle), "sign-in page has {needle}");
     }
     app.stop().await;
@@ -128,7 +153,10 @@ async fn pages_carry_security_headers_and_role_statuses(backend: Backend) {
     assert_eq!(page.status(), StatusCode::FORBIDDEN, "a partner user opening an admin page");
     let headers = page.headers().clone();
     let csp = headers.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    assert!(csp.contains("'nonce-") && csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(
+        csp.contains("'nonce-") && csp.contains("'wasm-unsafe-eval'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
     assert_eq!(headers.get("x-content-type-options").and_then(|v| v.to_str().ok()), Some("nosniff"));
     assert_eq!(headers.get("referrer-policy").and_then(|v| v.to_str().ok()), Some("same-origin"));
     let html = page.text().await.expect("html");
@@ -136,7 +164,8 @@ async fn pages_carry_security_headers_and_role_statuses(backend: Backend) {
     assert!(html.contains(&format!(r#"nonce="{nonce}""#)), "the hydration script carries the response's nonce");
     assert!(html.contains("You do not have access to this page"));
 
-    let missing = rep.get(format!("{}/no-such-page", app.base)).header("accept", "text/html").send().await.expect("page");
+    let missing =
+        rep.get(format!("{}/no-such-page", app.base)).header("accept", "text/html").send().await.expect("page");
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert!(missing.text().await.expect("html").contains("Page not found"));
 

@@ -83,16 +83,19 @@ async fn fifth_failure_locks_the_email_even_for_the_right_password(backend: Back
     let app = TestApp::spawn(backend).await;
     let client = app.client();
     for attempt in 1..=5 {
-        let (status, _) = app.call(&client, "sign_in", &[("email", "rep@bluepeak.test"), ("password", "guess-guess")]).await;
+        let (status, _) =
+            app.call(&client, "sign_in", &[("email", "rep@bluepeak.test"), ("password", "guess-guess")]).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {attempt} is an ordinary failure");
     }
-    let (status, body) = app.call(&client, "sign_in", &[("email", "rep@bluepeak.test"), ("password", "tessera-demo")]).await;
+    let (status, body) =
+        app.call(&client, "sign_in", &[("email", "rep@bluepeak.test"), ("password", "tessera-demo")]).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     let message = body["message"].as_str().unwrap_or_default();
     assert!(message.starts_with("Too many failed sign-ins for this email"), "{message}");
     assert!(message.contains("15 minutes"), "{message}");
     // Another email is not affected.
-    let (status, _) = app.call(&client, "sign_in", &[("email", "partner@bluepeak.test"), ("password", "tessera-demo")]).await;
+    let (status, _) =
+        app.call(&client, "sign_in", &[("email", "partner@bluepeak.test"), ("password", "tessera-demo")]).await;
     assert_eq!(status, StatusCode::OK);
     app.stop().await;
 }
@@ -143,7 +146,12 @@ async fn invitation_link_creates_the_account_once(backend: Backend) {
     assert_eq!(details["organisation_name"], "Bluepeak Systems");
     assert_eq!(details["role"], "partner_user");
 
-    let form = [("token", token.as_str()), ("name", "Nia New"), ("password", "a-long-password"), ("password_confirmation", "a-long-password")];
+    let form = [
+        ("token", token.as_str()),
+        ("name", "Nia New"),
+        ("password", "a-long-password"),
+        ("password_confirmation", "a-long-password"),
+    ];
     let (status, body) = app.call(&invitee, "accept_invitation", &form).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (_, me) = app.call(&invitee, "current_user", &[]).await;
@@ -154,7 +162,8 @@ async fn invitation_link_creates_the_account_once(backend: Backend) {
     let (status, body) = app.call(&app.client(), "accept_invitation", &form).await;
     assert_eq!(status, StatusCode::GONE, "a used link cannot make a second account: {body}");
     let fresh = app.client();
-    let (status, _) = app.call(&fresh, "sign_in", &[("email", "new.rep@bluepeak.test"), ("password", "a-long-password")]).await;
+    let (status, _) =
+        app.call(&fresh, "sign_in", &[("email", "new.rep@bluepeak.test"), ("password", "a-long-password")]).await;
     assert_eq!(status, StatusCode::OK, "the new account signs in with its own password");
     app.stop().await;
 }
@@ -197,19 +206,28 @@ async fn password_reset_link_sets_a_new_password_and_closes_old_sessions(backend
     assert!(link.contains("/reset-password?token="), "{link}");
     let token = token_of(&link);
 
-    let (status, body) = app.call(&anonymous, "reset_password",
-        &[("token", &token), ("password", "brand-new-secret"), ("password_confirmation", "brand-new-secreT")]).await;
+    let (status, body) = app
+        .call(
+            &anonymous,
+            "reset_password",
+            &[("token", &token), ("password", "brand-new-secret"), ("password_confirmation", "brand-new-secreT")],
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["fields"]["password_confirmation"].is_string());
 
-    let good = [("token", token.as_str()), ("password", "brand-new-secret"), ("password_confirmation", "brand-new-secret")];
+    let good =
+        [("token", token.as_str()), ("password", "brand-new-secret"), ("password_confirmation", "brand-new-secret")];
     let (status, body) = app.call(&anonymous, "reset_password", &good).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (_, user) = app.call(&old_session, "current_user", &[]).await;
     assert!(user.is_null(), "sessions opened before the reset are closed");
-    let (status, _) = app.call(&app.client(), "sign_in", &[("email", "partner@copperline.test"), ("password", "tessera-demo")]).await;
+    let (status, _) =
+        app.call(&app.client(), "sign_in", &[("email", "partner@copperline.test"), ("password", "tessera-demo")]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "the old password no longer works");
-    let (status, _) = app.call(&app.client(), "sign_in", &[("email", "partner@copperline.test"), ("password", "brand-new-secret")]).await;
+    let (status, _) = app
+        .call(&app.client(), "sign_in", &[("email", "partner@copperline.test"), ("password", "brand-new-secret")])
+        .await;
     assert_eq!(status, StatusCode::OK);
     let (status, _) = app.call(&anonymous, "reset_password", &good).await;
     assert_eq!(status, StatusCode::GONE, "a reset link works once");
@@ -220,7 +238,8 @@ async fn reset_request_does_not_reveal_whether_an_account_exists(backend: Backen
     let app = TestApp::spawn(backend).await;
     let client = app.client();
     let (known, known_body) = app.call(&client, "request_password_reset", &[("email", "rep@bluepeak.test")]).await;
-    let (unknown, unknown_body) = app.call(&client, "request_password_reset", &[("email", "ghost@bluepeak.test")]).await;
+    let (unknown, unknown_body) =
+        app.call(&client, "request_password_reset", &[("email", "ghost@bluepeak.test")]).await;
     assert_eq!((known, known_body), (unknown, unknown_body));
     assert!(app.last_link_for("ghost@bluepeak.test").await.is_none());
     assert!(app.last_link_for("rep@bluepeak.test").await.is_some());

@@ -14,9 +14,7 @@ pub struct OrganisationFacts {
 pub fn can_see_organisation(user: &SessionUser, organisation: &OrganisationFacts) -> bool {
     match user.role {
         Role::Admin | Role::Marketing => true,
-        Role::ChannelManager => {
-            organisation.is_vendor || organisation.channel_manager_id == Some(user.user_id)
-        }
+        Role::ChannelManager => organisation.is_vendor || organisation.channel_manager_id == Some(user.user_id),
         Role::PartnerAdmin | Role::PartnerUser => organisation.id == user.organisation_id,
     }
 }

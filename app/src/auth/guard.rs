@@ -3,7 +3,7 @@
 use chrono::Duration;
 use http::header::{ACCEPT, SET_COOKIE};
 use http::request::Parts;
-use leptos::prelude::{use_context};
+use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
 use super::{Role, SessionUser};

@@ -2,12 +2,12 @@
 
 pub mod access;
 pub mod forms;
-pub mod pages;
-pub mod server;
 #[cfg(feature = "ssr")]
 pub mod guard;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod secrets;
+pub mod server;
 #[cfg(feature = "ssr")]
 pub mod store;
 

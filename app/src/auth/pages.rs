@@ -106,10 +106,13 @@ pub fn ResetPasswordPage() -> impl IntoView {
 #[component]
 pub fn InvitationPage() -> impl IntoView {
     let token = query_value("token");
-    let details = Resource::new({
-        let token = token.clone();
-        move || token.clone()
-    }, invitation);
+    let details = Resource::new(
+        {
+            let token = token.clone();
+            move || token.clone()
+        },
+        invitation,
+    );
     let action = ServerAction::<AcceptInvitation>::new();
     let error = form_error(action);
     reload_on_success(action, "/");

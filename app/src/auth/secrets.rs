@@ -42,13 +42,12 @@ fn hash_now(password: &str) -> Result<PasswordHash, AppError> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|_| AppError::Internal)?;
     let salt = SaltString::encode_b64(&salt).map_err(|_| AppError::Internal)?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| PasswordHash(hash.to_string()))
-        .map_err(|error| {
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|hash| PasswordHash(hash.to_string())).map_err(
+        |error| {
             tracing::error!(%error, "password hashing failed");
             AppError::Internal
-        })
+        },
+    )
 }
 
 fn verify_now(password: &str, hash: &str) -> bool {
@@ -101,10 +100,7 @@ mod tests {
 
     #[test]
     fn token_hash_is_sha256_hex() {
-        assert_eq!(
-            token_hash("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 
     #[test]

@@ -78,8 +78,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
             &secrets::token_hash(&token),
             now,
             now + Duration::hours(mail::RESET_LINK_HOURS),
-            &message.subject,
-            &message.body,
+            &message,
         )
         .await?;
         mail::log_queued(email.as_str(), &message);
@@ -149,16 +148,9 @@ pub async fn accept_invitation(
     let hash = secrets::hash_password(password).await?;
     let session_token = secrets::new_token()?;
     let expires_at = now + state.settings.session_ttl;
-    let created = store::accept_invitation(
-        &state.db,
-        &open,
-        &name,
-        &hash,
-        &secrets::token_hash(&session_token),
-        now,
-        expires_at,
-    )
-    .await?;
+    let created =
+        store::accept_invitation(&state.db, &open, &name, &hash, &secrets::token_hash(&session_token), now, expires_at)
+            .await?;
     if created.is_none() {
         return Err(invitation_gone());
     }

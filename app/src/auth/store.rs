@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use super::secrets::PasswordHash;
 use super::{Role, SessionUser};
 use crate::db::Db;
+use crate::mail::Message;
 use crate::on_db;
 
 impl TryFrom<String> for Role {
@@ -23,7 +24,9 @@ macro_rules! session_user_columns {
 /// The person a live session belongs to; `None` for an unknown or expired token.
 pub async fn session_user(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionUser>, sqlx::Error> {
     const SQL: &str = concat!(
-        "SELECT ", session_user_columns!(), " FROM sessions s ",
+        "SELECT ",
+        session_user_columns!(),
+        " FROM sessions s ",
         "JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id ",
         "WHERE s.token_hash = $1 AND s.expires_at > $2"
     );
@@ -32,7 +35,9 @@ pub async fn session_user(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Resu
 
 pub async fn user_by_id(db: &Db, user_id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
     const SQL: &str = concat!(
-        "SELECT ", session_user_columns!(), " FROM users u JOIN organisations o ON o.id = u.organisation_id ",
+        "SELECT ",
+        session_user_columns!(),
+        " FROM users u JOIN organisations o ON o.id = u.organisation_id ",
         "WHERE u.id = $1"
     );
     on_db!(db, pool => sqlx::query_as(SQL).bind(user_id).fetch_optional(pool).await)
@@ -115,7 +120,7 @@ pub struct NewInvitation<'a> {
 }
 
 /// Records an invitation and queues its email, together or not at all.
-pub async fn create_invitation(db: &Db, invitation: NewInvitation<'_>, subject: &str, body: &str) -> Result<(), sqlx::Error> {
+pub async fn create_invitation(db: &Db, invitation: NewInvitation<'_>, message: &Message) -> Result<(), sqlx::Error> {
     let NewInvitation { token_hash, email, role, organisation_id, invited_by, now, expires_at } = invitation;
     on_db!(db, pool => {
         let mut tx = pool.begin().await?;
@@ -124,14 +129,18 @@ pub async fn create_invitation(db: &Db, invitation: NewInvitation<'_>, subject: 
              VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(token_hash).bind(email).bind(role.as_str()).bind(organisation_id).bind(invited_by)
             .bind(now).bind(expires_at).execute(&mut *tx).await?;
-        sqlx::query(INSERT_OUTBOX).bind(email).bind(subject).bind(body).bind(now).execute(&mut *tx).await?;
+        sqlx::query(INSERT_OUTBOX).bind(email).bind(&message.subject).bind(&message.body).bind(now).execute(&mut *tx).await?;
         sqlx::query(INSERT_AUDIT).bind(invited_by).bind("invited").bind(format!("{email} as {}", role.as_str()))
             .bind(now).execute(&mut *tx).await?;
         tx.commit().await
     })
 }
 
-pub async fn open_invitation(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<Option<OpenInvitation>, sqlx::Error> {
+pub async fn open_invitation(
+    db: &Db,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<OpenInvitation>, sqlx::Error> {
     on_db!(db, pool => sqlx::query_as(
         "SELECT i.id, i.email, i.role, i.organisation_id, o.name AS organisation_name, i.expires_at \
          FROM invitations i JOIN organisations o ON o.id = i.organisation_id \
@@ -182,14 +191,13 @@ pub async fn create_password_reset(
     token_hash: &str,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
-    subject: &str,
-    body: &str,
+    message: &Message,
 ) -> Result<(), sqlx::Error> {
     on_db!(db, pool => {
         let mut tx = pool.begin().await?;
         sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash).bind(user_id).bind(now).bind(expires_at).execute(&mut *tx).await?;
-        sqlx::query(INSERT_OUTBOX).bind(email).bind(subject).bind(body).bind(now).execute(&mut *tx).await?;
+        sqlx::query(INSERT_OUTBOX).bind(email).bind(&message.subject).bind(&message.body).bind(now).execute(&mut *tx).await?;
         tx.commit().await
     })
 }

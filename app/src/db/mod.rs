@@ -42,11 +42,8 @@ impl Db {
     /// Opens `url`: `postgres://…` for PostgreSQL; `sqlite://path`, `sqlite:path` or a bare path for SQLite.
     pub async fn connect(url: &str) -> Result<Db, DbSetupError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect(url)
-                .await?;
+            let pool =
+                PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect(url).await?;
             return Ok(Db::Postgres(pool));
         }
         let path = sqlite_path(url);

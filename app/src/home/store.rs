@@ -3,7 +3,10 @@ use crate::on_db;
 
 /// Partner organisations, their people and their spread over tiers, within a channel manager's
 /// partners when `channel_manager` is given.
-pub async fn vendor_overview(db: &Db, channel_manager: Option<i64>) -> Result<(i64, i64, Vec<(String, i64)>), sqlx::Error> {
+pub async fn vendor_overview(
+    db: &Db,
+    channel_manager: Option<i64>,
+) -> Result<(i64, i64, Vec<(String, i64)>), sqlx::Error> {
     on_db!(db, pool => {
         let by_tier: Vec<(String, i64)> = sqlx::query_as(
             "SELECT t.name, COUNT(o.id) FROM tiers t \

@@ -76,12 +76,15 @@ pub fn PartnerPage() -> impl IntoView {
     let params = use_params_map();
     let invite = ServerAction::<Invite>::new();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
-    let profile = Resource::new(move || (id(), invite.version().get()), |(id, _)| async move {
-        match id {
-            Some(id) => partner_profile(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
+    let profile = Resource::new(
+        move || (id(), invite.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => partner_profile(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! { <RequireRole allowed=&Role::ALL children=move |_| view! { <PartnerProfileView invite profile/> }/> }
 }
 

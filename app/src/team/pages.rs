@@ -15,7 +15,10 @@ pub fn TeamPage() -> impl IntoView {
 }
 
 #[component]
-fn TeamView(invite: ServerAction<Invite>, view: Resource<Result<super::TeamView, crate::error::AppError>>) -> impl IntoView {
+fn TeamView(
+    invite: ServerAction<Invite>,
+    view: Resource<Result<super::TeamView, crate::error::AppError>>,
+) -> impl IntoView {
     view! {
         {move || view.get().map(|result| match result {
                     Ok(team) => view! {
@@ -62,16 +65,18 @@ pub fn MemberTable(members: Vec<TeamMember>) -> impl IntoView {
 
 #[component]
 fn PendingList(pending: Vec<PendingInvitation>) -> impl IntoView {
-    (!pending.is_empty()).then(|| view! {
-        <h3>"Waiting to accept"</h3>
-        <ul class="plain-list">
-            {pending.into_iter().map(|invitation| view! {
-                <li>
-                    {invitation.email} " · " {invitation.role.label()} " · expires "
-                    {invitation.expires_at.format("%Y-%m-%d").to_string()}
-                </li>
-            }).collect_view()}
-        </ul>
+    (!pending.is_empty()).then(|| {
+        view! {
+            <h3>"Waiting to accept"</h3>
+            <ul class="plain-list">
+                {pending.into_iter().map(|invitation| view! {
+                    <li>
+                        {invitation.email} " · " {invitation.role.label()} " · expires "
+                        {invitation.expires_at.format("%Y-%m-%d").to_string()}
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
     })
 }
 

@@ -17,7 +17,11 @@ use {
 
 /// The organisation the caller asked for, if they may see it; their own when they named none.
 #[cfg(feature = "ssr")]
-async fn visible_organisation(db: &Db, user: &SessionUser, requested: Option<i64>) -> Result<OrganisationFacts, AppError> {
+async fn visible_organisation(
+    db: &Db,
+    user: &SessionUser,
+    requested: Option<i64>,
+) -> Result<OrganisationFacts, AppError> {
     let id = requested.unwrap_or(user.organisation_id);
     let facts = organisation_facts(db, id).await?.ok_or(AppError::NotFound)?;
     if can_see_organisation(user, &facts) { Ok(facts) } else { Err(AppError::NotFound) }
@@ -31,7 +35,8 @@ pub async fn team(organisation_id: Option<i64>) -> Result<TeamView, AppError> {
     let facts = visible_organisation(&db, &user, organisation_id).await?;
     let own = facts.id == user.organisation_id;
     let invitable = invitable_roles(user.role, facts.is_vendor, own).to_vec();
-    let pending = if invitable.is_empty() { Vec::new() } else { store::pending_invitations(&db, facts.id, Utc::now()).await? };
+    let pending =
+        if invitable.is_empty() { Vec::new() } else { store::pending_invitations(&db, facts.id, Utc::now()).await? };
     Ok(TeamView {
         organisation_id: facts.id,
         organisation_name: store::organisation_name(&db, facts.id).await?.ok_or(AppError::NotFound)?,
@@ -77,7 +82,7 @@ pub async fn invite(email: String, role: String, organisation_id: Option<i64>) -
         now,
         expires_at: now + Duration::days(mail::INVITATION_DAYS),
     };
-    auth_store::create_invitation(&state.db, invitation, &message.subject, &message.body).await?;
+    auth_store::create_invitation(&state.db, invitation, &message).await?;
     mail::log_queued(email.as_str(), &message);
     Ok(InvitationSent { email: email.as_str().to_owned(), link })
 }

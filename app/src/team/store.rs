@@ -10,7 +10,11 @@ pub async fn members(db: &Db, organisation_id: i64) -> Result<Vec<TeamMember>, s
         .bind(organisation_id).fetch_all(pool).await)
 }
 
-pub async fn pending_invitations(db: &Db, organisation_id: i64, now: DateTime<Utc>) -> Result<Vec<PendingInvitation>, sqlx::Error> {
+pub async fn pending_invitations(
+    db: &Db,
+    organisation_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<PendingInvitation>, sqlx::Error> {
     on_db!(db, pool => sqlx::query_as(
         "SELECT email, role, expires_at FROM invitations \
          WHERE organisation_id = $1 AND accepted_at IS NULL AND expires_at > $2 ORDER BY created_at DESC")

@@ -21,9 +21,7 @@ where
         }
         let query = query.read();
         match (query.get("__path"), query.get("__err")) {
-            (Some(path), Some(encoded)) if path == S::PATH => {
-                Some(ServerFnUrlError::<AppError>::decode_err(&encoded))
-            }
+            (Some(path), Some(encoded)) if path == S::PATH => Some(ServerFnUrlError::<AppError>::decode_err(&encoded)),
             _ => None,
         }
     })
