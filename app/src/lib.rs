@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod deals;
 pub mod error;
 pub mod home;
 pub mod layout;
