@@ -11,6 +11,7 @@ pub mod error;
 pub mod home;
 pub mod layout;
 pub mod mail;
+pub mod money;
 pub mod partners;
 pub mod team;
 pub mod ui;

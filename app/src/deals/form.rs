@@ -1,0 +1,238 @@
+//! The deal registration form: what each field must hold. Shared by the browser (as the partner
+//! types) and the server (again, before anything is written); one source of truth.
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::forms::EmailAddress;
+use crate::error::FieldErrors;
+use crate::money::{Currency, Money};
+
+/// Whether the partner found the customer (sourced) or helped a vendor deal along (influenced).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attribution {
+    Sourced,
+    Influenced,
+}
+
+impl Attribution {
+    pub fn parse(value: &str) -> Option<Attribution> {
+        match value.trim() {
+            "sourced" => Some(Attribution::Sourced),
+            "influenced" => Some(Attribution::Influenced),
+            _ => None,
+        }
+    }
+}
+
+/// The form as typed; field names are the form's input names.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealInput {
+    pub customer_company: String,
+    pub customer_domain: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub amount: String,
+    pub currency: String,
+    pub expected_close_date: String,
+    pub products: String,
+    pub attribution: String,
+    pub notes: String,
+}
+
+/// A deal that passed every check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidDeal {
+    pub customer_company: String,
+    /// As typed, trimmed and lower-cased; the server reduces it to the registrable domain.
+    pub customer_domain: String,
+    pub contact_name: String,
+    pub contact_email: EmailAddress,
+    pub amount: Money,
+    pub expected_close_date: NaiveDate,
+    pub products: Vec<String>,
+    pub attribution: Attribution,
+    pub notes: String,
+}
+
+pub const MAX_PRODUCTS: usize = 20;
+pub const MAX_NOTES_CHARS: usize = 2000;
+/// How far ahead a close date may lie.
+pub const MAX_CLOSE_DAYS_AHEAD: i64 = 730;
+
+fn required_text(value: &str, field: &str, max: usize, errors: &mut FieldErrors, empty: &str) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.insert(field.into(), empty.into());
+    } else if value.chars().count() > max {
+        errors.insert(field.into(), format!("Use at most {max} characters."));
+    }
+    value.to_owned()
+}
+
+/// A quick check the browser can make; the server's domain normalisation is the final word.
+pub fn looks_like_domain(value: &str) -> bool {
+    let value = value.trim().trim_end_matches('.');
+    value.contains('.') && !value.contains(char::is_whitespace) && !value.starts_with('.') && value.len() <= 253
+}
+
+/// Checks every field at once, so the form can show every message together.
+pub fn validate_deal(input: &DealInput, today: NaiveDate) -> Result<ValidDeal, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let customer_company = required_text(
+        &input.customer_company,
+        "customer_company",
+        200,
+        &mut errors,
+        "Enter the customer's company name.",
+    );
+    let customer_domain = input.customer_domain.trim().to_lowercase();
+    if customer_domain.is_empty() {
+        errors.insert("customer_domain".into(), "Enter the customer's web domain, like example.com.".into());
+    } else if !looks_like_domain(&customer_domain) {
+        errors.insert("customer_domain".into(), "Enter a domain like example.com.".into());
+    }
+    let contact_name =
+        required_text(&input.contact_name, "contact_name", 100, &mut errors, "Enter the contact's name.");
+    let contact_email = EmailAddress::parse(&input.contact_email)
+        .map_err(|message| errors.insert("contact_email".into(), message))
+        .ok();
+    let currency = Currency::parse(&input.currency);
+    if currency.is_none() {
+        errors.insert("currency".into(), "Choose a currency.".into());
+    }
+    let amount = currency.and_then(|currency| {
+        Money::parse_positive(&input.amount, currency).map_err(|message| errors.insert("amount".into(), message)).ok()
+    });
+    let expected_close_date = match NaiveDate::parse_from_str(input.expected_close_date.trim(), "%Y-%m-%d") {
+        Ok(date) if date < today => {
+            errors.insert("expected_close_date".into(), "The expected close date is in the past.".into());
+            None
+        }
+        Ok(date) if date > today + Duration::days(MAX_CLOSE_DAYS_AHEAD) => {
+            errors.insert("expected_close_date".into(), "Choose a date within the next two years.".into());
+            None
+        }
+        Ok(date) => Some(date),
+        Err(_) => {
+            errors.insert("expected_close_date".into(), "Enter the expected close date.".into());
+            None
+        }
+    };
+    let products: Vec<String> =
+        input.products.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect();
+    if products.is_empty() {
+        errors.insert("products".into(), "Name at least one product.".into());
+    } else if products.len() > MAX_PRODUCTS {
+        errors.insert("products".into(), format!("Name at most {MAX_PRODUCTS} products."));
+    } else if products.iter().any(|p| p.chars().count() > 80) {
+        errors.insert("products".into(), "A product name has at most 80 characters.".into());
+    }
+    let attribution = Attribution::parse(&input.attribution);
+    if attribution.is_none() {
+        errors.insert("attribution".into(), "Say whether you sourced or influenced this deal.".into());
+    }
+    let notes = input.notes.trim().to_owned();
+    if notes.chars().count() > MAX_NOTES_CHARS {
+        errors.insert("notes".into(), format!("Use at most {MAX_NOTES_CHARS} characters."));
+    }
+    match (contact_email, amount, expected_close_date, attribution) {
+        (Some(contact_email), Some(amount), Some(expected_close_date), Some(attribution)) if errors.is_empty() => {
+            Ok(ValidDeal {
+                customer_company,
+                customer_domain,
+                contact_name,
+                contact_email,
+                amount,
+                expected_close_date,
+                products,
+                attribution,
+                notes,
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 24).expect("date")
+    }
+
+    fn good() -> DealInput {
+        DealInput {
+            customer_company: "Globex Inc.".into(),
+            customer_domain: "WWW.Globex.com".into(),
+            contact_name: "Hank Scorpio".into(),
+            contact_email: "hank@globex.com".into(),
+            amount: "125,000.00".into(),
+            currency: "usd".into(),
+            expected_close_date: "2027-02-15".into(),
+            products: "Cloud Suite, Backup Pro".into(),
+            attribution: "sourced".into(),
+            notes: "Met at the partner summit.".into(),
+        }
+    }
+
+    #[test]
+    fn a_complete_form_is_a_valid_deal() {
+        let deal = validate_deal(&good(), today()).expect("valid");
+        assert_eq!(deal.amount, Money { minor: 12_500_000, currency: Currency::USD });
+        assert_eq!(deal.customer_domain, "www.globex.com");
+        assert_eq!(deal.products, ["Cloud Suite", "Backup Pro"]);
+        assert_eq!(deal.attribution, Attribution::Sourced);
+        assert_eq!(deal.contact_email.as_str(), "hank@globex.com");
+    }
+
+    #[test]
+    fn an_empty_form_gets_a_message_for_every_required_field() {
+        let errors = validate_deal(&DealInput::default(), today()).expect_err("invalid");
+        let fields: Vec<_> = errors.keys().map(String::as_str).collect();
+        assert_eq!(
+            fields,
+            [
+                "attribution",
+                "contact_email",
+                "contact_name",
+                "currency",
+                "customer_company",
+                "customer_domain",
+                "expected_close_date",
+                "products"
+            ]
+        );
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        type Spoil = fn(&mut DealInput);
+        let cases: [(Spoil, &str); 9] = [
+            (|d| d.customer_domain = "globex".into(), "customer_domain"),
+            (|d| d.contact_email = "hank at globex".into(), "contact_email"),
+            (|d| d.amount = "-10".into(), "amount"),
+            (|d| d.amount = "10.001".into(), "amount"),
+            (|d| d.currency = "XYZ".into(), "currency"),
+            (|d| d.expected_close_date = "2026-11-23".into(), "expected_close_date"),
+            (|d| d.expected_close_date = "2030-01-01".into(), "expected_close_date"),
+            (|d| d.attribution = "both".into(), "attribution"),
+            (|d| d.notes = "x".repeat(MAX_NOTES_CHARS + 1), "notes"),
+        ];
+        for (spoil, field) in cases {
+            let mut input = good();
+            spoil(&mut input);
+            let errors = validate_deal(&input, today()).expect_err(field);
+            assert_eq!(errors.keys().collect::<Vec<_>>(), [field], "only {field} is wrong");
+        }
+    }
+
+    #[test]
+    fn closing_today_is_allowed() {
+        let mut input = good();
+        input.expected_close_date = "2026-11-24".into();
+        assert!(validate_deal(&input, today()).is_ok());
+    }
+}
