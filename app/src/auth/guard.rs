@@ -6,6 +6,7 @@ use http::request::Parts;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
+use super::access::{OrganisationFacts, can_see_organisation};
 use super::{Role, SessionUser};
 use crate::db::Db;
 use crate::error::AppError;
@@ -60,6 +61,13 @@ pub fn signed_in() -> Result<SessionUser, AppError> {
 pub fn require_role(allowed: &[Role]) -> Result<SessionUser, AppError> {
     let user = signed_in()?;
     if allowed.contains(&user.role) { Ok(user) } else { Err(AppError::Forbidden) }
+}
+
+/// The organisation `id` if `user` may see it. One that does not exist and one the caller may
+/// not see get the same answer, "not found", so ids reveal nothing about other partners.
+pub async fn visible_organisation(db: &Db, user: &SessionUser, id: i64) -> Result<OrganisationFacts, AppError> {
+    let facts = crate::partners::store::organisation_facts(db, id).await?.ok_or(AppError::NotFound)?;
+    if can_see_organisation(user, &facts) { Ok(facts) } else { Err(AppError::NotFound) }
 }
 
 pub fn session_cookie(token: &str, settings: &AuthSettings) -> String {

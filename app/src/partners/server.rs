@@ -6,7 +6,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::store,
-    crate::auth::access::{PARTNER_DIRECTORY_ROLES, can_see_organisation},
+    crate::auth::access::PARTNER_DIRECTORY_ROLES,
     crate::auth::{Role, guard},
     crate::team,
 };
@@ -25,8 +25,9 @@ pub async fn list_partners() -> Result<Vec<PartnerRow>, AppError> {
 pub async fn partner_profile(id: i64) -> Result<PartnerDetail, AppError> {
     let user = guard::signed_in()?;
     let db = guard::db()?;
-    let facts = store::organisation_facts(&db, id).await?.ok_or(AppError::NotFound)?;
-    if facts.is_vendor || !can_see_organisation(&user, &facts) {
+    // The vendor is an organisation too, but not a partner: no profile here.
+    let facts = guard::visible_organisation(&db, &user, id).await?;
+    if facts.is_vendor {
         return Err(AppError::NotFound);
     }
     let partner = store::partner(&db, id).await?.ok_or(AppError::NotFound)?;

@@ -6,33 +6,19 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::store,
-    crate::auth::access::{OrganisationFacts, can_see_organisation, invitable_roles},
+    crate::auth::access::invitable_roles,
     crate::auth::forms::EmailAddress,
-    crate::auth::{Role, SessionUser, guard, secrets, store as auth_store},
-    crate::db::Db,
+    crate::auth::{Role, guard, secrets, store as auth_store},
     crate::mail,
-    crate::partners::store::organisation_facts,
     chrono::{Duration, Utc},
 };
-
-/// The organisation the caller asked for, if they may see it; their own when they named none.
-#[cfg(feature = "ssr")]
-async fn visible_organisation(
-    db: &Db,
-    user: &SessionUser,
-    requested: Option<i64>,
-) -> Result<OrganisationFacts, AppError> {
-    let id = requested.unwrap_or(user.organisation_id);
-    let facts = organisation_facts(db, id).await?.ok_or(AppError::NotFound)?;
-    if can_see_organisation(user, &facts) { Ok(facts) } else { Err(AppError::NotFound) }
-}
 
 /// The people of an organisation (the caller's own by default) and its open invitations.
 #[server(endpoint = "team")]
 pub async fn team(organisation_id: Option<i64>) -> Result<TeamView, AppError> {
     let user = guard::signed_in()?;
     let db = guard::db()?;
-    let facts = visible_organisation(&db, &user, organisation_id).await?;
+    let facts = guard::visible_organisation(&db, &user, organisation_id.unwrap_or(user.organisation_id)).await?;
     let own = facts.id == user.organisation_id;
     let invitable = invitable_roles(user.role, facts.is_vendor, own).to_vec();
     let pending =
@@ -51,7 +37,7 @@ pub async fn team(organisation_id: Option<i64>) -> Result<TeamView, AppError> {
 pub async fn invite(email: String, role: String, organisation_id: Option<i64>) -> Result<InvitationSent, AppError> {
     let user = guard::signed_in()?;
     let state = guard::server_state()?;
-    let facts = visible_organisation(&state.db, &user, organisation_id).await?;
+    let facts = guard::visible_organisation(&state.db, &user, organisation_id.unwrap_or(user.organisation_id)).await?;
     let allowed = invitable_roles(user.role, facts.is_vendor, facts.id == user.organisation_id);
     if allowed.is_empty() {
         return Err(AppError::Forbidden);
