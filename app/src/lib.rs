@@ -8,6 +8,8 @@ pub mod auth;
 pub mod db;
 pub mod deals;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub mod events;
 pub mod home;
 pub mod layout;
 pub mod mail;
@@ -69,6 +71,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("invitation") view=auth::pages::InvitationPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("partners") view=partners::PartnersPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("partners"), ParamSegment("id")) view=partners::PartnerPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("deals") view=deals::DealsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("deals"), StaticSegment("new")) view=deals::NewDealPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("deals"), StaticSegment("queue")) view=deals::ApprovalQueuePage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("deals"), StaticSegment("pipeline")) view=deals::PipelinePage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("deals"), ParamSegment("id")) view=deals::DealPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("team") view=team::TeamPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("admin") view=admin::AdminPage ssr=SsrMode::Async/>
                 </Routes>

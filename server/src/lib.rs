@@ -11,6 +11,7 @@ use std::net::SocketAddr;
 
 use app::auth::guard::ServerState;
 use app::db::{Db, DbSetupError};
+use app::events::EventBus;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -53,7 +54,9 @@ pub fn leptos_options() -> LeptosOptions {
 pub struct RunningServer {
     pub addr: SocketAddr,
     pub db: Db,
+    pub events: EventBus,
     shutdown: oneshot::Sender<()>,
+    clock: tokio::task::JoinHandle<()>,
     task: tokio::task::JoinHandle<Result<(), std::io::Error>>,
 }
 
@@ -61,6 +64,7 @@ impl RunningServer {
     /// Stops accepting, lets requests in flight finish, closes the database.
     pub async fn stop(self) -> Result<(), StartError> {
         let _ = self.shutdown.send(());
+        self.clock.abort();
         let served = self.task.await.unwrap_or(Ok(()));
         self.db.close().await;
         served.map_err(StartError::Serve)
@@ -76,7 +80,9 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
     if cli.public_url.is_none() {
         settings.public_url = format!("http://{addr}");
     }
-    let state = ServerState { db: db.clone(), settings };
+    let events = EventBus::new(format!("{}-{addr}", std::process::id()));
+    let clock = tokio::spawn(protection_clock(db.clone(), events.clone(), settings.public_url.clone()));
+    let state = ServerState { db: db.clone(), settings, events: events.clone() };
     let app = router::router(state, leptos_options());
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -86,7 +92,23 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
             })
             .await
     });
-    Ok(RunningServer { addr, db, shutdown, task })
+    Ok(RunningServer { addr, db, events, shutdown, clock, task })
+}
+
+/// Once a minute: reminders before deal protection ends, and expiry at its end.
+async fn protection_clock(db: Db, events: EventBus, public_url: String) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match app::deals::jobs::run(&db, &events, &public_url, chrono::Utc::now()).await {
+            Ok(report) if report.expired + report.reminders > 0 => {
+                tracing::info!(expired = report.expired, reminders = report.reminders, "protection clock ran");
+            }
+            Ok(_) => {}
+            Err(error) => tracing::error!(%error, "protection clock failed; trying again in a minute"),
+        }
+    }
 }
 
 pub async fn serve(cli: &Cli) -> Result<(), StartError> {

@@ -1,11 +1,11 @@
 //! The HTTP surface: pages, server functions, static files, health.
 
-use app::auth::guard::ServerState;
+use app::auth::guard::{CurrentSession, ServerState};
 use app::{App, shell};
 use axum::Router;
-use axum::extract::{Request, State};
+use axum::extract::{Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -37,6 +37,7 @@ pub fn router(server: ServerState, leptos_options: LeptosOptions) -> Router {
 
     Router::new()
         .route("/api/{*fn_name}", get(server_functions).post(server_functions))
+        .route("/deals/export.csv", get(export_deals))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .route("/healthz", get(healthz))
         .fallback(file_and_error_handler_with_context::<RouterState, _>(context, shell))
@@ -57,6 +58,45 @@ pub fn router(server: ServerState, leptos_options: LeptosOptions) -> Router {
 async fn server_functions(State(state): State<RouterState>, request: Request) -> impl IntoResponse {
     let server = state.server.clone();
     handle_server_fns_with_context(move || provide_context(server.clone()), request).await
+}
+
+#[derive(serde::Deserialize)]
+struct ExportQuery {
+    status: Option<String>,
+    q: Option<String>,
+}
+
+/// The deals list as a CSV download, for channel managers (their partners) and admins (all).
+async fn export_deals(
+    State(state): State<RouterState>,
+    Query(query): Query<ExportQuery>,
+    request: Request,
+) -> Response {
+    let Some(session) = request.extensions().get::<CurrentSession>() else {
+        return Redirect::to("/sign-in").into_response();
+    };
+    let csv = app::deals::export::deals_csv(
+        &state.server.db,
+        &session.user,
+        query.status.as_deref().filter(|s| !s.is_empty()),
+        query.q.as_deref(),
+    )
+    .await;
+    match csv {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"deals.csv\""),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(error) => {
+            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, error.to_string()).into_response()
+        }
+    }
 }
 
 /// 200 when the database answers, 503 when it does not.

@@ -40,21 +40,29 @@ pub struct NavItem {
 pub const HOME: NavItem = NavItem { label: "Home", href: "/" };
 pub const PARTNERS: NavItem = NavItem { label: "Partners", href: "/partners" };
 pub const MY_PARTNERS: NavItem = NavItem { label: "My partners", href: "/partners" };
+pub const DEALS: NavItem = NavItem { label: "Deals", href: "/deals" };
+pub const APPROVALS: NavItem = NavItem { label: "Approvals", href: "/deals/queue" };
 pub const TEAM: NavItem = NavItem { label: "Team", href: "/team" };
 pub const ADMINISTRATION: NavItem = NavItem { label: "Administration", href: "/admin" };
 
 /// The navigation for a role: only what that role may open.
 pub fn nav_items(role: Role) -> &'static [NavItem] {
     match role {
-        Role::Admin => &[HOME, PARTNERS, TEAM, ADMINISTRATION],
-        Role::ChannelManager => &[HOME, MY_PARTNERS, TEAM],
+        Role::Admin => &[HOME, PARTNERS, DEALS, APPROVALS, TEAM, ADMINISTRATION],
+        Role::ChannelManager => &[HOME, MY_PARTNERS, DEALS, APPROVALS, TEAM],
         Role::Marketing => &[HOME, PARTNERS, TEAM],
-        Role::PartnerAdmin | Role::PartnerUser => &[HOME, TEAM],
+        Role::PartnerAdmin | Role::PartnerUser => &[HOME, DEALS, TEAM],
     }
 }
 
 /// Roles that may open the partner directory.
 pub const PARTNER_DIRECTORY_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager, Role::Marketing];
+/// Roles that may see deals (partners their own, managers their partners', admins all).
+pub const DEAL_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager, Role::PartnerAdmin, Role::PartnerUser];
+/// Roles that register deals.
+pub const DEAL_PARTNER_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
+/// Roles that decide on deals.
+pub const DEAL_MANAGER_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager];
 /// Roles that may open program administration.
 pub const ADMINISTRATION_ROLES: &[Role] = &[Role::Admin];
 

@@ -18,6 +18,7 @@ pub const SESSION_COOKIE: &str = "tessera_session";
 pub struct ServerState {
     pub db: Db,
     pub settings: AuthSettings,
+    pub events: crate::events::EventBus,
 }
 
 #[derive(Clone, Debug)]

@@ -55,18 +55,28 @@ pub fn name_similarity(a: &str, b: &str) -> f64 {
 
 /// Whether two company names may well be the same customer.
 pub fn names_match(a: &str, b: &str) -> bool {
-    let (na, nb) = (normalise_company_name(a), normalise_company_name(b));
+    keys_match(&normalise_company_name(a), &normalise_company_name(b))
+}
+
+/// [`names_match`] for names already normalised (as stored beside each deal).
+pub fn keys_match(na: &str, nb: &str) -> bool {
     if na.is_empty() || nb.is_empty() {
         return false;
     }
-    if strsim::jaro_winkler(&na, &nb) >= MATCH_THRESHOLD {
+    if strsim::jaro_winkler(na, nb) >= MATCH_THRESHOLD {
         return true;
     }
     // "Globex" and "Globex Systems": every word of the shorter name opens the longer one.
-    let (short, long) = if na.len() <= nb.len() { (&na, &nb) } else { (&nb, &na) };
+    let (short, long) = if na.len() <= nb.len() { (na, nb) } else { (nb, na) };
     let short_words: Vec<_> = short.split(' ').collect();
     let long_words: Vec<_> = long.split(' ').collect();
     short.len() >= 4 && long_words.starts_with(&short_words)
+}
+
+/// The lookup key for candidates: the first two characters of the normalised name. Jaro–Winkler
+/// rewards a shared start, so names that match at 0.9 almost always share it.
+pub fn name_prefix(key: &str) -> String {
+    key.chars().filter(|c| !c.is_whitespace()).take(2).collect()
 }
 
 #[cfg(test)]

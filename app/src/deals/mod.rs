@@ -1,10 +1,247 @@
-//! Deal registration (PRODUCT §6). This first slice holds the pure rules: the workflow's state
-//! machine, the form's validation, and — on the server — the domain normalisation and company-name matching behind
-//! the conflict check.
+//! Deal registration (PRODUCT §6): partners register the deals they find, managers approve or
+//! reject them, approved deals are protected for a while, and every change is on the timeline.
+//!
+//! The pure rules (workflow, form, clock) compile everywhere; matching, storage, the expiry job,
+//! the vendor pipeline import and the CSV export run on the server only.
 
 #[cfg(feature = "ssr")]
 pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod form;
 #[cfg(feature = "ssr")]
+pub mod jobs;
+#[cfg(feature = "ssr")]
 pub mod matching;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod pipeline;
+pub mod schedule;
+pub mod server;
 pub mod status;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+pub use pages::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePage};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::money::{Currency, Money};
+use status::DealStatus;
+
+/// The columns a vendor pipeline CSV must have, in any order.
+pub const PIPELINE_COLUMNS: [&str; 7] =
+    ["reference", "customer_company", "customer_domain", "amount", "currency", "stage", "owner"];
+
+/// `12,500.00 USD`, or the raw figures if the currency is unknown.
+pub fn amount_text(minor: i64, currency: &str) -> String {
+    match Currency::parse(currency) {
+        Some(currency) => Money { minor, currency }.display(),
+        None => format!("{minor} {currency}"),
+    }
+}
+
+/// One line of a deals list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct DealRow {
+    pub id: i64,
+    pub partner_name: String,
+    pub customer_company: String,
+    pub customer_domain: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub status: DealStatus,
+    pub expected_close_date: NaiveDate,
+    pub updated_at: DateTime<Utc>,
+    pub possible_conflict: bool,
+    pub protected_until: Option<DateTime<Utc>>,
+}
+
+/// How a deals list is ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DealSort {
+    RecentlyUpdated,
+    CloseDate,
+    AmountHighest,
+    Customer,
+}
+
+impl DealSort {
+    pub const ALL: [DealSort; 4] =
+        [DealSort::RecentlyUpdated, DealSort::CloseDate, DealSort::AmountHighest, DealSort::Customer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DealSort::RecentlyUpdated => "updated",
+            DealSort::CloseDate => "close",
+            DealSort::AmountHighest => "amount",
+            DealSort::Customer => "customer",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DealSort::RecentlyUpdated => "Recently updated",
+            DealSort::CloseDate => "Expected close date",
+            DealSort::AmountHighest => "Amount, highest first",
+            DealSort::Customer => "Customer, A to Z",
+        }
+    }
+
+    pub fn parse(value: &str) -> DealSort {
+        DealSort::ALL.into_iter().find(|sort| sort.as_str() == value).unwrap_or(DealSort::RecentlyUpdated)
+    }
+}
+
+/// A page of a filtered deals list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealList {
+    pub rows: Vec<DealRow>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    /// Vendor staff may export the list as CSV.
+    pub can_export: bool,
+    /// Partners may register deals.
+    pub can_register: bool,
+}
+
+impl DealList {
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+/// Everything about one deal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct DealRecord {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub partner_name: String,
+    pub created_by_name: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub status: DealStatus,
+    pub customer_company: String,
+    pub customer_domain: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub expected_close_date: NaiveDate,
+    pub products: String,
+    pub attribution: String,
+    pub notes: String,
+    pub possible_conflict: bool,
+    pub created_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub sla_due_at: Option<DateTime<Utc>>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub rejection_reason: Option<String>,
+    pub protected_until: Option<DateTime<Utc>>,
+    pub extension_status: Option<String>,
+    pub extension_reason: Option<String>,
+    pub final_amount_minor: Option<i64>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// One change on a deal's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    /// "Tessera" when the expiry job acted.
+    pub actor: String,
+    pub kind: String,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub note: String,
+}
+
+/// Something already registered or in the vendor's pipeline that looks like the same customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictMatch {
+    /// The partner's registration, or `None` for the vendor's own pipeline.
+    pub deal_id: Option<i64>,
+    /// The partner holding the registration, or the pipeline owner.
+    pub holder: String,
+    pub customer_company: String,
+    pub customer_domain: String,
+    pub status: String,
+    pub amount: String,
+    /// "Same domain" or "Similar company name".
+    pub reason: String,
+}
+
+/// The answer to the conflict check. Partners get only the flag; vendor staff also get the matches.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictCheck {
+    /// The registrable domain the check used, when the domain could be read.
+    pub domain: Option<String>,
+    pub possible_conflict: bool,
+    pub matches: Vec<ConflictMatch>,
+}
+
+/// What the viewer may do with a deal now; the page shows only these controls.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealControls {
+    pub submit: bool,
+    pub decide: bool,
+    pub close: bool,
+    pub request_extension: bool,
+    pub decide_extension: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealView {
+    pub deal: DealRecord,
+    pub timeline: Vec<TimelineEntry>,
+    /// Filled for vendor staff only: partners never learn who else registered a customer.
+    pub conflicts: Vec<ConflictMatch>,
+    pub controls: DealControls,
+    pub now: DateTime<Utc>,
+}
+
+/// A deal waiting for a manager's decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct QueueRow {
+    pub id: i64,
+    pub partner_name: String,
+    pub customer_company: String,
+    pub customer_domain: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub submitted_at: DateTime<Utc>,
+    pub sla_due_at: DateTime<Utc>,
+    pub possible_conflict: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalQueue {
+    pub rows: Vec<QueueRow>,
+    pub now: DateTime<Utc>,
+}
+
+/// What a saved deal form answers with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DealSaved {
+    pub id: i64,
+    pub status: DealStatus,
+    pub possible_conflict: bool,
+}
+
+/// The result of a vendor pipeline import.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineImported {
+    pub rows: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineSummary {
+    pub opportunities: i64,
+    pub last_import: Option<DateTime<Utc>>,
+}

@@ -67,6 +67,13 @@ impl DealStatus {
     }
 }
 
+impl TryFrom<String> for DealStatus {
+    type Error = String;
+    fn try_from(value: String) -> Result<DealStatus, String> {
+        DealStatus::parse(&value).ok_or_else(|| format!("unknown deal status {value:?}"))
+    }
+}
+
 /// What someone (or the expiry job) does to a deal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DealAction {

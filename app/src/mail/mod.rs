@@ -34,6 +34,40 @@ pub fn invitation(inviter: &str, organisation: &str, role_label: &str, link: &st
     }
 }
 
+/// To the partner who registered a deal, when a manager decides on it.
+pub fn deal_decided(company: &str, outcome: &str, reason: Option<&str>, link: &str) -> Message {
+    let reason = reason.map(|reason| format!("\n\nThe reason given: {reason}")).unwrap_or_default();
+    Message {
+        subject: format!("Your deal registration for {company} was {outcome}"),
+        body: format!(
+            "Your deal registration for {company} was {outcome}.{reason}\n\nSee the deal and its timeline:\n{link}"
+        ),
+    }
+}
+
+/// Before an approved deal's protection ends.
+pub fn protection_ending(company: &str, days: i64, until: DateTime<Utc>, link: &str) -> Message {
+    Message {
+        subject: format!("Protection for {company} ends in {days} days"),
+        body: format!(
+            "The protection of your registered deal for {company} ends on {} (UTC), in {days} days.\n\n\
+             Mark it won or lost, or ask for an extension:\n{link}",
+            until.format("%Y-%m-%d %H:%M")
+        ),
+    }
+}
+
+/// When an approved deal's protection has ended.
+pub fn protection_ended(company: &str, link: &str) -> Message {
+    Message {
+        subject: format!("Your deal registration for {company} expired"),
+        body: format!(
+            "The protection period of your registered deal for {company} ended, so the registration expired.\n\n\
+             You can register the deal again if it is still open:\n{link}"
+        ),
+    }
+}
+
 #[cfg(feature = "ssr")]
 pub fn log_queued(recipient: &str, message: &Message) {
     tracing::info!(recipient, subject = %message.subject, body = %message.body, "email queued in the outbox");

@@ -55,6 +55,9 @@ pub fn Field(
     #[prop(optional, into)] value: Option<String>,
     #[prop(into)] error: Signal<Option<AppError>>,
     #[prop(default = false)] required: bool,
+    /// Called with the new value as the person types (for checks as they type).
+    #[prop(optional, into)]
+    on_input: Option<Callback<String>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let error_id = format!("{id}-error");
@@ -86,6 +89,11 @@ pub fn Field(
                 required=required
                 aria-invalid=move || message().is_some().then_some("true")
                 aria-describedby=described_by
+                on:input=move |ev| {
+                    if let Some(on_input) = on_input {
+                        on_input.run(event_target_value(&ev));
+                    }
+                }
             />
             {move || message().map(|text| view! { <p class="field-error" id=error_id.clone()>{text}</p> })}
         </div>

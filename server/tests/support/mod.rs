@@ -64,6 +64,10 @@ impl TestApp {
         &self.server.as_ref().expect("running").db
     }
 
+    pub fn events(&self) -> &app::events::EventBus {
+        &self.server.as_ref().expect("running").events
+    }
+
     pub async fn stop(mut self) {
         if let Some(server) = self.server.take() {
             server.stop().await.expect("server stops cleanly");

@@ -1,0 +1,117 @@
+//! The in-process event bus: features publish what happened (a deal approved, won, …) and later
+//! features (tiers, onboarding, live leaderboards) subscribe.
+//!
+//! Events are plain serialisable values, published after the change is committed. That is what
+//! lets a PostgreSQL deployment with several servers carry them between servers later: a relay
+//! subscribes here, sends each event as JSON with `NOTIFY`, and on every other server `LISTEN`s
+//! and re-publishes it locally (the `origin` field keeps a server from re-publishing its own).
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+/// What happened to a deal that other features care about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DealOutcome {
+    Approved,
+    Rejected,
+    Won,
+    Lost,
+    Expired,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    Deal {
+        deal_id: i64,
+        organisation_id: i64,
+        outcome: DealOutcome,
+        amount_minor: i64,
+        currency: String,
+        at: DateTime<Utc>,
+    },
+}
+
+/// An event with the server that published it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    pub origin: String,
+    pub event: Event,
+}
+
+/// Many publishers, many subscribers; a slow subscriber misses events rather than slowing publishers.
+#[derive(Clone, Debug)]
+pub struct EventBus {
+    origin: Arc<str>,
+    sender: broadcast::Sender<Arc<Envelope>>,
+}
+
+impl EventBus {
+    pub fn new(origin: impl Into<String>) -> EventBus {
+        let (sender, _) = broadcast::channel(1024);
+        EventBus { origin: Arc::from(origin.into()), sender }
+    }
+
+    /// Publishes an event that happened on this server.
+    pub fn publish(&self, event: Event) {
+        self.deliver(Envelope { origin: self.origin.to_string(), event });
+    }
+
+    /// Hands an event to every subscriber here (also how a relay re-publishes events from other servers).
+    pub fn deliver(&self, envelope: Envelope) {
+        // No subscriber is fine: nobody needed to know.
+        let _ = self.sender.send(Arc::new(envelope));
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Envelope>> {
+        self.sender.subscribe()
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn approved(deal_id: i64) -> Event {
+        Event::Deal {
+            deal_id,
+            organisation_id: 7,
+            outcome: DealOutcome::Approved,
+            amount_minor: 100,
+            currency: "USD".into(),
+            at: DateTime::<Utc>::UNIX_EPOCH,
+        }
+    }
+
+    #[tokio::test]
+    async fn every_subscriber_gets_each_event_in_order() {
+        let bus = EventBus::new("server-a");
+        let (mut first, mut second) = (bus.subscribe(), bus.subscribe());
+        bus.publish(approved(1));
+        bus.publish(approved(2));
+        for receiver in [&mut first, &mut second] {
+            for id in [1, 2] {
+                let envelope = receiver.recv().await.expect("event");
+                assert_eq!(envelope.event, approved(id));
+                assert_eq!(envelope.origin, "server-a");
+            }
+        }
+    }
+
+    #[test]
+    fn events_travel_as_json_between_servers() {
+        let envelope = Envelope { origin: "server-a".into(), event: approved(3) };
+        let json = serde_json::to_string(&envelope).expect("serialise");
+        assert!(json.contains(r#""type":"deal""#) && json.contains(r#""outcome":"approved""#), "{json}");
+        let back: Envelope = serde_json::from_str(&json).expect("parse");
+        assert_eq!(back, envelope);
+    }
+}
