@@ -44,6 +44,13 @@ pub enum Command {
         /// The demo program: Acme Cloud and 24 partners (idempotent).
         #[arg(long)]
         demo: bool,
+        /// A large program for benchmarks: the demo data plus `--partners` partners and `--deals` deals.
+        #[arg(long)]
+        scale: bool,
+        #[arg(long, default_value_t = 10_000)]
+        partners: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        deals: usize,
     },
 }
 
@@ -86,6 +93,8 @@ mod tests {
     #[test]
     fn seed_takes_the_demo_flag() {
         let cli = Cli::try_parse_from(["tessera", "seed", "--demo"]).expect("parses");
-        assert!(matches!(cli.command, Some(Command::Seed { demo: true })));
+        assert!(matches!(cli.command, Some(Command::Seed { demo: true, scale: false, .. })));
+        let cli = Cli::try_parse_from(["tessera", "seed", "--scale", "--partners", "50", "--deals", "900"]).expect("parses");
+        assert!(matches!(cli.command, Some(Command::Seed { scale: true, partners: 50, deals: 900, .. })));
     }
 }

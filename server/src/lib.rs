@@ -4,6 +4,7 @@
 pub mod config;
 mod layers;
 pub mod router;
+pub mod scale;
 pub mod seed;
 pub mod telemetry;
 
@@ -28,7 +29,7 @@ pub enum StartError {
     Serve(std::io::Error),
     #[error("seeding failed: {0}")]
     Seed(#[from] seed::SeedError),
-    #[error("nothing to do: say `tessera seed --demo`")]
+    #[error("nothing to do: say `tessera seed --demo` or `tessera seed --scale`")]
     NothingToSeed,
 }
 
@@ -126,12 +127,20 @@ pub async fn migrate(cli: &Cli) -> Result<(), StartError> {
     Ok(())
 }
 
-pub async fn seed(cli: &Cli, demo: bool) -> Result<(), StartError> {
-    if !demo {
+/// `seed --demo`, and `seed --scale` (which loads the demo data first, for its sign-ins).
+pub async fn seed(cli: &Cli, demo: bool, scale: Option<(usize, usize)>) -> Result<(), StartError> {
+    if !demo && scale.is_none() {
         return Err(StartError::NothingToSeed);
     }
     let db = open_database(&cli.database_url).await?;
     let report = seed::demo(&db).await?;
+    if let Some((partners, deals)) = scale {
+        let scale = scale::scale(&db, partners, deals).await?;
+        println!(
+            "Scale data ready: {} partners, {} deals, {} timeline events in {:.1} s.",
+            scale.partners, scale.deals, scale.events, scale.seconds
+        );
+    }
     db.close().await;
     println!("{report}");
     Ok(())

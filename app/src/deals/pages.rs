@@ -265,14 +265,21 @@ fn DealForm(setup: DealFormSetup) -> impl IntoView {
         let input = input.read();
         (input.customer_company.trim().to_owned(), input.customer_domain.trim().to_owned())
     });
-    let check = LocalResource::new(move || {
+    // Only in the browser (effects do not run on the server); a late answer for older text is dropped.
+    let possible_conflict = RwSignal::new(false);
+    Effect::new(move |_| {
         let (company, domain) = customer.get();
-        async move {
-            if company.chars().count() < 3 && !super::form::looks_like_domain(&domain) {
-                return None;
-            }
-            deal_check(company, domain).await.ok()
+        if company.chars().count() < 3 && !super::form::looks_like_domain(&domain) {
+            possible_conflict.set(false);
+            return;
         }
+        leptos::task::spawn_local(async move {
+            if let Ok(check) = deal_check(company.clone(), domain.clone()).await
+                && customer.get_untracked() == (company, domain)
+            {
+                possible_conflict.set(check.possible_conflict);
+            }
+        });
     });
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -295,7 +302,7 @@ fn DealForm(setup: DealFormSetup) -> impl IntoView {
                 <Field label="Customer company" name="customer_company" error on_input=edit("customer_company") required=true/>
                 <Field label="Customer domain" name="customer_domain" hint="The customer's web address, like example.com"
                     error on_input=edit("customer_domain") required=true/>
-                {move || check.get().flatten().filter(|c| c.possible_conflict).map(|_| view! {
+                {move || possible_conflict.get().then(|| view! {
                     <div class="notice notice-warning" role="status" data-testid="conflict-warning">
                         <strong>"Possible conflict. "</strong>
                         "Another partner may already have registered this customer, or the vendor may already be working with them. "
@@ -442,7 +449,7 @@ fn DealDetail(
         {(!conflicts.is_empty()).then(|| view! {
             <section class="card" aria-labelledby="deal-conflicts">
                 <h2 id="deal-conflicts">"Possible conflicts"</h2>
-                <ScrollTable label="Possible conflicts">
+                <ScrollTable label="Registrations and pipeline entries like this one">
                     <table>
                         <thead><tr>
                             <th scope="col">"Held by"</th><th scope="col">"Customer"</th><th scope="col">"Domain"</th>

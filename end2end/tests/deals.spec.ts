@@ -1,0 +1,113 @@
+import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
+import { expectAccessible, hydrated, open, signedInAs } from './helpers';
+
+/** Another person at another computer: a fresh browser context with this project's settings. */
+async function anotherPerson(browser: Browser, testInfo: TestInfo): Promise<Page> {
+  const use = testInfo.project.use;
+  const context = await browser.newContext({
+    baseURL: use.baseURL ?? process.env.TESSERA_URL ?? 'http://127.0.0.1:3000',
+    javaScriptEnabled: use.javaScriptEnabled,
+    viewport: use.viewport,
+    isMobile: use.isMobile,
+    hasTouch: use.hasTouch,
+  });
+  return context.newPage();
+}
+
+function inDays(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+async function fillDeal(page: Page, company: string, domain: string) {
+  await page.getByLabel('Customer company').fill(company);
+  await page.getByLabel('Customer domain').fill(domain);
+  await page.getByLabel('Contact name').fill('Hank Scorpio');
+  await page.getByLabel('Contact email').fill('hank@example.com');
+  await page.getByLabel('Amount').fill('48,000.00');
+  await page.getByLabel('Expected close date').fill(inDays(45));
+  await page.getByLabel('Products').fill('Cloud Suite, Backup Pro');
+  await page.getByLabel('Notes').fill('Met at the partner summit.');
+}
+
+test('a partner registers a deal, a second partner is warned of the conflict, a manager approves', async ({ page, browser }, testInfo) => {
+  const stamp = `${testInfo.project.name}-${Date.now()}`;
+  const company = `Globex ${stamp}`;
+  const domain = `globex-${stamp}.com`.toLowerCase();
+
+  // Bluepeak registers the deal.
+  await signedInAs(page, 'rep@bluepeak.test', testInfo);
+  await open(page, '/deals/new', testInfo);
+  await expect(page.getByRole('heading', { level: 1, name: 'Register a deal' })).toBeVisible();
+  await expectAccessible(page, testInfo);
+  await fillDeal(page, company, `https://www.${domain}/`);
+  await page.getByRole('button', { name: 'Submit', exact: true }).click();
+  await expect(page).toHaveURL(/\/deals\/\d+$/);
+  const dealUrl = new URL(page.url()).pathname;
+  await expect(page.getByRole('heading', { level: 1, name: company })).toBeVisible();
+  await expect(page.getByTestId('deal-status')).toHaveText('Waiting for approval');
+  await expect(page.getByText(domain, { exact: true })).toBeVisible();
+  await expect(page.getByTestId('timeline')).toContainText('Submitted');
+
+  // Copperline, typing the same customer's domain, is warned before submitting (as they type).
+  const second = await anotherPerson(browser, testInfo);
+  await signedInAs(second, 'partner@copperline.test', testInfo);
+  await open(second, '/deals/new', testInfo);
+  if (hydrated(testInfo)) {
+    await second.getByLabel('Customer domain').fill(`sales.${domain.toUpperCase()}`);
+    await expect(second.getByTestId('conflict-warning')).toBeVisible();
+    await expect(second.getByTestId('conflict-warning')).not.toContainText('Bluepeak');
+  }
+  await fillDeal(second, `${company.toUpperCase()} Inc.`, `sales.${domain}`);
+  await second.getByRole('button', { name: 'Submit', exact: true }).click();
+  await expect(second).toHaveURL(/\/deals\/\d+$/);
+  await expect(second.getByText(/^Possible conflict: this customer may already be registered/)).toBeVisible();
+  await expect(second.locator('body')).not.toContainText('Bluepeak');
+
+  // Bluepeak's channel manager approves from the queue, seeing the other registration.
+  const manager = await anotherPerson(browser, testInfo);
+  await signedInAs(manager, 'cam@acme.test', testInfo);
+  await open(manager, '/deals/queue', testInfo);
+  await expect(manager.getByRole('heading', { level: 1, name: 'Deals waiting for approval' })).toBeVisible();
+  await expectAccessible(manager, testInfo);
+  await open(manager, dealUrl, testInfo);
+  await expect(manager.getByRole('heading', { name: 'Possible conflicts' })).toBeVisible();
+  await expect(manager.getByRole('region', { name: 'Possible conflicts' })).toContainText('Copperline IT');
+  await expectAccessible(manager, testInfo);
+  await manager.getByRole('button', { name: 'Approve' }).click();
+  await expect(manager.getByTestId('deal-status')).toHaveText('Approved');
+
+  // Bluepeak sees the new status and the manager on the timeline.
+  await open(page, dealUrl, testInfo);
+  await expect(page.getByTestId('deal-status')).toHaveText('Approved');
+  await expect(page.getByTestId('timeline')).toContainText('Approved by Sam Achterberg');
+  await expect(page.getByText(/^Protected until \d{4}-\d{2}-\d{2} \(90 days left\)$/)).toBeVisible();
+  await expectAccessible(page, testInfo);
+});
+
+test('bad deal fields get a message next to each and nothing is saved', async ({ page }, testInfo) => {
+  await signedInAs(page, 'partner@bluepeak.test', testInfo);
+  await open(page, '/deals/new', testInfo);
+  if (hydrated(testInfo)) {
+    // As the partner types, before any submit.
+    await page.getByLabel('Contact email').fill('hank at globex');
+    await expect(page.getByText('Enter an email address like name@company.com.')).toBeVisible();
+  }
+  await page.getByLabel('Customer domain').fill('not a domain');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await expect(page.getByText("Enter the customer's company name.")).toBeVisible();
+  await expect(page.getByText('Enter a domain like example.com.')).toBeVisible();
+  await expect(page.getByText('Name at least one product.')).toBeVisible();
+  await expect(page).toHaveURL(/\/deals\/new/);
+});
+
+test('a manager filters the deals list and can export it', async ({ page }, testInfo) => {
+  await signedInAs(page, 'admin@acme.test', testInfo);
+  await open(page, '/deals?status=approved', testInfo);
+  await expect(page.getByRole('heading', { level: 1, name: 'All deals' })).toBeVisible();
+  await expect(page.getByLabel('Status')).toHaveValue('approved');
+  const export_ = page.getByRole('link', { name: 'Export CSV' });
+  await expect(export_).toHaveAttribute('href', '/deals/export.csv?status=approved&page=1');
+  const response = await page.request.get('/deals/export.csv?status=approved');
+  expect(response.status()).toBe(200);
+  expect((await response.text()).split('\n')[0]).toContain('id,partner,customer_company');
+});
