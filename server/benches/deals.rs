@@ -51,7 +51,8 @@ async fn main() {
     // Customers to type: half already registered (from the scale data), half new.
     let known: Vec<(String, String)> = on_db!(&db, pool => sqlx::query_as(
         "SELECT customer_company, customer_domain FROM deals WHERE id % 997 = 0 LIMIT 2000")
-        .fetch_all(pool).await).expect("sample customers");
+        .fetch_all(pool).await)
+    .expect("sample customers");
     let deals_before: i64 =
         on_db!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM deals").fetch_one(pool).await).expect("count");
     println!("database: {deals_before} deals before the run");
@@ -115,7 +116,8 @@ async fn main() {
     let run = format!("bench{}", std::process::id());
     let partners: Vec<String> = on_db!(&db, pool => sqlx::query_scalar(
         "SELECT email FROM users WHERE email LIKE 'admin%@partner%.scale.test' ORDER BY id LIMIT 32")
-        .fetch_all(pool).await).expect("partner accounts");
+        .fetch_all(pool).await)
+    .expect("partner accounts");
     let close = (chrono::Utc::now() + chrono::Duration::days(60)).date_naive().to_string();
     let refused = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs(seconds);
@@ -131,7 +133,11 @@ async fn main() {
             while Instant::now() < deadline {
                 n += 1;
                 let token = format!("{run}-{client_index}-{n}-token");
-                let company = format!("Load Test Customer {client_index}-{n}");
+                // Customers of every sort: the first letters spread over the alphabet, as real names do.
+                let letters = b"abcdefghijklmnopqrstuvwxyz";
+                let seed = (client_index as u64 * 7919 + n * 104_729) as usize;
+                let (first, second) = (letters[seed % 26] as char, letters[(seed / 26) % 26] as char);
+                let company = format!("{}{second}ton Prospect {client_index}-{n}", first.to_ascii_uppercase());
                 let domain = format!("load-{client_index}-{n}.example");
                 let form = [
                     ("form_token", token.as_str()),
@@ -175,7 +181,8 @@ async fn main() {
     // Every acknowledged deal is there with its own token; nothing else was created.
     let stored: Vec<(String, i64)> = on_db!(&db, pool => sqlx::query_as(
         "SELECT form_token, id FROM deals WHERE form_token LIKE $1")
-        .bind(format!("{run}-%")).fetch_all(pool).await).expect("stored deals");
+        .bind(format!("{run}-%")).fetch_all(pool).await)
+    .expect("stored deals");
     let stored_map: std::collections::HashMap<_, _> = stored.iter().cloned().collect();
     let lost = acknowledged.iter().filter(|(token, id)| stored_map.get(token) != Some(id)).count();
     let unacknowledged = stored.len().saturating_sub(acknowledged.len());
@@ -186,7 +193,8 @@ async fn main() {
          lost {lost}; created but not acknowledged {unacknowledged}; deals {deals_before} -> {deals_after} ({} the target: >= 500/s, none lost or duplicated)",
         acknowledged.len(),
         refused.load(Ordering::Relaxed),
-        if rate >= 500.0 && lost == 0 && unacknowledged == 0 && deals_after - deals_before == acknowledged.len() as i64 {
+        if rate >= 500.0 && lost == 0 && unacknowledged == 0 && deals_after - deals_before == acknowledged.len() as i64
+        {
             "meets"
         } else {
             "MISSES"

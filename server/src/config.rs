@@ -94,7 +94,8 @@ mod tests {
     fn seed_takes_the_demo_flag() {
         let cli = Cli::try_parse_from(["tessera", "seed", "--demo"]).expect("parses");
         assert!(matches!(cli.command, Some(Command::Seed { demo: true, scale: false, .. })));
-        let cli = Cli::try_parse_from(["tessera", "seed", "--scale", "--partners", "50", "--deals", "900"]).expect("parses");
+        let cli =
+            Cli::try_parse_from(["tessera", "seed", "--scale", "--partners", "50", "--deals", "900"]).expect("parses");
         assert!(matches!(cli.command, Some(Command::Seed { scale: true, partners: 50, deals: 900, .. })));
     }
 }

@@ -40,8 +40,8 @@ impl Rng {
 }
 
 const LEADS: [&str; 24] = [
-    "Blue", "Silver", "North", "Bright", "Red", "Green", "Iron", "Cedar", "Golden", "Swift", "Prime", "Stone",
-    "Clear", "Rapid", "Oak", "Summit", "Coral", "Polar", "Vivid", "Amber", "Lunar", "Solar", "Quantum", "Metro",
+    "Blue", "Silver", "North", "Bright", "Red", "Green", "Iron", "Cedar", "Golden", "Swift", "Prime", "Stone", "Clear",
+    "Rapid", "Oak", "Summit", "Coral", "Polar", "Vivid", "Amber", "Lunar", "Solar", "Quantum", "Metro",
 ];
 const ROOTS: [&str; 30] = [
     "Harbor", "River", "Peak", "Field", "Bridge", "Forge", "Wave", "Point", "Gate", "Crest", "Valley", "Stream",
@@ -49,9 +49,30 @@ const ROOTS: [&str; 30] = [
     "Line", "Bay", "Wood", "Moor", "Dale",
 ];
 const TRADES: [&str; 24] = [
-    "Logistics", "Health", "Foods", "Energy", "Bank", "Insurance", "Retail", "Motors", "Media", "Pharma", "Labs",
-    "Hotels", "Airlines", "Telecom", "Textiles", "Mining", "Realty", "Foundry", "Dairy", "Robotics", "Shipping",
-    "Clinics", "Brewing", "Software",
+    "Logistics",
+    "Health",
+    "Foods",
+    "Energy",
+    "Bank",
+    "Insurance",
+    "Retail",
+    "Motors",
+    "Media",
+    "Pharma",
+    "Labs",
+    "Hotels",
+    "Airlines",
+    "Telecom",
+    "Textiles",
+    "Mining",
+    "Realty",
+    "Foundry",
+    "Dairy",
+    "Robotics",
+    "Shipping",
+    "Clinics",
+    "Brewing",
+    "Software",
 ];
 const TLDS: [&str; 8] = ["com", "com", "com", "io", "co.uk", "de", "fr", "com.au"];
 const LEGAL: [&str; 6] = ["Inc.", "Ltd", "GmbH", "LLC", "S.A.", "Corp."];
@@ -213,8 +234,10 @@ pub async fn scale(db: &Db, partners: usize, deals: usize) -> Result<ScaleReport
         "SELECT password_hash FROM users WHERE email = 'admin@acme.test'").fetch_one(pool).await)?;
     let cams: Vec<i64> = on_db!(db, pool => sqlx::query_scalar(
         "SELECT id FROM users WHERE role = 'channel_manager' ORDER BY id").fetch_all(pool).await)?;
-    let type_ids: Vec<i64> = on_db!(db, pool => sqlx::query_scalar("SELECT id FROM partner_types ORDER BY id").fetch_all(pool).await)?;
-    let tier_ids: Vec<(String, i64)> = on_db!(db, pool => sqlx::query_as("SELECT name, id FROM tiers").fetch_all(pool).await)?;
+    let type_ids: Vec<i64> =
+        on_db!(db, pool => sqlx::query_scalar("SELECT id FROM partner_types ORDER BY id").fetch_all(pool).await)?;
+    let tier_ids: Vec<(String, i64)> =
+        on_db!(db, pool => sqlx::query_as("SELECT name, id FROM tiers").fetch_all(pool).await)?;
     let tier_id = |name: &str| tier_ids.iter().find(|(n, _)| n == name).map(|(_, id)| *id);
 
     // Partners and their admins.
@@ -258,10 +281,32 @@ pub async fn scale(db: &Db, partners: usize, deals: usize) -> Result<ScaleReport
     let first_deal = scalar(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM deals").await?;
     let first_event = scalar(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM deal_events").await?;
     let deal_columns = [
-        "id", "organisation_id", "created_by", "form_token", "status", "customer_company", "name_prefix",
-        "company_key", "customer_domain", "contact_name", "contact_email", "amount_minor", "currency",
-        "expected_close_date", "products", "attribution", "notes", "possible_conflict", "created_at", "updated_at",
-        "submitted_at", "sla_due_at", "decided_at", "rejection_reason", "protected_until", "final_amount_minor",
+        "id",
+        "organisation_id",
+        "created_by",
+        "form_token",
+        "status",
+        "customer_company",
+        "name_prefix",
+        "company_key",
+        "customer_domain",
+        "contact_name",
+        "contact_email",
+        "amount_minor",
+        "currency",
+        "expected_close_date",
+        "products",
+        "attribution",
+        "notes",
+        "possible_conflict",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "sla_due_at",
+        "decided_at",
+        "rejection_reason",
+        "protected_until",
+        "final_amount_minor",
         "closed_on",
     ];
     let event_columns = ["id", "deal_id", "actor_id", "at", "kind", "from_status", "to_status", "note"];

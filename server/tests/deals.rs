@@ -23,6 +23,7 @@ on_both_databases!(
     outcomes_record_the_final_amount_and_illegal_moves_are_refused,
     lists_filter_search_and_page_and_managers_export_csv,
     the_pipeline_import_rejects_a_malformed_file_whole,
+    the_scale_seed_makes_realistic_deals_that_the_portal_serves,
 );
 
 fn in_a_month() -> String {
@@ -457,5 +458,44 @@ async fn the_pipeline_import_rejects_a_malformed_file_whole(backend: Backend) {
     assert_eq!(check["possible_conflict"], true);
     let (_, check) = app.call(&manager, "deal_check", &[("customer_company", "Tyrell"), ("customer_domain", "")]).await;
     assert_eq!(check["matches"][0]["holder"], "Dana Vendor", "{check}");
+    app.stop().await;
+}
+
+async fn the_scale_seed_makes_realistic_deals_that_the_portal_serves(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let report = tessera::scale::scale(app.db(), 40, 3000).await.expect("scale seed");
+    assert_eq!((report.partners, report.deals), (40, 3000));
+    assert_eq!(app.count("SELECT COUNT(*) FROM deals").await, 3000);
+    assert_eq!(app.count("SELECT COUNT(*) FROM organisations WHERE kind = 'partner'").await, 24 + 40);
+    assert_eq!(app.count("SELECT COUNT(*) FROM deal_events").await, report.events as i64);
+    // Every status occurs; most old deals are closed; each deal's timeline starts with it.
+    for status in ["draft", "submitted", "approved", "rejected", "won", "lost", "expired"] {
+        let n: i64 = on_db!(app.db(), pool => sqlx::query_scalar("SELECT COUNT(*) FROM deals WHERE status = $1")
+            .bind(status).fetch_one(pool).await)
+        .expect("count");
+        assert!(n > 0, "some deals are {status}");
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM deals d WHERE NOT EXISTS (SELECT 1 FROM deal_events e WHERE e.deal_id = d.id)")
+            .await,
+        0
+    );
+    // Near-duplicates: the same customer under more than one spelling.
+    assert!(
+        app.count(
+            "SELECT COUNT(*) FROM (SELECT company_key FROM deals GROUP BY company_key \
+        HAVING COUNT(DISTINCT customer_company) > 1) AS spelled"
+        )
+        .await
+            > 0
+    );
+    // New rows still get fresh ids after the seed assigned its own.
+    let partner = app.sign_in("partner@bluepeak.test").await;
+    let id = register(&app, &partner, "After The Seed Ltd", "after-the-seed.com").await;
+    assert!(id > 3000, "{id}");
+    let manager = app.sign_in("admin@acme.test").await;
+    let (status, list) = app.call(&manager, "list_deals", &[("status", "won"), ("sort", "amount")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(list["total"].as_i64().unwrap_or(0) > 0);
     app.stop().await;
 }

@@ -130,6 +130,8 @@ mod tests {
             let hrefs: Vec<_> = nav_items(role).iter().map(|item| item.href).collect();
             assert_eq!(hrefs.contains(&"/admin"), ADMINISTRATION_ROLES.contains(&role), "{role:?}");
             assert_eq!(hrefs.contains(&"/partners"), PARTNER_DIRECTORY_ROLES.contains(&role), "{role:?}");
+            assert_eq!(hrefs.contains(&"/deals"), DEAL_ROLES.contains(&role), "{role:?}");
+            assert_eq!(hrefs.contains(&"/deals/queue"), DEAL_MANAGER_ROLES.contains(&role), "{role:?}");
             assert_eq!(hrefs.first(), Some(&"/"));
         }
     }

@@ -181,6 +181,7 @@ pub async fn insert(db: &Db, deal: &NewDeal<'_>) -> Result<Option<Saved>, sqlx::
     let submitted = deal.status == DealStatus::Submitted;
     let (kind, note) =
         if submitted { ("submitted", "Registered and submitted") } else { ("created", "Saved as a draft") };
+    let gate = db.write_gate().await;
     let inserted: Option<i64> = on_db!(db, pool => {
         let mut tx = pool.begin().await?;
         let id: Option<i64> = sqlx::query_scalar(SQL)
@@ -197,6 +198,7 @@ pub async fn insert(db: &Db, deal: &NewDeal<'_>) -> Result<Option<Saved>, sqlx::
         tx.commit().await?;
         Ok::<_, sqlx::Error>(id)
     })?;
+    drop(gate);
     if let Some(id) = inserted {
         return Ok(Some(Saved { id, status: deal.status, possible_conflict: deal.possible_conflict, created: true }));
     }
@@ -256,6 +258,7 @@ pub async fn apply(
         reminded_14_at = CASE WHEN $16 THEN NULL ELSE reminded_14_at END, \
         reminded_3_at = CASE WHEN $16 THEN NULL ELSE reminded_3_at END \
         WHERE id = $1 AND status = $2 AND ($15 IS NULL OR COALESCE(extension_status, 'none') = $15)";
+    let _gate = db.write_gate().await;
     on_db!(db, pool => {
         let mut tx = pool.begin().await?;
         let updated = sqlx::query(SQL)
