@@ -164,11 +164,8 @@ pub async fn save_deal(
         notes,
     };
     let now = Utc::now();
-    let mut valid = validate_deal(&input, now.date_naive());
+    let valid = validate_deal(&input, now.date_naive());
     let registrable = domain::normalise_domain(&input.customer_domain);
-    if let (Ok(_), Err(error)) = (&valid, &registrable) {
-        valid = Err([("customer_domain".to_owned(), error.to_string())].into());
-    }
     let token = form_token.trim();
     if token.len() < 16 || token.len() > 128 {
         return Err(AppError::field("form", "This form has expired. Reload the page and try again."));
@@ -294,7 +291,10 @@ async fn move_deal(
     };
     let message = matches!(action, DealAction::Approve | DealAction::Reject { .. })
         .then(|| mail::deal_decided(&deal.customer_company, to.as_str(), reason, &link));
-    let recipient = store::creator_email(&state.db, deal.id).await?.unwrap_or_default();
+    let recipient = match &message {
+        Some(_) => store::creator_email(&state.db, deal.id).await?.unwrap_or_default(),
+        None => String::new(),
+    };
     let event = StoreEvent {
         deal_id: deal.id,
         actor_id: Some(user.user_id),

@@ -283,7 +283,7 @@ pub async fn apply(
     })
 }
 
-/// Who registered a deal and which channel manager looks after its partner.
+/// The email of the person who registered a deal (decisions are sent to them).
 pub async fn creator_email(db: &Db, deal_id: i64) -> Result<Option<String>, sqlx::Error> {
     on_db!(db, pool => sqlx::query_scalar(
         "SELECT u.email FROM deals d JOIN users u ON u.id = d.created_by WHERE d.id = $1")
