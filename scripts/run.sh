@@ -9,6 +9,6 @@ export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
 echo "[run] building the release portal (first time: several minutes)"
 cargo leptos build --release
 export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=tessera
-./target/release/tessera seed --demo
+./target/release/tessera seed --demo --history
 echo "[run] Tessera is starting on http://${TESSERA_ADDR:-127.0.0.1:3000} (Ctrl-C stops it)"
 exec ./target/release/tessera serve

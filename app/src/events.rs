@@ -16,6 +16,7 @@ use tokio::sync::broadcast;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DealOutcome {
+    Submitted,
     Approved,
     Rejected,
     Won,
@@ -34,6 +35,16 @@ pub enum Event {
         currency: String,
         at: DateTime<Utc>,
     },
+}
+
+impl Event {
+    /// What a live page is told: the kind of change and when it happened, nothing about whose.
+    pub fn notice(&self) -> String {
+        let (kind, at) = match self {
+            Event::Deal { at, .. } => ("deal", at),
+        };
+        serde_json::json!({ "kind": kind, "at": at }).to_string()
+    }
 }
 
 /// An event with the server that published it.

@@ -11,7 +11,9 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod events;
 pub mod home;
+pub mod kpi;
 pub mod layout;
+pub mod live;
 pub mod mail;
 pub mod money;
 pub mod partners;
@@ -76,6 +78,9 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("deals"), StaticSegment("queue")) view=deals::ApprovalQueuePage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("deals"), StaticSegment("pipeline")) view=deals::PipelinePage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("deals"), ParamSegment("id")) view=deals::DealPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("dashboard") view=kpi::DashboardPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("leaderboard") view=kpi::LeaderboardPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("metrics") view=kpi::MetricsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("team") view=team::TeamPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("admin") view=admin::AdminPage ssr=SsrMode::Async/>
                 </Routes>

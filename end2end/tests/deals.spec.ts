@@ -1,18 +1,5 @@
-import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
-import { expectAccessible, hydrated, open, signedInAs } from './helpers';
-
-/** Another person at another computer: a fresh browser context with this project's settings. */
-async function anotherPerson(browser: Browser, testInfo: TestInfo): Promise<Page> {
-  const use = testInfo.project.use;
-  const context = await browser.newContext({
-    baseURL: use.baseURL ?? process.env.TESSERA_URL ?? 'http://127.0.0.1:3000',
-    javaScriptEnabled: use.javaScriptEnabled,
-    viewport: use.viewport,
-    isMobile: use.isMobile,
-    hasTouch: use.hasTouch,
-  });
-  return context.newPage();
-}
+import { expect, test, type Page } from '@playwright/test';
+import { anotherPerson, expectAccessible, hydrated, open, signedInAs } from './helpers';
 
 function inDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);

@@ -1,4 +1,4 @@
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import { expect, type Browser, type Page, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export const PASSWORD = 'tessera-demo';
@@ -49,4 +49,17 @@ export async function signOut(page: Page) {
   await page.locator('.user-menu summary').click();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
+}
+
+/** Another person at another computer: a fresh browser context with this project's settings. */
+export async function anotherPerson(browser: Browser, testInfo: TestInfo): Promise<Page> {
+  const use = testInfo.project.use;
+  const context = await browser.newContext({
+    baseURL: use.baseURL ?? process.env.TESSERA_URL ?? 'http://127.0.0.1:3000',
+    javaScriptEnabled: use.javaScriptEnabled,
+    viewport: use.viewport,
+    isMobile: use.isMobile,
+    hasTouch: use.hasTouch,
+  });
+  return context.newPage();
 }

@@ -2,11 +2,11 @@ import { expect, test } from '@playwright/test';
 import { expectAccessible, hydrated, navigationLabels, open, signIn, signOut, signedInAs } from './helpers';
 
 const ROLES = [
-  { email: 'admin@acme.test', role: 'Program admin', nav: ['Home', 'Partners', 'Deals', 'Approvals', 'Team', 'Administration'], pages: ['/', '/partners', '/team', '/admin', '/deals', '/deals/pipeline'] },
-  { email: 'cam@acme.test', role: 'Channel manager', nav: ['Home', 'My partners', 'Deals', 'Approvals', 'Team'], pages: ['/', '/partners', '/deals/queue'] },
-  { email: 'marketing@acme.test', role: 'Channel marketing', nav: ['Home', 'Partners', 'Team'], pages: ['/'] },
-  { email: 'partner@bluepeak.test', role: 'Partner admin', nav: ['Home', 'Deals', 'Team'], pages: ['/', '/team', '/deals'] },
-  { email: 'rep@bluepeak.test', role: 'Partner user', nav: ['Home', 'Deals', 'Team'], pages: ['/', '/deals/new'] },
+  { email: 'admin@acme.test', role: 'Program admin', nav: ['Home', 'Dashboard', 'Partners', 'Deals', 'Approvals', 'Leaderboard', 'Team', 'Administration'], pages: ['/', '/partners', '/team', '/admin', '/deals', '/deals/pipeline', '/dashboard'] },
+  { email: 'cam@acme.test', role: 'Channel manager', nav: ['Home', 'Dashboard', 'My partners', 'Deals', 'Approvals', 'Leaderboard', 'Team'], pages: ['/', '/partners', '/deals/queue', '/dashboard'] },
+  { email: 'marketing@acme.test', role: 'Channel marketing', nav: ['Home', 'Partners', 'Leaderboard', 'Team'], pages: ['/', '/leaderboard', '/metrics'] },
+  { email: 'partner@bluepeak.test', role: 'Partner admin', nav: ['Home', 'Deals', 'Leaderboard', 'Team'], pages: ['/', '/team', '/deals', '/leaderboard'] },
+  { email: 'rep@bluepeak.test', role: 'Partner user', nav: ['Home', 'Deals', 'Leaderboard', 'Team'], pages: ['/', '/deals/new'] },
 ];
 
 test('the sign-in page is usable and accessible', async ({ page }, testInfo) => {

@@ -44,6 +44,9 @@ pub enum Command {
         /// The demo program: Acme Cloud and 24 partners (idempotent).
         #[arg(long)]
         demo: bool,
+        /// With the demo program, eighteen months of its partners' deals (once).
+        #[arg(long)]
+        history: bool,
         /// A large program for benchmarks: the demo data plus `--partners` partners and `--deals` deals.
         #[arg(long)]
         scale: bool,
@@ -93,7 +96,9 @@ mod tests {
     #[test]
     fn seed_takes_the_demo_flag() {
         let cli = Cli::try_parse_from(["tessera", "seed", "--demo"]).expect("parses");
-        assert!(matches!(cli.command, Some(Command::Seed { demo: true, scale: false, .. })));
+        assert!(matches!(cli.command, Some(Command::Seed { demo: true, history: false, scale: false, .. })));
+        let cli = Cli::try_parse_from(["tessera", "seed", "--demo", "--history"]).expect("parses");
+        assert!(matches!(cli.command, Some(Command::Seed { demo: true, history: true, .. })));
         let cli =
             Cli::try_parse_from(["tessera", "seed", "--scale", "--partners", "50", "--deals", "900"]).expect("parses");
         assert!(matches!(cli.command, Some(Command::Seed { scale: true, partners: 50, deals: 900, .. })));

@@ -2,7 +2,10 @@
 //! and the seeding commands. Everything a page or server function does lives in `app`.
 
 pub mod config;
+mod history;
 mod layers;
+mod live;
+mod relay;
 pub mod router;
 pub mod scale;
 pub mod seed;
@@ -13,6 +16,7 @@ use std::net::SocketAddr;
 use app::auth::guard::ServerState;
 use app::db::{Db, DbSetupError};
 use app::events::EventBus;
+use app::kpi::cache::FactCache;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -58,6 +62,7 @@ pub struct RunningServer {
     pub events: EventBus,
     shutdown: oneshot::Sender<()>,
     clock: tokio::task::JoinHandle<()>,
+    relay: Vec<tokio::task::JoinHandle<()>>,
     task: tokio::task::JoinHandle<Result<(), std::io::Error>>,
 }
 
@@ -66,6 +71,7 @@ impl RunningServer {
     pub async fn stop(self) -> Result<(), StartError> {
         let _ = self.shutdown.send(());
         self.clock.abort();
+        self.relay.iter().for_each(|task| task.abort());
         let served = self.task.await.unwrap_or(Ok(()));
         self.db.close().await;
         served.map_err(StartError::Serve)
@@ -82,18 +88,22 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
         settings.public_url = format!("http://{addr}");
     }
     let events = EventBus::new(format!("{}-{addr}", std::process::id()));
+    let relay = relay::spawn(&db, &events);
     let clock = tokio::spawn(protection_clock(db.clone(), events.clone(), settings.public_url.clone()));
-    let state = ServerState { db: db.clone(), settings, events: events.clone() };
-    let app = router::router(state, leptos_options());
+    let state = ServerState { db: db.clone(), settings, events: events.clone(), facts: FactCache::new() };
+    let (stopping_tx, stopping) = tokio::sync::watch::channel(false);
+    let app = router::router(state, leptos_options(), stopping);
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
-            .with_graceful_shutdown(async {
+            .with_graceful_shutdown(async move {
                 let _ = stopped.await;
+                // Live streams never finish by themselves: tell them to.
+                let _ = stopping_tx.send(true);
             })
             .await
     });
-    Ok(RunningServer { addr, db, events, shutdown, clock, task })
+    Ok(RunningServer { addr, db, events, shutdown, clock, relay, task })
 }
 
 /// Once a minute: reminders before deal protection ends, and expiry at its end.
@@ -128,12 +138,16 @@ pub async fn migrate(cli: &Cli) -> Result<(), StartError> {
 }
 
 /// `seed --demo`, and `seed --scale` (which loads the demo data first, for its sign-ins).
-pub async fn seed(cli: &Cli, demo: bool, scale: Option<(usize, usize)>) -> Result<(), StartError> {
+pub async fn seed(cli: &Cli, demo: bool, history: bool, scale: Option<(usize, usize)>) -> Result<(), StartError> {
     if !demo && scale.is_none() {
         return Err(StartError::NothingToSeed);
     }
     let db = open_database(&cli.database_url).await?;
     let report = seed::demo(&db).await?;
+    if history {
+        let deals = history::demo_history(&db).await?;
+        println!("Demo history: {deals} deals over eighteen months.");
+    }
     if let Some((partners, deals)) = scale {
         let scale = scale::scale(&db, partners, deals).await?;
         println!(

@@ -15,8 +15,8 @@ async fn main() -> std::process::ExitCode {
     let outcome = match cli.command.clone().unwrap_or(Command::Serve) {
         Command::Serve => tessera::serve(&cli).await,
         Command::Migrate => tessera::migrate(&cli).await,
-        Command::Seed { demo, scale, partners, deals } => {
-            tessera::seed(&cli, demo, scale.then_some((partners, deals))).await
+        Command::Seed { demo, history, scale, partners, deals } => {
+            tessera::seed(&cli, demo, history, scale.then_some((partners, deals))).await
         }
     };
     match outcome {

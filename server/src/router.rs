@@ -12,7 +12,8 @@ use leptos::prelude::provide_context;
 use leptos_axum::{
     LeptosRoutes, file_and_error_handler_with_context, generate_route_list, handle_server_fns_with_context,
 };
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::layers;
@@ -21,9 +22,15 @@ use crate::layers;
 struct RouterState {
     leptos_options: LeptosOptions,
     server: ServerState,
+    /// Turns true when the server begins to shut down, which ends live event streams.
+    stopping: tokio::sync::watch::Receiver<bool>,
 }
 
-pub fn router(server: ServerState, leptos_options: LeptosOptions) -> Router {
+pub fn router(
+    server: ServerState,
+    leptos_options: LeptosOptions,
+    stopping: tokio::sync::watch::Receiver<bool>,
+) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let server = server.clone();
@@ -33,11 +40,12 @@ pub fn router(server: ServerState, leptos_options: LeptosOptions) -> Router {
         let options = leptos_options.clone();
         move || shell(options.clone())
     };
-    let state = RouterState { leptos_options, server: server.clone() };
+    let state = RouterState { leptos_options, server: server.clone(), stopping };
 
     Router::new()
         .route("/api/{*fn_name}", get(server_functions).post(server_functions))
         .route("/deals/export.csv", get(export_deals))
+        .route("/live", get(live_events))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .route("/healthz", get(healthz))
         .fallback(file_and_error_handler_with_context::<RouterState, _>(context, shell))
@@ -51,8 +59,16 @@ pub fn router(server: ServerState, leptos_options: LeptosOptions) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
-        .layer(CompressionLayer::new())
+        // Live event streams go out uncompressed, so each notice is flushed as it happens.
+        .layer(
+            CompressionLayer::new()
+                .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("text/event-stream"))),
+        )
         .with_state(state)
+}
+
+async fn live_events(State(state): State<RouterState>, request: Request) -> Response {
+    crate::live::live(state.server.events.clone(), state.stopping.clone(), request).await
 }
 
 async fn server_functions(State(state): State<RouterState>, request: Request) -> impl IntoResponse {
@@ -64,6 +80,8 @@ async fn server_functions(State(state): State<RouterState>, request: Request) ->
 struct ExportQuery {
     status: Option<String>,
     q: Option<String>,
+    #[serde(flatten)]
+    drill: app::deals::DealDrill,
 }
 
 /// The deals list as a CSV download, for channel managers (their partners) and admins (all).
@@ -80,6 +98,7 @@ async fn export_deals(
         &session.user,
         query.status.as_deref().filter(|s| !s.is_empty()),
         query.q.as_deref(),
+        &query.drill,
     )
     .await;
     match csv {

@@ -11,7 +11,7 @@ use app::on_db;
 use chrono::{DateTime, Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{Backend, TestApp};
+use support::{Backend, TestApp, approve, deal_form, form_token, in_a_month, register};
 
 on_both_databases!(
     a_partner_registers_and_the_manager_approves,
@@ -26,55 +26,8 @@ on_both_databases!(
     the_scale_seed_makes_realistic_deals_that_the_portal_serves,
 );
 
-fn in_a_month() -> String {
-    (Utc::now() + Duration::days(30)).date_naive().to_string()
-}
-
-async fn form_token(app: &TestApp, client: &reqwest::Client) -> String {
-    let (status, setup) = app.call(client, "deal_form", &[]).await;
-    assert_eq!(status, StatusCode::OK, "{setup}");
-    setup["form_token"].as_str().expect("token").to_owned()
-}
-
-fn deal_form<'a>(
-    token: &'a str,
-    intent: &'a str,
-    company: &'a str,
-    domain: &'a str,
-    close: &'a str,
-) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("form_token", token),
-        ("intent", intent),
-        ("customer_company", company),
-        ("customer_domain", domain),
-        ("contact_name", "Hank Scorpio"),
-        ("contact_email", "hank@example.com"),
-        ("amount", "125,000.00"),
-        ("currency", "USD"),
-        ("expected_close_date", close),
-        ("products", "Cloud Suite, Backup Pro"),
-        ("attribution", "sourced"),
-        ("notes", ""),
-    ]
-}
-
-/// Registers (submits) a deal and returns its id.
-async fn register(app: &TestApp, client: &reqwest::Client, company: &str, domain: &str) -> i64 {
-    let token = form_token(app, client).await;
-    let close = in_a_month();
-    let (status, saved) = app.call(client, "save_deal", &deal_form(&token, "submit", company, domain, &close)).await;
-    assert_eq!(status, StatusCode::OK, "{saved}");
-    saved["id"].as_i64().expect("id")
-}
-
 async fn detail(app: &TestApp, client: &reqwest::Client, id: i64) -> (StatusCode, Value) {
     app.call(client, "deal_detail", &[("id", &id.to_string())]).await
-}
-
-async fn approve(app: &TestApp, manager: &reqwest::Client, id: i64) {
-    let (status, body) = app.call(manager, "decide_deal", &[("id", &id.to_string()), ("decision", "approve")]).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
 }
 
 async fn protected_until(app: &TestApp, id: i64) -> DateTime<Utc> {
@@ -127,11 +80,13 @@ async fn a_partner_registers_and_the_manager_approves(backend: Backend) {
     assert!((89 * 24..=90 * 24).contains(&days), "protected for 90 days, got {days} hours");
     assert!(outbox_subjects(&app, "rep@bluepeak.test").await.iter().any(|s| s.contains("Globex Inc. was approved")));
 
-    let envelope =
-        tokio::time::timeout(StdDuration::from_secs(5), events.recv()).await.expect("in time").expect("event");
-    match &envelope.event {
-        Event::Deal { deal_id, outcome, amount_minor, .. } => {
-            assert_eq!((*deal_id, *outcome, *amount_minor), (id, DealOutcome::Approved, 12_500_000));
+    for expected in [DealOutcome::Submitted, DealOutcome::Approved] {
+        let envelope =
+            tokio::time::timeout(StdDuration::from_secs(5), events.recv()).await.expect("in time").expect("event");
+        match &envelope.event {
+            Event::Deal { deal_id, outcome, amount_minor, .. } => {
+                assert_eq!((*deal_id, *outcome, *amount_minor), (id, expected, 12_500_000));
+            }
         }
     }
     app.stop().await;
@@ -372,7 +327,8 @@ async fn outcomes_record_the_final_amount_and_illegal_moves_are_refused(backend:
         let Event::Deal { outcome, .. } = envelope.event.clone();
         outcomes.push(outcome);
     }
-    assert_eq!(outcomes, [DealOutcome::Rejected, DealOutcome::Approved, DealOutcome::Won]);
+    let submitted = DealOutcome::Submitted;
+    assert_eq!(outcomes, [submitted, submitted, DealOutcome::Rejected, DealOutcome::Approved, DealOutcome::Won]);
     app.stop().await;
 }
 

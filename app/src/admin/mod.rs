@@ -64,6 +64,7 @@ fn CountTable(title: &'static str, rows: Vec<(String, i64)>) -> impl IntoView {
 fn Administration(overview: Resource<Result<ProgramFacts, crate::error::AppError>>) -> impl IntoView {
     view! {
         <h1>"Administration"</h1>
+        <crate::kpi::PerformanceSettings/>
         {move || overview.get().map(|result| match result {
                     Ok(overview) => view! {
                         <div class="columns three">

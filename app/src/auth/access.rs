@@ -43,15 +43,17 @@ pub const MY_PARTNERS: NavItem = NavItem { label: "My partners", href: "/partner
 pub const DEALS: NavItem = NavItem { label: "Deals", href: "/deals" };
 pub const APPROVALS: NavItem = NavItem { label: "Approvals", href: "/deals/queue" };
 pub const TEAM: NavItem = NavItem { label: "Team", href: "/team" };
+pub const DASHBOARD: NavItem = NavItem { label: "Dashboard", href: "/dashboard" };
+pub const LEADERBOARD: NavItem = NavItem { label: "Leaderboard", href: "/leaderboard" };
 pub const ADMINISTRATION: NavItem = NavItem { label: "Administration", href: "/admin" };
 
 /// The navigation for a role: only what that role may open.
 pub fn nav_items(role: Role) -> &'static [NavItem] {
     match role {
-        Role::Admin => &[HOME, PARTNERS, DEALS, APPROVALS, TEAM, ADMINISTRATION],
-        Role::ChannelManager => &[HOME, MY_PARTNERS, DEALS, APPROVALS, TEAM],
-        Role::Marketing => &[HOME, PARTNERS, TEAM],
-        Role::PartnerAdmin | Role::PartnerUser => &[HOME, DEALS, TEAM],
+        Role::Admin => &[HOME, DASHBOARD, PARTNERS, DEALS, APPROVALS, LEADERBOARD, TEAM, ADMINISTRATION],
+        Role::ChannelManager => &[HOME, DASHBOARD, MY_PARTNERS, DEALS, APPROVALS, LEADERBOARD, TEAM],
+        Role::Marketing => &[HOME, PARTNERS, LEADERBOARD, TEAM],
+        Role::PartnerAdmin | Role::PartnerUser => &[HOME, DEALS, LEADERBOARD, TEAM],
     }
 }
 
@@ -63,6 +65,8 @@ pub const DEAL_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager, Role::Partn
 pub const DEAL_PARTNER_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
 /// Roles that decide on deals.
 pub const DEAL_MANAGER_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager];
+/// Roles that see the managers' dashboard (admins: the whole program; channel managers: their partners).
+pub const DASHBOARD_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager];
 /// Roles that may open program administration.
 pub const ADMINISTRATION_ROLES: &[Role] = &[Role::Admin];
 
@@ -132,6 +136,8 @@ mod tests {
             assert_eq!(hrefs.contains(&"/partners"), PARTNER_DIRECTORY_ROLES.contains(&role), "{role:?}");
             assert_eq!(hrefs.contains(&"/deals"), DEAL_ROLES.contains(&role), "{role:?}");
             assert_eq!(hrefs.contains(&"/deals/queue"), DEAL_MANAGER_ROLES.contains(&role), "{role:?}");
+            assert_eq!(hrefs.contains(&"/dashboard"), DASHBOARD_ROLES.contains(&role), "{role:?}");
+            assert!(hrefs.contains(&"/leaderboard"), "{role:?}");
             assert_eq!(hrefs.first(), Some(&"/"));
         }
     }

@@ -19,6 +19,8 @@ pub struct ServerState {
     pub db: Db,
     pub settings: AuthSettings,
     pub events: crate::events::EventBus,
+    /// Deal facts in memory for the KPIs, kept caught up with the database.
+    pub facts: crate::kpi::cache::FactCache,
 }
 
 #[derive(Clone, Debug)]

@@ -28,6 +28,76 @@ macro_rules! on_db {
     };
 }
 
+/// A value bound to a placeholder of SQL assembled at run time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Param {
+    Int(i64),
+    Text(String),
+    Date(chrono::NaiveDate),
+    Time(chrono::DateTime<chrono::Utc>),
+}
+
+/// SQL assembled from fixed fragments, every value a bound parameter (never spliced in).
+#[derive(Clone, Debug, Default)]
+pub struct Conditions {
+    pub sql: String,
+    pub params: Vec<Param>,
+}
+
+impl Conditions {
+    pub fn new(sql: &str) -> Conditions {
+        Conditions { sql: sql.to_owned(), params: Vec::new() }
+    }
+
+    /// Appends `clause`; each `$n` in it stands for `param`.
+    pub fn push(&mut self, clause: &str, param: Param) {
+        self.params.push(param);
+        self.sql.push_str(&clause.replace("$n", &format!("${}", self.params.len())));
+    }
+
+    /// `column` (a date) within the days `from`–`to`, either end open.
+    pub fn push_days(&mut self, column: &str, (from, to): (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)) {
+        if let Some(from) = from {
+            self.push(&format!(" AND {column} >= $n"), Param::Date(from));
+        }
+        if let Some(to) = to {
+            self.push(&format!(" AND {column} <= $n"), Param::Date(to));
+        }
+    }
+
+    /// `column` (a UTC time) on the days `from`–`to`, either end open.
+    pub fn push_times(&mut self, column: &str, (from, to): (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)) {
+        if let Some(from) = from {
+            self.push(&format!(" AND {column} >= $n"), Param::Time(start_of(from)));
+        }
+        if let Some(after) = to.and_then(|to| to.succ_opt()) {
+            self.push(&format!(" AND {column} < $n"), Param::Time(start_of(after)));
+        }
+    }
+}
+
+/// The first moment of a day, UTC.
+pub fn start_of(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    day.and_time(chrono::NaiveTime::MIN).and_utc()
+}
+
+/// Binds every parameter of [`Conditions`] to a query, in order.
+#[macro_export]
+macro_rules! bind_all {
+    ($query:expr, $params:expr) => {{
+        let mut query = $query;
+        for param in $params {
+            query = match param {
+                $crate::db::Param::Int(value) => query.bind(*value),
+                $crate::db::Param::Text(value) => query.bind(value.clone()),
+                $crate::db::Param::Date(value) => query.bind(*value),
+                $crate::db::Param::Time(value) => query.bind(*value),
+            };
+        }
+        query
+    }};
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbSetupError {
     #[error("cannot create the directory for the SQLite file {path}: {source}")]

@@ -17,6 +17,7 @@ pub async fn deals_csv(
     user: &SessionUser,
     status: Option<&str>,
     search: Option<&str>,
+    drill: &super::DealDrill,
 ) -> Result<String, AppError> {
     if !DEAL_MANAGER_ROLES.contains(&user.role) {
         return Err(AppError::Forbidden);
@@ -28,6 +29,7 @@ pub async fn deals_csv(
         sort: DealSort::RecentlyUpdated,
         page: 1,
         per_page: MAX_ROWS,
+        narrowing: store::Narrowing::parse(drill).map_err(|fields| AppError::Invalid { fields })?,
     };
     let rows = store::export_rows(db, scope, &filter, MAX_ROWS).await?;
     write(&rows).map_err(|error| {

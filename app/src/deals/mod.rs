@@ -30,6 +30,80 @@ use serde::{Deserialize, Serialize};
 use crate::money::{Currency, Money};
 use status::DealStatus;
 
+/// The narrower lists a dashboard number links to: deals closed, submitted or decided within
+/// dates, by attribution, or by their partner's tier or region. Raw query values; the server
+/// checks them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DealDrill {
+    pub closed_from: Option<String>,
+    pub closed_to: Option<String>,
+    pub submitted_from: Option<String>,
+    pub submitted_to: Option<String>,
+    pub decided_from: Option<String>,
+    pub decided_to: Option<String>,
+    pub attribution: Option<String>,
+    pub tier: Option<String>,
+    pub region: Option<String>,
+}
+
+impl DealDrill {
+    /// Reads the drill-down values from a query by name.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> DealDrill {
+        let value = |name: &str| get(name).filter(|value| !value.trim().is_empty());
+        DealDrill {
+            closed_from: value("closed_from"),
+            closed_to: value("closed_to"),
+            submitted_from: value("submitted_from"),
+            submitted_to: value("submitted_to"),
+            decided_from: value("decided_from"),
+            decided_to: value("decided_to"),
+            attribution: value("attribution"),
+            tier: value("tier"),
+            region: value("region"),
+        }
+    }
+
+    /// The values given, as (query name, value) pairs.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        [
+            ("closed_from", &self.closed_from),
+            ("closed_to", &self.closed_to),
+            ("submitted_from", &self.submitted_from),
+            ("submitted_to", &self.submitted_to),
+            ("decided_from", &self.decided_from),
+            ("decided_to", &self.decided_to),
+            ("attribution", &self.attribution),
+            ("tier", &self.tier),
+            ("region", &self.region),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.clone().map(|value| (name, value)))
+        .collect()
+    }
+
+    /// How the narrowing reads above the list: "Closed 2026-11-01 – 2026-11-30", "Tier Gold".
+    pub fn describe(&self) -> Vec<String> {
+        let span = |label: &str, from: &Option<String>, to: &Option<String>| match (from, to) {
+            (None, None) => None,
+            (from, to) => {
+                Some(format!("{label} {} – {}", from.as_deref().unwrap_or("…"), to.as_deref().unwrap_or("…")))
+            }
+        };
+        [
+            span("Closed", &self.closed_from, &self.closed_to),
+            span("Submitted", &self.submitted_from, &self.submitted_to),
+            span("Decided", &self.decided_from, &self.decided_to),
+            self.attribution.as_ref().map(|a| format!("Partner-{a}")),
+            self.tier.as_ref().map(|t| format!("Tier {t}")),
+            self.region.as_ref().map(|r| format!("Region {r}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
 /// The columns a vendor pipeline CSV must have, in any order.
 pub const PIPELINE_COLUMNS: [&str; 7] =
     ["reference", "customer_company", "customer_domain", "amount", "currency", "stage", "owner"];

@@ -10,13 +10,13 @@ use super::server::{
     deal_check, deal_detail, deal_form, deal_queue, list_deals, pipeline_status,
 };
 use super::status::DealStatus;
-use super::{ApprovalQueue, DealList, DealSort, DealView, TimelineEntry, amount_text, schedule};
+use super::{ApprovalQueue, DealDrill, DealList, DealSort, DealView, TimelineEntry, amount_text, schedule};
 use crate::auth::Role;
 use crate::auth::access::{DEAL_MANAGER_ROLES, DEAL_PARTNER_ROLES, DEAL_ROLES};
 use crate::error::{AppError, FieldErrors};
 use crate::layout::{ErrorPage, RequireRole};
 use crate::money::Currency;
-use crate::ui::{Badge, Field, FormError, Notice, ScrollTable, form_error};
+use crate::ui::{Badge, Field, FormError, Notice, ScrollTable, encode_query, form_error};
 
 /// The badge tone of a deal status, the same on every page.
 fn status_tone(status: DealStatus) -> &'static str {
@@ -45,9 +45,15 @@ pub fn DealsPage() -> impl IntoView {
     let deals = Resource::new(
         move || {
             let query = query.read();
-            (query.get("status"), query.get("q"), query.get("sort"), query.get("page").and_then(|p| p.parse().ok()))
+            (
+                query.get("status"),
+                query.get("q"),
+                query.get("sort"),
+                query.get("page").and_then(|p| p.parse().ok()),
+                DealDrill::from_query(|name| query.get(name)),
+            )
         },
-        |(status, q, sort, page)| list_deals(status, q, sort, page),
+        |(status, q, sort, page, drill)| list_deals(status, q, sort, page, drill),
     );
     view! { <RequireRole allowed=DEAL_ROLES children=move |user| view! { <DealsView role=user.role deals/> }/> }
 }
@@ -56,6 +62,8 @@ pub fn DealsPage() -> impl IntoView {
 fn DealsView(role: Role, deals: Resource<Result<DealList, AppError>>) -> impl IntoView {
     let query = use_query_map();
     let param = move |name: &str| query.read().get(name).unwrap_or_default();
+    let drill = DealDrill::from_query(|name| query.read_untracked().get(name));
+    let narrowed = drill.describe();
     let title = match role {
         Role::ChannelManager => "My partners' deals",
         Role::Admin => "All deals",
@@ -90,8 +98,14 @@ fn DealsView(role: Role, deals: Resource<Result<DealList, AppError>>) -> impl In
                     }).collect_view()}
                 </select>
             </div>
+            {drill.pairs().into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value/> }).collect_view()}
             <button type="submit" class="button secondary">"Apply"</button>
         </Form>
+        {(!narrowed.is_empty()).then(|| view! {
+            <p class="narrowing" data-testid="narrowing">
+                "Showing only: " {narrowed.join(" · ")} " " <a href="/deals">"Show all deals"</a>
+            </p>
+        })}
         {move || deals.get().map(|result| match result {
             Ok(list) => view! { <DealTable list/> }.into_any(),
             Err(error) => view! { <ErrorPage error/> }.into_any(),
@@ -100,44 +114,37 @@ fn DealsView(role: Role, deals: Resource<Result<DealList, AppError>>) -> impl In
 }
 
 /// `/deals?…` with the current filters and another page.
-fn page_link(status: &str, q: &str, sort: &str, page: i64) -> String {
+fn page_link(status: &str, q: &str, sort: &str, drill: &DealDrill, page: i64) -> String {
     let mut pairs = vec![];
     for (name, value) in [("status", status), ("q", q), ("sort", sort)] {
         if !value.is_empty() {
-            pairs.push(format!("{name}={}", encode(value)));
+            pairs.push(format!("{name}={}", encode_query(value)));
         }
+    }
+    for (name, value) in drill.pairs() {
+        pairs.push(format!("{name}={}", encode_query(&value)));
     }
     pairs.push(format!("page={page}"));
     format!("/deals?{}", pairs.join("&"))
 }
 
-/// Percent-encodes a query value (everything but unreserved characters).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[component]
 fn DealTable(list: DealList) -> impl IntoView {
     let query = use_query_map();
-    let (status, q, sort) = {
+    let (status, q, sort, drill) = {
         let query = query.read_untracked();
         (
             query.get("status").unwrap_or_default(),
             query.get("q").unwrap_or_default(),
             query.get("sort").unwrap_or_default(),
+            DealDrill::from_query(|name| query.get(name)),
         )
     };
     let pages = list.pages();
-    let export = format!("/deals/export.csv?{}", page_link(&status, &q, "", 1).trim_start_matches("/deals?"));
+    let export = format!("/deals/export.csv?{}", page_link(&status, &q, "", &drill, 1).trim_start_matches("/deals?"));
     let summary = format!("{} deals · page {} of {pages}", list.total, list.page);
-    let previous = (list.page > 1).then(|| page_link(&status, &q, &sort, list.page - 1));
-    let next = (list.page < pages).then(|| page_link(&status, &q, &sort, list.page + 1));
+    let previous = (list.page > 1).then(|| page_link(&status, &q, &sort, &drill, list.page - 1));
+    let next = (list.page < pages).then(|| page_link(&status, &q, &sort, &drill, list.page + 1));
     view! {
         <div class="list-head">
             <p class="muted" data-testid="deal-count">{summary}</p>

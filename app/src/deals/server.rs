@@ -5,14 +5,16 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{ApprovalQueue, ConflictCheck, DealList, DealSaved, DealView, PipelineImported, PipelineSummary};
+use super::{
+    ApprovalQueue, ConflictCheck, DealDrill, DealList, DealSaved, DealView, PipelineImported, PipelineSummary,
+};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
     super::form::{DealInput, validate_deal},
     super::status::{DealAction, DealStatus, role_may, transition},
-    super::store::{self, Change, DealFilter, Event as StoreEvent, Scope},
+    super::store::{self, Change, DealFilter, Event as StoreEvent, Narrowing, Scope},
     super::{ConflictMatch, DealControls, DealRecord, DealSort, amount_text, domain, matching, schedule},
     crate::auth::access::{DEAL_MANAGER_ROLES, DEAL_PARTNER_ROLES, DEAL_ROLES},
     crate::auth::{Role, SessionUser, guard},
@@ -56,10 +58,13 @@ pub async fn list_deals(
     q: Option<String>,
     sort: Option<String>,
     page: Option<i64>,
+    #[server(flatten)] drill: DealDrill,
 ) -> Result<DealList, AppError> {
     let user = guard::require_role(DEAL_ROLES)?;
     let db = guard::db()?;
+    let narrowing = Narrowing::parse(&drill).map_err(|fields| AppError::Invalid { fields })?;
     let filter = DealFilter {
+        narrowing,
         status: status.as_deref().and_then(DealStatus::parse),
         search: q.map(|q| q.chars().take(100).collect()),
         sort: DealSort::parse(sort.as_deref().unwrap_or_default()),
@@ -207,6 +212,16 @@ pub async fn save_deal(
     let saved = store::insert(&state.db, &deal).await?.ok_or_else(|| {
         AppError::field("form", "This form was already used by someone else. Reload the page and try again.")
     })?;
+    if saved.status == DealStatus::Submitted {
+        state.events.publish(Event::Deal {
+            deal_id: saved.id,
+            organisation_id: user.organisation_id,
+            outcome: DealOutcome::Submitted,
+            amount_minor: valid.amount.minor,
+            currency: valid.amount.currency.code().into(),
+            at: now,
+        });
+    }
     guard::redirect_form_post(&format!("/deals/{}", saved.id));
     Ok(DealSaved { id: saved.id, status: saved.status, possible_conflict: saved.possible_conflict })
 }
@@ -283,6 +298,7 @@ async fn move_deal(
         _ => None,
     };
     let outcome = match &action {
+        DealAction::Submit => Some(DealOutcome::Submitted),
         DealAction::Approve => Some(DealOutcome::Approved),
         DealAction::Reject { .. } => Some(DealOutcome::Rejected),
         DealAction::MarkWon => Some(DealOutcome::Won),

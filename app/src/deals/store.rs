@@ -5,7 +5,8 @@ use sqlx::AssertSqlSafe;
 
 use super::status::DealStatus;
 use super::{DealRecord, DealRow, DealSort, QueueRow, TimelineEntry};
-use crate::db::Db;
+use crate::bind_all;
+use crate::db::{Conditions, Db, Param};
 use crate::mail::Message;
 use crate::on_db;
 
@@ -24,24 +25,46 @@ pub struct DealFilter {
     pub sort: DealSort,
     pub page: i64,
     pub per_page: i64,
+    pub narrowing: Narrowing,
 }
 
-enum Param {
-    Int(i64),
-    Text(String),
+/// Date ranges (inclusive days) and attributes a list can be narrowed to, checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Narrowing {
+    pub closed: (Option<NaiveDate>, Option<NaiveDate>),
+    pub submitted: (Option<NaiveDate>, Option<NaiveDate>),
+    pub decided: (Option<NaiveDate>, Option<NaiveDate>),
+    pub attribution: Option<String>,
+    pub tier: Option<String>,
+    pub region: Option<String>,
 }
 
-macro_rules! bind_all {
-    ($query:expr, $params:expr) => {{
-        let mut query = $query;
-        for param in $params {
-            query = match param {
-                Param::Int(value) => query.bind(*value),
-                Param::Text(value) => query.bind(value.clone()),
-            };
+impl Narrowing {
+    /// The drill-down values of a query, each bad one named.
+    pub fn parse(drill: &super::DealDrill) -> Result<Narrowing, crate::error::FieldErrors> {
+        let mut errors = crate::error::FieldErrors::new();
+        let mut date = |name: &str, raw: &Option<String>| {
+            raw.as_deref().map(str::trim).and_then(|raw| match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+                Ok(date) => Some(date),
+                Err(_) => {
+                    errors.insert(name.into(), "Enter a date as YYYY-MM-DD.".into());
+                    None
+                }
+            })
+        };
+        let narrowing = Narrowing {
+            closed: (date("closed_from", &drill.closed_from), date("closed_to", &drill.closed_to)),
+            submitted: (date("submitted_from", &drill.submitted_from), date("submitted_to", &drill.submitted_to)),
+            decided: (date("decided_from", &drill.decided_from), date("decided_to", &drill.decided_to)),
+            attribution: drill.attribution.clone(),
+            tier: drill.tier.clone().map(|tier| tier.chars().take(100).collect()),
+            region: drill.region.clone().map(|region| region.chars().take(100).collect()),
+        };
+        if narrowing.attribution.as_deref().is_some_and(|a| a != "sourced" && a != "influenced") {
+            errors.insert("attribution".into(), "Choose sourced or influenced.".into());
         }
-        query
-    }};
+        if errors.is_empty() { Ok(narrowing) } else { Err(errors) }
+    }
 }
 
 macro_rules! deal_row_columns {
@@ -52,35 +75,47 @@ macro_rules! deal_row_columns {
 }
 
 /// `FROM … WHERE …` for a scope and filter; every value is a bound parameter.
-fn list_conditions(scope: Scope, filter: &DealFilter) -> (String, Vec<Param>) {
-    let mut sql = String::from(" FROM deals d JOIN organisations o ON o.id = d.organisation_id WHERE 1 = 1");
-    let mut params = Vec::new();
-    let mut push = |sql: &mut String, clause: &str, param: Param| {
-        params.push(param);
-        sql.push_str(&clause.replace("$n", &format!("${}", params.len())));
-    };
+fn list_conditions(scope: Scope, filter: &DealFilter) -> Conditions {
+    let mut conditions = Conditions::new(" FROM deals d JOIN organisations o ON o.id = d.organisation_id WHERE 1 = 1");
     match scope {
-        Scope::Organisation(id) => push(&mut sql, " AND d.organisation_id = $n", Param::Int(id)),
-        Scope::ChannelManager(id) => push(&mut sql, " AND o.channel_manager_id = $n", Param::Int(id)),
+        Scope::Organisation(id) => conditions.push(" AND d.organisation_id = $n", Param::Int(id)),
+        Scope::ChannelManager(id) => conditions.push(" AND o.channel_manager_id = $n", Param::Int(id)),
         Scope::Everything => {}
     }
     if let Some(status) = filter.status {
-        push(&mut sql, " AND d.status = $n", Param::Text(status.as_str().into()));
+        conditions.push(" AND d.status = $n", Param::Text(status.as_str().into()));
     }
     if let Some(search) = filter.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let escaped = search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        push(
-            &mut sql,
+        conditions.push(
             " AND (lower(d.customer_company) LIKE $n ESCAPE '\\' OR d.customer_domain LIKE $n ESCAPE '\\')",
             Param::Text(format!("%{escaped}%")),
         );
     }
-    (sql, params)
+    let narrowing = &filter.narrowing;
+    conditions.push_days("d.closed_on", narrowing.closed);
+    conditions.push_times("d.submitted_at", narrowing.submitted);
+    conditions.push_times("d.decided_at", narrowing.decided);
+    if let Some(attribution) = &narrowing.attribution {
+        conditions.push(" AND d.attribution = $n", Param::Text(attribution.clone()));
+    }
+    push_tier_and_region(&mut conditions, narrowing.tier.as_deref(), narrowing.region.as_deref());
+    conditions
+}
+
+/// The organisation `o` in a tier and region, by name, when given.
+pub fn push_tier_and_region(conditions: &mut Conditions, tier: Option<&str>, region: Option<&str>) {
+    if let Some(tier) = tier {
+        conditions.push(" AND o.tier_id IN (SELECT id FROM tiers WHERE name = $n)", Param::Text(tier.into()));
+    }
+    if let Some(region) = region {
+        conditions.push(" AND COALESCE(o.region, '') = $n", Param::Text(region.into()));
+    }
 }
 
 /// One page of deals and how many match in all.
 pub async fn list(db: &Db, scope: Scope, filter: &DealFilter) -> Result<(Vec<DealRow>, i64), sqlx::Error> {
-    let (conditions, params) = list_conditions(scope, filter);
+    let Conditions { sql: conditions, params } = list_conditions(scope, filter);
     let order = match filter.sort {
         DealSort::RecentlyUpdated => "d.updated_at DESC, d.id DESC",
         DealSort::CloseDate => "d.expected_close_date, d.id",
@@ -103,7 +138,7 @@ pub async fn list(db: &Db, scope: Scope, filter: &DealFilter) -> Result<(Vec<Dea
 
 /// Every deal in a scope, for the CSV export, newest first (at most `limit`).
 pub async fn export_rows(db: &Db, scope: Scope, filter: &DealFilter, limit: i64) -> Result<Vec<DealRow>, sqlx::Error> {
-    let (conditions, params) = list_conditions(scope, filter);
+    let Conditions { sql: conditions, params } = list_conditions(scope, filter);
     let sql = format!("SELECT {}{conditions} ORDER BY d.updated_at DESC, d.id DESC LIMIT {limit}", deal_row_columns!());
     on_db!(db, pool => bind_all!(sqlx::query_as(AssertSqlSafe(sql)), &params).fetch_all(pool).await)
 }

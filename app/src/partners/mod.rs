@@ -26,6 +26,99 @@ pub struct PartnerRow {
     pub people: i64,
 }
 
+/// One page of the directory and how many partners match in all.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerList {
+    pub rows: Vec<PartnerRow>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl PartnerList {
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page.max(1)).max(1)
+    }
+}
+
+/// The narrower directories a dashboard number links to: partners who joined, won a deal, or won
+/// their first deal within dates; who reached a stage of activation; by tier or region.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PartnerDrill {
+    pub joined_from: Option<String>,
+    pub joined_to: Option<String>,
+    pub won_from: Option<String>,
+    pub won_to: Option<String>,
+    pub first_win_from: Option<String>,
+    pub first_win_to: Option<String>,
+    /// "registered", "approved" or "won": has ever had a deal get that far.
+    pub stage: Option<String>,
+    pub tier: Option<String>,
+    pub region: Option<String>,
+}
+
+impl PartnerDrill {
+    const NAMES: [&str; 9] =
+        ["joined_from", "joined_to", "won_from", "won_to", "first_win_from", "first_win_to", "stage", "tier", "region"];
+
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> PartnerDrill {
+        let value = |name: &str| get(name).filter(|value| !value.trim().is_empty());
+        PartnerDrill {
+            joined_from: value("joined_from"),
+            joined_to: value("joined_to"),
+            won_from: value("won_from"),
+            won_to: value("won_to"),
+            first_win_from: value("first_win_from"),
+            first_win_to: value("first_win_to"),
+            stage: value("stage"),
+            tier: value("tier"),
+            region: value("region"),
+        }
+    }
+
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let values = [
+            &self.joined_from,
+            &self.joined_to,
+            &self.won_from,
+            &self.won_to,
+            &self.first_win_from,
+            &self.first_win_to,
+            &self.stage,
+            &self.tier,
+            &self.region,
+        ];
+        Self::NAMES.into_iter().zip(values).filter_map(|(name, value)| value.clone().map(|v| (name, v))).collect()
+    }
+
+    /// How the narrowing reads above the directory.
+    pub fn describe(&self) -> Vec<String> {
+        let span = |label: &str, from: &Option<String>, to: &Option<String>| match (from, to) {
+            (None, None) => None,
+            (from, to) => {
+                Some(format!("{label} {} – {}", from.as_deref().unwrap_or("…"), to.as_deref().unwrap_or("…")))
+            }
+        };
+        [
+            span("Joined", &self.joined_from, &self.joined_to),
+            span("Won a deal", &self.won_from, &self.won_to),
+            span("First win", &self.first_win_from, &self.first_win_to),
+            self.stage.as_ref().map(|stage| match stage.as_str() {
+                "registered" => "Has registered a deal".to_string(),
+                "approved" => "Has had a deal approved".to_string(),
+                "won" => "Has won a deal".to_string(),
+                other => format!("Stage {other}"),
+            }),
+            self.tier.as_ref().map(|t| format!("Tier {t}")),
+            self.region.as_ref().map(|r| format!("Region {r}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartnerDetail {
     pub partner: PartnerRow,

@@ -1,20 +1,27 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::PartnerRow;
 use super::server::{list_partners, partner_profile};
+use super::{PartnerDrill, PartnerList};
 use crate::auth::Role;
 use crate::auth::access::PARTNER_DIRECTORY_ROLES;
 use crate::error::AppError;
 use crate::layout::{ErrorPage, RequireRole};
 use crate::team::server::Invite;
 use crate::team::{InviteForm, MemberTable};
-use crate::ui::{Badge, ScrollTable, tier_tone};
+use crate::ui::{Badge, ScrollTable, encode_query, tier_tone};
 
 #[component]
 pub fn PartnersPage() -> impl IntoView {
     // Created outside the guard's Suspense, so server rendering fetches it once.
-    let partners = Resource::new(|| (), |_| list_partners());
+    let query = use_query_map();
+    let partners = Resource::new(
+        move || {
+            let query = query.read();
+            (query.get("page").and_then(|p| p.parse().ok()), PartnerDrill::from_query(|name| query.get(name)))
+        },
+        |(page, drill)| list_partners(page, drill),
+    );
     view! {
         <RequireRole allowed=PARTNER_DIRECTORY_ROLES
             children=move |user| view! { <PartnerDirectory role=user.role partners/> }/>
@@ -22,23 +29,43 @@ pub fn PartnersPage() -> impl IntoView {
 }
 
 #[component]
-fn PartnerDirectory(role: Role, partners: Resource<Result<Vec<PartnerRow>, AppError>>) -> impl IntoView {
+fn PartnerDirectory(role: Role, partners: Resource<Result<PartnerList, AppError>>) -> impl IntoView {
     let title = if role == Role::ChannelManager { "My partners" } else { "Partners" };
+    let query = use_query_map();
+    let drill = PartnerDrill::from_query(|name| query.read_untracked().get(name));
+    let narrowed = drill.describe();
     view! {
         <h1>{title}</h1>
+        {(!narrowed.is_empty()).then(|| view! {
+            <p class="narrowing" data-testid="narrowing">
+                "Showing only: " {narrowed.join(" · ")} " " <a href="/partners">"Show all partners"</a>
+            </p>
+        })}
         {move || partners.get().map(|result| match result {
-                    Ok(rows) => view! { <PartnerTable rows/> }.into_any(),
+                    Ok(list) => view! { <PartnerTable list drill=drill.clone()/> }.into_any(),
                     Err(error) => view! { <ErrorPage error/> }.into_any(),
                 }
             )}
     }
 }
 
+/// `/partners?…` with the current narrowing and another page.
+fn directory_page(drill: &PartnerDrill, page: i64) -> String {
+    let mut pairs: Vec<String> =
+        drill.pairs().into_iter().map(|(name, value)| format!("{name}={}", encode_query(&value))).collect();
+    pairs.push(format!("page={page}"));
+    format!("/partners?{}", pairs.join("&"))
+}
+
 #[component]
-fn PartnerTable(rows: Vec<PartnerRow>) -> impl IntoView {
-    let count = rows.len();
+fn PartnerTable(list: PartnerList, drill: PartnerDrill) -> impl IntoView {
+    let pages = list.pages();
+    let summary = format!("{} partner organisations · page {} of {pages}", list.total, list.page);
+    let previous = (list.page > 1).then(|| directory_page(&drill, list.page - 1));
+    let next = (list.page < pages).then(|| directory_page(&drill, list.page + 1));
+    let rows = list.rows;
     view! {
-        <p class="muted">{format!("{count} partner organisations")}</p>
+        <p class="muted" data-testid="partner-count">{summary}</p>
         <div class="card">
         <ScrollTable label="Partner organisations">
             <table>
@@ -67,6 +94,10 @@ fn PartnerTable(rows: Vec<PartnerRow>) -> impl IntoView {
             </table>
         </ScrollTable>
         </div>
+        <nav class="pager" aria-label="Pages">
+            {previous.map(|href| view! { <a class="button secondary" href=href rel="prev">"Previous page"</a> })}
+            {next.map(|href| view! { <a class="button secondary" href=href rel="next">"Next page"</a> })}
+        </nav>
     }
 }
 

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::{PartnerDetail, PartnerRow};
+use super::{PartnerDetail, PartnerDrill, PartnerList};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -11,13 +11,18 @@ use {
     crate::team,
 };
 
-/// The partners the caller may see: all of them for admins and marketing, a channel manager's own.
+/// The partners the caller may see (all of them for admins and marketing, a channel manager's
+/// own), narrowed as a dashboard link asks, 50 to a page.
 #[server(endpoint = "list_partners")]
-pub async fn list_partners() -> Result<Vec<PartnerRow>, AppError> {
+pub async fn list_partners(page: Option<i64>, #[server(flatten)] drill: PartnerDrill) -> Result<PartnerList, AppError> {
     let user = guard::require_role(PARTNER_DIRECTORY_ROLES)?;
     let db = guard::db()?;
+    let narrowing = store::PartnerNarrowing::parse(&drill).map_err(|fields| AppError::Invalid { fields })?;
     let only_assigned_to = (user.role == Role::ChannelManager).then_some(user.user_id);
-    Ok(store::list_partners(&db, only_assigned_to).await?)
+    let page = page.unwrap_or(1).clamp(1, 100_000);
+    let per_page = 50;
+    let (rows, total) = store::list_partners(&db, only_assigned_to, &narrowing, page, per_page).await?;
+    Ok(PartnerList { rows, total, page, per_page })
 }
 
 /// One partner's profile. Anyone who may not see it is told it does not exist.

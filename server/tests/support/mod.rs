@@ -6,6 +6,7 @@
 
 use app::db::Db;
 use app::on_db;
+use chrono::{Duration, Utc};
 use clap::Parser;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -21,6 +22,7 @@ pub enum Backend {
 pub struct TestApp {
     pub base: String,
     server: Option<RunningServer>,
+    url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -57,7 +59,16 @@ impl TestApp {
         tessera::telemetry::init(&cli.log);
         let server = tessera::start(&cli).await.expect("server starts");
         tessera::seed::demo(&server.db).await.expect("demo data loads");
-        TestApp { base: format!("http://{}", server.addr), server: Some(server), _dir: dir }
+        TestApp { base: format!("http://{}", server.addr), server: Some(server), url, _dir: dir }
+    }
+
+    /// Another `tessera` server on the same database (as behind a load balancer), and its base URL.
+    pub async fn second_server(&self) -> (String, RunningServer) {
+        let cli =
+            Cli::try_parse_from(["tessera", "--database-url", &self.url, "--addr", "127.0.0.1:0", "--log", "warn"])
+                .expect("test configuration parses");
+        let server = tessera::start(&cli).await.expect("second server starts");
+        (format!("http://{}", server.addr), server)
     }
 
     pub fn db(&self) -> &Db {
@@ -122,6 +133,75 @@ impl TestApp {
         .expect("outbox query");
         body.and_then(|body| body.split_whitespace().find(|word| word.starts_with("http")).map(str::to_owned))
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deals, as partners and managers make them
+
+pub fn in_a_month() -> String {
+    (Utc::now() + Duration::days(30)).date_naive().to_string()
+}
+
+pub async fn form_token(app: &TestApp, client: &reqwest::Client) -> String {
+    let (status, setup) = app.call(client, "deal_form", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{setup}");
+    setup["form_token"].as_str().expect("token").to_owned()
+}
+
+pub fn deal_form<'a>(
+    token: &'a str,
+    intent: &'a str,
+    company: &'a str,
+    domain: &'a str,
+    close: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("form_token", token),
+        ("intent", intent),
+        ("customer_company", company),
+        ("customer_domain", domain),
+        ("contact_name", "Hank Scorpio"),
+        ("contact_email", "hank@example.com"),
+        ("amount", "125,000.00"),
+        ("currency", "USD"),
+        ("expected_close_date", close),
+        ("products", "Cloud Suite, Backup Pro"),
+        ("attribution", "sourced"),
+        ("notes", ""),
+    ]
+}
+
+/// Registers (submits) a deal and returns its id.
+pub async fn register(app: &TestApp, client: &reqwest::Client, company: &str, domain: &str) -> i64 {
+    let token = form_token(app, client).await;
+    let close = in_a_month();
+    let (status, saved) = app.call(client, "save_deal", &deal_form(&token, "submit", company, domain, &close)).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    saved["id"].as_i64().expect("id")
+}
+
+pub async fn approve(app: &TestApp, manager: &reqwest::Client, id: i64) {
+    let (status, body) = app.call(manager, "decide_deal", &[("id", &id.to_string()), ("decision", "approve")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// Registers a deal for the signed-in partner, has `manager` approve it, and closes it won for `amount` today.
+pub async fn win_deal(
+    app: &TestApp,
+    partner: &reqwest::Client,
+    manager: &reqwest::Client,
+    company: &str,
+    domain: &str,
+    amount: &str,
+) -> i64 {
+    let id = register(app, partner, company, domain).await;
+    approve(app, manager, id).await;
+    let today = Utc::now().date_naive().to_string();
+    let id_text = id.to_string();
+    let won = [("id", id_text.as_str()), ("outcome", "won"), ("final_amount", amount), ("closed_on", today.as_str())];
+    let (status, body) = app.call(partner, "close_deal", &won).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    id
 }
 
 /// The token in a link like `http://…/invitation?token=abc`.

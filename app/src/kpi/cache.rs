@@ -1,0 +1,228 @@
+//! The KPI fact cache: every deal's KPI-relevant facts in memory, amounts converted to the
+//! reporting currency, so a dashboard over a million deals is one pass in RAM instead of a dozen
+//! scans of the table.
+//!
+//! The database stays the truth. Before each read the cache catches up with the deals whose
+//! `updated_at` is after its watermark (an indexed query that usually returns nothing); the
+//! watermark trails the last catch-up by a margin, so a transaction that committed late, or a
+//! server whose clock is a little behind, is still picked up. Requests that arrive while a
+//! catch-up runs share it instead of queueing their own.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{Mutex, RwLock, RwLockReadGuard};
+
+use super::compute::{DealFact, PartnerFact, day_number};
+use super::store::{self, FactRow};
+use crate::db::Db;
+use crate::deals::status::DealStatus;
+use crate::money::Currency;
+
+/// How far back each catch-up looks again for rows committed out of order.
+const CATCH_UP_MARGIN: chrono::Duration = chrono::Duration::seconds(5);
+/// How long the partner list (tiers, regions, channel managers) is reused before it is read again.
+const PARTNERS_FRESH_FOR: Duration = Duration::from_secs(2);
+const LOAD_PAGE: i64 = 50_000;
+
+/// Converts minor units of any currency into the reporting currency's.
+#[derive(Clone, Debug, Default)]
+pub struct Conversion {
+    reporting: String,
+    /// (currency, its value in US dollar millionths ÷ 10^its minor digits)
+    rates: Vec<(String, i128, i128)>,
+    reporting_usd_micros: i128,
+    reporting_scale: i128,
+}
+
+fn scale(code: &str) -> i128 {
+    10_i128.pow(Currency::parse(code).map(Currency::minor_digits).unwrap_or(2))
+}
+
+impl Conversion {
+    pub fn new(reporting: &str, usd_rates: &[(String, i64)]) -> Conversion {
+        let rates: Vec<_> =
+            usd_rates.iter().map(|(code, micros)| (code.clone(), *micros as i128, scale(code))).collect();
+        let reporting_usd_micros = rates.iter().find(|(code, _, _)| code == reporting).map_or(1_000_000, |r| r.1);
+        Conversion { reporting: reporting.into(), rates, reporting_usd_micros, reporting_scale: scale(reporting) }
+    }
+
+    /// `minor` units of `currency` in reporting minor units, rounded to the nearest; 0 for a
+    /// currency without a rate (which the deal form does not accept).
+    pub fn convert(&self, minor: i64, currency: &str) -> i64 {
+        if currency == self.reporting {
+            return minor;
+        }
+        let Some((_, usd_micros, from_scale)) = self.rates.iter().find(|(code, _, _)| code == currency) else {
+            return 0;
+        };
+        let numerator = minor as i128 * usd_micros * self.reporting_scale;
+        let denominator = self.reporting_usd_micros * from_scale;
+        ((numerator + denominator / 2) / denominator) as i64
+    }
+}
+
+pub struct Facts {
+    /// Indexed by deal id (ids are dense).
+    deals: Vec<Option<DealFact>>,
+    conversion: Conversion,
+    watermark: Option<DateTime<Utc>>,
+    partners: Arc<Vec<PartnerFact>>,
+    partners_read: Option<Instant>,
+}
+
+impl Facts {
+    pub fn deals(&self) -> impl Iterator<Item = &DealFact> {
+        self.deals.iter().flatten()
+    }
+
+    pub fn partners(&self) -> Arc<Vec<PartnerFact>> {
+        self.partners.clone()
+    }
+
+    pub fn len(&self) -> usize {
+        self.deals().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn put(&mut self, row: FactRow) {
+        let Ok(slot) = usize::try_from(row.id) else { return };
+        let Some(status) = DealStatus::parse(&row.status) else { return };
+        if self.deals.len() <= slot {
+            self.deals.resize(slot + 1, None);
+        }
+        self.deals[slot] = Some(DealFact {
+            organisation_id: row.organisation_id,
+            created_by: row.created_by,
+            status,
+            sourced: row.attribution == "sourced",
+            amount: self.conversion.convert(row.amount_minor, &row.currency),
+            final_amount: row.final_amount_minor.map_or(0, |minor| self.conversion.convert(minor, &row.currency)),
+            submitted: row.submitted_at,
+            decided: row.decided_at,
+            closed: row.closed_on.map(day_number),
+        });
+    }
+}
+
+#[derive(Clone)]
+pub struct FactCache {
+    facts: Arc<RwLock<Facts>>,
+    /// Held while catching up; with the time the last catch-up started.
+    catching_up: Arc<Mutex<Option<Instant>>>,
+}
+
+impl Default for FactCache {
+    fn default() -> FactCache {
+        FactCache::new()
+    }
+}
+
+impl std::fmt::Debug for FactCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FactCache")
+    }
+}
+
+impl FactCache {
+    pub fn new() -> FactCache {
+        FactCache {
+            facts: Arc::new(RwLock::new(Facts {
+                deals: Vec::new(),
+                conversion: Conversion::default(),
+                watermark: None,
+                partners: Arc::new(Vec::new()),
+                partners_read: None,
+            })),
+            catching_up: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// The facts, caught up with every deal committed before this call.
+    pub async fn read(&self, db: &Db, reporting_currency: &str) -> Result<RwLockReadGuard<'_, Facts>, sqlx::Error> {
+        let arrived = Instant::now();
+        {
+            let mut last_started = self.catching_up.lock().await;
+            // A catch-up that started after we arrived has seen everything we must see.
+            if !last_started.is_some_and(|started| started > arrived) {
+                *last_started = Some(Instant::now());
+                self.catch_up(db, reporting_currency).await?;
+            }
+        }
+        Ok(self.facts.read().await)
+    }
+
+    async fn catch_up(&self, db: &Db, reporting_currency: &str) -> Result<(), sqlx::Error> {
+        let started = Utc::now();
+        let (watermark, same_currency, partners_stale) = {
+            let facts = self.facts.read().await;
+            (
+                facts.watermark,
+                facts.conversion.reporting == reporting_currency,
+                facts.partners_read.is_none_or(|read| read.elapsed() > PARTNERS_FRESH_FOR),
+            )
+        };
+        if partners_stale {
+            let partners = Arc::new(store::partner_facts(db).await?);
+            let mut facts = self.facts.write().await;
+            facts.partners = partners;
+            facts.partners_read = Some(Instant::now());
+        }
+        match watermark.filter(|_| same_currency) {
+            Some(since) => {
+                let rows = store::deals_changed_since(db, since).await?;
+                let mut facts = self.facts.write().await;
+                rows.into_iter().for_each(|row| facts.put(row));
+                facts.watermark = Some(started - CATCH_UP_MARGIN);
+            }
+            None => {
+                let conversion = Conversion::new(reporting_currency, &store::usd_rates(db).await?);
+                {
+                    let mut facts = self.facts.write().await;
+                    facts.deals.clear();
+                    facts.conversion = conversion;
+                }
+                let mut after = 0;
+                loop {
+                    let rows = store::deals_after(db, after, LOAD_PAGE).await?;
+                    let Some(last) = rows.last().map(|row| row.id) else { break };
+                    after = last;
+                    let mut facts = self.facts.write().await;
+                    rows.into_iter().for_each(|row| facts.put(row));
+                }
+                self.facts.write().await.watermark = Some(started - CATCH_UP_MARGIN);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rates() -> Vec<(String, i64)> {
+        [("USD", 1_000_000), ("EUR", 1_080_000), ("JPY", 6_700), ("GBP", 1_270_000)]
+            .into_iter()
+            .map(|(code, micros)| (code.to_string(), micros))
+            .collect()
+    }
+
+    #[test]
+    fn amounts_convert_through_the_dollar_with_each_currencys_decimals() {
+        let to_usd = Conversion::new("USD", &rates());
+        assert_eq!(to_usd.convert(10_000, "USD"), 10_000);
+        // 100.00 EUR = 108.00 USD
+        assert_eq!(to_usd.convert(10_000, "EUR"), 10_800);
+        // 1,000 JPY (no decimals) = 6.70 USD
+        assert_eq!(to_usd.convert(1_000, "JPY"), 670);
+        let to_eur = Conversion::new("EUR", &rates());
+        // 127.00 USD = 117.59 EUR (127 / 1.08 = 117.5925…)
+        assert_eq!(to_eur.convert(12_700, "USD"), 11_759);
+        assert_eq!(to_eur.convert(5, "XYZ"), 0);
+    }
+}

@@ -1,0 +1,485 @@
+//! From deal and partner facts to a period's aggregates, chart series and leaderboards: one pass
+//! over the deals, no I/O, so it is tested with hand-built facts and timed in the benchmark.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+
+use super::formulas::PeriodAggregates;
+use super::period::Period;
+use super::{ActivationEvent, LeaderboardMetric};
+use crate::deals::status::DealStatus;
+
+/// A calendar day as a number, so the hot loop compares integers.
+pub type Day = i32;
+
+pub fn day_number(date: NaiveDate) -> Day {
+    date.num_days_from_ce()
+}
+
+pub fn day_of_time(at: DateTime<Utc>) -> Day {
+    day_number(at.date_naive())
+}
+
+/// What the KPIs need of one deal; amounts already in the reporting currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DealFact {
+    pub organisation_id: i64,
+    pub created_by: i64,
+    pub status: DealStatus,
+    pub sourced: bool,
+    pub amount: i64,
+    pub final_amount: i64,
+    pub submitted: Option<DateTime<Utc>>,
+    pub decided: Option<DateTime<Utc>>,
+    pub closed: Option<Day>,
+}
+
+/// What the KPIs need of one partner organisation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartnerFact {
+    pub id: i64,
+    pub name: String,
+    pub tier: String,
+    pub tier_rank: i64,
+    pub region: String,
+    pub channel_manager_id: Option<i64>,
+    pub joined: Day,
+}
+
+/// A partner counts as active with a win in the 180 days up to a day.
+pub const ACTIVE_WINDOW_DAYS: Day = 180;
+
+#[derive(Clone, Copy)]
+struct Span {
+    start: Day,
+    end: Day,
+}
+
+impl Span {
+    fn of(period: Period) -> Span {
+        Span { start: day_number(period.start), end: day_number(period.end) }
+    }
+
+    fn has(self, day: Day) -> bool {
+        self.start <= day && day <= self.end
+    }
+}
+
+/// Per partner, what the pass over the deals learned.
+#[derive(Clone, Copy)]
+struct PartnerTrack {
+    first_won: Day,
+    first_submitted: Day,
+    first_approved: Day,
+    active_now: bool,
+    active_before: bool,
+    won_revenue: i64,
+}
+
+const NEVER: Day = Day::MAX;
+
+/// Everything the managers' dashboard shows for a period and its predecessor.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DashboardFigures {
+    pub current: PeriodAggregates,
+    pub previous: PeriodAggregates,
+    /// Won revenue of each of the twelve months ending with the period.
+    pub revenue_by_month: Vec<i64>,
+    /// Deals submitted in the period, by their status now: (status, count, amount).
+    pub pipeline: Vec<(DealStatus, i64, i64)>,
+    /// The period's joiners: joined, registered a deal, had one approved, won one.
+    pub funnel: [i64; 4],
+    /// Won revenue in the period by the partner's tier (in tier order) and region.
+    pub revenue_by_tier: Vec<(String, i64)>,
+    pub revenue_by_region: Vec<(String, i64)>,
+    pub approvals_waiting: i64,
+}
+
+/// Maps organisation ids to positions in `partners` through a dense table (ids are small integers).
+pub struct PartnerIndex {
+    slots: Vec<u32>,
+}
+
+impl PartnerIndex {
+    pub fn new(partners: &[PartnerFact]) -> PartnerIndex {
+        let size = partners.iter().map(|p| p.id.max(0) as usize + 1).max().unwrap_or(0);
+        let mut slots = vec![u32::MAX; size];
+        for (position, partner) in partners.iter().enumerate() {
+            if partner.id >= 0 {
+                slots[partner.id as usize] = position as u32;
+            }
+        }
+        PartnerIndex { slots }
+    }
+
+    #[inline]
+    pub fn get(&self, organisation_id: i64) -> Option<usize> {
+        let slot = *self.slots.get(usize::try_from(organisation_id).ok()?)?;
+        (slot != u32::MAX).then_some(slot as usize)
+    }
+}
+
+fn won_amount(deal: &DealFact) -> i64 {
+    if deal.final_amount > 0 { deal.final_amount } else { deal.amount }
+}
+
+/// The dashboard's figures for the deals of `partners` (the viewer's scope).
+pub fn dashboard_figures<'a>(
+    deals: impl Iterator<Item = &'a DealFact>,
+    partners: &[PartnerFact],
+    period: Period,
+    activation: (ActivationEvent, i64),
+) -> DashboardFigures {
+    let index = PartnerIndex::new(partners);
+    let (now, before) = (Span::of(period), Span::of(period.previous()));
+    let months: Vec<Span> = period
+        .trailing_months()
+        .into_iter()
+        .map(|(start, end)| Span { start: day_number(start), end: day_number(end) })
+        .collect();
+    let active_now = Span { start: now.end - ACTIVE_WINDOW_DAYS + 1, end: now.end };
+    let active_before = Span { start: before.end - ACTIVE_WINDOW_DAYS + 1, end: before.end };
+    let blank = PartnerTrack {
+        first_won: NEVER,
+        first_submitted: NEVER,
+        first_approved: NEVER,
+        active_now: false,
+        active_before: false,
+        won_revenue: 0,
+    };
+    let mut tracks = vec![blank; partners.len()];
+    let mut figures = DashboardFigures { revenue_by_month: vec![0; months.len()], ..DashboardFigures::default() };
+    let mut pipeline = [(0i64, 0i64); DealStatus::ALL.len()];
+
+    for deal in deals {
+        let Some(position) = index.get(deal.organisation_id) else { continue };
+        let track = &mut tracks[position];
+        if deal.status == DealStatus::Submitted {
+            figures.approvals_waiting += 1;
+        }
+        if let Some(closed) = deal.closed {
+            let won = deal.status == DealStatus::Won;
+            for (span, aggregates) in [(now, &mut figures.current), (before, &mut figures.previous)] {
+                if !span.has(closed) {
+                    continue;
+                }
+                if won {
+                    aggregates.won_deals += 1;
+                    let revenue = if deal.sourced {
+                        &mut aggregates.won_sourced_minor
+                    } else {
+                        &mut aggregates.won_influenced_minor
+                    };
+                    *revenue += won_amount(deal);
+                } else if deal.status == DealStatus::Lost {
+                    aggregates.lost_deals += 1;
+                }
+            }
+            if won {
+                track.first_won = track.first_won.min(closed);
+                track.active_now |= active_now.has(closed);
+                track.active_before |= active_before.has(closed);
+                if now.has(closed) {
+                    track.won_revenue += won_amount(deal);
+                }
+                if let Some(month) = months.iter().position(|m| m.has(closed)) {
+                    figures.revenue_by_month[month] += won_amount(deal);
+                }
+            }
+        }
+        if let Some(submitted) = deal.submitted {
+            let day = day_of_time(submitted);
+            track.first_submitted = track.first_submitted.min(day);
+            if now.has(day) {
+                figures.current.submitted_deals += 1;
+                let slot = &mut pipeline[deal.status as usize];
+                slot.0 += 1;
+                slot.1 += deal.amount;
+            } else if before.has(day) {
+                figures.previous.submitted_deals += 1;
+            }
+            if let Some(decided) = deal.decided {
+                let day = day_of_time(decided);
+                let approved = deal.status != DealStatus::Rejected;
+                if approved {
+                    track.first_approved = track.first_approved.min(day);
+                }
+                for (span, aggregates) in [(now, &mut figures.current), (before, &mut figures.previous)] {
+                    if span.has(day) {
+                        *(if approved { &mut aggregates.approved_deals } else { &mut aggregates.rejected_deals }) += 1;
+                        aggregates.approval_minutes.push((decided - submitted).num_minutes().max(0));
+                    }
+                }
+            }
+        }
+    }
+
+    let (event, window) = activation;
+    let mut by_tier: Vec<(i64, String, i64)> = Vec::new();
+    let mut by_region: Vec<(String, i64)> = Vec::new();
+    for (partner, track) in partners.iter().zip(&tracks) {
+        for (span, aggregates, active) in
+            [(now, &mut figures.current, track.active_now), (before, &mut figures.previous, track.active_before)]
+        {
+            if partner.joined > span.end {
+                continue;
+            }
+            aggregates.partners += 1;
+            aggregates.active_partners += i64::from(active);
+            if span.has(partner.joined) {
+                aggregates.cohort_joined += 1;
+                let first = match event {
+                    ActivationEvent::Won => track.first_won,
+                    ActivationEvent::Registered => track.first_submitted,
+                };
+                if first != NEVER && i64::from(first - partner.joined) <= window {
+                    aggregates.cohort_activated += 1;
+                }
+            }
+            if track.first_won != NEVER && span.has(track.first_won) {
+                aggregates.days_to_first_win.push(i64::from((track.first_won - partner.joined).max(0)));
+            }
+        }
+        if now.has(partner.joined) {
+            figures.funnel[0] += 1;
+            figures.funnel[1] += i64::from(track.first_submitted != NEVER);
+            figures.funnel[2] += i64::from(track.first_approved != NEVER);
+            figures.funnel[3] += i64::from(track.first_won != NEVER);
+        }
+        match by_tier.iter_mut().find(|(_, tier, _)| *tier == partner.tier) {
+            Some(entry) => entry.2 += track.won_revenue,
+            None => by_tier.push((partner.tier_rank, partner.tier.clone(), track.won_revenue)),
+        }
+        match by_region.iter_mut().find(|(region, _)| *region == partner.region) {
+            Some(entry) => entry.1 += track.won_revenue,
+            None => by_region.push((partner.region.clone(), track.won_revenue)),
+        }
+    }
+    by_tier.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    by_region.sort();
+    figures.revenue_by_tier = by_tier.into_iter().map(|(_, tier, revenue)| (tier, revenue)).collect();
+    figures.revenue_by_region = by_region;
+    figures.pipeline = DealStatus::ALL
+        .into_iter()
+        .filter(|status| *status != DealStatus::Draft)
+        .map(|status| (status, pipeline[status as usize].0, pipeline[status as usize].1))
+        .collect();
+    figures
+}
+
+/// One partner's (or rep's) figure on a leaderboard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Score {
+    pub position: usize,
+    pub value: i64,
+}
+
+/// Each partner's value of `metric` in the period, by position in `partners`.
+pub fn partner_scores<'a>(
+    deals: impl Iterator<Item = &'a DealFact>,
+    partners: &[PartnerFact],
+    period: Period,
+    metric: LeaderboardMetric,
+) -> Vec<i64> {
+    let index = PartnerIndex::new(partners);
+    let span = Span::of(period);
+    let mut values = vec![0i64; partners.len()];
+    for deal in deals {
+        if deal.status != DealStatus::Won || !deal.closed.is_some_and(|day| span.has(day)) {
+            continue;
+        }
+        if let Some(position) = index.get(deal.organisation_id) {
+            values[position] += match metric {
+                LeaderboardMetric::Revenue => won_amount(deal),
+                LeaderboardMetric::WonDeals => 1,
+            };
+        }
+    }
+    values
+}
+
+/// Revenue and won deals per rep (the user who registered the deal) of one partner in the period.
+pub fn rep_scores<'a>(
+    deals: impl Iterator<Item = &'a DealFact>,
+    organisation_id: i64,
+    period: Period,
+) -> Vec<(i64, i64, i64)> {
+    let span = Span::of(period);
+    let mut reps: Vec<(i64, i64, i64)> = Vec::new();
+    for deal in deals {
+        if deal.organisation_id != organisation_id
+            || deal.status != DealStatus::Won
+            || !deal.closed.is_some_and(|day| span.has(day))
+        {
+            continue;
+        }
+        match reps.iter_mut().find(|(user, _, _)| *user == deal.created_by) {
+            Some(rep) => {
+                rep.1 += won_amount(deal);
+                rep.2 += 1;
+            }
+            None => reps.push((deal.created_by, won_amount(deal), 1)),
+        }
+    }
+    reps
+}
+
+/// Ranks entries by value, highest first; equal values share a rank ("1, 2, 2, 4").
+/// Returns (rank, index into `values`) in board order; ties keep `values`' order.
+pub fn rank(values: &[i64], members: impl Iterator<Item = usize>) -> Vec<(usize, usize)> {
+    let mut order: Vec<usize> = members.collect();
+    order.sort_by(|a, b| values[*b].cmp(&values[*a]).then(a.cmp(b)));
+    let mut ranked = Vec::with_capacity(order.len());
+    for (place, member) in order.iter().enumerate() {
+        let rank = match ranked.last() {
+            Some(&(previous_rank, previous)) if values[previous] == values[*member] => previous_rank,
+            _ => place + 1,
+        };
+        ranked.push((rank, *member));
+    }
+    ranked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kpi::period::PeriodKind;
+    use chrono::TimeZone;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, 0, 0).single().expect("time")
+    }
+
+    fn partner(id: i64, tier: &str, rank: i64, region: &str, joined: NaiveDate) -> PartnerFact {
+        PartnerFact {
+            id,
+            name: format!("Partner {id}"),
+            tier: tier.into(),
+            tier_rank: rank,
+            region: region.into(),
+            channel_manager_id: None,
+            joined: day_number(joined),
+        }
+    }
+
+    fn won(org: i64, amount: i64, sourced: bool, closed: NaiveDate) -> DealFact {
+        DealFact {
+            organisation_id: org,
+            created_by: org * 10,
+            status: DealStatus::Won,
+            sourced,
+            amount: amount / 2,
+            final_amount: amount,
+            submitted: Some(at(2026, 1, 5, 9)),
+            decided: Some(at(2026, 1, 5, 12)),
+            closed: Some(day_number(closed)),
+        }
+    }
+
+    #[test]
+    fn a_quarter_added_up_by_hand() {
+        let partners = [
+            partner(1, "Gold", 3, "EMEA", day(2025, 1, 1)),
+            partner(2, "Silver", 2, "APAC", day(2026, 10, 3)),
+            partner(3, "Silver", 2, "EMEA", day(2026, 11, 20)),
+        ];
+        let mut submitted = won(2, 0, true, day(2026, 1, 1));
+        submitted.status = DealStatus::Submitted;
+        submitted.amount = 7_000;
+        submitted.submitted = Some(at(2026, 11, 2, 8));
+        submitted.decided = None;
+        submitted.closed = None;
+        let mut rejected = submitted;
+        rejected.status = DealStatus::Rejected;
+        rejected.decided = Some(at(2026, 11, 2, 14));
+        let mut lost = won(1, 0, true, day(2026, 10, 9));
+        lost.status = DealStatus::Lost;
+        let deals = [
+            won(1, 100_000, true, day(2026, 10, 10)),
+            won(1, 50_000, false, day(2026, 12, 31)),
+            won(2, 30_000, true, day(2026, 11, 1)),
+            won(1, 999, true, day(2026, 9, 30)),
+            lost,
+            submitted,
+            rejected,
+            // Outside the scope: not one of `partners`.
+            won(9, 1_000_000, true, day(2026, 11, 1)),
+        ];
+        let q4 = Period::containing(PeriodKind::Quarter, day(2026, 11, 24));
+        let figures = dashboard_figures(deals.iter(), &partners, q4, (ActivationEvent::Won, 90));
+        let now = &figures.current;
+        assert_eq!((now.won_sourced_minor, now.won_influenced_minor), (130_000, 50_000));
+        assert_eq!((now.won_deals, now.lost_deals), (3, 1));
+        assert_eq!((now.submitted_deals, now.approved_deals, now.rejected_deals), (2, 0, 1));
+        assert_eq!(now.approval_minutes, vec![360]);
+        assert_eq!((now.partners, now.active_partners), (3, 2));
+        // Partners 2 and 3 joined in Q4; 2 won 29 days after joining (registered, approved, won), 3 did nothing.
+        assert_eq!((now.cohort_joined, now.cohort_activated), (2, 1));
+        assert_eq!(now.days_to_first_win, vec![29]);
+        assert_eq!(figures.previous.won_sourced_minor, 999);
+        assert_eq!((figures.previous.partners, figures.previous.active_partners), (1, 1));
+        assert_eq!(figures.funnel, [2, 1, 1, 1]);
+        assert_eq!(figures.approvals_waiting, 1);
+        assert_eq!(figures.revenue_by_month[11], 50_000);
+        assert_eq!(figures.revenue_by_month[10], 30_000);
+        assert_eq!(figures.revenue_by_month[9], 100_000);
+        assert_eq!(figures.revenue_by_month[8], 999);
+        assert_eq!(figures.revenue_by_tier, vec![("Silver".to_string(), 30_000), ("Gold".to_string(), 150_000)]);
+        assert_eq!(figures.revenue_by_region, vec![("APAC".to_string(), 30_000), ("EMEA".to_string(), 150_000)]);
+        let submitted_now: Vec<_> = figures.pipeline.iter().filter(|(_, count, _)| *count > 0).collect();
+        assert_eq!(submitted_now, [&(DealStatus::Submitted, 1, 7_000), &(DealStatus::Rejected, 1, 7_000)]);
+    }
+
+    #[test]
+    fn registering_activates_when_the_program_says_so() {
+        let partners = [partner(1, "Silver", 2, "EMEA", day(2026, 11, 1))];
+        let mut deal = won(1, 10, true, day(2026, 1, 1));
+        deal.status = DealStatus::Submitted;
+        deal.submitted = Some(at(2026, 11, 3, 9));
+        deal.closed = None;
+        let month = Period::containing(PeriodKind::Month, day(2026, 11, 1));
+        let by_win = dashboard_figures([deal].iter(), &partners, month, (ActivationEvent::Won, 90));
+        assert_eq!(by_win.current.cohort_activated, 0);
+        let by_registering = dashboard_figures([deal].iter(), &partners, month, (ActivationEvent::Registered, 90));
+        assert_eq!(by_registering.current.cohort_activated, 1);
+        let too_late = dashboard_figures([deal].iter(), &partners, month, (ActivationEvent::Registered, 1));
+        assert_eq!(too_late.current.cohort_activated, 0);
+    }
+
+    #[test]
+    fn an_empty_program_adds_up_to_zero() {
+        let figures = dashboard_figures(
+            std::iter::empty(),
+            &[],
+            Period::containing(PeriodKind::Year, day(2026, 1, 1)),
+            (ActivationEvent::Won, 90),
+        );
+        assert_eq!(figures.current, PeriodAggregates::default());
+        assert_eq!(figures.revenue_by_month, vec![0; 12]);
+    }
+
+    #[test]
+    fn leaderboard_values_and_shared_ranks() {
+        let partners = [
+            partner(1, "Gold", 3, "EMEA", day(2025, 1, 1)),
+            partner(2, "Silver", 2, "EMEA", day(2025, 1, 1)),
+            partner(3, "Silver", 2, "APAC", day(2025, 1, 1)),
+        ];
+        let deals = [
+            won(1, 500, true, day(2026, 11, 2)),
+            won(2, 300, true, day(2026, 11, 3)),
+            won(2, 200, false, day(2026, 11, 4)),
+            won(3, 100, true, day(2026, 10, 4)),
+        ];
+        let november = Period::containing(PeriodKind::Month, day(2026, 11, 1));
+        let revenue = partner_scores(deals.iter(), &partners, november, LeaderboardMetric::Revenue);
+        assert_eq!(revenue, vec![500, 500, 0]);
+        assert_eq!(rank(&revenue, 0..3), vec![(1, 0), (1, 1), (3, 2)]);
+        let wins = partner_scores(deals.iter(), &partners, november, LeaderboardMetric::WonDeals);
+        assert_eq!(rank(&wins, [1, 2].into_iter()), vec![(1, 1), (2, 2)]);
+        assert_eq!(rep_scores(deals.iter(), 2, november), vec![(20, 500, 2)]);
+    }
+}

@@ -1,0 +1,457 @@
+//! The KPIs of the program, as pure functions over one period's aggregates, and the published
+//! metric dictionary that says how each is computed. A zero denominator gives "n/a" (`None`),
+//! never NaN, infinity or a panic; a KPI whose data Tessera does not collect yet is `Unavailable`.
+
+use serde::{Deserialize, Serialize};
+
+/// `numerator / denominator` with a denominator that is never zero.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ratio {
+    pub numerator: i64,
+    pub denominator: i64,
+}
+
+impl Ratio {
+    /// `None` when the denominator is zero (or negative, which no count can be).
+    pub fn new(numerator: i64, denominator: i64) -> Option<Ratio> {
+        (denominator > 0).then_some(Ratio { numerator, denominator })
+    }
+
+    pub fn value(self) -> f64 {
+        self.numerator as f64 / self.denominator as f64
+    }
+
+    /// The ratio in per cent, rounded to one decimal: `"62.5%"`.
+    pub fn percent_text(self) -> String {
+        format!("{:.1}%", self.value() * 100.0)
+    }
+}
+
+/// One KPI's value for a period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Measure {
+    /// In the program's reporting currency, minor units.
+    Money(i64),
+    Count(i64),
+    /// A share; `None` is "n/a" (nothing to divide by).
+    Share(Option<Ratio>),
+    /// A median number of days or hours; `None` when there was nothing to take the median of.
+    Median(Option<f64>),
+    /// A plain ratio such as an ROI; `None` is "n/a".
+    Factor(Option<f64>),
+    /// Tessera does not collect what this KPI needs yet.
+    Unavailable,
+}
+
+/// What one period added up to, for the partners in the viewer's scope.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PeriodAggregates {
+    /// Closed-won amounts in the period, reporting currency minor units.
+    pub won_sourced_minor: i64,
+    pub won_influenced_minor: i64,
+    pub won_deals: i64,
+    pub lost_deals: i64,
+    pub submitted_deals: i64,
+    /// Decisions made in the period.
+    pub approved_deals: i64,
+    pub rejected_deals: i64,
+    /// Minutes from submission to decision, for each decision in the period.
+    pub approval_minutes: Vec<i64>,
+    /// Partners that had joined by the end of the period.
+    pub partners: i64,
+    /// Of those, partners with a won deal in the 180 days up to the end of the period.
+    pub active_partners: i64,
+    /// Partners who joined in the period, and those of them who activated within the window.
+    pub cohort_joined: i64,
+    pub cohort_activated: i64,
+    /// Days from joining to the first won deal, for partners whose first win fell in the period.
+    pub days_to_first_win: Vec<i64>,
+    /// Training: certified people and people required to certify (`None` until training exists).
+    pub certification: Option<(i64, i64)>,
+    /// Program cost (incentives paid + MDF + co-op + SPIFFs) and gross margin in basis points.
+    pub program_cost_minor: Option<i64>,
+    pub gross_margin_basis_points: Option<i64>,
+    /// MDF paid, and the revenue of won deals linked to MDF activities.
+    pub mdf: Option<(i64, i64)>,
+}
+
+impl PeriodAggregates {
+    pub fn won_revenue_minor(&self) -> i64 {
+        self.won_sourced_minor.saturating_add(self.won_influenced_minor)
+    }
+}
+
+/// The middle value (the mean of the two middle ones for an even count); `None` for no values.
+pub fn median(values: &[i64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    let middle = sorted.len() / 2;
+    Some(if sorted.len() % 2 == 0 {
+        (sorted[middle - 1] as f64 + sorted[middle] as f64) / 2.0
+    } else {
+        sorted[middle] as f64
+    })
+}
+
+/// Every KPI of the program, in the order the dictionary lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Kpi {
+    TotalRevenue,
+    SourcedRevenue,
+    InfluencedRevenue,
+    ActivationRate,
+    ActivePartnerShare,
+    RevenuePerPartner,
+    RegistrationVolume,
+    ApprovalRate,
+    MedianApprovalTime,
+    WinRate,
+    TimeToFirstDeal,
+    TrainingCompletion,
+    ProgramRoi,
+    MdfRoi,
+}
+
+/// One dictionary entry: what the KPI is called, how it is computed, and which version of the formula.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MetricDefinition {
+    pub kpi: Kpi,
+    pub id: &'static str,
+    pub name: &'static str,
+    pub formula: &'static str,
+    pub version: u32,
+    /// Said when the KPI shows "n/a" because Tessera does not collect its data yet.
+    pub pending: Option<&'static str>,
+}
+
+pub const DICTIONARY: [MetricDefinition; 14] = [
+    MetricDefinition {
+        kpi: Kpi::TotalRevenue,
+        id: "total-revenue",
+        name: "Total partner revenue",
+        formula: "Sum of the final amounts of partner deals closed won in the period, converted to the reporting currency.",
+        version: 1,
+        pending: None,
+    },
+    MetricDefinition {
+        kpi: Kpi::SourcedRevenue,
+        id: "sourced-revenue",
+        name: "Partner-sourced revenue",
+        formula: "Total partner revenue of deals the partner found (attribution \"sourced\").",
+        version: 1,
+        pending: None,
+    },
+    MetricDefinition {
+        kpi: Kpi::InfluencedRevenue,
+        id: "influenced-revenue",
+        name: "Partner-influenced revenue",
+        formula: "Total partner revenue of deals the partner helped close (attribution \"influenced\").",
+        version: 1,
+        pending: None,
+    },
+    MetricDefinition {
+        kpi: Kpi::ActivationRate,
+        id: "activation-rate",
+        name: "Activation rate",
+        formula: "Partners who joined in the period and closed (or registered, as the program is set) a first deal within N days of joining (default 90) ÷ partners who joined in the period.",
+        version: 1,
+        pending: None,
+    },
+    MetricDefinition {
+        kpi: Kpi::ActivePartnerShare,
+        id: "active-partner-share",
+        name: "Active partner share",
+        formula: "Partners with a deal won in the 180 days up to the end of the period ÷ all partners who had joined by then.",
+        version: 1,
+        pending: None,
+    },
+    MetricDefinition {
+        kpi: Kpi::RevenuePerPartner,
+        id: "revenue-per-partner",
+        name: "Average revenue per partner",
+        formula: "Total partner revenue ÷ active partners.",
+        version: 1,
+        pending: None,
+    },
+    MetricDefinition {
+        kpi: Kpi::RegistrationVolume,
+        id: "registration-volume",
+        name: "Deal registration volume",
+        formula: "Deals submitted for approval in the period.",
+        version: 1,
+        pending: None,
+    },
+    MetricDefinition {
+        kpi: Kpi::ApprovalRate,
+        id: "approval-rate",
+        name: "Deal approval rate",
+        formula: "Deals approved in the period ÷ deals approved or rejected in the period.",
+        version: 1,
+        pending: None,
+    },
+    MetricDefinition {
+        kpi: Kpi::MedianApprovalTime,
+        id: "median-approval-time",
+        name: "Median approval time",
+        formula: "Median hours from submission to decision, over the decisions made in the period.",
+        version: 1,
+        pending: None,
+    },
+    MetricDefinition {
+        kpi: Kpi::WinRate,
+        id: "win-rate",
+        name: "Deal-registration win rate",
+        formula: "Registered deals won ÷ registered deals won or lost, among deals closed in the period.",
+        version: 1,
+        pending: None,
+    },
+    MetricDefinition {
+        kpi: Kpi::TimeToFirstDeal,
+        id: "time-to-first-deal",
+        name: "Time to first deal",
+        formula: "Median days from a partner joining (agreement acceptance, once agreements are recorded) to its first won deal, over partners whose first win closed in the period.",
+        version: 1,
+        pending: None,
+    },
+    MetricDefinition {
+        kpi: Kpi::TrainingCompletion,
+        id: "training-completion",
+        name: "Training completion",
+        formula: "Certified people ÷ partner people required to certify.",
+        version: 1,
+        pending: Some("Shown as n/a until training and certifications are recorded in Tessera."),
+    },
+    MetricDefinition {
+        kpi: Kpi::ProgramRoi,
+        id: "program-roi",
+        name: "Program ROI",
+        formula: "(Partner revenue × gross margin − program cost) ÷ program cost, where program cost = incentives paid + MDF + co-op + SPIFFs.",
+        version: 1,
+        pending: Some("Shown as n/a until incentives and MDF are recorded in Tessera."),
+    },
+    MetricDefinition {
+        kpi: Kpi::MdfRoi,
+        id: "mdf-roi",
+        name: "MDF ROI",
+        formula: "Revenue of won deals linked to MDF activities ÷ MDF paid.",
+        version: 1,
+        pending: Some("Shown as n/a until MDF activities are recorded in Tessera."),
+    },
+];
+
+pub fn definition(kpi: Kpi) -> &'static MetricDefinition {
+    DICTIONARY.iter().find(|definition| definition.kpi == kpi).unwrap_or(&DICTIONARY[0])
+}
+
+/// A KPI's value for the period's aggregates.
+pub fn measure(kpi: Kpi, a: &PeriodAggregates) -> Measure {
+    match kpi {
+        Kpi::TotalRevenue => Measure::Money(a.won_revenue_minor()),
+        Kpi::SourcedRevenue => Measure::Money(a.won_sourced_minor),
+        Kpi::InfluencedRevenue => Measure::Money(a.won_influenced_minor),
+        Kpi::ActivationRate => Measure::Share(Ratio::new(a.cohort_activated, a.cohort_joined)),
+        Kpi::ActivePartnerShare => Measure::Share(Ratio::new(a.active_partners, a.partners)),
+        Kpi::RevenuePerPartner => match a.active_partners {
+            0 => Measure::Factor(None),
+            active => Measure::Money(divide_rounded(a.won_revenue_minor(), active)),
+        },
+        Kpi::RegistrationVolume => Measure::Count(a.submitted_deals),
+        Kpi::ApprovalRate => Measure::Share(Ratio::new(a.approved_deals, a.approved_deals + a.rejected_deals)),
+        Kpi::MedianApprovalTime => Measure::Median(median(&a.approval_minutes).map(|minutes| minutes / 60.0)),
+        Kpi::WinRate => Measure::Share(Ratio::new(a.won_deals, a.won_deals + a.lost_deals)),
+        Kpi::TimeToFirstDeal => Measure::Median(median(&a.days_to_first_win)),
+        Kpi::TrainingCompletion => match a.certification {
+            Some((certified, required)) => Measure::Share(Ratio::new(certified, required)),
+            None => Measure::Unavailable,
+        },
+        Kpi::ProgramRoi => match (a.program_cost_minor, a.gross_margin_basis_points) {
+            (Some(cost), Some(margin)) => Measure::Factor(program_roi(a.won_revenue_minor(), margin, cost)),
+            _ => Measure::Unavailable,
+        },
+        Kpi::MdfRoi => match a.mdf {
+            Some((paid, revenue)) => Measure::Factor((paid > 0).then(|| revenue as f64 / paid as f64)),
+            None => Measure::Unavailable,
+        },
+    }
+}
+
+/// `(revenue × margin − cost) ÷ cost`; `None` when nothing was spent.
+pub fn program_roi(revenue_minor: i64, margin_basis_points: i64, cost_minor: i64) -> Option<f64> {
+    if cost_minor <= 0 {
+        return None;
+    }
+    let gross = revenue_minor as i128 * margin_basis_points as i128 / 10_000;
+    Some((gross - cost_minor as i128) as f64 / cost_minor as f64)
+}
+
+/// Integer division rounded half away from zero, for money that must stay in whole minor units.
+pub fn divide_rounded(numerator: i64, denominator: i64) -> i64 {
+    if denominator == 0 {
+        return 0;
+    }
+    let (n, d) = (numerator as i128, denominator as i128);
+    let rounded = if (n < 0) == (d < 0) { (n + d / 2) / d } else { (n - d / 2) / d };
+    rounded as i64
+}
+
+/// The change from the previous period, in per cent of the previous value; `None` when the
+/// previous value was zero or either side is n/a.
+pub fn change_percent(current: &Measure, previous: &Measure) -> Option<f64> {
+    let (now, before) = match (current, previous) {
+        (Measure::Money(a), Measure::Money(b)) | (Measure::Count(a), Measure::Count(b)) => (*a as f64, *b as f64),
+        (Measure::Share(Some(a)), Measure::Share(Some(b))) => (a.value(), b.value()),
+        (Measure::Median(Some(a)), Measure::Median(Some(b))) | (Measure::Factor(Some(a)), Measure::Factor(Some(b))) => {
+            (*a, *b)
+        }
+        _ => return None,
+    };
+    (before != 0.0).then(|| (now - before) / before.abs() * 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quarter() -> PeriodAggregates {
+        // A hand-worked quarter: 3 wins (2 sourced: 50,000.00 + 30,000.00; 1 influenced: 20,000.00),
+        // 1 loss, 8 submissions, 5 approvals and 1 rejection taking 60, 120, 180, 240, 300 and 600 minutes,
+        // 40 partners of whom 10 active, 4 joined and 1 of them activated, first wins after 30 and 50 days.
+        PeriodAggregates {
+            won_sourced_minor: 8_000_000,
+            won_influenced_minor: 2_000_000,
+            won_deals: 3,
+            lost_deals: 1,
+            submitted_deals: 8,
+            approved_deals: 5,
+            rejected_deals: 1,
+            approval_minutes: vec![600, 60, 180, 120, 300, 240],
+            partners: 40,
+            active_partners: 10,
+            cohort_joined: 4,
+            cohort_activated: 1,
+            days_to_first_win: vec![50, 30],
+            ..PeriodAggregates::default()
+        }
+    }
+
+    #[test]
+    fn revenue_is_shown_whole_and_split_by_attribution() {
+        let a = quarter();
+        assert_eq!(measure(Kpi::TotalRevenue, &a), Measure::Money(10_000_000));
+        assert_eq!(measure(Kpi::SourcedRevenue, &a), Measure::Money(8_000_000));
+        assert_eq!(measure(Kpi::InfluencedRevenue, &a), Measure::Money(2_000_000));
+    }
+
+    #[test]
+    fn shares_divide_the_right_counts() {
+        let a = quarter();
+        assert_eq!(measure(Kpi::ActivationRate, &a), Measure::Share(Ratio::new(1, 4)));
+        assert_eq!(measure(Kpi::ActivePartnerShare, &a), Measure::Share(Ratio::new(10, 40)));
+        assert_eq!(measure(Kpi::ApprovalRate, &a), Measure::Share(Ratio::new(5, 6)));
+        assert_eq!(measure(Kpi::WinRate, &a), Measure::Share(Ratio::new(3, 4)));
+        assert_eq!(Ratio::new(3, 4).map(Ratio::percent_text).as_deref(), Some("75.0%"));
+        assert_eq!(Ratio::new(5, 6).map(Ratio::percent_text).as_deref(), Some("83.3%"));
+    }
+
+    #[test]
+    fn revenue_per_partner_divides_by_active_partners_in_whole_cents() {
+        assert_eq!(measure(Kpi::RevenuePerPartner, &quarter()), Measure::Money(1_000_000));
+        let odd = PeriodAggregates { won_sourced_minor: 1_000, active_partners: 3, ..PeriodAggregates::default() };
+        assert_eq!(measure(Kpi::RevenuePerPartner, &odd), Measure::Money(333));
+        let up = PeriodAggregates { won_sourced_minor: 2_000, active_partners: 3, ..PeriodAggregates::default() };
+        assert_eq!(measure(Kpi::RevenuePerPartner, &up), Measure::Money(667));
+    }
+
+    #[test]
+    fn medians_of_odd_and_even_counts() {
+        let a = quarter();
+        assert_eq!(measure(Kpi::RegistrationVolume, &a), Measure::Count(8));
+        // Minutes sorted: 60 120 180 240 300 600 → (180 + 240) / 2 = 210 minutes = 3.5 hours.
+        assert_eq!(measure(Kpi::MedianApprovalTime, &a), Measure::Median(Some(3.5)));
+        assert_eq!(measure(Kpi::TimeToFirstDeal, &a), Measure::Median(Some(40.0)));
+        assert_eq!(median(&[7, 1, 3]), Some(3.0));
+        assert_eq!(median(&[]), None);
+    }
+
+    #[test]
+    fn an_empty_period_is_zero_or_not_applicable_and_never_nan() {
+        let empty = PeriodAggregates::default();
+        for definition in DICTIONARY {
+            let value = measure(definition.kpi, &empty);
+            match value {
+                Measure::Money(0) | Measure::Count(0) => {}
+                Measure::Share(None) | Measure::Median(None) | Measure::Factor(None) | Measure::Unavailable => {}
+                other => panic!("{}: an empty period gave {other:?}", definition.name),
+            }
+        }
+    }
+
+    #[test]
+    fn kpis_without_their_data_yet_are_unavailable() {
+        let a = quarter();
+        assert_eq!(measure(Kpi::TrainingCompletion, &a), Measure::Unavailable);
+        assert_eq!(measure(Kpi::ProgramRoi, &a), Measure::Unavailable);
+        assert_eq!(measure(Kpi::MdfRoi, &a), Measure::Unavailable);
+        let pending: Vec<_> = DICTIONARY.iter().filter(|d| d.pending.is_some()).map(|d| d.kpi).collect();
+        assert_eq!(pending, [Kpi::TrainingCompletion, Kpi::ProgramRoi, Kpi::MdfRoi]);
+    }
+
+    #[test]
+    fn training_program_and_mdf_roi_once_their_data_exists() {
+        let a = PeriodAggregates {
+            won_sourced_minor: 10_000_000,
+            certification: Some((6, 8)),
+            // 100,000.00 revenue at a 40% margin is 40,000.00; cost 10,000.00 → (40,000 − 10,000) ÷ 10,000 = 3.
+            program_cost_minor: Some(1_000_000),
+            gross_margin_basis_points: Some(4_000),
+            mdf: Some((500_000, 2_000_000)),
+            ..PeriodAggregates::default()
+        };
+        assert_eq!(measure(Kpi::TrainingCompletion, &a), Measure::Share(Ratio::new(6, 8)));
+        assert_eq!(measure(Kpi::ProgramRoi, &a), Measure::Factor(Some(3.0)));
+        assert_eq!(measure(Kpi::MdfRoi, &a), Measure::Factor(Some(4.0)));
+        let nothing_spent = PeriodAggregates {
+            program_cost_minor: Some(0),
+            gross_margin_basis_points: Some(4_000),
+            mdf: Some((0, 9)),
+            ..a
+        };
+        assert_eq!(measure(Kpi::ProgramRoi, &nothing_spent), Measure::Factor(None));
+        assert_eq!(measure(Kpi::MdfRoi, &nothing_spent), Measure::Factor(None));
+        assert_eq!(
+            measure(
+                Kpi::TrainingCompletion,
+                &PeriodAggregates { certification: Some((0, 0)), ..PeriodAggregates::default() }
+            ),
+            Measure::Share(None)
+        );
+    }
+
+    #[test]
+    fn change_from_the_previous_period() {
+        assert_eq!(change_percent(&Measure::Money(150), &Measure::Money(100)), Some(50.0));
+        assert_eq!(change_percent(&Measure::Count(5), &Measure::Count(10)), Some(-50.0));
+        assert_eq!(change_percent(&Measure::Count(5), &Measure::Count(0)), None);
+        assert_eq!(change_percent(&Measure::Share(None), &Measure::Share(Ratio::new(1, 2))), None);
+        assert_eq!(change_percent(&Measure::Unavailable, &Measure::Unavailable), None);
+    }
+
+    #[test]
+    fn every_dictionary_entry_is_distinct_and_versioned() {
+        let ids: std::collections::HashSet<_> = DICTIONARY.iter().map(|d| d.id).collect();
+        assert_eq!(ids.len(), DICTIONARY.len());
+        assert!(DICTIONARY.iter().all(|d| d.version >= 1 && !d.formula.is_empty()));
+        assert_eq!(definition(Kpi::WinRate).name, "Deal-registration win rate");
+    }
+
+    #[test]
+    fn rounding_halves_away_from_zero() {
+        assert_eq!(divide_rounded(5, 2), 3);
+        assert_eq!(divide_rounded(-5, 2), -3);
+        assert_eq!(divide_rounded(4, 3), 1);
+        assert_eq!(divide_rounded(1, 0), 0);
+    }
+}

@@ -1,0 +1,196 @@
+//! The partner health score: 0–100, weighted revenue 40, competency 25, engagement 20, customer
+//! success 15; bands green ≥ 80, yellow 50–79, red < 50. A component Tessera cannot measure yet
+//! (competency before training exists) is left out and the others are re-weighted, so a partner
+//! is never marked down for data nobody collects.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Band {
+    Green,
+    Yellow,
+    Red,
+}
+
+impl Band {
+    pub fn of(score: u8) -> Band {
+        match score {
+            80.. => Band::Green,
+            50..=79 => Band::Yellow,
+            _ => Band::Red,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Band::Green => "Healthy",
+            Band::Yellow => "Watch",
+            Band::Red => "At risk",
+        }
+    }
+
+    /// The badge tone the design system uses for it.
+    pub fn tone(self) -> &'static str {
+        match self {
+            Band::Green => "success",
+            Band::Yellow => "warning",
+            Band::Red => "danger",
+        }
+    }
+}
+
+/// Each component as a fraction 0–1, `None` when it cannot be measured.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HealthComponents {
+    pub revenue: Option<f64>,
+    pub competency: Option<f64>,
+    pub engagement: Option<f64>,
+    pub customer_success: Option<f64>,
+}
+
+pub const WEIGHTS: [(&str, u32); 4] =
+    [("Revenue", 40), ("Competency", 25), ("Engagement", 20), ("Customer success", 15)];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub score: u8,
+    pub band: Band,
+}
+
+impl HealthComponents {
+    pub fn each(&self) -> [Option<f64>; 4] {
+        [self.revenue, self.competency, self.engagement, self.customer_success]
+    }
+}
+
+/// The weighted score over the components that can be measured; `None` if none can.
+pub fn health_score(components: &HealthComponents) -> Option<Health> {
+    let mut weighted = 0.0;
+    let mut weights = 0u32;
+    for (value, (_, weight)) in components.each().into_iter().zip(WEIGHTS) {
+        if let Some(value) = value.filter(|v| v.is_finite()) {
+            weighted += value.clamp(0.0, 1.0) * weight as f64;
+            weights += weight;
+        }
+    }
+    if weights == 0 {
+        return None;
+    }
+    let score = (weighted / weights as f64 * 100.0).round().clamp(0.0, 100.0) as u8;
+    Some(Health { score, band: Band::of(score) })
+}
+
+/// Revenue: the partner's won revenue over the last 12 months against a benchmark (the program's
+/// 75th percentile of active partners), capped at full marks. No benchmark, no score.
+pub fn revenue_component(revenue_minor: i64, benchmark_minor: i64) -> Option<f64> {
+    (benchmark_minor > 0).then(|| (revenue_minor.max(0) as f64 / benchmark_minor as f64).min(1.0))
+}
+
+/// Engagement: half for registering deals in the last 90 days (three or more is full marks), half
+/// for someone signing in recently (within 30 days full, within 90 days half).
+pub fn engagement_component(deals_registered_90_days: i64, days_since_sign_in: Option<i64>) -> f64 {
+    let registering = (deals_registered_90_days.max(0) as f64 / 3.0).min(1.0);
+    let signing_in = match days_since_sign_in {
+        Some(days) if days <= 30 => 1.0,
+        Some(days) if days <= 90 => 0.5,
+        _ => 0.0,
+    };
+    0.5 * registering + 0.5 * signing_in
+}
+
+/// Customer success: the win rate of the last 12 months' closed deals, until surveys exist.
+pub fn customer_success_component(won: i64, lost: i64) -> Option<f64> {
+    (won + lost > 0).then(|| won as f64 / (won + lost) as f64)
+}
+
+/// The value at the given percentile (0–100) of `values`, nearest rank; `None` when empty.
+pub fn percentile(values: &mut [i64], percent: u32) -> Option<i64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let rank = (percent.min(100) as f64 / 100.0 * values.len() as f64).ceil() as usize;
+    Some(values[rank.clamp(1, values.len()) - 1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_components_are_weighted_40_25_20_15() {
+        let full = HealthComponents {
+            revenue: Some(1.0),
+            competency: Some(1.0),
+            engagement: Some(1.0),
+            customer_success: Some(1.0),
+        };
+        assert_eq!(health_score(&full), Some(Health { score: 100, band: Band::Green }));
+        // 0.5×40 + 1×25 + 0.25×20 + 0×15 = 20 + 25 + 5 + 0 = 50
+        let mixed = HealthComponents {
+            revenue: Some(0.5),
+            competency: Some(1.0),
+            engagement: Some(0.25),
+            customer_success: Some(0.0),
+        };
+        assert_eq!(health_score(&mixed), Some(Health { score: 50, band: Band::Yellow }));
+    }
+
+    #[test]
+    fn a_missing_component_is_left_out_not_counted_as_zero() {
+        // Without competency: (0.9×40 + 0.8×20 + 0.6×15) / 75 = (36 + 16 + 9) / 75 = 81.33 → 81.
+        let components = HealthComponents {
+            revenue: Some(0.9),
+            competency: None,
+            engagement: Some(0.8),
+            customer_success: Some(0.6),
+        };
+        assert_eq!(health_score(&components), Some(Health { score: 81, band: Band::Green }));
+    }
+
+    #[test]
+    fn nothing_measurable_is_no_score() {
+        assert_eq!(health_score(&HealthComponents::default()), None);
+        let nan = HealthComponents { revenue: Some(f64::NAN), ..HealthComponents::default() };
+        assert_eq!(health_score(&nan), None);
+    }
+
+    #[test]
+    fn bands_at_their_edges() {
+        assert_eq!(Band::of(80), Band::Green);
+        assert_eq!(Band::of(79), Band::Yellow);
+        assert_eq!(Band::of(50), Band::Yellow);
+        assert_eq!(Band::of(49), Band::Red);
+        assert_eq!(Band::of(0), Band::Red);
+    }
+
+    #[test]
+    fn components_from_the_partners_figures() {
+        assert_eq!(revenue_component(50_000, 100_000), Some(0.5));
+        assert_eq!(revenue_component(300_000, 100_000), Some(1.0));
+        assert_eq!(revenue_component(10, 0), None);
+        assert_eq!(engagement_component(3, Some(2)), 1.0);
+        assert_eq!(engagement_component(0, Some(60)), 0.25);
+        assert_eq!(engagement_component(1, None), 0.5 / 3.0);
+        assert_eq!(customer_success_component(3, 1), Some(0.75));
+        assert_eq!(customer_success_component(0, 0), None);
+    }
+
+    #[test]
+    fn a_partner_with_no_activity_is_at_risk() {
+        let quiet = HealthComponents {
+            revenue: revenue_component(0, 100_000),
+            competency: None,
+            engagement: Some(engagement_component(0, None)),
+            customer_success: customer_success_component(0, 0),
+        };
+        assert_eq!(health_score(&quiet), Some(Health { score: 0, band: Band::Red }));
+    }
+
+    #[test]
+    fn percentile_by_nearest_rank() {
+        assert_eq!(percentile(&mut [15, 20, 35, 40, 50], 75), Some(40));
+        assert_eq!(percentile(&mut [5], 75), Some(5));
+        assert_eq!(percentile(&mut [], 75), None);
+    }
+}

@@ -1,0 +1,376 @@
+//! Performance server functions: the managers' dashboard, leaderboards and the program settings
+//! they read. Each checks the caller's role; a channel manager's figures cover their partners only,
+//! and a partner's leaderboard carries other partners' names only when the program allows it.
+
+use leptos::prelude::*;
+
+use super::{Dashboard, Leaderboard, ProgramSettings};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::compute::{self, PartnerFact},
+    super::formulas::{DICTIONARY, Kpi, measure},
+    super::period::Period,
+    super::{ActivationEvent, Bar, Chart, LeaderboardMetric, RepStanding, Standing, Tile, store},
+    crate::auth::access::{ADMINISTRATION_ROLES, DASHBOARD_ROLES},
+    crate::auth::{Role, SessionUser, guard},
+    crate::deals::amount_text,
+    chrono::{Duration, NaiveDate, Utc},
+};
+
+#[cfg(feature = "ssr")]
+fn period_from(
+    period: Option<String>,
+    at: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Period, AppError> {
+    Period::from_query(period.as_deref(), at.as_deref(), from.as_deref(), to.as_deref(), Utc::now().date_naive())
+        .map_err(|fields| AppError::Invalid { fields })
+}
+
+/// The partners whose figures `user` may see on the dashboard: all for an admin, a channel manager's own.
+#[cfg(feature = "ssr")]
+fn dashboard_scope(user: &SessionUser, partners: &[PartnerFact]) -> Vec<PartnerFact> {
+    match user.role {
+        Role::Admin => partners.to_vec(),
+        _ => partners.iter().filter(|p| p.channel_manager_id == Some(user.user_id)).cloned().collect(),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn range(name: &str, start: NaiveDate, end: NaiveDate) -> String {
+    format!("{name}_from={start}&{name}_to={end}")
+}
+
+#[cfg(feature = "ssr")]
+fn tile_link(kpi: Kpi, period: Period) -> Option<String> {
+    let (start, end) = (period.start, period.end);
+    let closed = range("closed", start, end);
+    let active_since = end - Duration::days(i64::from(compute::ACTIVE_WINDOW_DAYS) - 1);
+    Some(match kpi {
+        Kpi::TotalRevenue => format!("/deals?status=won&{closed}"),
+        Kpi::SourcedRevenue => format!("/deals?status=won&attribution=sourced&{closed}"),
+        Kpi::InfluencedRevenue => format!("/deals?status=won&attribution=influenced&{closed}"),
+        Kpi::WinRate => format!("/deals?{closed}"),
+        Kpi::RegistrationVolume => format!("/deals?{}", range("submitted", start, end)),
+        Kpi::ApprovalRate | Kpi::MedianApprovalTime => format!("/deals?{}", range("decided", start, end)),
+        Kpi::ActivationRate => format!("/partners?{}", range("joined", start, end)),
+        Kpi::ActivePartnerShare | Kpi::RevenuePerPartner => format!("/partners?{}", range("won", active_since, end)),
+        Kpi::TimeToFirstDeal => format!("/partners?{}", range("first_win", start, end)),
+        Kpi::TrainingCompletion | Kpi::ProgramRoi | Kpi::MdfRoi => return None,
+    })
+}
+
+/// The managers' dashboard for a period: KPI tiles against the previous period, and the charts,
+/// every number linking to the deals or partners behind it.
+#[server(endpoint = "dashboard")]
+pub async fn load_dashboard(
+    period: Option<String>,
+    at: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Dashboard, AppError> {
+    let user = guard::require_role(DASHBOARD_ROLES)?;
+    let period = period_from(period, at, from, to)?;
+    let state = guard::server_state()?;
+    let settings = store::program_settings(&state.db).await?;
+    let currency = settings.reporting_currency.clone();
+    let facts = state.facts.read(&state.db, &currency).await?;
+    let partners = dashboard_scope(&user, &facts.partners());
+    let activation = (settings.activation_event, settings.activation_days);
+    let figures = compute::dashboard_figures(facts.deals(), &partners, period, activation);
+    drop(facts);
+
+    let money = |minor: i64| amount_text(minor, &currency);
+    let tiles = DICTIONARY
+        .iter()
+        .map(|definition| Tile {
+            kpi: definition.kpi,
+            value: measure(definition.kpi, &figures.current),
+            previous: measure(definition.kpi, &figures.previous),
+            href: tile_link(definition.kpi, period),
+        })
+        .collect();
+    let months = period.trailing_months();
+    let revenue_by_month = Chart {
+        id: "revenue-by-month".into(),
+        title: "Won revenue by month".into(),
+        columns: true,
+        bars: months
+            .iter()
+            .zip(&figures.revenue_by_month)
+            .map(|((start, end), revenue)| Bar {
+                label: start.format("%b %y").to_string(),
+                value: *revenue,
+                text: money(*revenue),
+                href: format!("/deals?status=won&{}", range("closed", *start, *end)),
+            })
+            .collect(),
+    };
+    let submitted = range("submitted", period.start, period.end);
+    let pipeline = Chart {
+        id: "pipeline-by-status".into(),
+        title: "Deals registered in the period, by status now".into(),
+        columns: false,
+        bars: figures
+            .pipeline
+            .iter()
+            .map(|(status, count, amount)| Bar {
+                label: status.label().into(),
+                value: *count,
+                text: format!("{count} · {}", money(*amount)),
+                href: format!("/deals?status={}&{submitted}", status.as_str()),
+            })
+            .collect(),
+    };
+    let joined = range("joined", period.start, period.end);
+    let funnel = Chart {
+        id: "activation-funnel".into(),
+        title: "Activation funnel of partners who joined in the period".into(),
+        columns: false,
+        bars: ["Joined", "Registered a deal", "Had a deal approved", "Won a deal"]
+            .into_iter()
+            .zip(["", "&stage=registered", "&stage=approved", "&stage=won"])
+            .zip(figures.funnel)
+            .map(|((label, stage), count)| Bar {
+                label: label.into(),
+                value: count,
+                text: count.to_string(),
+                href: format!("/partners?{joined}{stage}"),
+            })
+            .collect(),
+    };
+    let closed = range("closed", period.start, period.end);
+    let grouped = |id: &str, title: &str, param: &str, values: &[(String, i64)]| Chart {
+        id: id.into(),
+        title: title.into(),
+        columns: false,
+        bars: values
+            .iter()
+            .map(|(name, revenue)| Bar {
+                label: if name.is_empty() { "—".into() } else { name.clone() },
+                value: *revenue,
+                text: money(*revenue),
+                href: format!("/deals?status=won&{closed}&{param}={}", crate::ui::encode_query(name)),
+            })
+            .collect(),
+    };
+    let charts = vec![
+        revenue_by_month,
+        pipeline,
+        funnel,
+        grouped("revenue-by-tier", "Won revenue by tier", "tier", &figures.revenue_by_tier),
+        grouped("revenue-by-region", "Won revenue by region", "region", &figures.revenue_by_region),
+    ];
+    let scope = match user.role {
+        Role::Admin => format!("The whole program: {} partners", partners.len()),
+        _ => format!("Your {} partners", partners.len()),
+    };
+    Ok(Dashboard {
+        period,
+        previous: period.previous(),
+        scope,
+        currency,
+        tiles,
+        charts,
+        approvals_waiting: figures.approvals_waiting,
+        as_of: Utc::now(),
+    })
+}
+
+/// How many lines a leaderboard shows before the viewer's own.
+#[cfg(feature = "ssr")]
+const BOARD_LINES: usize = 25;
+
+/// Partners ranked by won revenue or won deals in a period, over the whole program or within a
+/// tier or region. Partners see other partners' names only when the program shows names, and
+/// always see their own position and their reps' standings.
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "leaderboard")]
+pub async fn load_leaderboard(
+    period: Option<String>,
+    at: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    metric: Option<String>,
+    within: Option<String>,
+    tier: Option<String>,
+    region: Option<String>,
+) -> Result<Leaderboard, AppError> {
+    let user = guard::signed_in()?;
+    let period = period_from(period, at, from, to)?;
+    let metric = metric.as_deref().and_then(LeaderboardMetric::parse).unwrap_or(LeaderboardMetric::Revenue);
+    let state = guard::server_state()?;
+    let settings = store::program_settings(&state.db).await?;
+    let currency = settings.reporting_currency.clone();
+    let (tiers, regions) = store::tiers_and_regions(&state.db).await?;
+    let facts = state.facts.read(&state.db, &currency).await?;
+    let partners = facts.partners();
+    let values = compute::partner_scores(facts.deals(), &partners, period, metric);
+    let is_partner = !user.role.is_vendor_staff();
+    let own = partners.iter().position(|p| is_partner && p.id == user.organisation_id);
+    let reps = match own {
+        Some(_) => compute::rep_scores(facts.deals(), user.organisation_id, period),
+        None => Vec::new(),
+    };
+    drop(facts);
+
+    // A partner's tier and region boards are its own tier's and region's.
+    let own_partner = own.map(|position| &partners[position]);
+    let (within, group) = match within.as_deref() {
+        Some("tier") => ("tier", own_partner.map(|p| p.tier.clone()).or(tier).or_else(|| tiers.first().cloned())),
+        Some("region") => {
+            ("region", own_partner.map(|p| p.region.clone()).or(region).or_else(|| regions.first().cloned()))
+        }
+        _ => ("all", None),
+    };
+    let members: Vec<usize> = (0..partners.len())
+        .filter(|&position| match (within, &group) {
+            ("tier", Some(name)) => partners[position].tier == *name,
+            ("region", Some(name)) => partners[position].region == *name,
+            _ => true,
+        })
+        .collect();
+    let group_total: i64 = members.iter().map(|&position| values[position]).sum();
+    let ranked = compute::rank(&values, members.iter().copied());
+    let names_shown = user.role.is_vendor_staff() || settings.leaderboard_names;
+    let value_text = |value: i64| match metric {
+        LeaderboardMetric::Revenue => amount_text(value, &currency),
+        LeaderboardMetric::WonDeals => value.to_string(),
+    };
+    let standing = |(rank, position): (usize, usize)| {
+        let partner = &partners[position];
+        let is_own = Some(position) == own;
+        let named = names_shown || is_own;
+        let linkable = match user.role {
+            Role::Admin | Role::Marketing => true,
+            Role::ChannelManager => partner.channel_manager_id == Some(user.user_id),
+            _ => false,
+        };
+        Standing {
+            rank,
+            name: if named { partner.name.clone() } else { "Anonymous partner".into() },
+            partner_id: linkable.then_some(partner.id),
+            tier: named.then(|| partner.tier.clone()),
+            region: named.then(|| partner.region.clone()),
+            value: values[position],
+            value_text: value_text(values[position]),
+            share_permille: (group_total > 0).then(|| values[position] * 1000 / group_total),
+            own: is_own,
+        }
+    };
+    let rows: Vec<Standing> = ranked.iter().take(BOARD_LINES).copied().map(standing).collect();
+    let own_standing =
+        ranked.iter().skip(BOARD_LINES).find(|(_, position)| Some(*position) == own).copied().map(standing);
+
+    let reps = if reps.is_empty() {
+        Vec::new()
+    } else {
+        let names = store::people_names(&state.db, user.organisation_id).await?;
+        let revenue: Vec<i64> = reps.iter().map(|(_, revenue, _)| *revenue).collect();
+        compute::rank(&revenue, 0..reps.len())
+            .into_iter()
+            .map(|(rank, index)| {
+                let (user_id, revenue, won_deals) = reps[index];
+                RepStanding {
+                    rank,
+                    name: names
+                        .iter()
+                        .find(|(id, _)| *id == user_id)
+                        .map_or_else(|| "Former colleague".into(), |n| n.1.clone()),
+                    revenue_text: amount_text(revenue, &currency),
+                    won_deals,
+                    own: user_id == user.user_id,
+                }
+            })
+            .collect()
+    };
+    let (tiers, regions) = match own_partner {
+        Some(partner) => (vec![partner.tier.clone()], vec![partner.region.clone()]),
+        None => (tiers, regions),
+    };
+    Ok(Leaderboard {
+        period,
+        metric,
+        within: within.into(),
+        group: group.unwrap_or_else(|| "All partners".into()),
+        tiers,
+        regions,
+        names_shown,
+        rows,
+        own: own_standing,
+        ranked: ranked.len(),
+        reps,
+        as_of: Utc::now(),
+    })
+}
+
+/// The performance settings of the program, for the administration page.
+#[server(endpoint = "program_settings")]
+pub async fn load_program_settings() -> Result<ProgramSettings, AppError> {
+    guard::require_role(ADMINISTRATION_ROLES)?;
+    Ok(store::program_settings(&guard::db()?).await?)
+}
+
+/// Saves the leaderboard visibility and the activation rule; every bad field is named and nothing changes.
+#[server(endpoint = "save_program_settings")]
+pub async fn save_program_settings(
+    leaderboard_names: String,
+    activation_days: String,
+    activation_event: String,
+) -> Result<(), AppError> {
+    let user = guard::require_role(ADMINISTRATION_ROLES)?;
+    let db = guard::db()?;
+    let mut fields = crate::error::FieldErrors::new();
+    let names = match leaderboard_names.as_str() {
+        "named" => true,
+        "anonymous" => false,
+        _ => {
+            fields.insert("leaderboard_names".into(), "Choose whether partners see each other's names.".into());
+            false
+        }
+    };
+    let days = match activation_days.trim().parse::<i64>() {
+        Ok(days) if (1..=730).contains(&days) => days,
+        _ => {
+            fields.insert("activation_days".into(), "Enter a whole number of days from 1 to 730.".into());
+            90
+        }
+    };
+    let event = ActivationEvent::parse(&activation_event).unwrap_or_else(|| {
+        fields.insert("activation_event".into(), "Choose what activates a partner.".into());
+        ActivationEvent::Won
+    });
+    if !fields.is_empty() {
+        return Err(AppError::Invalid { fields });
+    }
+    let mut settings = store::program_settings(&db).await?;
+    settings.leaderboard_names = names;
+    settings.activation_days = days;
+    settings.activation_event = event;
+    store::save_program_settings(&db, user.user_id, &settings).await?;
+    guard::redirect_form_post("/admin");
+    Ok(())
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use crate::kpi::period::PeriodKind;
+
+    #[test]
+    fn every_linked_tile_points_at_a_list_for_its_period() {
+        let period = Period::containing(PeriodKind::Month, NaiveDate::from_ymd_opt(2026, 11, 5).expect("date"));
+        assert_eq!(
+            tile_link(Kpi::SourcedRevenue, period).as_deref(),
+            Some("/deals?status=won&attribution=sourced&closed_from=2026-11-01&closed_to=2026-11-30")
+        );
+        assert_eq!(
+            tile_link(Kpi::ActivePartnerShare, period).as_deref(),
+            Some("/partners?won_from=2026-06-04&won_to=2026-11-30")
+        );
+        assert_eq!(tile_link(Kpi::ProgramRoi, period), None);
+    }
+}

@@ -1,0 +1,78 @@
+import { expect, test, type Page } from '@playwright/test';
+import { anotherPerson, expectAccessible, hydrated, open, signedInAs } from './helpers';
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** Calls a server function from a signed-in page's context, as its form would. */
+async function call(page: Page, endpoint: string, form: Record<string, string>) {
+  const response = await page.request.post(`/api/${endpoint}`, { form });
+  expect(response.status(), `${endpoint}: ${await response.text()}`).toBe(200);
+  return response.json();
+}
+
+test('a won deal reaches an open dashboard and leaderboard within 2 s, without a reload', async ({ browser }, testInfo) => {
+  test.skip(!hydrated(testInfo), 'live updates need JavaScript; the pages themselves are covered with it off below');
+  const manager = await anotherPerson(browser, testInfo);
+  await signedInAs(manager, 'cam@acme.test', testInfo);
+  await open(manager, '/dashboard', testInfo);
+  await expect(manager.locator('.live-badge.connected')).toBeVisible();
+  const revenue = manager.locator('[data-kpi="total-revenue"] .tile-value');
+  await expect(revenue).toBeVisible();
+
+  const partner = await anotherPerson(browser, testInfo);
+  await signedInAs(partner, 'partner@bluepeak.test', testInfo);
+  await open(partner, '/leaderboard', testInfo);
+  await expect(partner.locator('.live-badge.connected')).toBeVisible();
+  const own = partner.locator('tr[data-own="true"] [data-testid="standing-value"]');
+  await expect(own).toBeVisible();
+  // Marks on the open pages: a reload would wipe them.
+  await manager.evaluate(() => ((window as unknown as { marked: boolean }).marked = true));
+  await partner.evaluate(() => ((window as unknown as { marked: boolean }).marked = true));
+
+  // A third person registers a deal, the manager's colleague approves it, and it is won.
+  const rep = await anotherPerson(browser, testInfo);
+  await signedInAs(rep, 'rep@bluepeak.test', testInfo);
+  const setup = await call(rep, 'deal_form', {});
+  const saved = await call(rep, 'save_deal', {
+    form_token: setup.form_token, intent: 'submit', customer_company: `Live Wire ${Date.now()}`,
+    customer_domain: `live-${Date.now()}.example.com`, contact_name: 'Lee Vee', contact_email: 'lee@live.example.com',
+    amount: '12,345.00', currency: 'USD', expected_close_date: today(), products: 'Cloud Suite',
+    attribution: 'sourced', notes: '',
+  });
+  const admin = await anotherPerson(browser, testInfo);
+  await signedInAs(admin, 'admin@acme.test', testInfo);
+  await call(admin, 'decide_deal', { id: String(saved.id), decision: 'approve' });
+  await expect(manager.getByText('Approvals waiting')).toBeVisible();
+  const revenueBefore = await revenue.innerText();
+  const ownBefore = await own.innerText();
+  await call(rep, 'close_deal', { id: String(saved.id), outcome: 'won', final_amount: '12,345.00', closed_on: today() });
+
+  await expect(revenue).not.toHaveText(revenueBefore, { timeout: 2_000 });
+  await expect(own).not.toHaveText(ownBefore, { timeout: 2_000 });
+  expect(await manager.evaluate(() => (window as unknown as { marked?: boolean }).marked)).toBe(true);
+  expect(await partner.evaluate(() => (window as unknown as { marked?: boolean }).marked)).toBe(true);
+});
+
+test('the dashboard draws its charts on the server and every number leads to its list', async ({ page }, testInfo) => {
+  await signedInAs(page, 'admin@acme.test', testInfo);
+  await open(page, '/dashboard?period=year', testInfo);
+  await expect(page.getByRole('heading', { level: 1, name: 'Program dashboard' })).toBeVisible();
+  for (const chart of ['revenue-by-month', 'pipeline-by-status', 'activation-funnel', 'revenue-by-tier', 'revenue-by-region']) {
+    await expect(page.locator(`[data-chart="${chart}"] svg`)).toBeVisible();
+  }
+  await expect(page.locator('[data-kpi="training-completion"] .tile-value')).toHaveText('n/a');
+  await expectAccessible(page, testInfo);
+  await page.locator('[data-kpi="registration-volume"] .tile-value a').click();
+  await expect(page).toHaveURL(/\/deals\?submitted_from=\d{4}-01-01&submitted_to=\d{4}-12-31/);
+  await expect(page.getByTestId('narrowing')).toContainText('Submitted');
+  await open(page, '/metrics', testInfo);
+  await expect(page.getByRole('row', { name: /Deal-registration win rate/ })).toContainText('v1');
+});
+
+test('a bad custom range is named on the dashboard', async ({ page }, testInfo) => {
+  await signedInAs(page, 'cam@acme.test', testInfo);
+  await open(page, '/dashboard?period=custom&from=2026-03-01&to=2026-01-01', testInfo);
+  await expect(page.getByRole('alert')).toContainText('The end of the range must not be before its start.');
+});

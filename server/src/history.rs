@@ -1,0 +1,163 @@
+//! `seed --demo --history`: eighteen months of deal history for the demo partners, so the
+//! dashboard, leaderboards and scorecards have something to show on a first run. Deterministic:
+//! the same history every time, relative to today.
+
+use app::db::Db;
+use app::deals::matching::{name_prefix, normalise_company_name};
+use app::deals::schedule::{PROTECTION_DAYS, sla_due};
+use app::on_db;
+use chrono::{DateTime, Duration, Utc};
+
+use crate::seed::SeedError;
+
+const CUSTOMERS: [(&str, &str); 16] = [
+    ("Northwind Traders", "northwind.example"),
+    ("Contoso Pharma", "contoso-pharma.example"),
+    ("Fabrikam Logistics", "fabrikam.example"),
+    ("Tailspin Toys", "tailspin.example"),
+    ("Wide World Importers", "wideworld.example"),
+    ("Litware Insurance", "litware.example"),
+    ("Proseware Health", "proseware.example"),
+    ("Adatum Energy", "adatum.example"),
+    ("Lucerne Publishing", "lucerne.example"),
+    ("Woodgrove Bank", "woodgrove.example"),
+    ("Coho Vineyard", "coho.example"),
+    ("Alpine Ski House", "alpineski.example"),
+    ("Fourth Coffee", "fourthcoffee.example"),
+    ("Humongous Insurance", "humongous.example"),
+    ("Trey Research", "treyresearch.example"),
+    ("Blue Yonder Airlines", "blueyonder.example"),
+];
+
+/// A small deterministic generator (xorshift), so the demo history is the same on every machine.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// Spreads the demo partners' joining dates over two years (two join this month) and gives
+/// them deals in every state, most of the wins with the busier, higher-tier partners.
+pub async fn demo_history(db: &Db) -> Result<usize, SeedError> {
+    let now = Utc::now();
+    let already: i64 = on_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM deals WHERE form_token LIKE 'demo-%'")
+        .fetch_one(pool).await)?;
+    if already > 0 {
+        return Ok(0);
+    }
+    let partners: Vec<(i64, i64)> = on_db!(db, pool => sqlx::query_as(
+        "SELECT o.id, COALESCE(t.rank, 1) FROM organisations o LEFT JOIN tiers t ON t.id = o.tier_id \
+         WHERE o.kind = 'partner' ORDER BY o.id")
+        .fetch_all(pool).await)?;
+    let mut dice = Dice(0x7e55_e7a0_2026);
+    let mut deals = 0;
+    for (index, (organisation_id, tier_rank)) in partners.into_iter().enumerate() {
+        let joined = if index % 12 == 11 {
+            now - Duration::days(3 + index as i64 % 9)
+        } else {
+            now - Duration::days(60 + dice.below(640) as i64)
+        };
+        let people: Vec<i64> = on_db!(db, pool => {
+            sqlx::query("UPDATE organisations SET created_at = $1 WHERE id = $2")
+                .bind(joined).bind(organisation_id).execute(pool).await?;
+            sqlx::query_scalar("SELECT id FROM users WHERE organisation_id = $1 ORDER BY id")
+                .bind(organisation_id).fetch_all(pool).await?
+        });
+        if people.is_empty() {
+            continue;
+        }
+        let count = if index % 12 == 11 { 0 } else { 3 + tier_rank as u64 * 3 + dice.below(6) };
+        for number in 0..count {
+            let age_days = dice.below((now - joined).num_days().clamp(1, 540) as u64) as i64;
+            let created = now - Duration::days(age_days) - Duration::minutes(dice.below(600) as i64);
+            let by = people[number as usize % people.len()];
+            insert_deal(db, &mut dice, organisation_id, by, created, now, &format!("demo-{organisation_id}-{number}"))
+                .await?;
+            deals += 1;
+        }
+    }
+    Ok(deals)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_deal(
+    db: &Db,
+    dice: &mut Dice,
+    organisation_id: i64,
+    created_by: i64,
+    created: DateTime<Utc>,
+    now: DateTime<Utc>,
+    token: &str,
+) -> Result<(), SeedError> {
+    let (company, domain) = CUSTOMERS[dice.below(CUSTOMERS.len() as u64) as usize];
+    let key = normalise_company_name(company);
+    let age = (now - created).num_days();
+    let amount = (5_000 + dice.below(20) * 2_500 + dice.below(4) * dice.below(4) * 20_000) as i64 * 100;
+    let roll = dice.below(100);
+    // Young deals are still in flight; older ones are mostly decided and closed.
+    let status = match age {
+        0..=3 if roll < 60 => "submitted",
+        0..=3 => "draft",
+        4..=60 if roll < 15 => "rejected",
+        4..=60 if roll < 75 => "approved",
+        4..=60 if roll < 90 => "won",
+        4..=60 => "lost",
+        _ if roll < 12 => "rejected",
+        _ if roll < 55 => "won",
+        _ if roll < 80 => "lost",
+        _ => "expired",
+    };
+    let submitted = (status != "draft").then(|| created + Duration::minutes(5));
+    let decided = submitted.filter(|_| status != "submitted").map(|at| at + Duration::hours(2 + dice.below(40) as i64));
+    let closed = match status {
+        "won" | "lost" => decided.map(|at| {
+            let close = at + Duration::days(5 + dice.below(50) as i64);
+            close.min(now - Duration::days(1)).max(at).date_naive()
+        }),
+        _ => None,
+    };
+    let protected_until = decided.filter(|_| status != "rejected").map(|at| at + Duration::days(PROTECTION_DAYS));
+    let final_amount = (status == "won").then(|| amount - amount / 10 * dice.below(3) as i64);
+    let attribution = if dice.below(10) < 7 { "sourced" } else { "influenced" };
+    let updated =
+        closed.map(|day| day.and_hms_opt(17, 0, 0).map_or(now, |t| t.and_utc())).or(decided).unwrap_or(created);
+    on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO deals (organisation_id, created_by, form_token, status, customer_company, company_key, \
+             name_prefix, customer_domain, contact_name, contact_email, amount_minor, currency, expected_close_date, \
+             products, attribution, notes, created_at, updated_at, submitted_at, sla_due_at, decided_at, \
+             rejection_reason, protected_until, final_amount_minor, closed_on) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'USD', $12, 'Acme Cloud Platform', $13, '', \
+             $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id")
+            .bind(organisation_id).bind(created_by).bind(token).bind(status).bind(company).bind(&key)
+            .bind(name_prefix(&key)).bind(domain).bind("Alex Buyer").bind(format!("buyer@{domain}"))
+            .bind(amount).bind((created + Duration::days(60)).date_naive()).bind(attribution)
+            .bind(created).bind(updated).bind(submitted).bind(submitted.map(sla_due)).bind(decided)
+            .bind((status == "rejected").then_some("Already in the vendor's pipeline."))
+            .bind(protected_until).bind(final_amount).bind(closed)
+            .fetch_one(&mut *tx).await?;
+        if let Some(at) = submitted {
+            sqlx::query("INSERT INTO deal_events (deal_id, actor_id, at, kind, from_status, to_status) \
+                         VALUES ($1, $2, $3, 'submitted', 'draft', 'submitted')")
+                .bind(id).bind(created_by).bind(at).execute(&mut *tx).await?;
+        }
+        if let Some(at) = decided {
+            sqlx::query("INSERT INTO deal_events (deal_id, actor_id, at, kind, from_status, to_status) \
+                         VALUES ($1, NULL, $2, 'history', 'submitted', $3)")
+                .bind(id).bind(at).bind(status).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok::<(), sqlx::Error>(())
+    })?;
+    Ok(())
+}

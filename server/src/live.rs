@@ -1,0 +1,45 @@
+//! `GET /live`: a server-sent event stream for signed-in people. Each event on the bus becomes
+//! a notice that says only what kind of thing changed and when; the page then re-reads its
+//! figures through its own access-checked server function, so a notice can never carry one
+//! partner's data to another. A stream ends after an hour and the browser reconnects, which
+//! checks the session again.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use app::auth::guard::CurrentSession;
+use app::events::EventBus;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::broadcast::error::RecvError;
+use tokio::time::Instant;
+
+const STREAM_LIFETIME: Duration = Duration::from_secs(60 * 60);
+
+pub async fn live(events: EventBus, mut stopping: tokio::sync::watch::Receiver<bool>, request: Request) -> Response {
+    if request.extensions().get::<CurrentSession>().is_none() || *stopping.borrow_and_update() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let deadline = Instant::now() + STREAM_LIFETIME;
+    let receiver = events.subscribe();
+    let stream = futures_util::stream::unfold(receiver, move |mut receiver| {
+        let mut stopping = stopping.clone();
+        async move {
+            let received = tokio::select! {
+                received = tokio::time::timeout_at(deadline, receiver.recv()) => received,
+                // The server is shutting down: end the stream so the shutdown need not wait for it.
+                _ = stopping.wait_for(|stopping| *stopping) => return None,
+            };
+            let notice = match received {
+                Ok(Ok(envelope)) => envelope.event.notice(),
+                // Too slow to keep up: the page re-reads everything, which covers whatever was skipped.
+                Ok(Err(RecvError::Lagged(_))) => r#"{"kind":"resync"}"#.to_string(),
+                Ok(Err(RecvError::Closed)) | Err(_) => return None,
+            };
+            Some((Ok::<_, Infallible>(SseEvent::default().data(notice)), receiver))
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))).into_response()
+}

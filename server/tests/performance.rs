@@ -1,0 +1,254 @@
+//! Performance measurement over HTTP on SQLite and on PostgreSQL: whose figures a dashboard
+//! counts, what an anonymised leaderboard gives away (nothing), the live event stream, and, on
+//! PostgreSQL, live events crossing from one server to another on the same database.
+
+mod support;
+
+use std::time::Duration;
+
+use app::on_db;
+use reqwest::StatusCode;
+use serde_json::Value;
+use support::{Backend, TestApp, approve, register, win_deal};
+
+on_both_databases!(
+    a_channel_managers_dashboard_counts_only_their_partners,
+    an_anonymised_leaderboard_names_no_other_partner,
+    bad_periods_and_settings_are_named_and_change_nothing,
+    live_streams_need_a_session_and_carry_no_deal_data,
+);
+
+mod postgres_only {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_event_committed_through_one_server_reaches_streams_on_another() {
+        super::an_event_committed_through_one_server_reaches_streams_on_another(super::Backend::Postgres).await
+    }
+}
+
+/// The tile for a KPI on a dashboard response.
+fn tile<'a>(dashboard: &'a Value, kpi: &str) -> &'a Value {
+    dashboard["tiles"].as_array().expect("tiles").iter().find(|t| t["kpi"] == kpi).expect("the KPI has a tile")
+}
+
+fn chart<'a>(dashboard: &'a Value, id: &str) -> &'a Value {
+    dashboard["charts"].as_array().expect("charts").iter().find(|c| c["id"] == id).expect("the chart is there")
+}
+
+async fn a_channel_managers_dashboard_counts_only_their_partners(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (bluepeak, copperline) =
+        (app.sign_in("partner@bluepeak.test").await, app.sign_in("partner@copperline.test").await);
+    let (sam, rin, admin) =
+        (app.sign_in("cam@acme.test").await, app.sign_in("cam2@acme.test").await, app.sign_in("admin@acme.test").await);
+    win_deal(&app, &bluepeak, &sam, "Wayne Enterprises", "wayne.com", "10,000.00").await;
+    win_deal(&app, &copperline, &rin, "Stark Industries", "stark.com", "20,000.00").await;
+    // Waiting for a decision: one deal of Copperline's.
+    register(&app, &copperline, "Oscorp", "oscorp.com").await;
+
+    let (status, mine) = app.call(&sam, "dashboard", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{mine}");
+    assert_eq!(tile(&mine, "TotalRevenue")["value"]["Money"], 1_000_000, "only Bluepeak's win");
+    assert_eq!(tile(&mine, "WinRate")["value"]["Share"]["numerator"], 1);
+    assert_eq!(mine["approvals_waiting"], 0);
+    assert_eq!(mine["scope"], "Your 12 partners");
+    let gold: Vec<_> = chart(&mine, "revenue-by-tier")["bars"]
+        .as_array()
+        .expect("bars")
+        .iter()
+        .map(|b| (b["label"].clone(), b["value"].clone()))
+        .collect();
+    assert!(gold.contains(&(Value::from("Gold"), Value::from(1_000_000))), "{gold:?}");
+    assert!(!gold.iter().any(|(_, value)| *value == 2_000_000), "Copperline's Silver win is not Sam's: {gold:?}");
+
+    let (_, theirs) = app.call(&rin, "dashboard", &[]).await;
+    assert_eq!(tile(&theirs, "TotalRevenue")["value"]["Money"], 2_000_000);
+    assert_eq!(theirs["approvals_waiting"], 1);
+
+    let (_, program) = app.call(&admin, "dashboard", &[]).await;
+    assert_eq!(tile(&program, "TotalRevenue")["value"]["Money"], 3_000_000);
+    assert_eq!(tile(&program, "SourcedRevenue")["value"]["Money"], 3_000_000);
+    assert_eq!(tile(&program, "RegistrationVolume")["value"]["Count"], 3);
+    assert_eq!(tile(&program, "TrainingCompletion")["value"], "Unavailable");
+    assert_eq!(program["scope"], "The whole program: 24 partners");
+
+    // The number links to the deals behind it, and that list, for Sam, is Bluepeak's one deal.
+    let href = tile(&mine, "TotalRevenue")["href"].as_str().expect("a link").to_owned();
+    let query: Vec<(String, String)> = href
+        .trim_start_matches("/deals?")
+        .split('&')
+        .filter_map(|pair| pair.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+        .collect();
+    let form: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (status, behind) = app.call(&sam, "list_deals", &form).await;
+    assert_eq!(status, StatusCode::OK, "{behind}");
+    assert_eq!(behind["total"], 1);
+    assert_eq!(behind["rows"][0]["customer_company"], "Wayne Enterprises");
+
+    for partner in [&bluepeak, &copperline] {
+        assert_eq!(app.call(partner, "dashboard", &[]).await.0, StatusCode::FORBIDDEN);
+    }
+    let marketing = app.sign_in("marketing@acme.test").await;
+    assert_eq!(app.call(&marketing, "dashboard", &[]).await.0, StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+async fn partner_names(app: &TestApp) -> Vec<String> {
+    on_db!(app.db(), pool => sqlx::query_scalar("SELECT name FROM organisations WHERE kind = 'partner'")
+        .fetch_all(pool).await)
+    .expect("partner names")
+}
+
+async fn an_anonymised_leaderboard_names_no_other_partner(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (bluepeak, copperline) =
+        (app.sign_in("partner@bluepeak.test").await, app.sign_in("partner@copperline.test").await);
+    let (sam, rin, admin) =
+        (app.sign_in("cam@acme.test").await, app.sign_in("cam2@acme.test").await, app.sign_in("admin@acme.test").await);
+    win_deal(&app, &bluepeak, &sam, "Wayne Enterprises", "wayne.com", "10,000.00").await;
+    win_deal(&app, &copperline, &rin, "Stark Industries", "stark.com", "20,000.00").await;
+    let copperline_id = app.organisation_id("Copperline IT").await.to_string();
+    let others: Vec<String> = partner_names(&app).await.into_iter().filter(|n| n != "Bluepeak Systems").collect();
+
+    let boards: [&[(&str, &str)]; 5] = [
+        &[],
+        &[("metric", "deals")],
+        &[("within", "tier")],
+        &[("within", "region")],
+        &[("within", "tier"), ("tier", "Silver")],
+    ];
+    for form in boards {
+        let (status, board) = app.call(&bluepeak, "leaderboard", form).await;
+        assert_eq!(status, StatusCode::OK, "{board}");
+        let text = board.to_string();
+        for name in &others {
+            assert!(!text.contains(name.as_str()), "{name} leaks through {form:?}: {text}");
+        }
+        assert!(!text.contains(&format!("\"partner_id\":{copperline_id}")), "{text}");
+        assert_eq!(board["names_shown"], false);
+    }
+    let (_, board) = app.call(&bluepeak, "leaderboard", &[]).await;
+    assert_eq!(board["rows"][0]["name"], "Anonymous partner", "Copperline leads, unnamed");
+    assert_eq!(board["rows"][1]["name"], "Bluepeak Systems");
+    assert_eq!(board["rows"][1]["own"], true);
+    assert_eq!(board["rows"][1]["rank"], 2);
+    assert_eq!(board["reps"][0]["name"], "Ava Moreau", "Bluepeak's own reps, by name");
+    // Within its tier (Gold), Bluepeak leads; a partner cannot ask for another tier's board.
+    let (_, gold) = app.call(&bluepeak, "leaderboard", &[("within", "tier"), ("tier", "Silver")]).await;
+    assert_eq!(gold["group"], "Gold");
+    assert_eq!(gold["rows"][0]["name"], "Bluepeak Systems");
+    assert_eq!(gold["rows"][0]["rank"], 1);
+
+    // The server-rendered page gives away no more than the data.
+    let page = bluepeak.get(format!("{}/leaderboard", app.base)).send().await.expect("page");
+    let html = page.text().await.expect("html");
+    assert!(html.contains("Bluepeak Systems"));
+    for name in &others {
+        assert!(!html.contains(name.as_str()), "{name} is on the page");
+    }
+
+    // Once the program shows names, partners see each other.
+    let named = [("leaderboard_names", "named"), ("activation_days", "90"), ("activation_event", "won")];
+    assert_eq!(app.call(&admin, "save_program_settings", &named).await.0, StatusCode::OK);
+    let (_, board) = app.call(&bluepeak, "leaderboard", &[]).await;
+    assert_eq!(board["names_shown"], true);
+    assert_eq!(board["rows"][0]["name"], "Copperline IT");
+    assert_eq!(board["rows"][0]["partner_id"], Value::Null, "a partner gets no link to another partner");
+    app.stop().await;
+}
+
+async fn bad_periods_and_settings_are_named_and_change_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.sign_in("admin@acme.test").await;
+    let backwards = [("period", "custom"), ("from", "2026-03-01"), ("to", "2026-01-01")];
+    let (status, body) = app.call(&admin, "dashboard", &backwards).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["fields"]["to"].is_string(), "{body}");
+    let (status, body) = app.call(&admin, "leaderboard", &[("period", "fortnight"), ("at", "soon")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["fields"]["period"].is_string() && body["fields"]["at"].is_string(), "{body}");
+    let (status, body) = app.call(&admin, "list_deals", &[("closed_from", "yesterday")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["fields"]["closed_from"].is_string(), "{body}");
+    let (status, body) = app.call(&admin, "list_partners", &[("stage", "famous")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["fields"]["stage"].is_string(), "{body}");
+
+    let bad = [("leaderboard_names", "everyone"), ("activation_days", "0"), ("activation_event", "won")];
+    let (status, body) = app.call(&admin, "save_program_settings", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["fields"]["leaderboard_names"].is_string() && body["fields"]["activation_days"].is_string(), "{body}");
+    let (_, settings) = app.call(&admin, "program_settings", &[]).await;
+    assert_eq!(settings["leaderboard_names"], false);
+    assert_eq!(settings["activation_days"], 90);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'program_settings.update'").await, 0);
+
+    let cam = app.sign_in("cam@acme.test").await;
+    let fine = [("leaderboard_names", "named"), ("activation_days", "60"), ("activation_event", "registered")];
+    assert_eq!(app.call(&cam, "save_program_settings", &fine).await.0, StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+/// Reads a server-sent event stream until a `data:` line arrives (or `wait` passes).
+async fn next_notice(stream: &mut reqwest::Response, wait: Duration) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut buffer = String::new();
+    loop {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk()).await.ok()?.ok()??;
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        if let Some(line) = buffer.lines().find_map(|line| line.strip_prefix("data:")) {
+            return serde_json::from_str(line.trim()).ok();
+        }
+    }
+}
+
+async fn open_stream(client: &reqwest::Client, base: &str) -> reqwest::Response {
+    let stream = client.get(format!("{base}/live")).send().await.expect("stream opens");
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    stream
+}
+
+async fn live_streams_need_a_session_and_carry_no_deal_data(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let anonymous = app.client().get(format!("{}/live", app.base)).send().await.expect("request");
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+
+    let copperline = app.sign_in("partner@copperline.test").await;
+    let mut stream = open_stream(&copperline, &app.base).await;
+    let (bluepeak, sam) = (app.sign_in("partner@bluepeak.test").await, app.sign_in("cam@acme.test").await);
+    let id = register(&app, &bluepeak, "Wayne Enterprises", "wayne.com").await;
+    approve(&app, &sam, id).await;
+    let notice = next_notice(&mut stream, Duration::from_secs(5)).await.expect("a notice within 5 s");
+    assert_eq!(notice["kind"], "deal");
+    let keys: Vec<&String> = notice.as_object().expect("an object").keys().collect();
+    assert_eq!(keys, ["at", "kind"], "nothing about whose deal: {notice}");
+    app.stop().await;
+}
+
+async fn an_event_committed_through_one_server_reaches_streams_on_another(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (second_base, second) = app.second_server().await;
+    let sam = app.sign_in("cam@acme.test").await;
+    // Sessions live in the database: the same cookie works on either server.
+    let mut stream = open_stream(&sam, &second_base).await;
+    let (_, before) = app.call(&sam, "dashboard", &[]).await;
+    let on_second = |endpoint: &'static str| {
+        let (sam, base) = (sam.clone(), second_base.clone());
+        async move {
+            let response = sam.post(format!("{base}/api/{endpoint}")).send().await.expect("second server answers");
+            serde_json::from_str::<Value>(&response.text().await.expect("body")).expect("json")
+        }
+    };
+    assert_eq!(tile(&on_second("dashboard").await, "TotalRevenue")["value"]["Money"], 0);
+
+    let bluepeak = app.sign_in("partner@bluepeak.test").await;
+    win_deal(&app, &bluepeak, &sam, "Wayne Enterprises", "wayne.com", "10,000.00").await;
+    let notice = next_notice(&mut stream, Duration::from_secs(5)).await.expect("the other server's event within 5 s");
+    assert_eq!(notice["kind"], "deal");
+    // The second server re-reads what changed: its dashboard has the win committed through the first.
+    assert_eq!(tile(&on_second("dashboard").await, "TotalRevenue")["value"]["Money"], 1_000_000);
+    assert_eq!(tile(&before, "TotalRevenue")["value"]["Money"], 0);
+    drop(stream);
+    second.stop().await.expect("second server stops");
+    app.stop().await;
+}
