@@ -17,6 +17,8 @@ async function fillDeal(page: Page, company: string, domain: string) {
 }
 
 test('a partner registers a deal, a second partner is warned of the conflict, a manager approves', async ({ page, browser }, testInfo) => {
+  // Three people, each hydrating the (debug) WASM in a fresh context: on a cold, busy 2-core machine that alone can take 30 s.
+  test.setTimeout(90_000);
   const stamp = `${testInfo.project.name}-${Date.now()}`;
   const company = `Globex ${stamp}`;
   const domain = `globex-${stamp}.com`.toLowerCase();

@@ -14,6 +14,8 @@ async function call(page: Page, endpoint: string, form: Record<string, string>) 
 
 test('a won deal reaches an open dashboard and leaderboard within 2 s, without a reload', async ({ browser }, testInfo) => {
   test.skip(!hydrated(testInfo), 'live updates need JavaScript; the pages themselves are covered with it off below');
+  // Four people in fresh browser contexts, each hydrating the debug WASM.
+  test.setTimeout(90_000);
   const manager = await anotherPerson(browser, testInfo);
   await signedInAs(manager, 'cam@acme.test', testInfo);
   await open(manager, '/dashboard', testInfo);

@@ -25,6 +25,26 @@ mod postgres_only {
     }
 }
 
+/// Signed-in clients for the people of these tests.
+struct People {
+    bluepeak: reqwest::Client,
+    copperline: reqwest::Client,
+    sam: reqwest::Client,
+    rin: reqwest::Client,
+    admin: reqwest::Client,
+}
+
+/// Bluepeak (Sam's partner) wins 10,000.00 and Copperline (Rin's) wins 20,000.00, today.
+async fn two_partners_win(app: &TestApp) -> People {
+    let (bluepeak, copperline) =
+        (app.sign_in("partner@bluepeak.test").await, app.sign_in("partner@copperline.test").await);
+    let (sam, rin, admin) =
+        (app.sign_in("cam@acme.test").await, app.sign_in("cam2@acme.test").await, app.sign_in("admin@acme.test").await);
+    win_deal(app, &bluepeak, &sam, "Wayne Enterprises", "wayne.com", "10,000.00").await;
+    win_deal(app, &copperline, &rin, "Stark Industries", "stark.com", "20,000.00").await;
+    People { bluepeak, copperline, sam, rin, admin }
+}
+
 /// The tile for a KPI on a dashboard response.
 fn tile<'a>(dashboard: &'a Value, kpi: &str) -> &'a Value {
     dashboard["tiles"].as_array().expect("tiles").iter().find(|t| t["kpi"] == kpi).expect("the KPI has a tile")
@@ -36,12 +56,7 @@ fn chart<'a>(dashboard: &'a Value, id: &str) -> &'a Value {
 
 async fn a_channel_managers_dashboard_counts_only_their_partners(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let (bluepeak, copperline) =
-        (app.sign_in("partner@bluepeak.test").await, app.sign_in("partner@copperline.test").await);
-    let (sam, rin, admin) =
-        (app.sign_in("cam@acme.test").await, app.sign_in("cam2@acme.test").await, app.sign_in("admin@acme.test").await);
-    win_deal(&app, &bluepeak, &sam, "Wayne Enterprises", "wayne.com", "10,000.00").await;
-    win_deal(&app, &copperline, &rin, "Stark Industries", "stark.com", "20,000.00").await;
+    let People { bluepeak, copperline, sam, rin, admin } = two_partners_win(&app).await;
     // Waiting for a decision: one deal of Copperline's.
     register(&app, &copperline, "Oscorp", "oscorp.com").await;
 
@@ -100,12 +115,7 @@ async fn partner_names(app: &TestApp) -> Vec<String> {
 
 async fn an_anonymised_leaderboard_names_no_other_partner(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let (bluepeak, copperline) =
-        (app.sign_in("partner@bluepeak.test").await, app.sign_in("partner@copperline.test").await);
-    let (sam, rin, admin) =
-        (app.sign_in("cam@acme.test").await, app.sign_in("cam2@acme.test").await, app.sign_in("admin@acme.test").await);
-    win_deal(&app, &bluepeak, &sam, "Wayne Enterprises", "wayne.com", "10,000.00").await;
-    win_deal(&app, &copperline, &rin, "Stark Industries", "stark.com", "20,000.00").await;
+    let People { bluepeak, admin, .. } = two_partners_win(&app).await;
     let copperline_id = app.organisation_id("Copperline IT").await.to_string();
     let others: Vec<String> = partner_names(&app).await.into_iter().filter(|n| n != "Bluepeak Systems").collect();
 
