@@ -16,7 +16,7 @@ use crate::auth::access::{DEAL_MANAGER_ROLES, DEAL_PARTNER_ROLES, DEAL_ROLES};
 use crate::error::{AppError, FieldErrors};
 use crate::layout::{ErrorPage, RequireRole};
 use crate::money::Currency;
-use crate::ui::{Badge, Field, FormError, Notice, ScrollTable, encode_query, form_error};
+use crate::ui::{Badge, Field, FormError, Notice, Pager, ScrollTable, encode_query, form_error};
 
 /// The badge tone of a deal status, the same on every page.
 fn status_tone(status: DealStatus) -> &'static str {
@@ -190,10 +190,7 @@ fn DealTable(list: DealList) -> impl IntoView {
                 </div>
             }.into_any()
         }}
-        <nav class="pager" aria-label="Pages">
-            {previous.map(|href| view! { <a class="button secondary" href=href rel="prev">"Previous page"</a> })}
-            {next.map(|href| view! { <a class="button secondary" href=href rel="next">"Next page"</a> })}
-        </nav>
+        <Pager previous next/>
     }
 }
 

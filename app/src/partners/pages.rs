@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::layout::{ErrorPage, RequireRole};
 use crate::team::server::Invite;
 use crate::team::{InviteForm, MemberTable};
-use crate::ui::{Badge, ScrollTable, encode_query, tier_tone};
+use crate::ui::{Badge, Pager, ScrollTable, encode_query, tier_tone};
 
 #[component]
 pub fn PartnersPage() -> impl IntoView {
@@ -94,10 +94,7 @@ fn PartnerTable(list: PartnerList, drill: PartnerDrill) -> impl IntoView {
             </table>
         </ScrollTable>
         </div>
-        <nav class="pager" aria-label="Pages">
-            {previous.map(|href| view! { <a class="button secondary" href=href rel="prev">"Previous page"</a> })}
-            {next.map(|href| view! { <a class="button secondary" href=href rel="next">"Next page"</a> })}
-        </nav>
+        <Pager previous next/>
     }
 }
 

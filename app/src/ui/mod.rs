@@ -162,3 +162,24 @@ pub fn encode_query(value: &str) -> String {
         })
         .collect()
 }
+
+/// "Previous page" and "Next page" links under a paged list, each shown when there is such a page.
+#[component]
+pub fn Pager(previous: Option<String>, next: Option<String>) -> impl IntoView {
+    view! {
+        <nav class="pager" aria-label="Pages">
+            {previous.map(|href| view! { <a class="button secondary" href=href rel="prev">"Previous page"</a> })}
+            {next.map(|href| view! { <a class="button secondary" href=href rel="next">"Next page"</a> })}
+        </nav>
+    }
+}
+
+/// Field errors of a page's query (a period, a filter) as one alert, a line per field.
+#[component]
+pub fn FieldAlert(fields: crate::error::FieldErrors) -> impl IntoView {
+    view! {
+        <div class="notice error" role="alert">
+            {fields.into_iter().map(|(field, message)| view! { <p data-field=field>{message}</p> }).collect_view()}
+        </div>
+    }
+}
