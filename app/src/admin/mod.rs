@@ -41,7 +41,8 @@ pub async fn program_overview() -> Result<ProgramFacts, crate::error::AppError> 
 pub fn AdminPage() -> impl IntoView {
     // Created outside the guard's Suspense, so server rendering fetches it once.
     let overview = Resource::new(|| (), |_| program_overview());
-    view! { <RequireRole allowed=ADMINISTRATION_ROLES children=move |_| view! { <Administration overview/> }/> }
+    let settings = crate::kpi::PerformanceSettingsData::new();
+    view! { <RequireRole allowed=ADMINISTRATION_ROLES children=move |_| view! { <Administration overview settings/> }/> }
 }
 
 #[component]
@@ -61,10 +62,13 @@ fn CountTable(title: &'static str, rows: Vec<(String, i64)>) -> impl IntoView {
 }
 
 #[component]
-fn Administration(overview: Resource<Result<ProgramFacts, crate::error::AppError>>) -> impl IntoView {
+fn Administration(
+    overview: Resource<Result<ProgramFacts, crate::error::AppError>>,
+    settings: crate::kpi::PerformanceSettingsData,
+) -> impl IntoView {
     view! {
         <h1>"Administration"</h1>
-        <crate::kpi::PerformanceSettings/>
+        <crate::kpi::PerformanceSettings data=settings/>
         {move || overview.get().map(|result| match result {
                     Ok(overview) => view! {
                         <div class="columns three">

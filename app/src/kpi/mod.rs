@@ -14,7 +14,7 @@ pub mod server;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-pub use pages::{DashboardPage, LeaderboardPage, MetricsPage, PerformanceSettings};
+pub use pages::{DashboardPage, LeaderboardPage, MetricsPage, PerformanceSettings, PerformanceSettingsData};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -15,7 +15,7 @@ use crate::auth::access::DASHBOARD_ROLES;
 use crate::error::AppError;
 use crate::layout::{ErrorPage, RequireRole};
 use crate::live::{LiveBadge, use_live};
-use crate::ui::{Field, FormError, Notice, form_error};
+use crate::ui::{Field, FieldAlert, FormError, Notice, form_error};
 
 /// The query values a page reads, by name.
 fn query_value(name: &'static str) -> impl Fn() -> Option<String> + Copy {
@@ -81,9 +81,7 @@ pub fn DashboardPage() -> impl IntoView {
             {move || figures.get().map(|result| match result {
                 Ok(dashboard) => view! { <DashboardView dashboard/> }.into_any(),
                 Err(AppError::Invalid { fields }) => view! {
-                    <div class="notice error" role="alert">
-                        {fields.into_iter().map(|(field, message)| view! { <p data-field=field>{message}</p> }).collect_view()}
-                    </div>
+                    <FieldAlert fields/>
                 }.into_any(),
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
             })}
@@ -171,9 +169,7 @@ pub fn LeaderboardPage() -> impl IntoView {
             {move || board.get().map(|result| match result {
                 Ok(board) => view! { <LeaderboardView board vendor=user.role.is_vendor_staff()/> }.into_any(),
                 Err(AppError::Invalid { fields }) => view! {
-                    <div class="notice error" role="alert">
-                        {fields.into_iter().map(|(field, message)| view! { <p data-field=field>{message}</p> }).collect_view()}
-                    </div>
+                    <FieldAlert fields/>
                     <p><a href="/leaderboard">"Show this month"</a></p>
                 }.into_any(),
                 Err(error) => view! { <ErrorPage error/> }.into_any(),
@@ -354,11 +350,33 @@ pub fn MetricsPage() -> impl IntoView {
 // ---------------------------------------------------------------------------------------------
 // The program's performance settings, on the administration page
 
+/// The settings form's action and the settings it shows. Made by the page, outside the role
+/// guard's Transition: a resource first created inside it during server rendering can deadlock
+/// the reactive graph with the guard's own suspense.
+#[derive(Clone, Copy)]
+pub struct PerformanceSettingsData {
+    save: ServerAction<SaveProgramSettings>,
+    settings: Resource<Result<super::ProgramSettings, AppError>>,
+}
+
+impl PerformanceSettingsData {
+    pub fn new() -> PerformanceSettingsData {
+        let save = ServerAction::<SaveProgramSettings>::new();
+        let settings = Resource::new(move || save.version().get(), |_| load_program_settings());
+        PerformanceSettingsData { save, settings }
+    }
+}
+
+impl Default for PerformanceSettingsData {
+    fn default() -> PerformanceSettingsData {
+        PerformanceSettingsData::new()
+    }
+}
+
 #[component]
-pub fn PerformanceSettings() -> impl IntoView {
-    let save = ServerAction::<SaveProgramSettings>::new();
+pub fn PerformanceSettings(data: PerformanceSettingsData) -> impl IntoView {
+    let PerformanceSettingsData { save, settings } = data;
     let error = form_error(save);
-    let settings = Resource::new(move || save.version().get(), |_| load_program_settings());
     view! {
         <section class="card" aria-labelledby="performance-settings-title">
             <h2 id="performance-settings-title">"Performance settings"</h2>
