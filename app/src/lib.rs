@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("dashboard") view=kpi::DashboardPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("leaderboard") view=kpi::LeaderboardPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("metrics") view=kpi::MetricsPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("scorecard") view=kpi::ScorecardPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("team") view=team::TeamPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("admin") view=admin::AdminPage ssr=SsrMode::Async/>
                 </Routes>

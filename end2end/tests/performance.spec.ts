@@ -78,3 +78,38 @@ test('a bad custom range is named on the dashboard', async ({ page }, testInfo) 
   await open(page, '/dashboard?period=custom&from=2026-03-01&to=2026-01-01', testInfo);
   await expect(page.getByRole('alert')).toContainText('The end of the range must not be before its start.');
 });
+
+test("a partner's scorecard shows its health and leads to its deals; its manager sees it on the profile", async ({ page, browser }, testInfo) => {
+  test.setTimeout(90_000);
+  await signedInAs(page, 'partner@bluepeak.test', testInfo);
+  await open(page, '/scorecard', testInfo);
+  await expect(page.getByRole('heading', { level: 1, name: 'Bluepeak Systems: scorecard' })).toBeVisible();
+  const health = page.getByTestId('health');
+  await expect(health.getByTestId('health-score')).toHaveText(/^(\d{1,3}|n\/a)$/);
+  await expect(health.getByRole('row', { name: /Competency/ })).toContainText('Not measured until training is recorded');
+  await expect(health.getByRole('row', { name: /Engagement/ })).toContainText('signed in today');
+  await expect(page.getByTestId('placings')).toContainText('Gold tier');
+  await expect(page.locator('[data-chart="revenue-by-month"] svg')).toBeVisible();
+  await expectAccessible(page, testInfo);
+  const partnerId = await page.request.post('/api/scorecard').then((r) => r.json()).then((s) => s.partner_id);
+  await page.locator('[data-kpi="registration-volume"] .tile-value a').click();
+  await expect(page).toHaveURL(new RegExp(`partner=${partnerId}`));
+  await expect(page.getByTestId('narrowing')).toContainText('One partner');
+
+  const manager = await anotherPerson(browser, testInfo);
+  await signedInAs(manager, 'cam@acme.test', testInfo);
+  await open(manager, '/partners', testInfo);
+  await expect(manager.getByRole('row', { name: /Bluepeak Systems/ }).getByTestId('partner-health'))
+    .toHaveText(/^\d{1,3} · (Healthy|Watch|At risk)$/);
+  await manager.getByRole('link', { name: 'Bluepeak Systems' }).click();
+  await expect(manager.getByRole('heading', { level: 1, name: 'Bluepeak Systems' })).toBeVisible();
+  await expect(manager.getByTestId('health-score')).toHaveText(/^(\d{1,3}|n\/a)$/);
+  await expect(manager.getByTestId('placings')).toContainText('All partners');
+
+  // Another partner is told the profile, and so the scorecard, does not exist.
+  const other = await anotherPerson(browser, testInfo);
+  await signedInAs(other, 'partner@copperline.test', testInfo);
+  await open(other, `/partners/${partnerId}`, testInfo);
+  await expect(other.getByTestId('scorecard')).toHaveCount(0);
+  await expect(other.getByTestId('health')).toHaveCount(0);
+});

@@ -5,8 +5,8 @@ const ROLES = [
   { email: 'admin@acme.test', role: 'Program admin', nav: ['Home', 'Dashboard', 'Partners', 'Deals', 'Approvals', 'Leaderboard', 'Team', 'Administration'], pages: ['/', '/partners', '/team', '/admin', '/deals', '/deals/pipeline', '/dashboard'] },
   { email: 'cam@acme.test', role: 'Channel manager', nav: ['Home', 'Dashboard', 'My partners', 'Deals', 'Approvals', 'Leaderboard', 'Team'], pages: ['/', '/partners', '/deals/queue', '/dashboard'] },
   { email: 'marketing@acme.test', role: 'Channel marketing', nav: ['Home', 'Partners', 'Leaderboard', 'Team'], pages: ['/', '/leaderboard', '/metrics'] },
-  { email: 'partner@bluepeak.test', role: 'Partner admin', nav: ['Home', 'Deals', 'Leaderboard', 'Team'], pages: ['/', '/team', '/deals', '/leaderboard'] },
-  { email: 'rep@bluepeak.test', role: 'Partner user', nav: ['Home', 'Deals', 'Leaderboard', 'Team'], pages: ['/', '/deals/new'] },
+  { email: 'partner@bluepeak.test', role: 'Partner admin', nav: ['Home', 'Deals', 'Scorecard', 'Leaderboard', 'Team'], pages: ['/', '/team', '/deals', '/leaderboard', '/scorecard'] },
+  { email: 'rep@bluepeak.test', role: 'Partner user', nav: ['Home', 'Deals', 'Scorecard', 'Leaderboard', 'Team'], pages: ['/', '/deals/new'] },
 ];
 
 test('the sign-in page is usable and accessible', async ({ page }, testInfo) => {

@@ -12,30 +12,9 @@ use std::time::{Duration, Instant};
 
 use app::db::Db;
 use app::on_db;
+use common::{ms, percentile, sign_in, submission};
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-async fn sign_in(base: &str, email: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
-    let response = client
-        .post(format!("{base}/api/sign_in"))
-        .form(&[("email", email), ("password", "tessera-demo")])
-        .send()
-        .await
-        .expect("sign in");
-    assert!(response.status().is_success(), "{email} signs in");
-    client
-}
+mod common;
 
 #[tokio::main]
 async fn main() {
@@ -139,20 +118,7 @@ async fn main() {
                 let (first, second) = (letters[seed % 26] as char, letters[(seed / 26) % 26] as char);
                 let company = format!("{}{second}ton Prospect {client_index}-{n}", first.to_ascii_uppercase());
                 let domain = format!("load-{client_index}-{n}.example");
-                let form = [
-                    ("form_token", token.as_str()),
-                    ("intent", "submit"),
-                    ("customer_company", company.as_str()),
-                    ("customer_domain", domain.as_str()),
-                    ("contact_name", "Load Tester"),
-                    ("contact_email", "buyer@example.com"),
-                    ("amount", "25000"),
-                    ("currency", "USD"),
-                    ("expected_close_date", close.as_str()),
-                    ("products", "Cloud Suite"),
-                    ("attribution", "sourced"),
-                    ("notes", ""),
-                ];
+                let form = submission(&token, &company, &domain, &close);
                 match client.post(format!("{base}/api/save_deal")).form(&form).send().await {
                     Ok(response) if response.status().is_success() => {
                         let body: serde_json::Value = response.json().await.unwrap_or_default();

@@ -66,9 +66,13 @@ pub async fn demo_history(db: &Db) -> Result<usize, SeedError> {
         } else {
             now - Duration::days(60 + dice.below(640) as i64)
         };
+        // Someone at most partners signed in lately; at a few, nobody for months.
+        let last_seen = (now - Duration::days(dice.below(150) as i64)).max(joined);
         let people: Vec<i64> = on_db!(db, pool => {
             sqlx::query("UPDATE organisations SET created_at = $1 WHERE id = $2")
                 .bind(joined).bind(organisation_id).execute(pool).await?;
+            sqlx::query("UPDATE users SET last_signed_in_at = $1 WHERE organisation_id = $2 AND last_signed_in_at IS NULL")
+                .bind(last_seen).bind(organisation_id).execute(pool).await?;
             sqlx::query_scalar("SELECT id FROM users WHERE organisation_id = $1 ORDER BY id")
                 .bind(organisation_id).fetch_all(pool).await?
         });

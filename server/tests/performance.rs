@@ -16,6 +16,7 @@ on_both_databases!(
     an_anonymised_leaderboard_names_no_other_partner,
     bad_periods_and_settings_are_named_and_change_nothing,
     live_streams_need_a_session_and_carry_no_deal_data,
+    a_scorecard_is_for_its_partner_and_their_managers_only,
 );
 
 mod postgres_only {
@@ -195,6 +196,98 @@ async fn bad_periods_and_settings_are_named_and_change_nothing(backend: Backend)
     let cam = app.sign_in("cam@acme.test").await;
     let fine = [("leaderboard_names", "named"), ("activation_days", "60"), ("activation_event", "registered")];
     assert_eq!(app.call(&cam, "save_program_settings", &fine).await.0, StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+/// The query pairs of a drill-down link, `/deals?a=1&b=2`, as a server-function form.
+fn link_query(href: &str) -> Vec<(String, String)> {
+    let (_, query) = href.split_once('?').expect("a query");
+    query.split('&').filter_map(|pair| pair.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned()))).collect()
+}
+
+async fn a_scorecard_is_for_its_partner_and_their_managers_only(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let People { bluepeak, copperline, sam, admin, .. } = two_partners_win(&app).await;
+    let (bluepeak_id, copperline_id) =
+        (app.organisation_id("Bluepeak Systems").await, app.organisation_id("Copperline IT").await);
+    let vendor_id = app.organisation_id("Acme Cloud").await;
+
+    // A partner's own scorecard, without saying whose.
+    let (status, own) = app.call(&bluepeak, "scorecard", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{own}");
+    assert_eq!(own["partner_name"], "Bluepeak Systems");
+    assert_eq!(tile(&own, "TotalRevenue")["value"]["Money"], 1_000_000);
+    assert_eq!(tile(&own, "WinRate")["value"]["Share"]["numerator"], 1);
+    // Copperline's 20,000.00 is ahead in the program; Bluepeak leads Gold.
+    assert_eq!((own["placings"][0]["rank"].clone(), own["placings"][0]["of"].clone()), (2.into(), 24.into()));
+    assert_eq!(own["placings"][1]["group"], "Gold tier");
+    assert_eq!(own["placings"][1]["rank"], 1);
+    // Health, by hand. Active partners' revenue: 10,000 and 20,000, so the benchmark (75th percentile,
+    // nearest rank) is 20,000 and revenue scores 50. Engagement: one deal registered in 90 days (⅓)
+    // and a sign-in today (1): ½ × ⅓ + ½ = 67. Customer success: won 1 of 1 closed, 100.
+    // Competency is unmeasured: (0.5 × 40 + ⅔ × 20 + 1 × 15) / 75 = 64.4 → 64, yellow.
+    let scores: Vec<Value> = own["parts"].as_array().expect("parts").iter().map(|p| p["score"].clone()).collect();
+    assert_eq!(scores, [Value::from(50), Value::Null, Value::from(67), Value::from(100)], "{}", own["parts"]);
+    assert_eq!(own["health"]["score"], 64);
+    assert_eq!(own["health"]["band"], "Yellow");
+    let others: Vec<String> = partner_names(&app).await.into_iter().filter(|n| n != "Bluepeak Systems").collect();
+    let text = own.to_string();
+    assert!(others.iter().all(|name| !text.contains(name.as_str())), "no other partner is named: {text}");
+
+    // Its numbers lead to its own deals, for the partner and for its channel manager.
+    let href = tile(&own, "TotalRevenue")["href"].as_str().expect("a link").to_owned();
+    assert!(href.contains(&format!("partner={bluepeak_id}")), "{href}");
+    let query = link_query(&href);
+    let form: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    for viewer in [&bluepeak, &sam] {
+        let (status, behind) = app.call(viewer, "list_deals", &form).await;
+        assert_eq!(status, StatusCode::OK, "{behind}");
+        assert_eq!(behind["total"], 1);
+        assert_eq!(behind["rows"][0]["customer_company"], "Wayne Enterprises");
+    }
+    let (status, body) = app.call(&admin, "list_deals", &[("partner", "seven")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["fields"]["partner"].is_string(), "{body}");
+
+    // Nobody else's: another partner's, or the vendor's, is "not found" — for a partner, and for a
+    // channel manager outside their own partners.
+    let id = |id: i64| id.to_string();
+    for (viewer, asked, expected) in [
+        (&bluepeak, id(bluepeak_id), StatusCode::OK),
+        (&bluepeak, id(copperline_id), StatusCode::NOT_FOUND),
+        (&copperline, id(bluepeak_id), StatusCode::NOT_FOUND),
+        (&sam, id(bluepeak_id), StatusCode::OK),
+        (&sam, id(copperline_id), StatusCode::NOT_FOUND),
+        (&admin, id(copperline_id), StatusCode::OK),
+        (&admin, id(vendor_id), StatusCode::NOT_FOUND),
+        (&admin, id(999_999), StatusCode::NOT_FOUND),
+    ] {
+        let (status, body) = app.call(viewer, "scorecard", &[("partner_id", asked.as_str())]).await;
+        assert_eq!(status, expected, "{asked}: {body}");
+        assert_eq!(body["tiles"].is_array(), status == StatusCode::OK, "figures only with the scorecard: {body}");
+    }
+    // The channel manager's directory shows the same health beside each partner.
+    let (_, directory) = app.call(&sam, "list_partners", &[]).await;
+    let row =
+        directory["rows"].as_array().expect("rows").iter().find(|row| row["id"] == bluepeak_id).expect("Bluepeak");
+    assert_eq!(row["health"], own["health"], "{row}");
+    let (_, theirs) = app.call(&admin, "scorecard", &[("partner_id", id(copperline_id).as_str())]).await;
+    assert_eq!(tile(&theirs, "TotalRevenue")["value"]["Money"], 2_000_000);
+    assert_eq!(theirs["placings"][0]["rank"], 1);
+    // Vendor staff have no scorecard of their own.
+    assert_eq!(app.call(&admin, "scorecard", &[]).await.0, StatusCode::NOT_FOUND);
+
+    // The pages: the partner's own, and the partner's profile for its channel manager, rendered on the server.
+    let page = |client: &reqwest::Client, path: String| {
+        let (client, url) = (client.clone(), format!("{}{path}", app.base));
+        async move { client.get(url).send().await.expect("page").text().await.expect("html") }
+    };
+    let html = page(&bluepeak, "/scorecard".into()).await;
+    assert!(html.contains("Health score") && html.contains("Watch"), "{html}");
+    let html = page(&sam, format!("/partners/{bluepeak_id}")).await;
+    assert!(html.contains("Health score") && html.contains("Watch"), "{html}");
+    let html = page(&sam, format!("/partners/{copperline_id}")).await;
+    assert!(!html.contains("Health score") && !html.contains("20,000.00"), "{html}");
     app.stop().await;
 }
 

@@ -45,6 +45,7 @@ pub const APPROVALS: NavItem = NavItem { label: "Approvals", href: "/deals/queue
 pub const TEAM: NavItem = NavItem { label: "Team", href: "/team" };
 pub const DASHBOARD: NavItem = NavItem { label: "Dashboard", href: "/dashboard" };
 pub const LEADERBOARD: NavItem = NavItem { label: "Leaderboard", href: "/leaderboard" };
+pub const SCORECARD: NavItem = NavItem { label: "Scorecard", href: "/scorecard" };
 pub const ADMINISTRATION: NavItem = NavItem { label: "Administration", href: "/admin" };
 
 /// The navigation for a role: only what that role may open.
@@ -53,7 +54,7 @@ pub fn nav_items(role: Role) -> &'static [NavItem] {
         Role::Admin => &[HOME, DASHBOARD, PARTNERS, DEALS, APPROVALS, LEADERBOARD, TEAM, ADMINISTRATION],
         Role::ChannelManager => &[HOME, DASHBOARD, MY_PARTNERS, DEALS, APPROVALS, LEADERBOARD, TEAM],
         Role::Marketing => &[HOME, PARTNERS, LEADERBOARD, TEAM],
-        Role::PartnerAdmin | Role::PartnerUser => &[HOME, DEALS, LEADERBOARD, TEAM],
+        Role::PartnerAdmin | Role::PartnerUser => &[HOME, DEALS, SCORECARD, LEADERBOARD, TEAM],
     }
 }
 
@@ -67,6 +68,8 @@ pub const DEAL_PARTNER_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser]
 pub const DEAL_MANAGER_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager];
 /// Roles that see the managers' dashboard (admins: the whole program; channel managers: their partners).
 pub const DASHBOARD_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager];
+/// Roles with a scorecard of their own (vendor staff open partners' scorecards from the directory).
+pub const OWN_SCORECARD_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
 /// Roles that may open program administration.
 pub const ADMINISTRATION_ROLES: &[Role] = &[Role::Admin];
 

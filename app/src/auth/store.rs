@@ -88,6 +88,7 @@ pub async fn open_session(
         sqlx::query("DELETE FROM sign_in_failures WHERE email = $1").bind(email).execute(&mut *tx).await?;
         sqlx::query(INSERT_SESSION).bind(token_hash).bind(user_id).bind(now).bind(expires_at).execute(&mut *tx).await?;
         sqlx::query(INSERT_AUDIT).bind(user_id).bind("signed_in").bind(email).bind(now).execute(&mut *tx).await?;
+        sqlx::query("UPDATE users SET last_signed_in_at = $1 WHERE id = $2").bind(now).bind(user_id).execute(&mut *tx).await?;
         tx.commit().await
     })
 }

@@ -30,8 +30,8 @@ use serde::{Deserialize, Serialize};
 use crate::money::{Currency, Money};
 use status::DealStatus;
 
-/// The narrower lists a dashboard number links to: deals closed, submitted or decided within
-/// dates, by attribution, or by their partner's tier or region. Raw query values; the server
+/// The narrower lists a dashboard or scorecard number links to: deals closed, submitted or decided
+/// within dates, by attribution, by their partner's tier or region, or of one partner. Raw query values; the server
 /// checks them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -45,6 +45,8 @@ pub struct DealDrill {
     pub attribution: Option<String>,
     pub tier: Option<String>,
     pub region: Option<String>,
+    /// One partner organisation's deals, by id (a scorecard's numbers).
+    pub partner: Option<String>,
 }
 
 impl DealDrill {
@@ -61,6 +63,7 @@ impl DealDrill {
             attribution: value("attribution"),
             tier: value("tier"),
             region: value("region"),
+            partner: value("partner"),
         }
     }
 
@@ -76,6 +79,7 @@ impl DealDrill {
             ("attribution", &self.attribution),
             ("tier", &self.tier),
             ("region", &self.region),
+            ("partner", &self.partner),
         ]
         .into_iter()
         .filter_map(|(name, value)| value.clone().map(|value| (name, value)))
@@ -97,6 +101,7 @@ impl DealDrill {
             self.attribution.as_ref().map(|a| format!("Partner-{a}")),
             self.tier.as_ref().map(|t| format!("Tier {t}")),
             self.region.as_ref().map(|r| format!("Region {r}")),
+            self.partner.as_ref().map(|_| "One partner".to_string()),
         ]
         .into_iter()
         .flatten()

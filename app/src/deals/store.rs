@@ -37,6 +37,7 @@ pub struct Narrowing {
     pub attribution: Option<String>,
     pub tier: Option<String>,
     pub region: Option<String>,
+    pub partner: Option<i64>,
 }
 
 impl Narrowing {
@@ -52,14 +53,23 @@ impl Narrowing {
                 }
             })
         };
-        let narrowing = Narrowing {
+        let mut narrowing = Narrowing {
             closed: (date("closed_from", &drill.closed_from), date("closed_to", &drill.closed_to)),
             submitted: (date("submitted_from", &drill.submitted_from), date("submitted_to", &drill.submitted_to)),
             decided: (date("decided_from", &drill.decided_from), date("decided_to", &drill.decided_to)),
             attribution: drill.attribution.clone(),
             tier: drill.tier.clone().map(|tier| tier.chars().take(100).collect()),
             region: drill.region.clone().map(|region| region.chars().take(100).collect()),
+            partner: None,
         };
+        if let Some(raw) = drill.partner.as_deref().map(str::trim) {
+            match raw.parse::<i64>() {
+                Ok(id) if id > 0 => narrowing.partner = Some(id),
+                _ => {
+                    errors.insert("partner".into(), "Choose a partner from the directory.".into());
+                }
+            }
+        }
         if narrowing.attribution.as_deref().is_some_and(|a| a != "sourced" && a != "influenced") {
             errors.insert("attribution".into(), "Choose sourced or influenced.".into());
         }
@@ -100,6 +110,9 @@ fn list_conditions(scope: Scope, filter: &DealFilter) -> Conditions {
         conditions.push(" AND d.attribution = $n", Param::Text(attribution.clone()));
     }
     push_tier_and_region(&mut conditions, narrowing.tier.as_deref(), narrowing.region.as_deref());
+    if let Some(partner) = narrowing.partner {
+        conditions.push(" AND d.organisation_id = $n", Param::Int(partner));
+    }
     conditions
 }
 

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::formulas::PeriodAggregates;
+use super::health::{ENGAGEMENT_DAYS, PartnerYear};
 use super::period::Period;
 use super::{ActivationEvent, LeaderboardMetric};
 use crate::deals::status::DealStatus;
@@ -266,6 +267,38 @@ pub fn dashboard_figures<'a>(
     figures
 }
 
+/// Every partner's trailing twelve months up to `today` (by position in `partners`), as the health
+/// score and the scorecard's rankings read them.
+pub fn partner_years<'a>(
+    deals: impl Iterator<Item = &'a DealFact>,
+    partners: &[PartnerFact],
+    today: Day,
+) -> Vec<PartnerYear> {
+    let index = PartnerIndex::new(partners);
+    let year = Span { start: today - 364, end: today };
+    let active = Span { start: today - ACTIVE_WINDOW_DAYS + 1, end: today };
+    let recent = Span { start: today - ENGAGEMENT_DAYS as Day + 1, end: today };
+    let mut years = vec![PartnerYear::default(); partners.len()];
+    for deal in deals {
+        let Some(position) = index.get(deal.organisation_id) else { continue };
+        let entry = &mut years[position];
+        if deal.submitted.is_some_and(|at| recent.has(day_of_time(at))) {
+            entry.registered_recently += 1;
+        }
+        let Some(closed) = deal.closed.filter(|day| year.has(*day)) else { continue };
+        match deal.status {
+            DealStatus::Won => {
+                entry.won_deals += 1;
+                entry.won_revenue += won_amount(deal);
+                entry.active |= active.has(closed);
+            }
+            DealStatus::Lost => entry.lost_deals += 1,
+            _ => {}
+        }
+    }
+    years
+}
+
 /// One partner's (or rep's) figure on a leaderboard.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Score {
@@ -459,6 +492,39 @@ mod tests {
         );
         assert_eq!(figures.current, PeriodAggregates::default());
         assert_eq!(figures.revenue_by_month, vec![0; 12]);
+    }
+
+    #[test]
+    fn a_partners_year_counts_the_last_365_days() {
+        let partners =
+            [partner(1, "Gold", 3, "EMEA", day(2024, 1, 1)), partner(2, "Silver", 2, "EMEA", day(2024, 1, 1))];
+        let today = day_number(day(2026, 11, 24));
+        let mut lost = won(1, 0, true, day(2026, 3, 1));
+        lost.status = DealStatus::Lost;
+        let mut recent = won(1, 0, true, day(2026, 1, 1));
+        recent.status = DealStatus::Submitted;
+        recent.submitted = Some(at(2026, 8, 27, 9)); // 89 days before today
+        recent.closed = None;
+        let mut too_old = recent;
+        too_old.submitted = Some(at(2026, 8, 26, 9)); // 90 days before: outside the 90 days
+        let deals = [
+            won(1, 1_000, true, day(2025, 11, 25)), // the first day of the twelve months
+            won(1, 5_000, true, day(2025, 11, 24)), // a day too early
+            won(1, 2_000, false, day(2026, 4, 1)),  // more than 180 days ago: not active by it
+            lost,
+            recent,
+            too_old,
+            won(2, 700, true, day(2026, 10, 1)),
+        ];
+        let years = partner_years(deals.iter(), &partners, today);
+        assert_eq!(
+            years[0],
+            PartnerYear { won_revenue: 3_000, won_deals: 2, lost_deals: 1, registered_recently: 1, active: false }
+        );
+        assert_eq!(
+            years[1],
+            PartnerYear { won_revenue: 700, won_deals: 1, lost_deals: 0, registered_recently: 0, active: true }
+        );
     }
 
     #[test]

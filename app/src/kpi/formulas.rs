@@ -115,6 +115,13 @@ pub enum Kpi {
     MdfRoi,
 }
 
+impl Kpi {
+    /// Whether a fall is the good news: waiting less for approvals, winning a first deal sooner.
+    pub fn lower_is_better(self) -> bool {
+        matches!(self, Kpi::MedianApprovalTime | Kpi::TimeToFirstDeal)
+    }
+}
+
 /// One dictionary entry: what the KPI is called, how it is computed, and which version of the formula.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MetricDefinition {

@@ -103,6 +103,43 @@ pub fn customer_success_component(won: i64, lost: i64) -> Option<f64> {
     (won + lost > 0).then(|| won as f64 / (won + lost) as f64)
 }
 
+/// What the health score reads of one partner's trailing twelve months.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerYear {
+    /// Won revenue, in the reporting currency's minor units.
+    pub won_revenue: i64,
+    pub won_deals: i64,
+    pub lost_deals: i64,
+    /// Deals submitted in the last 90 days.
+    pub registered_recently: i64,
+    /// Won a deal in the active window (the last 180 days).
+    pub active: bool,
+}
+
+/// The percentile of active partners' twelve-month revenue a partner is measured against.
+pub const BENCHMARK_PERCENTILE: u32 = 75;
+/// The days "registered recently" and the engagement component look back over.
+pub const ENGAGEMENT_DAYS: i64 = 90;
+
+/// The revenue benchmark: the 75th percentile of active partners' twelve-month revenue; `None`
+/// when no partner is active.
+pub fn revenue_benchmark(years: &[PartnerYear]) -> Option<i64> {
+    let mut revenue: Vec<i64> = years.iter().filter(|year| year.active).map(|year| year.won_revenue).collect();
+    percentile(&mut revenue, BENCHMARK_PERCENTILE)
+}
+
+impl PartnerYear {
+    /// The partner's components; competency stays unmeasured until training is recorded.
+    pub fn components(&self, benchmark: Option<i64>, days_since_sign_in: Option<i64>) -> HealthComponents {
+        HealthComponents {
+            revenue: benchmark.and_then(|benchmark| revenue_component(self.won_revenue, benchmark)),
+            competency: None,
+            engagement: Some(engagement_component(self.registered_recently, days_since_sign_in)),
+            customer_success: customer_success_component(self.won_deals, self.lost_deals),
+        }
+    }
+}
+
 /// The value at the given percentile (0–100) of `values`, nearest rank; `None` when empty.
 pub fn percentile(values: &mut [i64], percent: u32) -> Option<i64> {
     if values.is_empty() {
@@ -185,6 +222,31 @@ mod tests {
             customer_success: customer_success_component(0, 0),
         };
         assert_eq!(health_score(&quiet), Some(Health { score: 0, band: Band::Red }));
+    }
+
+    #[test]
+    fn the_benchmark_is_the_75th_percentile_of_active_partners_only() {
+        let year = |won_revenue, active| PartnerYear { won_revenue, active, ..PartnerYear::default() };
+        // Active: 100, 200, 300, 400 → nearest rank ⌈0.75 × 4⌉ = 3rd → 300. The inactive 9,000 is left out.
+        let years = [year(400, true), year(100, true), year(9_000, false), year(300, true), year(200, true)];
+        assert_eq!(revenue_benchmark(&years), Some(300));
+        assert_eq!(revenue_benchmark(&[year(0, false)]), None);
+        assert_eq!(revenue_benchmark(&[]), None);
+    }
+
+    #[test]
+    fn a_partners_year_scored_by_hand() {
+        let year = PartnerYear { won_revenue: 150, won_deals: 3, lost_deals: 1, registered_recently: 2, active: true };
+        let components = year.components(Some(300), Some(45));
+        assert_eq!(components.revenue, Some(0.5));
+        assert_eq!(components.competency, None);
+        // Registering 2 of 3 → 2/3, signed in 45 days ago → ½; engagement = ½ × 2/3 + ½ × ½ = 7/12.
+        assert_eq!(components.engagement, Some(0.5 * (2.0 / 3.0) + 0.25));
+        assert_eq!(components.customer_success, Some(0.75));
+        // (0.5 × 40 + 7/12 × 20 + 0.75 × 15) / 75 = (20 + 11.667 + 11.25) / 75 = 57.2% → 57, Watch.
+        assert_eq!(health_score(&components), Some(Health { score: 57, band: Band::Yellow }));
+        // Without a benchmark the revenue part drops out too: (11.667 + 11.25) / 35 = 65.5% → 65.
+        assert_eq!(health_score(&year.components(None, Some(45))), Some(Health { score: 65, band: Band::Yellow }));
     }
 
     #[test]

@@ -14,7 +14,10 @@ pub mod server;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-pub use pages::{DashboardPage, LeaderboardPage, MetricsPage, PerformanceSettings, PerformanceSettingsData};
+pub use pages::{
+    DashboardPage, LeaderboardPage, MetricsPage, PerformanceSettings, PerformanceSettingsData, ScorecardPage,
+    ScorecardResult,
+};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -163,6 +166,43 @@ pub struct Leaderboard {
     pub own: Option<Standing>,
     pub ranked: usize,
     pub reps: Vec<RepStanding>,
+    pub as_of: DateTime<Utc>,
+}
+
+/// One component of a partner's health score: its weight, its score out of 100 (`None` while it
+/// cannot be measured) and what it was computed from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HealthPart {
+    pub name: String,
+    pub weight: u32,
+    pub score: Option<u8>,
+    pub basis: String,
+}
+
+/// Where a partner stands by twelve-month revenue: rank and out of how many.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placing {
+    pub group: String,
+    pub rank: usize,
+    pub of: usize,
+}
+
+/// One partner's scorecard over the last twelve months, compared with the twelve before, and its
+/// health score.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Scorecard {
+    pub partner_id: i64,
+    pub partner_name: String,
+    pub tier: String,
+    pub region: String,
+    pub period: Period,
+    pub previous: Period,
+    pub currency: String,
+    pub health: Option<health::Health>,
+    pub parts: Vec<HealthPart>,
+    pub tiles: Vec<Tile>,
+    pub placings: Vec<Placing>,
+    pub charts: Vec<Chart>,
     pub as_of: DateTime<Utc>,
 }
 

@@ -8,14 +8,14 @@ use super::charts::ChartView;
 use super::formulas::{DICTIONARY, change_percent, definition};
 use super::health::WEIGHTS;
 use super::period::PeriodKind;
-use super::server::{SaveProgramSettings, load_dashboard, load_leaderboard, load_program_settings};
-use super::{ActivationEvent, Dashboard, Leaderboard, LeaderboardMetric, Standing, Tile, measure_text};
+use super::server::{SaveProgramSettings, load_dashboard, load_leaderboard, load_program_settings, load_scorecard};
+use super::{ActivationEvent, Dashboard, Leaderboard, LeaderboardMetric, Scorecard, Standing, Tile, measure_text};
 use crate::auth::Role;
-use crate::auth::access::DASHBOARD_ROLES;
+use crate::auth::access::{DASHBOARD_ROLES, OWN_SCORECARD_ROLES};
 use crate::error::AppError;
 use crate::layout::{ErrorPage, RequireRole};
 use crate::live::{LiveBadge, use_live};
-use crate::ui::{Field, FieldAlert, FormError, Notice, form_error};
+use crate::ui::{Badge, Field, FieldAlert, FormError, Notice, ScrollTable, form_error};
 
 /// The query values a page reads, by name.
 fn query_value(name: &'static str) -> impl Fn() -> Option<String> + Copy {
@@ -123,13 +123,22 @@ fn TileView(tile: Tile, currency: String, previous_label: String) -> impl IntoVi
     let metric = definition(tile.kpi);
     let value = measure_text(tile.kpi, &tile.value, &currency);
     let previous = measure_text(tile.kpi, &tile.previous, &currency);
+    // The arrow follows the number; the colour says whether that is good news.
     let change = change_percent(&tile.value, &tile.previous).map(|change| {
-        let (arrow, tone) = if change > 0.0 {
-            ("▲", "up")
+        let arrow = if change > 0.0 {
+            "▲"
         } else if change < 0.0 {
-            ("▼", "down")
+            "▼"
         } else {
-            ("", "flat")
+            ""
+        };
+        let better = (change > 0.0) != tile.kpi.lower_is_better();
+        let tone = if change == 0.0 {
+            "flat"
+        } else if better {
+            "good"
+        } else {
+            "bad"
         };
         view! { <span class=format!("change {tone}")>{format!("{arrow} {:.1}%", change.abs())}</span> }
     });
@@ -344,6 +353,112 @@ pub fn MetricsPage() -> impl IntoView {
                 </ul>
             </section>
         }/>
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scorecards
+
+/// A partner's own scorecard, kept live like the leaderboard.
+#[component]
+pub fn ScorecardPage() -> impl IntoView {
+    let live = use_live();
+    let scorecard = Resource::new(move || live.version.get(), |_| load_scorecard(None));
+    view! {
+        <RequireRole allowed=OWN_SCORECARD_ROLES children=move |user| view! {
+            <div class="page-head">
+                <h1>{format!("{}: scorecard", user.organisation_name)}</h1>
+                <LiveBadge live/>
+            </div>
+            <ScorecardResult scorecard/>
+        }/>
+    }
+}
+
+/// A scorecard once loaded, or why it cannot be shown.
+#[component]
+pub fn ScorecardResult(scorecard: Resource<Result<Scorecard, AppError>>) -> impl IntoView {
+    move || {
+        scorecard.get().map(|result| match result {
+            Ok(scorecard) => view! { <ScorecardView scorecard/> }.into_any(),
+            Err(error) => view! { <ErrorPage error/> }.into_any(),
+        })
+    }
+}
+
+#[component]
+fn ScorecardView(scorecard: Scorecard) -> impl IntoView {
+    let currency = scorecard.currency.clone();
+    let previous_label = scorecard.previous.label();
+    let health = match scorecard.health {
+        Some(health) => view! {
+            <p class="health-score">
+                <span class="tile-value" data-testid="health-score">{health.score}</span>
+                <span class="muted">" / 100 "</span>
+                <Badge text=health.band.label() tone=health.band.tone()/>
+            </p>
+        }
+        .into_any(),
+        None => view! { <p class="tile-value" data-testid="health-score">"n/a"</p> }.into_any(),
+    };
+    view! {
+        <div class="scorecard" data-testid="scorecard">
+            <p class="lead">
+                <strong>"Last 12 months: " {scorecard.period.label()}</strong> " · compared with " {previous_label.clone()}
+            </p>
+            <div class="columns">
+                <section class="card" aria-labelledby="health-card-title" data-testid="health">
+                    <h2 id="health-card-title">"Health score"</h2>
+                    {health}
+                    <ScrollTable label="What the health score is made of">
+                    <table>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Part"</th>
+                                <th scope="col" class="numeric">"Weight"</th>
+                                <th scope="col" class="numeric">"Score"</th>
+                                <th scope="col">"From"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {scorecard.parts.into_iter().map(|part| view! {
+                                <tr>
+                                    <th scope="row">{part.name}</th>
+                                    <td class="numeric">{format!("{}%", part.weight)}</td>
+                                    <td class="numeric">{part.score.map_or_else(|| "n/a".to_string(), |score| score.to_string())}</td>
+                                    <td class="small">{part.basis}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                    </ScrollTable>
+                    <p class="muted small">"Weights and bands: " <a href="/metrics#health-score">"the metric dictionary"</a> "."</p>
+                </section>
+                <section class="card" aria-labelledby="placings-title" data-testid="placings">
+                    <h2 id="placings-title">"Rank by won revenue"</h2>
+                    <dl class="facts">
+                        {scorecard.placings.into_iter().map(|placing| view! {
+                            <div>
+                                <dt>{placing.group}</dt>
+                                <dd>{format!("#{} of {}", placing.rank, placing.of)}</dd>
+                            </div>
+                        }).collect_view()}
+                    </dl>
+                    <p class="muted small">"Over the same 12 months. See the " <a href="/leaderboard">"leaderboard"</a> "."</p>
+                </section>
+            </div>
+            <div class="tiles">
+                {scorecard.tiles.into_iter().map(|tile| view! {
+                    <TileView tile currency=currency.clone() previous_label=previous_label.clone()/>
+                }).collect_view()}
+            </div>
+            <div class="charts">
+                {scorecard.charts.into_iter().map(|chart| view! { <ChartView chart/> }).collect_view()}
+            </div>
+            <p class="muted small">
+                {as_of_text(scorecard.as_of)} ". Amounts in " {scorecard.currency.clone()} "."
+            </p>
+        </div>
     }
 }
 

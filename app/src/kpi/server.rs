@@ -4,16 +4,18 @@
 
 use leptos::prelude::*;
 
-use super::{Dashboard, Leaderboard, ProgramSettings};
+use super::{Dashboard, Leaderboard, ProgramSettings, Scorecard};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
     super::compute::{self, PartnerFact},
     super::formulas::{DICTIONARY, Kpi, measure},
-    super::period::Period,
-    super::{ActivationEvent, Bar, Chart, LeaderboardMetric, RepStanding, Standing, Tile, store},
+    super::health::{self, Health, HealthComponents, PartnerYear},
+    super::period::{Period, PeriodKind},
+    super::{ActivationEvent, Bar, Chart, HealthPart, LeaderboardMetric, Placing, RepStanding, Standing, Tile, store},
     crate::auth::access::{ADMINISTRATION_ROLES, DASHBOARD_ROLES},
+    crate::auth::guard::ServerState,
     crate::auth::{Role, SessionUser, guard},
     crate::deals::amount_text,
     chrono::{Duration, NaiveDate, Utc},
@@ -63,6 +65,49 @@ fn tile_link(kpi: Kpi, period: Period) -> Option<String> {
     })
 }
 
+/// Won revenue in each of the twelve months ending with the period's; `narrow` is added to each
+/// bar's link (`&partner=7` on a scorecard).
+#[cfg(feature = "ssr")]
+fn revenue_by_month_chart(period: Period, figures: &compute::DashboardFigures, currency: &str, narrow: &str) -> Chart {
+    Chart {
+        id: "revenue-by-month".into(),
+        title: "Won revenue by month".into(),
+        columns: true,
+        bars: period
+            .trailing_months()
+            .iter()
+            .zip(&figures.revenue_by_month)
+            .map(|((start, end), revenue)| Bar {
+                label: start.format("%b %y").to_string(),
+                value: *revenue,
+                text: amount_text(*revenue, currency),
+                href: format!("/deals?status=won&{}{narrow}", range("closed", *start, *end)),
+            })
+            .collect(),
+    }
+}
+
+/// The deals submitted in the period, by their status now.
+#[cfg(feature = "ssr")]
+fn pipeline_chart(period: Period, figures: &compute::DashboardFigures, currency: &str, narrow: &str) -> Chart {
+    let submitted = range("submitted", period.start, period.end);
+    Chart {
+        id: "pipeline-by-status".into(),
+        title: "Deals registered in the period, by status now".into(),
+        columns: false,
+        bars: figures
+            .pipeline
+            .iter()
+            .map(|(status, count, amount)| Bar {
+                label: status.label().into(),
+                value: *count,
+                text: format!("{count} · {}", amount_text(*amount, currency)),
+                href: format!("/deals?status={}&{submitted}{narrow}", status.as_str()),
+            })
+            .collect(),
+    }
+}
+
 /// The managers' dashboard for a period: KPI tiles against the previous period, and the charts,
 /// every number linking to the deals or partners behind it.
 #[server(endpoint = "dashboard")]
@@ -93,38 +138,8 @@ pub async fn load_dashboard(
             href: tile_link(definition.kpi, period),
         })
         .collect();
-    let months = period.trailing_months();
-    let revenue_by_month = Chart {
-        id: "revenue-by-month".into(),
-        title: "Won revenue by month".into(),
-        columns: true,
-        bars: months
-            .iter()
-            .zip(&figures.revenue_by_month)
-            .map(|((start, end), revenue)| Bar {
-                label: start.format("%b %y").to_string(),
-                value: *revenue,
-                text: money(*revenue),
-                href: format!("/deals?status=won&{}", range("closed", *start, *end)),
-            })
-            .collect(),
-    };
-    let submitted = range("submitted", period.start, period.end);
-    let pipeline = Chart {
-        id: "pipeline-by-status".into(),
-        title: "Deals registered in the period, by status now".into(),
-        columns: false,
-        bars: figures
-            .pipeline
-            .iter()
-            .map(|(status, count, amount)| Bar {
-                label: status.label().into(),
-                value: *count,
-                text: format!("{count} · {}", money(*amount)),
-                href: format!("/deals?status={}&{submitted}", status.as_str()),
-            })
-            .collect(),
-    };
+    let revenue_by_month = revenue_by_month_chart(period, &figures, &currency, "");
+    let pipeline = pipeline_chart(period, &figures, &currency, "");
     let joined = range("joined", period.start, period.end);
     let funnel = Chart {
         id: "activation-funnel".into(),
@@ -305,6 +320,178 @@ pub async fn load_leaderboard(
         reps,
         as_of: Utc::now(),
     })
+}
+
+/// The KPIs a partner's scorecard shows, from the dictionary.
+#[cfg(feature = "ssr")]
+const SCORECARD_KPIS: [Kpi; 7] = [
+    Kpi::TotalRevenue,
+    Kpi::SourcedRevenue,
+    Kpi::InfluencedRevenue,
+    Kpi::WinRate,
+    Kpi::RegistrationVolume,
+    Kpi::ApprovalRate,
+    Kpi::MedianApprovalTime,
+];
+
+/// A share 0–1 as a score out of 100.
+#[cfg(feature = "ssr")]
+fn out_of_100(share: Option<f64>) -> Option<u8> {
+    share.filter(|share| share.is_finite()).map(|share| (share.clamp(0.0, 1.0) * 100.0).round() as u8)
+}
+
+/// What each health component was computed from, in words.
+#[cfg(feature = "ssr")]
+fn health_parts(
+    year: &PartnerYear,
+    components: &HealthComponents,
+    benchmark: Option<i64>,
+    days_since_sign_in: Option<i64>,
+    currency: &str,
+) -> Vec<HealthPart> {
+    let revenue = match benchmark {
+        Some(benchmark) => format!(
+            "{} won in 12 months, against {}: the {}th percentile of active partners",
+            amount_text(year.won_revenue, currency),
+            amount_text(benchmark, currency),
+            health::BENCHMARK_PERCENTILE
+        ),
+        None => "No benchmark yet: no partner has won a deal in the last 180 days".into(),
+    };
+    let signed_in = match days_since_sign_in {
+        Some(0) => "someone signed in today".to_string(),
+        Some(1) => "last sign-in yesterday".to_string(),
+        Some(days) => format!("last sign-in {days} days ago"),
+        None => "nobody has signed in yet".to_string(),
+    };
+    let engagement = format!(
+        "{} deals registered in the last {} days (3 for full marks); {signed_in}",
+        year.registered_recently,
+        health::ENGAGEMENT_DAYS
+    );
+    let closed = year.won_deals + year.lost_deals;
+    let success = if closed > 0 {
+        format!("Won {} of the {closed} deals closed in 12 months", year.won_deals)
+    } else {
+        "No deals closed in 12 months".into()
+    };
+    let bases = [revenue, "Not measured until training is recorded".into(), engagement, success];
+    health::WEIGHTS
+        .into_iter()
+        .zip(components.each())
+        .zip(bases)
+        .map(|(((name, weight), value), basis)| HealthPart {
+            name: name.into(),
+            weight,
+            score: out_of_100(value),
+            basis,
+        })
+        .collect()
+}
+
+/// A partner's scorecard: its last twelve months against the twelve before, where it ranks by
+/// revenue, and its health score with what each part was computed from. Partners see their own
+/// (`partner_id` may be left out), channel managers their partners', admins and marketing any;
+/// anyone else is told it does not exist.
+#[server(endpoint = "scorecard")]
+pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppError> {
+    let user = guard::signed_in()?;
+    let state = guard::server_state()?;
+    let id = match partner_id {
+        Some(id) => id,
+        None if !user.role.is_vendor_staff() => user.organisation_id,
+        None => return Err(AppError::NotFound),
+    };
+    if guard::visible_organisation(&state.db, &user, id).await?.is_vendor {
+        return Err(AppError::NotFound);
+    }
+    let settings = store::program_settings(&state.db).await?;
+    let currency = settings.reporting_currency.clone();
+    let now = Utc::now();
+    let today = now.date_naive();
+    let period = Period { kind: PeriodKind::Custom, start: today - Duration::days(364), end: today };
+    let last_sign_in = store::last_sign_ins(&state.db, &[id]).await?.first().map(|(_, at)| *at);
+
+    let facts = state.facts.read(&state.db, &currency).await?;
+    let partners = facts.partners();
+    let position = partners.iter().position(|p| p.id == id).ok_or(AppError::NotFound)?;
+    let partner = &partners[position];
+    let years = compute::partner_years(facts.deals(), &partners, compute::day_number(today));
+    let activation = (settings.activation_event, settings.activation_days);
+    let figures = compute::dashboard_figures(facts.deals(), std::slice::from_ref(partner), period, activation);
+    drop(facts);
+
+    let benchmark = health::revenue_benchmark(&years);
+    let year = years[position];
+    let days_since_sign_in = last_sign_in.map(|at| (now - at).num_days().max(0));
+    let components = year.components(benchmark, days_since_sign_in);
+    let narrow = format!("&partner={id}");
+    let tiles = SCORECARD_KPIS
+        .into_iter()
+        .map(|kpi| Tile {
+            kpi,
+            value: measure(kpi, &figures.current),
+            previous: measure(kpi, &figures.previous),
+            href: tile_link(kpi, period).map(|href| href + &narrow),
+        })
+        .collect();
+    let revenue: Vec<i64> = years.iter().map(|year| year.won_revenue).collect();
+    let placing = |group: String, members: Vec<usize>| {
+        let ranked = compute::rank(&revenue, members.into_iter());
+        let rank = ranked.iter().find(|(_, member)| *member == position).map_or(ranked.len(), |(rank, _)| *rank);
+        Placing { group, rank, of: ranked.len() }
+    };
+    let same = |same_group: &dyn Fn(&PartnerFact) -> bool| {
+        (0..partners.len()).filter(|&other| same_group(&partners[other])).collect::<Vec<_>>()
+    };
+    let placings = vec![
+        placing("All partners".into(), (0..partners.len()).collect()),
+        placing(format!("{} tier", partner.tier), same(&|other| other.tier == partner.tier)),
+        placing(format!("Region {}", partner.region), same(&|other| other.region == partner.region)),
+    ];
+    Ok(Scorecard {
+        partner_id: id,
+        partner_name: partner.name.clone(),
+        tier: partner.tier.clone(),
+        region: partner.region.clone(),
+        period,
+        previous: period.previous(),
+        health: health::health_score(&components),
+        parts: health_parts(&year, &components, benchmark, days_since_sign_in, &currency),
+        tiles,
+        placings,
+        charts: vec![
+            revenue_by_month_chart(period, &figures, &currency, &narrow),
+            pipeline_chart(period, &figures, &currency, &narrow),
+        ],
+        currency,
+        as_of: now,
+    })
+}
+
+/// The health score of each of `ids` (in that order) as its scorecard has it, for the partner directory.
+#[cfg(feature = "ssr")]
+pub async fn partner_health(state: &ServerState, ids: &[i64]) -> Result<Vec<Option<Health>>, AppError> {
+    let currency = store::program_settings(&state.db).await?.reporting_currency;
+    let now = Utc::now();
+    let sign_ins = store::last_sign_ins(&state.db, ids).await?;
+    let facts = state.facts.read(&state.db, &currency).await?;
+    let partners = facts.partners();
+    let years = compute::partner_years(facts.deals(), &partners, compute::day_number(now.date_naive()));
+    drop(facts);
+    let benchmark = health::revenue_benchmark(&years);
+    let index = compute::PartnerIndex::new(&partners);
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let year = years[index.get(*id)?];
+            let days_since_sign_in = sign_ins
+                .iter()
+                .find(|(organisation, _)| organisation == id)
+                .map(|(_, at)| (now - *at).num_days().max(0));
+            health::health_score(&year.components(benchmark, days_since_sign_in))
+        })
+        .collect())
 }
 
 /// The performance settings of the program, for the administration page.

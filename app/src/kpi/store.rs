@@ -122,3 +122,24 @@ pub async fn people_names(db: &Db, organisation_id: i64) -> Result<Vec<(i64, Str
     on_db!(db, pool => sqlx::query_as("SELECT id, name FROM users WHERE organisation_id = $1 ORDER BY id")
         .bind(organisation_id).fetch_all(pool).await)
 }
+
+/// When anyone at each of `organisation_ids` last signed in (organisations nobody has signed in to
+/// are left out).
+pub async fn last_sign_ins(db: &Db, organisation_ids: &[i64]) -> Result<Vec<(i64, DateTime<Utc>)>, sqlx::Error> {
+    if organisation_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=organisation_ids.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT organisation_id, MAX(last_signed_in_at) FROM users \
+         WHERE last_signed_in_at IS NOT NULL AND organisation_id IN ({}) GROUP BY organisation_id",
+        placeholders.join(", ")
+    );
+    on_db!(db, pool => {
+        let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for id in organisation_ids {
+            query = query.bind(*id);
+        }
+        query.fetch_all(pool).await
+    })
+}

@@ -24,6 +24,9 @@ pub struct PartnerRow {
     pub channel_manager: Option<String>,
     pub channel_manager_email: Option<String>,
     pub people: i64,
+    /// The partner's health score now, as its scorecard shows it.
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub health: Option<crate::kpi::health::Health>,
 }
 
 /// One page of the directory and how many partners match in all.

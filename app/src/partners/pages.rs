@@ -6,7 +6,10 @@ use super::{PartnerDrill, PartnerList};
 use crate::auth::Role;
 use crate::auth::access::PARTNER_DIRECTORY_ROLES;
 use crate::error::AppError;
+use crate::kpi::ScorecardResult;
+use crate::kpi::server::load_scorecard;
 use crate::layout::{ErrorPage, RequireRole};
+use crate::live::{LiveBadge, use_live};
 use crate::team::server::Invite;
 use crate::team::{InviteForm, MemberTable};
 use crate::ui::{Badge, Pager, ScrollTable, encode_query, tier_tone};
@@ -77,6 +80,7 @@ fn PartnerTable(list: PartnerList, drill: PartnerDrill) -> impl IntoView {
                         <th scope="col">"Region"</th>
                         <th scope="col">"Channel manager"</th>
                         <th scope="col" class="numeric">"People"</th>
+                        <th scope="col">"Health"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -88,6 +92,12 @@ fn PartnerTable(list: PartnerList, drill: PartnerDrill) -> impl IntoView {
                             <td>{row.region}</td>
                             <td>{row.channel_manager.unwrap_or_else(|| "—".into())}</td>
                             <td class="numeric">{row.people}</td>
+                            <td data-testid="partner-health">{match row.health {
+                                Some(health) => view! {
+                                    <Badge text=format!("{} · {}", health.score, health.band.label()) tone=health.band.tone()/>
+                                }.into_any(),
+                                None => view! { <span class="muted">"n/a"</span> }.into_any(),
+                            }}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -113,7 +123,26 @@ pub fn PartnerPage() -> impl IntoView {
             }
         },
     );
-    view! { <RequireRole allowed=&Role::ALL children=move |_| view! { <PartnerProfileView invite profile/> }/> }
+    let live = use_live();
+    let scorecard = Resource::new(
+        move || (id(), live.version.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => load_scorecard(Some(id)).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <RequireRole allowed=&Role::ALL children=move |_| view! {
+            <PartnerProfileView invite profile/>
+            // Only once the profile is shown: someone who may not see it is told so once.
+            {move || matches!(profile.get(), Some(Ok(_))).then(|| view! {
+                <div class="page-head"><h2>"Scorecard"</h2><LiveBadge live/></div>
+                <ScorecardResult scorecard/>
+            })}
+        }/>
+    }
 }
 
 #[component]

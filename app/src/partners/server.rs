@@ -21,7 +21,12 @@ pub async fn list_partners(page: Option<i64>, #[server(flatten)] drill: PartnerD
     let only_assigned_to = (user.role == Role::ChannelManager).then_some(user.user_id);
     let page = page.unwrap_or(1).clamp(1, 100_000);
     let per_page = 50;
-    let (rows, total) = store::list_partners(&db, only_assigned_to, &narrowing, page, per_page).await?;
+    let (mut rows, total) = store::list_partners(&db, only_assigned_to, &narrowing, page, per_page).await?;
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    let health = crate::kpi::server::partner_health(&guard::server_state()?, &ids).await?;
+    for (row, health) in rows.iter_mut().zip(health) {
+        row.health = health;
+    }
     Ok(PartnerList { rows, total, page, per_page })
 }
 

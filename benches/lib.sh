@@ -1,0 +1,57 @@
+# What the benchmark scripts share; sourced, not run. Every benchmark runs the release build on
+# loopback, with its own throwaway database and server.
+
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# Tools, and the release build of the portal.
+bench_build() {
+  bash scripts/setup.sh
+  export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
+  cargo leptos build --release >/dev/null 2>&1 || cargo leptos build --release
+}
+
+# Builds a load generator of server/benches once and prints its binary's path (running `cargo
+# bench` again with other environment variables would rebuild the Leptos crates).
+bench_load_generator() {
+  local name=$1 binary
+  binary=$(cargo bench -p tessera --bench "$name" --no-run --message-format=json 2>/dev/null \
+    | python3 -c 'import sys, json
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == sys.argv[1] and m.get("executable"):
+        print(m["executable"])' "$name")
+  [ -x "$binary" ] || { echo "could not build the load generator $name" >&2; exit 1; }
+  echo "$binary"
+}
+
+# A work directory, a free port and the server's environment: sets BENCH_WORK, BENCH_PORT, BENCH_URL.
+bench_environment() {
+  BENCH_WORK=$(mktemp -d /tmp/tessera-bench.XXXXXX)
+  BENCH_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+  BENCH_URL="http://127.0.0.1:$BENCH_PORT"
+  export TESSERA_DATABASE_URL="sqlite://$BENCH_WORK/bench.db" TESSERA_ADDR="127.0.0.1:$BENCH_PORT" TESSERA_LOG=warn
+  export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=tessera
+}
+
+# The scale data: a copy of $TESSERA_BENCH_DB when set, else seeded now (and timed).
+bench_scale_data() {
+  local partners=$1 deals=$2 start
+  if [ -n "${TESSERA_BENCH_DB:-}" ]; then
+    cp "$TESSERA_BENCH_DB" "$BENCH_WORK/bench.db"
+    echo "reusing the scale database $TESSERA_BENCH_DB"
+  else
+    start=$(date +%s.%N)
+    ./target/release/tessera seed --scale --partners "$partners" --deals "$deals" >"$BENCH_WORK/seed.log"
+    grep '^Scale data' "$BENCH_WORK/seed.log"
+    echo "seed --scale --partners $partners --deals $deals: $(python3 -c "print(f'{$(date +%s.%N) - $start:.1f}')") s wall clock, $(du -m "$BENCH_WORK/bench.db" | cut -f1) MB on disk"
+  fi
+}
+
+# Starts the release server, stops it (and removes the work directory) on exit: sets BENCH_PID.
+bench_serve() {
+  ./target/release/tessera serve &
+  BENCH_PID=$!
+  trap 'kill $BENCH_PID 2>/dev/null; wait $BENCH_PID 2>/dev/null; rm -rf "$BENCH_WORK"' EXIT
+  for _ in $(seq 1 100); do curl -sf "$BENCH_URL/healthz" >/dev/null && break; sleep 0.1; done
+}

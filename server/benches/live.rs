@@ -1,0 +1,143 @@
+//! Live fan-out, against a running release server with the scale data (`benches/live.sh` sets it
+//! all up): STREAMS open live streams on one server, as that many open dashboards and leaderboards
+//! hold, and EVENTS deals submitted one after another through the same server. For every notice on
+//! every stream: the time from the event's timestamp to the notice's arrival. The server takes that
+//! timestamp before the deal's transaction commits, so each figure includes the commit itself.
+//!
+//!   cargo bench -p tessera --bench live -- URL [STREAMS] [EVENTS]
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use common::{ms, percentile, sign_in, submission};
+use futures_util::future::join_all;
+use tokio::sync::mpsc;
+
+mod common;
+
+/// How many people's sessions hold the streams (each holds STREAMS / SESSIONS of them).
+const SESSIONS: usize = 100;
+/// The pause between one submission's answer and the next submission.
+const BETWEEN_EVENTS: Duration = Duration::from_millis(200);
+
+/// The people watching: the demo's vendor staff, then the scale data's partner admins.
+fn viewers(count: usize) -> Vec<String> {
+    let mut emails: Vec<String> =
+        ["admin@acme.test", "cam@acme.test", "cam2@acme.test", "marketing@acme.test"].map(String::from).into();
+    let partners = count.saturating_sub(emails.len());
+    emails.extend((1..=partners).map(|n| format!("admin{n}@partner{n}.scale.test")));
+    emails.truncate(count);
+    emails
+}
+
+/// Follows one stream, sending (event time, arrival time) for every notice that arrives.
+async fn follow(mut stream: reqwest::Response, arrivals: mpsc::UnboundedSender<(DateTime<Utc>, DateTime<Utc>)>) {
+    let mut buffer = String::new();
+    while let Ok(Some(chunk)) = stream.chunk().await {
+        let arrived = Utc::now();
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let message: String = buffer.drain(..end + 2).collect();
+            let times = message
+                .lines()
+                .filter_map(|line| line.strip_prefix("data:"))
+                .filter_map(|data| serde_json::from_str::<serde_json::Value>(data.trim()).ok())
+                .filter_map(|notice| notice["at"].as_str().and_then(|at| at.parse::<DateTime<Utc>>().ok()));
+            for at in times {
+                if arrivals.send((at, arrived)).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let Some(base) = args.first().cloned() else {
+        eprintln!("usage: cargo bench -p tessera --bench live -- URL [STREAMS] [EVENTS]");
+        std::process::exit(2);
+    };
+    let streams: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1000);
+    let events: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(50);
+
+    let emails = viewers(SESSIONS.min(streams));
+    let mut sessions = Vec::new();
+    for group in emails.chunks(10) {
+        sessions.extend(join_all(group.iter().map(|email| sign_in(&base, email))).await);
+    }
+
+    let (sender, mut arrivals) = mpsc::unbounded_channel();
+    let opening = Instant::now();
+    let indices: Vec<usize> = (0..streams).collect();
+    for batch in indices.chunks(100) {
+        let opened =
+            join_all(batch.iter().map(|&i| sessions[i % sessions.len()].get(format!("{base}/live")).send())).await;
+        for stream in opened {
+            let stream = stream.expect("a live stream opens");
+            assert_eq!(stream.status(), reqwest::StatusCode::OK, "a live stream opens");
+            tokio::spawn(follow(stream, sender.clone()));
+        }
+    }
+    drop(sender);
+    println!("{streams} live streams open ({} sessions) in {:.1} s", sessions.len(), opening.elapsed().as_secs_f64());
+
+    // Deals submitted one at a time by a partner, each one event on the bus.
+    let publisher = sign_in(&base, "partner@bluepeak.test").await;
+    let run = format!("live{}", std::process::id());
+    let close = (Utc::now() + chrono::Duration::days(60)).date_naive().to_string();
+    let mut submissions = Vec::with_capacity(events);
+    for n in 0..events {
+        let token = format!("{run}-{n}-token");
+        let company = format!("Live Fan-out Prospect {run}-{n}");
+        let domain = format!("{run}-{n}.example");
+        let form = submission(&token, &company, &domain, &close);
+        let started = Instant::now();
+        let response = publisher.post(format!("{base}/api/save_deal")).form(&form).send().await.expect("submit");
+        assert!(response.status().is_success(), "the deal is submitted: {}", response.text().await.unwrap_or_default());
+        submissions.push(started.elapsed());
+        tokio::time::sleep(BETWEEN_EVENTS).await;
+    }
+    // Time for the last notices to arrive.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    let mut by_event: HashMap<DateTime<Utc>, Vec<Duration>> = HashMap::new();
+    while let Ok((at, arrived)) = arrivals.try_recv() {
+        by_event.entry(at).or_default().push((arrived - at).to_std().unwrap_or(Duration::ZERO));
+    }
+    let mut all: Vec<Duration> = by_event.values().flatten().copied().collect();
+    all.sort();
+    let mut slowest: Vec<Duration> =
+        by_event.values().filter_map(|latencies| latencies.iter().max().copied()).collect();
+    slowest.sort();
+    submissions.sort();
+    let expected = streams * events;
+    let p95 = percentile(&all, 95.0);
+    println!(
+        "{events} deals submitted: {} events seen, {} of {expected} notices arrived ({} missing)",
+        by_event.len(),
+        all.len(),
+        expected.saturating_sub(all.len())
+    );
+    println!(
+        "event to arrival, every notice on every stream: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({} the target: p95 < 250 ms)",
+        ms(percentile(&all, 50.0)),
+        ms(p95),
+        ms(percentile(&all, 99.0)),
+        ms(all.last().copied().unwrap_or_default()),
+        if p95 < Duration::from_millis(250) && all.len() == expected { "meets" } else { "MISSES" }
+    );
+    println!(
+        "per event, until the last of the {streams} streams has it: median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        ms(percentile(&slowest, 50.0)),
+        ms(percentile(&slowest, 95.0)),
+        ms(slowest.last().copied().unwrap_or_default())
+    );
+    println!(
+        "submitting a deal (the request that commits it): median {:.1} ms, p95 {:.1} ms",
+        ms(percentile(&submissions, 50.0)),
+        ms(percentile(&submissions, 95.0))
+    );
+}
