@@ -361,19 +361,22 @@ pub async fn scale(db: &Db, partners: usize, deals: usize) -> Result<ScaleReport
             let currency = pick(&mut rng, &CURRENCIES);
             // Most deals are five figures; a few reach seven.
             let amount = (10f64.powf(3.5 + 3.0 * rng.unit().powf(1.8)) as i64).max(500) * 100;
-            let submitted = (status != "draft").then(|| created + Duration::minutes(rng.below(48 * 60) as i64));
+            // Nothing has happened after now: a deal updated "in the future" would be read again by
+            // every catch-up of the KPI cache until that time came.
+            let submitted =
+                (status != "draft").then(|| (created + Duration::minutes(rng.below(48 * 60) as i64)).min(now));
             let decided = submitted
                 .filter(|_| status != "submitted")
-                .map(|at| at + Duration::minutes(rng.below(4 * 24 * 60) as i64 + 30));
+                .map(|at| (at + Duration::minutes(rng.below(4 * 24 * 60) as i64 + 30)).min(now));
             let protected_until = decided
                 .filter(|_| matches!(status, "approved" | "won" | "lost" | "expired"))
                 .map(|at| at + Duration::days(schedule::PROTECTION_DAYS));
             let closed = match status {
                 "won" | "lost" => decided.map(|at| at + Duration::days(rng.below(80) as i64 + 1)).map(|at| at.min(now)),
-                "expired" => protected_until,
+                "expired" => protected_until.map(|at| at.min(now)),
                 _ => None,
             };
-            let updated = closed.or(decided).or(submitted).unwrap_or(created);
+            let updated = closed.or(decided).or(submitted).unwrap_or(created).min(now);
             let final_amount = matches!(status, "won" | "lost").then(|| amount / 100 * (80 + rng.below(40) as i64));
             deal_rows.push(vec![
                 Value::Int(id),

@@ -8,14 +8,19 @@
 //! server whose clock is a little behind, is still picked up. Requests that arrive while a
 //! catch-up runs share it instead of queueing their own.
 
+use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use tokio::sync::{Mutex, RwLock, RwLockReadGuard};
+use tokio::sync::{Mutex, OnceCell, RwLock, RwLockReadGuard};
 
-use super::compute::{DealFact, PartnerFact, day_number};
+use super::compute::{DashboardFigures, Day, DealFact, PartnerFact, day_number};
+use super::health::PartnerYear;
+use super::period::Period;
 use super::store::{self, FactRow};
+use super::{ActivationEvent, LeaderboardMetric};
 use crate::db::Db;
 use crate::deals::status::DealStatus;
 use crate::money::Currency;
@@ -70,9 +75,15 @@ pub struct Facts {
     watermark: Option<DateTime<Utc>>,
     partners: Arc<Vec<PartnerFact>>,
     partners_read: Option<Instant>,
+    /// Goes up whenever a fact or a partner changes: what memoised results are keyed by.
+    version: u64,
 }
 
 impl Facts {
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
     pub fn deals(&self) -> impl Iterator<Item = &DealFact> {
         self.deals.iter().flatten()
     }
@@ -95,7 +106,7 @@ impl Facts {
         if self.deals.len() <= slot {
             self.deals.resize(slot + 1, None);
         }
-        self.deals[slot] = Some(DealFact {
+        let fact = Some(DealFact {
             organisation_id: row.organisation_id,
             created_by: row.created_by,
             status,
@@ -106,6 +117,11 @@ impl Facts {
             decided: row.decided_at,
             closed: row.closed_on.map(day_number),
         });
+        // Catching up reads the last few seconds' changes again; only a real change is a new version.
+        if self.deals[slot] != fact {
+            self.deals[slot] = fact;
+            self.version += 1;
+        }
     }
 }
 
@@ -114,6 +130,8 @@ pub struct FactCache {
     facts: Arc<RwLock<Facts>>,
     /// Held while catching up; with the time the last catch-up started.
     catching_up: Arc<Mutex<Option<Instant>>>,
+    /// Results computed from the facts, shared until they change.
+    pub memos: Arc<Memos>,
 }
 
 impl Default for FactCache {
@@ -137,8 +155,10 @@ impl FactCache {
                 watermark: None,
                 partners: Arc::new(Vec::new()),
                 partners_read: None,
+                version: 0,
             })),
             catching_up: Arc::new(Mutex::new(None)),
+            memos: Arc::new(Memos::default()),
         }
     }
 
@@ -169,7 +189,10 @@ impl FactCache {
         if partners_stale {
             let partners = Arc::new(store::partner_facts(db).await?);
             let mut facts = self.facts.write().await;
-            facts.partners = partners;
+            if facts.partners != partners {
+                facts.partners = partners;
+                facts.version += 1;
+            }
             facts.partners_read = Some(Instant::now());
         }
         match watermark.filter(|_| same_currency) {
@@ -185,6 +208,7 @@ impl FactCache {
                     let mut facts = self.facts.write().await;
                     facts.deals.clear();
                     facts.conversion = conversion;
+                    facts.version += 1;
                 }
                 let mut after = 0;
                 loop {
@@ -201,9 +225,80 @@ impl FactCache {
     }
 }
 
+/// Whose deals a dashboard's figures cover.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Program,
+    ChannelManager(i64),
+    Partner(i64),
+}
+
+/// Results computed from one version of the facts, each shared by every request that asks for it
+/// until the facts change: a thousand open pages re-reading after an event cost one pass over the
+/// deals, not a thousand. Requests that arrive while it is computed wait for it.
+pub struct Memo<K, V> {
+    entries: std::sync::Mutex<(u64, HashMap<K, Arc<OnceCell<Arc<V>>>>)>,
+}
+
+/// How many results one memo keeps for a version before it starts again.
+const MEMO_ENTRIES: usize = 256;
+
+impl<K, V> Default for Memo<K, V> {
+    fn default() -> Memo<K, V> {
+        Memo { entries: std::sync::Mutex::new((0, HashMap::new())) }
+    }
+}
+
+impl<K: Eq + Hash, V> Memo<K, V> {
+    /// The result for `key` computed from facts of `version`, computing it if nobody has yet.
+    pub async fn get(&self, version: u64, key: K, compute: impl FnOnce() -> V) -> Arc<V> {
+        let cell = {
+            let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if version > entries.0 || entries.1.len() >= MEMO_ENTRIES {
+                *entries = (version, HashMap::new());
+            }
+            if version < entries.0 {
+                // Facts older than the memo's: compute without sharing.
+                None
+            } else {
+                Some(entries.1.entry(key).or_default().clone())
+            }
+        };
+        match cell {
+            Some(cell) => cell.get_or_init(|| async { Arc::new(compute()) }).await.clone(),
+            None => Arc::new(compute()),
+        }
+    }
+}
+
+/// The memoised results of the performance pages.
+#[derive(Default)]
+pub struct Memos {
+    pub dashboards: Memo<(Scope, Period, ActivationEvent, i64), DashboardFigures>,
+    /// Every partner's leaderboard value for a period and metric.
+    pub leaderboards: Memo<(Period, LeaderboardMetric), Vec<i64>>,
+    /// Every partner's reps' standings in a period, by organisation.
+    pub reps: Memo<Period, HashMap<i64, Vec<(i64, i64, i64)>>>,
+    /// Every partner's trailing twelve months up to a day.
+    pub years: Memo<Day, Vec<PartnerYear>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_memo_computes_once_per_version_and_shares_it() {
+        let memo: Memo<&str, u32> = Memo::default();
+        let computed = std::sync::atomic::AtomicU32::new(0);
+        let count = || computed.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        assert_eq!(*memo.get(1, "a", count).await, 1);
+        assert_eq!(*memo.get(1, "a", count).await, 1, "the same version shares the result");
+        assert_eq!(*memo.get(1, "b", count).await, 2, "another key is computed");
+        assert_eq!(*memo.get(2, "a", count).await, 3, "changed facts are computed again");
+        assert_eq!(*memo.get(1, "a", count).await, 4, "older facts are not given a newer result");
+        assert_eq!(*memo.get(2, "a", count).await, 3);
+    }
 
     fn rates() -> Vec<(String, i64)> {
         [("USD", 1_000_000), ("EUR", 1_080_000), ("JPY", 6_700), ("GBP", 1_270_000)]

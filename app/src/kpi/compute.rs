@@ -1,6 +1,8 @@
 //! From deal and partner facts to a period's aggregates, chart series and leaderboards: one pass
 //! over the deals, no I/O, so it is tested with hand-built facts and timed in the benchmark.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::formulas::PeriodAggregates;
@@ -330,21 +332,16 @@ pub fn partner_scores<'a>(
     values
 }
 
-/// Revenue and won deals per rep (the user who registered the deal) of one partner in the period.
-pub fn rep_scores<'a>(
-    deals: impl Iterator<Item = &'a DealFact>,
-    organisation_id: i64,
-    period: Period,
-) -> Vec<(i64, i64, i64)> {
+/// Revenue and won deals per rep (the user who registered the deal) in the period, for every
+/// partner at once: organisation id → (user, revenue, won deals) in order of first win.
+pub fn rep_scores<'a>(deals: impl Iterator<Item = &'a DealFact>, period: Period) -> HashMap<i64, Vec<(i64, i64, i64)>> {
     let span = Span::of(period);
-    let mut reps: Vec<(i64, i64, i64)> = Vec::new();
+    let mut partners: HashMap<i64, Vec<(i64, i64, i64)>> = HashMap::new();
     for deal in deals {
-        if deal.organisation_id != organisation_id
-            || deal.status != DealStatus::Won
-            || !deal.closed.is_some_and(|day| span.has(day))
-        {
+        if deal.status != DealStatus::Won || !deal.closed.is_some_and(|day| span.has(day)) {
             continue;
         }
+        let reps = partners.entry(deal.organisation_id).or_default();
         match reps.iter_mut().find(|(user, _, _)| *user == deal.created_by) {
             Some(rep) => {
                 rep.1 += won_amount(deal);
@@ -353,7 +350,7 @@ pub fn rep_scores<'a>(
             None => reps.push((deal.created_by, won_amount(deal), 1)),
         }
     }
-    reps
+    partners
 }
 
 /// Ranks entries by value, highest first; equal values share a rank ("1, 2, 2, 4").
@@ -546,6 +543,9 @@ mod tests {
         assert_eq!(rank(&revenue, 0..3), vec![(1, 0), (1, 1), (3, 2)]);
         let wins = partner_scores(deals.iter(), &partners, november, LeaderboardMetric::WonDeals);
         assert_eq!(rank(&wins, [1, 2].into_iter()), vec![(1, 1), (2, 2)]);
-        assert_eq!(rep_scores(deals.iter(), 2, november), vec![(20, 500, 2)]);
+        let reps = rep_scores(deals.iter(), november);
+        assert_eq!(reps[&2], vec![(20, 500, 2)]);
+        assert_eq!(reps[&1], vec![(10, 500, 1)]);
+        assert!(!reps.contains_key(&3), "partner 3 won nothing in November");
     }
 }

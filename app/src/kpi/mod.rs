@@ -26,7 +26,7 @@ use self::formulas::{Kpi, Measure};
 use self::period::Period;
 
 /// What makes a new partner count as activated: a first deal won, or a first deal registered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ActivationEvent {
     Won,
     Registered,
@@ -46,7 +46,7 @@ impl ActivationEvent {
 }
 
 /// What a leaderboard ranks by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LeaderboardMetric {
     Revenue,
     WonDeals,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::FieldErrors;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PeriodKind {
     Month,
     Quarter,
@@ -40,7 +40,7 @@ impl PeriodKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Period {
     pub kind: PeriodKind,
     pub start: NaiveDate,

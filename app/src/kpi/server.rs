@@ -9,6 +9,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
+    super::cache::Scope,
     super::compute::{self, PartnerFact},
     super::formulas::{DICTIONARY, Kpi, measure},
     super::health::{self, Health, HealthComponents, PartnerYear},
@@ -125,7 +126,18 @@ pub async fn load_dashboard(
     let facts = state.facts.read(&state.db, &currency).await?;
     let partners = dashboard_scope(&user, &facts.partners());
     let activation = (settings.activation_event, settings.activation_days);
-    let figures = compute::dashboard_figures(facts.deals(), &partners, period, activation);
+    let scope = match user.role {
+        Role::Admin => Scope::Program,
+        _ => Scope::ChannelManager(user.user_id),
+    };
+    let figures = state
+        .facts
+        .memos
+        .dashboards
+        .get(facts.version(), (scope, period, activation.0, activation.1), || {
+            compute::dashboard_figures(facts.deals(), &partners, period, activation)
+        })
+        .await;
     drop(facts);
 
     let money = |minor: i64| amount_text(minor, &currency);
@@ -220,14 +232,26 @@ pub async fn load_leaderboard(
     let state = guard::server_state()?;
     let settings = store::program_settings(&state.db).await?;
     let currency = settings.reporting_currency.clone();
-    let (tiers, regions) = store::tiers_and_regions(&state.db).await?;
+    // The group pickers: every tier and region for vendor staff; a partner's own (below) for partners.
+    let (tiers, regions) = match user.role.is_vendor_staff() {
+        true => store::tiers_and_regions(&state.db).await?,
+        false => Default::default(),
+    };
     let facts = state.facts.read(&state.db, &currency).await?;
     let partners = facts.partners();
-    let values = compute::partner_scores(facts.deals(), &partners, period, metric);
+    let memos = &state.facts.memos;
+    let values = memos
+        .leaderboards
+        .get(facts.version(), (period, metric), || compute::partner_scores(facts.deals(), &partners, period, metric))
+        .await;
     let is_partner = !user.role.is_vendor_staff();
     let own = partners.iter().position(|p| is_partner && p.id == user.organisation_id);
     let reps = match own {
-        Some(_) => compute::rep_scores(facts.deals(), user.organisation_id, period),
+        Some(_) => {
+            let every_partners =
+                memos.reps.get(facts.version(), period, || compute::rep_scores(facts.deals(), period)).await;
+            every_partners.get(&user.organisation_id).cloned().unwrap_or_default()
+        }
         None => Vec::new(),
     };
     drop(facts);
@@ -416,9 +440,19 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
     let partners = facts.partners();
     let position = partners.iter().position(|p| p.id == id).ok_or(AppError::NotFound)?;
     let partner = &partners[position];
-    let years = compute::partner_years(facts.deals(), &partners, compute::day_number(today));
+    let memos = &state.facts.memos;
+    let today_number = compute::day_number(today);
+    let years = memos
+        .years
+        .get(facts.version(), today_number, || compute::partner_years(facts.deals(), &partners, today_number))
+        .await;
     let activation = (settings.activation_event, settings.activation_days);
-    let figures = compute::dashboard_figures(facts.deals(), std::slice::from_ref(partner), period, activation);
+    let figures = memos
+        .dashboards
+        .get(facts.version(), (Scope::Partner(id), period, activation.0, activation.1), || {
+            compute::dashboard_figures(facts.deals(), std::slice::from_ref(partner), period, activation)
+        })
+        .await;
     drop(facts);
 
     let benchmark = health::revenue_benchmark(&years);
@@ -477,7 +511,13 @@ pub async fn partner_health(state: &ServerState, ids: &[i64]) -> Result<Vec<Opti
     let sign_ins = store::last_sign_ins(&state.db, ids).await?;
     let facts = state.facts.read(&state.db, &currency).await?;
     let partners = facts.partners();
-    let years = compute::partner_years(facts.deals(), &partners, compute::day_number(now.date_naive()));
+    let today = compute::day_number(now.date_naive());
+    let years = state
+        .facts
+        .memos
+        .years
+        .get(facts.version(), today, || compute::partner_years(facts.deals(), &partners, today))
+        .await;
     drop(facts);
     let benchmark = health::revenue_benchmark(&years);
     let index = compute::PartnerIndex::new(&partners);
