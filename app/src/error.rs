@@ -9,6 +9,9 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 /// Messages keyed by form field name ("email", "password", …).
 pub type FieldErrors = BTreeMap<String, String>;
 
+/// The largest request body a server function reads (axum's default limit).
+pub const MAX_REQUEST_BYTES: usize = 2 * 1024 * 1024;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AppError {
@@ -26,6 +29,8 @@ pub enum AppError {
     Throttled { message: String },
     #[error("{message}")]
     Gone { message: String },
+    #[error("That is more than Tessera takes in one request ({} MB at most).", MAX_REQUEST_BYTES / (1024 * 1024))]
+    TooLarge,
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
     #[error("Could not reach Tessera: {message}")]
@@ -53,6 +58,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Gone { .. } => 410,
+            AppError::TooLarge => 413,
             AppError::Invalid { .. } => 422,
             AppError::Throttled { .. } => 429,
             AppError::Internal => 500,
@@ -68,6 +74,13 @@ impl FromServerFnError for AppError {
         match value {
             // Arguments that do not even parse are bad input, not a server fault.
             ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
+                AppError::field("form", format!("The form could not be read: {message}"))
+            }
+            // On the server, a request body that cannot be read is the caller's: too long, or not text.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(message) if message.contains("length limit exceeded") => AppError::TooLarge,
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(message) => {
                 AppError::field("form", format!("The form could not be read: {message}"))
             }
             other => AppError::Transport { message: other.to_string() },
@@ -97,6 +110,7 @@ mod tests {
             AppError::field("email", "Enter an email address."),
             AppError::Throttled { message: "wait".into() },
             AppError::Gone { message: "expired".into() },
+            AppError::TooLarge,
         ];
         for mistake in mistakes {
             assert!(mistake.status() < 500, "{mistake:?} answered with {}", mistake.status());

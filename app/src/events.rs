@@ -6,11 +6,11 @@
 //! subscribes here, sends each event as JSON with `NOTIFY`, and on every other server `LISTEN`s
 //! and re-publishes it locally (the `origin` field keeps a server from re-publishing its own).
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
+
+#[cfg(feature = "ssr")]
+pub use bus::EventBus;
 
 /// What happened to a deal that other features care about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,40 +54,49 @@ pub struct Envelope {
     pub event: Event,
 }
 
-/// Many publishers, many subscribers; a slow subscriber misses events rather than slowing publishers.
-#[derive(Clone, Debug)]
-pub struct EventBus {
-    origin: Arc<str>,
-    sender: broadcast::Sender<Arc<Envelope>>,
+#[cfg(feature = "ssr")]
+mod bus {
+    use std::sync::Arc;
+
+    use tokio::sync::broadcast;
+
+    use super::{Envelope, Event};
+
+    /// Many publishers, many subscribers; a slow subscriber misses events rather than slowing publishers.
+    #[derive(Clone, Debug)]
+    pub struct EventBus {
+        origin: Arc<str>,
+        sender: broadcast::Sender<Arc<Envelope>>,
+    }
+
+    impl EventBus {
+        pub fn new(origin: impl Into<String>) -> EventBus {
+            let (sender, _) = broadcast::channel(1024);
+            EventBus { origin: Arc::from(origin.into()), sender }
+        }
+
+        /// Publishes an event that happened on this server.
+        pub fn publish(&self, event: Event) {
+            self.deliver(Envelope { origin: self.origin.to_string(), event });
+        }
+
+        /// Hands an event to every subscriber here (also how a relay re-publishes events from other servers).
+        pub fn deliver(&self, envelope: Envelope) {
+            // No subscriber is fine: nobody needed to know.
+            let _ = self.sender.send(Arc::new(envelope));
+        }
+
+        pub fn subscribe(&self) -> broadcast::Receiver<Arc<Envelope>> {
+            self.sender.subscribe()
+        }
+
+        pub fn origin(&self) -> &str {
+            &self.origin
+        }
+    }
 }
 
-impl EventBus {
-    pub fn new(origin: impl Into<String>) -> EventBus {
-        let (sender, _) = broadcast::channel(1024);
-        EventBus { origin: Arc::from(origin.into()), sender }
-    }
-
-    /// Publishes an event that happened on this server.
-    pub fn publish(&self, event: Event) {
-        self.deliver(Envelope { origin: self.origin.to_string(), event });
-    }
-
-    /// Hands an event to every subscriber here (also how a relay re-publishes events from other servers).
-    pub fn deliver(&self, envelope: Envelope) {
-        // No subscriber is fine: nobody needed to know.
-        let _ = self.sender.send(Arc::new(envelope));
-    }
-
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Envelope>> {
-        self.sender.subscribe()
-    }
-
-    pub fn origin(&self) -> &str {
-        &self.origin
-    }
-}
-
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
 

@@ -3,12 +3,12 @@
 #![recursion_limit = "256"]
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod deals;
 pub mod error;
-#[cfg(feature = "ssr")]
 pub mod events;
 pub mod home;
 pub mod kpi;
@@ -17,8 +17,47 @@ pub mod live;
 pub mod mail;
 pub mod money;
 pub mod partners;
+#[cfg(feature = "ssr")]
+pub mod state;
 pub mod team;
+pub mod text;
 pub mod ui;
+
+/// What the server provides to every page render and server function: the shared state, and
+/// each feature's own server-side state beside it.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug)]
+pub struct ServerContext {
+    pub state: state::ServerState,
+    pub facts: kpi::cache::FactCache,
+}
+
+#[cfg(feature = "ssr")]
+impl ServerContext {
+    pub fn provide(&self) {
+        leptos::prelude::provide_context(self.state.clone());
+        leptos::prelude::provide_context(self.facts.clone());
+    }
+}
+
+/// Every SQL statement the stores run, for the test that prepares each on both databases: the
+/// fixed ones, and those assembled at run time in their fullest form.
+#[cfg(feature = "ssr")]
+pub fn every_statement() -> Vec<String> {
+    let fixed: [&[&str]; 9] = [
+        audit::STATEMENTS,
+        auth::store::STATEMENTS,
+        mail::STATEMENTS,
+        deals::store::STATEMENTS,
+        deals::store::pipeline::STATEMENTS,
+        partners::store::STATEMENTS,
+        team::store::STATEMENTS,
+        admin::store::STATEMENTS,
+        kpi::store::STATEMENTS,
+    ];
+    let assembled = [deals::store::assembled_statements(), partners::store::assembled_statements(), home::store::assembled_statements()];
+    fixed.into_iter().flatten().map(|sql| sql.to_string()).chain(assembled.into_iter().flatten()).collect()
+}
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use app::auth::guard::AuthSettings;
+use app::state::Settings;
 use clap::{Parser, Subcommand};
 
 #[derive(Clone, Debug, Parser)]
@@ -58,10 +58,10 @@ pub enum Command {
 }
 
 impl Cli {
-    pub fn auth_settings(&self) -> AuthSettings {
+    pub fn settings(&self) -> Settings {
         let public_url =
             self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.addr)).trim_end_matches('/').to_owned();
-        AuthSettings {
+        Settings {
             session_ttl: chrono::Duration::hours(self.session_hours.max(1)),
             secure_cookies: public_url.starts_with("https://"),
             public_url,
@@ -79,7 +79,7 @@ mod tests {
         assert_eq!(cli.database_url, "sqlite://data/tessera.db");
         assert_eq!(cli.addr.to_string(), "127.0.0.1:3000");
         assert!(cli.command.is_none());
-        let settings = cli.auth_settings();
+        let settings = cli.settings();
         assert_eq!(settings.public_url, "http://127.0.0.1:3000");
         assert!(!settings.secure_cookies);
     }
@@ -88,7 +88,7 @@ mod tests {
     fn an_https_public_url_makes_cookies_secure() {
         let cli =
             Cli::try_parse_from(["tessera", "--public-url", "https://partners.acme.test/", "serve"]).expect("parses");
-        let settings = cli.auth_settings();
+        let settings = cli.settings();
         assert_eq!(settings.public_url, "https://partners.acme.test");
         assert!(settings.secure_cookies);
     }

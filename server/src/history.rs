@@ -5,7 +5,9 @@
 use app::db::Db;
 use app::deals::matching::{name_prefix, normalise_company_name};
 use app::deals::schedule::{PROTECTION_DAYS, sla_due};
-use app::on_db;
+use app::deals::status::{DealStatus, TimelineKind};
+use app::deals::store::{TimelineLine, record_timeline};
+use app::{on_db, on_tx};
 use chrono::{DateTime, Duration, Utc};
 
 use crate::seed::SeedError;
@@ -134,9 +136,8 @@ async fn insert_deal(
     let attribution = if dice.below(10) < 7 { "sourced" } else { "influenced" };
     let updated =
         closed.map(|day| day.and_hms_opt(17, 0, 0).map_or(now, |t| t.and_utc())).or(decided).unwrap_or(created);
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
+    let mut tx = db.begin().await?;
+    let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(
             "INSERT INTO deals (organisation_id, created_by, form_token, status, customer_company, company_key, \
              name_prefix, customer_domain, contact_name, contact_email, amount_minor, currency, expected_close_date, \
              products, attribution, notes, created_at, updated_at, submitted_at, sla_due_at, decided_at, \
@@ -149,19 +150,26 @@ async fn insert_deal(
             .bind(created).bind(updated).bind(submitted).bind(submitted.map(sla_due)).bind(decided)
             .bind((status == "rejected").then_some("Already in the vendor's pipeline."))
             .bind(protected_until).bind(final_amount).bind(closed)
-            .fetch_one(&mut *tx).await?;
-        if let Some(at) = submitted {
-            sqlx::query("INSERT INTO deal_events (deal_id, actor_id, at, kind, from_status, to_status) \
-                         VALUES ($1, $2, $3, 'submitted', 'draft', 'submitted')")
-                .bind(id).bind(created_by).bind(at).execute(&mut *tx).await?;
-        }
-        if let Some(at) = decided {
-            sqlx::query("INSERT INTO deal_events (deal_id, actor_id, at, kind, from_status, to_status) \
-                         VALUES ($1, NULL, $2, 'history', 'submitted', $3)")
-                .bind(id).bind(at).bind(status).execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok::<(), sqlx::Error>(())
-    })?;
+            .fetch_one(conn).await)?;
+    let to = DealStatus::parse(status).unwrap_or(DealStatus::Draft);
+    if let Some(at) = submitted {
+        let line = TimelineLine {
+            deal_id: id,
+            actor_id: Some(created_by),
+            at,
+            kind: TimelineKind::Submitted,
+            from: Some(DealStatus::Draft),
+            to: DealStatus::Submitted,
+            note: "",
+        };
+        record_timeline(&mut tx, &line).await?;
+    }
+    let kind = TimelineKind::parse(status).filter(|_| decided.is_some() && to != DealStatus::Submitted);
+    if let (Some(at), Some(kind)) = (decided, kind) {
+        let line =
+            TimelineLine { deal_id: id, actor_id: None, at, kind, from: Some(DealStatus::Submitted), to, note: "" };
+        record_timeline(&mut tx, &line).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }

@@ -13,10 +13,11 @@ pub mod telemetry;
 
 use std::net::SocketAddr;
 
-use app::auth::guard::ServerState;
+use app::ServerContext;
 use app::db::{Db, DbSetupError};
 use app::events::EventBus;
 use app::kpi::cache::FactCache;
+use app::state::ServerState;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -60,6 +61,8 @@ pub struct RunningServer {
     pub addr: SocketAddr,
     pub db: Db,
     pub events: EventBus,
+    pub state: ServerState,
+    pub facts: FactCache,
     shutdown: oneshot::Sender<()>,
     clock: tokio::task::JoinHandle<()>,
     relay: Vec<tokio::task::JoinHandle<()>>,
@@ -83,16 +86,19 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
     let db = open_database(&cli.database_url).await?;
     let listener = TcpListener::bind(cli.addr).await.map_err(|source| StartError::Listen { addr: cli.addr, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: cli.addr, source })?;
-    let mut settings = cli.auth_settings();
+    let mut settings = cli.settings();
     if cli.public_url.is_none() {
         settings.public_url = format!("http://{addr}");
     }
     let events = EventBus::new(format!("{}-{addr}", std::process::id()));
     let relay = relay::spawn(&db, &events);
-    let clock = tokio::spawn(protection_clock(db.clone(), events.clone(), settings.public_url.clone()));
-    let state = ServerState { db: db.clone(), settings, events: events.clone(), facts: FactCache::new() };
+    let state = ServerState { db: db.clone(), settings, events: events.clone() };
+    let clock = tokio::spawn(protection_clock(state.clone()));
+    let facts = FactCache::new();
+    let context = ServerContext { state: state.clone(), facts: facts.clone() };
+    tokio::spawn(load_fact_cache(context.clone()));
     let (stopping_tx, stopping) = tokio::sync::watch::channel(false);
-    let app = router::router(state, leptos_options(), stopping);
+    let app = router::router(context, leptos_options(), stopping);
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -103,21 +109,31 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
             })
             .await
     });
-    Ok(RunningServer { addr, db, events, shutdown, clock, relay, task })
+    Ok(RunningServer { addr, db, events, state, facts, shutdown, clock, relay, task })
+}
+
+/// The KPI fact cache is loaded as the server starts, so no page waits for it (requests that
+/// arrive while it loads share the load).
+async fn load_fact_cache(context: ServerContext) {
+    let started = std::time::Instant::now();
+    match context.facts.load(&context.state.db).await {
+        Ok(()) => tracing::info!(seconds = started.elapsed().as_secs_f64(), "KPI fact cache loaded"),
+        Err(error) => tracing::error!(%error, "KPI fact cache not loaded; the first page that needs it will try again"),
+    }
 }
 
 /// Once a minute: reminders before deal protection ends, and expiry at its end.
-async fn protection_clock(db: Db, events: EventBus, public_url: String) {
+async fn protection_clock(state: ServerState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match app::deals::jobs::run(&db, &events, &public_url, chrono::Utc::now()).await {
+        match app::deals::jobs::run(&state, chrono::Utc::now()).await {
             Ok(report) if report.expired + report.reminders > 0 => {
                 tracing::info!(expired = report.expired, reminders = report.reminders, "protection clock ran");
             }
             Ok(_) => {}
-            Err(error) => tracing::error!(%error, "protection clock failed; trying again in a minute"),
+            Err(error) => tracing::error!(error = %error, "protection clock failed; trying again in a minute"),
         }
     }
 }

@@ -1,16 +1,15 @@
 //! The HTTP surface: pages, server functions, static files, health.
 
-use app::auth::guard::{CurrentSession, ServerState};
-use app::{App, shell};
+use app::auth::guard::CurrentSession;
+use app::{App, ServerContext, shell};
 use axum::Router;
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
 use leptos_axum::{
-    LeptosRoutes, file_and_error_handler_with_context, generate_route_list, handle_server_fns_with_context,
+    LeptosRoutes, file_and_error_handler_with_context, generate_route_list,
 };
 use tower_http::compression::predicate::{NotForContentType, Predicate};
 use tower_http::compression::{CompressionLayer, DefaultPredicate};
@@ -21,20 +20,20 @@ use crate::layers;
 #[derive(Clone, axum::extract::FromRef)]
 struct RouterState {
     leptos_options: LeptosOptions,
-    server: ServerState,
+    server: ServerContext,
     /// Turns true when the server begins to shut down, which ends live event streams.
     stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 pub fn router(
-    server: ServerState,
+    server: ServerContext,
     leptos_options: LeptosOptions,
     stopping: tokio::sync::watch::Receiver<bool>,
 ) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let server = server.clone();
-        move || provide_context(server.clone())
+        move || server.provide()
     };
     let page_shell = {
         let options = leptos_options.clone();
@@ -42,15 +41,19 @@ pub fn router(
     };
     let state = RouterState { leptos_options, server: server.clone(), stopping };
 
+    let https = server.state.settings.secure_cookies;
+    let public_url = server.state.settings.public_url.clone();
     Router::new()
-        .route("/api/{*fn_name}", get(server_functions).post(server_functions))
         .route("/deals/export.csv", get(export_deals))
         .route("/live", get(live_events))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .route("/healthz", get(healthz))
         .fallback(file_and_error_handler_with_context::<RouterState, _>(context, shell))
         .layer(axum::middleware::from_fn(layers::status_from_server_fn_error))
-        .layer(axum::middleware::from_fn_with_state(server.db.clone(), layers::attach_session))
+        .layer(axum::middleware::from_fn(layers::guard_server_fns))
+        .layer(axum::middleware::from_fn_with_state(server.state.db.clone(), layers::attach_session))
+        .layer(axum::middleware::from_fn_with_state(public_url, layers::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(https, layers::cache_and_transport_headers))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
@@ -64,43 +67,25 @@ pub fn router(
             CompressionLayer::new()
                 .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("text/event-stream"))),
         )
+        .layer(axum::middleware::from_fn(layers::trace_request))
         .with_state(state)
 }
 
 async fn live_events(State(state): State<RouterState>, request: Request) -> Response {
-    crate::live::live(state.server.events.clone(), state.stopping.clone(), request).await
+    crate::live::live(state.server.state.events.clone(), state.stopping.clone(), request).await
 }
 
-async fn server_functions(State(state): State<RouterState>, request: Request) -> impl IntoResponse {
-    let server = state.server.clone();
-    handle_server_fns_with_context(move || provide_context(server.clone()), request).await
-}
-
-#[derive(serde::Deserialize)]
-struct ExportQuery {
-    status: Option<String>,
-    q: Option<String>,
-    #[serde(flatten)]
-    drill: app::deals::DealDrill,
-}
 
 /// The deals list as a CSV download, for channel managers (their partners) and admins (all).
 async fn export_deals(
     State(state): State<RouterState>,
-    Query(query): Query<ExportQuery>,
+    Query(query): Query<app::deals::server::DealQuery>,
     request: Request,
 ) -> Response {
     let Some(session) = request.extensions().get::<CurrentSession>() else {
         return Redirect::to("/sign-in").into_response();
     };
-    let csv = app::deals::export::deals_csv(
-        &state.server.db,
-        &session.user,
-        query.status.as_deref().filter(|s| !s.is_empty()),
-        query.q.as_deref(),
-        &query.drill,
-    )
-    .await;
+    let csv = app::deals::export::deals_csv(&state.server.state.db, &session.user, &query).await;
     match csv {
         Ok(csv) => (
             [
@@ -120,7 +105,7 @@ async fn export_deals(
 
 /// 200 when the database answers, 503 when it does not.
 async fn healthz(State(state): State<RouterState>) -> Response {
-    let db = &state.server.db;
+    let db = &state.server.state.db;
     match db.ping().await {
         Ok(()) => (StatusCode::OK, axum::Json(serde_json::json!({ "status": "ok", "database": db.backend_name() })))
             .into_response(),

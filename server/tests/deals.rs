@@ -208,7 +208,8 @@ async fn the_protection_clock_reminds_then_expires(backend: Backend) {
     approve(&app, &manager, id).await;
     let end = protected_until(&app, id).await;
     let mut events = app.events().subscribe();
-    let run = |now: DateTime<Utc>| jobs::run(app.db(), app.events(), "http://tessera.test", now);
+    let state = app.state();
+    let run = |now: DateTime<Utc>| jobs::run(&state, now);
 
     let report = run(end - Duration::days(20)).await.expect("clock runs");
     assert_eq!((report.reminders, report.expired), (0, 0), "nothing due 20 days out");
@@ -252,7 +253,7 @@ async fn an_extension_is_asked_for_once_and_moves_the_end(backend: Backend) {
     );
     approve(&app, &manager, id).await;
     let end = protected_until(&app, id).await;
-    jobs::run(app.db(), app.events(), "http://tessera.test", end - Duration::days(13)).await.expect("clock runs");
+    jobs::run(&app.state(), end - Duration::days(13)).await.expect("clock runs");
 
     let (status, body) = app.call(&partner, "request_extension", &[("id", id_text.as_str()), ("reason", " ")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -272,7 +273,7 @@ async fn an_extension_is_asked_for_once_and_moves_the_end(backend: Backend) {
     // The reminders start over for the new end. (The timeline is in time order, and the test's
     // clock ran ahead of the real one for the reminders.)
     let report =
-        jobs::run(app.db(), app.events(), "http://tessera.test", end + Duration::days(17)).await.expect("clock");
+        jobs::run(&app.state(), end + Duration::days(17)).await.expect("clock");
     assert_eq!((report.reminders, report.expired), (1, 0));
     let (_, view) = detail(&app, &partner, id).await;
     assert_eq!(

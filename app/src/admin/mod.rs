@@ -1,9 +1,9 @@
 //! Program administration: the shape of the program, what people changed, and the outbox.
 
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::audit::AuditEntry;
 use crate::auth::access::ADMINISTRATION_ROLES;
 use crate::layout::{ErrorPage, RequireRole};
 use crate::mail::OutboxMessage;
@@ -11,15 +11,6 @@ use crate::ui::ScrollTable;
 
 #[cfg(feature = "ssr")]
 pub mod store;
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct AuditEntry {
-    pub at: DateTime<Utc>,
-    pub actor: Option<String>,
-    pub action: String,
-    pub subject: String,
-}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgramFacts {
@@ -32,9 +23,8 @@ pub struct ProgramFacts {
 
 #[server(endpoint = "program_overview")]
 pub async fn program_overview() -> Result<ProgramFacts, crate::error::AppError> {
-    use crate::auth::guard;
-    guard::require_role(ADMINISTRATION_ROLES)?;
-    Ok(store::program_overview(&guard::db()?).await?)
+    crate::auth::guard::require_role(ADMINISTRATION_ROLES)?;
+    Ok(store::program_overview(&crate::state::db()?).await?)
 }
 
 #[component]
@@ -86,7 +76,7 @@ fn Administration(
                                             <tr>
                                                 <td>{entry.at.format("%Y-%m-%d %H:%M").to_string()}</td>
                                                 <td>{entry.actor.unwrap_or_else(|| "—".into())}</td>
-                                                <td>{entry.action.replace('_', " ")}</td>
+                                                <td>{entry.action.label()}</td>
                                                 <td>{entry.subject}</td>
                                             </tr>
                                         }).collect_view()}
@@ -96,7 +86,7 @@ fn Administration(
                         </section>
                         <section class="card" aria-labelledby="outbox-title">
                             <h2 id="outbox-title">"Outbox"</h2>
-                            <p class="muted">"Emails Tessera has queued (invitations, password resets), newest first."</p>
+                            <p class="muted">"Emails Tessera has queued (invitations, password resets, deal decisions), newest first. Links in them are hidden here: they open accounts, and only their recipient may use them."</p>
                             {overview.outbox.into_iter().map(|message| view! {
                                 <details class="message">
                                     <summary>{message.created_at.format("%Y-%m-%d %H:%M").to_string()} " · " {message.recipient} " · " {message.subject}</summary>

@@ -26,7 +26,7 @@ impl EmailAddress {
             && !domain.ends_with('.')
             && !domain.contains("..")
             && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
-        if local.is_empty() || local.contains(char::is_whitespace) || !domain_ok {
+        if local.is_empty() || local.contains(char::is_whitespace) || local.contains(char::is_control) || !domain_ok {
             return Err("Enter an email address like name@company.com.".into());
         }
         Ok(EmailAddress(email))
@@ -60,7 +60,7 @@ pub fn check_name(name: &str) -> Result<String, String> {
     let name = name.trim();
     match name.chars().count() {
         0 => Err("Enter your name.".into()),
-        1..=100 => Ok(name.to_owned()),
+        1..=100 => crate::text::one_line(name).map(|()| name.to_owned()),
         _ => Err("A name has at most 100 characters.".into()),
     }
 }

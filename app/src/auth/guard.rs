@@ -1,54 +1,23 @@
 //! The one guard every server function goes through: who is calling, and may they?
 
-use chrono::Duration;
 use http::header::{ACCEPT, SET_COOKIE};
 use http::request::Parts;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-use super::access::{OrganisationFacts, can_see_organisation};
-use super::{Role, SessionUser};
+use super::reach::{OrganisationFacts, Reach};
+use super::{Role, SessionUser, store};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::state::Settings;
 
 pub const SESSION_COOKIE: &str = "tessera_session";
-
-/// What server functions need from the running server, provided as Leptos context.
-#[derive(Clone, Debug)]
-pub struct ServerState {
-    pub db: Db,
-    pub settings: AuthSettings,
-    pub events: crate::events::EventBus,
-    /// Deal facts in memory for the KPIs, kept caught up with the database.
-    pub facts: crate::kpi::cache::FactCache,
-}
-
-#[derive(Clone, Debug)]
-pub struct AuthSettings {
-    /// How long a session lasts after signing in.
-    pub session_ttl: Duration,
-    /// Add `Secure` to the session cookie (when served over https).
-    pub secure_cookies: bool,
-    /// Where links in emails point, e.g. `http://127.0.0.1:3000`.
-    pub public_url: String,
-}
 
 /// Put in the request's extensions by the server's session layer when a live session cookie came with it.
 #[derive(Clone, Debug)]
 pub struct CurrentSession {
     pub user: SessionUser,
     pub token_hash: String,
-}
-
-pub fn server_state() -> Result<ServerState, AppError> {
-    use_context::<ServerState>().ok_or_else(|| {
-        tracing::error!("server state missing from context");
-        AppError::Internal
-    })
-}
-
-pub fn db() -> Result<Db, AppError> {
-    server_state().map(|state| state.db)
 }
 
 pub fn current_session() -> Option<CurrentSession> {
@@ -66,14 +35,20 @@ pub fn require_role(allowed: &[Role]) -> Result<SessionUser, AppError> {
     if allowed.contains(&user.role) { Ok(user) } else { Err(AppError::Forbidden) }
 }
 
-/// The organisation `id` if `user` may see it. One that does not exist and one the caller may
-/// not see get the same answer, "not found", so ids reveal nothing about other partners.
-pub async fn visible_organisation(db: &Db, user: &SessionUser, id: i64) -> Result<OrganisationFacts, AppError> {
-    let facts = crate::partners::store::organisation_facts(db, id).await?.ok_or(AppError::NotFound)?;
-    if can_see_organisation(user, &facts) { Ok(facts) } else { Err(AppError::NotFound) }
+/// The organisation `id` if it is within `user`'s reach. One that does not exist and one out of
+/// reach get the same answer, "not found", so ids reveal nothing about other partners.
+pub async fn reachable_organisation(db: &Db, user: &SessionUser, id: i64) -> Result<OrganisationFacts, AppError> {
+    let facts = store::organisation_facts(db, id).await?.ok_or(AppError::NotFound)?;
+    if Reach::of(user).includes(&facts) { Ok(facts) } else { Err(AppError::NotFound) }
 }
 
-pub fn session_cookie(token: &str, settings: &AuthSettings) -> String {
+/// The partner organisation `id` (not the vendor) if it is within `user`'s reach; "not found" otherwise.
+pub async fn reachable_partner(db: &Db, user: &SessionUser, id: i64) -> Result<OrganisationFacts, AppError> {
+    let facts = reachable_organisation(db, user, id).await?;
+    if facts.is_vendor { Err(AppError::NotFound) } else { Ok(facts) }
+}
+
+pub fn session_cookie(token: &str, settings: &Settings) -> String {
     let secure = if settings.secure_cookies { "; Secure" } else { "" };
     format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
@@ -81,7 +56,7 @@ pub fn session_cookie(token: &str, settings: &AuthSettings) -> String {
     )
 }
 
-pub fn expired_session_cookie(settings: &AuthSettings) -> String {
+pub fn expired_session_cookie(settings: &Settings) -> String {
     let secure = if settings.secure_cookies { "; Secure" } else { "" };
     format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
 }
@@ -113,9 +88,10 @@ pub fn set_page_status(status: u16) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Duration;
 
-    fn settings(secure: bool) -> AuthSettings {
-        AuthSettings { session_ttl: Duration::days(14), secure_cookies: secure, public_url: String::new() }
+    fn settings(secure: bool) -> Settings {
+        Settings { session_ttl: Duration::days(14), secure_cookies: secure, public_url: String::new() }
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod forms;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod pages;
+pub mod reach;
 #[cfg(feature = "ssr")]
 pub mod secrets;
 pub mod server;

@@ -9,9 +9,10 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::forms::{self, EmailAddress},
-    super::guard::{self, server_state},
+    super::guard,
     super::{secrets, store},
     crate::mail,
+    crate::state::server_state,
     chrono::{Duration, Utc},
 };
 
@@ -26,9 +27,9 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     let state = server_state()?;
     let email = forms::check_sign_in(&email, &password)?;
     let now = Utc::now();
-    let since = now - Duration::minutes(forms::THROTTLE_WINDOW_MINUTES);
-    let failures = store::recent_failures(&state.db, email.as_str(), since).await?;
-    if let Some(wait) = forms::sign_in_refused_for(&failures, now) {
+    // The attempt is claimed (and counted as failed) before the password is compared, so parallel
+    // guesses cannot all slip under the limit.
+    if let Err(wait) = store::claim_sign_in_attempt(&state.db, email.as_str(), now).await? {
         return Err(AppError::Throttled { message: forms::throttle_message(wait) });
     }
     let account = store::credentials(&state.db, email.as_str()).await?;
@@ -38,7 +39,6 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     };
     let password_matches = secrets::verify_password(password, hash).await;
     let Some(user_id) = user_id.filter(|_| password_matches) else {
-        store::record_failure(&state.db, email.as_str(), now).await?;
         tracing::info!(email = email.as_str(), "failed sign-in");
         return Err(AppError::InvalidCredentials);
     };
@@ -81,7 +81,6 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
             &message,
         )
         .await?;
-        mail::log_queued(email.as_str(), &message);
     }
     guard::redirect_form_post("/forgot-password?sent=1");
     Ok(())

@@ -1,12 +1,15 @@
-//! Accounts, sessions, invitations and password resets in the database.
+//! Accounts, sessions, invitations, password resets and organisations' reach facts in the database.
 
 use chrono::{DateTime, Utc};
 
+use super::forms::{THROTTLE_WINDOW_MINUTES, sign_in_refused_for};
+use super::reach::OrganisationFacts;
 use super::secrets::PasswordHash;
 use super::{Role, SessionUser};
-use crate::db::Db;
-use crate::mail::Message;
-use crate::on_db;
+use crate::audit::{self, AuditAction};
+use crate::db::{Db, Tx};
+use crate::mail::{self, Message};
+use crate::{execute_in, on_db, on_tx};
 
 impl TryFrom<String> for Role {
     type Error = String;
@@ -21,60 +24,97 @@ macro_rules! session_user_columns {
     };
 }
 
-/// The person a live session belongs to; `None` for an unknown or expired token.
-pub async fn session_user(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionUser>, sqlx::Error> {
-    const SQL: &str = concat!(
-        "SELECT ",
-        session_user_columns!(),
-        " FROM sessions s ",
+crate::statements! {
+    const SESSION_USER = concat!(
+        "SELECT ", session_user_columns!(), " FROM sessions s ",
         "JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id ",
         "WHERE s.token_hash = $1 AND s.expires_at > $2"
     );
-    on_db!(db, pool => sqlx::query_as(SQL).bind(token_hash).bind(now).fetch_optional(pool).await)
+    const USER_BY_ID = concat!(
+        "SELECT ", session_user_columns!(), " FROM users u JOIN organisations o ON o.id = u.organisation_id ",
+        "WHERE u.id = $1"
+    );
+    const CREDENTIALS = "SELECT id, password_hash FROM users WHERE email = $1";
+    const EMAIL_TAKEN = "SELECT id FROM users WHERE email = $1";
+    const RECENT_ATTEMPTS = "SELECT failed_at FROM sign_in_failures WHERE email = $1 AND failed_at > $2 ORDER BY failed_at";
+    const INSERT_ATTEMPT = "INSERT INTO sign_in_failures (email, failed_at) VALUES ($1, $2)";
+    const FORGET_ATTEMPTS = "DELETE FROM sign_in_failures WHERE email = $1";
+    const INSERT_SESSION = "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+    const MARK_SIGNED_IN = "UPDATE users SET last_signed_in_at = $1 WHERE id = $2";
+    const DELETE_SESSION = "DELETE FROM sessions WHERE token_hash = $1";
+    const INSERT_INVITATION = "INSERT INTO invitations (token_hash, email, role, organisation_id, invited_by, created_at, expires_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    const OPEN_INVITATION = "SELECT i.id, i.email, i.role, i.organisation_id, o.name AS organisation_name, i.expires_at \
+        FROM invitations i JOIN organisations o ON o.id = i.organisation_id \
+        WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > $2";
+    const CLAIM_INVITATION = "UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL";
+    const INSERT_USER = "INSERT INTO users (organisation_id, email, name, role, password_hash, created_at) \
+        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+    const INSERT_RESET = "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
+    const SPEND_RESET = "UPDATE password_resets SET used_at = $1 \
+        WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id";
+    const SET_PASSWORD = "UPDATE users SET password_hash = $1 WHERE id = $2";
+    const DELETE_SESSIONS_OF = "DELETE FROM sessions WHERE user_id = $1";
+    const FORGET_ATTEMPTS_OF = "DELETE FROM sign_in_failures WHERE email = (SELECT email FROM users WHERE id = $1)";
+    const ORGANISATION_FACTS = "SELECT id, kind, channel_manager_id FROM organisations WHERE id = $1";
+}
+
+/// The person a live session belongs to; `None` for an unknown or expired token.
+pub async fn session_user(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionUser>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(SESSION_USER).bind(token_hash).bind(now).fetch_optional(pool).await)
 }
 
 pub async fn user_by_id(db: &Db, user_id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
-    const SQL: &str = concat!(
-        "SELECT ",
-        session_user_columns!(),
-        " FROM users u JOIN organisations o ON o.id = u.organisation_id ",
-        "WHERE u.id = $1"
-    );
-    on_db!(db, pool => sqlx::query_as(SQL).bind(user_id).fetch_optional(pool).await)
+    on_db!(db, pool => sqlx::query_as(USER_BY_ID).bind(user_id).fetch_optional(pool).await)
 }
 
 /// The account behind an email, with its password hash, for signing in.
 pub async fn credentials(db: &Db, email: &str) -> Result<Option<(i64, PasswordHash)>, sqlx::Error> {
-    let row: Option<(i64, String)> = on_db!(db, pool =>
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1").bind(email).fetch_optional(pool).await)?;
+    let row: Option<(i64, String)> =
+        on_db!(db, pool => sqlx::query_as(CREDENTIALS).bind(email).fetch_optional(pool).await)?;
     Ok(row.map(|(id, hash)| (id, PasswordHash::from_stored(hash))))
 }
 
 pub async fn email_taken(db: &Db, email: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = on_db!(db, pool =>
-        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_optional(pool).await)?;
+    let found: Option<i64> = on_db!(db, pool => sqlx::query_scalar(EMAIL_TAKEN).bind(email).fetch_optional(pool).await)?;
     Ok(found.is_some())
 }
 
-/// Failed sign-ins for an email since `since`, oldest first.
-pub async fn recent_failures(db: &Db, email: &str, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
-    on_db!(db, pool => sqlx::query_scalar(
-        "SELECT failed_at FROM sign_in_failures WHERE email = $1 AND failed_at > $2 ORDER BY failed_at")
-        .bind(email).bind(since).fetch_all(pool).await)
+/// Claims one sign-in attempt for `email` before its password is checked, or says how long to
+/// wait. Counting and claiming happen in one transaction that excludes every other claim for the
+/// same email, so a burst of parallel guesses gets no more tries than one guess after another.
+/// The attempt counts as failed until [`open_session`] forgets it.
+pub async fn claim_sign_in_attempt(
+    db: &Db,
+    email: &str,
+    now: DateTime<Utc>,
+) -> Result<Result<(), chrono::Duration>, sqlx::Error> {
+    let since = now - chrono::Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    let mut tx = db.begin().await?;
+    tx.exclude_others(&format!("sign-in {email}")).await?;
+    let attempts: Vec<DateTime<Utc>> =
+        on_tx!(tx, conn => sqlx::query_scalar(RECENT_ATTEMPTS).bind(email).bind(since).fetch_all(conn).await)?;
+    if let Some(wait) = sign_in_refused_for(&attempts, now) {
+        tx.rollback().await?;
+        return Ok(Err(wait));
+    }
+    execute_in!(tx, sqlx::query(INSERT_ATTEMPT).bind(email).bind(now))?;
+    tx.commit().await?;
+    Ok(Ok(()))
 }
 
-pub async fn record_failure(db: &Db, email: &str, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    on_db!(db, pool => sqlx::query("INSERT INTO sign_in_failures (email, failed_at) VALUES ($1, $2)")
-        .bind(email).bind(at).execute(pool).await.map(|_| ()))?;
+async fn insert_session(
+    tx: &mut Tx,
+    token_hash: &str,
+    user_id: i64,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    execute_in!(tx, sqlx::query(INSERT_SESSION).bind(token_hash).bind(user_id).bind(now).bind(expires_at))?;
     Ok(())
 }
 
-const INSERT_SESSION: &str =
-    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
-const INSERT_OUTBOX: &str = "INSERT INTO outbox (recipient, subject, body, created_at) VALUES ($1, $2, $3, $4)";
-const INSERT_AUDIT: &str = "INSERT INTO audit_log (actor_id, action, subject, at) VALUES ($1, $2, $3, $4)";
-
-/// Opens a session after a good sign-in, forgetting the email's failed attempts.
+/// Opens a session after a good sign-in, forgetting the email's attempts.
 pub async fn open_session(
     db: &Db,
     user_id: i64,
@@ -83,19 +123,18 @@ pub async fn open_session(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
-        sqlx::query("DELETE FROM sign_in_failures WHERE email = $1").bind(email).execute(&mut *tx).await?;
-        sqlx::query(INSERT_SESSION).bind(token_hash).bind(user_id).bind(now).bind(expires_at).execute(&mut *tx).await?;
-        sqlx::query(INSERT_AUDIT).bind(user_id).bind("signed_in").bind(email).bind(now).execute(&mut *tx).await?;
-        sqlx::query("UPDATE users SET last_signed_in_at = $1 WHERE id = $2").bind(now).bind(user_id).execute(&mut *tx).await?;
-        tx.commit().await
-    })
+    let mut tx = db.begin().await?;
+    execute_in!(tx, sqlx::query(FORGET_ATTEMPTS).bind(email))?;
+    insert_session(&mut tx, token_hash, user_id, now, expires_at).await?;
+    audit::record(&mut tx, user_id, AuditAction::SignedIn, email, now).await?;
+    execute_in!(tx, sqlx::query(MARK_SIGNED_IN).bind(now).bind(user_id))?;
+    tx.commit().await
 }
 
 pub async fn close_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
-    on_db!(db, pool => sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(pool).await.map(|_| ()))?;
-    Ok(())
+    let mut tx = db.begin().await?;
+    execute_in!(tx, sqlx::query(DELETE_SESSION).bind(token_hash))?;
+    tx.commit().await
 }
 
 /// An invitation that has not been used yet.
@@ -123,18 +162,13 @@ pub struct NewInvitation<'a> {
 /// Records an invitation and queues its email, together or not at all.
 pub async fn create_invitation(db: &Db, invitation: NewInvitation<'_>, message: &Message) -> Result<(), sqlx::Error> {
     let NewInvitation { token_hash, email, role, organisation_id, invited_by, now, expires_at } = invitation;
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO invitations (token_hash, email, role, organisation_id, invited_by, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)")
-            .bind(token_hash).bind(email).bind(role.as_str()).bind(organisation_id).bind(invited_by)
-            .bind(now).bind(expires_at).execute(&mut *tx).await?;
-        sqlx::query(INSERT_OUTBOX).bind(email).bind(&message.subject).bind(&message.body).bind(now).execute(&mut *tx).await?;
-        sqlx::query(INSERT_AUDIT).bind(invited_by).bind("invited").bind(format!("{email} as {}", role.as_str()))
-            .bind(now).execute(&mut *tx).await?;
-        tx.commit().await
-    })
+    let mut tx = db.begin().await?;
+    execute_in!(tx, sqlx::query(INSERT_INVITATION)
+        .bind(token_hash).bind(email).bind(role.as_str()).bind(organisation_id).bind(invited_by)
+        .bind(now).bind(expires_at))?;
+    mail::queue(&mut tx, email, message, now).await?;
+    audit::record(&mut tx, invited_by, AuditAction::Invited, &format!("{email} as {}", role.as_str()), now).await?;
+    tx.commit().await
 }
 
 pub async fn open_invitation(
@@ -142,11 +176,7 @@ pub async fn open_invitation(
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<OpenInvitation>, sqlx::Error> {
-    on_db!(db, pool => sqlx::query_as(
-        "SELECT i.id, i.email, i.role, i.organisation_id, o.name AS organisation_name, i.expires_at \
-         FROM invitations i JOIN organisations o ON o.id = i.organisation_id \
-         WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > $2")
-        .bind(token_hash).bind(now).fetch_optional(pool).await)
+    on_db!(db, pool => sqlx::query_as(OPEN_INVITATION).bind(token_hash).bind(now).fetch_optional(pool).await)
 }
 
 /// Turns an invitation into an account and its first session. `None` if the invitation was
@@ -160,28 +190,21 @@ pub async fn accept_invitation(
     now: DateTime<Utc>,
     session_expires_at: DateTime<Utc>,
 ) -> Result<Option<i64>, sqlx::Error> {
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
-        let claimed = sqlx::query("UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL")
-            .bind(now).bind(invitation.id).execute(&mut *tx).await?.rows_affected();
-        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-            .bind(&invitation.email).fetch_optional(&mut *tx).await?;
-        if claimed != 1 || existing.is_some() {
-            tx.rollback().await?;
-            return Ok(None);
-        }
-        let user_id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (organisation_id, email, name, role, password_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-            .bind(invitation.organisation_id).bind(&invitation.email).bind(name).bind(invitation.role.as_str())
-            .bind(password.as_str()).bind(now).fetch_one(&mut *tx).await?;
-        sqlx::query(INSERT_SESSION).bind(session_token_hash).bind(user_id).bind(now).bind(session_expires_at)
-            .execute(&mut *tx).await?;
-        sqlx::query(INSERT_AUDIT).bind(user_id).bind("accepted_invitation").bind(&invitation.email).bind(now)
-            .execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(Some(user_id))
-    })
+    let mut tx = db.begin().await?;
+    let claimed = execute_in!(tx, sqlx::query(CLAIM_INVITATION).bind(now).bind(invitation.id))?;
+    let existing: Option<i64> =
+        on_tx!(tx, conn => sqlx::query_scalar(EMAIL_TAKEN).bind(&invitation.email).fetch_optional(conn).await)?;
+    if claimed != 1 || existing.is_some() {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let user_id: i64 = on_tx!(tx, conn => sqlx::query_scalar(INSERT_USER)
+        .bind(invitation.organisation_id).bind(&invitation.email).bind(name).bind(invitation.role.as_str())
+        .bind(password.as_str()).bind(now).fetch_one(conn).await)?;
+    insert_session(&mut tx, session_token_hash, user_id, now, session_expires_at).await?;
+    audit::record(&mut tx, user_id, AuditAction::AcceptedInvitation, &invitation.email, now).await?;
+    tx.commit().await?;
+    Ok(Some(user_id))
 }
 
 /// Records a reset link for a user and queues its email, together or not at all.
@@ -194,13 +217,10 @@ pub async fn create_password_reset(
     expires_at: DateTime<Utc>,
     message: &Message,
 ) -> Result<(), sqlx::Error> {
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
-        sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(token_hash).bind(user_id).bind(now).bind(expires_at).execute(&mut *tx).await?;
-        sqlx::query(INSERT_OUTBOX).bind(email).bind(&message.subject).bind(&message.body).bind(now).execute(&mut *tx).await?;
-        tx.commit().await
-    })
+    let mut tx = db.begin().await?;
+    execute_in!(tx, sqlx::query(INSERT_RESET).bind(token_hash).bind(user_id).bind(now).bind(expires_at))?;
+    mail::queue(&mut tx, email, message, now).await?;
+    tx.commit().await
 }
 
 /// Sets a new password through a reset link: the link is spent, and every session of that
@@ -211,23 +231,24 @@ pub async fn complete_password_reset(
     password: &PasswordHash,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
-        let user_id: Option<i64> = sqlx::query_scalar(
-            "UPDATE password_resets SET used_at = $1 \
-             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id")
-            .bind(now).bind(token_hash).fetch_optional(&mut *tx).await?;
-        let Some(user_id) = user_id else {
-            tx.rollback().await?;
-            return Ok(false);
-        };
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(password.as_str()).bind(user_id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM sign_in_failures WHERE email = (SELECT email FROM users WHERE id = $1)")
-            .bind(user_id).execute(&mut *tx).await?;
-        sqlx::query(INSERT_AUDIT).bind(user_id).bind("reset_password").bind("").bind(now).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(true)
-    })
+    let mut tx = db.begin().await?;
+    let user_id: Option<i64> =
+        on_tx!(tx, conn => sqlx::query_scalar(SPEND_RESET).bind(now).bind(token_hash).fetch_optional(conn).await)?;
+    let Some(user_id) = user_id else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    execute_in!(tx, sqlx::query(SET_PASSWORD).bind(password.as_str()).bind(user_id))?;
+    execute_in!(tx, sqlx::query(DELETE_SESSIONS_OF).bind(user_id))?;
+    execute_in!(tx, sqlx::query(FORGET_ATTEMPTS_OF).bind(user_id))?;
+    audit::record(&mut tx, user_id, AuditAction::ResetPassword, "", now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// What reach decisions about an organisation need; `None` if there is no such organisation.
+pub async fn organisation_facts(db: &Db, id: i64) -> Result<Option<OrganisationFacts>, sqlx::Error> {
+    let row: Option<(i64, String, Option<i64>)> =
+        on_db!(db, pool => sqlx::query_as(ORGANISATION_FACTS).bind(id).fetch_optional(pool).await)?;
+    Ok(row.map(|(id, kind, channel_manager_id)| OrganisationFacts { id, is_vendor: kind == "vendor", channel_manager_id }))
 }

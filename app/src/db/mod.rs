@@ -28,6 +28,133 @@ macro_rules! on_db {
     };
 }
 
+/// A write transaction on whichever database is configured. Writers of shared tables (the audit
+/// log, the outbox, a deal's timeline) take one, so a change and everything recorded about it
+/// commit together or not at all. On SQLite it also holds the process's place in the writers'
+/// queue (see [`Db::begin`]).
+pub struct Tx {
+    inner: TxInner,
+    _gate: Option<tokio::sync::MutexGuard<'static, ()>>,
+}
+
+#[doc(hidden)]
+pub enum TxInner {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl Tx {
+    #[doc(hidden)]
+    pub fn inner(&mut self) -> &mut TxInner {
+        &mut self.inner
+    }
+
+    /// Until this transaction ends, no other transaction that names the same `key` may pass this
+    /// point: what it read stays true until it commits. SQLite's writers already run one at a
+    /// time ([`Db::begin`]); on PostgreSQL this takes a transaction-scoped advisory lock.
+    pub async fn exclude_others(&mut self, key: &str) -> Result<(), sqlx::Error> {
+        if let TxInner::Postgres(tx) = &mut self.inner {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))").bind(key).execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        match self.inner {
+            TxInner::Sqlite(tx) => tx.commit().await,
+            TxInner::Postgres(tx) => tx.commit().await,
+        }
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self.inner {
+            TxInner::Sqlite(tx) => tx.rollback().await,
+            TxInner::Postgres(tx) => tx.rollback().await,
+        }
+    }
+}
+
+/// Runs `$body` with `$conn` bound to the concrete connection of the transaction `$tx` (a `&mut Tx`).
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx.inner() {
+            $crate::db::TxInner::Sqlite(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            $crate::db::TxInner::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+
+/// Executes `$query` (a `sqlx::query(…)` with its values bound) in the transaction `$tx` (a
+/// `&mut Tx` or `Tx`); answers how many rows it changed.
+#[macro_export]
+macro_rules! execute_in {
+    ($tx:expr, $query:expr) => {
+        $crate::on_tx!($tx, conn => $query.execute(conn).await.map(|done| done.rows_affected()))
+    };
+}
+
+/// Declares a module's SQL statements as constants, and lists them all in `STATEMENTS`, which a
+/// test prepares on both databases. Every statement a store runs is declared this way (SQL
+/// assembled at run time from [`Conditions`] aside), so a typo in a column name fails that test,
+/// not a person's request.
+#[macro_export]
+macro_rules! statements {
+    ($($(#[$meta:meta])* $vis:vis const $name:ident = $sql:expr;)*) => {
+        $($(#[$meta])* $vis const $name: &str = $sql;)*
+        /// Every statement of this module, for the test that prepares them on both databases.
+        pub const STATEMENTS: &[&str] = &[$($name),*];
+    };
+}
+
+/// Stores an enum as text in both databases, the way [`crate::deals::status::DealStatus`] is: each
+/// type has `as_str(self) -> &'static str` and `parse(&str) -> Option<Self>`, and a value the
+/// type does not know is a decoding error, never a default.
+#[macro_export]
+macro_rules! stored_as_text {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl<DB: sqlx::Database> sqlx::Type<DB> for $ty
+        where
+            String: sqlx::Type<DB>,
+        {
+            fn type_info() -> DB::TypeInfo {
+                <String as sqlx::Type<DB>>::type_info()
+            }
+            fn compatible(ty: &DB::TypeInfo) -> bool {
+                <String as sqlx::Type<DB>>::compatible(ty)
+            }
+        }
+
+        impl<'r, DB: sqlx::Database> sqlx::Decode<'r, DB> for $ty
+        where
+            String: sqlx::Decode<'r, DB>,
+        {
+            fn decode(value: <DB as sqlx::Database>::ValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                let text = <String as sqlx::Decode<'r, DB>>::decode(value)?;
+                <$ty>::parse(&text).ok_or_else(|| format!("unknown {} {text:?}", stringify!($ty)).into())
+            }
+        }
+
+        impl<'q, DB: sqlx::Database> sqlx::Encode<'q, DB> for $ty
+        where
+            &'static str: sqlx::Encode<'q, DB>,
+        {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <DB as sqlx::Database>::ArgumentBuffer,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <&'static str as sqlx::Encode<'q, DB>>::encode(self.as_str(), buf)
+            }
+        }
+    )+};
+}
+
 /// A value bound to a placeholder of SQL assembled at run time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Param {
@@ -153,16 +280,20 @@ impl Db {
         on_db!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
     }
 
-    /// Taken before a write transaction that many requests run at once (saving a deal, moving it).
-    /// SQLite has one writer; when several connections race for it, the losers back off by
-    /// sleeping (up to 100 ms at a time), which wastes most of the time under load. Queueing the
-    /// writers here instead hands the lock over as soon as it is free. PostgreSQL needs no gate.
-    pub async fn write_gate(&self) -> Option<tokio::sync::MutexGuard<'static, ()>> {
+    /// Begins a write transaction. SQLite has one writer; when several connections race for it,
+    /// the losers back off by sleeping (up to 100 ms at a time), which wastes most of the time
+    /// under load. So on SQLite the transaction first queues behind this process's other writers,
+    /// which hands the lock over as soon as it is free. PostgreSQL needs no queue. A task must not
+    /// begin a second transaction while it holds one.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-        match self {
-            Db::Sqlite(_) => Some(SQLITE_WRITER.lock().await),
-            Db::Postgres(_) => None,
-        }
+        Ok(match self {
+            Db::Sqlite(pool) => {
+                let gate = SQLITE_WRITER.lock().await;
+                Tx { inner: TxInner::Sqlite(pool.begin().await?), _gate: Some(gate) }
+            }
+            Db::Postgres(pool) => Tx { inner: TxInner::Postgres(pool.begin().await?), _gate: None },
+        })
     }
 
     pub fn backend_name(&self) -> &'static str {

@@ -1,37 +1,23 @@
 //! The deals list as CSV, for managers to take into a spreadsheet.
 
-use super::store::{self, DealFilter, Scope};
-use super::{DealRow, DealSort, amount_text};
-use crate::auth::Role;
+use super::server::DealQuery;
+use super::{DealRow, amount_text, store};
 use crate::auth::SessionUser;
 use crate::auth::access::DEAL_MANAGER_ROLES;
+use crate::auth::reach::Reach;
 use crate::db::Db;
 use crate::error::AppError;
 
 /// The most rows one export holds.
 pub const MAX_ROWS: i64 = 100_000;
 
-/// The CSV text of the deals `user` may see, with the list's status filter and search.
-pub async fn deals_csv(
-    db: &Db,
-    user: &SessionUser,
-    status: Option<&str>,
-    search: Option<&str>,
-    drill: &super::DealDrill,
-) -> Result<String, AppError> {
+/// The CSV text of the deals within `user`'s reach, filtered as the list is.
+pub async fn deals_csv(db: &Db, user: &SessionUser, query: &DealQuery) -> Result<String, AppError> {
     if !DEAL_MANAGER_ROLES.contains(&user.role) {
         return Err(AppError::Forbidden);
     }
-    let scope = if user.role == Role::ChannelManager { Scope::ChannelManager(user.user_id) } else { Scope::Everything };
-    let filter = DealFilter {
-        status: status.and_then(super::status::DealStatus::parse),
-        search: search.map(str::to_owned),
-        sort: DealSort::RecentlyUpdated,
-        page: 1,
-        per_page: MAX_ROWS,
-        narrowing: store::Narrowing::parse(drill).map_err(|fields| AppError::Invalid { fields })?,
-    };
-    let rows = store::export_rows(db, scope, &filter, MAX_ROWS).await?;
+    let filter = query.filter(MAX_ROWS)?;
+    let rows = store::export_rows(db, Reach::of(user), &filter, MAX_ROWS).await?;
     write(&rows).map_err(|error| {
         tracing::error!(%error, "cannot write the deals CSV");
         AppError::Internal

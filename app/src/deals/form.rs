@@ -4,6 +4,7 @@
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::plan::Outcome;
 use crate::auth::forms::EmailAddress;
 use crate::error::FieldErrors;
 use crate::money::{Currency, Money};
@@ -17,6 +18,20 @@ pub enum Attribution {
 }
 
 impl Attribution {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attribution::Sourced => "sourced",
+            Attribution::Influenced => "influenced",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Attribution::Sourced => "Sourced",
+            Attribution::Influenced => "Influenced",
+        }
+    }
+
     pub fn parse(value: &str) -> Option<Attribution> {
         match value.trim() {
             "sourced" => Some(Attribution::Sourced),
@@ -25,6 +40,9 @@ impl Attribution {
         }
     }
 }
+
+#[cfg(feature = "ssr")]
+crate::stored_as_text!(Attribution);
 
 /// The form as typed; field names are the form's input names.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,12 +79,15 @@ pub const MAX_NOTES_CHARS: usize = 2000;
 /// How far ahead a close date may lie.
 pub const MAX_CLOSE_DAYS_AHEAD: i64 = 730;
 
+/// A required single-line field: trimmed, not empty, at most `max` characters, no control characters.
 fn required_text(value: &str, field: &str, max: usize, errors: &mut FieldErrors, empty: &str) -> String {
     let value = value.trim();
     if value.is_empty() {
         errors.insert(field.into(), empty.into());
     } else if value.chars().count() > max {
         errors.insert(field.into(), format!("Use at most {max} characters."));
+    } else if let Err(message) = crate::text::one_line(value) {
+        errors.insert(field.into(), message);
     }
     value.to_owned()
 }
@@ -122,7 +143,9 @@ pub fn validate_deal(input: &DealInput, today: NaiveDate) -> Result<ValidDeal, F
     };
     let products: Vec<String> =
         input.products.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect();
-    if products.is_empty() {
+    if crate::text::has_control_characters(&input.products) {
+        errors.insert("products".into(), crate::text::ONE_LINE.into());
+    } else if products.is_empty() {
         errors.insert("products".into(), "Name at least one product.".into());
     } else if products.len() > MAX_PRODUCTS {
         errors.insert("products".into(), format!("Name at most {MAX_PRODUCTS} products."));
@@ -155,9 +178,56 @@ pub fn validate_deal(input: &DealInput, today: NaiveDate) -> Result<ValidDeal, F
     }
 }
 
+/// The outcome form of an approved deal: won or lost, the final amount in the deal's currency,
+/// and the day it closed (not in the future). Every bad field is named.
+pub fn validate_outcome(
+    outcome: &str,
+    final_amount: &str,
+    closed_on: &str,
+    currency: Currency,
+    today: NaiveDate,
+) -> Result<(Outcome, Money, NaiveDate), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let outcome = match outcome {
+        "won" => Some(Outcome::Won),
+        "lost" => Some(Outcome::Lost),
+        _ => {
+            errors.insert("outcome".into(), "Choose won or lost.".into());
+            None
+        }
+    };
+    let amount =
+        Money::parse_positive(final_amount, currency).map_err(|message| errors.insert("final_amount".into(), message)).ok();
+    let date = match NaiveDate::parse_from_str(closed_on.trim(), "%Y-%m-%d") {
+        Ok(date) if date > today => {
+            errors.insert("closed_on".into(), "The close date cannot be in the future.".into());
+            None
+        }
+        Ok(date) => Some(date),
+        Err(_) => {
+            errors.insert("closed_on".into(), "Enter the date the deal closed.".into());
+            None
+        }
+    };
+    match (outcome, amount, date) {
+        (Some(outcome), Some(amount), Some(date)) if errors.is_empty() => Ok((outcome, amount, date)),
+        _ => Err(errors),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_outcome_needs_won_or_lost_an_amount_and_a_past_day() {
+        let ok = validate_outcome("won", "1,000.50", "2026-11-24", Currency::EUR, today()).expect("valid");
+        assert_eq!(ok, (Outcome::Won, Money { minor: 100_050, currency: Currency::EUR }, today()));
+        let errors = validate_outcome("maybe", "-1", "2026-11-25", Currency::USD, today()).expect_err("invalid");
+        assert_eq!(errors.keys().collect::<Vec<_>>(), ["closed_on", "final_amount", "outcome"]);
+        let errors = validate_outcome("lost", "10", "", Currency::USD, today()).expect_err("invalid");
+        assert_eq!(errors.get("closed_on").map(String::as_str), Some("Enter the date the deal closed."));
+    }
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 24).expect("date")
@@ -210,7 +280,7 @@ mod tests {
     #[test]
     fn each_bad_field_is_named() {
         type Spoil = fn(&mut DealInput);
-        let cases: [(Spoil, &str); 9] = [
+        let cases: [(Spoil, &str); 12] = [
             (|d| d.customer_domain = "globex".into(), "customer_domain"),
             (|d| d.contact_email = "hank at globex".into(), "contact_email"),
             (|d| d.amount = "-10".into(), "amount"),
@@ -220,6 +290,9 @@ mod tests {
             (|d| d.expected_close_date = "2030-01-01".into(), "expected_close_date"),
             (|d| d.attribution = "both".into(), "attribution"),
             (|d| d.notes = "x".repeat(MAX_NOTES_CHARS + 1), "notes"),
+            (|d| d.customer_company = "Globex\nINFO tessera: forged".into(), "customer_company"),
+            (|d| d.contact_name = "Hank\tScorpio".into(), "contact_name"),
+            (|d| d.products = "Cloud\r\nSuite".into(), "products"),
         ];
         for (spoil, field) in cases {
             let mut input = good();

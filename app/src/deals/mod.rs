@@ -4,6 +4,9 @@
 //! The pure rules (workflow, form, clock) compile everywhere; matching, storage, the expiry job,
 //! the vendor pipeline import and the CSV export run on the server only.
 
+pub mod commands;
+#[cfg(feature = "ssr")]
+pub mod conflicts;
 #[cfg(feature = "ssr")]
 pub mod domain;
 #[cfg(feature = "ssr")]
@@ -13,9 +16,12 @@ pub mod form;
 pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod matching;
+#[cfg(feature = "ssr")]
+pub mod narrowing;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod pipeline;
+pub mod plan;
 pub mod schedule;
 pub mod server;
 pub mod status;
@@ -28,7 +34,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::money::{Currency, Money};
-use status::DealStatus;
+pub use form::Attribution;
+pub use plan::DealControls;
+use status::{DealStatus, ExtensionState, TimelineKind};
 
 /// The narrower lists a dashboard or scorecard number links to: deals closed, submitted or decided
 /// within dates, by attribution, by their partner's tier or region, or of one partner. Raw query values; the server
@@ -131,7 +139,6 @@ pub struct DealRow {
     pub customer_domain: String,
     pub amount_minor: i64,
     pub currency: String,
-    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub status: DealStatus,
     pub expected_close_date: NaiveDate,
     pub updated_at: DateTime<Utc>,
@@ -202,7 +209,6 @@ pub struct DealRecord {
     pub organisation_id: i64,
     pub partner_name: String,
     pub created_by_name: String,
-    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub status: DealStatus,
     pub customer_company: String,
     pub customer_domain: String,
@@ -212,7 +218,7 @@ pub struct DealRecord {
     pub currency: String,
     pub expected_close_date: NaiveDate,
     pub products: String,
-    pub attribution: String,
+    pub attribution: Attribution,
     pub notes: String,
     pub possible_conflict: bool,
     pub created_at: DateTime<Utc>,
@@ -221,10 +227,31 @@ pub struct DealRecord {
     pub decided_at: Option<DateTime<Utc>>,
     pub rejection_reason: Option<String>,
     pub protected_until: Option<DateTime<Utc>>,
-    pub extension_status: Option<String>,
+    #[cfg_attr(feature = "ssr", sqlx(rename = "extension_status", try_from = "Option<String>"))]
+    pub extension: ExtensionState,
     pub extension_reason: Option<String>,
     pub final_amount_minor: Option<i64>,
     pub closed_on: Option<NaiveDate>,
+    pub reminded_14_at: Option<DateTime<Utc>>,
+    pub reminded_3_at: Option<DateTime<Utc>>,
+}
+
+impl DealRecord {
+    /// What a workflow plan needs to know about this deal.
+    pub fn state(&self) -> plan::DealState {
+        let reminded = [(14, self.reminded_14_at), (3, self.reminded_3_at)]
+            .into_iter()
+            .filter_map(|(days, at)| at.map(|_| days))
+            .collect();
+        plan::DealState {
+            status: self.status,
+            extension: self.extension,
+            protected_until: self.protected_until,
+            customer_company: self.customer_company.clone(),
+            amount_minor: self.amount_minor,
+            reminded,
+        }
+    }
 }
 
 /// One change on a deal's timeline.
@@ -232,25 +259,32 @@ pub struct DealRecord {
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
-    /// "Tessera" when the expiry job acted.
+    /// "Tessera" when the protection clock acted.
     pub actor: String,
-    pub kind: String,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
+    pub kind: TimelineKind,
+    pub from_status: Option<DealStatus>,
+    pub to_status: Option<DealStatus>,
     pub note: String,
 }
 
 /// Something already registered or in the vendor's pipeline that looks like the same customer.
+/// A manager sees who holds it, its status and when it was registered; the amount and a link
+/// only when the holder is within their reach.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConflictMatch {
-    /// The partner's registration, or `None` for the vendor's own pipeline.
+    /// The partner's registration, when the holder is within the viewer's reach.
     pub deal_id: Option<i64>,
     /// The partner holding the registration, or the pipeline owner.
     pub holder: String,
+    /// Whether it is the vendor's own pipeline rather than a partner's registration.
+    pub pipeline: bool,
     pub customer_company: String,
     pub customer_domain: String,
     pub status: String,
-    pub amount: String,
+    /// Registered (or imported, for the pipeline) on this day.
+    pub registered_on: NaiveDate,
+    /// When the holder is within the viewer's reach.
+    pub amount: Option<String>,
     /// "Same domain" or "Similar company name".
     pub reason: String,
 }
@@ -262,16 +296,6 @@ pub struct ConflictCheck {
     pub domain: Option<String>,
     pub possible_conflict: bool,
     pub matches: Vec<ConflictMatch>,
-}
-
-/// What the viewer may do with a deal now; the page shows only these controls.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DealControls {
-    pub submit: bool,
-    pub decide: bool,
-    pub close: bool,
-    pub request_extension: bool,
-    pub decide_extension: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

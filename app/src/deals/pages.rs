@@ -5,11 +5,12 @@ use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::form::{DealInput, validate_deal};
+use super::commands::{CloseDeal, DecideDeal, DecideExtension, RequestExtension, SubmitDeal};
 use super::server::{
-    CloseDeal, DealFormSetup, DecideDeal, DecideExtension, ImportPipeline, RequestExtension, SaveDeal, SubmitDeal,
-    deal_check, deal_detail, deal_form, deal_queue, list_deals, pipeline_status,
+    DealFormSetup, DealQuery, ImportPipeline, SaveDeal, deal_check, deal_detail, deal_form, deal_queue, list_deals,
+    pipeline_status,
 };
-use super::status::DealStatus;
+use super::status::{DealStatus, ExtensionState};
 use super::{ApprovalQueue, DealDrill, DealList, DealSort, DealView, TimelineEntry, amount_text, schedule};
 use crate::auth::Role;
 use crate::auth::access::{DEAL_MANAGER_ROLES, DEAL_PARTNER_ROLES, DEAL_ROLES};
@@ -45,15 +46,15 @@ pub fn DealsPage() -> impl IntoView {
     let deals = Resource::new(
         move || {
             let query = query.read();
-            (
-                query.get("status"),
-                query.get("q"),
-                query.get("sort"),
-                query.get("page").and_then(|p| p.parse().ok()),
-                DealDrill::from_query(|name| query.get(name)),
-            )
+            DealQuery {
+                status: query.get("status"),
+                q: query.get("q"),
+                sort: query.get("sort"),
+                page: query.get("page"),
+                drill: DealDrill::from_query(|name| query.get(name)),
+            }
         },
-        |(status, q, sort, page, drill)| list_deals(status, q, sort, page, drill),
+        list_deals,
     );
     view! { <RequireRole allowed=DEAL_ROLES children=move |user| view! { <DealsView role=user.role deals/> }/> }
 }
@@ -436,12 +437,12 @@ fn DealDetail(
                     <dt>"Amount"</dt><dd>{amount_text(deal.amount_minor, &deal.currency)}</dd>
                     <dt>"Expected close date"</dt><dd>{deal.expected_close_date.to_string()}</dd>
                     <dt>"Products"</dt><dd>{deal.products.clone()}</dd>
-                    <dt>"Sourced or influenced"</dt><dd>{if deal.attribution == "sourced" { "Sourced" } else { "Influenced" }}</dd>
+                    <dt>"Sourced or influenced"</dt><dd>{deal.attribution.label()}</dd>
                     <dt>"Registered by"</dt><dd>{deal.created_by_name.clone()}</dd>
                     {deal.sla_due_at.map(|due| view! { <dt>"Decision due"</dt><dd>{when(due)}</dd> })}
                     {final_amount.map(|amount| view! { <dt>"Final amount"</dt><dd>{amount}</dd> })}
                     {deal.closed_on.map(|date| view! { <dt>"Closed on"</dt><dd>{date.to_string()}</dd> })}
-                    {deal.extension_status.clone().map(|status| view! { <dt>"Extension"</dt><dd>{status}</dd> })}
+                    {(deal.extension != ExtensionState::None).then(|| view! { <dt>"Extension"</dt><dd>{deal.extension.label()}</dd> })}
                     {(!deal.notes.is_empty()).then(|| view! { <dt>"Notes"</dt><dd class="pre">{deal.notes.clone()}</dd> })}
                 </dl>
             </section>
@@ -457,19 +458,22 @@ fn DealDetail(
                     <table>
                         <thead><tr>
                             <th scope="col">"Held by"</th><th scope="col">"Customer"</th><th scope="col">"Domain"</th>
-                            <th scope="col">"Status"</th><th scope="col" class="numeric">"Amount"</th><th scope="col">"Why"</th>
+                            <th scope="col">"Status"</th><th scope="col">"Registered"</th>
+                            <th scope="col" class="numeric">"Amount"</th><th scope="col">"Why"</th>
                         </tr></thead>
                         <tbody>
                             {conflicts.into_iter().map(|c| view! {
                                 <tr>
-                                    <td>{match c.deal_id {
-                                        Some(id) => view! { <a href=format!("/deals/{id}")>{c.holder.clone()}</a> }.into_any(),
-                                        None => view! { {format!("{} (vendor pipeline)", c.holder)} }.into_any(),
+                                    <td>{match (c.deal_id, c.pipeline) {
+                                        (Some(id), _) => view! { <a href=format!("/deals/{id}")>{c.holder.clone()}</a> }.into_any(),
+                                        (None, true) => view! { {format!("{} (vendor pipeline)", c.holder)} }.into_any(),
+                                        (None, false) => view! { {c.holder.clone()} }.into_any(),
                                     }}</td>
                                     <td>{c.customer_company}</td>
                                     <td>{c.customer_domain}</td>
-                                    <td>{if c.deal_id.is_some() { status_label(&c.status).to_owned() } else { c.status.clone() }}</td>
-                                    <td class="numeric">{c.amount}</td>
+                                    <td>{if c.pipeline { c.status.clone() } else { status_label(&c.status).to_owned() }}</td>
+                                    <td>{c.registered_on.to_string()}</td>
+                                    <td class="numeric">{c.amount.unwrap_or_else(|| "Another manager's partner".into())}</td>
                                     <td>{c.reason}</td>
                                 </tr>
                             }).collect_view()}
@@ -575,36 +579,19 @@ fn TextArea(label: &'static str, name: &'static str, #[prop(into)] error: Signal
     }
 }
 
-fn event_label(kind: &str) -> &str {
-    match kind {
-        "created" => "Saved as a draft",
-        "submitted" => "Submitted",
-        "approved" => "Approved",
-        "rejected" => "Rejected",
-        "won" => "Marked as won",
-        "lost" => "Marked as lost",
-        "expired" => "Expired",
-        "reminder" => "Reminder",
-        "extension_requested" => "Extension requested",
-        "extension_approved" => "Extension granted",
-        "extension_declined" => "Extension declined",
-        other => other,
-    }
-}
-
 #[component]
 fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
     view! {
         <ol class="timeline" data-testid="timeline">
             {entries.into_iter().map(|entry| {
-                let change = match (entry.from_status.as_deref(), entry.to_status.as_deref()) {
-                    (Some(from), Some(to)) if from != to => Some(format!("{} → {}", status_label(from), status_label(to))),
-                    (None, Some(to)) => Some(format!("→ {}", status_label(to))),
+                let change = match (entry.from_status, entry.to_status) {
+                    (Some(from), Some(to)) if from != to => Some(format!("{} → {}", from.label(), to.label())),
+                    (None, Some(to)) => Some(format!("→ {}", to.label())),
                     _ => None,
                 };
                 view! {
                     <li>
-                        <p><strong>{event_label(&entry.kind).to_owned()}</strong> " by " {entry.actor}</p>
+                        <p><strong>{entry.kind.label()}</strong> " by " {entry.actor}</p>
                         <p class="muted"><time datetime=entry.at.to_rfc3339()>{when(entry.at)}</time>
                             {change.map(|change| view! { " · " {change} })}</p>
                         {(!entry.note.is_empty()).then(|| view! { <p class="pre">{entry.note}</p> })}

@@ -4,12 +4,8 @@
 //! The file is checked whole before anything is written: one bad row and nothing is imported,
 //! with a message for every bad row.
 
-use chrono::{DateTime, Utc};
-
-use super::{PipelineSummary, domain, matching};
-use crate::db::Db;
+use super::{domain, matching};
 use crate::money::{Currency, Money};
-use crate::on_db;
 
 use super::PIPELINE_COLUMNS as COLUMNS;
 /// The most rows one import takes.
@@ -93,6 +89,11 @@ pub fn parse(text: &str) -> Result<Vec<PipelineRow>, Vec<String>> {
         if stage.is_empty() {
             problems.push("the stage is empty".to_owned());
         }
+        for (name, value) in [("reference", &reference), ("customer company", &customer_company), ("stage", &stage), ("owner", &owner)] {
+            if crate::text::has_control_characters(value) {
+                problems.push(format!("the {name} has a line break or tab"));
+            }
+        }
         match (customer_domain, amount, problems.is_empty()) {
             (Some(customer_domain), Some(amount), true) => rows.push(PipelineRow {
                 company_key: matching::normalise_company_name(&customer_company),
@@ -115,35 +116,6 @@ pub fn parse(text: &str) -> Result<Vec<PipelineRow>, Vec<String>> {
         errors.push(format!("…and {more} more bad rows."));
     }
     if errors.is_empty() { Ok(rows) } else { Err(errors) }
-}
-
-/// Adds the rows, replacing any with the same reference; all in one transaction.
-pub async fn store(db: &Db, rows: &[PipelineRow], actor_id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    const SQL: &str = "INSERT INTO vendor_pipeline (reference, customer_company, company_key, name_prefix, \
-        customer_domain, amount_minor, currency, stage, owner, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-        ON CONFLICT (reference) DO UPDATE SET customer_company = excluded.customer_company, \
-        company_key = excluded.company_key, name_prefix = excluded.name_prefix, \
-        customer_domain = excluded.customer_domain, amount_minor = excluded.amount_minor, \
-        currency = excluded.currency, stage = excluded.stage, owner = excluded.owner, imported_at = excluded.imported_at";
-    const AUDIT: &str = "INSERT INTO audit_log (actor_id, action, subject, at) VALUES ($1, $2, $3, $4)";
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
-        for row in rows {
-            sqlx::query(SQL).bind(&row.reference).bind(&row.customer_company).bind(&row.company_key)
-                .bind(matching::name_prefix(&row.company_key)).bind(&row.customer_domain).bind(row.amount.minor)
-                .bind(row.amount.currency.code()).bind(&row.stage).bind(&row.owner).bind(now)
-                .execute(&mut *tx).await?;
-        }
-        sqlx::query(AUDIT).bind(actor_id).bind("imported_pipeline").bind(format!("{} opportunities", rows.len()))
-            .bind(now).execute(&mut *tx).await?;
-        tx.commit().await
-    })
-}
-
-pub async fn summary(db: &Db) -> Result<PipelineSummary, sqlx::Error> {
-    let (opportunities, last_import): (i64, Option<DateTime<Utc>>) = on_db!(db, pool => sqlx::query_as(
-        "SELECT COUNT(*), MAX(imported_at) FROM vendor_pipeline").fetch_one(pool).await)?;
-    Ok(PipelineSummary { opportunities, last_import })
 }
 
 #[cfg(test)]

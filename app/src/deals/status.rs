@@ -1,9 +1,8 @@
-//! The deal workflow: `draft → submitted → approved | rejected → won | lost | expired`.
-//! Every move goes through [`transition`]; anything else is refused with a reason a person can read.
+//! The deal workflow's states: `draft → submitted → approved | rejected → won | lost | expired`,
+//! the extension's, and the kinds of line on a deal's timeline; each stored as its `as_str`.
+//! Which moves are allowed is [`super::plan`]'s.
 
 use serde::{Deserialize, Serialize};
-
-use crate::auth::Role;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -67,165 +66,127 @@ impl DealStatus {
     }
 }
 
-impl TryFrom<String> for DealStatus {
-    type Error = String;
-    fn try_from(value: String) -> Result<DealStatus, String> {
-        DealStatus::parse(&value).ok_or_else(|| format!("unknown deal status {value:?}"))
-    }
+/// Whether a partner asked for more protection time, and the answer. Stored like [`DealStatus`]
+/// (`NULL` for never asked).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtensionState {
+    #[default]
+    None,
+    Requested,
+    Approved,
+    Declined,
 }
 
-/// What someone (or the expiry job) does to a deal.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum DealAction {
-    Submit,
-    Approve,
-    Reject {
-        reason: String,
-    },
-    MarkWon,
-    MarkLost,
-    /// The protection period ended (the background job, not a person).
-    Expire,
-}
-
-impl DealAction {
-    pub fn label(&self) -> &'static str {
+impl ExtensionState {
+    /// The stored value; `None` for never asked.
+    pub fn as_stored(self) -> Option<&'static str> {
         match self {
-            DealAction::Submit => "submit",
-            DealAction::Approve => "approve",
-            DealAction::Reject { .. } => "reject",
-            DealAction::MarkWon => "mark as won",
-            DealAction::MarkLost => "mark as lost",
-            DealAction::Expire => "expire",
+            ExtensionState::None => None,
+            ExtensionState::Requested => Some("requested"),
+            ExtensionState::Approved => Some("approved"),
+            ExtensionState::Declined => Some("declined"),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ExtensionState::None => "Not requested",
+            ExtensionState::Requested => "Requested, waiting for the channel manager",
+            ExtensionState::Approved => "Granted",
+            ExtensionState::Declined => "Declined",
         }
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-pub enum TransitionError {
-    #[error("This deal is {} and cannot be {}.", .from.as_str(), past_tense(.action))]
-    NotAllowed { from: DealStatus, action: String },
-    #[error("Say why the deal is rejected: the partner sees the reason.")]
-    ReasonRequired,
-}
-
-fn past_tense(action: &str) -> String {
-    match action {
-        "submit" => "submitted".into(),
-        "approve" => "approved".into(),
-        "reject" => "rejected".into(),
-        "expire" => "expired".into(),
-        other => other.replace("mark as", "marked as"),
+impl TryFrom<Option<String>> for ExtensionState {
+    type Error = String;
+    fn try_from(value: Option<String>) -> Result<ExtensionState, String> {
+        match value.as_deref() {
+            None => Ok(ExtensionState::None),
+            Some("requested") => Ok(ExtensionState::Requested),
+            Some("approved") => Ok(ExtensionState::Approved),
+            Some("declined") => Ok(ExtensionState::Declined),
+            Some(other) => Err(format!("unknown extension state {other:?}")),
+        }
     }
 }
 
-/// The status a deal moves to when `action` is applied in status `from`.
-pub fn transition(from: DealStatus, action: &DealAction) -> Result<DealStatus, TransitionError> {
-    use DealStatus::*;
-    let to = match (from, action) {
-        (Draft, DealAction::Submit) => Submitted,
-        (Submitted, DealAction::Approve) => Approved,
-        (Submitted, DealAction::Reject { reason }) => {
-            if reason.trim().is_empty() {
-                return Err(TransitionError::ReasonRequired);
-            }
-            Rejected
-        }
-        (Approved, DealAction::MarkWon) => Won,
-        (Approved, DealAction::MarkLost) => Lost,
-        (Approved, DealAction::Expire) => Expired,
-        _ => return Err(TransitionError::NotAllowed { from, action: action.label().into() }),
-    };
-    Ok(to)
+/// What a line of a deal's timeline records. Stored by [`TimelineKind::as_str`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimelineKind {
+    Created,
+    Submitted,
+    Approved,
+    Rejected,
+    Won,
+    Lost,
+    Expired,
+    Reminder,
+    ExtensionRequested,
+    ExtensionApproved,
+    ExtensionDeclined,
 }
 
-/// Whether a person with `role` may take `action` at all (the expiry job is not a person).
-/// Partners register and close their own deals; vendor managers decide on them.
-pub fn role_may(role: Role, action: &DealAction) -> bool {
-    match action {
-        DealAction::Submit => matches!(role, Role::PartnerAdmin | Role::PartnerUser),
-        DealAction::Approve | DealAction::Reject { .. } => matches!(role, Role::Admin | Role::ChannelManager),
-        DealAction::MarkWon | DealAction::MarkLost => {
-            matches!(role, Role::PartnerAdmin | Role::PartnerUser | Role::Admin | Role::ChannelManager)
+impl TimelineKind {
+    pub const ALL: [TimelineKind; 11] = [
+        TimelineKind::Created,
+        TimelineKind::Submitted,
+        TimelineKind::Approved,
+        TimelineKind::Rejected,
+        TimelineKind::Won,
+        TimelineKind::Lost,
+        TimelineKind::Expired,
+        TimelineKind::Reminder,
+        TimelineKind::ExtensionRequested,
+        TimelineKind::ExtensionApproved,
+        TimelineKind::ExtensionDeclined,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimelineKind::Created => "created",
+            TimelineKind::Submitted => "submitted",
+            TimelineKind::Approved => "approved",
+            TimelineKind::Rejected => "rejected",
+            TimelineKind::Won => "won",
+            TimelineKind::Lost => "lost",
+            TimelineKind::Expired => "expired",
+            TimelineKind::Reminder => "reminder",
+            TimelineKind::ExtensionRequested => "extension_requested",
+            TimelineKind::ExtensionApproved => "extension_approved",
+            TimelineKind::ExtensionDeclined => "extension_declined",
         }
-        DealAction::Expire => false,
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TimelineKind::Created => "Saved as a draft",
+            TimelineKind::Submitted => "Submitted",
+            TimelineKind::Approved => "Approved",
+            TimelineKind::Rejected => "Rejected",
+            TimelineKind::Won => "Marked as won",
+            TimelineKind::Lost => "Marked as lost",
+            TimelineKind::Expired => "Expired",
+            TimelineKind::Reminder => "Reminder",
+            TimelineKind::ExtensionRequested => "Extension requested",
+            TimelineKind::ExtensionApproved => "Extension granted",
+            TimelineKind::ExtensionDeclined => "Extension declined",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<TimelineKind> {
+        TimelineKind::ALL.into_iter().find(|kind| kind.as_str() == value)
     }
 }
+
+#[cfg(feature = "ssr")]
+crate::stored_as_text!(DealStatus, TimelineKind);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn actions() -> [DealAction; 6] {
-        [
-            DealAction::Submit,
-            DealAction::Approve,
-            DealAction::Reject { reason: "Customer already in the vendor's pipeline".into() },
-            DealAction::MarkWon,
-            DealAction::MarkLost,
-            DealAction::Expire,
-        ]
-    }
-
-    #[test]
-    fn exactly_the_workflow_moves_are_allowed() {
-        use DealStatus::*;
-        let allowed = [
-            (Draft, "submit", Submitted),
-            (Submitted, "approve", Approved),
-            (Submitted, "reject", Rejected),
-            (Approved, "mark as won", Won),
-            (Approved, "mark as lost", Lost),
-            (Approved, "expire", Expired),
-        ];
-        for from in DealStatus::ALL {
-            for action in actions() {
-                let expected =
-                    allowed.iter().find(|(f, a, _)| *f == from && *a == action.label()).map(|(_, _, to)| *to);
-                match (transition(from, &action), expected) {
-                    (Ok(to), Some(want)) => assert_eq!(to, want, "{from:?} + {}", action.label()),
-                    (Err(TransitionError::NotAllowed { .. }), None) => {}
-                    (got, want) => panic!("{from:?} + {}: got {got:?}, expected {want:?}", action.label()),
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn final_statuses_admit_no_move() {
-        for from in DealStatus::ALL.into_iter().filter(|s| s.is_final()) {
-            for action in actions() {
-                assert!(transition(from, &action).is_err(), "{from:?} + {}", action.label());
-            }
-        }
-    }
-
-    #[test]
-    fn rejecting_needs_a_reason() {
-        let blank = DealAction::Reject { reason: "   ".into() };
-        assert_eq!(transition(DealStatus::Submitted, &blank), Err(TransitionError::ReasonRequired));
-    }
-
-    #[test]
-    fn refusals_read_as_sentences() {
-        let error = transition(DealStatus::Won, &DealAction::Approve).expect_err("refused");
-        assert_eq!(error.to_string(), "This deal is won and cannot be approved.");
-        let error = transition(DealStatus::Draft, &DealAction::MarkWon).expect_err("refused");
-        assert_eq!(error.to_string(), "This deal is draft and cannot be marked as won.");
-    }
-
-    #[test]
-    fn partners_register_and_managers_decide() {
-        assert!(role_may(Role::PartnerUser, &DealAction::Submit));
-        assert!(!role_may(Role::PartnerUser, &DealAction::Approve));
-        assert!(!role_may(Role::PartnerAdmin, &DealAction::Reject { reason: "x".into() }));
-        assert!(role_may(Role::ChannelManager, &DealAction::Approve));
-        assert!(!role_may(Role::Marketing, &DealAction::Approve));
-        assert!(!role_may(Role::Admin, &DealAction::Submit));
-        for role in Role::ALL {
-            assert!(!role_may(role, &DealAction::Expire), "only the expiry job expires deals");
-        }
-    }
 
     #[test]
     fn only_submitted_and_approved_registrations_are_open() {
@@ -234,5 +195,16 @@ mod tests {
         for status in DealStatus::ALL {
             assert_eq!(DealStatus::parse(status.as_str()), Some(status));
         }
+    }
+
+    #[test]
+    fn every_stored_state_reads_back() {
+        for kind in TimelineKind::ALL {
+            assert_eq!(TimelineKind::parse(kind.as_str()), Some(kind));
+        }
+        for state in [ExtensionState::None, ExtensionState::Requested, ExtensionState::Approved, ExtensionState::Declined] {
+            assert_eq!(ExtensionState::try_from(state.as_stored().map(str::to_owned)), Ok(state));
+        }
+        assert!(ExtensionState::try_from(Some("maybe".to_owned())).is_err());
     }
 }

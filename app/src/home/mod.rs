@@ -21,12 +21,11 @@ pub enum HomeSummaryData {
 
 #[server(endpoint = "home_summary")]
 pub async fn home_summary() -> Result<HomeSummaryData, crate::error::AppError> {
-    use crate::auth::guard;
+    use crate::auth::{guard, reach::Reach};
     let user = guard::signed_in()?;
-    let db = guard::db()?;
+    let db = crate::state::db()?;
     if user.role.is_vendor_staff() {
-        let scope = (user.role == Role::ChannelManager).then_some(user.user_id);
-        let (partners, people, by_tier) = store::vendor_overview(&db, scope).await?;
+        let (partners, people, by_tier) = store::vendor_overview(&db, Reach::of(&user)).await?;
         Ok(HomeSummaryData::Vendor { partners, people, by_tier })
     } else {
         let organisation = crate::partners::store::partner(&db, user.organisation_id)

@@ -2,18 +2,18 @@
 //! reporting currency, so a dashboard over a million deals is one pass in RAM instead of a dozen
 //! scans of the table.
 //!
-//! The database stays the truth. Before each read the cache catches up with the deals whose
-//! `updated_at` is after its watermark (an indexed query that usually returns nothing); the
-//! watermark trails the last catch-up by a margin, so a transaction that committed late, or a
-//! server whose clock is a little behind, is still picked up. Requests that arrive while a
-//! catch-up runs share it instead of queueing their own.
+//! The database stays the truth. Every write to a deal gets the next number of a change sequence
+//! that the database hands out in commit order (migration 0005). Before each read the cache
+//! catches up with the deals written after the last number it saw (an indexed query that usually
+//! returns nothing), so a write is seen however late it commits and whatever any clock says.
+//! Requests that arrive while a catch-up runs share it instead of queueing their own. The server
+//! loads the cache when it starts.
 
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use chrono::{DateTime, Utc};
 use tokio::sync::{Mutex, OnceCell, RwLock, RwLockReadGuard};
 
 use super::compute::{DashboardFigures, Day, DealFact, PartnerFact, day_number};
@@ -21,14 +21,11 @@ use super::health::PartnerYear;
 use super::period::Period;
 use super::store::{self, FactRow};
 use super::{ActivationEvent, LeaderboardMetric};
+use crate::auth::reach::Reach;
 use crate::db::Db;
-use crate::deals::status::DealStatus;
+use crate::deals::Attribution;
 use crate::money::Currency;
 
-/// How far back each catch-up looks again for rows committed out of order.
-const CATCH_UP_MARGIN: chrono::Duration = chrono::Duration::seconds(5);
-/// How long the partner list (tiers, regions, channel managers) is reused before it is read again.
-const PARTNERS_FRESH_FOR: Duration = Duration::from_secs(2);
 const LOAD_PAGE: i64 = 50_000;
 
 /// Converts minor units of any currency into the reporting currency's.
@@ -72,9 +69,11 @@ pub struct Facts {
     /// Indexed by deal id (ids are dense).
     deals: Vec<Option<DealFact>>,
     conversion: Conversion,
-    watermark: Option<DateTime<Utc>>,
+    /// The number of the last write to deals the facts include; `None` before the first load.
+    watermark: Option<i64>,
     partners: Arc<Vec<PartnerFact>>,
-    partners_read: Option<Instant>,
+    /// The partners' change counter when they were read.
+    partners_version: Option<i64>,
     /// Goes up whenever a fact or a partner changes: what memoised results are keyed by.
     version: u64,
 }
@@ -102,7 +101,7 @@ impl Facts {
 
     fn put(&mut self, row: FactRow) {
         let Ok(slot) = usize::try_from(row.id) else { return };
-        let Some(status) = DealStatus::parse(&row.status) else { return };
+        let status = row.status;
         if self.deals.len() <= slot {
             self.deals.resize(slot + 1, None);
         }
@@ -110,7 +109,7 @@ impl Facts {
             organisation_id: row.organisation_id,
             created_by: row.created_by,
             status,
-            sourced: row.attribution == "sourced",
+            sourced: row.attribution == Attribution::Sourced,
             amount: self.conversion.convert(row.amount_minor, &row.currency),
             final_amount: row.final_amount_minor.map_or(0, |minor| self.conversion.convert(minor, &row.currency)),
             submitted: row.submitted_at,
@@ -154,12 +153,23 @@ impl FactCache {
                 conversion: Conversion::default(),
                 watermark: None,
                 partners: Arc::new(Vec::new()),
-                partners_read: None,
+                partners_version: None,
                 version: 0,
             })),
             catching_up: Arc::new(Mutex::new(None)),
             memos: Arc::new(Memos::default()),
         }
+    }
+
+    /// Whether every deal's facts have been loaded once.
+    pub async fn is_loaded(&self) -> bool {
+        self.facts.read().await.watermark.is_some()
+    }
+
+    /// Loads every deal's facts; the server does this as it starts, so no page waits for it.
+    pub async fn load(&self, db: &Db) -> Result<(), sqlx::Error> {
+        let currency = store::program_settings(db).await?.reporting_currency;
+        self.read(db, &currency).await.map(drop)
     }
 
     /// The facts, caught up with every deal committed before this call.
@@ -177,32 +187,32 @@ impl FactCache {
     }
 
     async fn catch_up(&self, db: &Db, reporting_currency: &str) -> Result<(), sqlx::Error> {
-        let started = Utc::now();
-        let (watermark, same_currency, partners_stale) = {
+        let (watermark, same_currency, partners_version) = {
             let facts = self.facts.read().await;
-            (
-                facts.watermark,
-                facts.conversion.reporting == reporting_currency,
-                facts.partners_read.is_none_or(|read| read.elapsed() > PARTNERS_FRESH_FOR),
-            )
+            (facts.watermark, facts.conversion.reporting == reporting_currency, facts.partners_version)
         };
-        if partners_stale {
+        let partners_now = store::partners_version(db).await?;
+        if partners_version != Some(partners_now) {
             let partners = Arc::new(store::partner_facts(db).await?);
             let mut facts = self.facts.write().await;
             if facts.partners != partners {
                 facts.partners = partners;
                 facts.version += 1;
             }
-            facts.partners_read = Some(Instant::now());
+            facts.partners_version = Some(partners_now);
         }
         match watermark.filter(|_| same_currency) {
-            Some(since) => {
-                let rows = store::deals_changed_since(db, since).await?;
-                let mut facts = self.facts.write().await;
-                rows.into_iter().for_each(|row| facts.put(row));
-                facts.watermark = Some(started - CATCH_UP_MARGIN);
+            Some(after) => {
+                let rows = store::deals_changed_after(db, after).await?;
+                if let Some(last) = rows.last().map(|row| row.change_seq) {
+                    let mut facts = self.facts.write().await;
+                    rows.into_iter().for_each(|row| facts.put(row));
+                    facts.watermark = Some(last);
+                }
             }
             None => {
+                // Writes during the load have higher numbers: the next catch-up reads them again.
+                let loaded_up_to = store::last_change(db).await?;
                 let conversion = Conversion::new(reporting_currency, &store::usd_rates(db).await?);
                 {
                     let mut facts = self.facts.write().await;
@@ -218,19 +228,16 @@ impl FactCache {
                     let mut facts = self.facts.write().await;
                     rows.into_iter().for_each(|row| facts.put(row));
                 }
-                self.facts.write().await.watermark = Some(started - CATCH_UP_MARGIN);
+                self.facts.write().await.watermark = Some(loaded_up_to);
             }
         }
         Ok(())
     }
 }
 
-/// Whose deals a dashboard's figures cover.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Scope {
-    Program,
-    ChannelManager(i64),
-    Partner(i64),
+/// The fact cache the server provided as context beside its state.
+pub fn fact_cache() -> Result<FactCache, crate::error::AppError> {
+    crate::state::provided::<FactCache>()
 }
 
 /// Results computed from one version of the facts, each shared by every request that asks for it
@@ -274,7 +281,8 @@ impl<K: Eq + Hash, V> Memo<K, V> {
 /// The memoised results of the performance pages.
 #[derive(Default)]
 pub struct Memos {
-    pub dashboards: Memo<(Scope, Period, ActivationEvent, i64), DashboardFigures>,
+    /// Figures over the partners within a reach (a scorecard's: one partner's own).
+    pub dashboards: Memo<(Reach, Period, ActivationEvent, i64), DashboardFigures>,
     /// Every partner's leaderboard value for a period and metric.
     pub leaderboards: Memo<(Period, LeaderboardMetric), Vec<i64>>,
     /// Every partner's reps' standings in a period, by organisation.

@@ -48,6 +48,15 @@ pub struct PartnerFact {
     pub joined: Day,
 }
 
+impl crate::auth::reach::Reachable for PartnerFact {
+    fn organisation_id(&self) -> i64 {
+        self.id
+    }
+    fn channel_manager_id(&self) -> Option<i64> {
+        self.channel_manager_id
+    }
+}
+
 /// A partner counts as active with a win in the 180 days up to a day.
 pub const ACTIVE_WINDOW_DAYS: Day = 180;
 

@@ -8,8 +8,10 @@ mod charts;
 pub mod compute;
 pub mod formulas;
 pub mod health;
+pub mod leaderboard;
 mod pages;
 pub mod period;
+pub mod scorecard;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -24,6 +26,9 @@ use serde::{Deserialize, Serialize};
 
 use self::formulas::{Kpi, Measure};
 use self::period::Period;
+
+#[cfg(feature = "ssr")]
+pub use scorecard::health_of;
 
 /// What makes a new partner count as activated: a first deal won, or a first deal registered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

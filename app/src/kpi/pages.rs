@@ -8,7 +8,9 @@ use super::charts::ChartView;
 use super::formulas::{DICTIONARY, change_percent, definition};
 use super::health::WEIGHTS;
 use super::period::PeriodKind;
-use super::server::{SaveProgramSettings, load_dashboard, load_leaderboard, load_program_settings, load_scorecard};
+use super::leaderboard::{LeaderboardQuery, load_leaderboard};
+use super::scorecard::load_scorecard;
+use super::server::{PeriodQuery, SaveProgramSettings, load_dashboard, load_program_settings};
 use super::{ActivationEvent, Dashboard, Leaderboard, LeaderboardMetric, Scorecard, Standing, Tile, measure_text};
 use crate::auth::Role;
 use crate::auth::access::{DASHBOARD_ROLES, OWN_SCORECARD_ROLES};
@@ -63,10 +65,10 @@ fn as_of_text(at: chrono::DateTime<chrono::Utc>) -> String {
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let live = use_live();
-    let (period, at, from, to) = (query_value("period"), query_value("at"), query_value("from"), query_value("to"));
+    let query = use_query_map();
     let figures = Resource::new(
-        move || (period(), at(), from(), to(), live.version.get()),
-        |(period, at, from, to, _)| load_dashboard(period, at, from, to),
+        move || (PeriodQuery::from_query(|name| query.read().get(name)), live.version.get()),
+        |(period, _)| load_dashboard(period),
     );
     view! {
         <RequireRole allowed=DASHBOARD_ROLES children=move |user| view! {
@@ -162,12 +164,20 @@ fn TileView(tile: Tile, currency: String, previous_label: String) -> impl IntoVi
 #[component]
 pub fn LeaderboardPage() -> impl IntoView {
     let live = use_live();
-    let names = ["period", "at", "from", "to", "metric", "within", "tier", "region"].map(query_value);
+    let query = use_query_map();
     let board = Resource::new(
-        move || (names.map(|value| value()), live.version.get()),
-        |([period, at, from, to, metric, within, tier, region], _)| {
-            load_leaderboard(period, at, from, to, metric, within, tier, region)
+        move || {
+            let query = query.read();
+            let board = LeaderboardQuery {
+                period: PeriodQuery::from_query(|name| query.get(name)),
+                metric: query.get("metric"),
+                within: query.get("within"),
+                tier: query.get("tier"),
+                region: query.get("region"),
+            };
+            (board, live.version.get())
         },
+        |(board, _)| load_leaderboard(board),
     );
     view! {
         <RequireRole allowed=&Role::ALL children=move |user| view! {

@@ -5,13 +5,41 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::compute::{PartnerFact, day_of_time};
 use super::{ActivationEvent, ProgramSettings};
+use crate::audit::{self, AuditAction};
 use crate::db::Db;
-use crate::on_db;
+use crate::deals::Attribution;
+use crate::deals::status::DealStatus;
+use crate::{execute_in, on_db};
+
+macro_rules! fact_columns {
+    () => {
+        "SELECT id, change_seq, organisation_id, created_by, status, attribution, currency, amount_minor, \
+         final_amount_minor, submitted_at, decided_at, closed_on FROM deals"
+    };
+}
+
+crate::statements! {
+    const SETTINGS = "SELECT reporting_currency, leaderboard_names, activation_days, activation_event \
+        FROM program_settings WHERE id = 1";
+    const SAVE_SETTINGS = "UPDATE program_settings SET leaderboard_names = $1, activation_days = $2, \
+        activation_event = $3 WHERE id = 1";
+    const USD_RATES = "SELECT currency, usd_micros FROM currency_rates ORDER BY currency";
+    const DEALS_AFTER = concat!(fact_columns!(), " WHERE id > $1 ORDER BY id LIMIT $2");
+    const DEALS_CHANGED_AFTER = concat!(fact_columns!(), " WHERE change_seq > $1 ORDER BY change_seq");
+    const LAST_CHANGE = "SELECT COALESCE(MAX(change_seq), 0) FROM deals";
+    const PARTNERS_VERSION = "SELECT value FROM change_counters WHERE name = 'partners'";
+    const PARTNER_FACTS = "SELECT o.id, o.name, COALESCE(t.name, '') AS tier, COALESCE(t.rank, 0) AS tier_rank, \
+        COALESCE(o.region, '') AS region, o.channel_manager_id, o.created_at \
+        FROM organisations o LEFT JOIN tiers t ON t.id = o.tier_id WHERE o.kind = 'partner' ORDER BY o.id";
+    const TIERS = "SELECT name FROM tiers ORDER BY rank";
+    const REGIONS = "SELECT DISTINCT region FROM organisations \
+        WHERE kind = 'partner' AND region IS NOT NULL AND region <> '' ORDER BY region";
+    const PEOPLE_NAMES = "SELECT id, name FROM users WHERE organisation_id = $1 ORDER BY id";
+}
 
 pub async fn program_settings(db: &Db) -> Result<ProgramSettings, sqlx::Error> {
-    let row: Option<(String, String, i64, String)> = on_db!(db, pool => sqlx::query_as(
-        "SELECT reporting_currency, leaderboard_names, activation_days, activation_event FROM program_settings WHERE id = 1")
-        .fetch_optional(pool).await)?;
+    let row: Option<(String, String, i64, String)> =
+        on_db!(db, pool => sqlx::query_as(SETTINGS).fetch_optional(pool).await)?;
     let (reporting_currency, names, activation_days, event) =
         row.unwrap_or_else(|| ("USD".into(), "anonymous".into(), 90, "won".into()));
     Ok(ProgramSettings {
@@ -30,33 +58,28 @@ pub async fn save_program_settings(db: &Db, actor_id: i64, settings: &ProgramSet
         settings.activation_event.as_str(),
         settings.activation_days
     );
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
-        sqlx::query(
-            "UPDATE program_settings SET leaderboard_names = $1, activation_days = $2, activation_event = $3 WHERE id = 1")
-            .bind(names).bind(settings.activation_days).bind(settings.activation_event.as_str())
-            .execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO audit_log (actor_id, action, subject, at) VALUES ($1, $2, $3, $4)")
-            .bind(actor_id).bind("program_settings.update").bind(subject).bind(chrono::Utc::now())
-            .execute(&mut *tx).await?;
-        tx.commit().await
-    })
+    let mut tx = db.begin().await?;
+    execute_in!(tx, sqlx::query(SAVE_SETTINGS)
+        .bind(names).bind(settings.activation_days).bind(settings.activation_event.as_str()))?;
+    audit::record(&mut tx, actor_id, AuditAction::ChangedProgramSettings, &subject, Utc::now()).await?;
+    tx.commit().await
 }
 
 /// What one unit of each currency is worth in US dollars, in millionths.
 pub async fn usd_rates(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    on_db!(db, pool => sqlx::query_as("SELECT currency, usd_micros FROM currency_rates ORDER BY currency")
-        .fetch_all(pool).await)
+    on_db!(db, pool => sqlx::query_as(USD_RATES).fetch_all(pool).await)
 }
 
 /// A deal as the KPI cache reads it.
 #[derive(Debug, sqlx::FromRow)]
 pub struct FactRow {
     pub id: i64,
+    /// Where this row's last write stands in the order writes to deals committed.
+    pub change_seq: i64,
     pub organisation_id: i64,
     pub created_by: i64,
-    pub status: String,
-    pub attribution: String,
+    pub status: DealStatus,
+    pub attribution: Attribution,
     pub currency: String,
     pub amount_minor: i64,
     pub final_amount_minor: Option<i64>,
@@ -65,33 +88,31 @@ pub struct FactRow {
     pub closed_on: Option<NaiveDate>,
 }
 
-macro_rules! fact_columns {
-    () => {
-        "SELECT id, organisation_id, created_by, status, attribution, currency, amount_minor, final_amount_minor, \
-         submitted_at, decided_at, closed_on FROM deals"
-    };
-}
-
 /// Deals with ids above `after`, in id order, at most `limit`: how the cache loads everything.
 pub async fn deals_after(db: &Db, after: i64, limit: i64) -> Result<Vec<FactRow>, sqlx::Error> {
-    const SQL: &str = concat!(fact_columns!(), " WHERE id > $1 ORDER BY id LIMIT $2");
-    on_db!(db, pool => sqlx::query_as(SQL).bind(after).bind(limit).fetch_all(pool).await)
+    on_db!(db, pool => sqlx::query_as(DEALS_AFTER).bind(after).bind(limit).fetch_all(pool).await)
 }
 
-/// Deals changed after `since`: how the cache catches up.
-pub async fn deals_changed_since(db: &Db, since: DateTime<Utc>) -> Result<Vec<FactRow>, sqlx::Error> {
-    const SQL: &str = concat!(fact_columns!(), " WHERE updated_at > $1");
-    on_db!(db, pool => sqlx::query_as(SQL).bind(since).fetch_all(pool).await)
+/// Deals written after the write numbered `after`, in commit order: how the cache catches up.
+pub async fn deals_changed_after(db: &Db, after: i64) -> Result<Vec<FactRow>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(DEALS_CHANGED_AFTER).bind(after).fetch_all(pool).await)
+}
+
+/// The number of the last committed write to deals (0 before any).
+pub async fn last_change(db: &Db) -> Result<i64, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_scalar(LAST_CHANGE).fetch_one(pool).await)
+}
+
+/// A number that goes up whenever an organisation or a tier changes (migration 0005).
+pub async fn partners_version(db: &Db) -> Result<i64, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_scalar(PARTNERS_VERSION).fetch_one(pool).await)
 }
 
 /// Every partner organisation, with its tier, region, channel manager and joining day.
 pub async fn partner_facts(db: &Db) -> Result<Vec<PartnerFact>, sqlx::Error> {
-    const SQL: &str = "SELECT o.id, o.name, COALESCE(t.name, '') AS tier, COALESCE(t.rank, 0) AS tier_rank, \
-        COALESCE(o.region, '') AS region, o.channel_manager_id, o.created_at \
-        FROM organisations o LEFT JOIN tiers t ON t.id = o.tier_id WHERE o.kind = 'partner' ORDER BY o.id";
     #[allow(clippy::type_complexity)]
     let rows: Vec<(i64, String, String, i64, String, Option<i64>, DateTime<Utc>)> =
-        on_db!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+        on_db!(db, pool => sqlx::query_as(PARTNER_FACTS).fetch_all(pool).await)?;
     Ok(rows
         .into_iter()
         .map(|(id, name, tier, tier_rank, region, channel_manager_id, created_at)| PartnerFact {
@@ -109,18 +130,15 @@ pub async fn partner_facts(db: &Db) -> Result<Vec<PartnerFact>, sqlx::Error> {
 /// The tiers in order and the regions partners are in, for the group pickers.
 pub async fn tiers_and_regions(db: &Db) -> Result<(Vec<String>, Vec<String>), sqlx::Error> {
     on_db!(db, pool => {
-        let tiers = sqlx::query_scalar("SELECT name FROM tiers ORDER BY rank").fetch_all(pool).await?;
-        let regions = sqlx::query_scalar(
-            "SELECT DISTINCT region FROM organisations WHERE kind = 'partner' AND region IS NOT NULL AND region <> '' ORDER BY region")
-            .fetch_all(pool).await?;
+        let tiers = sqlx::query_scalar(TIERS).fetch_all(pool).await?;
+        let regions = sqlx::query_scalar(REGIONS).fetch_all(pool).await?;
         Ok((tiers, regions))
     })
 }
 
 /// The names of a partner's people, by user id.
 pub async fn people_names(db: &Db, organisation_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    on_db!(db, pool => sqlx::query_as("SELECT id, name FROM users WHERE organisation_id = $1 ORDER BY id")
-        .bind(organisation_id).fetch_all(pool).await)
+    on_db!(db, pool => sqlx::query_as(PEOPLE_NAMES).bind(organisation_id).fetch_all(pool).await)
 }
 
 /// When anyone at each of `organisation_ids` last signed in (organisations nobody has signed in to

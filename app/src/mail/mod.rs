@@ -1,5 +1,7 @@
-//! Messages Tessera sends. Until SMTP is configured they wait in the outbox table (and the log),
-//! where an admin can read them.
+//! Messages Tessera sends. Until SMTP is configured they wait in the outbox table; an admin sees
+//! them there with every link's token hidden (a reset or invitation link is a key to an account),
+//! and `tessera outbox` prints them whole for whoever runs the server. The outbox has one writer,
+//! [`queue`], which takes the transaction of the change the message is about.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -68,10 +70,29 @@ pub fn protection_ended(company: &str, link: &str) -> Message {
     }
 }
 
-#[cfg(feature = "ssr")]
-pub fn log_queued(recipient: &str, message: &Message) {
-    tracing::info!(recipient, subject = %message.subject, body = %message.body, "email queued in the outbox");
+/// The message's text with the value of every `token=` in it hidden, for showing to people who
+/// must not be able to use the links (admins reading the outbox, logs).
+pub fn without_tokens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("token=") {
+        let (before, after) = rest.split_at(at + "token=".len());
+        out.push_str(before);
+        let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')).unwrap_or(after.len());
+        if end > 0 {
+            out.push('…');
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
+
+#[cfg(feature = "ssr")]
+pub use self::store::{STATEMENTS, queue, recent, unsent};
+
+#[cfg(feature = "ssr")]
+mod store;
 
 /// One message as the outbox page lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,5 +117,13 @@ mod tests {
         let invite = invitation("Ada", "Bluepeak Systems", "Partner user", "http://x/invitation?token=t");
         assert_eq!(invite.subject, "Ada invited you to Bluepeak Systems on Tessera");
         assert!(invite.body.contains("7 days") && invite.body.contains("Partner user"));
+    }
+
+    #[test]
+    fn tokens_are_hidden_and_everything_else_kept() {
+        let body = "Open http://x/reset-password?token=Ab_9-z\nor http://x/invitation?token=QQ&x=1 today.";
+        assert_eq!(without_tokens(body), "Open http://x/reset-password?token=…\nor http://x/invitation?token=…&x=1 today.");
+        assert_eq!(without_tokens("no links"), "no links");
+        assert_eq!(without_tokens("token="), "token=");
     }
 }

@@ -7,7 +7,7 @@ use crate::auth::Role;
 use crate::auth::access::PARTNER_DIRECTORY_ROLES;
 use crate::error::AppError;
 use crate::kpi::ScorecardResult;
-use crate::kpi::server::load_scorecard;
+use crate::kpi::scorecard::load_scorecard;
 use crate::layout::{ErrorPage, RequireRole};
 use crate::live::{LiveBadge, use_live};
 use crate::team::server::Invite;

@@ -2,7 +2,8 @@ use chrono::NaiveDate;
 use sqlx::AssertSqlSafe;
 
 use super::{PartnerDrill, PartnerRow};
-use crate::auth::access::OrganisationFacts;
+use crate::auth::reach::Reach;
+use crate::deals::narrowing::parse_day;
 use crate::db::{Conditions, Db, Param};
 use crate::error::FieldErrors;
 use crate::{bind_all, on_db};
@@ -33,15 +34,7 @@ pub struct PartnerNarrowing {
 impl PartnerNarrowing {
     pub fn parse(drill: &PartnerDrill) -> Result<PartnerNarrowing, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let mut date = |name: &str, raw: &Option<String>| {
-            raw.as_deref().and_then(|raw| match NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d") {
-                Ok(date) => Some(date),
-                Err(_) => {
-                    errors.insert(name.into(), "Enter a date as YYYY-MM-DD.".into());
-                    None
-                }
-            })
-        };
+        let mut date = |name: &str, raw: &Option<String>| parse_day(name, raw, &mut errors);
         let joined = (date("joined_from", &drill.joined_from), date("joined_to", &drill.joined_to));
         let won = (date("won_from", &drill.won_from), date("won_to", &drill.won_to));
         let first_win = (date("first_win_from", &drill.first_win_from), date("first_win_to", &drill.first_win_to));
@@ -67,11 +60,9 @@ impl PartnerNarrowing {
     }
 }
 
-fn directory_conditions(channel_manager: Option<i64>, narrowing: &PartnerNarrowing) -> Conditions {
+fn directory_conditions(reach: Reach, narrowing: &PartnerNarrowing) -> Conditions {
     let mut conditions = Conditions::new(" WHERE o.kind = 'partner'");
-    if let Some(id) = channel_manager {
-        conditions.push(" AND o.channel_manager_id = $n", Param::Int(id));
-    }
+    reach.narrow(&mut conditions, "o");
     conditions.push_times("o.created_at", narrowing.joined);
     if narrowing.won != (None, None) {
         conditions
@@ -102,20 +93,19 @@ fn directory_conditions(channel_manager: Option<i64>, narrowing: &PartnerNarrowi
         Some("won") => " AND EXISTS (SELECT 1 FROM deals s WHERE s.organisation_id = o.id AND s.status = 'won')",
         _ => "",
     });
-    crate::deals::store::push_tier_and_region(&mut conditions, narrowing.tier.as_deref(), narrowing.region.as_deref());
+    crate::deals::narrowing::push_tier_and_region(&mut conditions, narrowing.tier.as_deref(), narrowing.region.as_deref());
     conditions
 }
 
-/// One page of partner organisations by name (only those assigned to `channel_manager` when
-/// given), and how many match in all.
+/// One page of partner organisations within `reach` by name, and how many match in all.
 pub async fn list_partners(
     db: &Db,
-    channel_manager: Option<i64>,
+    reach: Reach,
     narrowing: &PartnerNarrowing,
     page: i64,
     per_page: i64,
 ) -> Result<(Vec<PartnerRow>, i64), sqlx::Error> {
-    let Conditions { sql: conditions, params } = directory_conditions(channel_manager, narrowing);
+    let Conditions { sql: conditions, params } = directory_conditions(reach, narrowing);
     let offset = (page.max(1) - 1) * per_page;
     let rows_sql =
         format!("{}{conditions} ORDER BY o.name, o.id LIMIT {per_page} OFFSET {offset}", partner_row_select!());
@@ -127,19 +117,25 @@ pub async fn list_partners(
     })
 }
 
-pub async fn partner(db: &Db, id: i64) -> Result<Option<PartnerRow>, sqlx::Error> {
-    const SQL: &str = concat!(partner_row_select!(), " WHERE o.kind = 'partner' AND o.id = $1");
-    on_db!(db, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await)
+crate::statements! {
+    const PARTNER = concat!(partner_row_select!(), " WHERE o.kind = 'partner' AND o.id = $1");
 }
 
-/// What access decisions about an organisation need; `None` if there is no such organisation.
-pub async fn organisation_facts(db: &Db, id: i64) -> Result<Option<OrganisationFacts>, sqlx::Error> {
-    let row: Option<(i64, String, Option<i64>)> = on_db!(db, pool => sqlx::query_as(
-        "SELECT id, kind, channel_manager_id FROM organisations WHERE id = $1")
-        .bind(id).fetch_optional(pool).await)?;
-    Ok(row.map(|(id, kind, channel_manager_id)| OrganisationFacts {
-        id,
-        is_vendor: kind == "vendor",
-        channel_manager_id,
-    }))
+pub async fn partner(db: &Db, id: i64) -> Result<Option<PartnerRow>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(PARTNER).bind(id).fetch_optional(pool).await)
+}
+
+/// SQL this module assembles at run time, in its fullest form, for the test that prepares every statement.
+pub fn assembled_statements() -> Vec<String> {
+    let day = Some(NaiveDate::MIN);
+    let narrowing = PartnerNarrowing {
+        joined: (day, day),
+        won: (day, day),
+        first_win: (day, day),
+        stage: Some("approved"),
+        tier: Some("Gold".into()),
+        region: Some("EMEA".into()),
+    };
+    let Conditions { sql, .. } = directory_conditions(Reach::Own { organisation_id: 1 }, &narrowing);
+    vec![format!("{}{sql} LIMIT 1", partner_row_select!()), format!("SELECT COUNT(*) FROM organisations o{sql}")]
 }

@@ -41,9 +41,9 @@ pub struct TeamView {
     pub invitable: Vec<Role>,
 }
 
-/// What the inviter sees once an invitation is sent: the link is also in the email.
+/// What the inviter sees once an invitation is sent. The link (a key to a new account) goes
+/// only to the invitee.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationSent {
     pub email: String,
-    pub link: String,
 }

@@ -80,7 +80,7 @@ fn PendingList(pending: Vec<PendingInvitation>) -> impl IntoView {
     })
 }
 
-/// Invites a person by email with one of `roles`; shows the link once sent.
+/// Invites a person by email with one of `roles`. The link goes only to the invitee.
 #[component]
 pub fn InviteForm(action: ServerAction<Invite>, organisation_id: Option<i64>, roles: Vec<Role>) -> impl IntoView {
     let error = form_error(action);
@@ -89,8 +89,8 @@ pub fn InviteForm(action: ServerAction<Invite>, organisation_id: Option<i64>, ro
         {move || match action.value().get() {
             Some(Ok(sent)) => Some(view! {
                 <div class="notice notice-success" role="status">
-                    "Invitation sent to " {sent.email.clone()} ". They can also use this link: "
-                    <a class="break" href=sent.link.clone()>{sent.link.clone()}</a>
+                    "Invitation sent to " {sent.email.clone()} ". The link in it works for "
+                    {crate::mail::INVITATION_DAYS} " days."
                 </div>
             }),
             _ => None,

@@ -10,6 +10,7 @@ use {
     crate::auth::forms::EmailAddress,
     crate::auth::{Role, guard, secrets, store as auth_store},
     crate::mail,
+    crate::state,
     chrono::{Duration, Utc},
 };
 
@@ -17,8 +18,8 @@ use {
 #[server(endpoint = "team")]
 pub async fn team(organisation_id: Option<i64>) -> Result<TeamView, AppError> {
     let user = guard::signed_in()?;
-    let db = guard::db()?;
-    let facts = guard::visible_organisation(&db, &user, organisation_id.unwrap_or(user.organisation_id)).await?;
+    let db = state::db()?;
+    let facts = guard::reachable_organisation(&db, &user, organisation_id.unwrap_or(user.organisation_id)).await?;
     let own = facts.id == user.organisation_id;
     let invitable = invitable_roles(user.role, facts.is_vendor, own).to_vec();
     let pending =
@@ -36,8 +37,8 @@ pub async fn team(organisation_id: Option<i64>) -> Result<TeamView, AppError> {
 #[server(endpoint = "invite")]
 pub async fn invite(email: String, role: String, organisation_id: Option<i64>) -> Result<InvitationSent, AppError> {
     let user = guard::signed_in()?;
-    let state = guard::server_state()?;
-    let facts = guard::visible_organisation(&state.db, &user, organisation_id.unwrap_or(user.organisation_id)).await?;
+    let state = state::server_state()?;
+    let facts = guard::reachable_organisation(&state.db, &user, organisation_id.unwrap_or(user.organisation_id)).await?;
     let allowed = invitable_roles(user.role, facts.is_vendor, facts.id == user.organisation_id);
     if allowed.is_empty() {
         return Err(AppError::Forbidden);
@@ -69,6 +70,5 @@ pub async fn invite(email: String, role: String, organisation_id: Option<i64>) -
         expires_at: now + Duration::days(mail::INVITATION_DAYS),
     };
     auth_store::create_invitation(&state.db, invitation, &message).await?;
-    mail::log_queued(email.as_str(), &message);
-    Ok(InvitationSent { email: email.as_str().to_owned(), link })
+    Ok(InvitationSent { email: email.as_str().to_owned() })
 }

@@ -23,6 +23,8 @@ pub struct TestApp {
     pub base: String,
     server: Option<RunningServer>,
     url: String,
+    /// The per-test PostgreSQL database, dropped when the test stops the server.
+    postgres_database: Option<String>,
     _dir: tempfile::TempDir,
 }
 
@@ -34,32 +36,66 @@ fn unique_name() -> String {
     format!("tessera_test_{}_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed), nanos)
 }
 
-async fn fresh_postgres_database() -> String {
-    let admin_url = std::env::var("TESSERA_TEST_POSTGRES_URL").expect(
-        "TESSERA_TEST_POSTGRES_URL is not set: run the test command from README.md (scripts/test.sh), \
-         which starts a throwaway PostgreSQL",
-    );
+/// The throwaway PostgreSQL the test command starts, if it was started.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TESSERA_TEST_POSTGRES_URL").ok().filter(|url| !url.is_empty())
+}
+
+/// Says once per test binary, past the test harness's output capture, that the PostgreSQL half
+/// did not run.
+pub fn say_postgres_skipped() {
+    use std::io::Write;
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "PostgreSQL skipped: TESSERA_TEST_POSTGRES_URL is not set (scripts/test.sh starts a throwaway PostgreSQL)"
+        );
+    });
+}
+
+async fn fresh_postgres_database() -> (String, String) {
+    let admin_url = postgres_url().expect("the PostgreSQL tests run only with TESSERA_TEST_POSTGRES_URL");
     let name = unique_name();
     let admin = sqlx::PgPool::connect(&admin_url).await.expect("connect to the test PostgreSQL");
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin).await.expect("create database");
     admin.close().await;
     let (base, _) = admin_url.rsplit_once('/').expect("URL names a database");
-    format!("{base}/{name}")
+    (format!("{base}/{name}"), name)
+}
+
+async fn drop_postgres_database(name: &str) {
+    let Some(admin_url) = postgres_url() else { return };
+    let admin = sqlx::PgPool::connect(&admin_url).await.expect("connect to the test PostgreSQL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+        .execute(&admin)
+        .await
+        .expect("drop the test database");
+    admin.close().await;
 }
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, &[]).await
+    }
+
+    /// A server started with more command-line settings (`--public-url https://…`, say).
+    pub async fn spawn_with(backend: Backend, settings: &[&str]) -> TestApp {
         let dir = tempfile::tempdir().expect("temporary directory");
-        let url = match backend {
-            Backend::Sqlite => format!("sqlite://{}", dir.path().join("tessera.db").display()),
-            Backend::Postgres => fresh_postgres_database().await,
+        let (url, postgres_database) = match backend {
+            Backend::Sqlite => (format!("sqlite://{}", dir.path().join("tessera.db").display()), None),
+            Backend::Postgres => {
+                let (url, name) = fresh_postgres_database().await;
+                (url, Some(name))
+            }
         };
-        let cli = Cli::try_parse_from(["tessera", "--database-url", &url, "--addr", "127.0.0.1:0", "--log", "warn"])
-            .expect("test configuration parses");
+        let mut args = vec!["tessera", "--database-url", &url, "--addr", "127.0.0.1:0", "--log", "warn"];
+        args.extend_from_slice(settings);
+        let cli = Cli::try_parse_from(args).expect("test configuration parses");
         tessera::telemetry::init(&cli.log);
         let server = tessera::start(&cli).await.expect("server starts");
         tessera::seed::demo(&server.db).await.expect("demo data loads");
-        TestApp { base: format!("http://{}", server.addr), server: Some(server), url, _dir: dir }
+        TestApp { base: format!("http://{}", server.addr), server: Some(server), url, postgres_database, _dir: dir }
     }
 
     /// Another `tessera` server on the same database (as behind a load balancer), and its base URL.
@@ -79,9 +115,21 @@ impl TestApp {
         &self.server.as_ref().expect("running").events
     }
 
+    pub fn facts(&self) -> &app::kpi::cache::FactCache {
+        &self.server.as_ref().expect("running").facts
+    }
+
+    /// What the server shares with its server functions and jobs.
+    pub fn state(&self) -> app::state::ServerState {
+        self.server.as_ref().expect("running").state.clone()
+    }
+
     pub async fn stop(mut self) {
         if let Some(server) = self.server.take() {
             server.stop().await.expect("server stops cleanly");
+        }
+        if let Some(name) = self.postgres_database.take() {
+            drop_postgres_database(&name).await;
         }
     }
 
@@ -222,7 +270,12 @@ macro_rules! on_both_databases {
         mod postgres {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $test() { super::$test($crate::support::Backend::Postgres).await }
+                async fn $test() {
+                    if $crate::support::postgres_url().is_none() {
+                        return $crate::support::say_postgres_skipped();
+                    }
+                    super::$test($crate::support::Backend::Postgres).await
+                }
             )*
         }
     };

@@ -1,0 +1,212 @@
+//! Partner scorecards: a partner's last twelve months against the twelve before, its rank, and
+//! its health score with what each part was computed from.
+
+use leptos::prelude::*;
+
+use super::Scorecard;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::cache::fact_cache,
+    super::compute::{self, PartnerFact},
+    super::formulas::{Kpi, measure},
+    super::health::{self, Health, HealthComponents, PartnerYear},
+    super::period::{Period, PeriodKind},
+    super::server::{pipeline_chart, revenue_by_month_chart, tile_link},
+    super::{HealthPart, Placing, Tile, store},
+    crate::auth::guard,
+    crate::auth::reach::Reach,
+    crate::db::Db,
+    crate::deals::amount_text,
+    crate::state,
+    chrono::{Duration, Utc},
+};
+
+/// The KPIs a partner's scorecard shows, from the dictionary.
+#[cfg(feature = "ssr")]
+const SCORECARD_KPIS: [Kpi; 7] = [
+    Kpi::TotalRevenue,
+    Kpi::SourcedRevenue,
+    Kpi::InfluencedRevenue,
+    Kpi::WinRate,
+    Kpi::RegistrationVolume,
+    Kpi::ApprovalRate,
+    Kpi::MedianApprovalTime,
+];
+
+/// A share 0–1 as a score out of 100.
+#[cfg(feature = "ssr")]
+fn out_of_100(share: Option<f64>) -> Option<u8> {
+    share.filter(|share| share.is_finite()).map(|share| (share.clamp(0.0, 1.0) * 100.0).round() as u8)
+}
+
+/// What each health component was computed from, in words.
+#[cfg(feature = "ssr")]
+fn health_parts(
+    year: &PartnerYear,
+    components: &HealthComponents,
+    benchmark: Option<i64>,
+    days_since_sign_in: Option<i64>,
+    currency: &str,
+) -> Vec<HealthPart> {
+    let revenue = match benchmark {
+        Some(benchmark) => format!(
+            "{} won in 12 months, against {}: the {}th percentile of active partners",
+            amount_text(year.won_revenue, currency),
+            amount_text(benchmark, currency),
+            health::BENCHMARK_PERCENTILE
+        ),
+        None => "No benchmark yet: no partner has won a deal in the last 180 days".into(),
+    };
+    let signed_in = match days_since_sign_in {
+        Some(0) => "someone signed in today".to_string(),
+        Some(1) => "last sign-in yesterday".to_string(),
+        Some(days) => format!("last sign-in {days} days ago"),
+        None => "nobody has signed in yet".to_string(),
+    };
+    let engagement = format!(
+        "{} deals registered in the last {} days (3 for full marks); {signed_in}",
+        year.registered_recently,
+        health::ENGAGEMENT_DAYS
+    );
+    let closed = year.won_deals + year.lost_deals;
+    let success = if closed > 0 {
+        format!("Won {} of the {closed} deals closed in 12 months", year.won_deals)
+    } else {
+        "No deals closed in 12 months".into()
+    };
+    let bases = [revenue, "Not measured until training is recorded".into(), engagement, success];
+    health::WEIGHTS
+        .into_iter()
+        .zip(components.each())
+        .zip(bases)
+        .map(|(((name, weight), value), basis)| HealthPart {
+            name: name.into(),
+            weight,
+            score: out_of_100(value),
+            basis,
+        })
+        .collect()
+}
+
+/// A partner's scorecard: its last twelve months against the twelve before, where it ranks by
+/// revenue, and its health score with what each part was computed from. Partners see their own
+/// (`partner_id` may be left out), channel managers their partners', admins and marketing any;
+/// anyone else is told it does not exist.
+#[server(endpoint = "scorecard")]
+pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppError> {
+    let user = guard::signed_in()?;
+    let state = state::server_state()?;
+    let cache = fact_cache()?;
+    let id = match partner_id {
+        Some(id) => id,
+        None if !user.role.is_vendor_staff() => user.organisation_id,
+        None => return Err(AppError::NotFound),
+    };
+    guard::reachable_partner(&state.db, &user, id).await?;
+    let settings = store::program_settings(&state.db).await?;
+    let currency = settings.reporting_currency.clone();
+    let now = Utc::now();
+    let today = now.date_naive();
+    let period = Period { kind: PeriodKind::Custom, start: today - Duration::days(364), end: today };
+    let last_sign_in = store::last_sign_ins(&state.db, &[id]).await?.first().map(|(_, at)| *at);
+
+    let facts = cache.read(&state.db, &currency).await?;
+    let partners = facts.partners();
+    let position = partners.iter().position(|p| p.id == id).ok_or(AppError::NotFound)?;
+    let partner = &partners[position];
+    let memos = &cache.memos;
+    let today_number = compute::day_number(today);
+    let years = memos
+        .years
+        .get(facts.version(), today_number, || compute::partner_years(facts.deals(), &partners, today_number))
+        .await;
+    let activation = (settings.activation_event, settings.activation_days);
+    let figures = memos
+        .dashboards
+        .get(facts.version(), (Reach::Own { organisation_id: id }, period, activation.0, activation.1), || {
+            compute::dashboard_figures(facts.deals(), std::slice::from_ref(partner), period, activation)
+        })
+        .await;
+    drop(facts);
+
+    let benchmark = health::revenue_benchmark(&years);
+    let year = years[position];
+    let days_since_sign_in = last_sign_in.map(|at| (now - at).num_days().max(0));
+    let components = year.components(benchmark, days_since_sign_in);
+    let narrow = format!("&partner={id}");
+    let tiles = SCORECARD_KPIS
+        .into_iter()
+        .map(|kpi| Tile {
+            kpi,
+            value: measure(kpi, &figures.current),
+            previous: measure(kpi, &figures.previous),
+            href: tile_link(kpi, period).map(|href| href + &narrow),
+        })
+        .collect();
+    let revenue: Vec<i64> = years.iter().map(|year| year.won_revenue).collect();
+    let placing = |group: String, members: Vec<usize>| {
+        let ranked = compute::rank(&revenue, members.into_iter());
+        let rank = ranked.iter().find(|(_, member)| *member == position).map_or(ranked.len(), |(rank, _)| *rank);
+        Placing { group, rank, of: ranked.len() }
+    };
+    let same = |same_group: &dyn Fn(&PartnerFact) -> bool| {
+        (0..partners.len()).filter(|&other| same_group(&partners[other])).collect::<Vec<_>>()
+    };
+    let placings = vec![
+        placing("All partners".into(), (0..partners.len()).collect()),
+        placing(format!("{} tier", partner.tier), same(&|other| other.tier == partner.tier)),
+        placing(format!("Region {}", partner.region), same(&|other| other.region == partner.region)),
+    ];
+    Ok(Scorecard {
+        partner_id: id,
+        partner_name: partner.name.clone(),
+        tier: partner.tier.clone(),
+        region: partner.region.clone(),
+        period,
+        previous: period.previous(),
+        health: health::health_score(&components),
+        parts: health_parts(&year, &components, benchmark, days_since_sign_in, &currency),
+        tiles,
+        placings,
+        charts: vec![
+            revenue_by_month_chart(period, &figures, &currency, &narrow),
+            pipeline_chart(period, &figures, &currency, &narrow),
+        ],
+        currency,
+        as_of: now,
+    })
+}
+
+/// The health score of each of `ids` (in that order) as its scorecard has it, for the partner directory.
+#[cfg(feature = "ssr")]
+pub async fn health_of(db: &Db, ids: &[i64]) -> Result<Vec<Option<Health>>, AppError> {
+    let cache = fact_cache()?;
+    let currency = store::program_settings(db).await?.reporting_currency;
+    let now = Utc::now();
+    let sign_ins = store::last_sign_ins(db, ids).await?;
+    let facts = cache.read(db, &currency).await?;
+    let partners = facts.partners();
+    let today = compute::day_number(now.date_naive());
+    let years = cache
+        .memos
+        .years
+        .get(facts.version(), today, || compute::partner_years(facts.deals(), &partners, today))
+        .await;
+    drop(facts);
+    let benchmark = health::revenue_benchmark(&years);
+    let index = compute::PartnerIndex::new(&partners);
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let year = years[index.get(*id)?];
+            let days_since_sign_in = sign_ins
+                .iter()
+                .find(|(organisation, _)| organisation == id)
+                .map(|(_, at)| (now - *at).num_days().max(0));
+            health::health_score(&year.components(benchmark, days_since_sign_in))
+        })
+        .collect())
+}
+

@@ -1,0 +1,30 @@
+//! Rules for text people type, shared by the browser and the server.
+
+/// What a single-line field says when it holds a line break, a tab or another control character.
+pub const ONE_LINE: &str = "Use one line of plain text, without line breaks or tabs.";
+
+/// Whether `text` holds a control character (a line break, a tab, an escape…). Single-line fields
+/// refuse them, so nothing typed can forge a line in a log, split a CSV row or hide in a name.
+pub fn has_control_characters(text: &str) -> bool {
+    text.chars().any(char::is_control)
+}
+
+/// `Err(ONE_LINE)` for text with a control character.
+pub fn one_line(text: &str) -> Result<(), String> {
+    if has_control_characters(text) { Err(ONE_LINE.to_owned()) } else { Ok(()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_breaks_tabs_and_escapes_are_refused_and_everything_else_kept() {
+        for bad in ["Globex\nINFO forged line", "a\rb", "tab\there", "esc\u{1b}[31m", "nul\u{0}"] {
+            assert_eq!(one_line(bad), Err(ONE_LINE.to_owned()), "{bad:?}");
+        }
+        for good in ["Globex Inc.", "Zoë & Søn, S.A.", "株式会社", "O'Brien – Ltd"] {
+            assert_eq!(one_line(good), Ok(()), "{good:?}");
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! The rules every feature stands on, over HTTP on SQLite and on PostgreSQL: every server function
+//! refuses a stranger and answers "not found" for another partner's ids, the reach rule reads the
+//! same in SQL as in memory, every SQL statement prepares, and the KPI cache misses no write.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use app::auth::access::PUBLIC_SERVER_FNS;
+use app::auth::reach::{Reach, Reachable};
+use app::auth::{SessionUser, store as auth_store};
+use app::{bind_all, on_db};
+use reqwest::StatusCode;
+use serde_json::Value;
+use sqlx::Executor;
+use sqlx::{AssertSqlSafe, SqlSafeStr};
+use support::{Backend, TestApp, approve, register, win_deal};
+
+on_both_databases!(
+    every_server_function_refuses_a_stranger,
+    every_server_function_taking_an_id_answers_not_found_for_another_partners,
+    the_reach_rule_reads_the_same_in_sql_as_in_memory,
+    every_sql_statement_prepares,
+    a_write_that_commits_long_after_its_stamp_still_reaches_the_dashboard,
+    the_fact_cache_loads_when_the_server_starts,
+);
+
+/// Every server function the server registered, by endpoint name.
+fn registered_server_fns() -> BTreeSet<String> {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
+        .collect()
+}
+
+async fn every_server_function_refuses_a_stranger(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let stranger = app.client();
+    let registered = registered_server_fns();
+    assert!(registered.len() >= 30, "the registry lists the server functions: {registered:?}");
+    for name in &registered {
+        let (status, body) = app.call(&stranger, name, &[]).await;
+        if PUBLIC_SERVER_FNS.contains(&name.as_str()) {
+            // Signing in, invitations and resets: bad input is named, nothing is revealed.
+            assert!(status.is_client_error() || status == StatusCode::OK, "{name}: {status} {body}");
+            assert!(!body.to_string().contains('@'), "{name} reveals nothing: {body}");
+        } else {
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{name} refuses a stranger: {body}");
+            assert_eq!(body["kind"], "unauthenticated", "{name}");
+        }
+    }
+    assert_eq!(app.call(&stranger, "current_user", &[]).await.1, Value::Null);
+    app.stop().await;
+}
+
+/// What a server function's id stands for.
+#[derive(Clone, Copy, Debug)]
+enum Id {
+    Deal,
+    Organisation,
+}
+
+/// Every server function that takes the id of something a partner owns: the arguments of a good
+/// call with the id left out, and the argument the id goes in. A server function missing from this
+/// table and from [`WITHOUT_IDS`] fails the test, so one added later is not forgotten.
+fn taking_ids() -> BTreeMap<&'static str, (Id, &'static str, Vec<(&'static str, &'static str)>)> {
+    let today = chrono::Utc::now().date_naive().to_string().leak() as &'static str;
+    BTreeMap::from([
+        ("deal_detail", (Id::Deal, "id", vec![])),
+        ("submit_deal", (Id::Deal, "id", vec![])),
+        ("decide_deal", (Id::Deal, "id", vec![("decision", "approve")])),
+        ("close_deal", (Id::Deal, "id", vec![("outcome", "won"), ("final_amount", "10"), ("closed_on", today)])),
+        ("request_extension", (Id::Deal, "id", vec![("reason", "More time")])),
+        ("decide_extension", (Id::Deal, "id", vec![("decision", "approve")])),
+        ("partner_profile", (Id::Organisation, "id", vec![])),
+        ("scorecard", (Id::Organisation, "partner_id", vec![])),
+        ("team", (Id::Organisation, "organisation_id", vec![])),
+        ("invite", (Id::Organisation, "organisation_id", vec![("email", "x@example.test"), ("role", "partner_user")])),
+    ])
+}
+
+/// Server functions that take no id of another organisation's (filters over one's own reach take
+/// partner ids too; those are checked to narrow to nothing).
+const WITHOUT_IDS: &[&str] = &[
+    "current_user",
+    "sign_in",
+    "sign_out",
+    "request_password_reset",
+    "reset_password",
+    "invitation",
+    "accept_invitation",
+    "home_summary",
+    "program_overview",
+    "deal_form",
+    "list_deals",
+    "deal_check",
+    "save_deal",
+    "deal_queue",
+    "import_pipeline",
+    "pipeline_status",
+    "dashboard",
+    "leaderboard",
+    "program_settings",
+    "save_program_settings",
+    "list_partners",
+];
+
+async fn every_server_function_taking_an_id_answers_not_found_for_another_partners(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let table = taking_ids();
+    let registered = registered_server_fns();
+    for name in &registered {
+        assert!(
+            table.contains_key(name.as_str()) || WITHOUT_IDS.contains(&name.as_str()),
+            "{name} is new: say in this test whether it takes an id, and which"
+        );
+    }
+    // Copperline's deal, approved, and Copperline itself: out of reach for Bluepeak's people and
+    // for Bluepeak's channel manager (Copperline is the other manager's).
+    let copperline_partner = app.sign_in("partner@copperline.test").await;
+    let copperline_manager = app.sign_in("cam2@acme.test").await;
+    let deal = register(&app, &copperline_partner, "Initech", "initech.example").await;
+    approve(&app, &copperline_manager, deal).await;
+    let deal = deal.to_string();
+    let organisation = app.organisation_id("Copperline IT").await.to_string();
+    let callers = [
+        ("partner@bluepeak.test", app.sign_in("partner@bluepeak.test").await),
+        ("rep@bluepeak.test", app.sign_in("rep@bluepeak.test").await),
+        ("cam@acme.test", app.sign_in("cam@acme.test").await),
+    ];
+    for (name, (kind, argument, rest)) in &table {
+        assert!(registered.contains(*name), "{name} is registered");
+        let id = match kind {
+            Id::Deal => deal.as_str(),
+            Id::Organisation => organisation.as_str(),
+        };
+        let mut form = rest.clone();
+        form.push((argument, id));
+        let mut not_found = 0;
+        for (who, client) in &callers {
+            let (status, body) = app.call(client, name, &form).await;
+            assert!(
+                status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN,
+                "{who} calling {name} with another partner's {argument}: {status} {body}"
+            );
+            assert!(!body.to_string().contains("Copperline") && !body.to_string().contains("Initech"), "{body}");
+            not_found += usize::from(status == StatusCode::NOT_FOUND);
+        }
+        assert!(not_found > 0, "{name}: someone whose role allows it is told \"not found\"");
+    }
+    // Lists narrowed to another partner's id hold nothing.
+    let (status, list) = app.call(&callers[0].1, "list_deals", &[("partner", organisation.as_str())]).await;
+    assert_eq!((status, list["total"].as_i64()), (StatusCode::OK, Some(0)), "{list}");
+    let (status, list) = app.call(&callers[2].1, "list_deals", &[("partner", organisation.as_str())]).await;
+    assert_eq!((status, list["total"].as_i64()), (StatusCode::OK, Some(0)), "{list}");
+    // Nothing changed: the deal is still approved and has no extension.
+    let (_, detail) = app.call(&copperline_partner, "deal_detail", &[("id", deal.as_str())]).await;
+    assert_eq!(detail["deal"]["status"], "approved");
+    assert_eq!(detail["deal"]["extension"], "none");
+    app.stop().await;
+}
+
+async fn the_reach_rule_reads_the_same_in_sql_as_in_memory(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let db = app.db();
+    let people: Vec<i64> = on_db!(db, pool => sqlx::query_scalar("SELECT id FROM users ORDER BY id").fetch_all(pool).await)
+        .expect("people");
+    let organisations: Vec<i64> =
+        on_db!(db, pool => sqlx::query_scalar("SELECT id FROM organisations ORDER BY id").fetch_all(pool).await)
+            .expect("organisations");
+    let mut facts = Vec::new();
+    for id in &organisations {
+        facts.push(auth_store::organisation_facts(db, *id).await.expect("query").expect("exists"));
+    }
+    let mut roles = BTreeSet::new();
+    for user_id in people {
+        let user: SessionUser = auth_store::user_by_id(db, user_id).await.expect("query").expect("exists");
+        roles.insert(user.role.as_str());
+        let reach = Reach::of(&user);
+        let mut sql = app::db::Conditions::new("SELECT o.id FROM organisations o WHERE o.kind = 'partner'");
+        reach.narrow(&mut sql, "o");
+        sql.sql.push_str(" ORDER BY o.id");
+        let in_sql: Vec<i64> = on_db!(db, pool => bind_all!(sqlx::query_scalar(AssertSqlSafe(sql.sql.clone())), &sql.params)
+            .fetch_all(pool).await)
+        .expect("reach query");
+        let in_memory: Vec<i64> =
+            facts.iter().filter(|o| !o.is_vendor && reach.includes(*o)).map(|o| o.organisation_id()).collect();
+        assert_eq!(in_sql, in_memory, "{} ({:?})", user.email, user.role);
+        match user.role.is_vendor_staff() {
+            true => assert!(!in_memory.is_empty(), "{} reaches partners", user.email),
+            false => assert_eq!(in_memory, [user.organisation_id], "{} reaches only its own", user.email),
+        }
+    }
+    assert_eq!(roles.len(), 5, "every role is among the demo people: {roles:?}");
+    app.stop().await;
+}
+
+async fn every_sql_statement_prepares(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let statements = app::every_statement();
+    assert!(statements.len() > 60, "{} statements", statements.len());
+    for sql in statements {
+        let prepared = on_db!(app.db(), pool => pool.prepare(AssertSqlSafe(sql.clone()).into_sql_str()).await.map(drop));
+        assert!(prepared.is_ok(), "{sql}\n{prepared:?}");
+    }
+    app.stop().await;
+}
+
+async fn won_revenue_this_month(app: &TestApp, client: &reqwest::Client) -> i64 {
+    let (status, dashboard) = app.call(client, "dashboard", &[("period", "month")]).await;
+    assert_eq!(status, StatusCode::OK, "{dashboard}");
+    let tile = dashboard["tiles"].as_array().expect("tiles").iter().find(|t| t["kpi"] == "TotalRevenue").cloned();
+    tile.and_then(|tile| tile["value"]["Money"].as_i64()).expect("revenue tile")
+}
+
+async fn a_write_that_commits_long_after_its_stamp_still_reaches_the_dashboard(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner = app.sign_in("partner@bluepeak.test").await;
+    let manager = app.sign_in("cam@acme.test").await;
+    let admin = app.sign_in("admin@acme.test").await;
+    let id = register(&app, &partner, "Late Commit Ltd", "latecommit.example").await;
+    approve(&app, &manager, id).await;
+    let before = won_revenue_this_month(&app, &admin).await;
+
+    // A slow transaction: it stamps the deal won an hour ago, and commits only after the
+    // dashboard has caught up twice.
+    let stamped = chrono::Utc::now() - chrono::Duration::hours(1);
+    let today = chrono::Utc::now().date_naive();
+    let sql = "UPDATE deals SET status = 'won', final_amount_minor = 4200000, closed_on = $1, updated_at = $2 WHERE id = $3";
+    let committed = on_db!(app.db(), pool => {
+        let mut tx = pool.begin().await.expect("begin");
+        sqlx::query(sql).bind(today).bind(stamped).bind(id).execute(&mut *tx).await.expect("update");
+        assert_eq!(won_revenue_this_month(&app, &admin).await, before, "not committed yet");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert_eq!(won_revenue_this_month(&app, &admin).await, before, "still not committed");
+        tx.commit().await
+    });
+    committed.expect("commit");
+    assert_eq!(won_revenue_this_month(&app, &admin).await, before + 4_200_000, "the late write is counted");
+    app.stop().await;
+}
+
+async fn the_fact_cache_loads_when_the_server_starts(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner = app.sign_in("partner@bluepeak.test").await;
+    let manager = app.sign_in("cam@acme.test").await;
+    win_deal(&app, &partner, &manager, "Early Bird", "earlybird.example", "1,000.00").await;
+    // A second server on the same database, asked nothing: its cache loads by itself.
+    let (_, second) = app.second_server().await;
+    let mut waited = 0;
+    while !second.facts.is_loaded().await && waited < 100 {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    assert!(second.facts.is_loaded().await, "loaded without a request");
+    second.stop().await.expect("stops");
+    app.stop().await;
+}
