@@ -44,7 +44,7 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 set +e
-(cd end2end && TESSERA_URL="http://127.0.0.1:$app_port" npx playwright test) 2>&1 | tee "$work/e2e.log"
+(cd end2end && TESSERA_URL="http://127.0.0.1:$app_port" TESSERA_BIN="$PWD/../target/debug/tessera" npx playwright test) 2>&1 | tee "$work/e2e.log"
 e2e_status=${PIPESTATUS[0]}
 set -e
 

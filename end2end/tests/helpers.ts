@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { expect, type Browser, type Page, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
@@ -5,12 +6,13 @@ export const PASSWORD = 'tessera-demo';
 
 export const hydrated = (testInfo: TestInfo) => testInfo.project.use.javaScriptEnabled !== false;
 
-/** Opens a page and, when JavaScript is on, waits until the WASM has hydrated it. */
+/** Opens a page and, when JavaScript is on, waits until the WASM has hydrated it; the page's response. */
 export async function open(page: Page, path: string, testInfo: TestInfo) {
-  await page.goto(path);
+  const response = await page.goto(path);
   if (hydrated(testInfo)) {
     await expect(page.locator('body[data-hydrated]')).toBeAttached({ timeout: 20_000 });
   }
+  return response;
 }
 
 export async function signIn(page: Page, email: string, testInfo: TestInfo, password = PASSWORD) {
@@ -62,4 +64,16 @@ export async function anotherPerson(browser: Browser, testInfo: TestInfo): Promi
     hasTouch: use.hasTouch,
   });
   return context.newPage();
+}
+
+/**
+ * The newest link in the outbox for `email`, read whole as whoever runs the server reads it
+ * (`tessera outbox`); the test command says where the binary and its database are.
+ */
+export function lastLinkFor(email: string): string {
+  const binary = process.env.TESSERA_BIN ?? '../target/debug/tessera';
+  const text = execFileSync(binary, ['outbox', '--to', email, '--last', '1'], { encoding: 'utf8', env: process.env });
+  const link = text.match(/http\S+token=\S+/)?.[0];
+  expect(link, text).toBeTruthy();
+  return link!;
 }

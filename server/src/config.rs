@@ -55,6 +55,16 @@ pub enum Command {
         #[arg(long, default_value_t = 1_000_000)]
         deals: usize,
     },
+    /// Print the newest messages waiting in the outbox, whole, links included: until email is
+    /// sent by SMTP, this is how whoever runs the server passes an invitation or reset link on.
+    Outbox {
+        /// Only the messages to this address.
+        #[arg(long)]
+        to: Option<String>,
+        /// How many messages, newest first.
+        #[arg(long, default_value_t = 10)]
+        last: i64,
+    },
 }
 
 impl Cli {
@@ -91,6 +101,12 @@ mod tests {
         let settings = cli.settings();
         assert_eq!(settings.public_url, "https://partners.acme.test");
         assert!(settings.secure_cookies);
+    }
+
+    #[test]
+    fn outbox_takes_a_recipient_and_a_count() {
+        let cli = Cli::try_parse_from(["tessera", "outbox", "--to", "rep@bluepeak.test", "--last", "1"]).expect("parses");
+        assert!(matches!(cli.command, Some(Command::Outbox { to: Some(ref to), last: 1 }) if to == "rep@bluepeak.test"));
     }
 
     #[test]

@@ -153,6 +153,20 @@ pub async fn migrate(cli: &Cli) -> Result<(), StartError> {
     Ok(())
 }
 
+/// `outbox`: the newest messages waiting in the outbox, whole, for whoever runs the server.
+pub async fn outbox(cli: &Cli, to: Option<&str>, last: i64) -> Result<(), StartError> {
+    let db = open_database(&cli.database_url).await?;
+    let messages = app::mail::unsent(&db, to, last.clamp(1, 1000)).await.map_err(DbSetupError::from)?;
+    db.close().await;
+    if messages.is_empty() {
+        println!("The outbox holds no message{}.", to.map(|to| format!(" to {to}")).unwrap_or_default());
+    }
+    for message in messages {
+        println!("To: {}\nDate: {}\nSubject: {}\n\n{}\n", message.recipient, message.created_at.to_rfc2822(), message.subject, message.body);
+    }
+    Ok(())
+}
+
 /// `seed --demo`, and `seed --scale` (which loads the demo data first, for its sign-ins).
 pub async fn seed(cli: &Cli, demo: bool, history: bool, scale: Option<(usize, usize)>) -> Result<(), StartError> {
     if !demo && scale.is_none() {
