@@ -12,26 +12,20 @@ bash scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
-cargo leptos build --release >/dev/null 2>&1 || cargo leptos build --release
+bash scripts/build.sh --release
 work=$(mktemp -d /tmp/tessera-bench.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 export TESSERA_DATABASE_URL="sqlite://$work/bench.db" TESSERA_ADDR="127.0.0.1:$port" TESSERA_LOG=warn
-export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=tessera
+export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=tessera LEPTOS_HASH_FILES=true
 ./target/release/tessera seed --demo >/dev/null
 ./target/release/tessera serve &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+source scripts/health.sh
+wait_healthy "http://127.0.0.1:$port"
 
-wasm=target/site/pkg/tessera.wasm
-echo "release WASM: $(stat -c %s $wasm) bytes raw, $(gzip -9c $wasm | wc -c) gzip, $(python3 -c "
-import sys
-try:
-    import brotli
-    print(len(brotli.compress(open('$wasm','rb').read(), quality=11)))
-except ImportError:
-    print('n/a (pip install brotli)')
-") brotli"
+wasm=$(ls target/site/pkg/tessera.*.wasm | head -n 1)
+echo "release main WASM: $(stat -c %s "$wasm") bytes raw, $(stat -c %s "$wasm.br") brotli (what each page loads: benches/page_weight.sh)"
 sleep 1
 echo "idle server memory with demo data: $(awk '/VmRSS/ { print $2 " " $3 }' /proc/$pid/status) RSS"
 

@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bench_build() {
   bash scripts/setup.sh
   export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
-  cargo leptos build --release >/dev/null 2>&1 || cargo leptos build --release
+  bash scripts/build.sh --release
 }
 
 # Builds a load generator of server/benches once and prints its binary's path (running `cargo
@@ -31,7 +31,7 @@ bench_environment() {
   BENCH_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
   BENCH_URL="http://127.0.0.1:$BENCH_PORT"
   export TESSERA_DATABASE_URL="sqlite://$BENCH_WORK/bench.db" TESSERA_ADDR="127.0.0.1:$BENCH_PORT" TESSERA_LOG=warn
-  export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=tessera
+  export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=tessera LEPTOS_HASH_FILES=true
 }
 
 # The scale data: a copy of $TESSERA_BENCH_DB when set, else seeded now (and timed).
@@ -53,5 +53,6 @@ bench_serve() {
   ./target/release/tessera serve &
   BENCH_PID=$!
   trap 'kill $BENCH_PID 2>/dev/null; wait $BENCH_PID 2>/dev/null; rm -rf "$BENCH_WORK"' EXIT
-  for _ in $(seq 1 100); do curl -sf "$BENCH_URL/healthz" >/dev/null && break; sleep 0.1; done
+  source scripts/health.sh
+  wait_healthy "$BENCH_URL"
 }

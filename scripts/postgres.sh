@@ -11,8 +11,14 @@ as_owner() {
   if [ "$(id -u)" -eq 0 ]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi
 }
 
-case "$1" in
+usage() {
+  echo "usage: $0 start DIR PORT | stop DIR" >&2
+  exit 2
+}
+
+case "${1:-}" in
   start)
+    [ $# -eq 3 ] || usage
     dir=$2 port=$3
     mkdir -p "$dir"
     chmod 0755 "$dir"
@@ -22,6 +28,7 @@ case "$1" in
       -o \"-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400\" start >/dev/null"
     ;;
   stop)
+    [ $# -eq 2 ] || usage
     dir=$2
     if [ -d "$dir/data" ]; then
       as_owner "'$bin/pg_ctl' -D '$dir/data' -m fast stop >/dev/null 2>&1" || true
@@ -29,7 +36,6 @@ case "$1" in
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: $0 start DIR PORT | stop DIR" >&2
-    exit 2
+    usage
     ;;
 esac

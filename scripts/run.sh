@@ -6,9 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
 
-echo "[run] building the release portal (first time: several minutes)"
-cargo leptos build --release
-export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=tessera
+bash scripts/build.sh --release
+export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=tessera LEPTOS_HASH_FILES=true
 ./target/release/tessera seed --demo --history
 echo "[run] Tessera is starting on http://${TESSERA_ADDR:-127.0.0.1:3000} (Ctrl-C stops it)"
 exec ./target/release/tessera serve

@@ -32,17 +32,15 @@ cargo_status=${PIPESTATUS[0]}
 set -e
 
 echo "[test] end-to-end: building the portal and serving the demo data"
-cargo leptos build
+bash scripts/build.sh
 app_port=$(free_port)
 export TESSERA_DATABASE_URL="sqlite://$work/e2e.db" TESSERA_ADDR="127.0.0.1:$app_port" TESSERA_LOG=warn
-export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=tessera
+export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=tessera LEPTOS_HASH_FILES=true
 ./target/debug/tessera seed --demo >/dev/null
 ./target/debug/tessera serve &
 server_pid=$!
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$app_port/healthz" >/dev/null && break
-  sleep 0.2
-done
+source scripts/health.sh
+wait_healthy "http://127.0.0.1:$app_port"
 set +e
 (cd end2end && TESSERA_URL="http://127.0.0.1:$app_port" TESSERA_BIN="$PWD/../target/debug/tessera" npx playwright test) 2>&1 | tee "$work/e2e.log"
 e2e_status=${PIPESTATUS[0]}

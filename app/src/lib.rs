@@ -2,6 +2,7 @@
 //! functions; compiled with `ssr` into the server and with `hydrate` into the browser.
 #![recursion_limit = "256"]
 
+pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod auth;
@@ -60,9 +61,9 @@ pub fn every_statement() -> Vec<String> {
 }
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+use leptos_router::{Lazy, LazyRoute, ParamSegment, SsrMode, StaticSegment, lazy_route};
 
 use crate::layout::{NotFoundPage, PortalLayout, SessionContext};
 
@@ -78,6 +79,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -88,6 +90,55 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
+
+/// A page whose view is compiled into its own WASM chunk, which the browser loads with the
+/// page's route: a first visit downloads the frame and that one page, not every page. Every
+/// page is declared this way.
+macro_rules! lazy_page {
+    ($($route:ident => $page:ident),+ $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    )+};
+}
+
+use admin::AdminPage;
+use account::{ForgotPasswordPage, InvitationPage, ResetPasswordPage, SignInPage};
+use deals::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePage};
+use home::HomePage;
+use kpi::{DashboardPage, LeaderboardPage, MetricsPage, ScorecardPage};
+use partners::{PartnerPage, PartnersPage};
+use team::TeamPage;
+
+lazy_page!(
+    HomeRoute => HomePage,
+    SignInRoute => SignInPage,
+    ForgotPasswordRoute => ForgotPasswordPage,
+    ResetPasswordRoute => ResetPasswordPage,
+    InvitationRoute => InvitationPage,
+    PartnersRoute => PartnersPage,
+    PartnerRoute => PartnerPage,
+    DealsRoute => DealsPage,
+    NewDealRoute => NewDealPage,
+    QueueRoute => ApprovalQueuePage,
+    PipelineRoute => PipelinePage,
+    DealRoute => DealPage,
+    DashboardRoute => DashboardPage,
+    LeaderboardRoute => LeaderboardPage,
+    MetricsRoute => MetricsPage,
+    ScorecardRoute => ScorecardPage,
+    TeamRoute => TeamPage,
+    AdminRoute => AdminPage,
+);
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -100,29 +151,28 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="leptos" href="/pkg/tessera.css"/>
         <Title text="Tessera"/>
         <Router>
             <PortalLayout>
                 <Routes fallback=NotFoundPage>
-                    <Route path=StaticSegment("") view=home::HomePage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("sign-in") view=auth::pages::SignInPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("forgot-password") view=auth::pages::ForgotPasswordPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("reset-password") view=auth::pages::ResetPasswordPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("invitation") view=auth::pages::InvitationPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("partners") view=partners::PartnersPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("partners"), ParamSegment("id")) view=partners::PartnerPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("deals") view=deals::DealsPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("deals"), StaticSegment("new")) view=deals::NewDealPage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("deals"), StaticSegment("queue")) view=deals::ApprovalQueuePage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("deals"), StaticSegment("pipeline")) view=deals::PipelinePage ssr=SsrMode::Async/>
-                    <Route path=(StaticSegment("deals"), ParamSegment("id")) view=deals::DealPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("dashboard") view=kpi::DashboardPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("leaderboard") view=kpi::LeaderboardPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("metrics") view=kpi::MetricsPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("scorecard") view=kpi::ScorecardPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("team") view=team::TeamPage ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("admin") view=admin::AdminPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("invitation") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("partners") view={Lazy::<PartnersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("partners"), ParamSegment("id")) view={Lazy::<PartnerRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("deals") view={Lazy::<DealsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("deals"), StaticSegment("new")) view={Lazy::<NewDealRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("deals"), StaticSegment("queue")) view={Lazy::<QueueRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("deals"), StaticSegment("pipeline")) view={Lazy::<PipelineRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("deals"), ParamSegment("id")) view={Lazy::<DealRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("dashboard") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("leaderboard") view={Lazy::<LeaderboardRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("metrics") view={Lazy::<MetricsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("scorecard") view={Lazy::<ScorecardRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("team") view={Lazy::<TeamRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </PortalLayout>
         </Router>

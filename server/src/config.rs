@@ -55,6 +55,12 @@ pub enum Command {
         #[arg(long, default_value_t = 1_000_000)]
         deals: usize,
     },
+    /// Compress the site's static files (`target/site/pkg` by default) at the highest brotli and
+    /// gzip levels, once, after each build; the server sends the compressed copies as they are.
+    CompressAssets {
+        /// The directory of the site's files (the `pkg` folder of the site root).
+        dir: Option<std::path::PathBuf>,
+    },
     /// Print the newest messages waiting in the outbox, whole, links included: until email is
     /// sent by SMTP, this is how whoever runs the server passes an invitation or reset link on.
     Outbox {

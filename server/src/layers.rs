@@ -50,6 +50,7 @@ pub async fn trace_request(mut request: Request, next: Next) -> Response {
         request.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
     let started = Instant::now();
+    span.in_scope(|| tracing::debug!("started"));
     let mut response = next.run(request).instrument(span.clone()).await;
     let status = response.status().as_u16();
     span.record("status", status);

@@ -1,6 +1,7 @@
 //! The `tessera` binary's own parts: configuration, startup, the HTTP router and its layers,
 //! and the seeding commands. Everything a page or server function does lives in `app`.
 
+pub mod assets;
 pub mod config;
 mod history;
 mod layers;
@@ -36,6 +37,8 @@ pub enum StartError {
     Seed(#[from] seed::SeedError),
     #[error("nothing to do: say `tessera seed --demo` or `tessera seed --scale`")]
     NothingToSeed,
+    #[error("cannot compress the site's files in {dir}: {source}")]
+    Assets { dir: String, source: std::io::Error },
 }
 
 /// Opens the database and applies pending migrations.
@@ -150,6 +153,22 @@ pub async fn migrate(cli: &Cli) -> Result<(), StartError> {
     let db = open_database(&cli.database_url).await?;
     tracing::info!(database = db.backend_name(), "migrations applied");
     db.close().await;
+    Ok(())
+}
+
+/// The site's `pkg` directory, as cargo-leptos configured it.
+pub fn pkg_dir() -> std::path::PathBuf {
+    let options = leptos_options();
+    std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref())
+}
+
+/// `compress-assets`: brotli and gzip copies of the site's files, once per build.
+pub fn compress_assets(dir: Option<std::path::PathBuf>) -> Result<(), StartError> {
+    let dir = dir.unwrap_or_else(pkg_dir);
+    let started = std::time::Instant::now();
+    let count = assets::compress_dir(&dir)
+        .map_err(|source| StartError::Assets { dir: dir.display().to_string(), source })?;
+    println!("Compressed {count} files in {} in {:.1} s.", dir.display(), started.elapsed().as_secs_f64());
     Ok(())
 }
 

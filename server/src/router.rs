@@ -30,7 +30,7 @@ pub fn router(
     leptos_options: LeptosOptions,
     stopping: tokio::sync::watch::Receiver<bool>,
 ) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let server = server.clone();
         move || server.provide()
@@ -39,11 +39,14 @@ pub fn router(
         let options = leptos_options.clone();
         move || shell(options.clone())
     };
+    let pkg_dir = std::path::Path::new(leptos_options.site_root.as_ref()).join(leptos_options.site_pkg_dir.as_ref());
+    let pkg = crate::assets::pkg_routes(pkg_dir, leptos_options.hash_files);
     let state = RouterState { leptos_options, server: server.clone(), stopping };
 
     let https = server.state.settings.secure_cookies;
     let public_url = server.state.settings.public_url.clone();
     Router::new()
+        .merge(pkg)
         .route("/deals/export.csv", get(export_deals))
         .route("/live", get(live_events))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
@@ -69,6 +72,15 @@ pub fn router(
         )
         .layer(axum::middleware::from_fn(layers::trace_request))
         .with_state(state)
+}
+
+/// The app's routes, generated once per process. Generating them sets a process-wide flag in
+/// leptos_server that leaves every resource created meanwhile pending for ever, so a second
+/// server started in the same process while another serves (as the tests do) must not generate
+/// them again: a page it was rendering would never answer.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 async fn live_events(State(state): State<RouterState>, request: Request) -> Response {

@@ -13,6 +13,7 @@ on_both_databases!(
     signed_out_callers_are_sent_to_sign_in,
     pages_carry_security_headers_and_role_statuses,
     health_check_reports_the_database,
+    every_role_opens_each_page_it_is_offered,
 );
 
 async fn each_role_calls_what_it_may_and_is_refused_what_it_may_not(backend: Backend) {
@@ -191,5 +192,29 @@ async fn health_check_reports_the_database(backend: Backend) {
         Backend::Postgres => "postgres",
     };
     assert_eq!(body, serde_json::json!({ "status": "ok", "database": expected }));
+    app.stop().await;
+}
+
+async fn every_role_opens_each_page_it_is_offered(backend: Backend) {
+    use app::auth::Role;
+    use app::auth::access::nav_items;
+    let app = TestApp::spawn(backend).await;
+    let people = [
+        ("admin@acme.test", Role::Admin, &["/metrics", "/deals/pipeline"][..]),
+        ("cam@acme.test", Role::ChannelManager, &["/metrics"][..]),
+        ("marketing@acme.test", Role::Marketing, &["/metrics"][..]),
+        ("partner@bluepeak.test", Role::PartnerAdmin, &["/deals/new", "/metrics"][..]),
+        ("rep@bluepeak.test", Role::PartnerUser, &["/deals/new"][..]),
+    ];
+    for (email, role, more) in people {
+        let client = app.sign_in(email).await;
+        let offered = nav_items(role).iter().map(|item| item.href).chain(more.iter().copied());
+        for path in offered {
+            let page = client.get(format!("{}{path}", app.base)).header("accept", "text/html").send().await.expect("page");
+            assert_eq!(page.status(), StatusCode::OK, "{email} opens {path}");
+            let html = page.text().await.expect("html");
+            assert!(html.contains("<h1") && !html.contains("error-code"), "{email} sees {path} itself, not an error page");
+        }
+    }
     app.stop().await;
 }

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::audit::AuditEntry;
 use crate::auth::access::ADMINISTRATION_ROLES;
-use crate::layout::{ErrorPage, RequireRole};
+use crate::kpi::server::{SaveProgramSettings, load_program_settings};
+use crate::kpi::{PerformanceSettings, ProgramSettings};
+use crate::layout::guarded_page;
 use crate::mail::OutboxMessage;
 use crate::ui::ScrollTable;
 
@@ -29,10 +31,11 @@ pub async fn program_overview() -> Result<ProgramFacts, crate::error::AppError> 
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
-    // Created outside the guard's Suspense, so server rendering fetches it once.
-    let overview = Resource::new(|| (), |_| program_overview());
-    let settings = crate::kpi::PerformanceSettingsData::new();
-    view! { <RequireRole allowed=ADMINISTRATION_ROLES children=move |_| view! { <Administration overview settings/> }/> }
+    let save = ServerAction::<SaveProgramSettings>::new();
+    let load = |_| async { Ok((program_overview().await?, load_program_settings().await?)) };
+    guarded_page(ADMINISTRATION_ROLES, move || save.version().get(), load, move |_, (overview, settings)| {
+        view! { <Administration overview settings save/> }
+    })
 }
 
 #[component]
@@ -53,50 +56,46 @@ fn CountTable(title: &'static str, rows: Vec<(String, i64)>) -> impl IntoView {
 
 #[component]
 fn Administration(
-    overview: Resource<Result<ProgramFacts, crate::error::AppError>>,
-    settings: crate::kpi::PerformanceSettingsData,
+    overview: ProgramFacts,
+    settings: ProgramSettings,
+    save: ServerAction<SaveProgramSettings>,
 ) -> impl IntoView {
     view! {
         <h1>"Administration"</h1>
-        <crate::kpi::PerformanceSettings data=settings/>
-        {move || overview.get().map(|result| match result {
-                    Ok(overview) => view! {
-                        <div class="columns three">
-                            <CountTable title="Partners by type" rows=overview.by_type/>
-                            <CountTable title="Partners by region" rows=overview.by_region/>
-                            <CountTable title="People by role" rows=overview.people_by_role/>
-                        </div>
-                        <section class="card" aria-labelledby="audit-title">
-                            <h2 id="audit-title">"Recent activity"</h2>
-                            <ScrollTable label="Recent activity">
-                                <table>
-                                    <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Detail"</th></tr></thead>
-                                    <tbody>
-                                        {overview.audit.into_iter().map(|entry| view! {
-                                            <tr>
-                                                <td>{entry.at.format("%Y-%m-%d %H:%M").to_string()}</td>
-                                                <td>{entry.actor.unwrap_or_else(|| "—".into())}</td>
-                                                <td>{entry.action.label()}</td>
-                                                <td>{entry.subject}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </ScrollTable>
-                        </section>
-                        <section class="card" aria-labelledby="outbox-title">
-                            <h2 id="outbox-title">"Outbox"</h2>
-                            <p class="muted">"Emails Tessera has queued (invitations, password resets, deal decisions), newest first. Links in them are hidden here: they open accounts, and only their recipient may use them."</p>
-                            {overview.outbox.into_iter().map(|message| view! {
-                                <details class="message">
-                                    <summary>{message.created_at.format("%Y-%m-%d %H:%M").to_string()} " · " {message.recipient} " · " {message.subject}</summary>
-                                    <pre>{message.body}</pre>
-                                </details>
-                            }).collect_view()}
-                        </section>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            )}
+        <PerformanceSettings settings save/>
+        <div class="columns three">
+            <CountTable title="Partners by type" rows=overview.by_type/>
+            <CountTable title="Partners by region" rows=overview.by_region/>
+            <CountTable title="People by role" rows=overview.people_by_role/>
+        </div>
+        <section class="card" aria-labelledby="audit-title">
+            <h2 id="audit-title">"Recent activity"</h2>
+            <ScrollTable label="Recent activity">
+                <table>
+                    <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Detail"</th></tr></thead>
+                    <tbody>
+                        {overview.audit.into_iter().map(|entry| view! {
+                            <tr>
+                                <td>{entry.at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                <td>{entry.actor.unwrap_or_else(|| "—".into())}</td>
+                                <td>{entry.action.label()}</td>
+                                <td>{entry.subject}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </ScrollTable>
+        </section>
+        <section class="card" aria-labelledby="outbox-title">
+            <h2 id="outbox-title">"Outbox"</h2>
+            <p class="muted">"Emails Tessera has queued (invitations, password resets, deal decisions), newest first. \
+                Links in them are hidden here: they open accounts, and only their recipient may use them."</p>
+            {overview.outbox.into_iter().map(|message| view! {
+                <details class="message">
+                    <summary>{message.created_at.format("%Y-%m-%d %H:%M").to_string()} " · " {message.recipient} " · " {message.subject}</summary>
+                    <pre>{message.body}</pre>
+                </details>
+            }).collect_view()}
+        </section>
     }
 }

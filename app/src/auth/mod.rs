@@ -1,10 +1,11 @@
-//! Identity and access: who is signed in, what their role lets them do, and the pages to get in.
+//! Identity and access: who is signed in, what their role lets them do (roles, the one reach
+//! rule, the server guard), sessions, invitations and resets. The pages to get in are
+//! [`crate::account`]'s.
 
 pub mod access;
 pub mod forms;
 #[cfg(feature = "ssr")]
 pub mod guard;
-pub mod pages;
 pub mod reach;
 #[cfg(feature = "ssr")]
 pub mod secrets;

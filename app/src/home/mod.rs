@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{Role, SessionUser};
-use crate::layout::{ErrorPage, RequireRole};
+use crate::layout::guarded_page;
 use crate::partners::PartnerRow;
 use crate::ui::{Badge, Stat, tier_tone};
 
@@ -37,9 +37,7 @@ pub async fn home_summary() -> Result<HomeSummaryData, crate::error::AppError> {
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    // Created here, outside the guard's Suspense, so server rendering fetches it once.
-    let summary = Resource::new(|| (), |_| home_summary());
-    view! { <RequireRole allowed=&Role::ALL children=move |user| view! { <Home user summary/> }/> }
+    guarded_page(&Role::ALL, || (), |_| home_summary(), |user, summary| view! { <Home user=user.clone() summary/> })
 }
 
 fn greeting(user: &SessionUser) -> String {
@@ -58,12 +56,12 @@ fn role_intro(role: Role) -> &'static str {
 }
 
 #[component]
-fn Home(user: SessionUser, summary: Resource<Result<HomeSummaryData, crate::error::AppError>>) -> impl IntoView {
+fn Home(user: SessionUser, summary: HomeSummaryData) -> impl IntoView {
     view! {
         <h1>{greeting(&user)}</h1>
         <p class="lead">{role_intro(user.role)}</p>
-        {move || summary.get().map(|result| match result {
-                    Ok(HomeSummaryData::Vendor { partners, people, by_tier }) => view! {
+        {match summary {
+                    HomeSummaryData::Vendor { partners, people, by_tier } => view! {
                         <div class="stats">
                             <Stat label="Partner organisations" value=partners.to_string()/>
                             <Stat label="Partner people" value=people.to_string()/>
@@ -78,10 +76,8 @@ fn Home(user: SessionUser, summary: Resource<Result<HomeSummaryData, crate::erro
                             <p><a href="/partners">"Open the partner directory"</a></p>
                         </section>
                     }.into_any(),
-                    Ok(HomeSummaryData::Partner { organisation }) => view! { <PartnerHome organisation/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            )}
+                    HomeSummaryData::Partner { organisation } => view! { <PartnerHome organisation/> }.into_any(),
+                }}
     }
 }
 

@@ -249,8 +249,26 @@ pub const DICTIONARY: [MetricDefinition; 14] = [
     },
 ];
 
+/// A KPI's entry in the dictionary: every KPI has one, by this match (a new KPI does not
+/// compile until it is given its entry).
 pub fn definition(kpi: Kpi) -> &'static MetricDefinition {
-    DICTIONARY.iter().find(|definition| definition.kpi == kpi).unwrap_or(&DICTIONARY[0])
+    let entry = match kpi {
+        Kpi::TotalRevenue => 0,
+        Kpi::SourcedRevenue => 1,
+        Kpi::InfluencedRevenue => 2,
+        Kpi::ActivationRate => 3,
+        Kpi::ActivePartnerShare => 4,
+        Kpi::RevenuePerPartner => 5,
+        Kpi::RegistrationVolume => 6,
+        Kpi::ApprovalRate => 7,
+        Kpi::MedianApprovalTime => 8,
+        Kpi::WinRate => 9,
+        Kpi::TimeToFirstDeal => 10,
+        Kpi::TrainingCompletion => 11,
+        Kpi::ProgramRoi => 12,
+        Kpi::MdfRoi => 13,
+    };
+    &DICTIONARY[entry]
 }
 
 /// A KPI's value for the period's aggregates.
@@ -321,6 +339,15 @@ pub fn change_percent(current: &Measure, previous: &Measure) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_kpi_has_its_own_dictionary_entry() {
+        let mut ids = std::collections::HashSet::new();
+        for entry in &DICTIONARY {
+            assert_eq!(definition(entry.kpi).kpi, entry.kpi, "{}", entry.id);
+            assert!(ids.insert(entry.id), "{} twice", entry.id);
+        }
+    }
 
     fn quarter() -> PeriodAggregates {
         // A hand-worked quarter: 3 wins (2 sourced: 50,000.00 + 30,000.00; 1 influenced: 20,000.00),

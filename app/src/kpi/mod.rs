@@ -16,10 +16,7 @@ pub mod server;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-pub use pages::{
-    DashboardPage, LeaderboardPage, MetricsPage, PerformanceSettings, PerformanceSettingsData, ScorecardPage,
-    ScorecardResult,
-};
+pub use pages::{DashboardPage, LeaderboardPage, MetricsPage, PerformanceSettings, ScorecardPage, ScorecardView};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -94,33 +94,83 @@ fn Navigation(user: SessionUser) -> impl IntoView {
     }
 }
 
-/// Shows `children` to a signed-in person whose role is in `allowed`; sends anyone else to
-/// sign in, and a signed-in person without the role to the 403 page.
-#[component]
-pub fn RequireRole<F, V>(allowed: &'static [Role], children: F) -> impl IntoView
+/// A page behind the role guard, with the data it shows: the one way a guarded page is built.
+///
+/// `load` fetches the page's data whenever `source` changes (a query, a live version, an
+/// action's version). The guard awaits who is signed in and then the data, both inside one
+/// `Suspend` under a `Transition` (which keeps the page shown while it refetches). The resource
+/// is created here, before that `Transition`, and is awaited, never read with `get()` inside it:
+/// during server rendering, a resource first created inside the `Transition`, or one read there
+/// without being awaited, could miss its wake-up and hang the response for good. No page makes
+/// its own resource, so no page can get this wrong. The result is matched here too: `view` for
+/// the data, the query's field messages for bad input (with a way back), the error page
+/// otherwise. Someone signed out is sent to sign in; a role not in `allowed` gets 403.
+pub fn guarded_page<S, T, Fu, V>(
+    allowed: &'static [Role],
+    source: impl Fn() -> S + Send + Sync + 'static,
+    load: impl Fn(S) -> Fu + Send + Sync + 'static,
+    view: impl Fn(&SessionUser, T) -> V + Send + Sync + 'static,
+) -> impl IntoView
 where
-    F: Fn(SessionUser) -> V + Send + Sync + 'static,
+    S: PartialEq + Clone + Send + Sync + 'static,
+    T: serde::Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+    Fu: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
     V: IntoView + 'static,
 {
+    guarded_page_with_head(allowed, |_| (), source, load, view)
+}
+
+/// [`guarded_page`] with a `head` shown above the data whatever it holds: a title and the form
+/// that chose the data, so a bad choice is named right under the form that can mend it.
+pub fn guarded_page_with_head<H, S, T, Fu, V>(
+    allowed: &'static [Role],
+    head: impl Fn(&SessionUser) -> H + Send + Sync + 'static,
+    source: impl Fn() -> S + Send + Sync + 'static,
+    load: impl Fn(S) -> Fu + Send + Sync + 'static,
+    view: impl Fn(&SessionUser, T) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    H: IntoView + 'static,
+    S: PartialEq + Clone + Send + Sync + 'static,
+    T: serde::Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+    Fu: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+    V: IntoView + 'static,
+{
+    let data = Resource::new(source, load);
     let session = SessionContext::get();
-    let children = std::sync::Arc::new(children);
-    // A Transition: the page's own resources are read inside it, and keep showing while they refetch.
+    let page = std::sync::Arc::new((head, view));
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || {
-                let children = children.clone();
+                let page = page.clone();
                 Suspend::new(async move {
-                    match session.0.await {
-                        Ok(Some(user)) if allowed.contains(&user.role) => children(user).into_any(),
-                        Ok(Some(_)) => view! { <ErrorPage error=AppError::Forbidden/> }.into_any(),
+                    let user = match session.0.await {
+                        Ok(Some(user)) if allowed.contains(&user.role) => user,
+                        Ok(Some(_)) => return view! { <ErrorPage error=AppError::Forbidden/> }.into_any(),
                         Ok(None) | Err(AppError::Unauthenticated) => {
-                            view! { <Redirect path="/sign-in"/> }.into_any()
+                            return view! { <Redirect path="/sign-in"/> }.into_any();
                         }
+                        Err(error) => return view! { <ErrorPage error/> }.into_any(),
+                    };
+                    let body = match data.await {
+                        Ok(value) => (page.1)(&user, value).into_any(),
+                        Err(AppError::Invalid { fields }) => view! { <QueryAlert fields/> }.into_any(),
                         Err(error) => view! { <ErrorPage error/> }.into_any(),
-                    }
+                    };
+                    view! { {(page.0)(&user)} {body} }.into_any()
                 })
             }}
         </Transition>
+    }
+}
+
+/// Field messages about a page's query (a period, a filter), with a way back to the page without it.
+#[component]
+fn QueryAlert(fields: crate::error::FieldErrors) -> impl IntoView {
+    let path = use_location().pathname.get_untracked();
+    view! {
+        <crate::ui::FieldAlert fields/>
+        <p><a href=path>"Show this page without these choices"</a></p>
     }
 }
 

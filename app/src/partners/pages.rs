@@ -2,37 +2,32 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::server::{list_partners, partner_profile};
-use super::{PartnerDrill, PartnerList};
+use super::{PartnerDetail, PartnerDrill, PartnerList};
 use crate::auth::Role;
 use crate::auth::access::PARTNER_DIRECTORY_ROLES;
 use crate::error::AppError;
-use crate::kpi::ScorecardResult;
+use crate::kpi::ScorecardView;
 use crate::kpi::scorecard::load_scorecard;
-use crate::layout::{ErrorPage, RequireRole};
+use crate::layout::guarded_page;
 use crate::live::{LiveBadge, use_live};
 use crate::team::server::Invite;
 use crate::team::{InviteForm, MemberTable};
-use crate::ui::{Badge, Pager, ScrollTable, encode_query, tier_tone};
+use crate::ui::{Badge, Notice, Pager, ScrollTable, encode_query, tier_tone};
 
 #[component]
 pub fn PartnersPage() -> impl IntoView {
-    // Created outside the guard's Suspense, so server rendering fetches it once.
     let query = use_query_map();
-    let partners = Resource::new(
-        move || {
-            let query = query.read();
-            (query.get("page").and_then(|p| p.parse().ok()), PartnerDrill::from_query(|name| query.get(name)))
-        },
-        |(page, drill)| list_partners(page, drill),
-    );
-    view! {
-        <RequireRole allowed=PARTNER_DIRECTORY_ROLES
-            children=move |user| view! { <PartnerDirectory role=user.role partners/> }/>
-    }
+    let source = move || {
+        let query = query.read();
+        (query.get("page").and_then(|p| p.parse().ok()), PartnerDrill::from_query(|name| query.get(name)))
+    };
+    guarded_page(PARTNER_DIRECTORY_ROLES, source, |(page, drill)| list_partners(page, drill), |user, list| {
+        view! { <PartnerDirectory role=user.role list/> }
+    })
 }
 
 #[component]
-fn PartnerDirectory(role: Role, partners: Resource<Result<PartnerList, AppError>>) -> impl IntoView {
+fn PartnerDirectory(role: Role, list: PartnerList) -> impl IntoView {
     let title = if role == Role::ChannelManager { "My partners" } else { "Partners" };
     let query = use_query_map();
     let drill = PartnerDrill::from_query(|name| query.read_untracked().get(name));
@@ -44,11 +39,7 @@ fn PartnerDirectory(role: Role, partners: Resource<Result<PartnerList, AppError>
                 "Showing only: " {narrowed.join(" · ")} " " <a href="/partners">"Show all partners"</a>
             </p>
         })}
-        {move || partners.get().map(|result| match result {
-                    Ok(list) => view! { <PartnerTable list drill=drill.clone()/> }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            )}
+        <PartnerTable list drill/>
     }
 }
 
@@ -110,76 +101,53 @@ fn PartnerTable(list: PartnerList, drill: PartnerDrill) -> impl IntoView {
 
 #[component]
 pub fn PartnerPage() -> impl IntoView {
-    // Created outside the guard's Suspense, so server rendering fetches it once.
     let params = use_params_map();
     let invite = ServerAction::<Invite>::new();
-    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
-    let profile = Resource::new(
-        move || (id(), invite.version().get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => partner_profile(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
     let live = use_live();
-    let scorecard = Resource::new(
-        move || (id(), live.version.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => load_scorecard(Some(id)).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
-    view! {
-        <RequireRole allowed=&Role::ALL children=move |_| view! {
+    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
+    let source = move || (id(), invite.version().get(), live.version.get());
+    // The scorecard only once the profile may be seen: someone who may not see it is told so once.
+    let load = |(id, _, _): (Option<i64>, usize, u64)| async move {
+        let id = id.ok_or(AppError::NotFound)?;
+        let profile = partner_profile(id).await?;
+        Ok((profile, load_scorecard(Some(id)).await))
+    };
+    guarded_page(&Role::ALL, source, load, move |_, (profile, scorecard)| {
+        view! {
             <PartnerProfileView invite profile/>
-            // Only once the profile is shown: someone who may not see it is told so once.
-            {move || matches!(profile.get(), Some(Ok(_))).then(|| view! {
-                <div class="page-head"><h2>"Scorecard"</h2><LiveBadge live/></div>
-                <ScorecardResult scorecard/>
-            })}
-        }/>
-    }
+            <div class="page-head"><h2>"Scorecard"</h2><LiveBadge live/></div>
+            {match scorecard {
+                Ok(scorecard) => view! { <ScorecardView scorecard/> }.into_any(),
+                Err(error) => view! { <Notice text=error.to_string() tone="error"/> }.into_any(),
+            }}
+        }
+    })
 }
 
 #[component]
-fn PartnerProfileView(
-    invite: ServerAction<Invite>,
-    profile: Resource<Result<super::PartnerDetail, AppError>>,
-) -> impl IntoView {
+fn PartnerProfileView(invite: ServerAction<Invite>, profile: PartnerDetail) -> impl IntoView {
+    let partner = profile.partner;
     view! {
-        {move || profile.get().map(|result| match result {
-                    Ok(profile) => {
-                        let partner = profile.partner;
-                        view! {
-                            <p class="crumbs"><a href="/partners">"Partners"</a> " / " {partner.name.clone()}</p>
-                            <h1>{partner.name.clone()}</h1>
-                            <dl class="facts card">
-                                <div><dt>"Type"</dt><dd>{partner.partner_type.clone()}</dd></div>
-                                <div><dt>"Tier"</dt><dd><Badge text=partner.tier.clone() tone=tier_tone(&partner.tier)/></dd></div>
-                                <div><dt>"Region"</dt><dd>{partner.region.clone()}</dd></div>
-                                <div><dt>"Channel manager"</dt><dd>{partner.channel_manager.clone().unwrap_or_else(|| "—".into())}</dd></div>
-                            </dl>
-                            <div class="columns">
-                                <section class="card" aria-labelledby="people-title">
-                                    <h2 id="people-title">"People"</h2>
-                                    <MemberTable members=profile.members/>
-                                </section>
-                                {profile.can_invite.then(|| view! {
-                                    <section class="card" aria-labelledby="invite-partner-title">
-                                        <h2 id="invite-partner-title">"Invite to this partner"</h2>
-                                        <InviteForm action=invite organisation_id=Some(partner.id)
-                                            roles=vec![Role::PartnerAdmin, Role::PartnerUser]/>
-                                    </section>
-                                })}
-                            </div>
-                        }.into_any()
-                    }
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            )}
+        <p class="crumbs"><a href="/partners">"Partners"</a> " / " {partner.name.clone()}</p>
+        <h1>{partner.name.clone()}</h1>
+        <dl class="facts card">
+            <div><dt>"Type"</dt><dd>{partner.partner_type.clone()}</dd></div>
+            <div><dt>"Tier"</dt><dd><Badge text=partner.tier.clone() tone=tier_tone(&partner.tier)/></dd></div>
+            <div><dt>"Region"</dt><dd>{partner.region.clone()}</dd></div>
+            <div><dt>"Channel manager"</dt><dd>{partner.channel_manager.clone().unwrap_or_else(|| "—".into())}</dd></div>
+        </dl>
+        <div class="columns">
+            <section class="card" aria-labelledby="people-title">
+                <h2 id="people-title">"People"</h2>
+                <MemberTable members=profile.members/>
+            </section>
+            {profile.can_invite.then(|| view! {
+                <section class="card" aria-labelledby="invite-partner-title">
+                    <h2 id="invite-partner-title">"Invite to this partner"</h2>
+                    <InviteForm action=invite organisation_id=Some(partner.id)
+                        roles=vec![Role::PartnerAdmin, Role::PartnerUser]/>
+                </section>
+            })}
+        </div>
     }
 }

@@ -3,43 +3,34 @@ use leptos::prelude::*;
 use super::server::{Invite, team};
 use super::{PendingInvitation, TeamMember};
 use crate::auth::Role;
-use crate::layout::{ErrorPage, RequireRole};
+use crate::layout::guarded_page;
 use crate::ui::{Badge, Field, FormError, ScrollTable, form_error};
 
 #[component]
 pub fn TeamPage() -> impl IntoView {
-    // Created outside the guard's Suspense, so server rendering fetches them once.
     let invite = ServerAction::<Invite>::new();
-    let view = Resource::new(move || invite.version().get(), |_| team(None));
-    view! { <RequireRole allowed=&Role::ALL children=move |_user| view! { <TeamView invite view/> }/> }
+    guarded_page(&Role::ALL, move || invite.version().get(), |_| team(None), move |_, team| {
+        view! { <TeamView invite team/> }
+    })
 }
 
 #[component]
-fn TeamView(
-    invite: ServerAction<Invite>,
-    view: Resource<Result<super::TeamView, crate::error::AppError>>,
-) -> impl IntoView {
+fn TeamView(invite: ServerAction<Invite>, team: super::TeamView) -> impl IntoView {
     view! {
-        {move || view.get().map(|result| match result {
-                    Ok(team) => view! {
-                        <h1>{format!("{} team", team.organisation_name)}</h1>
-                        <div class="columns">
-                            <section class="card" aria-labelledby="members-title">
-                                <h2 id="members-title">"People"</h2>
-                                <MemberTable members=team.members.clone()/>
-                            </section>
-                            {(!team.invitable.is_empty()).then(|| view! {
-                                <section class="card" aria-labelledby="invite-title">
-                                    <h2 id="invite-title">"Invite someone"</h2>
-                                    <InviteForm action=invite organisation_id=None roles=team.invitable.clone()/>
-                                    <PendingList pending=team.pending.clone()/>
-                                </section>
-                            })}
-                        </div>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorPage error/> }.into_any(),
-                }
-            )}
+        <h1>{format!("{} team", team.organisation_name)}</h1>
+        <div class="columns">
+            <section class="card" aria-labelledby="members-title">
+                <h2 id="members-title">"People"</h2>
+                <MemberTable members=team.members.clone()/>
+            </section>
+            {(!team.invitable.is_empty()).then(|| view! {
+                <section class="card" aria-labelledby="invite-title">
+                    <h2 id="invite-title">"Invite someone"</h2>
+                    <InviteForm action=invite organisation_id=None roles=team.invitable.clone()/>
+                    <PendingList pending=team.pending.clone()/>
+                </section>
+            })}
+        </div>
     }
 }
 
@@ -84,7 +75,8 @@ fn PendingList(pending: Vec<PendingInvitation>) -> impl IntoView {
 #[component]
 pub fn InviteForm(action: ServerAction<Invite>, organisation_id: Option<i64>, roles: Vec<Role>) -> impl IntoView {
     let error = form_error(action);
-    let role_message = move || error.get().and_then(|e| e.field_message("role"));
+    let roles: Vec<(String, String)> =
+        roles.into_iter().map(|role| (role.as_str().to_owned(), role.label().to_owned())).collect();
     view! {
         {move || match action.value().get() {
             Some(Ok(sent)) => Some(view! {
@@ -99,13 +91,7 @@ pub fn InviteForm(action: ServerAction<Invite>, organisation_id: Option<i64>, ro
         <ActionForm action=action attr:novalidate=true>
             {organisation_id.map(|id| view! { <input type="hidden" name="organisation_id" value=id.to_string()/> })}
             <Field label="Email" name="email" kind="email" autocomplete="off" error required=true/>
-            <div class="field" class:field-invalid=move || role_message().is_some()>
-                <label for="field-role">"Role"</label>
-                <select id="field-role" name="role">
-                    {roles.into_iter().map(|role| view! { <option value=role.as_str()>{role.label()}</option> }).collect_view()}
-                </select>
-                {move || role_message().map(|text| view! { <p class="field-error">{text}</p> })}
-            </div>
+            <Field label="Role" name="role" options=roles error/>
             <button type="submit" class="button primary" disabled=move || action.pending().get()>"Send invitation"</button>
         </ActionForm>
     }

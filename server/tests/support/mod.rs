@@ -89,7 +89,9 @@ impl TestApp {
                 (url, Some(name))
             }
         };
-        let mut args = vec!["tessera", "--database-url", &url, "--addr", "127.0.0.1:0", "--log", "warn"];
+        // TESSERA_TEST_LOG=info (or a fuller filter) shows the servers' logs while tests run.
+        let log = std::env::var("TESSERA_TEST_LOG").unwrap_or_else(|_| "warn".into());
+        let mut args = vec!["tessera", "--database-url", &url, "--addr", "127.0.0.1:0", "--log", &log];
         args.extend_from_slice(settings);
         let cli = Cli::try_parse_from(args).expect("test configuration parses");
         tessera::telemetry::init(&cli.log);

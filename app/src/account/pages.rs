@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
-use super::server::{AcceptInvitation, RequestPasswordReset, ResetPassword, SignIn, invitation};
+use crate::auth::server::{AcceptInvitation, RequestPasswordReset, ResetPassword, SignIn, invitation};
 use crate::layout::{ErrorPage, SessionContext};
 use crate::ui::{Field, FormError, Notice, form_error, reload_on_success};
 

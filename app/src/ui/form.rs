@@ -1,0 +1,185 @@
+//! Forms: one field component for every control (input, select, text area) with its label,
+//! hint, inline error and `aria-describedby`, and the form-level alert that shows every message
+//! no field on the form claims.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use server_fn::ServerFn;
+use server_fn::error::ServerFnUrlError;
+
+use crate::error::AppError;
+
+/// A form's error, and the fields that show their own messages. Each [`Field`] claims its name
+/// as it is built (before anything renders), so [`FormError`] shows exactly the messages no
+/// field shows: none is lost, none is shown twice.
+#[derive(Clone, Copy)]
+pub struct FormErrors {
+    error: Signal<Option<AppError>>,
+    claimed: StoredValue<BTreeSet<&'static str>>,
+}
+
+impl FormErrors {
+    pub fn new(error: Signal<Option<AppError>>) -> FormErrors {
+        FormErrors { error, claimed: StoredValue::new(BTreeSet::new()) }
+    }
+
+    /// The message for one field, if the form's error carries one.
+    pub fn message(&self, name: &str) -> Option<String> {
+        self.error.get().and_then(|error| error.field_message(name))
+    }
+
+    pub fn get(&self) -> Option<AppError> {
+        self.error.get()
+    }
+
+    fn claim(&self, name: &'static str) {
+        self.claimed.update_value(|claimed| {
+            claimed.insert(name);
+        });
+    }
+
+    /// Every message no field claims: the form's own, a field the form does not show, or an
+    /// error that is not about fields at all.
+    fn unclaimed(&self) -> Vec<String> {
+        match self.error.get() {
+            None => Vec::new(),
+            Some(AppError::Invalid { fields }) => self.claimed.with_value(|claimed| {
+                fields.into_iter().filter(|(name, _)| !claimed.contains(name.as_str())).map(|(_, m)| m).collect()
+            }),
+            Some(other) => vec![other.to_string()],
+        }
+    }
+}
+
+/// The errors of a form posted through `action`: the action's last result once hydrated, or,
+/// after a plain form post without JavaScript, the error the server put in the page's address.
+pub fn form_error<S>(action: ServerAction<S>) -> FormErrors
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let query = use_query_map();
+    FormErrors::new(Signal::derive(move || {
+        if let Some(result) = action.value().get() {
+            return result.err();
+        }
+        let query = query.read();
+        match (query.get("__path"), query.get("__err")) {
+            (Some(path), Some(encoded)) if path == S::PATH => Some(ServerFnUrlError::<AppError>::decode_err(&encoded)),
+            _ => None,
+        }
+    }))
+}
+
+/// After the action succeeds, loads `path` afresh, so every part of the page sees the new session.
+pub fn reload_on_success<S>(action: ServerAction<S>, path: &'static str)
+where
+    S: ServerFn<Error = AppError, Output = ()> + Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            #[cfg(feature = "hydrate")]
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().set_href(path);
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = path;
+        }
+    });
+}
+
+/// One labelled control with its hint and inline error: an input (`kind`), a select (`options`,
+/// `value` chosen) or a text area (`rows`). `name` is the server function's argument name.
+#[component]
+pub fn Field(
+    #[prop(into)] label: String,
+    name: &'static str,
+    error: FormErrors,
+    #[prop(default = "text")] kind: &'static str,
+    /// Choices (value, label): the field is a select.
+    #[prop(optional)]
+    options: Option<Vec<(String, String)>>,
+    /// Lines: the field is a text area of this many rows.
+    #[prop(optional)]
+    rows: Option<u32>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(default = false)] required: bool,
+    /// Called with the new value as the person types or chooses (for checks as they type).
+    #[prop(optional, into)]
+    on_input: Option<Callback<String>>,
+) -> impl IntoView {
+    error.claim(name);
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let message = move || error.message(name);
+    let has_hint = hint.is_some();
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if message().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let invalid = move || message().is_some().then_some("true");
+    let changed = move |ev: leptos::ev::Event| {
+        if let Some(on_input) = on_input {
+            on_input.run(event_target_value(&ev));
+        }
+    };
+    let control = match (options, rows) {
+        (Some(options), _) => view! {
+            <select id=id.clone() name=name required=required aria-invalid=invalid aria-describedby=described_by
+                on:change=changed>
+                {options.into_iter().map(|(option, text)| {
+                    let selected = value.as_deref() == Some(option.as_str());
+                    view! { <option value=option selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        }
+        .into_any(),
+        (None, Some(rows)) => view! {
+            <textarea id=id.clone() name=name rows=rows required=required aria-invalid=invalid
+                aria-describedby=described_by on:input=changed>{value}</textarea>
+        }
+        .into_any(),
+        (None, None) => view! {
+            <input id=id.clone() name=name type=kind autocomplete=autocomplete value=value required=required
+                aria-invalid=invalid aria-describedby=described_by on:input=changed/>
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="field" class:field-invalid=move || message().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
+            {control}
+            {move || message().map(|text| view! { <p class="field-error pre" id=error_id.clone()>{text}</p> })}
+        </div>
+    }
+}
+
+/// The form-level alert: every message no [`Field`] of the form shows beside itself.
+#[component]
+pub fn FormError(error: FormErrors) -> impl IntoView {
+    move || {
+        let messages = error.unclaimed();
+        (!messages.is_empty()).then(|| {
+            view! {
+                <div class="notice notice-error" role="alert">
+                    {messages.into_iter().map(|message| view! { <p class="pre">{message}</p> }).collect_view()}
+                </div>
+            }
+        })
+    }
+}
