@@ -12,20 +12,21 @@ bash scripts/setup.sh
 export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
-bash scripts/build.sh --release
+# TESSERA_BENCH_BIN / TESSERA_BENCH_SITE / TESSERA_BENCH_HASHED measure another build (see lib.sh).
+bin=${TESSERA_BENCH_BIN:-./target/release/tessera}
+[ -n "${TESSERA_BENCH_BIN:-}" ] || bash scripts/build.sh --release
 work=$(mktemp -d /tmp/tessera-bench.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 export TESSERA_DATABASE_URL="sqlite://$work/bench.db" TESSERA_ADDR="127.0.0.1:$port" TESSERA_LOG=warn
-export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=tessera LEPTOS_HASH_FILES=true
-./target/release/tessera seed --demo >/dev/null
-./target/release/tessera serve &
+export LEPTOS_SITE_ROOT=${TESSERA_BENCH_SITE:-target/site} LEPTOS_OUTPUT_NAME=tessera
+export LEPTOS_HASH_FILES=${TESSERA_BENCH_HASHED:-true}
+"$bin" seed --demo >/dev/null
+"$bin" serve &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 source scripts/health.sh
 wait_healthy "http://127.0.0.1:$port"
 
-wasm=$(ls target/site/pkg/tessera.*.wasm | head -n 1)
-echo "release main WASM: $(stat -c %s "$wasm") bytes raw, $(stat -c %s "$wasm.br") brotli (what each page loads: benches/page_weight.sh)"
 sleep 1
 echo "idle server memory with demo data: $(awk '/VmRSS/ { print $2 " " $3 }' /proc/$pid/status) RSS"
 
@@ -59,3 +60,17 @@ p99 = statistics.median(ms(r[1]) for r in rows)
 verdict = "meets" if rps >= 5000 and p99 < 20 else "MISSES"
 print(f"median of {len(rows)} rounds: {rps:,.0f} requests/s, p99 {p99:.2f} ms at 64 connections ({verdict} the target: >= 5,000/s, p99 < 20 ms)")
 '
+
+# Static files against a server-rendered page, in the same run: the sign-in page, and the main WASM
+# file a first visit downloads (as a browser asks for it: brotli accepted).
+base="http://127.0.0.1:$port"
+wasm_path=$(curl -sf "$base/sign-in" | grep -o '/pkg/[^"]*\.wasm' | head -n 1)
+[ -n "$wasm_path" ] || { echo "the sign-in page names no WASM file" >&2; exit 1; }
+for target in "/sign-in" "$wasm_path"; do
+  rates=()
+  for round in $(seq 1 "$rounds"); do
+    out=$(wrk -t2 -c64 -d"${duration}s" -H "Accept-Encoding: br, gzip" "$base$target")
+    rates+=("$(echo "$out" | awk '/Requests\/sec/ { print $2 }')")
+  done
+  echo "$target: $(printf '%s\n' "${rates[@]}" | python3 -c 'import sys, statistics; r=[float(x) for x in sys.stdin]; print(f"{statistics.median(r):,.0f} requests/s (median of {len(r)} rounds: " + ", ".join(f"{x:,.0f}" for x in r) + ")")')"
+done

@@ -4,11 +4,16 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# Tools, and the release build of the portal.
+# The server binary and site to measure: the release build of this tree, or, to compare with an
+# earlier build in the same run, TESSERA_BENCH_BIN (its site in TESSERA_BENCH_SITE, and
+# TESSERA_BENCH_HASHED=false for a build that does not hash file names).
+BENCH_BIN=${TESSERA_BENCH_BIN:-./target/release/tessera}
+
+# Tools, and the release build of the portal (unless another binary is measured).
 bench_build() {
   bash scripts/setup.sh
   export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
-  bash scripts/build.sh --release
+  [ -n "${TESSERA_BENCH_BIN:-}" ] || bash scripts/build.sh --release
 }
 
 # Builds a load generator of server/benches once and prints its binary's path (running `cargo
@@ -31,7 +36,8 @@ bench_environment() {
   BENCH_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
   BENCH_URL="http://127.0.0.1:$BENCH_PORT"
   export TESSERA_DATABASE_URL="sqlite://$BENCH_WORK/bench.db" TESSERA_ADDR="127.0.0.1:$BENCH_PORT" TESSERA_LOG=warn
-  export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=tessera LEPTOS_HASH_FILES=true
+  export LEPTOS_SITE_ROOT=${TESSERA_BENCH_SITE:-target/site} LEPTOS_OUTPUT_NAME=tessera
+  export LEPTOS_HASH_FILES=${TESSERA_BENCH_HASHED:-true}
 }
 
 # The scale data: a copy of $TESSERA_BENCH_DB when set, else seeded now (and timed).
@@ -42,7 +48,7 @@ bench_scale_data() {
     echo "reusing the scale database $TESSERA_BENCH_DB"
   else
     start=$(date +%s.%N)
-    ./target/release/tessera seed --scale --partners "$partners" --deals "$deals" >"$BENCH_WORK/seed.log"
+    "$BENCH_BIN" seed --scale --partners "$partners" --deals "$deals" >"$BENCH_WORK/seed.log"
     grep '^Scale data' "$BENCH_WORK/seed.log"
     echo "seed --scale --partners $partners --deals $deals: $(python3 -c "print(f'{$(date +%s.%N) - $start:.1f}')") s wall clock, $(du -m "$BENCH_WORK/bench.db" | cut -f1) MB on disk"
   fi
@@ -50,7 +56,7 @@ bench_scale_data() {
 
 # Starts the release server, stops it (and removes the work directory) on exit: sets BENCH_PID.
 bench_serve() {
-  ./target/release/tessera serve &
+  "$BENCH_BIN" serve &
   BENCH_PID=$!
   trap 'kill $BENCH_PID 2>/dev/null; wait $BENCH_PID 2>/dev/null; rm -rf "$BENCH_WORK"' EXIT
   source scripts/health.sh

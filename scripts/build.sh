@@ -8,9 +8,11 @@ cd "$(dirname "$0")/.."
 
 profile=debug
 flags=(--split)
+compress=(--quick)
 if [ "${1:-}" = "--release" ]; then
   profile=release
   flags+=(--release)
+  compress=()
 fi
 
 # What the build is made from: every source file's content (not its time), and the kind of build.
@@ -28,6 +30,6 @@ fi
 echo "[build] building the $profile portal (first time: several minutes)"
 rm -rf target/site/pkg
 cargo leptos build "${flags[@]}"
-"./target/$profile/tessera" compress-assets target/site/pkg
+"./target/$profile/tessera" compress-assets target/site/pkg "${compress[@]}"
 touch target/site/pkg/.compressed
 echo "$fingerprint" > "$stamp"

@@ -9,7 +9,7 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 /// Messages keyed by form field name ("email", "password", …).
 pub type FieldErrors = BTreeMap<String, String>;
 
-/// The largest request body a server function reads (axum's default limit).
+/// The largest request body a server function reads (the router sets it).
 pub const MAX_REQUEST_BYTES: usize = 2 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]

@@ -56,7 +56,12 @@ pub fn every_statement() -> Vec<String> {
         admin::store::STATEMENTS,
         kpi::store::STATEMENTS,
     ];
-    let assembled = [deals::store::assembled_statements(), partners::store::assembled_statements(), home::store::assembled_statements()];
+    let assembled = [
+        deals::store::assembled_statements(),
+        partners::store::assembled_statements(),
+        home::store::assembled_statements(),
+        kpi::store::assembled_statements(),
+    ];
     fixed.into_iter().flatten().map(|sql| sql.to_string()).chain(assembled.into_iter().flatten()).collect()
 }
 
@@ -105,6 +110,7 @@ macro_rules! lazy_page {
             }
 
             fn view(_this: Self) -> AnyView {
+                layout::mark_hydrated();
                 view! { <$page/> }.into_any()
             }
         }
@@ -144,12 +150,6 @@ lazy_page!(
 pub fn App() -> impl IntoView {
     provide_meta_context();
     SessionContext::provide();
-    // Effects run only in the browser, once hydrated: tests and styles can tell a live page.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "");
-        }
-    });
     view! {
         <Title text="Tessera"/>
         <Router>

@@ -16,9 +16,17 @@ fn compressible(path: &Path) -> bool {
     matches!(path.extension().and_then(|e| e.to_str()), Some("wasm" | "js" | "css" | "json" | "svg" | "html" | "txt"))
 }
 
+/// How hard to compress: the highest levels for what is served to people, quicker ones for the
+/// debug build the tests load.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effort {
+    Best,
+    Quick,
+}
+
 /// Writes `name.br` and `name.gz` beside each compressible file under `dir` that has none newer
 /// than itself; answers how many files were compressed.
-pub fn compress_dir(dir: &Path) -> std::io::Result<usize> {
+pub fn compress_dir(dir: &Path, effort: Effort) -> std::io::Result<usize> {
     let mut done = 0;
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -27,7 +35,7 @@ pub fn compress_dir(dir: &Path) -> std::io::Result<usize> {
             if path.is_dir() {
                 stack.push(path);
             } else if compressible(&path) && !up_to_date(&path)? {
-                compress_file(&path)?;
+                compress_file(&path, effort)?;
                 done += 1;
             }
         }
@@ -49,13 +57,17 @@ fn up_to_date(path: &Path) -> std::io::Result<bool> {
     Ok(newer(".br") && newer(".gz"))
 }
 
-fn compress_file(path: &Path) -> std::io::Result<()> {
+fn compress_file(path: &Path, effort: Effort) -> std::io::Result<()> {
     let bytes = std::fs::read(path)?;
     let mut brotli = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 24, ..Default::default() };
+    let (quality, level) = match effort {
+        Effort::Best => (11, flate2::Compression::best()),
+        Effort::Quick => (5, flate2::Compression::default()),
+    };
+    let params = brotli::enc::BrotliEncoderParams { quality, lgwin: 24, ..Default::default() };
     brotli::BrotliCompress(&mut bytes.as_slice(), &mut brotli, &params)?;
     std::fs::write(with_suffix(path, ".br"), brotli)?;
-    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), level);
     gzip.write_all(&bytes)?;
     std::fs::write(with_suffix(path, ".gz"), gzip.finish()?)?;
     Ok(())
@@ -82,13 +94,13 @@ mod tests {
         let wasm = dir.path().join("app.abc123.wasm");
         std::fs::write(&wasm, vec![7u8; 50_000]).expect("write");
         std::fs::write(dir.path().join("notes.bin"), b"not compressed").expect("write");
-        assert_eq!(compress_dir(dir.path()).expect("compress"), 1);
+        assert_eq!(compress_dir(dir.path(), Effort::Best).expect("compress"), 1);
         let brotli = std::fs::read(with_suffix(&wasm, ".br")).expect("brotli copy");
         assert!(brotli.len() < 1_000, "{} bytes", brotli.len());
         let mut unpacked = Vec::new();
         brotli::BrotliDecompress(&mut brotli.as_slice(), &mut unpacked).expect("decompress");
         assert_eq!(unpacked, vec![7u8; 50_000]);
         assert!(with_suffix(&wasm, ".gz").exists());
-        assert_eq!(compress_dir(dir.path()).expect("again"), 0, "up to date");
+        assert_eq!(compress_dir(dir.path(), Effort::Quick).expect("again"), 0, "up to date");
     }
 }

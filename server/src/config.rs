@@ -60,6 +60,9 @@ pub enum Command {
     CompressAssets {
         /// The directory of the site's files (the `pkg` folder of the site root).
         dir: Option<std::path::PathBuf>,
+        /// Quicker, lower levels (for the debug build the tests load).
+        #[arg(long)]
+        quick: bool,
     },
     /// Print the newest messages waiting in the outbox, whole, links included: until email is
     /// sent by SMTP, this is how whoever runs the server passes an invitation or reset link on.

@@ -163,10 +163,11 @@ pub fn pkg_dir() -> std::path::PathBuf {
 }
 
 /// `compress-assets`: brotli and gzip copies of the site's files, once per build.
-pub fn compress_assets(dir: Option<std::path::PathBuf>) -> Result<(), StartError> {
+pub fn compress_assets(dir: Option<std::path::PathBuf>, quick: bool) -> Result<(), StartError> {
     let dir = dir.unwrap_or_else(pkg_dir);
     let started = std::time::Instant::now();
-    let count = assets::compress_dir(&dir)
+    let effort = if quick { assets::Effort::Quick } else { assets::Effort::Best };
+    let count = assets::compress_dir(&dir, effort)
         .map_err(|source| StartError::Assets { dir: dir.display().to_string(), source })?;
     println!("Compressed {count} files in {} in {:.1} s.", dir.display(), started.elapsed().as_secs_f64());
     Ok(())
@@ -175,7 +176,7 @@ pub fn compress_assets(dir: Option<std::path::PathBuf>) -> Result<(), StartError
 /// `outbox`: the newest messages waiting in the outbox, whole, for whoever runs the server.
 pub async fn outbox(cli: &Cli, to: Option<&str>, last: i64) -> Result<(), StartError> {
     let db = open_database(&cli.database_url).await?;
-    let messages = app::mail::unsent(&db, to, last.clamp(1, 1000)).await.map_err(DbSetupError::from)?;
+    let messages = app::mail::newest(&db, to, last.clamp(1, 1000)).await.map_err(DbSetupError::from)?;
     db.close().await;
     if messages.is_empty() {
         println!("The outbox holds no message{}.", to.map(|to| format!(" to {to}")).unwrap_or_default());

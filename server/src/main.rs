@@ -19,7 +19,7 @@ async fn main() -> std::process::ExitCode {
             tessera::seed(&cli, demo, history, scale.then_some((partners, deals))).await
         }
         Command::Outbox { to, last } => tessera::outbox(&cli, to.as_deref(), last).await,
-        Command::CompressAssets { dir } => tessera::compress_assets(dir),
+        Command::CompressAssets { dir, quick } => tessera::compress_assets(dir, quick),
     };
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,

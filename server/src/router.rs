@@ -53,6 +53,8 @@ pub fn router(
         .route("/healthz", get(healthz))
         .fallback(file_and_error_handler_with_context::<RouterState, _>(context, shell))
         .layer(axum::middleware::from_fn(layers::status_from_server_fn_error))
+        // The most a server function reads; more is answered 413 (`AppError::TooLarge`).
+        .layer(axum::extract::DefaultBodyLimit::max(app::error::MAX_REQUEST_BYTES))
         .layer(axum::middleware::from_fn(layers::guard_server_fns))
         .layer(axum::middleware::from_fn_with_state(server.state.db.clone(), layers::attach_session))
         .layer(axum::middleware::from_fn_with_state(public_url, layers::refuse_cross_site))

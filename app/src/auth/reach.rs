@@ -73,6 +73,12 @@ impl Reach {
         organisations.iter().filter(|organisation| self.includes(*organisation)).cloned().collect()
     }
 
+    /// Whether `organisation` is a partner (not the vendor) within reach: what lists of partners
+    /// and their deals show, and what [`Reach::narrow`] says in SQL.
+    pub fn includes_partner(self, organisation: &impl Reachable) -> bool {
+        !organisation.is_vendor() && self.includes(organisation)
+    }
+
     /// Every partner of the program is within reach.
     pub fn is_program(self) -> bool {
         self == Reach::Program
@@ -81,10 +87,11 @@ impl Reach {
 
 #[cfg(feature = "ssr")]
 impl Reach {
-    /// Narrows SQL over partner organisations to those within reach: `organisation` is the alias
-    /// of the `organisations` table in `conditions`.
+    /// Narrows SQL over organisations to the partners within reach ([`Reach::includes_partner`]):
+    /// `organisation` is the alias of the `organisations` table in `conditions`.
     pub fn narrow(self, conditions: &mut crate::db::Conditions, organisation: &str) {
         use crate::db::Param;
+        conditions.sql.push_str(&format!(" AND {organisation}.kind = 'partner'"));
         match self {
             Reach::Program => {}
             Reach::Assigned { channel_manager_id } => {
@@ -147,6 +154,7 @@ mod tests {
         assert_eq!(Reach::Assigned { channel_manager_id: 11 }.filter(&all), [VENDOR, ANOTHER_MANAGERS]);
         assert_eq!(Reach::Own { organisation_id: 4 }.filter(&all), [UNASSIGNED]);
         assert_eq!(Reach::Program.filter(&all).len(), 4);
+        assert!(!Reach::Program.includes_partner(&VENDOR) && Reach::Program.includes_partner(&ASSIGNED));
     }
 
     #[cfg(feature = "ssr")]
@@ -155,13 +163,13 @@ mod tests {
         use crate::db::{Conditions, Param};
         let mut program = Conditions::new("WHERE 1 = 1");
         Reach::Program.narrow(&mut program, "o");
-        assert_eq!((program.sql.as_str(), program.params.len()), ("WHERE 1 = 1", 0));
+        assert_eq!((program.sql.as_str(), program.params.len()), ("WHERE 1 = 1 AND o.kind = 'partner'", 0));
         let mut assigned = Conditions::new("WHERE 1 = 1");
         Reach::Assigned { channel_manager_id: 10 }.narrow(&mut assigned, "o");
-        assert_eq!(assigned.sql, "WHERE 1 = 1 AND o.channel_manager_id = $1");
+        assert_eq!(assigned.sql, "WHERE 1 = 1 AND o.kind = 'partner' AND o.channel_manager_id = $1");
         assert_eq!(assigned.params, [Param::Int(10)]);
         let mut own = Conditions::new("WHERE 1 = 1");
         Reach::Own { organisation_id: 2 }.narrow(&mut own, "org");
-        assert_eq!(own.sql, "WHERE 1 = 1 AND org.id = $1");
+        assert_eq!(own.sql, "WHERE 1 = 1 AND org.kind = 'partner' AND org.id = $1");
     }
 }

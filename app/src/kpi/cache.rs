@@ -179,8 +179,10 @@ impl FactCache {
             let mut last_started = self.catching_up.lock().await;
             // A catch-up that started after we arrived has seen everything we must see.
             if !last_started.is_some_and(|started| started > arrived) {
-                *last_started = Some(Instant::now());
+                // Recorded only once it succeeded: after a failure, the next request tries again.
+                let started = Instant::now();
                 self.catch_up(db, reporting_currency).await?;
+                *last_started = Some(started);
             }
         }
         Ok(self.facts.read().await)

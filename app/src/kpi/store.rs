@@ -141,18 +141,27 @@ pub async fn people_names(db: &Db, organisation_id: i64) -> Result<Vec<(i64, Str
     on_db!(db, pool => sqlx::query_as(PEOPLE_NAMES).bind(organisation_id).fetch_all(pool).await)
 }
 
+fn last_sign_ins_sql(organisations: usize) -> String {
+    let placeholders: Vec<String> = (1..=organisations).map(|n| format!("${n}")).collect();
+    format!(
+        "SELECT organisation_id, MAX(last_signed_in_at) FROM users \
+         WHERE last_signed_in_at IS NOT NULL AND organisation_id IN ({}) GROUP BY organisation_id",
+        placeholders.join(", ")
+    )
+}
+
+/// SQL this module assembles at run time, for the test that prepares every statement.
+pub fn assembled_statements() -> Vec<String> {
+    vec![last_sign_ins_sql(3)]
+}
+
 /// When anyone at each of `organisation_ids` last signed in (organisations nobody has signed in to
 /// are left out).
 pub async fn last_sign_ins(db: &Db, organisation_ids: &[i64]) -> Result<Vec<(i64, DateTime<Utc>)>, sqlx::Error> {
     if organisation_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=organisation_ids.len()).map(|n| format!("${n}")).collect();
-    let sql = format!(
-        "SELECT organisation_id, MAX(last_signed_in_at) FROM users \
-         WHERE last_signed_in_at IS NOT NULL AND organisation_id IN ({}) GROUP BY organisation_id",
-        placeholders.join(", ")
-    );
+    let sql = last_sign_ins_sql(organisation_ids.len());
     on_db!(db, pool => {
         let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
         for id in organisation_ids {

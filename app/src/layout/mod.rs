@@ -212,5 +212,18 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
+    mark_hydrated();
     view! { <ErrorPage error=AppError::NotFound/> }
+}
+
+/// Marks the page live (`<body data-hydrated>`) once the view being built has hydrated: effects
+/// run only in the browser, after hydration, and a page's view arrives in its own chunk after the
+/// frame's, so tests and styles can tell a page that answers to clicks and typing. Called by each
+/// page's route, outside its view (an empty component there would change what hydration expects).
+pub fn mark_hydrated() {
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "");
+        }
+    });
 }

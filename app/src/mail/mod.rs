@@ -89,7 +89,7 @@ pub fn without_tokens(text: &str) -> String {
 }
 
 #[cfg(feature = "ssr")]
-pub use self::store::{STATEMENTS, queue, recent, unsent};
+pub use self::store::{STATEMENTS, queue, recent, newest};
 
 #[cfg(feature = "ssr")]
 mod store;

@@ -29,7 +29,7 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<OutboxMessage>, sqlx::Err
 
 /// The newest `limit` messages whole, to one recipient or to anyone: for `tessera outbox`,
 /// run by whoever runs the server, until email is sent by SMTP.
-pub async fn unsent(db: &Db, recipient: Option<&str>, limit: i64) -> Result<Vec<OutboxMessage>, sqlx::Error> {
+pub async fn newest(db: &Db, recipient: Option<&str>, limit: i64) -> Result<Vec<OutboxMessage>, sqlx::Error> {
     on_db!(db, pool => match recipient {
         Some(recipient) => sqlx::query_as(FOR_RECIPIENT).bind(recipient).bind(limit).fetch_all(pool).await,
         None => sqlx::query_as(RECENT).bind(limit).fetch_all(pool).await,
