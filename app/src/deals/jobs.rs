@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::commands::carry_out;
 use super::plan::{Actor, DealCommand};
-use super::schedule::REMINDER_DAYS;
+use super::schedule::Reminder;
 use super::store;
 use crate::error::AppError;
 use crate::state::ServerState;
@@ -25,11 +25,10 @@ const BATCH: i64 = 500;
 pub async fn run(state: &ServerState, now: DateTime<Utc>) -> Result<ClockReport, AppError> {
     let mut report = ClockReport::default();
     report.expired = run_batches(state, now, DealCommand::Expire, |limit| store::protection_ended(&state.db, now, limit)).await?;
-    // The nearer reminder first: a deal already within 3 days does not also get the 14-day one.
-    for days in REMINDER_DAYS.into_iter().rev() {
-        let horizon = now + Duration::days(days);
-        let command = DealCommand::Remind { days };
-        report.reminders += run_batches(state, now, command, |limit| store::reminder_due(&state.db, days, horizon, limit)).await?;
+    for reminder in Reminder::NEAREST_FIRST {
+        let horizon = now + Duration::days(reminder.days());
+        let due = |limit| store::reminder_due(&state.db, reminder, horizon, limit);
+        report.reminders += run_batches(state, now, DealCommand::Remind(reminder), due).await?;
     }
     Ok(report)
 }

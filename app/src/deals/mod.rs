@@ -239,7 +239,8 @@ pub struct DealRecord {
 impl DealRecord {
     /// What a workflow plan needs to know about this deal.
     pub fn state(&self) -> plan::DealState {
-        let reminded = [(14, self.reminded_14_at), (3, self.reminded_3_at)]
+        use schedule::Reminder;
+        let reminded = [(Reminder::FourteenDays, self.reminded_14_at), (Reminder::ThreeDays, self.reminded_3_at)]
             .into_iter()
             .filter_map(|(days, at)| at.map(|_| days))
             .collect();

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::schedule::{self, EXTENSION_DAYS, PROTECTION_DAYS};
+use super::schedule::{self, EXTENSION_DAYS, PROTECTION_DAYS, Reminder};
 use super::status::{DealStatus, ExtensionState, TimelineKind};
 use crate::auth::Role;
 use crate::events::DealOutcome;
@@ -53,8 +53,8 @@ pub struct DealState {
     pub protected_until: Option<DateTime<Utc>>,
     pub customer_company: String,
     pub amount_minor: i64,
-    /// The reminders already sent before protection ends (days before its end).
-    pub reminded: Vec<i64>,
+    /// The reminders already sent before protection ends.
+    pub reminded: Vec<Reminder>,
 }
 
 /// Won or lost.
@@ -74,8 +74,8 @@ pub enum DealCommand {
     Close { outcome: Outcome, final_amount: Money, closed_on: NaiveDate },
     RequestExtension { reason: String },
     DecideExtension { grant: bool },
-    /// The protection clock: the reminder `days` before protection ends.
-    Remind { days: i64 },
+    /// The protection clock: a reminder before protection ends.
+    Remind(Reminder),
     /// The protection clock: protection has ended.
     Expire,
 }
@@ -95,8 +95,8 @@ pub struct Change {
     pub extension_reason: Option<String>,
     /// The protection end moved: the reminders go out again before the new end.
     pub reset_reminders: bool,
-    /// The reminder this many days before the end was sent (and every earlier one with it).
-    pub reminded: Option<i64>,
+    /// This reminder was sent (and every one further from the end with it).
+    pub reminded: Option<Reminder>,
 }
 
 /// The email a change sends to the person who registered the deal.
@@ -180,7 +180,7 @@ impl DealCommand {
             DealCommand::Close { outcome: Outcome::Lost, .. } => "marked as lost",
             DealCommand::RequestExtension { .. } => "extended",
             DealCommand::DecideExtension { .. } => "extended",
-            DealCommand::Remind { .. } => "reminded",
+            DealCommand::Remind(_) => "reminded",
             DealCommand::Expire => "expired",
         }
     }
@@ -193,7 +193,7 @@ impl DealCommand {
                 actor.is_manager()
             }
             DealCommand::Close { .. } => actor.is_partner() || actor.is_manager(),
-            DealCommand::Remind { .. } | DealCommand::Expire => actor == Actor::Tessera,
+            DealCommand::Remind(_) | DealCommand::Expire => actor == Actor::Tessera,
         }
     }
 }
@@ -311,15 +311,15 @@ pub fn plan(deal: &DealState, actor: Actor, command: &DealCommand, now: DateTime
                 moving(Approved, TimelineKind::ExtensionDeclined, "Extension declined".into(), change)
             }
         }
-        DealCommand::Remind { days } => {
+        DealCommand::Remind(reminder) => {
             let until = deal.protected_until.filter(|_| deal.status == Approved).ok_or_else(refused)?;
             // A reminder goes out once, within its window, and not after a nearer one.
-            let due = until <= now + Duration::days(*days) && until > now;
-            if !due || deal.reminded.iter().any(|sent| sent <= days) {
+            let due = until <= now + Duration::days(reminder.days()) && until > now;
+            if !due || deal.reminded.iter().any(|sent| sent.days() <= reminder.days()) {
                 return Err(PlanError::NothingDue);
             }
             let days_left = schedule::days_left(now, until);
-            let change = Change { reminded: Some(*days), ..Change::default() };
+            let change = Change { reminded: Some(*reminder), ..Change::default() };
             let note = format!("Reminder sent: protection ends in {days_left} days");
             Plan {
                 notify: Some(Notify::ProtectionEnding { days_left, until }),

@@ -8,8 +8,25 @@ pub const SLA_BUSINESS_DAYS: u32 = 2;
 pub const PROTECTION_DAYS: i64 = 90;
 /// One extension adds this much protection.
 pub const EXTENSION_DAYS: i64 = 30;
-/// Reminders go out this many days before protection ends.
-pub const REMINDER_DAYS: [i64; 2] = [14, 3];
+/// The reminders that go out before protection ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Reminder {
+    ThreeDays,
+    FourteenDays,
+}
+
+impl Reminder {
+    /// The nearer first: a deal already within three days does not also get the fourteen-day one.
+    pub const NEAREST_FIRST: [Reminder; 2] = [Reminder::ThreeDays, Reminder::FourteenDays];
+
+    /// How many days before the end of protection it goes out.
+    pub fn days(self) -> i64 {
+        match self {
+            Reminder::ThreeDays => 3,
+            Reminder::FourteenDays => 14,
+        }
+    }
+}
 
 /// `start` plus `days` business days (Saturdays and Sundays do not count), at the same time of day.
 /// A submission on a weekend counts from the following Monday.

@@ -20,13 +20,32 @@ macro_rules! partner_row_select {
     };
 }
 
+/// How far a partner's deals have ever got: a stage of the activation funnel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActivationStage {
+    Registered,
+    Approved,
+    Won,
+}
+
+impl ActivationStage {
+    pub fn parse(raw: &str) -> Option<ActivationStage> {
+        match raw {
+            "registered" => Some(ActivationStage::Registered),
+            "approved" => Some(ActivationStage::Approved),
+            "won" => Some(ActivationStage::Won),
+            _ => None,
+        }
+    }
+}
+
 /// Checked drill-down values for the directory.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PartnerNarrowing {
     pub joined: (Option<NaiveDate>, Option<NaiveDate>),
     pub won: (Option<NaiveDate>, Option<NaiveDate>),
     pub first_win: (Option<NaiveDate>, Option<NaiveDate>),
-    pub stage: Option<&'static str>,
+    pub stage: Option<ActivationStage>,
     pub tier: Option<String>,
     pub region: Option<String>,
 }
@@ -38,16 +57,13 @@ impl PartnerNarrowing {
         let joined = (date("joined_from", &drill.joined_from), date("joined_to", &drill.joined_to));
         let won = (date("won_from", &drill.won_from), date("won_to", &drill.won_to));
         let first_win = (date("first_win_from", &drill.first_win_from), date("first_win_to", &drill.first_win_to));
-        let stage = match drill.stage.as_deref() {
-            None => None,
-            Some("registered") => Some("registered"),
-            Some("approved") => Some("approved"),
-            Some("won") => Some("won"),
-            Some(_) => {
+        let stage = drill.stage.as_deref().and_then(|raw| {
+            let stage = ActivationStage::parse(raw);
+            if stage.is_none() {
                 errors.insert("stage".into(), "Choose registered, approved or won.".into());
-                None
             }
-        };
+            stage
+        });
         let narrowing = PartnerNarrowing {
             joined,
             won,
@@ -86,12 +102,16 @@ fn directory_conditions(reach: Reach, narrowing: &PartnerNarrowing) -> Condition
         }
     }
     conditions.sql.push_str(match narrowing.stage {
-        Some("registered") => " AND EXISTS (SELECT 1 FROM deals s WHERE s.organisation_id = o.id AND s.submitted_at IS NOT NULL)",
-        Some("approved") => {
+        Some(ActivationStage::Registered) => {
+            " AND EXISTS (SELECT 1 FROM deals s WHERE s.organisation_id = o.id AND s.submitted_at IS NOT NULL)"
+        }
+        Some(ActivationStage::Approved) => {
             " AND EXISTS (SELECT 1 FROM deals s WHERE s.organisation_id = o.id AND s.decided_at IS NOT NULL AND s.status <> 'rejected')"
         }
-        Some("won") => " AND EXISTS (SELECT 1 FROM deals s WHERE s.organisation_id = o.id AND s.status = 'won')",
-        _ => "",
+        Some(ActivationStage::Won) => {
+            " AND EXISTS (SELECT 1 FROM deals s WHERE s.organisation_id = o.id AND s.status = 'won')"
+        }
+        None => "",
     });
     crate::deals::narrowing::push_tier_and_region(&mut conditions, narrowing.tier.as_deref(), narrowing.region.as_deref());
     conditions
@@ -132,7 +152,7 @@ pub fn assembled_statements() -> Vec<String> {
         joined: (day, day),
         won: (day, day),
         first_win: (day, day),
-        stage: Some("approved"),
+        stage: Some(ActivationStage::Approved),
         tier: Some("Gold".into()),
         region: Some("EMEA".into()),
     };

@@ -3,6 +3,7 @@
 use chrono::TimeZone;
 
 use super::*;
+use crate::deals::schedule::Reminder;
 use crate::money::Currency;
 
 fn now() -> DateTime<Utc> {
@@ -75,7 +76,7 @@ fn final_statuses_admit_no_move() {
     let mut commands = commands();
     commands.push(("extend", DealCommand::RequestExtension { reason: "More time".into() }));
     commands.push(("grant", DealCommand::DecideExtension { grant: true }));
-    commands.push(("remind", DealCommand::Remind { days: 14 }));
+    commands.push(("remind", DealCommand::Remind(Reminder::FourteenDays)));
     for from in DealStatus::ALL.into_iter().filter(|s| s.is_final()) {
         for (label, command) in &commands {
             // Whoever may give the command is refused because of the status, not their role.
@@ -203,33 +204,34 @@ fn one_extension_may_be_asked_and_answered() {
 
 #[test]
 fn reminders_go_out_once_each_and_never_after_a_nearer_one() {
-    let ending_in = |days: i64, reminded: &[i64]| DealState {
+    let ending_in = |days: i64, reminded: &[Reminder]| DealState {
         protected_until: Some(now() + Duration::hours(days * 24 - 1)),
         reminded: reminded.to_vec(),
         ..deal(DealStatus::Approved)
     };
-    let remind = |state: &DealState, days| plan(state, Actor::Tessera, &DealCommand::Remind { days }, now());
+    let remind = |state: &DealState, reminder| plan(state, Actor::Tessera, &DealCommand::Remind(reminder), now());
+    use Reminder::{FourteenDays as Fourteen, ThreeDays as Three};
     // (days left, already sent, reminder asked, sent?)
     let table = [
-        (20, &[][..], 14, false),
-        (10, &[], 14, true),
-        (10, &[], 3, false),
-        (10, &[14], 14, false),
-        (2, &[14], 3, true),
-        (2, &[], 3, true),
-        (2, &[3, 14], 14, false),
-        (2, &[3, 14], 3, false),
+        (20, &[][..], Fourteen, false),
+        (10, &[], Fourteen, true),
+        (10, &[], Three, false),
+        (10, &[Fourteen], Fourteen, false),
+        (2, &[Fourteen], Three, true),
+        (2, &[], Three, true),
+        (2, &[Three, Fourteen], Fourteen, false),
+        (2, &[Three, Fourteen], Three, false),
     ];
     for (days, sent, asked, expected) in table {
         let result = remind(&ending_in(days, sent), asked);
-        assert_eq!(result.is_ok(), expected, "{days} days left, sent {sent:?}, asked {asked}: {result:?}");
+        assert_eq!(result.is_ok(), expected, "{days} days left, sent {sent:?}, asked {asked:?}: {result:?}");
         if let Ok(plan) = result {
             assert_eq!((plan.from, plan.to, plan.change.reminded), (DealStatus::Approved, DealStatus::Approved, Some(asked)));
             assert_eq!(plan.note, format!("Reminder sent: protection ends in {days} days"));
             assert!(matches!(plan.notify, Some(Notify::ProtectionEnding { days_left, .. }) if days_left == days));
         }
     }
-    assert_eq!(plan(&ending_in(10, &[]), MANAGER, &DealCommand::Remind { days: 14 }, now()), Err(PlanError::Forbidden));
+    assert_eq!(plan(&ending_in(10, &[]), MANAGER, &DealCommand::Remind(Fourteen), now()), Err(PlanError::Forbidden));
 }
 
 #[test]

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
 
 use super::plan::{Actor, Plan};
+use super::schedule::Reminder;
 use super::status::{DealStatus, TimelineKind};
 use super::{Attribution, DealRecord, DealRow, DealSort, QueueRow, TimelineEntry};
 use crate::auth::reach::Reach;
@@ -262,7 +263,7 @@ pub async fn apply(
         .bind(change.rejection_reason.as_deref()).bind(change.protected_until).bind(change.final_amount_minor)
         .bind(change.closed_on).bind(change.possible_conflict).bind(change.extension.and_then(|e| e.as_stored()))
         .bind(change.extension_reason.as_deref()).bind(plan.extension_was.as_stored()).bind(change.reset_reminders)
-        .bind(change.reminded))?;
+        .bind(change.reminded.map(Reminder::days)))?;
     if updated == 0 {
         tx.rollback().await?;
         return Ok(false);
@@ -291,10 +292,17 @@ pub async fn protection_ended(db: &Db, now: DateTime<Utc>, limit: i64) -> Result
     on_db!(db, pool => sqlx::query_scalar(ENDED).bind(now).bind(limit).fetch_all(pool).await)
 }
 
-/// Approved deals whose protection ends by `horizon` and that have not had the reminder `days`
-/// before the end, at most `limit`.
-pub async fn reminder_due(db: &Db, days: i64, horizon: DateTime<Utc>, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let sql = if days == 3 { REMINDER_3_DUE } else { REMINDER_14_DUE };
+/// Approved deals whose protection ends by `horizon` and that have not had `reminder`, at most `limit`.
+pub async fn reminder_due(
+    db: &Db,
+    reminder: Reminder,
+    horizon: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let sql = match reminder {
+        Reminder::ThreeDays => REMINDER_3_DUE,
+        Reminder::FourteenDays => REMINDER_14_DUE,
+    };
     on_db!(db, pool => sqlx::query_scalar(sql).bind(horizon).bind(limit).fetch_all(pool).await)
 }
 
