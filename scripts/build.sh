@@ -18,7 +18,7 @@ fi
 # What the build is made from: every source file's content (not its time), and the kind of build.
 fingerprint=$( {
   echo "$profile"
-  git ls-files -z --cached --others --exclude-standard -- app frontend server style public Cargo.toml Cargo.lock rust-toolchain.toml \
+  git ls-files -z --cached --others --exclude-standard -- app frontend server style public migrations Cargo.toml Cargo.lock rust-toolchain.toml \
     | sort -z | xargs -0 sha256sum 2>/dev/null
 } | sha256sum | cut -d' ' -f1)
 stamp=target/site/.built-from

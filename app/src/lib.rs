@@ -58,6 +58,7 @@ pub fn every_statement() -> Vec<String> {
     ];
     let assembled = [
         deals::store::assembled_statements(),
+        deals::store::agenda::assembled_statements(),
         partners::store::assembled_statements(),
         home::store::assembled_statements(),
         kpi::store::assembled_statements(),

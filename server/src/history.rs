@@ -117,6 +117,8 @@ async fn insert_deal(
         4..=60 if roll < 75 => "approved",
         4..=60 if roll < 90 => "won",
         4..=60 => "lost",
+        // A few approvals old enough that their protection ends within weeks.
+        61..=84 if roll < 35 => "approved",
         _ if roll < 12 => "rejected",
         _ if roll < 55 => "won",
         _ if roll < 80 => "lost",
@@ -134,6 +136,10 @@ async fn insert_deal(
     let protected_until = decided.filter(|_| status != "rejected").map(|at| at + Duration::days(PROTECTION_DAYS));
     let final_amount = (status == "won").then(|| amount - amount / 10 * dice.below(3) as i64);
     let attribution = if dice.below(10) < 7 { "sourced" } else { "influenced" };
+    // Half the approvals whose protection ends within a month asked for more time.
+    let extension_requested = status == "approved"
+        && protected_until.is_some_and(|until| until - now < Duration::days(30))
+        && dice.below(2) == 0;
     let updated =
         closed.map(|day| day.and_hms_opt(17, 0, 0).map_or(now, |t| t.and_utc())).or(decided).unwrap_or(created);
     let mut tx = db.begin().await?;
@@ -141,15 +147,17 @@ async fn insert_deal(
             "INSERT INTO deals (organisation_id, created_by, form_token, status, customer_company, company_key, \
              name_prefix, customer_domain, contact_name, contact_email, amount_minor, currency, expected_close_date, \
              products, attribution, notes, created_at, updated_at, submitted_at, sla_due_at, decided_at, \
-             rejection_reason, protected_until, final_amount_minor, closed_on) \
+             rejection_reason, protected_until, final_amount_minor, closed_on, extension_status, extension_reason) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'USD', $12, 'Acme Cloud Platform', $13, '', \
-             $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING id")
+             $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) RETURNING id")
             .bind(organisation_id).bind(created_by).bind(token).bind(status).bind(company).bind(&key)
             .bind(name_prefix(&key)).bind(domain).bind("Alex Buyer").bind(format!("buyer@{domain}"))
             .bind(amount).bind((created + Duration::days(60)).date_naive()).bind(attribution)
             .bind(created).bind(updated).bind(submitted).bind(submitted.map(sla_due)).bind(decided)
             .bind((status == "rejected").then_some("Already in the vendor's pipeline."))
             .bind(protected_until).bind(final_amount).bind(closed)
+            .bind(extension_requested.then_some("requested"))
+            .bind(extension_requested.then_some("The customer's board meets after protection ends."))
             .fetch_one(conn).await)?;
     let to = DealStatus::parse(status).unwrap_or(DealStatus::Draft);
     if let Some(at) = submitted {
@@ -168,6 +176,18 @@ async fn insert_deal(
     if let (Some(at), Some(kind)) = (decided, kind) {
         let line =
             TimelineLine { deal_id: id, actor_id: None, at, kind, from: Some(DealStatus::Submitted), to, note: "" };
+        record_timeline(&mut tx, &line).await?;
+    }
+    if extension_requested {
+        let line = TimelineLine {
+            deal_id: id,
+            actor_id: Some(created_by),
+            at: now - Duration::days(1),
+            kind: TimelineKind::ExtensionRequested,
+            from: Some(to),
+            to,
+            note: "The customer's board meets after protection ends.",
+        };
         record_timeline(&mut tx, &line).await?;
     }
     tx.commit().await?;

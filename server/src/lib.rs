@@ -3,7 +3,7 @@
 
 pub mod assets;
 pub mod config;
-mod history;
+pub mod history;
 mod layers;
 mod live;
 mod relay;

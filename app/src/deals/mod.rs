@@ -4,6 +4,8 @@
 //! The pure rules (workflow, form, clock) compile everywhere; matching, storage, the expiry job,
 //! the vendor pipeline import and the CSV export run on the server only.
 
+#[cfg(feature = "ssr")]
+pub mod agenda;
 pub mod commands;
 #[cfg(feature = "ssr")]
 pub mod conflicts;

@@ -1,4 +1,5 @@
-//! The first page after signing in: what matters to this role today.
+//! The first page after signing in: a short list of what needs this person now, each item
+//! linking to where it is done.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -6,38 +7,92 @@ use serde::{Deserialize, Serialize};
 use crate::auth::{Role, SessionUser};
 use crate::layout::guarded_page;
 use crate::partners::PartnerRow;
-use crate::ui::{Badge, Stat, tier_tone};
+use crate::ui::agenda::{Agenda, AgendaLink, AgendaSection};
+use crate::ui::{Badge, tier_tone};
 
 #[cfg(feature = "ssr")]
 pub mod store;
 
+/// A person's home: what they start from, what needs them (each item linking to where it is
+/// done), and for vendor staff an overview of their partners, for partner people their own
+/// organisation. A feature adds its sections in [`home_summary`], for the roles it concerns.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum HomeSummaryData {
-    /// Vendor staff: the partners in their scope (all, or a channel manager's own).
-    Vendor { partners: i64, people: i64, by_tier: Vec<(String, i64)> },
-    /// Partner people: their own organisation.
-    Partner { organisation: PartnerRow },
+pub struct HomeData {
+    pub actions: Vec<AgendaLink>,
+    pub sections: Vec<AgendaSection>,
+    pub overview: Option<Overview>,
+    pub organisation: Option<PartnerRow>,
+}
+
+/// The partners in a vendor person's reach, their people, and their spread over tiers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overview {
+    pub partners: i64,
+    pub people: i64,
+    pub by_tier: Vec<(String, i64)>,
+}
+
+fn link(text: &str, href: &str) -> AgendaLink {
+    AgendaLink { text: text.into(), href: href.into() }
 }
 
 #[server(endpoint = "home_summary")]
-pub async fn home_summary() -> Result<HomeSummaryData, crate::error::AppError> {
+pub async fn home_summary() -> Result<HomeData, crate::error::AppError> {
     use crate::auth::{guard, reach::Reach};
+    use crate::{deals, partners};
     let user = guard::signed_in()?;
     let db = crate::state::db()?;
-    if user.role.is_vendor_staff() {
-        let (partners, people, by_tier) = store::vendor_overview(&db, Reach::of(&user)).await?;
-        Ok(HomeSummaryData::Vendor { partners, people, by_tier })
-    } else {
-        let organisation = crate::partners::store::partner(&db, user.organisation_id)
-            .await?
-            .ok_or(crate::error::AppError::NotFound)?;
-        Ok(HomeSummaryData::Partner { organisation })
-    }
+    let reach = Reach::of(&user);
+    let now = chrono::Utc::now();
+    let overview = || async {
+        let (partners, people, by_tier) = store::vendor_overview(&db, reach).await?;
+        Ok::<_, crate::error::AppError>(Some(Overview { partners, people, by_tier }))
+    };
+    let home = match user.role {
+        Role::PartnerAdmin | Role::PartnerUser => {
+            let organisation = partners::store::partner(&db, user.organisation_id)
+                .await?
+                .ok_or(crate::error::AppError::NotFound)?;
+            HomeData {
+                actions: vec![link("Register a deal", "/deals/new")],
+                sections: deals::agenda::partner_sections(&db, reach, now).await?,
+                overview: None,
+                organisation: Some(organisation),
+            }
+        }
+        Role::ChannelManager | Role::Admin => {
+            let mut sections = deals::agenda::manager_sections(&db, reach, now).await?;
+            sections.insert(1, partners::agenda::at_risk(&db, reach).await?);
+            if user.role == Role::Admin {
+                let mut gaps = partners::agenda::setup_gaps(&db).await?;
+                gaps.extend(deals::agenda::pipeline_gap(&db).await?);
+                sections.push(AgendaSection::new(
+                    "setup",
+                    "Program setup",
+                    gaps,
+                    "Every partner has a channel manager and people, and the vendor pipeline is imported.",
+                ));
+            }
+            HomeData {
+                actions: vec![link("Approval queue", "/deals/queue"), link("Dashboard", "/dashboard")],
+                sections,
+                overview: overview().await?,
+                organisation: None,
+            }
+        }
+        Role::Marketing => HomeData {
+            actions: vec![link("Partner directory", "/partners"), link("Leaderboard", "/leaderboard")],
+            sections: vec![partners::agenda::newest(&db, reach, now).await?],
+            overview: overview().await?,
+            organisation: None,
+        },
+    };
+    Ok(home)
 }
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    guarded_page(&Role::ALL, || (), |_| home_summary(), |user, summary| view! { <Home user=user.clone() summary/> })
+    guarded_page(&Role::ALL, || (), |_| home_summary(), |user, home| view! { <Home user=user.clone() home/> })
 }
 
 fn greeting(user: &SessionUser) -> String {
@@ -47,60 +102,62 @@ fn greeting(user: &SessionUser) -> String {
 
 fn role_intro(role: Role) -> &'static str {
     match role {
-        Role::Admin => "You run the partner program: partners, tiers, people and settings.",
-        Role::ChannelManager => "Your partners at a glance. Approvals and reviews will gather here.",
-        Role::Marketing => "Partners you can reach with co-branded campaigns.",
-        Role::PartnerAdmin => "Your company's partnership: tier, channel manager and team.",
-        Role::PartnerUser => "Your company's partnership and who to ask for help.",
+        Role::Admin => "What needs you across the partner program today.",
+        Role::ChannelManager => "What your partners need from you today.",
+        Role::Marketing => "The partners you can reach, and who joined lately.",
+        Role::PartnerAdmin | Role::PartnerUser => "Your deals, and what needs you next.",
     }
 }
 
 #[component]
-fn Home(user: SessionUser, summary: HomeSummaryData) -> impl IntoView {
+fn Home(user: SessionUser, home: HomeData) -> impl IntoView {
+    let HomeData { actions, sections, overview, organisation } = home;
     view! {
         <h1>{greeting(&user)}</h1>
         <p class="lead">{role_intro(user.role)}</p>
-        {match summary {
-                    HomeSummaryData::Vendor { partners, people, by_tier } => view! {
-                        <div class="stats">
-                            <Stat label="Partner organisations" value=partners.to_string()/>
-                            <Stat label="Partner people" value=people.to_string()/>
-                        </div>
-                        <section class="card" aria-labelledby="tiers-title">
-                            <h2 id="tiers-title">"Partners by tier"</h2>
-                            <ul class="tier-list">
-                                {by_tier.into_iter().map(|(tier, count)| view! {
-                                    <li><Badge text=tier.clone() tone=tier_tone(&tier)/> <span class="count">{count}</span></li>
-                                }).collect_view()}
-                            </ul>
-                            <p><a href="/partners">"Open the partner directory"</a></p>
-                        </section>
-                    }.into_any(),
-                    HomeSummaryData::Partner { organisation } => view! { <PartnerHome organisation/> }.into_any(),
-                }}
+        <p class="home-actions">
+            {actions.into_iter().enumerate().map(|(n, action)| {
+                let class = if n == 0 { "button" } else { "button secondary" };
+                view! { <a class=class href=action.href>{action.text}</a> }
+            }).collect_view()}
+        </p>
+        <Agenda sections/>
+        {overview.map(|overview| view! { <OverviewCard overview/> })}
+        {organisation.map(|organisation| view! { <PartnershipCard organisation/> })}
     }
 }
 
 #[component]
-fn PartnerHome(organisation: PartnerRow) -> impl IntoView {
+fn OverviewCard(overview: Overview) -> impl IntoView {
     view! {
-        <div class="stats">
-            <div class="card stat">
-                <p class="stat-label">"Your tier"</p>
-                <p class="stat-value"><Badge text=organisation.tier.clone() tone=tier_tone(&organisation.tier)/></p>
-            </div>
-            <Stat label="Partner type" value=organisation.partner_type.clone()/>
-            <Stat label="Region" value=organisation.region.clone()/>
-            <Stat label="People on Tessera" value=organisation.people.to_string()/>
-        </div>
+        <section class="card" aria-labelledby="tiers-title">
+            <h2 id="tiers-title">"Your partners"</h2>
+            <p>{overview.partners} " partner organisations, " {overview.people} " partner people."</p>
+            <ul class="tier-list">
+                {overview.by_tier.into_iter().map(|(tier, count)| view! {
+                    <li><Badge text=tier.clone() tone=tier_tone(&tier)/> <span class="count">{count}</span></li>
+                }).collect_view()}
+            </ul>
+            <p><a href="/partners">"Open the partner directory"</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn PartnershipCard(organisation: PartnerRow) -> impl IntoView {
+    view! {
         <section class="card" aria-labelledby="cam-title">
             <h2 id="cam-title">"Your channel manager"</h2>
             {match (organisation.channel_manager.clone(), organisation.channel_manager_email.clone()) {
                 (Some(name), Some(email)) => view! {
-                    <p>{name} " — " <a href=format!("mailto:{email}")>{email.clone()}</a></p>
+                    <p>{name} " — " <a class="email" href=format!("mailto:{email}")>{email.clone()}</a></p>
                 }.into_any(),
                 _ => view! { <p class="muted">"No channel manager is assigned yet."</p> }.into_any(),
             }}
+            <p>
+                <Badge text=organisation.tier.clone() tone=tier_tone(&organisation.tier)/>
+                " " {organisation.partner_type.clone()} " · " {organisation.region.clone()}
+            </p>
             <p><a href="/team">"See your team"</a></p>
         </section>
     }

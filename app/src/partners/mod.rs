@@ -1,6 +1,8 @@
 //! The partner directory: every partner organisation a vendor person may see, and one
 //! partner's profile with its people.
 
+#[cfg(feature = "ssr")]
+pub mod agenda;
 mod pages;
 pub mod server;
 #[cfg(feature = "ssr")]

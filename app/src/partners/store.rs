@@ -139,6 +139,20 @@ pub async fn list_partners(
 
 crate::statements! {
     const PARTNER = concat!(partner_row_select!(), " WHERE o.kind = 'partner' AND o.id = $1");
+    const WITHOUT_MANAGER = "SELECT o.id, o.name FROM organisations o \
+        WHERE o.kind = 'partner' AND o.channel_manager_id IS NULL ORDER BY o.name, o.id LIMIT 50";
+    const WITHOUT_PEOPLE = "SELECT o.id, o.name FROM organisations o WHERE o.kind = 'partner' \
+        AND NOT EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = o.id) ORDER BY o.name, o.id LIMIT 50";
+}
+
+/// Partner organisations no channel manager looks after (their deals have no approver but admins).
+pub async fn without_manager(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(WITHOUT_MANAGER).fetch_all(pool).await)
+}
+
+/// Partner organisations nobody of theirs has joined yet.
+pub async fn without_people(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(WITHOUT_PEOPLE).fetch_all(pool).await)
 }
 
 pub async fn partner(db: &Db, id: i64) -> Result<Option<PartnerRow>, sqlx::Error> {

@@ -1,6 +1,7 @@
 //! The design system's components: form fields with inline errors ([`form`]), notices, badges,
-//! stat cards, tables, pagers.
+//! stat cards, tables, pagers, and the agenda a home lists ([`agenda`]).
 
+pub mod agenda;
 mod form;
 
 pub use form::{Field, FormError, FormErrors, form_error, reload_on_success};

@@ -16,6 +16,7 @@ use crate::{bind_all, execute_in, on_db, on_tx};
 
 pub use super::narrowing::{DealFilter, Narrowing, push_tier_and_region};
 
+pub mod agenda;
 pub mod pipeline;
 
 macro_rules! deal_row_columns {

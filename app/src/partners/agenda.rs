@@ -1,0 +1,132 @@
+//! What the partner directory puts on a vendor person's home: partners whose health is red, the
+//! newest partners, and partners set up only halfway (no channel manager, nobody joined).
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::PartnerRow;
+use super::store::{self, PartnerNarrowing};
+use crate::auth::reach::Reach;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::kpi::health::Band;
+use crate::ui::agenda::{AgendaItem, AgendaSection, Urgency};
+
+/// How many partners a home reads to find those at risk or new.
+const READ: i64 = 1_000;
+/// How far back "new partners" go.
+pub const NEW_PARTNER_DAYS: i64 = 90;
+
+fn partner_href(id: i64) -> String {
+    format!("/partners/{id}")
+}
+
+fn tier_and_region(row: &PartnerRow) -> String {
+    [row.tier.as_str(), row.region.as_str()].into_iter().filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" · ")
+}
+
+/// Partners within `reach` whose health band is red, the lowest score first.
+pub fn at_risk_items(rows: &[PartnerRow]) -> Vec<AgendaItem> {
+    let mut red: Vec<&PartnerRow> =
+        rows.iter().filter(|row| row.health.is_some_and(|health| health.band == Band::Red)).collect();
+    red.sort_by_key(|row| row.health.map(|health| health.score));
+    red.into_iter()
+        .map(|row| AgendaItem {
+            title: row.name.clone(),
+            badge: format!("Health {}", row.health.map(|health| health.score).unwrap_or_default()),
+            detail: format!("{}. Open the scorecard to see which part is weak.", tier_and_region(row)),
+            href: partner_href(row.id),
+            urgency: Urgency::Soon,
+        })
+        .collect()
+}
+
+pub async fn at_risk(db: &Db, reach: Reach) -> Result<AgendaSection, AppError> {
+    let (mut rows, _) = store::list_partners(db, reach, &PartnerNarrowing::default(), 1, READ).await?;
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    for (row, health) in rows.iter_mut().zip(crate::kpi::health_of(db, &ids).await?) {
+        row.health = health;
+    }
+    let items = at_risk_items(&rows);
+    let count = items.len();
+    let section = AgendaSection::new("at-risk", "Partners at risk", items, "No partner's health is in the red band.");
+    Ok(if count > AgendaSection::SHOWN { section.with_more("Every partner's health", "/partners") } else { section })
+}
+
+/// Partners within `reach` who joined in the last [`NEW_PARTNER_DAYS`] days, by name.
+pub async fn newest(db: &Db, reach: Reach, now: DateTime<Utc>) -> Result<AgendaSection, AppError> {
+    let since = (now - Duration::days(NEW_PARTNER_DAYS)).date_naive();
+    let narrowing = PartnerNarrowing { joined: (Some(since), None), ..PartnerNarrowing::default() };
+    let (rows, total) = store::list_partners(db, reach, &narrowing, 1, READ).await?;
+    let items = rows
+        .iter()
+        .map(|row| AgendaItem {
+            title: row.name.clone(),
+            badge: "New".into(),
+            detail: format!("{}. {} on Tessera.", tier_and_region(row), people(row.people)),
+            href: partner_href(row.id),
+            urgency: Urgency::Waiting,
+        })
+        .collect();
+    let section = AgendaSection::new("new-partners", "New partners", items, "No partner joined in the last 90 days.");
+    Ok(if total > AgendaSection::SHOWN as i64 {
+        section.with_more(format!("All {total} new partners"), format!("/partners?joined_from={since}"))
+    } else {
+        section
+    })
+}
+
+fn people(count: i64) -> String {
+    match count {
+        0 => "Nobody".into(),
+        1 => "1 person".into(),
+        n => format!("{n} people"),
+    }
+}
+
+/// Partners set up halfway: nobody looks after them, or nobody of theirs has joined.
+pub async fn setup_gaps(db: &Db) -> Result<Vec<AgendaItem>, AppError> {
+    let unmanaged = store::without_manager(db).await?.into_iter().map(|(id, name)| AgendaItem {
+        title: name,
+        badge: "No channel manager".into(),
+        detail: "Only admins can approve its deals until a channel manager is assigned.".into(),
+        href: partner_href(id),
+        urgency: Urgency::Soon,
+    });
+    let empty = store::without_people(db).await?.into_iter().map(|(id, name)| AgendaItem {
+        title: name,
+        badge: "Nobody joined".into(),
+        detail: "Invite its first person so it can register deals.".into(),
+        href: partner_href(id),
+        urgency: Urgency::Waiting,
+    });
+    Ok(unmanaged.chain(empty).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kpi::health::Health;
+
+    fn row(id: i64, score: Option<u8>) -> PartnerRow {
+        PartnerRow {
+            id,
+            name: format!("Partner {id}"),
+            partner_type: "Reseller".into(),
+            tier: "Gold".into(),
+            region: "EMEA".into(),
+            channel_manager: None,
+            channel_manager_email: None,
+            people: 2,
+            health: score.map(|score| Health { score, band: Band::of(score) }),
+        }
+    }
+
+    #[test]
+    fn only_red_partners_are_at_risk_the_weakest_first() {
+        let rows = [row(1, Some(45)), row(2, Some(80)), row(3, Some(12)), row(4, None), row(5, Some(50))];
+        let items = at_risk_items(&rows);
+        let listed: Vec<_> = items.iter().map(|item| (item.href.as_str(), item.badge.as_str())).collect();
+        assert_eq!(listed, [("/partners/3", "Health 12"), ("/partners/1", "Health 45")]);
+        assert!(items[0].detail.starts_with("Gold · EMEA."), "{}", items[0].detail);
+    }
+}
