@@ -174,6 +174,7 @@ lazy_page!(
 pub fn App() -> impl IntoView {
     provide_meta_context();
     SessionContext::provide();
+    provide_context(layout::ApprovalsWaiting(Resource::new(|| (), |_| deals::server::approvals_waiting())));
     view! {
         <Title text="Tessera"/>
         <Router>

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { anotherPerson, expectAccessible, hydrated, open, signedInAs } from './helpers';
+import { PASSWORD, anotherPerson, expectAccessible, hydrated, open, signedInAs } from './helpers';
 
 function inDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -99,4 +99,41 @@ test('a manager filters the deals list and can export it', async ({ page }, test
   const response = await page.request.get('/deals/export.csv?status=approved');
   expect(response.status()).toBe(200);
   expect((await response.text()).split('\n')[0]).toContain('id,partner,customer_company');
+});
+
+test('a manager approves three deals from the queue without opening them', async ({ page, browser }, testInfo) => {
+  test.setTimeout(90_000);
+  const stamp = `${testInfo.project.name}-${Date.now()}`;
+  // Bluepeak submits three deals (through the same server functions its form posts to).
+  const partner = (await anotherPerson(browser, testInfo)).request;
+  expect((await partner.post('/api/sign_in', { form: { email: 'partner@bluepeak.test', password: PASSWORD } })).ok()).toBeTruthy();
+  const companies: string[] = [];
+  for (const n of [1, 2, 3]) {
+    const token = (await (await partner.post('/api/deal_form', { form: {} })).json()).form_token;
+    const company = `Queue ${n} ${stamp}`;
+    const saved = await partner.post('/api/save_deal', {
+      form: {
+        form_token: token, intent: 'submit', customer_company: company,
+        customer_domain: `queue${n}-${stamp}.example`.toLowerCase(), contact_name: 'Hank Scorpio',
+        contact_email: 'hank@example.com', amount: '10,000.00', currency: 'USD', expected_close_date: inDays(30),
+        products: 'Cloud Suite', attribution: 'sourced', notes: '',
+      },
+    });
+    expect(saved.ok(), await saved.text()).toBeTruthy();
+    companies.push(company);
+  }
+
+  await signedInAs(page, 'cam@acme.test', testInfo);
+  await open(page, '/deals/queue', testInfo);
+  await expect(page.getByTestId('approvals-waiting')).toBeVisible();
+  const current = page.getByRole('navigation', { name: 'Main' }).locator('[aria-current="page"]');
+  await expect(current).toHaveCount(1);
+  await expect(current).toContainText('Approvals');
+  for (const company of companies) {
+    const row = page.getByRole('row').filter({ hasText: company });
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await expect(page.getByRole('row').filter({ hasText: company })).toHaveCount(0);
+    await expect(page).toHaveURL(/\/deals\/queue$/);
+  }
+  await expectAccessible(page, testInfo);
 });

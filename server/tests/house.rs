@@ -88,6 +88,7 @@ const WITHOUT_IDS: &[&str] = &[
     "deal_check",
     "save_deal",
     "deal_queue",
+    "approvals_waiting",
     "import_pipeline",
     "pipeline_status",
     "dashboard",

@@ -42,6 +42,16 @@ pub fn nav_items(role: Role) -> &'static [NavItem] {
     }
 }
 
+/// The item of `items` the page at `path` belongs to: the one whose address is the longest
+/// whole-segment prefix of it (`/deals/queue` is Approvals, not Deals; `/deals/7` is Deals).
+pub fn current_nav(items: &[NavItem], path: &str) -> Option<&'static str> {
+    items
+        .iter()
+        .map(|item| item.href)
+        .filter(|href| path == *href || (*href != "/" && path.strip_prefix(href).is_some_and(|rest| rest.starts_with('/'))))
+        .max_by_key(|href| href.len())
+}
+
 /// The server functions a stranger (no session) may call: signing in and out, invitations and
 /// password resets. The server's gate answers every other one 401 before reading its arguments.
 pub const PUBLIC_SERVER_FNS: &[&str] = &[
@@ -72,6 +82,18 @@ pub const ADMINISTRATION_ROLES: &[Role] = &[Role::Admin];
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_navigation_highlights_the_most_specific_place_only() {
+        let items = nav_items(Role::ChannelManager);
+        assert_eq!(current_nav(items, "/deals/queue"), Some("/deals/queue"));
+        assert_eq!(current_nav(items, "/deals/17"), Some("/deals"));
+        assert_eq!(current_nav(items, "/deals"), Some("/deals"));
+        assert_eq!(current_nav(items, "/"), Some("/"));
+        assert_eq!(current_nav(items, "/partners/4"), Some("/partners"));
+        assert_eq!(current_nav(items, "/dealsroom"), None);
+        assert_eq!(current_nav(items, "/sign-in"), None);
+    }
 
     #[test]
     fn invitations_follow_the_organisation_chart() {

@@ -7,14 +7,14 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::DealRecord,
     super::conflicts,
+    super::{ConflictMatch, DealRecord},
     super::form::validate_outcome,
     super::plan::{Actor, DealCommand, Plan, PlanError, plan},
     super::server::reachable_deal,
     super::store,
     crate::auth::access::{DEAL_MANAGER_ROLES, DEAL_PARTNER_ROLES, DEAL_ROLES},
-    crate::auth::{SessionUser, guard},
+    crate::auth::{SessionUser, guard, reach::Reach},
     crate::events::{Event, EventBus},
     crate::money::Currency,
     crate::state::{self, ServerState},
@@ -71,9 +71,10 @@ pub async fn carry_out(
     Ok(())
 }
 
-/// The caller's command on deal `id`, which must be within their reach; `command` builds it from the deal.
+/// The caller's command on deal `id`, which must be within their reach; `command` builds it
+/// from the deal. A form posted without JavaScript is sent on to `after`.
 #[cfg(feature = "ssr")]
-async fn command_deal<F, Fut>(user: SessionUser, id: i64, command: F) -> Result<(), AppError>
+async fn command_deal<F, Fut>(user: SessionUser, id: i64, after: &str, command: F) -> Result<(), AppError>
 where
     F: FnOnce(ServerState, DealRecord) -> Fut,
     Fut: std::future::Future<Output = Result<DealCommand, AppError>>,
@@ -83,7 +84,7 @@ where
     let actor = Actor::Person { user_id: user.user_id, role: user.role };
     let command = command(state.clone(), deal.clone()).await?;
     carry_out(&state, &deal, actor, &command, Utc::now()).await?;
-    guard::redirect_form_post(&format!("/deals/{id}"));
+    guard::redirect_form_post(after);
     Ok(())
 }
 
@@ -91,7 +92,7 @@ where
 #[server(endpoint = "submit_deal")]
 pub async fn submit_deal(id: i64) -> Result<(), AppError> {
     let user = guard::require_role(DEAL_PARTNER_ROLES)?;
-    command_deal(user, id, |state, deal| async move {
+    command_deal(user, id, &format!("/deals/{id}"), |state, deal| async move {
         let found =
             conflicts::find(&state.db, &deal.customer_company, Some(&deal.customer_domain), deal.organisation_id).await?;
         Ok(DealCommand::Submit { possible_conflict: !found.is_empty() })
@@ -99,14 +100,49 @@ pub async fn submit_deal(id: i64) -> Result<(), AppError> {
     .await
 }
 
-/// A manager approves (protection starts) or rejects (with a reason the partner sees) a submitted deal.
+/// A manager approves (protection starts) or rejects (with a reason the partner sees) a submitted
+/// deal, from its page or from a row of the queue (`then` = "queue" leads back there). Approving a
+/// customer whose domain another partner already holds approved needs `confirm` = "yes".
 #[server(endpoint = "decide_deal")]
-pub async fn decide_deal(id: i64, decision: String, reason: Option<String>) -> Result<(), AppError> {
+pub async fn decide_deal(
+    id: i64,
+    decision: String,
+    reason: Option<String>,
+    confirm: Option<String>,
+    then: Option<String>,
+) -> Result<(), AppError> {
     let user = guard::require_role(DEAL_MANAGER_ROLES)?;
     let reason = text(reason);
-    command_deal(user, id, |_, _| async move {
+    let reach = Reach::of(&user);
+    let after = match then.as_deref() {
+        Some("queue") => "/deals/queue".to_owned(),
+        _ => format!("/deals/{id}"),
+    };
+    command_deal(user, id, &after, |state, deal| async move {
         match decision.as_str() {
-            "approve" => Ok(DealCommand::Approve { note: reason }),
+            "approve" => {
+                if confirm.as_deref() != Some("yes") {
+                    let found = conflicts::find(&state.db, &deal.customer_company, Some(&deal.customer_domain), deal.organisation_id)
+                        .await?;
+                    let holders: Vec<String> = conflicts::as_seen_with(reach, found)
+                        .into_iter()
+                        .filter(ConflictMatch::holds_domain_approved)
+                        .map(|found| found.holder)
+                        .collect();
+                    if !holders.is_empty() {
+                        return Err(AppError::field(
+                            "confirm",
+                            format!(
+                                "{}: {} already holds an approved registration for {}. Confirm to approve this one as well.",
+                                deal.customer_company,
+                                holders.join(", "),
+                                deal.customer_domain
+                            ),
+                        ));
+                    }
+                }
+                Ok(DealCommand::Approve { note: reason })
+            }
             "reject" => Ok(DealCommand::Reject { reason }),
             _ => Err(AppError::field("decision", "Choose approve or reject.")),
         }
@@ -118,7 +154,7 @@ pub async fn decide_deal(id: i64, decision: String, reason: Option<String>) -> R
 #[server(endpoint = "close_deal")]
 pub async fn close_deal(id: i64, outcome: String, final_amount: String, closed_on: String) -> Result<(), AppError> {
     let user = guard::require_role(DEAL_ROLES)?;
-    command_deal(user, id, |_, deal| async move {
+    command_deal(user, id, &format!("/deals/{id}"), |_, deal| async move {
         let currency = Currency::parse(&deal.currency).ok_or(AppError::Internal)?;
         let (outcome, final_amount, closed_on) =
             validate_outcome(&outcome, &final_amount, &closed_on, currency, Utc::now().date_naive())
@@ -133,14 +169,15 @@ pub async fn close_deal(id: i64, outcome: String, final_amount: String, closed_o
 pub async fn request_extension(id: i64, reason: String) -> Result<(), AppError> {
     let user = guard::require_role(DEAL_PARTNER_ROLES)?;
     let reason = text(Some(reason));
-    command_deal(user, id, |_, _| async move { Ok(DealCommand::RequestExtension { reason }) }).await
+    command_deal(user, id, &format!("/deals/{id}"), |_, _| async move { Ok(DealCommand::RequestExtension { reason }) })
+        .await
 }
 
 /// A manager grants or declines a requested extension.
 #[server(endpoint = "decide_extension")]
 pub async fn decide_extension(id: i64, decision: String) -> Result<(), AppError> {
     let user = guard::require_role(DEAL_MANAGER_ROLES)?;
-    command_deal(user, id, |_, _| async move {
+    command_deal(user, id, &format!("/deals/{id}"), |_, _| async move {
         match decision.as_str() {
             "approve" => Ok(DealCommand::DecideExtension { grant: true }),
             "decline" => Ok(DealCommand::DecideExtension { grant: false }),

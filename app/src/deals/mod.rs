@@ -292,6 +292,14 @@ pub struct ConflictMatch {
     pub reason: String,
 }
 
+impl ConflictMatch {
+    /// Another partner already holds this customer's domain approved: approving one more asks
+    /// the manager to confirm.
+    pub fn holds_domain_approved(&self) -> bool {
+        !self.pipeline && self.status == "approved" && self.reason == "Same domain"
+    }
+}
+
 /// The answer to the conflict check. Partners get only the flag; vendor staff also get the matches.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConflictCheck {
@@ -308,6 +316,8 @@ pub struct DealView {
     /// Filled for vendor staff only: partners never learn who else registered a customer.
     pub conflicts: Vec<ConflictMatch>,
     pub controls: DealControls,
+    /// For managers: the deal their queue leads on to (the earliest due other than this one).
+    pub next_in_queue: Option<i64>,
     pub now: DateTime<Utc>,
 }
 

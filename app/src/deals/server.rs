@@ -206,10 +206,16 @@ pub async fn deal_detail(id: i64) -> Result<DealView, AppError> {
     };
     let now = Utc::now();
     let actor = Actor::Person { user_id: user.user_id, role: user.role };
+    let next_in_queue = if DEAL_MANAGER_ROLES.contains(&user.role) {
+        store::queue(&db, Reach::of(&user)).await?.into_iter().map(|row| row.id).find(|other| *other != id)
+    } else {
+        None
+    };
     Ok(DealView {
         timeline: store::timeline(&db, id).await?,
         controls: DealControls::for_actor(&deal.state(), actor, now),
         conflicts,
+        next_in_queue,
         deal,
         now,
     })
@@ -221,6 +227,17 @@ pub async fn deal_queue() -> Result<ApprovalQueue, AppError> {
     let user = guard::require_role(DEAL_MANAGER_ROLES)?;
     let db = state::db()?;
     Ok(ApprovalQueue { rows: store::queue(&db, Reach::of(&user)).await?, now: Utc::now() })
+}
+
+/// How many deals wait for the caller's decision, for the navigation; nothing for people who
+/// do not decide deals.
+#[server(endpoint = "approvals_waiting")]
+pub async fn approvals_waiting() -> Result<Option<i64>, AppError> {
+    let user = guard::signed_in()?;
+    if !DEAL_MANAGER_ROLES.contains(&user.role) {
+        return Ok(None);
+    }
+    Ok(Some(store::waiting(&state::db()?, Reach::of(&user)).await?))
 }
 
 /// Replaces or adds vendor pipeline opportunities from CSV; a file with any bad row imports nothing.

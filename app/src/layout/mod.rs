@@ -5,10 +5,10 @@
 pub mod security;
 
 use leptos::prelude::*;
-use leptos_router::components::{A, Redirect};
+use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
-use crate::auth::access::nav_items;
+use crate::auth::access::{APPROVALS, current_nav, nav_items};
 use crate::auth::server::{SignOut, current_user};
 use crate::auth::{Role, SessionUser};
 use crate::error::AppError;
@@ -28,6 +28,11 @@ impl SessionContext {
     }
 }
 
+/// How many deals wait for the signed-in manager's decision, shown beside "Approvals"; made once
+/// per page load by the app, outside the header's `Suspense`, and awaited there after the session.
+#[derive(Clone, Copy)]
+pub struct ApprovalsWaiting(pub Resource<Result<Option<i64>, AppError>>);
+
 #[component]
 pub fn PortalLayout(children: Children) -> impl IntoView {
     let session = SessionContext::get();
@@ -41,7 +46,13 @@ pub fn PortalLayout(children: Children) -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match session.0.await {
-                        Ok(Some(user)) => view! { <Navigation user/> }.into_any(),
+                        Ok(Some(user)) => {
+                            let waiting = match use_context::<ApprovalsWaiting>() {
+                                Some(waiting) => waiting.0.await.ok().flatten().filter(|count| *count > 0),
+                                None => None,
+                            };
+                            view! { <Navigation user waiting/> }.into_any()
+                        }
                         _ => ().into_any(),
                     }
                 })}
@@ -53,7 +64,7 @@ pub fn PortalLayout(children: Children) -> impl IntoView {
 }
 
 #[component]
-fn Navigation(user: SessionUser) -> impl IntoView {
+fn Navigation(user: SessionUser, waiting: Option<i64>) -> impl IntoView {
     let location = use_location();
     let items = nav_items(user.role);
     let sign_out = ServerAction::<SignOut>::new();
@@ -65,14 +76,15 @@ fn Navigation(user: SessionUser) -> impl IntoView {
                     .iter()
                     .map(|item| {
                         let href = item.href;
-                        let current = move || {
-                            let path = location.pathname.get();
-                            let here = if href == "/" { path == "/" } else { path.starts_with(href) };
-                            here.then_some("page")
-                        };
+                        let current = move || (current_nav(items, &location.pathname.get()) == Some(href)).then_some("page");
+                        let count = waiting.filter(|_| href == APPROVALS.href).map(|count| view! {
+                            <span class="nav-count" data-testid="approvals-waiting">
+                                <span class="visually-hidden">", "</span>{count}<span class="visually-hidden">" waiting"</span>
+                            </span>
+                        });
                         view! {
                             <li>
-                                <A href=href attr:aria-current=current>{item.label}</A>
+                                <a href=href aria-current=current>{item.label}{count}</a>
                             </li>
                         }
                     })

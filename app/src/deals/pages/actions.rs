@@ -41,13 +41,30 @@ impl DealActions {
     }
 }
 
+/// The box a manager ticks to approve a customer another partner already holds approved.
+#[component]
+pub fn ConfirmApproval(#[prop(into)] label: String) -> impl IntoView {
+    view! {
+        <label class="confirm">
+            <input type="checkbox" name="confirm" value="yes"/>
+            " " {label}
+        </label>
+    }
+}
+
 /// "In EUR": the outcome's amount is in the deal's own currency.
 fn currency_hint(currency: &str) -> String {
     format!("In {currency}, the deal's currency")
 }
 
 #[component]
-pub fn DealCommands(actions: DealActions, controls: DealControls, deal: DealRecord) -> impl IntoView {
+pub fn DealCommands(
+    actions: DealActions,
+    controls: DealControls,
+    deal: DealRecord,
+    /// Other partners holding this customer's domain approved: approving asks to confirm.
+    approved_elsewhere: Vec<String>,
+) -> impl IntoView {
     let DealActions { submit, decide, close, request, extension } = actions;
     let id = deal.id;
     let outcomes = vec![("won".to_owned(), "Won".to_owned()), ("lost".to_owned(), "Lost".to_owned())];
@@ -69,6 +86,12 @@ pub fn DealCommands(actions: DealActions, controls: DealControls, deal: DealReco
                 <ActionForm action=decide attr:novalidate=true>
                     <input type="hidden" name="id" value=id/>
                     <Field label="Reason (needed to reject; the partner sees it)" name="reason" rows=3 error/>
+                    {(!approved_elsewhere.is_empty()).then(|| view! {
+                        <ConfirmApproval label=format!(
+                            "Approve although {} already holds an approved registration for this customer",
+                            approved_elsewhere.join(", ")
+                        )/>
+                    })}
                     <div class="actions">
                         <button type="submit" class="button primary" name="decision" value="approve">"Approve"</button>
                         <button type="submit" class="button danger" name="decision" value="reject">"Reject"</button>

@@ -34,7 +34,9 @@ pub fn DealPage() -> impl IntoView {
 
 #[component]
 fn DealDetail(view: DealView, actions: DealActions) -> impl IntoView {
-    let DealView { deal, timeline, conflicts, controls, now } = view;
+    let DealView { deal, timeline, conflicts, controls, next_in_queue, now } = view;
+    let approved_elsewhere: Vec<String> =
+        conflicts.iter().filter(|found| found.holds_domain_approved()).map(|found| found.holder.clone()).collect();
     let overdue = deal.status == DealStatus::Submitted && deal.sla_due_at.is_some_and(|due| due < now);
     let protection = deal.protected_until.filter(|_| deal.status == DealStatus::Approved).map(|until| {
         format!("Protected until {} ({} days left)", until.format("%Y-%m-%d"), schedule::days_left(now, until))
@@ -45,6 +47,9 @@ fn DealDetail(view: DealView, actions: DealActions) -> impl IntoView {
         <div class="page-head">
             <h1>{deal.customer_company.clone()}</h1>
             <span data-testid="deal-status"><Badge text=deal.status.label() tone=status_tone(deal.status)/></span>
+            {next_in_queue.map(|next| view! {
+                <a class="button secondary" href=format!("/deals/{next}") data-testid="next-in-queue">"Next in queue →"</a>
+            })}
         </div>
         {protection.map(|text| view! { <Notice text/> })}
         {overdue.then(|| view! { <Notice text="The approval is overdue." tone="warning"/> })}
@@ -107,7 +112,7 @@ fn DealDetail(view: DealView, actions: DealActions) -> impl IntoView {
                 </ScrollTable>
             </section>
         })}
-        <DealCommands actions controls deal=deal.clone()/>
+        <DealCommands actions controls deal=deal.clone() approved_elsewhere/>
     }
 }
 

@@ -149,11 +149,30 @@ pub async fn queue(db: &Db, reach: Reach) -> Result<Vec<QueueRow>, sqlx::Error> 
     on_db!(db, pool => bind_all!(sqlx::query_as(AssertSqlSafe(sql)), &params).fetch_all(pool).await)
 }
 
+fn waiting_sql(reach: Reach) -> Conditions {
+    let mut conditions = Conditions::new(
+        "SELECT COUNT(*) FROM deals d JOIN organisations o ON o.id = d.organisation_id WHERE d.status = 'submitted'",
+    );
+    reach.narrow(&mut conditions, "o");
+    conditions
+}
+
+/// How many submitted deals wait for a decision within a reach.
+pub async fn waiting(db: &Db, reach: Reach) -> Result<i64, sqlx::Error> {
+    let Conditions { sql, params } = waiting_sql(reach);
+    on_db!(db, pool => bind_all!(sqlx::query_scalar(AssertSqlSafe(sql)), &params).fetch_one(pool).await)
+}
+
 /// SQL this module assembles at run time, in its fullest form, for the test that prepares every statement.
 pub fn assembled_statements() -> Vec<String> {
     let filter = DealFilter::fullest();
-    let Conditions { sql, .. } = list_conditions(Reach::Assigned { channel_manager_id: 1 }, &filter);
-    vec![format!("SELECT {}{sql} ORDER BY d.id LIMIT 1", deal_row_columns!()), format!("SELECT COUNT(*){sql}")]
+    let reach = Reach::Assigned { channel_manager_id: 1 };
+    let Conditions { sql, .. } = list_conditions(reach, &filter);
+    vec![
+        format!("SELECT {}{sql} ORDER BY d.id LIMIT 1", deal_row_columns!()),
+        format!("SELECT COUNT(*){sql}"),
+        waiting_sql(reach).sql,
+    ]
 }
 
 pub async fn record(db: &Db, id: i64) -> Result<Option<DealRecord>, sqlx::Error> {
