@@ -117,7 +117,7 @@ fn Home(user: SessionUser, home: HomeData) -> impl IntoView {
         <p class="lead">{role_intro(user.role)}</p>
         <p class="home-actions">
             {actions.into_iter().enumerate().map(|(n, action)| {
-                let class = if n == 0 { "button" } else { "button secondary" };
+                let class = if n == 0 { "button primary" } else { "button secondary" };
                 view! { <a class=class href=action.href>{action.text}</a> }
             }).collect_view()}
         </p>
