@@ -21,8 +21,12 @@ fingerprint=$( {
   git ls-files -z --cached --others --exclude-standard -- app frontend server style public migrations Cargo.toml Cargo.lock rust-toolchain.toml \
     | sort -z | xargs -0 sha256sum 2>/dev/null
 } | sha256sum | cut -d' ' -f1)
+# The stamp also names the binary the build made: `cargo test` or `cargo build` rebuild it without
+# cargo-leptos's settings, and such a binary must not pass for the portal's.
 stamp=target/site/.built-from
-if [ -x "target/$profile/tessera" ] && [ -f target/site/pkg/.compressed ] && [ "$(cat "$stamp" 2>/dev/null)" = "$fingerprint" ]; then
+binary() { sha256sum "target/$profile/tessera" 2>/dev/null | cut -d' ' -f1; }
+if [ -x "target/$profile/tessera" ] && [ -f target/site/pkg/.compressed ] \
+  && [ "$(cat "$stamp" 2>/dev/null)" = "$fingerprint $(binary)" ]; then
   echo "[build] the $profile portal is up to date"
   exit 0
 fi
@@ -32,4 +36,4 @@ rm -rf target/site/pkg
 cargo leptos build "${flags[@]}"
 "./target/$profile/tessera" compress-assets target/site/pkg "${compress[@]}"
 touch target/site/pkg/.compressed
-echo "$fingerprint" > "$stamp"
+echo "$fingerprint $(binary)" > "$stamp"

@@ -44,7 +44,14 @@ export async function expectAccessible(page: Page, testInfo: TestInfo) {
 }
 
 export async function navigationLabels(page: Page): Promise<string[]> {
-  return (await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts()).map((t) => t.trim());
+  // A link's own label, without the count of what waits behind it.
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('link').evaluateAll((links) =>
+    links.map((link) => {
+      const label = link.cloneNode(true) as HTMLElement;
+      label.querySelectorAll('.nav-count').forEach((count) => count.remove());
+      return (label.textContent ?? '').trim();
+    }),
+  );
 }
 
 export async function signOut(page: Page) {
