@@ -24,7 +24,13 @@ pub enum AppError {
     #[error("We could not find that. It may have been removed, or you may not have access to it.")]
     NotFound,
     #[error("Please correct the highlighted fields.")]
-    Invalid { fields: FieldErrors },
+    Invalid {
+        fields: FieldErrors,
+        /// What was typed, by field, given back so a form posted without JavaScript comes back
+        /// filled in (never a password).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        typed: BTreeMap<String, String>,
+    },
     #[error("{message}")]
     Throttled { message: String },
     #[error("{message}")]
@@ -38,15 +44,33 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// Field-level messages.
+    pub fn invalid(fields: FieldErrors) -> Self {
+        AppError::Invalid { fields, typed: BTreeMap::new() }
+    }
+
     /// One field-level message.
     pub fn field(name: &str, message: impl Into<String>) -> Self {
-        AppError::Invalid { fields: FieldErrors::from([(name.to_owned(), message.into())]) }
+        AppError::invalid(FieldErrors::from([(name.to_owned(), message.into())]))
+    }
+
+    /// Field-level messages, with what was typed in each field to give back to the form.
+    pub fn invalid_keeping(fields: FieldErrors, typed: impl IntoIterator<Item = (&'static str, String)>) -> Self {
+        AppError::Invalid { fields, typed: typed.into_iter().map(|(name, value)| (name.to_owned(), value)).collect() }
     }
 
     /// The message for one form field, if this error carries one.
     pub fn field_message(&self, name: &str) -> Option<String> {
         match self {
-            AppError::Invalid { fields } => fields.get(name).cloned(),
+            AppError::Invalid { fields, .. } => fields.get(name).cloned(),
+            _ => None,
+        }
+    }
+
+    /// What was typed in one form field, if this error gives it back.
+    pub fn typed(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Invalid { typed, .. } => typed.get(name).cloned(),
             _ => None,
         }
     }
@@ -78,7 +102,9 @@ impl FromServerFnError for AppError {
             }
             // On the server, a request body that cannot be read is the caller's: too long, or not text.
             #[cfg(feature = "ssr")]
-            ServerFnErrorErr::Deserialization(message) if message.contains("length limit exceeded") => AppError::TooLarge,
+            ServerFnErrorErr::Deserialization(message) if message.contains("length limit exceeded") => {
+                AppError::TooLarge
+            }
             #[cfg(feature = "ssr")]
             ServerFnErrorErr::Deserialization(message) => {
                 AppError::field("form", format!("The form could not be read: {message}"))

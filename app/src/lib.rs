@@ -45,7 +45,8 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 9] = [
+    let fixed: [&[&str]; 10] = [
+        money::store::STATEMENTS,
         audit::STATEMENTS,
         auth::store::STATEMENTS,
         mail::STATEMENTS,
@@ -67,7 +68,7 @@ pub fn every_statement() -> Vec<String> {
 }
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, ParamSegment, SsrMode, StaticSegment, lazy_route};
 
@@ -141,8 +142,8 @@ macro_rules! lazy_page {
     )+};
 }
 
-use admin::AdminPage;
 use account::{ForgotPasswordPage, InvitationPage, ResetPasswordPage, SignInPage};
+use admin::AdminPage;
 use deals::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePage};
 use home::HomePage;
 use kpi::{DashboardPage, LeaderboardPage, MetricsPage, ScorecardPage};
@@ -176,7 +177,6 @@ pub fn App() -> impl IntoView {
     SessionContext::provide();
     provide_context(layout::ApprovalsWaiting(Resource::new(|| (), |_| deals::server::approvals_waiting())));
     view! {
-        <Title text="Tessera"/>
         <Router>
             <PortalLayout>
                 <Routes fallback=NotFoundPage>

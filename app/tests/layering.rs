@@ -1,5 +1,5 @@
 //! Dependencies point one way: each top-level module of the app uses only modules below it in
-//! [`ORDER`] — plain values at the bottom, then storage and shared server state, identity and
+//! [`ORDER`] — plain values at the bottom, then storage, money (whose rates are stored), shared server state, identity and
 //! access, the design system and frame, and the features, each using only the ones before it.
 //! Read from the source, so a new `use` that points upward fails here.
 
@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 const ORDER: &[&str] = &[
-    "error", "money", "text", "db", "events", "state", "mail", "audit", "auth", "ui", "live", "layout", "deals", "kpi",
+    "error", "text", "db", "money", "events", "state", "mail", "audit", "auth", "ui", "live", "layout", "deals", "kpi",
     "team", "partners", "home", "admin", "account",
 ];
 
@@ -28,11 +28,7 @@ fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
 /// The top-level modules a source text names through `crate::`, comments aside (a doc link is
 /// not a dependency).
 fn uses(text: &str) -> BTreeSet<String> {
-    let code: String = text
-        .lines()
-        .filter(|line| !line.trim_start().starts_with("//"))
-        .collect::<Vec<_>>()
-        .join("\n");
+    let code: String = text.lines().filter(|line| !line.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
     let mut used = BTreeSet::new();
     let mut rest = code.as_str();
     while let Some(at) = rest.find("crate::") {

@@ -89,6 +89,41 @@ test('bad deal fields get a message next to each and nothing is saved', async ({
   await expect(page).toHaveURL(/\/deals\/new/);
 });
 
+test('a deal form with one bad field comes back with every other value kept, and its summary leads to the field', async ({ page }, testInfo) => {
+  await signedInAs(page, 'partner@bluepeak.test', testInfo);
+  await open(page, '/deals/new', testInfo);
+  await fillDeal(page, 'Initech Kept', 'initech-kept.example');
+  await page.getByLabel('Currency').selectOption('EUR');
+  await page.getByLabel('Sourced or influenced').selectOption('influenced');
+  await page.getByLabel('Amount').fill('twelve');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  const summary = page.getByTestId('form-errors');
+  await expect(summary).toBeVisible();
+  await expect(page.getByText('Enter the amount as a number, like 12,500.00.')).toBeVisible();
+  // Everything else is as typed, with JavaScript or without (then the page came back from the server).
+  await expect(page.getByLabel('Customer company')).toHaveValue('Initech Kept');
+  await expect(page.getByLabel('Customer domain')).toHaveValue('initech-kept.example');
+  await expect(page.getByLabel('Contact name')).toHaveValue('Hank Scorpio');
+  await expect(page.getByLabel('Contact email')).toHaveValue('hank@example.com');
+  await expect(page.getByLabel('Amount')).toHaveValue('twelve');
+  await expect(page.getByLabel('Currency')).toHaveValue('EUR');
+  await expect(page.getByLabel('Expected close date')).toHaveValue(inDays(45));
+  await expect(page.getByLabel('Products')).toHaveValue('Cloud Suite, Backup Pro');
+  await expect(page.getByLabel('Sourced or influenced')).toHaveValue('influenced');
+  await expect(page.getByLabel('Notes')).toHaveValue('Met at the partner summit.');
+  if (hydrated(testInfo)) {
+    // Focus moves to the summary, whose link leads to the field to correct.
+    await expect(summary).toBeFocused();
+  }
+  await summary.getByRole('link', { name: 'Amount' }).click();
+  await expect(page).toHaveURL(/#field-amount$/);
+  await page.getByLabel('Amount').fill('12,000.00');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await expect(page).toHaveURL(/\/deals\/\d+$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Initech Kept' })).toBeVisible();
+  await expect(page.getByText('12,000.00 EUR').first()).toBeVisible();
+});
+
 test('a manager filters the deals list and can export it', async ({ page }, testInfo) => {
   await signedInAs(page, 'admin@acme.test', testInfo);
   await open(page, '/deals?status=approved', testInfo);
@@ -98,7 +133,7 @@ test('a manager filters the deals list and can export it', async ({ page }, test
   await expect(export_).toHaveAttribute('href', '/deals/export.csv?status=approved&page=1');
   const response = await page.request.get('/deals/export.csv?status=approved');
   expect(response.status()).toBe(200);
-  expect((await response.text()).split('\n')[0]).toContain('id,partner,customer_company');
+  expect((await response.text()).split('\n')[0]).toContain('Deal,Partner,Customer,');
 });
 
 test('a manager approves three deals from the queue without opening them', async ({ page, browser }, testInfo) => {

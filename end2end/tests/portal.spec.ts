@@ -43,12 +43,17 @@ for (const person of ROLES) {
     await signedInAs(page, person.email, testInfo);
     expect(await navigationLabels(page)).toEqual(person.nav);
     await expect(page.locator('.user-role')).toHaveText(person.role);
+    const titles = new Set<string>();
     for (const [path, heading] of person.pages) {
       const response = await open(page, path, testInfo);
       expect(response?.status(), path).toBe(200);
       await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+      // Each page is named in the tab and the history, not just "Tessera".
+      await expect(page).toHaveTitle(/^[A-Z][\w ]+ · Tessera$/);
+      titles.add(await page.title());
       await expectAccessible(page, testInfo);
     }
+    expect(titles.size, [...titles].join(', ')).toBe(new Set(person.pages.map(([path]) => path.split('?')[0])).size);
   });
 }
 

@@ -51,9 +51,8 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 fn up_to_date(path: &Path) -> std::io::Result<bool> {
     let modified = std::fs::metadata(path)?.modified()?;
-    let newer = |suffix| {
-        std::fs::metadata(with_suffix(path, suffix)).and_then(|m| m.modified()).is_ok_and(|at| at >= modified)
-    };
+    let newer =
+        |suffix| std::fs::metadata(with_suffix(path, suffix)).and_then(|m| m.modified()).is_ok_and(|at| at >= modified);
     Ok(newer(".br") && newer(".gz"))
 }
 
@@ -78,10 +77,9 @@ fn compress_file(path: &Path, effort: Effort) -> std::io::Result<()> {
 pub fn pkg_routes<S: Clone + Send + Sync + 'static>(dir: PathBuf, hashed: bool) -> Router<S> {
     let cache = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
     let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
-    Router::new().nest_service("/pkg", files).layer(SetResponseHeaderLayer::overriding(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(cache),
-    ))
+    Router::new()
+        .nest_service("/pkg", files)
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static(cache)))
 }
 
 #[cfg(test)]

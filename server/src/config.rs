@@ -114,8 +114,11 @@ mod tests {
 
     #[test]
     fn outbox_takes_a_recipient_and_a_count() {
-        let cli = Cli::try_parse_from(["tessera", "outbox", "--to", "rep@bluepeak.test", "--last", "1"]).expect("parses");
-        assert!(matches!(cli.command, Some(Command::Outbox { to: Some(ref to), last: 1 }) if to == "rep@bluepeak.test"));
+        let cli =
+            Cli::try_parse_from(["tessera", "outbox", "--to", "rep@bluepeak.test", "--last", "1"]).expect("parses");
+        assert!(
+            matches!(cli.command, Some(Command::Outbox { to: Some(ref to), last: 1 }) if to == "rep@bluepeak.test")
+        );
     }
 
     #[test]

@@ -56,13 +56,15 @@ pub async fn demo_history(db: &Db) -> Result<usize, SeedError> {
     if already > 0 {
         return Ok(0);
     }
-    let partners: Vec<(i64, i64)> = on_db!(db, pool => sqlx::query_as(
-        "SELECT o.id, COALESCE(t.rank, 1) FROM organisations o LEFT JOIN tiers t ON t.id = o.tier_id \
+    let partners: Vec<(i64, i64, String)> = on_db!(db, pool => sqlx::query_as(
+        "SELECT o.id, COALESCE(t.rank, 1), COALESCE(o.region, '') FROM organisations o LEFT JOIN tiers t ON t.id = o.tier_id \
          WHERE o.kind = 'partner' ORDER BY o.id")
         .fetch_all(pool).await)?;
     let mut dice = Dice(0x7e55_e7a0_2026);
     let mut deals = 0;
-    for (index, (organisation_id, tier_rank)) in partners.into_iter().enumerate() {
+    for (index, (organisation_id, tier_rank, region)) in partners.into_iter().enumerate() {
+        // Partners in Europe sell in euros, so the figures show conversion to the reporting currency.
+        let currency = if region == "EMEA" { "EUR" } else { "USD" };
         let joined = if index % 12 == 11 {
             now - Duration::days(3 + index as i64 % 9)
         } else {
@@ -86,24 +88,31 @@ pub async fn demo_history(db: &Db) -> Result<usize, SeedError> {
             let age_days = dice.below((now - joined).num_days().clamp(1, 540) as u64) as i64;
             let created = now - Duration::days(age_days) - Duration::minutes(dice.below(600) as i64);
             let by = people[number as usize % people.len()];
-            insert_deal(db, &mut dice, organisation_id, by, created, now, &format!("demo-{organisation_id}-{number}"))
-                .await?;
+            let deal = DemoDeal {
+                organisation_id,
+                created_by: by,
+                currency,
+                created,
+                token: format!("demo-{organisation_id}-{number}"),
+            };
+            insert_deal(db, &mut dice, &deal, now).await?;
             deals += 1;
         }
     }
     Ok(deals)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn insert_deal(
-    db: &Db,
-    dice: &mut Dice,
+/// Who registers a demo deal, in what currency, and when.
+struct DemoDeal {
     organisation_id: i64,
     created_by: i64,
+    currency: &'static str,
     created: DateTime<Utc>,
-    now: DateTime<Utc>,
-    token: &str,
-) -> Result<(), SeedError> {
+    token: String,
+}
+
+async fn insert_deal(db: &Db, dice: &mut Dice, deal: &DemoDeal, now: DateTime<Utc>) -> Result<(), SeedError> {
+    let DemoDeal { organisation_id, created_by, currency, created, ref token } = *deal;
     let (company, domain) = CUSTOMERS[dice.below(CUSTOMERS.len() as u64) as usize];
     let key = normalise_company_name(company);
     let age = (now - created).num_days();
@@ -148,7 +157,7 @@ async fn insert_deal(
              name_prefix, customer_domain, contact_name, contact_email, amount_minor, currency, expected_close_date, \
              products, attribution, notes, created_at, updated_at, submitted_at, sla_due_at, decided_at, \
              rejection_reason, protected_until, final_amount_minor, closed_on, extension_status, extension_reason) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'USD', $12, 'Acme Cloud Platform', $13, '', \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $25, $12, 'Acme Cloud Platform', $13, '', \
              $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) RETURNING id")
             .bind(organisation_id).bind(created_by).bind(token).bind(status).bind(company).bind(&key)
             .bind(name_prefix(&key)).bind(domain).bind("Alex Buyer").bind(format!("buyer@{domain}"))
@@ -158,6 +167,7 @@ async fn insert_deal(
             .bind(protected_until).bind(final_amount).bind(closed)
             .bind(extension_requested.then_some("requested"))
             .bind(extension_requested.then_some("The customer's board meets after protection ends."))
+            .bind(currency)
             .fetch_one(conn).await)?;
     let to = DealStatus::parse(status).unwrap_or(DealStatus::Draft);
     if let Some(at) = submitted {

@@ -182,7 +182,13 @@ pub async fn outbox(cli: &Cli, to: Option<&str>, last: i64) -> Result<(), StartE
         println!("The outbox holds no message{}.", to.map(|to| format!(" to {to}")).unwrap_or_default());
     }
     for message in messages {
-        println!("To: {}\nDate: {}\nSubject: {}\n\n{}\n", message.recipient, message.created_at.to_rfc2822(), message.subject, message.body);
+        println!(
+            "To: {}\nDate: {}\nSubject: {}\n\n{}\n",
+            message.recipient,
+            message.created_at.to_rfc2822(),
+            message.subject,
+            message.body
+        );
     }
     Ok(())
 }

@@ -8,9 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use leptos::config::LeptosOptions;
-use leptos_axum::{
-    LeptosRoutes, file_and_error_handler_with_context, generate_route_list,
-};
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tower_http::compression::predicate::{NotForContentType, Predicate};
 use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -88,7 +86,6 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 async fn live_events(State(state): State<RouterState>, request: Request) -> Response {
     crate::live::live(state.server.state.events.clone(), state.stopping.clone(), request).await
 }
-
 
 /// The deals list as a CSV download, for channel managers (their partners) and admins (all).
 async fn export_deals(

@@ -210,10 +210,14 @@ async fn every_role_opens_each_page_it_is_offered(backend: Backend) {
         let client = app.sign_in(email).await;
         let offered = nav_items(role).iter().map(|item| item.href).chain(more.iter().copied());
         for path in offered {
-            let page = client.get(format!("{}{path}", app.base)).header("accept", "text/html").send().await.expect("page");
+            let page =
+                client.get(format!("{}{path}", app.base)).header("accept", "text/html").send().await.expect("page");
             assert_eq!(page.status(), StatusCode::OK, "{email} opens {path}");
             let html = page.text().await.expect("html");
-            assert!(html.contains("<h1") && !html.contains("error-code"), "{email} sees {path} itself, not an error page");
+            assert!(
+                html.contains("<h1") && !html.contains("error-code"),
+                "{email} sees {path} itself, not an error page"
+            );
         }
     }
     app.stop().await;

@@ -72,7 +72,10 @@ async fn a_manager_decides_from_queue_rows_and_a_rejection_needs_its_reason(back
         .send()
         .await
         .expect("post");
-    assert_eq!(response.headers().get("location").and_then(|v| v.to_str().ok()), Some(format!("/deals/{third}").as_str()));
+    assert_eq!(
+        response.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some(format!("/deals/{third}").as_str())
+    );
     app.stop().await;
 }
 
@@ -94,7 +97,8 @@ async fn approving_a_domain_another_partner_holds_approved_asks_to_confirm(backe
     assert_eq!(status_of(&app, second).await, "submitted", "nothing changes until confirmed");
 
     // Rejecting needs no confirmation; approving with it goes through.
-    let (status, body) = app.call(&sam, "decide_deal", &[("id", &id), ("decision", "approve"), ("confirm", "yes")]).await;
+    let (status, body) =
+        app.call(&sam, "decide_deal", &[("id", &id), ("decision", "approve"), ("confirm", "yes")]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(status_of(&app, second).await, "approved");
 

@@ -272,8 +272,7 @@ async fn an_extension_is_asked_for_once_and_moves_the_end(backend: Backend) {
 
     // The reminders start over for the new end. (The timeline is in time order, and the test's
     // clock ran ahead of the real one for the reminders.)
-    let report =
-        jobs::run(&app.state(), end + Duration::days(17)).await.expect("clock");
+    let report = jobs::run(&app.state(), end + Duration::days(17)).await.expect("clock");
     assert_eq!((report.reminders, report.expired), (1, 0));
     let (_, view) = detail(&app, &partner, id).await;
     assert_eq!(
@@ -372,8 +371,8 @@ async fn lists_filter_search_and_page_and_managers_export_csv(backend: Backend) 
     let text = csv.text().await.expect("body");
     let lines: Vec<_> = text.lines().collect();
     assert_eq!(lines.len(), 16, "header and 15 deals");
-    assert!(lines[0].starts_with("id,partner,customer_company"));
-    assert!(lines[1..].iter().all(|line| line.contains("Bluepeak Systems") && line.contains(",submitted,")));
+    assert!(lines[0].starts_with("Deal,Partner,Customer,"));
+    assert!(lines[1..].iter().all(|line| line.contains("Bluepeak Systems") && line.contains(",Waiting for approval,")));
     let refused = partner.get(format!("{}/deals/export.csv", app.base)).send().await.expect("export");
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     let other_manager = app.sign_in("cam2@acme.test").await;

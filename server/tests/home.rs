@@ -75,7 +75,8 @@ async fn a_partners_home_lists_its_own_deals_needing_it_and_its_recent_wins(back
 
         let since = Utc::now() - Duration::days(7);
         let until = Utc::now() + Duration::days(14);
-        let mut needing = ids(&app, "SELECT id FROM deals WHERE organisation_id = $1 AND status = 'draft'", bluepeak).await;
+        let mut needing =
+            ids(&app, "SELECT id FROM deals WHERE organisation_id = $1 AND status = 'draft'", bluepeak).await;
         let answered: Vec<i64> = on_db!(app.db(), pool => sqlx::query_scalar(
             "SELECT DISTINCT d.id FROM deals d JOIN deal_events e ON e.deal_id = d.id WHERE d.organisation_id = $1 \
              AND e.kind IN ('approved', 'rejected', 'extension_approved', 'extension_declined') AND e.at >= $2")
@@ -134,17 +135,24 @@ async fn a_managers_home_lists_approvals_risk_and_protection_within_reach(backen
     assert_eq!(listed.first(), Some(&mine), "the overdue approval comes first: {listed:?}");
     assert_eq!(approvals["items"][0]["urgency"], "Overdue");
     assert!(!listed.contains(&theirs), "another manager's partner's deal is not listed");
-    let waiting = ids(&app, "SELECT d.id FROM deals d JOIN organisations o ON o.id = d.organisation_id \
-        WHERE d.status = 'submitted' AND o.channel_manager_id = $1", sam_id).await;
+    let waiting = ids(
+        &app,
+        "SELECT d.id FROM deals d JOIN organisations o ON o.id = d.organisation_id \
+        WHERE d.status = 'submitted' AND o.channel_manager_id = $1",
+        sam_id,
+    )
+    .await;
     assert!(listed.iter().all(|id| waiting.contains(id)), "{listed:?} of {waiting:?}");
     assert_eq!(approvals["more"]["text"], format!("Open the approval queue ({} deals)", waiting.len()));
 
-    let in_reach = ids(&app, "SELECT id FROM organisations WHERE kind = 'partner' AND channel_manager_id = $1", sam_id).await;
+    let in_reach =
+        ids(&app, "SELECT id FROM organisations WHERE kind = 'partner' AND channel_manager_id = $1", sam_id).await;
     for partner in linked_ids(section(&home, "at-risk"), "/partners/") {
         assert!(in_reach.contains(&partner), "at-risk partner {partner} is Sam's");
     }
     for item in section(&home, "at-risk")["items"].as_array().expect("items") {
-        let score: u8 = item["badge"].as_str().and_then(|b| b.strip_prefix("Health ")).and_then(|s| s.parse().ok()).expect("score");
+        let score: u8 =
+            item["badge"].as_str().and_then(|b| b.strip_prefix("Health ")).and_then(|s| s.parse().ok()).expect("score");
         assert!(score < 50, "only the red band is at risk: {item}");
     }
 
@@ -188,7 +196,8 @@ async fn marketings_home_lists_only_what_exists_for_marketing(backend: Backend) 
     let marketing = app.sign_in("marketing@acme.test").await;
     let home = home(&app, &marketing).await;
     assert_eq!(section_ids(&home), ["new-partners"]);
-    let hrefs: Vec<&str> = home["actions"].as_array().expect("actions").iter().filter_map(|a| a["href"].as_str()).collect();
+    let hrefs: Vec<&str> =
+        home["actions"].as_array().expect("actions").iter().filter_map(|a| a["href"].as_str()).collect();
     assert_eq!(hrefs, ["/partners", "/leaderboard"], "links only to pages marketing can open");
     let since = (Utc::now() - Duration::days(90)).date_naive();
     let joined: Vec<i64> = on_db!(app.db(), pool => sqlx::query_scalar(

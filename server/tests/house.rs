@@ -27,9 +27,7 @@ on_both_databases!(
 
 /// Every server function the server registered, by endpoint name.
 fn registered_server_fns() -> BTreeSet<String> {
-    leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
-        .collect()
+    leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path.trim_start_matches("/api/").to_owned()).collect()
 }
 
 async fn every_server_function_refuses_a_stranger(backend: Backend) {
@@ -158,8 +156,9 @@ async fn every_server_function_taking_an_id_answers_not_found_for_another_partne
 async fn the_reach_rule_reads_the_same_in_sql_as_in_memory(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let db = app.db();
-    let people: Vec<i64> = on_db!(db, pool => sqlx::query_scalar("SELECT id FROM users ORDER BY id").fetch_all(pool).await)
-        .expect("people");
+    let people: Vec<i64> =
+        on_db!(db, pool => sqlx::query_scalar("SELECT id FROM users ORDER BY id").fetch_all(pool).await)
+            .expect("people");
     let organisations: Vec<i64> =
         on_db!(db, pool => sqlx::query_scalar("SELECT id FROM organisations ORDER BY id").fetch_all(pool).await)
             .expect("organisations");
@@ -175,9 +174,10 @@ async fn the_reach_rule_reads_the_same_in_sql_as_in_memory(backend: Backend) {
         let mut sql = app::db::Conditions::new("SELECT o.id FROM organisations o WHERE 1 = 1");
         reach.narrow(&mut sql, "o");
         sql.sql.push_str(" ORDER BY o.id");
-        let in_sql: Vec<i64> = on_db!(db, pool => bind_all!(sqlx::query_scalar(AssertSqlSafe(sql.sql.clone())), &sql.params)
+        let in_sql: Vec<i64> =
+            on_db!(db, pool => bind_all!(sqlx::query_scalar(AssertSqlSafe(sql.sql.clone())), &sql.params)
             .fetch_all(pool).await)
-        .expect("reach query");
+            .expect("reach query");
         let in_memory: Vec<i64> =
             facts.iter().filter(|o| reach.includes_partner(*o)).map(|o| o.organisation_id()).collect();
         assert_eq!(in_sql, in_memory, "{} ({:?})", user.email, user.role);
@@ -195,7 +195,8 @@ async fn every_sql_statement_prepares(backend: Backend) {
     let statements = app::every_statement();
     assert!(statements.len() > 60, "{} statements", statements.len());
     for sql in statements {
-        let prepared = on_db!(app.db(), pool => pool.prepare(AssertSqlSafe(sql.clone()).into_sql_str()).await.map(drop));
+        let prepared =
+            on_db!(app.db(), pool => pool.prepare(AssertSqlSafe(sql.clone()).into_sql_str()).await.map(drop));
         assert!(prepared.is_ok(), "{sql}\n{prepared:?}");
     }
     app.stop().await;
@@ -221,7 +222,8 @@ async fn a_write_that_commits_long_after_its_stamp_still_reaches_the_dashboard(b
     // dashboard has caught up twice.
     let stamped = chrono::Utc::now() - chrono::Duration::hours(1);
     let today = chrono::Utc::now().date_naive();
-    let sql = "UPDATE deals SET status = 'won', final_amount_minor = 4200000, closed_on = $1, updated_at = $2 WHERE id = $3";
+    let sql =
+        "UPDATE deals SET status = 'won', final_amount_minor = 4200000, closed_on = $1, updated_at = $2 WHERE id = $3";
     let committed = on_db!(app.db(), pool => {
         let mut tx = pool.begin().await.expect("begin");
         sqlx::query(sql).bind(today).bind(stamped).bind(id).execute(&mut *tx).await.expect("update");

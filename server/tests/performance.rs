@@ -6,6 +6,7 @@ mod support;
 
 use std::time::Duration;
 
+use app::kpi::formulas::divide_rounded;
 use app::on_db;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -17,6 +18,7 @@ on_both_databases!(
     bad_periods_and_settings_are_named_and_change_nothing,
     live_streams_need_a_session_and_carry_no_deal_data,
     a_scorecard_is_for_its_partner_and_their_managers_only,
+    every_figure_is_the_total_of_the_list_behind_it,
 );
 
 mod postgres_only {
@@ -47,6 +49,22 @@ async fn two_partners_win(app: &TestApp) -> People {
     win_deal(app, &bluepeak, &sam, "Wayne Enterprises", "wayne.com", "10,000.00").await;
     win_deal(app, &copperline, &rin, "Stark Industries", "stark.com", "20,000.00").await;
     People { bluepeak, copperline, sam, rin, admin }
+}
+
+/// Calls the server function behind a drill-down link (`/deals?…` or `/partners?…`) with its query.
+async fn list_behind(app: &TestApp, client: &reqwest::Client, href: &str, extra: &[(&str, &str)]) -> Value {
+    let url = reqwest::Url::parse(&format!("http://tessera.test{href}")).expect("a drill-down link");
+    let endpoint = match url.path() {
+        "/deals" => "list_deals",
+        "/partners" => "list_partners",
+        other => panic!("a figure links to {other}"),
+    };
+    let mut pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    pairs.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let form: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (status, list) = app.call(client, endpoint, &form).await;
+    assert_eq!(status, StatusCode::OK, "{href}: {list}");
+    list
 }
 
 /// The tile for a KPI on a dashboard response.
@@ -356,5 +374,79 @@ async fn an_event_committed_through_one_server_reaches_streams_on_another(backen
     assert_eq!(tile(&before, "TotalRevenue")["value"]["Money"], 0);
     drop(stream);
     second.stop().await.expect("second server stops");
+    app.stop().await;
+}
+
+/// Every number on the dashboard is the total of the list it links to: revenue the sum of the
+/// won deals' final amounts (converted deal by deal from euros), counts the lists' lengths,
+/// shares the lists narrowed by status, for the program and for one manager, over a month, a
+/// quarter and a year of the demo history.
+async fn every_figure_is_the_total_of_the_list_behind_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    tessera::history::demo_history(app.db()).await.expect("demo history");
+    let euros = app.count("SELECT COUNT(*) FROM deals WHERE currency = 'EUR' AND status = 'won'").await;
+    assert!(euros > 0, "the demo history has won deals in euros");
+    let (admin, sam) = (app.sign_in("admin@acme.test").await, app.sign_in("cam@acme.test").await);
+    let mut checked = 0;
+    for (viewer, period) in [(&admin, "month"), (&admin, "quarter"), (&admin, "year"), (&sam, "year")] {
+        let (status, dashboard) = app.call(viewer, "dashboard", &[("period", period)]).await;
+        assert_eq!(status, StatusCode::OK, "{dashboard}");
+        let currency = dashboard["currency"].as_str().expect("currency");
+        let revenue = tile(&dashboard, "TotalRevenue")["value"]["Money"].as_i64().unwrap_or(-1);
+        for figure in dashboard["tiles"].as_array().expect("tiles") {
+            let (kpi, value) = (figure["kpi"].as_str().expect("kpi"), &figure["value"]);
+            let Some(href) = figure["href"].as_str() else { continue };
+            let list = list_behind(&app, viewer, href, &[]).await;
+            let share = |part: &str| value["Share"][part].as_i64().unwrap_or(0);
+            match kpi {
+                "TotalRevenue" | "SourcedRevenue" | "InfluencedRevenue" => {
+                    assert_eq!(list["worth"]["minor"], value["Money"], "{kpi} {period}: {href}");
+                    assert_eq!(list["worth"]["currency"], currency);
+                }
+                "RegistrationVolume" => assert_eq!(list["total"], value["Count"], "{kpi} {period}"),
+                "WinRate" => {
+                    assert_eq!(list["total"].as_i64(), Some(share("denominator")), "{kpi} {period}");
+                    let won = list_behind(&app, viewer, href, &[("status", "won")]).await;
+                    assert_eq!(won["total"].as_i64(), Some(share("numerator")), "{kpi} {period}");
+                }
+                "ApprovalRate" => {
+                    assert_eq!(list["total"].as_i64(), Some(share("denominator")), "{kpi} {period}");
+                    let rejected = list_behind(&app, viewer, href, &[("status", "rejected")]).await;
+                    let rejected = rejected["total"].as_i64().unwrap_or(-1);
+                    assert_eq!(rejected, share("denominator") - share("numerator"), "{kpi} {period}");
+                }
+                "MedianApprovalTime" => {
+                    assert_eq!(list["total"].as_i64().unwrap_or(0) > 0, !value["Median"].is_null(), "{kpi} {period}");
+                }
+                "ActivationRate" => assert_eq!(list["total"].as_i64(), Some(share("denominator")), "{kpi} {period}"),
+                "ActivePartnerShare" => assert_eq!(list["total"].as_i64(), Some(share("numerator")), "{kpi} {period}"),
+                "RevenuePerPartner" => {
+                    let active = list["total"].as_i64().unwrap_or(-1);
+                    let expected = if active == 0 { Value::Null } else { Value::from(divide_rounded(revenue, active)) };
+                    assert_eq!(value["Money"], expected, "{kpi} {period}");
+                }
+                "TimeToFirstDeal" => {
+                    assert_eq!(list["total"].as_i64().unwrap_or(0) > 0, !value["Median"].is_null(), "{kpi} {period}");
+                }
+                other => panic!("{other} links to a list this test does not know how to total"),
+            }
+            checked += 1;
+        }
+        for id in ["revenue-by-month", "revenue-by-tier", "revenue-by-region"] {
+            for bar in chart(&dashboard, id)["bars"].as_array().expect("bars") {
+                let list = list_behind(&app, viewer, bar["href"].as_str().expect("bar link"), &[]).await;
+                assert_eq!(list["worth"]["minor"], bar["value"], "{id} {period} {}", bar["label"]);
+                checked += 1;
+            }
+        }
+        for bar in chart(&dashboard, "pipeline-by-status")["bars"].as_array().expect("bars") {
+            let list = list_behind(&app, viewer, bar["href"].as_str().expect("bar link"), &[]).await;
+            assert_eq!(list["total"], bar["value"], "pipeline {period} {}", bar["label"]);
+            let amount = app::deals::amount_text(list["worth"]["minor"].as_i64().unwrap_or(-1), currency);
+            assert_eq!(bar["text"].as_str(), Some(format!("{} · {amount}", bar["value"]).as_str()), "{period}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 60, "{checked} figures checked");
     app.stop().await;
 }

@@ -255,7 +255,10 @@ async fn signed_in_answers_are_never_cached_and_https_is_insisted_on(backend: Ba
     let user_id: i64 = app.count("SELECT id FROM users WHERE email = 'partner@bluepeak.test'").await;
     let lines = logged();
     let line = lines.lines().find(|line| line.contains("path=/api/list_deals")).expect("the call is logged");
-    assert!(line.contains(&format!("user_id={user_id}")) && line.contains("status=200") && line.contains("ms="), "{line}");
+    assert!(
+        line.contains(&format!("user_id={user_id}")) && line.contains("status=200") && line.contains("ms="),
+        "{line}"
+    );
     assert!(line.contains("server_fn=\"list_deals\""), "{line}");
     drop(log);
     app.stop().await;

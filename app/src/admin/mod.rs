@@ -33,9 +33,14 @@ pub async fn program_overview() -> Result<ProgramFacts, crate::error::AppError> 
 pub fn AdminPage() -> impl IntoView {
     let save = ServerAction::<SaveProgramSettings>::new();
     let load = |_| async { Ok((program_overview().await?, load_program_settings().await?)) };
-    guarded_page(ADMINISTRATION_ROLES, move || save.version().get(), load, move |_, (overview, settings)| {
-        view! { <Administration overview settings save/> }
-    })
+    guarded_page(
+        ADMINISTRATION_ROLES,
+        move || save.version().get(),
+        load,
+        move |_, (overview, settings)| {
+            view! { <Administration overview settings save/> }
+        },
+    )
 }
 
 #[component]

@@ -48,7 +48,9 @@ pub fn current_nav(items: &[NavItem], path: &str) -> Option<&'static str> {
     items
         .iter()
         .map(|item| item.href)
-        .filter(|href| path == *href || (*href != "/" && path.strip_prefix(href).is_some_and(|rest| rest.starts_with('/'))))
+        .filter(|href| {
+            path == *href || (*href != "/" && path.strip_prefix(href).is_some_and(|rest| rest.starts_with('/')))
+        })
         .max_by_key(|href| href.len())
 }
 

@@ -74,7 +74,7 @@ pub fn check_sign_in(email: &str, password: &str) -> Result<EmailAddress, AppErr
     }
     match email {
         Some(email) if errors.is_empty() => Ok(email),
-        _ => Err(AppError::Invalid { fields: errors }),
+        _ => Err(AppError::invalid(errors)),
     }
 }
 

@@ -95,7 +95,8 @@ impl Reach {
         match self {
             Reach::Program => {}
             Reach::Assigned { channel_manager_id } => {
-                conditions.push(&format!(" AND {organisation}.channel_manager_id = $n"), Param::Int(channel_manager_id));
+                conditions
+                    .push(&format!(" AND {organisation}.channel_manager_id = $n"), Param::Int(channel_manager_id));
             }
             Reach::Own { organisation_id } => {
                 conditions.push(&format!(" AND {organisation}.id = $n"), Param::Int(organisation_id));

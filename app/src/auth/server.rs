@@ -91,7 +91,7 @@ pub async fn reset_password(token: String, password: String, password_confirmati
     let state = server_state()?;
     let errors = forms::check_new_password(&password, &password_confirmation);
     if !errors.is_empty() {
-        return Err(AppError::Invalid { fields: errors });
+        return Err(AppError::invalid(errors));
     }
     let hash = secrets::hash_password(password).await?;
     let done = store::complete_password_reset(&state.db, &secrets::token_hash(&token), &hash, Utc::now()).await?;
@@ -139,7 +139,7 @@ pub async fn accept_invitation(
     let mut errors = forms::check_new_password(&password, &password_confirmation);
     let name = forms::check_name(&name).map_err(|message| errors.insert("name".into(), message)).ok();
     let (Some(name), true) = (name, errors.is_empty()) else {
-        return Err(AppError::Invalid { fields: errors });
+        return Err(AppError::invalid(errors));
     };
     let now = Utc::now();
     let open = store::open_invitation(&state.db, &secrets::token_hash(&token), now).await?;

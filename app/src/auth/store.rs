@@ -76,7 +76,8 @@ pub async fn credentials(db: &Db, email: &str) -> Result<Option<(i64, PasswordHa
 }
 
 pub async fn email_taken(db: &Db, email: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = on_db!(db, pool => sqlx::query_scalar(EMAIL_TAKEN).bind(email).fetch_optional(pool).await)?;
+    let found: Option<i64> =
+        on_db!(db, pool => sqlx::query_scalar(EMAIL_TAKEN).bind(email).fetch_optional(pool).await)?;
     Ok(found.is_some())
 }
 
@@ -163,9 +164,17 @@ pub struct NewInvitation<'a> {
 pub async fn create_invitation(db: &Db, invitation: NewInvitation<'_>, message: &Message) -> Result<(), sqlx::Error> {
     let NewInvitation { token_hash, email, role, organisation_id, invited_by, now, expires_at } = invitation;
     let mut tx = db.begin().await?;
-    execute_in!(tx, sqlx::query(INSERT_INVITATION)
-        .bind(token_hash).bind(email).bind(role.as_str()).bind(organisation_id).bind(invited_by)
-        .bind(now).bind(expires_at))?;
+    execute_in!(
+        tx,
+        sqlx::query(INSERT_INVITATION)
+            .bind(token_hash)
+            .bind(email)
+            .bind(role.as_str())
+            .bind(organisation_id)
+            .bind(invited_by)
+            .bind(now)
+            .bind(expires_at)
+    )?;
     mail::queue(&mut tx, email, message, now).await?;
     audit::record(&mut tx, invited_by, AuditAction::Invited, &format!("{email} as {}", role.as_str()), now).await?;
     tx.commit().await
@@ -250,5 +259,9 @@ pub async fn complete_password_reset(
 pub async fn organisation_facts(db: &Db, id: i64) -> Result<Option<OrganisationFacts>, sqlx::Error> {
     let row: Option<(i64, String, Option<i64>)> =
         on_db!(db, pool => sqlx::query_as(ORGANISATION_FACTS).bind(id).fetch_optional(pool).await)?;
-    Ok(row.map(|(id, kind, channel_manager_id)| OrganisationFacts { id, is_vendor: kind == "vendor", channel_manager_id }))
+    Ok(row.map(|(id, kind, channel_manager_id)| OrganisationFacts {
+        id,
+        is_vendor: kind == "vendor",
+        channel_manager_id,
+    }))
 }

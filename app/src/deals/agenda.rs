@@ -60,7 +60,9 @@ fn days_from(now: DateTime<Utc>, at: DateTime<Utc>) -> String {
 fn answer_item(moment: &DealMoment) -> Option<AgendaItem> {
     let until = moment.protected_until.map(day).unwrap_or_default();
     let (badge, detail, urgency) = match moment.kind? {
-        TimelineKind::Approved => ("Approved", format!("Protected until {until}. Work it, then record the outcome."), Urgency::Done),
+        TimelineKind::Approved => {
+            ("Approved", format!("Protected until {until}. Work it, then record the outcome."), Urgency::Done)
+        }
         TimelineKind::Rejected => (
             "Rejected",
             match moment.rejection_reason.as_deref().filter(|reason| !reason.is_empty()) {
@@ -102,7 +104,13 @@ fn protection_item(moment: &DealMoment, now: DateTime<Utc>, for_manager: bool) -
         let urgency = if until - now <= Duration::days(3) { Urgency::Overdue } else { Urgency::Soon };
         ("Protection ending", detail, urgency)
     };
-    Some(AgendaItem { title: moment.customer_company.clone(), badge: badge.into(), detail, href: deal_href(moment.id), urgency })
+    Some(AgendaItem {
+        title: moment.customer_company.clone(),
+        badge: badge.into(),
+        detail,
+        href: deal_href(moment.id),
+        urgency,
+    })
 }
 
 fn draft_item(moment: &DealMoment) -> AgendaItem {
@@ -179,7 +187,8 @@ pub async fn partner_sections(db: &Db, reach: Reach, now: DateTime<Utc>) -> Resu
     let wins = store::wins(db, reach, (now - Duration::days(WINS_SHOWN_DAYS)).date_naive()).await?;
     let needing = needing_partner(&drafts, &answers, &ending, now);
     let more = needing.len() > AgendaSection::SHOWN;
-    let mut needs_you = AgendaSection::new("needs-you", "Deals needing you", needing, "Nothing needs you: every deal is up to date.");
+    let mut needs_you =
+        AgendaSection::new("needs-you", "Deals needing you", needing, "Nothing needs you: every deal is up to date.");
     if more {
         needs_you = needs_you.with_more("All our deals", "/deals");
     }
@@ -289,7 +298,10 @@ mod tests {
         rejected.kind = Some(TimelineKind::Rejected);
         rejected.rejection_reason = Some("Already in the vendor's pipeline".into());
         let item = answer_item(&rejected).expect("an item");
-        assert_eq!((item.badge.as_str(), item.detail.as_str()), ("Rejected", "Reason: Already in the vendor's pipeline"));
+        assert_eq!(
+            (item.badge.as_str(), item.detail.as_str()),
+            ("Rejected", "Reason: Already in the vendor's pipeline")
+        );
         let mut reminder = moment(4, DealStatus::Approved);
         reminder.kind = Some(TimelineKind::Reminder);
         assert_eq!(answer_item(&reminder), None, "a reminder is not an answer");

@@ -8,11 +8,11 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::conflicts,
-    super::{ConflictMatch, DealRecord},
     super::form::validate_outcome,
     super::plan::{Actor, DealCommand, Plan, PlanError, plan},
     super::server::reachable_deal,
     super::store,
+    super::{ConflictMatch, DealRecord},
     crate::auth::access::{DEAL_MANAGER_ROLES, DEAL_PARTNER_ROLES, DEAL_ROLES},
     crate::auth::{SessionUser, guard, reach::Reach},
     crate::events::{Event, EventBus},
@@ -94,7 +94,8 @@ pub async fn submit_deal(id: i64) -> Result<(), AppError> {
     let user = guard::require_role(DEAL_PARTNER_ROLES)?;
     command_deal(user, id, &format!("/deals/{id}"), |state, deal| async move {
         let found =
-            conflicts::find(&state.db, &deal.customer_company, Some(&deal.customer_domain), deal.organisation_id).await?;
+            conflicts::find(&state.db, &deal.customer_company, Some(&deal.customer_domain), deal.organisation_id)
+                .await?;
         Ok(DealCommand::Submit { possible_conflict: !found.is_empty() })
     })
     .await
@@ -158,7 +159,7 @@ pub async fn close_deal(id: i64, outcome: String, final_amount: String, closed_o
         let currency = Currency::parse(&deal.currency).ok_or(AppError::Internal)?;
         let (outcome, final_amount, closed_on) =
             validate_outcome(&outcome, &final_amount, &closed_on, currency, Utc::now().date_naive())
-                .map_err(|fields| AppError::Invalid { fields })?;
+                .map_err(AppError::invalid)?;
         Ok(DealCommand::Close { outcome, final_amount, closed_on })
     })
     .await

@@ -1,6 +1,7 @@
 //! The deals list as CSV, for managers to take into a spreadsheet.
 
 use super::server::DealQuery;
+use super::status::DealStatus;
 use super::{DealRow, amount_text, store};
 use crate::auth::SessionUser;
 use crate::auth::access::DEAL_MANAGER_ROLES;
@@ -24,23 +25,31 @@ pub async fn deals_csv(db: &Db, user: &SessionUser, query: &DealQuery) -> Result
     })
 }
 
+/// A moment as a spreadsheet reads it, to the second: `2026-11-24 21:59:41` (UTC, as the header says).
+fn moment(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
 fn write(rows: &[DealRow]) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record([
-        "id",
-        "partner",
-        "customer_company",
-        "customer_domain",
-        "amount",
-        "amount_minor",
-        "currency",
-        "status",
-        "expected_close_date",
-        "possible_conflict",
-        "protected_until",
-        "updated_at",
+        "Deal",
+        "Partner",
+        "Customer",
+        "Customer domain",
+        "Amount",
+        "Amount in minor units",
+        "Currency",
+        "Status",
+        "Expected close",
+        "Final amount",
+        "Closed on",
+        "Possible conflict",
+        "Protected until (UTC)",
+        "Updated (UTC)",
     ])?;
     for row in rows {
+        let final_amount = row.final_amount_minor.filter(|_| row.status == DealStatus::Won);
         writer.write_record([
             row.id.to_string(),
             defuse(&row.partner_name),
@@ -49,11 +58,13 @@ fn write(rows: &[DealRow]) -> Result<String, csv::Error> {
             amount_text(row.amount_minor, &row.currency),
             row.amount_minor.to_string(),
             row.currency.clone(),
-            row.status.as_str().to_owned(),
+            row.status.label().to_owned(),
             row.expected_close_date.to_string(),
-            row.possible_conflict.to_string(),
-            row.protected_until.map(|at| at.to_rfc3339()).unwrap_or_default(),
-            row.updated_at.to_rfc3339(),
+            final_amount.map(|minor| amount_text(minor, &row.currency)).unwrap_or_default(),
+            row.closed_on.map(|day| day.to_string()).unwrap_or_default(),
+            if row.possible_conflict { "Yes" } else { "No" }.to_owned(),
+            row.protected_until.map(moment).unwrap_or_default(),
+            moment(row.updated_at),
         ])?;
     }
     let bytes = writer.into_inner().map_err(|error| csv::Error::from(error.into_error()))?;

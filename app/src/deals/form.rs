@@ -59,6 +59,24 @@ pub struct DealInput {
     pub notes: String,
 }
 
+impl DealInput {
+    /// Every field as typed, by name, to give back with the messages.
+    pub fn typed(&self) -> [(&'static str, String); 10] {
+        [
+            ("customer_company", self.customer_company.clone()),
+            ("customer_domain", self.customer_domain.clone()),
+            ("contact_name", self.contact_name.clone()),
+            ("contact_email", self.contact_email.clone()),
+            ("amount", self.amount.clone()),
+            ("currency", self.currency.clone()),
+            ("expected_close_date", self.expected_close_date.clone()),
+            ("products", self.products.clone()),
+            ("attribution", self.attribution.clone()),
+            ("notes", self.notes.clone()),
+        ]
+    }
+}
+
 /// A deal that passed every check.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidDeal {
@@ -116,9 +134,13 @@ pub fn validate_deal(input: &DealInput, today: NaiveDate) -> Result<ValidDeal, F
     }
     let contact_name =
         required_text(&input.contact_name, "contact_name", 100, &mut errors, "Enter the contact's name.");
-    let contact_email = EmailAddress::parse(&input.contact_email)
-        .map_err(|message| errors.insert("contact_email".into(), message))
-        .ok();
+    let contact_email = match input.contact_email.trim() {
+        "" => {
+            errors.insert("contact_email".into(), "Enter the contact's email address.".into());
+            None
+        }
+        typed => EmailAddress::parse(typed).map_err(|message| errors.insert("contact_email".into(), message)).ok(),
+    };
     let currency = Currency::parse(&input.currency);
     if currency.is_none() {
         errors.insert("currency".into(), "Choose a currency.".into());
@@ -196,8 +218,9 @@ pub fn validate_outcome(
             None
         }
     };
-    let amount =
-        Money::parse_positive(final_amount, currency).map_err(|message| errors.insert("final_amount".into(), message)).ok();
+    let amount = Money::parse_positive(final_amount, currency)
+        .map_err(|message| errors.insert("final_amount".into(), message))
+        .ok();
     let date = match NaiveDate::parse_from_str(closed_on.trim(), "%Y-%m-%d") {
         Ok(date) if date > today => {
             errors.insert("closed_on".into(), "The close date cannot be in the future.".into());

@@ -24,7 +24,8 @@ const BATCH: i64 = 500;
 /// Sends the reminders that are due and expires the deals whose protection has ended, as of `now`.
 pub async fn run(state: &ServerState, now: DateTime<Utc>) -> Result<ClockReport, AppError> {
     let mut report = ClockReport::default();
-    report.expired = run_batches(state, now, DealCommand::Expire, |limit| store::protection_ended(&state.db, now, limit)).await?;
+    report.expired =
+        run_batches(state, now, DealCommand::Expire, |limit| store::protection_ended(&state.db, now, limit)).await?;
     for reminder in Reminder::NEAREST_FIRST {
         let horizon = now + Duration::days(reminder.days());
         let due = |limit| store::reminder_due(&state.db, reminder, horizon, limit);
@@ -35,7 +36,12 @@ pub async fn run(state: &ServerState, now: DateTime<Utc>) -> Result<ClockReport,
 
 /// Gives `command` to each deal `due` lists, a batch at a time, until a batch comes back short.
 /// A deal the plan refuses (someone moved it meanwhile) is skipped.
-async fn run_batches<F, Fut>(state: &ServerState, now: DateTime<Utc>, command: DealCommand, due: F) -> Result<usize, AppError>
+async fn run_batches<F, Fut>(
+    state: &ServerState,
+    now: DateTime<Utc>,
+    command: DealCommand,
+    due: F,
+) -> Result<usize, AppError>
 where
     F: Fn(i64) -> Fut,
     Fut: std::future::Future<Output = Result<Vec<i64>, sqlx::Error>>,

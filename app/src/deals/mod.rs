@@ -146,6 +146,29 @@ pub struct DealRow {
     pub updated_at: DateTime<Utc>,
     pub possible_conflict: bool,
     pub protected_until: Option<DateTime<Utc>>,
+    /// What a won deal finally brought in, and the day a won or lost deal closed.
+    pub final_amount_minor: Option<i64>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+impl DealRow {
+    /// What the deal counts for in the figures: its final amount once won, else the amount registered.
+    pub fn value_minor(&self) -> i64 {
+        match self.final_amount_minor {
+            Some(final_amount) if self.status == DealStatus::Won && final_amount > 0 => final_amount,
+            _ => self.amount_minor,
+        }
+    }
+}
+
+/// What the deals of a dated list (a figure's drill-down) are worth together, in the program's
+/// reporting currency, converted deal by deal as the figures are.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListWorth {
+    pub minor: i64,
+    pub currency: String,
+    /// Some deals are in another currency.
+    pub converted: bool,
 }
 
 /// How a deals list is ordered.
@@ -191,6 +214,8 @@ pub struct DealList {
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
+    /// The total of every matching deal (not only this page's), when the list is narrowed to dates.
+    pub worth: Option<ListWorth>,
     /// Vendor staff may export the list as CSV.
     pub can_export: bool,
     /// Partners may register deals.

@@ -45,6 +45,11 @@ pub fn parse_day(name: &str, raw: &Option<String>, errors: &mut FieldErrors) -> 
 }
 
 impl Narrowing {
+    /// Narrowed to dates, as every figure's drill-down is.
+    pub fn is_dated(&self) -> bool {
+        [self.closed, self.submitted, self.decided].iter().any(|(from, to)| from.is_some() || to.is_some())
+    }
+
     /// The drill-down values of a query, each bad one named.
     pub fn parse(drill: &DealDrill) -> Result<Narrowing, FieldErrors> {
         let mut errors = FieldErrors::new();

@@ -89,7 +89,9 @@ pub fn parse(text: &str) -> Result<Vec<PipelineRow>, Vec<String>> {
         if stage.is_empty() {
             problems.push("the stage is empty".to_owned());
         }
-        for (name, value) in [("reference", &reference), ("customer company", &customer_company), ("stage", &stage), ("owner", &owner)] {
+        for (name, value) in
+            [("reference", &reference), ("customer company", &customer_company), ("stage", &stage), ("owner", &owner)]
+        {
             if crate::text::has_control_characters(value) {
                 problems.push(format!("the {name} has a line break or tab"));
             }

@@ -68,12 +68,26 @@ pub enum Outcome {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DealCommand {
     /// A partner submits a draft; `possible_conflict` is the conflict check's answer now.
-    Submit { possible_conflict: bool },
-    Approve { note: String },
-    Reject { reason: String },
-    Close { outcome: Outcome, final_amount: Money, closed_on: NaiveDate },
-    RequestExtension { reason: String },
-    DecideExtension { grant: bool },
+    Submit {
+        possible_conflict: bool,
+    },
+    Approve {
+        note: String,
+    },
+    Reject {
+        reason: String,
+    },
+    Close {
+        outcome: Outcome,
+        final_amount: Money,
+        closed_on: NaiveDate,
+    },
+    RequestExtension {
+        reason: String,
+    },
+    DecideExtension {
+        grant: bool,
+    },
     /// The protection clock: a reminder before protection ends.
     Remind(Reminder),
     /// The protection clock: protection has ended.
@@ -254,8 +268,7 @@ pub fn plan(deal: &DealState, actor: Actor, command: &DealCommand, now: DateTime
             if deal.status != Submitted {
                 return Err(refused());
             }
-            let change =
-                Change { decided_at: Some(now), rejection_reason: Some(reason.clone()), ..Change::default() };
+            let change = Change { decided_at: Some(now), rejection_reason: Some(reason.clone()), ..Change::default() };
             Plan {
                 notify: Some(Notify::Decided { approved: false, reason: Some(reason.clone()) }),
                 event: Some((DealOutcome::Rejected, deal.amount_minor)),
@@ -270,8 +283,11 @@ pub fn plan(deal: &DealState, actor: Actor, command: &DealCommand, now: DateTime
                 Outcome::Won => (Won, TimelineKind::Won, DealOutcome::Won),
                 Outcome::Lost => (Lost, TimelineKind::Lost, DealOutcome::Lost),
             };
-            let change =
-                Change { final_amount_minor: Some(final_amount.minor), closed_on: Some(*closed_on), ..Change::default() };
+            let change = Change {
+                final_amount_minor: Some(final_amount.minor),
+                closed_on: Some(*closed_on),
+                ..Change::default()
+            };
             let note = format!("Final amount {} on {closed_on}", final_amount.display());
             Plan { event: Some((event, final_amount.minor)), ..moving(to, kind, note, change) }
         }

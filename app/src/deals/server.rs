@@ -18,12 +18,13 @@ use {
     super::plan::{Actor, DealControls},
     super::status::DealStatus,
     super::store::{self, DealFilter, Narrowing},
-    super::{DealRecord, DealSort, conflicts, domain, matching, schedule},
+    super::{DealRecord, DealSort, ListWorth, conflicts, domain, matching, schedule},
     crate::auth::access::{DEAL_MANAGER_ROLES, DEAL_PARTNER_ROLES, DEAL_ROLES},
     crate::auth::reach::Reach,
     crate::auth::{Role, SessionUser, guard},
     crate::db::Db,
     crate::events::{DealOutcome, Event},
+    crate::money::Currency,
     crate::state,
     chrono::Utc,
 };
@@ -60,7 +61,7 @@ pub struct DealQuery {
 impl DealQuery {
     /// The checked filter, each bad value named.
     pub fn filter(&self, per_page: i64) -> Result<DealFilter, AppError> {
-        let narrowing = Narrowing::parse(&self.drill).map_err(|fields| AppError::Invalid { fields })?;
+        let narrowing = Narrowing::parse(&self.drill).map_err(AppError::invalid)?;
         let page = match self.page.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             None => 1,
             Some(raw) => raw.parse::<i64>().map_err(|_| AppError::field("page", "Choose a page number."))?,
@@ -83,15 +84,39 @@ pub async fn list_deals(#[server(flatten)] query: DealQuery) -> Result<DealList,
     let user = guard::require_role(DEAL_ROLES)?;
     let db = state::db()?;
     let filter = query.filter(PER_PAGE)?;
-    let (rows, total) = store::list(&db, Reach::of(&user), &filter).await?;
+    let reach = Reach::of(&user);
+    let (rows, total) = store::list(&db, reach, &filter).await?;
+    let worth = match filter.narrowing.is_dated() {
+        true => Some(list_worth(&db, reach, &filter).await?),
+        false => None,
+    };
     Ok(DealList {
         rows,
         total,
         page: filter.page,
         per_page: filter.per_page,
+        worth,
         can_export: DEAL_MANAGER_ROLES.contains(&user.role),
         can_register: DEAL_PARTNER_ROLES.contains(&user.role),
     })
+}
+
+/// The matching deals' worth in the reporting currency, converted deal by deal as the figures
+/// are, so that a drill-down's total is the figure it came from.
+#[cfg(feature = "ssr")]
+async fn list_worth(db: &Db, reach: Reach, filter: &DealFilter) -> Result<ListWorth, AppError> {
+    let conversion = crate::money::store::conversion(db).await?;
+    let reporting = Currency::parse(conversion.reporting()).unwrap_or(Currency::USD);
+    let mut worth = ListWorth { minor: 0, currency: reporting.code().into(), converted: false };
+    for (currency, sum, deals) in store::worth(db, reach, filter, reporting).await? {
+        if currency == worth.currency {
+            worth.minor += sum;
+        } else {
+            worth.converted = true;
+            worth.minor += conversion.convert(sum / deals.max(1), &currency) * deals;
+        }
+    }
+    Ok(worth)
 }
 
 /// The conflict check as the partner types: is this customer already registered by another
@@ -104,7 +129,8 @@ pub async fn deal_check(customer_company: String, customer_domain: String) -> Re
     let company: String = customer_company.chars().take(200).collect();
     let found = conflicts::find(&db, &company, domain.as_deref(), user.organisation_id).await?;
     let possible_conflict = !found.is_empty();
-    let matches = if user.role.is_vendor_staff() { conflicts::as_seen_with(Reach::of(&user), found) } else { Vec::new() };
+    let matches =
+        if user.role.is_vendor_staff() { conflicts::as_seen_with(Reach::of(&user), found) } else { Vec::new() };
     Ok(ConflictCheck { domain, possible_conflict, matches })
 }
 
@@ -138,11 +164,13 @@ pub async fn save_deal(
         return Err(AppError::field("form", "This form has expired. Reload the page and try again."));
     }
     let intent = SaveIntent::parse(&intent);
-    let valid = validate_deal(&input, now.date_naive()).map_err(|fields| AppError::Invalid { fields })?;
+    let valid =
+        validate_deal(&input, now.date_naive()).map_err(|fields| AppError::invalid_keeping(fields, input.typed()))?;
     let registrable = domain::normalise_domain(&input.customer_domain)
         .map_err(|error| AppError::field("customer_domain", error.to_string()))?;
     let status = if intent == SaveIntent::Draft { DealStatus::Draft } else { DealStatus::Submitted };
-    let conflicts = conflicts::find(&state.db, &valid.customer_company, Some(&registrable), user.organisation_id).await?;
+    let conflicts =
+        conflicts::find(&state.db, &valid.customer_company, Some(&registrable), user.organisation_id).await?;
     let company_key = matching::normalise_company_name(&valid.customer_company);
     let products = valid.products.join(", ");
     let deal = store::NewDeal {
@@ -199,7 +227,8 @@ pub async fn deal_detail(id: i64) -> Result<DealView, AppError> {
     let db = state::db()?;
     let deal = reachable_deal(&db, &user, id).await?;
     let conflicts = if user.role.is_vendor_staff() && deal.status.is_open() {
-        let found = conflicts::find(&db, &deal.customer_company, Some(&deal.customer_domain), deal.organisation_id).await?;
+        let found =
+            conflicts::find(&db, &deal.customer_company, Some(&deal.customer_domain), deal.organisation_id).await?;
         conflicts::as_seen_with(Reach::of(&user), found)
     } else {
         Vec::new()

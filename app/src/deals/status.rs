@@ -202,7 +202,9 @@ mod tests {
         for kind in TimelineKind::ALL {
             assert_eq!(TimelineKind::parse(kind.as_str()), Some(kind));
         }
-        for state in [ExtensionState::None, ExtensionState::Requested, ExtensionState::Approved, ExtensionState::Declined] {
+        for state in
+            [ExtensionState::None, ExtensionState::Requested, ExtensionState::Approved, ExtensionState::Declined]
+        {
             assert_eq!(ExtensionState::try_from(state.as_stored().map(str::to_owned)), Ok(state));
         }
         assert!(ExtensionState::try_from(Some("maybe".to_owned())).is_err());

@@ -32,6 +32,7 @@ pub struct Overview {
     pub by_tier: Vec<(String, i64)>,
 }
 
+#[cfg(feature = "ssr")]
 fn link(text: &str, href: &str) -> AgendaLink {
     AgendaLink { text: text.into(), href: href.into() }
 }
@@ -50,9 +51,8 @@ pub async fn home_summary() -> Result<HomeData, crate::error::AppError> {
     };
     let home = match user.role {
         Role::PartnerAdmin | Role::PartnerUser => {
-            let organisation = partners::store::partner(&db, user.organisation_id)
-                .await?
-                .ok_or(crate::error::AppError::NotFound)?;
+            let organisation =
+                partners::store::partner(&db, user.organisation_id).await?.ok_or(crate::error::AppError::NotFound)?;
             HomeData {
                 actions: vec![link("Register a deal", "/deals/new")],
                 sections: deals::agenda::partner_sections(&db, reach, now).await?,

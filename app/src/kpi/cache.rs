@@ -24,46 +24,9 @@ use super::{ActivationEvent, LeaderboardMetric};
 use crate::auth::reach::Reach;
 use crate::db::Db;
 use crate::deals::Attribution;
-use crate::money::Currency;
+use crate::money::Conversion;
 
 const LOAD_PAGE: i64 = 50_000;
-
-/// Converts minor units of any currency into the reporting currency's.
-#[derive(Clone, Debug, Default)]
-pub struct Conversion {
-    reporting: String,
-    /// (currency, its value in US dollar millionths ÷ 10^its minor digits)
-    rates: Vec<(String, i128, i128)>,
-    reporting_usd_micros: i128,
-    reporting_scale: i128,
-}
-
-fn scale(code: &str) -> i128 {
-    10_i128.pow(Currency::parse(code).map(Currency::minor_digits).unwrap_or(2))
-}
-
-impl Conversion {
-    pub fn new(reporting: &str, usd_rates: &[(String, i64)]) -> Conversion {
-        let rates: Vec<_> =
-            usd_rates.iter().map(|(code, micros)| (code.clone(), *micros as i128, scale(code))).collect();
-        let reporting_usd_micros = rates.iter().find(|(code, _, _)| code == reporting).map_or(1_000_000, |r| r.1);
-        Conversion { reporting: reporting.into(), rates, reporting_usd_micros, reporting_scale: scale(reporting) }
-    }
-
-    /// `minor` units of `currency` in reporting minor units, rounded to the nearest; 0 for a
-    /// currency without a rate (which the deal form does not accept).
-    pub fn convert(&self, minor: i64, currency: &str) -> i64 {
-        if currency == self.reporting {
-            return minor;
-        }
-        let Some((_, usd_micros, from_scale)) = self.rates.iter().find(|(code, _, _)| code == currency) else {
-            return 0;
-        };
-        let numerator = minor as i128 * usd_micros * self.reporting_scale;
-        let denominator = self.reporting_usd_micros * from_scale;
-        ((numerator + denominator / 2) / denominator) as i64
-    }
-}
 
 pub struct Facts {
     /// Indexed by deal id (ids are dense).
@@ -191,7 +154,7 @@ impl FactCache {
     async fn catch_up(&self, db: &Db, reporting_currency: &str) -> Result<(), sqlx::Error> {
         let (watermark, same_currency, partners_version) = {
             let facts = self.facts.read().await;
-            (facts.watermark, facts.conversion.reporting == reporting_currency, facts.partners_version)
+            (facts.watermark, facts.conversion.reporting() == reporting_currency, facts.partners_version)
         };
         let partners_now = store::partners_version(db).await?;
         if partners_version != Some(partners_now) {
@@ -215,7 +178,7 @@ impl FactCache {
             None => {
                 // Writes during the load have higher numbers: the next catch-up reads them again.
                 let loaded_up_to = store::last_change(db).await?;
-                let conversion = Conversion::new(reporting_currency, &store::usd_rates(db).await?);
+                let conversion = Conversion::new(reporting_currency, &crate::money::store::usd_rates(db).await?);
                 {
                     let mut facts = self.facts.write().await;
                     facts.deals.clear();
@@ -284,7 +247,8 @@ impl<K: Eq + Hash, V> Memo<K, V> {
 #[derive(Default)]
 pub struct Memos {
     /// Figures over the partners within a reach (a scorecard's: one partner's own).
-    pub dashboards: Memo<(Reach, Period, ActivationEvent, i64), DashboardFigures>,
+    /// Keyed by reach, period, the period compared with, and the activation rule.
+    pub dashboards: Memo<(Reach, (Period, Period), ActivationEvent, i64), DashboardFigures>,
     /// Every partner's leaderboard value for a period and metric.
     pub leaderboards: Memo<(Period, LeaderboardMetric), Vec<i64>>,
     /// Every partner's reps' standings in a period, by organisation.
@@ -308,26 +272,5 @@ mod tests {
         assert_eq!(*memo.get(2, "a", count).await, 3, "changed facts are computed again");
         assert_eq!(*memo.get(1, "a", count).await, 4, "older facts are not given a newer result");
         assert_eq!(*memo.get(2, "a", count).await, 3);
-    }
-
-    fn rates() -> Vec<(String, i64)> {
-        [("USD", 1_000_000), ("EUR", 1_080_000), ("JPY", 6_700), ("GBP", 1_270_000)]
-            .into_iter()
-            .map(|(code, micros)| (code.to_string(), micros))
-            .collect()
-    }
-
-    #[test]
-    fn amounts_convert_through_the_dollar_with_each_currencys_decimals() {
-        let to_usd = Conversion::new("USD", &rates());
-        assert_eq!(to_usd.convert(10_000, "USD"), 10_000);
-        // 100.00 EUR = 108.00 USD
-        assert_eq!(to_usd.convert(10_000, "EUR"), 10_800);
-        // 1,000 JPY (no decimals) = 6.70 USD
-        assert_eq!(to_usd.convert(1_000, "JPY"), 670);
-        let to_eur = Conversion::new("EUR", &rates());
-        // 127.00 USD = 117.59 EUR (127 / 1.08 = 117.5925…)
-        assert_eq!(to_eur.convert(12_700, "USD"), 11_759);
-        assert_eq!(to_eur.convert(5, "XYZ"), 0);
     }
 }

@@ -130,19 +130,24 @@ impl PartnerIndex {
     }
 }
 
-fn won_amount(deal: &DealFact) -> i64 {
-    if deal.final_amount > 0 { deal.final_amount } else { deal.amount }
+impl DealFact {
+    /// What the deal counts for: its final amount once won, else the amount registered (as a
+    /// deals list's amount and total read it).
+    pub fn value(&self) -> i64 {
+        if self.status == DealStatus::Won && self.final_amount > 0 { self.final_amount } else { self.amount }
+    }
 }
 
-/// The dashboard's figures for the deals of `partners` (the viewer's scope).
+/// The dashboard's figures for the deals of `partners` (the viewer's scope) in `period`, and in
+/// `comparison` (the period before it, or as many of its days as `period` has had so far).
 pub fn dashboard_figures<'a>(
     deals: impl Iterator<Item = &'a DealFact>,
     partners: &[PartnerFact],
-    period: Period,
+    (period, comparison): (Period, Period),
     activation: (ActivationEvent, i64),
 ) -> DashboardFigures {
     let index = PartnerIndex::new(partners);
-    let (now, before) = (Span::of(period), Span::of(period.previous()));
+    let (now, before) = (Span::of(period), Span::of(comparison));
     let months: Vec<Span> = period
         .trailing_months()
         .into_iter()
@@ -181,7 +186,7 @@ pub fn dashboard_figures<'a>(
                     } else {
                         &mut aggregates.won_influenced_minor
                     };
-                    *revenue += won_amount(deal);
+                    *revenue += deal.value();
                 } else if deal.status == DealStatus::Lost {
                     aggregates.lost_deals += 1;
                 }
@@ -191,10 +196,10 @@ pub fn dashboard_figures<'a>(
                 track.active_now |= active_now.has(closed);
                 track.active_before |= active_before.has(closed);
                 if now.has(closed) {
-                    track.won_revenue += won_amount(deal);
+                    track.won_revenue += deal.value();
                 }
                 if let Some(month) = months.iter().position(|m| m.has(closed)) {
-                    figures.revenue_by_month[month] += won_amount(deal);
+                    figures.revenue_by_month[month] += deal.value();
                 }
             }
         }
@@ -205,7 +210,7 @@ pub fn dashboard_figures<'a>(
                 figures.current.submitted_deals += 1;
                 let slot = &mut pipeline[deal.status as usize];
                 slot.0 += 1;
-                slot.1 += deal.amount;
+                slot.1 += deal.value();
             } else if before.has(day) {
                 figures.previous.submitted_deals += 1;
             }
@@ -300,7 +305,7 @@ pub fn partner_years<'a>(
         match deal.status {
             DealStatus::Won => {
                 entry.won_deals += 1;
-                entry.won_revenue += won_amount(deal);
+                entry.won_revenue += deal.value();
                 entry.active |= active.has(closed);
             }
             DealStatus::Lost => entry.lost_deals += 1,
@@ -333,7 +338,7 @@ pub fn partner_scores<'a>(
         }
         if let Some(position) = index.get(deal.organisation_id) {
             values[position] += match metric {
-                LeaderboardMetric::Revenue => won_amount(deal),
+                LeaderboardMetric::Revenue => deal.value(),
                 LeaderboardMetric::WonDeals => 1,
             };
         }
@@ -353,10 +358,10 @@ pub fn rep_scores<'a>(deals: impl Iterator<Item = &'a DealFact>, period: Period)
         let reps = partners.entry(deal.organisation_id).or_default();
         match reps.iter_mut().find(|(user, _, _)| *user == deal.created_by) {
             Some(rep) => {
-                rep.1 += won_amount(deal);
+                rep.1 += deal.value();
                 rep.2 += 1;
             }
-            None => reps.push((deal.created_by, won_amount(deal), 1)),
+            None => reps.push((deal.created_by, deal.value(), 1)),
         }
     }
     partners

@@ -27,7 +27,7 @@ pub struct LeaderboardQuery {
     #[serde(flatten)]
     pub period: PeriodQuery,
     pub metric: Option<String>,
-    /// "all", "tier" or "region".
+    /// "all", "tier" or "region" (a partner's own), or "tier:Gold" or "region:EMEA".
     pub within: Option<String>,
     pub tier: Option<String>,
     pub region: Option<String>,
@@ -45,6 +45,12 @@ pub async fn load_leaderboard(#[server(flatten)] query: LeaderboardQuery) -> Res
     let user = guard::signed_in()?;
     let period = query.period.period()?;
     let LeaderboardQuery { metric, within, tier, region, .. } = query;
+    // The page's one "Among" choice names the group too: `tier:Gold`, `region:EMEA`.
+    let (within, tier, region) = match within.as_deref().and_then(|within| within.split_once(':')) {
+        Some(("tier", name)) => (Some("tier".to_owned()), Some(name.to_owned()), None),
+        Some(("region", name)) => (Some("region".to_owned()), None, Some(name.to_owned())),
+        _ => (within, tier, region),
+    };
     let metric = metric.as_deref().and_then(LeaderboardMetric::parse).unwrap_or(LeaderboardMetric::Revenue);
     let state = state::server_state()?;
     let cache = fact_cache()?;
@@ -161,4 +167,3 @@ pub async fn load_leaderboard(#[server(flatten)] query: LeaderboardQuery) -> Res
         as_of: Utc::now(),
     })
 }
-

@@ -142,6 +142,34 @@ impl Period {
         }
     }
 
+    /// The period to compare this one with on `today`: the one before it, or, while this one is
+    /// still running, as many of that one's first days as this one has had ("like for like":
+    /// 1–24 October against 1–24 November).
+    pub fn comparison(self, today: NaiveDate) -> Period {
+        let previous = self.previous();
+        if !self.contains(today) || today == self.end {
+            return previous;
+        }
+        let end = (previous.start + Duration::days((today - self.start).num_days())).min(previous.end);
+        Period { kind: PeriodKind::Custom, start: previous.start, end }
+    }
+
+    /// Whether this is a period cut short to compare like for like with one still running.
+    pub fn is_partial_of(self, whole: Period) -> bool {
+        self.start == whole.start && self.end < whole.end
+    }
+
+    /// How `compared` (this period's [`Period::comparison`]) reads: "October 2026", or "the first
+    /// 24 days of October 2026" while this period is running.
+    pub fn comparison_label(self, compared: Period) -> String {
+        let whole = self.previous();
+        match compared.days() {
+            _ if !compared.is_partial_of(whole) => compared.label(),
+            1 => format!("the first day of {}", whole.label()),
+            days => format!("the first {days} days of {}", whole.label()),
+        }
+    }
+
     pub fn contains(self, date: NaiveDate) -> bool {
         self.start <= date && date <= self.end
     }
@@ -205,6 +233,27 @@ mod tests {
         assert_eq!((q1.previous().start, q1.previous().end), (day(2026, 10, 1), day(2026, 12, 31)));
         let custom = Period { kind: PeriodKind::Custom, start: day(2026, 3, 1), end: day(2026, 3, 10) };
         assert_eq!((custom.previous().start, custom.previous().end), (day(2026, 2, 19), day(2026, 2, 28)));
+    }
+
+    #[test]
+    fn a_running_period_is_compared_with_as_many_days_of_the_one_before() {
+        let november = Period::containing(PeriodKind::Month, day(2026, 11, 5));
+        let to_date = november.comparison(day(2026, 11, 24));
+        assert_eq!((to_date.start, to_date.end), (day(2026, 10, 1), day(2026, 10, 24)));
+        assert_eq!(to_date.days(), 24);
+        assert!(to_date.is_partial_of(november.previous()));
+        // 31 March against a February of 28 days: the whole of February.
+        let march = Period::containing(PeriodKind::Month, day(2027, 3, 1));
+        assert_eq!(march.comparison(day(2027, 3, 30)).end, day(2027, 2, 28));
+        // A period that is over, or not begun, is compared whole.
+        assert_eq!(november.comparison(day(2026, 11, 30)), november.previous());
+        assert_eq!(november.comparison(day(2027, 1, 2)), november.previous());
+        assert!(!november.previous().is_partial_of(november.previous()));
+        assert_eq!(november.comparison_label(to_date), "the first 24 days of October 2026");
+        assert_eq!(november.comparison_label(november.comparison(day(2026, 11, 1))), "the first day of October 2026");
+        assert_eq!(november.comparison_label(november.previous()), "October 2026");
+        let q4 = Period::containing(PeriodKind::Quarter, day(2026, 11, 24));
+        assert_eq!(q4.comparison(day(2026, 10, 1)).end, day(2026, 7, 1));
     }
 
     #[test]

@@ -110,6 +110,7 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
     let now = Utc::now();
     let today = now.date_naive();
     let period = Period { kind: PeriodKind::Custom, start: today - Duration::days(364), end: today };
+    let periods = (period, period.comparison(today));
     let last_sign_in = store::last_sign_ins(&state.db, &[id]).await?.first().map(|(_, at)| *at);
 
     let facts = cache.read(&state.db, &currency).await?;
@@ -125,8 +126,8 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
     let activation = (settings.activation_event, settings.activation_days);
     let figures = memos
         .dashboards
-        .get(facts.version(), (Reach::Own { organisation_id: id }, period, activation.0, activation.1), || {
-            compute::dashboard_figures(facts.deals(), std::slice::from_ref(partner), period, activation)
+        .get(facts.version(), (Reach::Own { organisation_id: id }, periods, activation.0, activation.1), || {
+            compute::dashboard_figures(facts.deals(), std::slice::from_ref(partner), periods, activation)
         })
         .await;
     drop(facts);
@@ -165,7 +166,7 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
         tier: partner.tier.clone(),
         region: partner.region.clone(),
         period,
-        previous: period.previous(),
+        previous: periods.1,
         health: health::health_score(&components),
         parts: health_parts(&year, &components, benchmark, days_since_sign_in, &currency),
         tiles,
@@ -189,11 +190,8 @@ pub async fn health_of(db: &Db, ids: &[i64]) -> Result<Vec<Option<Health>>, AppE
     let facts = cache.read(db, &currency).await?;
     let partners = facts.partners();
     let today = compute::day_number(now.date_naive());
-    let years = cache
-        .memos
-        .years
-        .get(facts.version(), today, || compute::partner_years(facts.deals(), &partners, today))
-        .await;
+    let years =
+        cache.memos.years.get(facts.version(), today, || compute::partner_years(facts.deals(), &partners, today)).await;
     drop(facts);
     let benchmark = health::revenue_benchmark(&years);
     let index = compute::PartnerIndex::new(&partners);
@@ -209,4 +207,3 @@ pub async fn health_of(db: &Db, ids: &[i64]) -> Result<Vec<Option<Health>>, AppE
         })
         .collect())
 }
-

@@ -44,7 +44,7 @@ impl PeriodQuery {
         let field = |value: &Option<String>| value.as_deref().filter(|v| !v.trim().is_empty()).map(str::to_owned);
         let (period, at, from, to) = (field(&self.period), field(&self.at), field(&self.from), field(&self.to));
         Period::from_query(period.as_deref(), at.as_deref(), from.as_deref(), to.as_deref(), Utc::now().date_naive())
-            .map_err(|fields| AppError::Invalid { fields })
+            .map_err(AppError::invalid)
     }
 }
 
@@ -75,7 +75,12 @@ pub(super) fn tile_link(kpi: Kpi, period: Period) -> Option<String> {
 /// Won revenue in each of the twelve months ending with the period's; `narrow` is added to each
 /// bar's link (`&partner=7` on a scorecard).
 #[cfg(feature = "ssr")]
-pub(super) fn revenue_by_month_chart(period: Period, figures: &compute::DashboardFigures, currency: &str, narrow: &str) -> Chart {
+pub(super) fn revenue_by_month_chart(
+    period: Period,
+    figures: &compute::DashboardFigures,
+    currency: &str,
+    narrow: &str,
+) -> Chart {
     Chart {
         id: "revenue-by-month".into(),
         title: "Won revenue by month".into(),
@@ -96,7 +101,12 @@ pub(super) fn revenue_by_month_chart(period: Period, figures: &compute::Dashboar
 
 /// The deals submitted in the period, by their status now.
 #[cfg(feature = "ssr")]
-pub(super) fn pipeline_chart(period: Period, figures: &compute::DashboardFigures, currency: &str, narrow: &str) -> Chart {
+pub(super) fn pipeline_chart(
+    period: Period,
+    figures: &compute::DashboardFigures,
+    currency: &str,
+    narrow: &str,
+) -> Chart {
     let submitted = range("submitted", period.start, period.end);
     Chart {
         id: "pipeline-by-status".into(),
@@ -129,11 +139,12 @@ pub async fn load_dashboard(#[server(flatten)] query: PeriodQuery) -> Result<Das
     let reach = Reach::of(&user);
     let partners = reach.filter(&facts.partners());
     let activation = (settings.activation_event, settings.activation_days);
+    let periods = (period, period.comparison(Utc::now().date_naive()));
     let figures = cache
         .memos
         .dashboards
-        .get(facts.version(), (reach, period, activation.0, activation.1), || {
-            compute::dashboard_figures(facts.deals(), &partners, period, activation)
+        .get(facts.version(), (reach, periods, activation.0, activation.1), || {
+            compute::dashboard_figures(facts.deals(), &partners, periods, activation)
         })
         .await;
     drop(facts);
@@ -196,7 +207,7 @@ pub async fn load_dashboard(#[server(flatten)] query: PeriodQuery) -> Result<Das
     };
     Ok(Dashboard {
         period,
-        previous: period.previous(),
+        previous: periods.1,
         scope,
         currency,
         tiles,
@@ -243,7 +254,7 @@ pub async fn save_program_settings(
         ActivationEvent::Won
     });
     if !fields.is_empty() {
-        return Err(AppError::Invalid { fields });
+        return Err(AppError::invalid(fields));
     }
     let mut settings = store::program_settings(&db).await?;
     settings.leaderboard_names = names;

@@ -1,4 +1,4 @@
-//! The queries performance measurement runs: program settings, currency rates, the deal and
+//! The queries performance measurement runs: program settings, the deal and
 //! partner facts the KPI cache holds, and rep names.
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -23,7 +23,6 @@ crate::statements! {
         FROM program_settings WHERE id = 1";
     const SAVE_SETTINGS = "UPDATE program_settings SET leaderboard_names = $1, activation_days = $2, \
         activation_event = $3 WHERE id = 1";
-    const USD_RATES = "SELECT currency, usd_micros FROM currency_rates ORDER BY currency";
     const DEALS_AFTER = concat!(fact_columns!(), " WHERE id > $1 ORDER BY id LIMIT $2");
     const DEALS_CHANGED_AFTER = concat!(fact_columns!(), " WHERE change_seq > $1 ORDER BY change_seq");
     const LAST_CHANGE = "SELECT COALESCE(MAX(change_seq), 0) FROM deals";
@@ -59,15 +58,12 @@ pub async fn save_program_settings(db: &Db, actor_id: i64, settings: &ProgramSet
         settings.activation_days
     );
     let mut tx = db.begin().await?;
-    execute_in!(tx, sqlx::query(SAVE_SETTINGS)
-        .bind(names).bind(settings.activation_days).bind(settings.activation_event.as_str()))?;
+    execute_in!(
+        tx,
+        sqlx::query(SAVE_SETTINGS).bind(names).bind(settings.activation_days).bind(settings.activation_event.as_str())
+    )?;
     audit::record(&mut tx, actor_id, AuditAction::ChangedProgramSettings, &subject, Utc::now()).await?;
     tx.commit().await
-}
-
-/// What one unit of each currency is worth in US dollars, in millionths.
-pub async fn usd_rates(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    on_db!(db, pool => sqlx::query_as(USD_RATES).fetch_all(pool).await)
 }
 
 /// A deal as the KPI cache reads it.

@@ -5,6 +5,7 @@
 pub mod security;
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
@@ -33,10 +34,38 @@ impl SessionContext {
 #[derive(Clone, Copy)]
 pub struct ApprovalsWaiting(pub Resource<Result<Option<i64>, AppError>>);
 
+/// What a page is called in the browser's tab and history, by its address: every page its own.
+pub fn page_title(path: &str) -> &'static str {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        [] => "Home",
+        ["sign-in"] => "Sign in",
+        ["forgot-password"] => "Forgotten password",
+        ["reset-password"] => "Choose a new password",
+        ["invitation"] => "Accept your invitation",
+        ["partners"] => "Partners",
+        ["partners", _] => "Partner",
+        ["deals"] => "Deals",
+        ["deals", "new"] => "Register a deal",
+        ["deals", "queue"] => "Approvals",
+        ["deals", "pipeline"] => "Vendor pipeline",
+        ["deals", _] => "Deal",
+        ["dashboard"] => "Dashboard",
+        ["leaderboard"] => "Leaderboard",
+        ["metrics"] => "Metric dictionary",
+        ["scorecard"] => "Scorecard",
+        ["team"] => "Team",
+        ["admin"] => "Administration",
+        _ => "Page not found",
+    }
+}
+
 #[component]
 pub fn PortalLayout(children: Children) -> impl IntoView {
     let session = SessionContext::get();
+    let location = use_location();
     view! {
+        <Title text=move || format!("{} · Tessera", page_title(&location.pathname.get()))/>
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
             <a class="brand" href="/">
@@ -166,7 +195,7 @@ where
                     };
                     let body = match data.await {
                         Ok(value) => (page.1)(&user, value).into_any(),
-                        Err(AppError::Invalid { fields }) => view! { <QueryAlert fields/> }.into_any(),
+                        Err(AppError::Invalid { fields, .. }) => view! { <QueryAlert fields/> }.into_any(),
                         Err(error) => view! { <ErrorPage error/> }.into_any(),
                     };
                     view! { {(page.0)(&user)} {body} }.into_any()
@@ -238,4 +267,37 @@ pub fn mark_hydrated() {
             let _ = body.set_attribute("data-hydrated", "");
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_title;
+
+    #[test]
+    fn every_page_has_its_own_title() {
+        let pages = [
+            "/",
+            "/sign-in",
+            "/forgot-password",
+            "/reset-password",
+            "/invitation",
+            "/partners",
+            "/partners/7",
+            "/deals",
+            "/deals/new",
+            "/deals/queue",
+            "/deals/pipeline",
+            "/deals/42",
+            "/dashboard",
+            "/leaderboard",
+            "/metrics",
+            "/scorecard",
+            "/team",
+            "/admin",
+            "/no-such-page",
+        ];
+        let titles: std::collections::BTreeSet<&str> = pages.iter().map(|path| page_title(path)).collect();
+        assert_eq!(titles.len(), pages.len(), "{titles:?}");
+        assert_eq!(page_title("/deals/queue/"), "Approvals");
+    }
 }

@@ -89,7 +89,7 @@ pub fn without_tokens(text: &str) -> String {
 }
 
 #[cfg(feature = "ssr")]
-pub use self::store::{STATEMENTS, queue, recent, newest};
+pub use self::store::{STATEMENTS, newest, queue, recent};
 
 #[cfg(feature = "ssr")]
 mod store;
@@ -122,7 +122,10 @@ mod tests {
     #[test]
     fn tokens_are_hidden_and_everything_else_kept() {
         let body = "Open http://x/reset-password?token=Ab_9-z\nor http://x/invitation?token=QQ&x=1 today.";
-        assert_eq!(without_tokens(body), "Open http://x/reset-password?token=…\nor http://x/invitation?token=…&x=1 today.");
+        assert_eq!(
+            without_tokens(body),
+            "Open http://x/reset-password?token=…\nor http://x/invitation?token=…&x=1 today."
+        );
         assert_eq!(without_tokens("no links"), "no links");
         assert_eq!(without_tokens("token="), "token=");
     }

@@ -24,7 +24,10 @@ pub async fn queue(tx: &mut Tx, recipient: &str, message: &Message, at: DateTime
 /// The newest `limit` messages, newest first, with their links' tokens hidden.
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<OutboxMessage>, sqlx::Error> {
     let messages: Vec<OutboxMessage> = on_db!(db, pool => sqlx::query_as(RECENT).bind(limit).fetch_all(pool).await)?;
-    Ok(messages.into_iter().map(|message| OutboxMessage { body: super::without_tokens(&message.body), ..message }).collect())
+    Ok(messages
+        .into_iter()
+        .map(|message| OutboxMessage { body: super::without_tokens(&message.body), ..message })
+        .collect())
 }
 
 /// The newest `limit` messages whole, to one recipient or to anyone: for `tessera outbox`,

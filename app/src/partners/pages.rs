@@ -21,9 +21,14 @@ pub fn PartnersPage() -> impl IntoView {
         let query = query.read();
         (query.get("page").and_then(|p| p.parse().ok()), PartnerDrill::from_query(|name| query.get(name)))
     };
-    guarded_page(PARTNER_DIRECTORY_ROLES, source, |(page, drill)| list_partners(page, drill), |user, list| {
-        view! { <PartnerDirectory role=user.role list/> }
-    })
+    guarded_page(
+        PARTNER_DIRECTORY_ROLES,
+        source,
+        |(page, drill)| list_partners(page, drill),
+        |user, list| {
+            view! { <PartnerDirectory role=user.role list/> }
+        },
+    )
 }
 
 #[component]

@@ -19,7 +19,7 @@ use {
 pub async fn list_partners(page: Option<i64>, #[server(flatten)] drill: PartnerDrill) -> Result<PartnerList, AppError> {
     let user = guard::require_role(PARTNER_DIRECTORY_ROLES)?;
     let db = state::db()?;
-    let narrowing = store::PartnerNarrowing::parse(&drill).map_err(|fields| AppError::Invalid { fields })?;
+    let narrowing = store::PartnerNarrowing::parse(&drill).map_err(AppError::invalid)?;
     let page = page.unwrap_or(1).clamp(1, 100_000);
     let per_page = 50;
     let (mut rows, total) = store::list_partners(&db, Reach::of(&user), &narrowing, page, per_page).await?;

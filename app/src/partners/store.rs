@@ -3,8 +3,8 @@ use sqlx::AssertSqlSafe;
 
 use super::{PartnerDrill, PartnerRow};
 use crate::auth::reach::Reach;
-use crate::deals::narrowing::parse_day;
 use crate::db::{Conditions, Db, Param};
+use crate::deals::narrowing::parse_day;
 use crate::error::FieldErrors;
 use crate::{bind_all, on_db};
 
@@ -113,7 +113,11 @@ fn directory_conditions(reach: Reach, narrowing: &PartnerNarrowing) -> Condition
         }
         None => "",
     });
-    crate::deals::narrowing::push_tier_and_region(&mut conditions, narrowing.tier.as_deref(), narrowing.region.as_deref());
+    crate::deals::narrowing::push_tier_and_region(
+        &mut conditions,
+        narrowing.tier.as_deref(),
+        narrowing.region.as_deref(),
+    );
     conditions
 }
 

@@ -9,9 +9,14 @@ use crate::ui::{Badge, Field, FormError, ScrollTable, form_error};
 #[component]
 pub fn TeamPage() -> impl IntoView {
     let invite = ServerAction::<Invite>::new();
-    guarded_page(&Role::ALL, move || invite.version().get(), |_| team(None), move |_, team| {
-        view! { <TeamView invite team/> }
-    })
+    guarded_page(
+        &Role::ALL,
+        move || invite.version().get(),
+        |_| team(None),
+        move |_, team| {
+            view! { <TeamView invite team/> }
+        },
+    )
 }
 
 #[component]

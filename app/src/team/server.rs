@@ -38,7 +38,8 @@ pub async fn team(organisation_id: Option<i64>) -> Result<TeamView, AppError> {
 pub async fn invite(email: String, role: String, organisation_id: Option<i64>) -> Result<InvitationSent, AppError> {
     let user = guard::signed_in()?;
     let state = state::server_state()?;
-    let facts = guard::reachable_organisation(&state.db, &user, organisation_id.unwrap_or(user.organisation_id)).await?;
+    let facts =
+        guard::reachable_organisation(&state.db, &user, organisation_id.unwrap_or(user.organisation_id)).await?;
     let allowed = invitable_roles(user.role, facts.is_vendor, facts.id == user.organisation_id);
     if allowed.is_empty() {
         return Err(AppError::Forbidden);
@@ -50,7 +51,7 @@ pub async fn invite(email: String, role: String, organisation_id: Option<i64>) -
         fields.insert("role".into(), "Choose one of the roles offered.".into());
     }
     let (Some(email), Some(role), true) = (email, role, fields.is_empty()) else {
-        return Err(AppError::Invalid { fields });
+        return Err(AppError::invalid(fields));
     };
     if auth_store::email_taken(&state.db, email.as_str()).await? {
         return Err(AppError::field("email", "This person already has a Tessera account."));

@@ -1,8 +1,8 @@
 //! Forms: one field component for every control (input, select, text area) with its label,
-//! hint, inline error and `aria-describedby`, and the form-level alert that shows every message
-//! no field on the form claims.
+//! hint, inline error and `aria-describedby`, and the form-level summary that links to each field
+//! with a message and shows every message no field on the form claims.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -12,17 +12,25 @@ use server_fn::error::ServerFnUrlError;
 use crate::error::AppError;
 
 /// A form's error, and the fields that show their own messages. Each [`Field`] claims its name
-/// as it is built (before anything renders), so [`FormError`] shows exactly the messages no
-/// field shows: none is lost, none is shown twice.
+/// (with its label) as it is built, before anything renders, so [`FormError`] links to each field
+/// with a message and shows in full exactly the messages no field shows: none is lost.
 #[derive(Clone, Copy)]
 pub struct FormErrors {
     error: Signal<Option<AppError>>,
-    claimed: StoredValue<BTreeSet<&'static str>>,
+    claimed: StoredValue<BTreeMap<&'static str, String>>,
+}
+
+/// What a form's summary says: the fields to correct (id, label) in the order of the form, and
+/// the messages no field shows.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Summary {
+    fields: Vec<(String, String)>,
+    messages: Vec<String>,
 }
 
 impl FormErrors {
     pub fn new(error: Signal<Option<AppError>>) -> FormErrors {
-        FormErrors { error, claimed: StoredValue::new(BTreeSet::new()) }
+        FormErrors { error, claimed: StoredValue::new(BTreeMap::new()) }
     }
 
     /// The message for one field, if the form's error carries one.
@@ -30,25 +38,35 @@ impl FormErrors {
         self.error.get().and_then(|error| error.field_message(name))
     }
 
+    /// What was typed in one field, when the error gives it back (a post without JavaScript).
+    pub fn typed(&self, name: &str) -> Option<String> {
+        self.error.get().and_then(|error| error.typed(name))
+    }
+
     pub fn get(&self) -> Option<AppError> {
         self.error.get()
     }
 
-    fn claim(&self, name: &'static str) {
+    fn claim(&self, name: &'static str, label: &str) {
         self.claimed.update_value(|claimed| {
-            claimed.insert(name);
+            claimed.insert(name, label.to_owned());
         });
     }
 
-    /// Every message no field claims: the form's own, a field the form does not show, or an
-    /// error that is not about fields at all.
-    fn unclaimed(&self) -> Vec<String> {
+    fn summary(&self) -> Summary {
         match self.error.get() {
-            None => Vec::new(),
-            Some(AppError::Invalid { fields }) => self.claimed.with_value(|claimed| {
-                fields.into_iter().filter(|(name, _)| !claimed.contains(name.as_str())).map(|(_, m)| m).collect()
+            None => Summary::default(),
+            Some(AppError::Invalid { fields, .. }) => self.claimed.with_value(|claimed| {
+                let mut summary = Summary::default();
+                for (name, message) in fields {
+                    match claimed.get(name.as_str()) {
+                        Some(label) => summary.fields.push((format!("field-{name}"), label.clone())),
+                        None => summary.messages.push(message),
+                    }
+                }
+                summary
             }),
-            Some(other) => vec![other.to_string()],
+            Some(other) => Summary { fields: Vec::new(), messages: vec![other.to_string()] },
         }
     }
 }
@@ -112,8 +130,10 @@ pub fn Field(
     #[prop(optional, into)]
     on_input: Option<Callback<String>>,
 ) -> impl IntoView {
-    error.claim(name);
+    error.claim(name, &label);
     let id = format!("field-{name}");
+    // What was typed comes back with the messages after a post without JavaScript.
+    let value = move || error.typed(name).or_else(|| value.clone());
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let message = move || error.message(name);
@@ -142,7 +162,10 @@ pub fn Field(
             <select id=id.clone() name=name required=required aria-invalid=invalid aria-describedby=described_by
                 on:change=changed>
                 {options.into_iter().map(|(option, text)| {
-                    let selected = value.as_deref() == Some(option.as_str());
+                    let selected = {
+                        let (option, value) = (option.clone(), value.clone());
+                        move || value().as_deref() == Some(option.as_str())
+                    };
                     view! { <option value=option selected=selected>{text}</option> }
                 }).collect_view()}
             </select>
@@ -169,15 +192,49 @@ pub fn Field(
     }
 }
 
-/// The form-level alert: every message no [`Field`] of the form shows beside itself.
+/// Whether the person is in a text field (the summary then changes as they correct it, and must
+/// not take the focus away); after a submit, the focus is on the button.
+fn typing() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        let active =
+            web_sys::window().and_then(|window| window.document()).and_then(|document| document.active_element());
+        active.is_some_and(|element| matches!(element.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    false
+}
+
+/// The form-level summary: a link to each [`Field`] with a message, and every message no field
+/// shows beside itself. With JavaScript, focus moves to it when it appears, so a keyboard or
+/// screen reader user hears what to correct and can jump to each field.
 #[component]
 pub fn FormError(error: FormErrors) -> impl IntoView {
+    let summary = Memo::new(move |_| error.summary());
+    let alert = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if summary.with(|summary| summary != &Summary::default())
+            && !typing()
+            && let Some(alert) = alert.get()
+        {
+            let _ = alert.focus();
+        }
+    });
     move || {
-        let messages = error.unclaimed();
-        (!messages.is_empty()).then(|| {
+        let Summary { fields, messages } = summary.get();
+        (!fields.is_empty() || !messages.is_empty()).then(|| {
+            let links = (!fields.is_empty()).then(|| {
+                view! {
+                    <p>"Please correct:"</p>
+                    <ul class="error-links">
+                        {fields.into_iter().map(|(id, label)| view! { <li><a href=format!("#{id}")>{label}</a></li> }).collect_view()}
+                    </ul>
+                }
+            });
             view! {
-                <div class="notice notice-error" role="alert">
+                <div class="notice notice-error" role="alert" tabindex="-1" node_ref=alert data-testid="form-errors">
                     {messages.into_iter().map(|message| view! { <p class="pre">{message}</p> }).collect_view()}
+                    {links}
                 </div>
             }
         })

@@ -67,7 +67,12 @@ pub fn DealCommands(
 ) -> impl IntoView {
     let DealActions { submit, decide, close, request, extension } = actions;
     let id = deal.id;
-    let outcomes = vec![("won".to_owned(), "Won".to_owned()), ("lost".to_owned(), "Lost".to_owned())];
+    // No outcome is chosen for the manager: a deal recorded as won by default is a wrong figure.
+    let outcomes = vec![
+        (String::new(), "Choose won or lost".to_owned()),
+        ("won".to_owned(), "Won".to_owned()),
+        ("lost".to_owned(), "Lost".to_owned()),
+    ];
     view! {
         {controls.submit.then(|| { let error = form_error(submit); view! {
             <section class="card" aria-labelledby="deal-submit">
@@ -105,7 +110,7 @@ pub fn DealCommands(
                 <FormError error/>
                 <ActionForm action=close attr:novalidate=true>
                     <input type="hidden" name="id" value=id/>
-                    <Field label="Outcome" name="outcome" options=outcomes.clone() value="won" error/>
+                    <Field label="Outcome" name="outcome" options=outcomes.clone() error required=true/>
                     <div class="field-row">
                         <Field label="Final amount" name="final_amount" hint=currency_hint(&deal.currency) error required=true/>
                         <Field label="Close date" name="closed_on" kind="date" error required=true/>

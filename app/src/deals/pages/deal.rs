@@ -63,13 +63,15 @@ fn DealDetail(view: DealView, actions: DealActions) -> impl IntoView {
                 <dl class="facts">
                     <dt>"Partner"</dt><dd>{deal.partner_name.clone()}</dd>
                     <dt>"Customer domain"</dt><dd>{deal.customer_domain.clone()}</dd>
-                    <dt>"Contact"</dt><dd>{format!("{} <{}>", deal.contact_name, deal.contact_email)}</dd>
+                    <dt>"Contact"</dt><dd class="break">{format!("{} <{}>", deal.contact_name, deal.contact_email)}</dd>
                     <dt>"Amount"</dt><dd>{amount_text(deal.amount_minor, &deal.currency)}</dd>
                     <dt>"Expected close date"</dt><dd>{deal.expected_close_date.to_string()}</dd>
                     <dt>"Products"</dt><dd>{deal.products.clone()}</dd>
                     <dt>"Sourced or influenced"</dt><dd>{deal.attribution.label()}</dd>
                     <dt>"Registered by"</dt><dd>{deal.created_by_name.clone()}</dd>
-                    {deal.sla_due_at.map(|due| view! { <dt>"Decision due"</dt><dd>{when(due)}</dd> })}
+                    // A decision is due only while the deal waits for one; after it, when it was made.
+                    {deal.sla_due_at.filter(|_| deal.status == DealStatus::Submitted).map(|due| view! { <dt>"Decision due"</dt><dd>{when(due)}</dd> })}
+                    {deal.decided_at.map(|at| view! { <dt>"Decided"</dt><dd>{when(at)}</dd> })}
                     {final_amount.map(|amount| view! { <dt>"Final amount"</dt><dd>{amount}</dd> })}
                     {deal.closed_on.map(|date| view! { <dt>"Closed on"</dt><dd>{date.to_string()}</dd> })}
                     {(deal.extension != ExtensionState::None).then(|| view! { <dt>"Extension"</dt><dd>{deal.extension.label()}</dd> })}
@@ -138,4 +140,3 @@ fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
         </ol>
     }
 }
-

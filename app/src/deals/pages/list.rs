@@ -9,7 +9,7 @@ use crate::auth::Role;
 use crate::auth::access::{DEAL_PARTNER_ROLES, DEAL_ROLES};
 use crate::deals::server::{DealQuery, list_deals};
 use crate::deals::status::DealStatus;
-use crate::deals::{DealDrill, DealList, DealSort, amount_text};
+use crate::deals::{DealDrill, DealList, DealRow, DealSort, amount_text};
 use crate::layout::guarded_page;
 use crate::ui::{Badge, Notice, Pager, ScrollTable, encode_query};
 
@@ -136,12 +136,14 @@ fn DealTable(list: DealList) -> impl IntoView {
                                 <th scope="col">"Partner"</th>
                                 <th scope="col">"Status"</th>
                                 <th scope="col" class="numeric">"Amount"</th>
-                                <th scope="col">"Expected close"</th>
+                                <th scope="col">"Close date"</th>
                                 <th scope="col">"Updated"</th>
                             </tr>
                         </thead>
                         <tbody>
-                            {list.rows.into_iter().map(|row| view! {
+                            {list.rows.into_iter().map(|row| {
+                                let amount = view! { <DealAmount row=row.clone()/> };
+                                view! {
                                 <tr>
                                     <td>
                                         <a href=format!("/deals/{}", row.id)>{row.customer_company}</a>
@@ -152,12 +154,33 @@ fn DealTable(list: DealList) -> impl IntoView {
                                         <Badge text=row.status.label() tone=status_tone(row.status)/>
                                         {row.possible_conflict.then(|| view! { " " <Badge text="Possible conflict" tone="warning"/> })}
                                     </td>
-                                    <td class="numeric">{amount_text(row.amount_minor, &row.currency)}</td>
-                                    <td>{row.expected_close_date.to_string()}</td>
+                                    <td class="numeric">{amount}</td>
+                                    <td>{match row.closed_on {
+                                        Some(closed) => view! { {closed.to_string()} }.into_any(),
+                                        None => view! {
+                                            {row.expected_close_date.to_string()}
+                                            <span class="muted block">"expected"</span>
+                                        }.into_any(),
+                                    }}</td>
                                     <td>{row.updated_at.format("%Y-%m-%d").to_string()}</td>
                                 </tr>
+                                }
                             }).collect_view()}
                         </tbody>
+                        {list.worth.map(|worth| view! {
+                            <tfoot>
+                                <tr data-testid="deal-worth">
+                                    <th scope="row" colspan="3">
+                                        {format!("Total of {} deals", list.total)}
+                                        {worth.converted.then(|| view! {
+                                            <span class="muted block">{format!("in {} at the program's rates", worth.currency)}</span>
+                                        })}
+                                    </th>
+                                    <td class="numeric">{amount_text(worth.minor, &worth.currency)}</td>
+                                    <td colspan="2"></td>
+                                </tr>
+                            </tfoot>
+                        })}
                     </table>
                 </ScrollTable>
                 </div>
@@ -167,3 +190,13 @@ fn DealTable(list: DealList) -> impl IntoView {
     }
 }
 
+/// A deal's amount as the figures count it: the final amount once won, with what was registered
+/// beside it when that differs.
+#[component]
+fn DealAmount(row: DealRow) -> impl IntoView {
+    let value = row.value_minor();
+    let registered = (value != row.amount_minor).then(|| {
+        view! { <span class="muted block">{format!("registered {}", amount_text(row.amount_minor, &row.currency))}</span> }
+    });
+    view! { {amount_text(value, &row.currency)} {registered} }
+}

@@ -18,15 +18,20 @@ pub fn ApprovalQueuePage() -> impl IntoView {
     // One action for every row: a decision reloads the queue, and a refusal is said above the
     // table, naming its deal.
     let decide = ServerAction::<DecideDeal>::new();
-    guarded_page(DEAL_MANAGER_ROLES, move || decide.version().get(), |_| deal_queue(), move |user, queue| {
-        view! {
-            <div class="page-head">
-                <h1>"Deals waiting for approval"</h1>
-                {(user.role == Role::Admin).then(|| view! { <a class="button secondary" href="/deals/pipeline">"Vendor pipeline"</a> })}
-            </div>
-            <QueueTable queue decide/>
-        }
-    })
+    guarded_page(
+        DEAL_MANAGER_ROLES,
+        move || decide.version().get(),
+        |_| deal_queue(),
+        move |user, queue| {
+            view! {
+                <div class="page-head">
+                    <h1>"Deals waiting for approval"</h1>
+                    {(user.role == Role::Admin).then(|| view! { <a class="button secondary" href="/deals/pipeline">"Vendor pipeline"</a> })}
+                </div>
+                <QueueTable queue decide/>
+            }
+        },
+    )
 }
 
 #[component]

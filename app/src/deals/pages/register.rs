@@ -17,14 +17,19 @@ use crate::ui::{Field, FormError, FormErrors, form_error};
 
 #[component]
 pub fn NewDealPage() -> impl IntoView {
-    guarded_page(DEAL_PARTNER_ROLES, || (), |_| deal_form(), |_, setup| {
-        view! {
-            <h1>"Register a deal"</h1>
-            <p class="muted">"Registered deals are protected for " {schedule::PROTECTION_DAYS} " days once approved. "
-               "Your channel manager decides within " {schedule::SLA_BUSINESS_DAYS} " business days."</p>
-            <DealForm setup/>
-        }
-    })
+    guarded_page(
+        DEAL_PARTNER_ROLES,
+        || (),
+        |_| deal_form(),
+        |_, setup| {
+            view! {
+                <h1>"Register a deal"</h1>
+                <p class="muted">"Registered deals are protected for " {schedule::PROTECTION_DAYS} " days once approved. "
+                   "Your channel manager decides within " {schedule::SLA_BUSINESS_DAYS} " business days."</p>
+                <DealForm setup/>
+            }
+        },
+    )
 }
 
 fn set_field(input: &mut DealInput, name: &str, value: String) {
@@ -56,10 +61,10 @@ fn DealForm(setup: DealFormSetup) -> impl IntoView {
     let error = FormErrors::new(Signal::derive(move || {
         let server = server_error.get();
         let touched = touched.read();
-        let mut fields: FieldErrors = match &server {
-            Some(AppError::Invalid { fields }) => fields.clone(),
+        let (mut fields, typed): (FieldErrors, _) = match &server {
+            Some(AppError::Invalid { fields, typed }) => (fields.clone(), typed.clone()),
             Some(other) => return Some(other.clone()),
-            None => FieldErrors::new(),
+            None => Default::default(),
         };
         let live = live.read();
         for name in touched.iter() {
@@ -68,7 +73,7 @@ fn DealForm(setup: DealFormSetup) -> impl IntoView {
                 fields.insert(name.clone(), message.clone());
             }
         }
-        (!fields.is_empty()).then_some(AppError::Invalid { fields })
+        (!fields.is_empty()).then_some(AppError::Invalid { fields, typed })
     }));
     let edit = move |name: &'static str| {
         Callback::new(move |value: String| {

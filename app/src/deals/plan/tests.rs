@@ -34,7 +34,10 @@ fn commands() -> Vec<(&'static str, DealCommand)> {
         ("submit", DealCommand::Submit { possible_conflict: false }),
         ("approve", DealCommand::Approve { note: String::new() }),
         ("reject", DealCommand::Reject { reason: "Customer already in the vendor's pipeline".into() }),
-        ("won", DealCommand::Close { outcome: Outcome::Won, final_amount: usd(10_000_00), closed_on: now().date_naive() }),
+        (
+            "won",
+            DealCommand::Close { outcome: Outcome::Won, final_amount: usd(10_000_00), closed_on: now().date_naive() },
+        ),
         ("lost", DealCommand::Close { outcome: Outcome::Lost, final_amount: usd(1), closed_on: now().date_naive() }),
         ("expire", DealCommand::Expire),
     ]
@@ -117,9 +120,15 @@ fn partners_register_and_managers_decide() {
     let submit = DealCommand::Submit { possible_conflict: false };
     let person = |role| Actor::Person { user_id: 1, role };
     assert!(plan(&deal(DealStatus::Draft), person(Role::PartnerUser), &submit, now()).is_ok());
-    assert_eq!(plan(&deal(DealStatus::Submitted), person(Role::PartnerUser), &approve, now()), Err(PlanError::Forbidden));
+    assert_eq!(
+        plan(&deal(DealStatus::Submitted), person(Role::PartnerUser), &approve, now()),
+        Err(PlanError::Forbidden)
+    );
     let reject = DealCommand::Reject { reason: "x".into() };
-    assert_eq!(plan(&deal(DealStatus::Submitted), person(Role::PartnerAdmin), &reject, now()), Err(PlanError::Forbidden));
+    assert_eq!(
+        plan(&deal(DealStatus::Submitted), person(Role::PartnerAdmin), &reject, now()),
+        Err(PlanError::Forbidden)
+    );
     assert!(plan(&deal(DealStatus::Submitted), person(Role::ChannelManager), &approve, now()).is_ok());
     assert_eq!(plan(&deal(DealStatus::Submitted), person(Role::Marketing), &approve, now()), Err(PlanError::Forbidden));
     assert_eq!(plan(&deal(DealStatus::Draft), person(Role::Admin), &submit, now()), Err(PlanError::Forbidden));
@@ -182,14 +191,21 @@ fn one_extension_may_be_asked_and_answered() {
     let asked = plan(&approved, PARTNER, &ask, now()).expect("asked");
     assert_eq!((asked.extension_was, asked.change.extension), (ExtensionState::None, Some(ExtensionState::Requested)));
     assert_eq!(asked.timeline, TimelineKind::ExtensionRequested);
-    assert_eq!(plan(&approved, PARTNER, &DealCommand::RequestExtension { reason: String::new() }, now()),
-        Err(PlanError::ExtensionReasonRequired));
-    assert_eq!(plan(&approved, MANAGER, &DealCommand::DecideExtension { grant: true }, now()),
-        Err(PlanError::NoExtensionWaiting));
+    assert_eq!(
+        plan(&approved, PARTNER, &DealCommand::RequestExtension { reason: String::new() }, now()),
+        Err(PlanError::ExtensionReasonRequired)
+    );
+    assert_eq!(
+        plan(&approved, MANAGER, &DealCommand::DecideExtension { grant: true }, now()),
+        Err(PlanError::NoExtensionWaiting)
+    );
 
     let waiting = DealState { extension: ExtensionState::Requested, ..approved.clone() };
     assert_eq!(plan(&waiting, PARTNER, &ask, now()), Err(PlanError::ExtensionAlreadyRequested));
-    assert_eq!(plan(&waiting, PARTNER, &DealCommand::DecideExtension { grant: true }, now()), Err(PlanError::Forbidden));
+    assert_eq!(
+        plan(&waiting, PARTNER, &DealCommand::DecideExtension { grant: true }, now()),
+        Err(PlanError::Forbidden)
+    );
     let granted = plan(&waiting, MANAGER, &DealCommand::DecideExtension { grant: true }, now()).expect("granted");
     let until = approved.protected_until.expect("protected") + Duration::days(EXTENSION_DAYS);
     assert_eq!(granted.change.protected_until, Some(until));
@@ -226,7 +242,10 @@ fn reminders_go_out_once_each_and_never_after_a_nearer_one() {
         let result = remind(&ending_in(days, sent), asked);
         assert_eq!(result.is_ok(), expected, "{days} days left, sent {sent:?}, asked {asked:?}: {result:?}");
         if let Ok(plan) = result {
-            assert_eq!((plan.from, plan.to, plan.change.reminded), (DealStatus::Approved, DealStatus::Approved, Some(asked)));
+            assert_eq!(
+                (plan.from, plan.to, plan.change.reminded),
+                (DealStatus::Approved, DealStatus::Approved, Some(asked))
+            );
             assert_eq!(plan.note, format!("Reminder sent: protection ends in {days} days"));
             assert!(matches!(plan.notify, Some(Notify::ProtectionEnding { days_left, .. }) if days_left == days));
         }
@@ -240,7 +259,10 @@ fn the_clock_expires_only_ended_protection() {
     assert!(plan(&state, Actor::Tessera, &DealCommand::Expire, now()).is_err(), "40 days left");
     state.protected_until = Some(now());
     let plan = plan(&state, Actor::Tessera, &DealCommand::Expire, now()).expect("expired");
-    assert_eq!((plan.to, plan.timeline, plan.note.as_str()), (DealStatus::Expired, TimelineKind::Expired, "The protection period ended"));
+    assert_eq!(
+        (plan.to, plan.timeline, plan.note.as_str()),
+        (DealStatus::Expired, TimelineKind::Expired, "The protection period ended")
+    );
     assert_eq!(plan.notify, Some(Notify::ProtectionEnded));
     assert_eq!(plan.event, Some((DealOutcome::Expired, 12_500_00)));
 }
@@ -254,10 +276,14 @@ fn controls_are_the_commands_a_plan_accepts() {
     assert_eq!(manager, DealControls { close: true, ..DealControls::default() });
     let waiting = DealState { extension: ExtensionState::Requested, ..approved };
     assert!(DealControls::for_actor(&waiting, MANAGER, now()).decide_extension);
-    assert_eq!(DealControls::for_actor(&deal(DealStatus::Submitted), MANAGER, now()),
-        DealControls { decide: true, ..DealControls::default() });
-    assert_eq!(DealControls::for_actor(&deal(DealStatus::Draft), PARTNER, now()),
-        DealControls { submit: true, ..DealControls::default() });
+    assert_eq!(
+        DealControls::for_actor(&deal(DealStatus::Submitted), MANAGER, now()),
+        DealControls { decide: true, ..DealControls::default() }
+    );
+    assert_eq!(
+        DealControls::for_actor(&deal(DealStatus::Draft), PARTNER, now()),
+        DealControls { submit: true, ..DealControls::default() }
+    );
     let marketing = Actor::Person { user_id: 3, role: Role::Marketing };
     assert_eq!(DealControls::for_actor(&deal(DealStatus::Submitted), marketing, now()), DealControls::default());
 }

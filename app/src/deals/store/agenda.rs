@@ -66,8 +66,7 @@ fn extension_requests_sql(reach: Reach) -> Conditions {
 }
 
 fn wins_sql(reach: Reach, since: NaiveDate) -> Conditions {
-    let mut conditions =
-        Conditions::new(concat!(moment_columns!("d.updated_at", "NULL"), " WHERE d.status = 'won'"));
+    let mut conditions = Conditions::new(concat!(moment_columns!("d.updated_at", "NULL"), " WHERE d.status = 'won'"));
     conditions.push(" AND d.closed_on >= $n", Param::Date(since));
     reach.narrow(&mut conditions, "o");
     conditions.sql.push_str(" ORDER BY d.closed_on DESC, d.id DESC");

@@ -12,6 +12,7 @@ use super::{Attribution, DealRecord, DealRow, DealSort, QueueRow, TimelineEntry}
 use crate::auth::reach::Reach;
 use crate::db::{Conditions, Db, Tx};
 use crate::mail::{self, Message};
+use crate::money::Currency;
 use crate::{bind_all, execute_in, on_db, on_tx};
 
 pub use super::narrowing::{DealFilter, Narrowing, push_tier_and_region};
@@ -22,7 +23,8 @@ pub mod pipeline;
 macro_rules! deal_row_columns {
     () => {
         "d.id, o.name AS partner_name, d.customer_company, d.customer_domain, d.amount_minor, d.currency, \
-         d.status, d.expected_close_date, d.updated_at, d.possible_conflict, d.protected_until"
+         d.status, d.expected_close_date, d.updated_at, d.possible_conflict, d.protected_until, \
+         d.final_amount_minor, d.closed_on"
     };
 }
 
@@ -129,6 +131,38 @@ pub async fn list(db: &Db, reach: Reach, filter: &DealFilter) -> Result<(Vec<Dea
     })
 }
 
+/// What a deal counts for in the figures, as [`DealRow::value_minor`] reads it.
+macro_rules! deal_value {
+    () => {
+        "CASE WHEN d.status = 'won' AND d.final_amount_minor > 0 THEN d.final_amount_minor ELSE d.amount_minor END"
+    };
+}
+
+fn worth_sql(reach: Reach, filter: &DealFilter, reporting: Currency) -> Conditions {
+    let Conditions { sql: conditions, params } = list_conditions(reach, filter);
+    // Deals in the reporting currency add up in one group; every other value stays apart, so
+    // that converting it rounds once per deal, as the figures do.
+    let sql = format!(
+        "SELECT d.currency, CAST(SUM({value}) AS BIGINT) AS worth, COUNT(*) AS deals{conditions} \
+         GROUP BY d.currency, CASE WHEN d.currency = '{code}' THEN 0 ELSE {value} END",
+        value = deal_value!(),
+        code = reporting.code(),
+    );
+    Conditions { sql, params }
+}
+
+/// What the matching deals are worth: (currency, sum of their values, how many), with deals in
+/// `reporting` in one row per currency and others in one row per (currency, value).
+pub async fn worth(
+    db: &Db,
+    reach: Reach,
+    filter: &DealFilter,
+    reporting: Currency,
+) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
+    let Conditions { sql, params } = worth_sql(reach, filter, reporting);
+    on_db!(db, pool => bind_all!(sqlx::query_as(AssertSqlSafe(sql)), &params).fetch_all(pool).await)
+}
+
 /// Every deal within a reach, for the CSV export, newest first (at most `limit`).
 pub async fn export_rows(db: &Db, reach: Reach, filter: &DealFilter, limit: i64) -> Result<Vec<DealRow>, sqlx::Error> {
     let Conditions { sql: conditions, params } = list_conditions(reach, filter);
@@ -172,6 +206,7 @@ pub fn assembled_statements() -> Vec<String> {
         format!("SELECT {}{sql} ORDER BY d.id LIMIT 1", deal_row_columns!()),
         format!("SELECT COUNT(*){sql}"),
         waiting_sql(reach).sql,
+        worth_sql(reach, &filter, Currency::EUR).sql,
     ]
 }
 
@@ -228,8 +263,17 @@ pub struct TimelineLine<'a> {
 
 /// The one writer of deal timelines: a line in the transaction of the change it records.
 pub async fn record_timeline(tx: &mut Tx, line: &TimelineLine<'_>) -> Result<(), sqlx::Error> {
-    execute_in!(tx, sqlx::query(INSERT_TIMELINE).bind(line.deal_id).bind(line.actor_id).bind(line.at)
-        .bind(line.kind).bind(line.from).bind(line.to).bind(line.note))?;
+    execute_in!(
+        tx,
+        sqlx::query(INSERT_TIMELINE)
+            .bind(line.deal_id)
+            .bind(line.actor_id)
+            .bind(line.at)
+            .bind(line.kind)
+            .bind(line.from)
+            .bind(line.to)
+            .bind(line.note)
+    )?;
     Ok(())
 }
 
@@ -250,8 +294,15 @@ pub async fn insert(db: &Db, deal: &NewDeal<'_>) -> Result<Option<Saved>, sqlx::
         .bind(deal.possible_conflict).bind(deal.now).bind(submitted.then_some(deal.now)).bind(deal.sla_due_at)
         .fetch_optional(conn).await)?;
     if let Some(id) = id {
-        let line =
-            TimelineLine { deal_id: id, actor_id: Some(deal.created_by), at: deal.now, kind, from: None, to: deal.status, note };
+        let line = TimelineLine {
+            deal_id: id,
+            actor_id: Some(deal.created_by),
+            at: deal.now,
+            kind,
+            from: None,
+            to: deal.status,
+            note,
+        };
         record_timeline(&mut tx, &line).await?;
     }
     tx.commit().await?;
@@ -277,13 +328,27 @@ pub async fn apply(
 ) -> Result<bool, sqlx::Error> {
     let change = &plan.change;
     let mut tx = db.begin().await?;
-    let updated = execute_in!(tx, sqlx::query(APPLY)
-        .bind(deal_id).bind(plan.from).bind(plan.to).bind(now)
-        .bind(change.submitted_at).bind(change.sla_due_at).bind(change.decided_at)
-        .bind(change.rejection_reason.as_deref()).bind(change.protected_until).bind(change.final_amount_minor)
-        .bind(change.closed_on).bind(change.possible_conflict).bind(change.extension.and_then(|e| e.as_stored()))
-        .bind(change.extension_reason.as_deref()).bind(plan.extension_was.as_stored()).bind(change.reset_reminders)
-        .bind(change.reminded.map(Reminder::days)))?;
+    let updated = execute_in!(
+        tx,
+        sqlx::query(APPLY)
+            .bind(deal_id)
+            .bind(plan.from)
+            .bind(plan.to)
+            .bind(now)
+            .bind(change.submitted_at)
+            .bind(change.sla_due_at)
+            .bind(change.decided_at)
+            .bind(change.rejection_reason.as_deref())
+            .bind(change.protected_until)
+            .bind(change.final_amount_minor)
+            .bind(change.closed_on)
+            .bind(change.possible_conflict)
+            .bind(change.extension.and_then(|e| e.as_stored()))
+            .bind(change.extension_reason.as_deref())
+            .bind(plan.extension_was.as_stored())
+            .bind(change.reset_reminders)
+            .bind(change.reminded.map(Reminder::days))
+    )?;
     if updated == 0 {
         tx.rollback().await?;
         return Ok(false);

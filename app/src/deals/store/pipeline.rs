@@ -23,9 +23,20 @@ crate::statements! {
 pub async fn import(db: &Db, rows: &[PipelineRow], actor_id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     for row in rows {
-        execute_in!(tx, sqlx::query(UPSERT).bind(&row.reference).bind(&row.customer_company).bind(&row.company_key)
-            .bind(matching::name_prefix(&row.company_key)).bind(&row.customer_domain).bind(row.amount.minor)
-            .bind(row.amount.currency.code()).bind(&row.stage).bind(&row.owner).bind(now))?;
+        execute_in!(
+            tx,
+            sqlx::query(UPSERT)
+                .bind(&row.reference)
+                .bind(&row.customer_company)
+                .bind(&row.company_key)
+                .bind(matching::name_prefix(&row.company_key))
+                .bind(&row.customer_domain)
+                .bind(row.amount.minor)
+                .bind(row.amount.currency.code())
+                .bind(&row.stage)
+                .bind(&row.owner)
+                .bind(now)
+        )?;
     }
     let subject = format!("{} opportunities", rows.len());
     audit::record(&mut tx, actor_id, AuditAction::ImportedPipeline, &subject, now).await?;
@@ -37,4 +48,3 @@ pub async fn summary(db: &Db) -> Result<PipelineSummary, sqlx::Error> {
         on_db!(db, pool => sqlx::query_as(SUMMARY).fetch_one(pool).await)?;
     Ok(PipelineSummary { opportunities, last_import })
 }
-

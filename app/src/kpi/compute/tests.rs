@@ -66,7 +66,7 @@ fn a_quarter_added_up_by_hand() {
         won(9, 1_000_000, true, day(2026, 11, 1)),
     ];
     let q4 = Period::containing(PeriodKind::Quarter, day(2026, 11, 24));
-    let figures = dashboard_figures(deals.iter(), &partners, q4, (ActivationEvent::Won, 90));
+    let figures = dashboard_figures(deals.iter(), &partners, (q4, q4.previous()), (ActivationEvent::Won, 90));
     let now = &figures.current;
     assert_eq!((now.won_sourced_minor, now.won_influenced_minor), (130_000, 50_000));
     assert_eq!((now.won_deals, now.lost_deals), (3, 1));
@@ -98,11 +98,13 @@ fn registering_activates_when_the_program_says_so() {
     deal.submitted = Some(at(2026, 11, 3, 9));
     deal.closed = None;
     let month = Period::containing(PeriodKind::Month, day(2026, 11, 1));
-    let by_win = dashboard_figures([deal].iter(), &partners, month, (ActivationEvent::Won, 90));
+    let by_win = dashboard_figures([deal].iter(), &partners, (month, month.previous()), (ActivationEvent::Won, 90));
     assert_eq!(by_win.current.cohort_activated, 0);
-    let by_registering = dashboard_figures([deal].iter(), &partners, month, (ActivationEvent::Registered, 90));
+    let by_registering =
+        dashboard_figures([deal].iter(), &partners, (month, month.previous()), (ActivationEvent::Registered, 90));
     assert_eq!(by_registering.current.cohort_activated, 1);
-    let too_late = dashboard_figures([deal].iter(), &partners, month, (ActivationEvent::Registered, 1));
+    let too_late =
+        dashboard_figures([deal].iter(), &partners, (month, month.previous()), (ActivationEvent::Registered, 1));
     assert_eq!(too_late.current.cohort_activated, 0);
 }
 
@@ -111,7 +113,7 @@ fn an_empty_program_adds_up_to_zero() {
     let figures = dashboard_figures(
         std::iter::empty(),
         &[],
-        Period::containing(PeriodKind::Year, day(2026, 1, 1)),
+        (Period::containing(PeriodKind::Year, day(2026, 1, 1)), Period::containing(PeriodKind::Year, day(2025, 1, 1))),
         (ActivationEvent::Won, 90),
     );
     assert_eq!(figures.current, PeriodAggregates::default());
@@ -120,8 +122,7 @@ fn an_empty_program_adds_up_to_zero() {
 
 #[test]
 fn a_partners_year_counts_the_last_365_days() {
-    let partners =
-        [partner(1, "Gold", 3, "EMEA", day(2024, 1, 1)), partner(2, "Silver", 2, "EMEA", day(2024, 1, 1))];
+    let partners = [partner(1, "Gold", 3, "EMEA", day(2024, 1, 1)), partner(2, "Silver", 2, "EMEA", day(2024, 1, 1))];
     let today = day_number(day(2026, 11, 24));
     let mut lost = won(1, 0, true, day(2026, 3, 1));
     lost.status = DealStatus::Lost;

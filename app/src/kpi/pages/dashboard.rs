@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use super::{PeriodFields, TileView, as_of_text};
+use super::{NotRecorded, PeriodFields, TileView, as_of_text, recorded};
 use crate::auth::Role;
 use crate::auth::access::DASHBOARD_ROLES;
 use crate::kpi::Dashboard;
@@ -31,15 +31,22 @@ pub fn DashboardPage() -> impl IntoView {
             </Form>
         }
     };
-    guarded_page_with_head(DASHBOARD_ROLES, head, source, |(period, _)| load_dashboard(period), |_, dashboard| {
-        view! { <DashboardView dashboard/> }
-    })
+    guarded_page_with_head(
+        DASHBOARD_ROLES,
+        head,
+        source,
+        |(period, _)| load_dashboard(period),
+        |_, dashboard| {
+            view! { <DashboardView dashboard/> }
+        },
+    )
 }
 
 #[component]
 fn DashboardView(dashboard: Dashboard) -> impl IntoView {
     let currency = dashboard.currency.clone();
-    let previous_label = dashboard.previous.label();
+    let previous_label = dashboard.period.comparison_label(dashboard.previous);
+    let (tiles, not_recorded) = recorded(dashboard.tiles);
     view! {
         <p class="lead" data-testid="dashboard-scope">
             <strong>{dashboard.period.label()}</strong> " · " {dashboard.scope.clone()} " · compared with " {previous_label.clone()}
@@ -50,10 +57,11 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                 <p class="tile-value"><a href="/deals/queue">{dashboard.approvals_waiting}</a></p>
                 <p class="tile-compare muted">"Deals submitted and not yet decided"</p>
             </div>
-            {dashboard.tiles.into_iter().map(|tile| view! {
+            {tiles.into_iter().map(|tile| view! {
                 <TileView tile currency=currency.clone() previous_label=previous_label.clone()/>
             }).collect_view()}
         </div>
+        <NotRecorded names=not_recorded/>
         <div class="charts">
             {dashboard.charts.into_iter().map(|chart| view! { <ChartView chart/> }).collect_view()}
         </div>

@@ -37,9 +37,15 @@ pub fn LeaderboardPage() -> impl IntoView {
             </div>
         }
     };
-    guarded_page_with_head(&Role::ALL, head, source, |(board, _)| load_leaderboard(board), |user, board| {
-        view! { <LeaderboardView board vendor=user.role.is_vendor_staff()/> }
-    })
+    guarded_page_with_head(
+        &Role::ALL,
+        head,
+        source,
+        |(board, _)| load_leaderboard(board),
+        |user, board| {
+            view! { <LeaderboardView board vendor=user.role.is_vendor_staff()/> }
+        },
+    )
 }
 
 #[component]
@@ -59,32 +65,27 @@ fn LeaderboardView(board: Leaderboard, vendor: bool) -> impl IntoView {
                     <option value="certifications" disabled=true>"Certifications (n/a until training is recorded)"</option>
                 </select>
             </div>
+            // One choice names the group, so the address keeps only what applies.
             <div class="field">
                 <label for="within">"Among"</label>
                 <select id="within" name="within">
                     <option value="all" selected=within == "all">"All partners"</option>
-                    <option value="tier" selected=within == "tier">{if vendor { "Partners in a tier" } else { "Partners in our tier" }}</option>
-                    <option value="region" selected=within == "region">{if vendor { "Partners in a region" } else { "Partners in our region" }}</option>
+                    {if vendor {
+                        let choices = |kind: &'static str, label: &'static str, names: &[String]| {
+                            let options = names.iter().map(|name| view! {
+                                <option value=format!("{kind}:{name}") selected=within == kind && *name == group>{name.clone()}</option>
+                            }).collect_view();
+                            view! { <optgroup label=label>{options}</optgroup> }
+                        };
+                        view! { {choices("tier", "Partners in the tier", &board.tiers)} {choices("region", "Partners in the region", &board.regions)} }.into_any()
+                    } else {
+                        view! {
+                            <option value="tier" selected=within == "tier">"Partners in our tier"</option>
+                            <option value="region" selected=within == "region">"Partners in our region"</option>
+                        }.into_any()
+                    }}
                 </select>
             </div>
-            {vendor.then(|| view! {
-                <div class="field">
-                    <label for="tier">"Tier"</label>
-                    <select id="tier" name="tier">
-                        {board.tiers.iter().map(|tier| view! {
-                            <option value=tier.clone() selected=within == "tier" && *tier == group>{tier.clone()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="region">"Region"</label>
-                    <select id="region" name="region">
-                        {board.regions.iter().map(|region| view! {
-                            <option value=region.clone() selected=within == "region" && *region == group>{region.clone()}</option>
-                        }).collect_view()}
-                    </select>
-                </div>
-            })}
             <PeriodFields/>
             <button type="submit" class="button secondary">"Show"</button>
         </Form>

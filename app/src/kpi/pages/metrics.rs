@@ -9,43 +9,48 @@ use crate::layout::guarded_page;
 
 #[component]
 pub fn MetricsPage() -> impl IntoView {
-    guarded_page(&Role::ALL, || (), |_| async { Ok(()) }, |_, ()| {
-        view! {
-            <h1>"Metric dictionary"</h1>
-            <p class="lead">"How every figure on the dashboards, scorecards and leaderboards is computed. \
-                A figure with nothing to divide by shows \"n/a\"."</p>
-            <div class="card">
-                <table class="dictionary">
-                    <thead>
-                        <tr>
-                            <th scope="col">"KPI"</th>
-                            <th scope="col">"Formula"</th>
-                            <th scope="col" class="numeric">"Version"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {DICTIONARY.iter().map(|metric| view! {
-                            <tr id=metric.id>
-                                <th scope="row">{metric.name}</th>
-                                <td>{metric.formula}{metric.pending.map(|note| view! { <br/><span class="muted small">{note}</span> })}</td>
-                                <td class="numeric">{format!("v{}", metric.version)}</td>
+    guarded_page(
+        &Role::ALL,
+        || (),
+        |_| async { Ok(()) },
+        |_, ()| {
+            view! {
+                <h1>"Metric dictionary"</h1>
+                <p class="lead">"How every figure on the dashboards, scorecards and leaderboards is computed. \
+                    A figure with nothing to divide by shows \"n/a\"."</p>
+                <div class="card">
+                    <table class="dictionary">
+                        <thead>
+                            <tr>
+                                <th scope="col">"KPI"</th>
+                                <th scope="col">"Formula"</th>
+                                <th scope="col" class="numeric">"Version"</th>
                             </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
-            <section class="card" id="health-score" aria-labelledby="health-title">
-                <h2 id="health-title">"Partner health score (v1)"</h2>
-                <p>"A score from 0 to 100, weighted "
-                    {WEIGHTS.iter().map(|(name, weight)| format!("{name} {weight}")).collect::<Vec<_>>().join(", ")}
-                    ". Green from 80, yellow 50–79, red below 50. A component Tessera cannot measure yet is left out and the others are re-weighted."</p>
-                <ul>
-                    <li>"Revenue: won revenue over the last 12 months against the program's 75th percentile of active partners, capped at full marks."</li>
-                    <li>"Competency: certified people against those required (n/a until training is recorded)."</li>
-                    <li>"Engagement: half for deals registered in the last 90 days (three or more is full marks), half for a sign-in within 30 days (within 90 days: half)."</li>
-                    <li>"Customer success: the win rate of the last 12 months' closed deals, until surveys are recorded."</li>
-                </ul>
-            </section>
-        }
-    })
+                        </thead>
+                        <tbody>
+                            {DICTIONARY.iter().map(|metric| view! {
+                                <tr id=metric.id>
+                                    <th scope="row">{metric.name}</th>
+                                    <td>{metric.formula}{metric.pending.map(|note| view! { <br/><span class="muted small">{note}</span> })}</td>
+                                    <td class="numeric">{format!("v{}", metric.version)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <section class="card" id="health-score" aria-labelledby="health-title">
+                    <h2 id="health-title">"Partner health score (v1)"</h2>
+                    <p>"A score from 0 to 100, weighted "
+                        {WEIGHTS.iter().map(|(name, weight)| format!("{name} {weight}")).collect::<Vec<_>>().join(", ")}
+                        ". Green from 80, yellow 50–79, red below 50. A component Tessera cannot measure yet is left out and the others are re-weighted."</p>
+                    <ul>
+                        <li>"Revenue: won revenue over the last 12 months against the program's 75th percentile of active partners, capped at full marks."</li>
+                        <li>"Competency: certified people against those required (n/a until training is recorded)."</li>
+                        <li>"Engagement: half for deals registered in the last 90 days (three or more is full marks), half for a sign-in within 30 days (within 90 days: half)."</li>
+                        <li>"Customer success: the win rate of the last 12 months' closed deals, until surveys are recorded."</li>
+                    </ul>
+                </section>
+            }
+        },
+    )
 }

@@ -61,6 +61,27 @@ pub(crate) fn as_of_text(at: chrono::DateTime<chrono::Utc>) -> String {
     format!("Figures as of {} UTC", at.format("%H:%M:%S"))
 }
 
+/// The tiles whose measure is recorded, and the names of those that are not yet (hidden, not
+/// shown as a row of "n/a").
+pub(crate) fn recorded(tiles: Vec<Tile>) -> (Vec<Tile>, Vec<&'static str>) {
+    let (shown, hidden): (Vec<Tile>, Vec<Tile>) =
+        tiles.into_iter().partition(|tile| tile.value != super::formulas::Measure::Unavailable);
+    (shown, hidden.into_iter().map(|tile| definition(tile.kpi).name).collect())
+}
+
+/// Says which measures wait for data Tessera does not record yet.
+#[component]
+pub(crate) fn NotRecorded(names: Vec<&'static str>) -> impl IntoView {
+    (!names.is_empty()).then(|| {
+        view! {
+            <p class="muted small" data-testid="not-recorded">
+                {format!("Not shown until Tessera records what they need: {}. ", names.join(", "))}
+                <a href="/metrics">"The metric dictionary"</a> " says what each needs."
+            </p>
+        }
+    })
+}
+
 #[component]
 pub(crate) fn TileView(tile: Tile, currency: String, previous_label: String) -> impl IntoView {
     let metric = definition(tile.kpi);

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{TileView, as_of_text};
+use super::{NotRecorded, TileView, as_of_text, recorded};
 use crate::auth::access::OWN_SCORECARD_ROLES;
 use crate::kpi::Scorecard;
 use crate::kpi::charts::ChartView;
@@ -24,15 +24,22 @@ pub fn ScorecardPage() -> impl IntoView {
             </div>
         }
     };
-    guarded_page_with_head(OWN_SCORECARD_ROLES, head, move || live.version.get(), |_| load_scorecard(None), |_, scorecard| {
-        view! { <ScorecardView scorecard/> }
-    })
+    guarded_page_with_head(
+        OWN_SCORECARD_ROLES,
+        head,
+        move || live.version.get(),
+        |_| load_scorecard(None),
+        |_, scorecard| {
+            view! { <ScorecardView scorecard/> }
+        },
+    )
 }
 
 #[component]
 pub fn ScorecardView(scorecard: Scorecard) -> impl IntoView {
     let currency = scorecard.currency.clone();
-    let previous_label = scorecard.previous.label();
+    let previous_label = scorecard.period.comparison_label(scorecard.previous);
+    let (tiles, not_recorded) = recorded(scorecard.tiles);
     let health = match scorecard.health {
         Some(health) => view! {
             <p class="health-score">
@@ -91,10 +98,11 @@ pub fn ScorecardView(scorecard: Scorecard) -> impl IntoView {
                 </section>
             </div>
             <div class="tiles">
-                {scorecard.tiles.into_iter().map(|tile| view! {
+                {tiles.into_iter().map(|tile| view! {
                     <TileView tile currency=currency.clone() previous_label=previous_label.clone()/>
                 }).collect_view()}
             </div>
+            <NotRecorded names=not_recorded/>
             <div class="charts">
                 {scorecard.charts.into_iter().map(|chart| view! { <ChartView chart/> }).collect_view()}
             </div>

@@ -1,5 +1,8 @@
 //! Money: integer minor units with a currency, never floating point.
 
+#[cfg(feature = "ssr")]
+pub mod store;
+
 use serde::{Deserialize, Serialize};
 
 /// The currencies Tessera accepts, with the digits of their minor unit (ISO 4217).
@@ -57,6 +60,48 @@ impl Currency {
             Currency::JPY => 0,
             _ => 2,
         }
+    }
+}
+
+/// Converts minor units of any currency into the reporting currency's.
+#[derive(Clone, Debug, Default)]
+pub struct Conversion {
+    reporting: String,
+    /// (currency, its value in US dollar millionths ÷ 10^its minor digits)
+    rates: Vec<(String, i128, i128)>,
+    reporting_usd_micros: i128,
+    reporting_scale: i128,
+}
+
+fn scale(code: &str) -> i128 {
+    10_i128.pow(Currency::parse(code).map(Currency::minor_digits).unwrap_or(2))
+}
+
+impl Conversion {
+    pub fn new(reporting: &str, usd_rates: &[(String, i64)]) -> Conversion {
+        let rates: Vec<_> =
+            usd_rates.iter().map(|(code, micros)| (code.clone(), *micros as i128, scale(code))).collect();
+        let reporting_usd_micros = rates.iter().find(|(code, _, _)| code == reporting).map_or(1_000_000, |r| r.1);
+        Conversion { reporting: reporting.into(), rates, reporting_usd_micros, reporting_scale: scale(reporting) }
+    }
+
+    /// `minor` units of `currency` in reporting minor units, rounded to the nearest; 0 for a
+    /// currency without a rate (which the deal form does not accept).
+    pub fn convert(&self, minor: i64, currency: &str) -> i64 {
+        if currency == self.reporting {
+            return minor;
+        }
+        let Some((_, usd_micros, from_scale)) = self.rates.iter().find(|(code, _, _)| code == currency) else {
+            return 0;
+        };
+        let numerator = minor as i128 * usd_micros * self.reporting_scale;
+        let denominator = self.reporting_usd_micros * from_scale;
+        ((numerator + denominator / 2) / denominator) as i64
+    }
+
+    /// The currency amounts are converted into.
+    pub fn reporting(&self) -> &str {
+        &self.reporting
     }
 }
 
@@ -186,5 +231,26 @@ mod tests {
             assert_eq!(Currency::parse(&currency.code().to_lowercase()), Some(currency));
         }
         assert_eq!(Currency::parse("XYZ"), None);
+    }
+
+    fn rates() -> Vec<(String, i64)> {
+        [("USD", 1_000_000), ("EUR", 1_080_000), ("JPY", 6_700), ("GBP", 1_270_000)]
+            .into_iter()
+            .map(|(code, micros)| (code.to_string(), micros))
+            .collect()
+    }
+
+    #[test]
+    fn amounts_convert_through_the_dollar_with_each_currencys_decimals() {
+        let to_usd = Conversion::new("USD", &rates());
+        assert_eq!(to_usd.convert(10_000, "USD"), 10_000);
+        // 100.00 EUR = 108.00 USD
+        assert_eq!(to_usd.convert(10_000, "EUR"), 10_800);
+        // 1,000 JPY (no decimals) = 6.70 USD
+        assert_eq!(to_usd.convert(1_000, "JPY"), 670);
+        let to_eur = Conversion::new("EUR", &rates());
+        // 127.00 USD = 117.59 EUR (127 / 1.08 = 117.5925…)
+        assert_eq!(to_eur.convert(12_700, "USD"), 11_759);
+        assert_eq!(to_eur.convert(5, "XYZ"), 0);
     }
 }
