@@ -14,9 +14,22 @@ pub fn one_line(text: &str) -> Result<(), String> {
     if has_control_characters(text) { Err(ONE_LINE.to_owned()) } else { Ok(()) }
 }
 
+/// Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection), for
+/// every export.
+pub fn defuse_formula(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_are_defused() {
+        assert_eq!(defuse_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defuse_formula("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defuse_formula("Globex"), "Globex");
+    }
 
     #[test]
     fn line_breaks_tabs_and_escapes_are_refused_and_everything_else_kept() {

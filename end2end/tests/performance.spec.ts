@@ -115,3 +115,23 @@ test("a partner's scorecard shows its health and leads to its deals; its manager
   await expect(other.getByTestId('scorecard')).toHaveCount(0);
   await expect(other.getByTestId('health')).toHaveCount(0);
 });
+
+test('the dashboard counts partners at risk and opens the directory filtered to them', async ({ page }, testInfo) => {
+  await signedInAs(page, 'admin@acme.test', testInfo);
+  await open(page, '/dashboard', testInfo);
+  const tile = page.locator('[data-kpi="at-risk"] .tile-value a');
+  const count = (await tile.innerText()).trim();
+  await tile.click();
+  await expect(page).toHaveURL(/\/partners\?health=at_risk&sort=health$/);
+  await expect(page.getByLabel('Health')).toHaveValue('at_risk');
+  await expect(page.getByTestId('partner-count')).toContainText(`${count} partner organisation`);
+  // Narrowed further by the form, the address keeps every choice.
+  await page.getByLabel('Health').selectOption('');
+  await page.getByLabel('Search').fill('bluepeak');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/[?&]q=bluepeak/);
+  await expect(page.getByTestId('partner-count')).toContainText('1 partner organisation ·');
+  await expect(page.getByRole('link', { name: 'Bluepeak Systems' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Export CSV' })).toHaveAttribute('href', /\/partners\/export\.csv\?q=bluepeak/);
+  await expectAccessible(page, testInfo);
+});

@@ -46,6 +46,7 @@ pub fn router(
     Router::new()
         .merge(pkg)
         .route("/deals/export.csv", get(export_deals))
+        .route("/partners/export.csv", get(export_partners))
         .route("/live", get(live_events))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .route("/healthz", get(healthz))
@@ -96,13 +97,31 @@ async fn export_deals(
     let Some(session) = request.extensions().get::<CurrentSession>() else {
         return Redirect::to("/sign-in").into_response();
     };
-    let csv = app::deals::export::deals_csv(&state.server.state.db, &session.user, &query).await;
+    csv_download("deals.csv", app::deals::export::deals_csv(&state.server.state.db, &session.user, &query).await)
+}
+
+/// The partner directory as a CSV download, for vendor staff (within their reach).
+async fn export_partners(
+    State(state): State<RouterState>,
+    Query(drill): Query<app::partners::PartnerDrill>,
+    request: Request,
+) -> Response {
+    let Some(session) = request.extensions().get::<CurrentSession>() else {
+        return Redirect::to("/sign-in").into_response();
+    };
+    let csv =
+        app::partners::export::partners_csv(&state.server.state.db, &state.server.facts, &session.user, &drill).await;
+    csv_download("partners.csv", csv)
+}
+
+/// A CSV file to download, never stored by a cache, or the error's status and message.
+fn csv_download(name: &str, csv: Result<String, app::error::AppError>) -> Response {
     match csv {
         Ok(csv) => (
             [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"deals.csv\""),
-                (header::CACHE_CONTROL, "no-store"),
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
             ],
             csv,
         )

@@ -19,6 +19,7 @@ on_both_databases!(
     live_streams_need_a_session_and_carry_no_deal_data,
     a_scorecard_is_for_its_partner_and_their_managers_only,
     every_figure_is_the_total_of_the_list_behind_it,
+    the_directory_searches_filters_sorts_and_exports_within_reach,
 );
 
 mod postgres_only {
@@ -432,6 +433,8 @@ async fn every_figure_is_the_total_of_the_list_behind_it(backend: Backend) {
             }
             checked += 1;
         }
+        let at_risk = list_behind(&app, viewer, "/partners?health=at_risk", &[]).await;
+        assert_eq!(at_risk["total"], dashboard["at_risk"], "partners at risk, {period}");
         for id in ["revenue-by-month", "revenue-by-tier", "revenue-by-region"] {
             for bar in chart(&dashboard, id)["bars"].as_array().expect("bars") {
                 let list = list_behind(&app, viewer, bar["href"].as_str().expect("bar link"), &[]).await;
@@ -448,5 +451,79 @@ async fn every_figure_is_the_total_of_the_list_behind_it(backend: Backend) {
         }
     }
     assert!(checked > 60, "{checked} figures checked");
+    app.stop().await;
+}
+
+/// The partner directory: search, filters and orders on the server, each within the viewer's
+/// reach; bad values are named; the CSV holds what the page lists.
+async fn the_directory_searches_filters_sorts_and_exports_within_reach(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    tessera::history::demo_history(app.db()).await.expect("demo history");
+    let (admin, sam) = (app.sign_in("admin@acme.test").await, app.sign_in("cam@acme.test").await);
+    let names = |list: &Value| -> Vec<String> {
+        list["rows"].as_array().expect("rows").iter().map(|row| row["name"].as_str().unwrap_or("").to_owned()).collect()
+    };
+
+    let (_, found) = app.call(&admin, "list_partners", &[("q", "BLUEPEAK")]).await;
+    assert_eq!(names(&found), ["Bluepeak Systems"]);
+    let (_, none) = app.call(&admin, "list_partners", &[("q", "100%_")]).await;
+    assert_eq!(none["total"], 0, "wildcards are taken literally");
+
+    let (_, all) = app.call(&admin, "list_partners", &[]).await;
+    let total = all["total"].as_i64().expect("total");
+    let choices = &all["choices"];
+    let mut by_tier = 0;
+    for tier in choices["tiers"].as_array().expect("tiers") {
+        let (_, list) = app.call(&admin, "list_partners", &[("tier", tier.as_str().expect("tier"))]).await;
+        assert!(list["rows"].as_array().expect("rows").iter().all(|row| row["tier"] == *tier), "{tier}");
+        by_tier += list["total"].as_i64().expect("total");
+    }
+    assert_eq!(by_tier, total, "every partner is in one tier");
+    let mut by_band = 0;
+    for band in ["at_risk", "watch", "healthy"] {
+        let (status, list) = app.call(&admin, "list_partners", &[("health", band), ("sort", "health")]).await;
+        assert_eq!(status, StatusCode::OK, "{list}");
+        let scores: Vec<i64> = list["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .map(|row| row["health"]["score"].as_i64().unwrap_or(-1))
+            .collect();
+        assert!(scores.windows(2).all(|pair| pair[0] <= pair[1]), "lowest first: {scores:?}");
+        let expected = match band {
+            "at_risk" => "Red",
+            "watch" => "Yellow",
+            _ => "Green",
+        };
+        assert!(list["rows"].as_array().expect("rows").iter().all(|row| row["health"]["band"] == expected), "{band}");
+        by_band += list["total"].as_i64().expect("total");
+    }
+    assert!(by_band <= total);
+
+    // A channel manager's directory and its choices are their own partners'.
+    let (_, mine) = app.call(&sam, "list_partners", &[]).await;
+    let sam_id = app.count("SELECT id FROM users WHERE email = 'cam@acme.test'").await;
+    assert_eq!(mine["choices"]["managers"].as_array().map(Vec::len), Some(1));
+    assert_eq!(mine["choices"]["managers"][0][0], sam_id);
+    let (_, others) = app.call(&sam, "list_partners", &[("q", "Copperline")]).await;
+    assert_eq!(others["total"], 0, "Copperline is not Sam's");
+
+    let (status, bad) =
+        app.call(&admin, "list_partners", &[("health", "purple"), ("sort", "size"), ("manager", "x")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["health", "sort", "manager"] {
+        assert!(bad["fields"][field].is_string(), "{field}: {bad}");
+    }
+
+    let csv = admin.get(format!("{}/partners/export.csv?region=EMEA", app.base)).send().await.expect("export");
+    assert_eq!(csv.status(), StatusCode::OK);
+    let text = csv.text().await.expect("body");
+    let (_, emea) = app.call(&admin, "list_partners", &[("region", "EMEA")]).await;
+    assert_eq!(text.lines().count() as i64, emea["total"].as_i64().expect("total") + 1, "a header and every partner");
+    assert!(text.starts_with("Partner,Type,Tier,Region,"));
+    assert!(text.lines().skip(1).all(|line| line.contains(",EMEA,")), "{text}");
+    let partner = app.sign_in("partner@bluepeak.test").await;
+    let refused = partner.get(format!("{}/partners/export.csv", app.base)).send().await.expect("export");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     app.stop().await;
 }

@@ -203,6 +203,13 @@ impl Conditions {
     }
 }
 
+/// A `LIKE … ESCAPE '\'` pattern for text containing `needle` (lower-cased), its `%` and `_`
+/// taken literally.
+pub fn contains_pattern(needle: &str) -> String {
+    let escaped = needle.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// The first moment of a day, UTC.
 pub fn start_of(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
     day.and_time(chrono::NaiveTime::MIN).and_utc()

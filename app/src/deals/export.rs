@@ -8,6 +8,7 @@ use crate::auth::access::DEAL_MANAGER_ROLES;
 use crate::auth::reach::Reach;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::text::defuse_formula;
 
 /// The most rows one export holds.
 pub const MAX_ROWS: i64 = 100_000;
@@ -52,8 +53,8 @@ fn write(rows: &[DealRow]) -> Result<String, csv::Error> {
         let final_amount = row.final_amount_minor.filter(|_| row.status == DealStatus::Won);
         writer.write_record([
             row.id.to_string(),
-            defuse(&row.partner_name),
-            defuse(&row.customer_company),
+            defuse_formula(&row.partner_name),
+            defuse_formula(&row.customer_company),
             row.customer_domain.clone(),
             amount_text(row.amount_minor, &row.currency),
             row.amount_minor.to_string(),
@@ -69,20 +70,4 @@ fn write(rows: &[DealRow]) -> Result<String, csv::Error> {
     }
     let bytes = writer.into_inner().map_err(|error| csv::Error::from(error.into_error()))?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection).
-fn defuse(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_defused() {
-        assert_eq!(defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(defuse("Globex"), "Globex");
-    }
 }

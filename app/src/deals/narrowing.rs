@@ -104,10 +104,9 @@ impl DealFilter {
         }
         if let Some(search) = self.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             let search: String = search.chars().take(MAX_SEARCH_CHARS).collect();
-            let escaped = search.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
             conditions.push(
                 " AND (lower(d.customer_company) LIKE $n ESCAPE '\\' OR d.customer_domain LIKE $n ESCAPE '\\')",
-                Param::Text(format!("%{escaped}%")),
+                Param::Text(crate::db::contains_pattern(&search)),
             );
         }
         let narrowing = &self.narrowing;

@@ -62,7 +62,7 @@ pub async fn home_summary() -> Result<HomeData, crate::error::AppError> {
         }
         Role::ChannelManager | Role::Admin => {
             let mut sections = deals::agenda::manager_sections(&db, reach, now).await?;
-            sections.insert(1, partners::agenda::at_risk(&db, reach).await?);
+            sections.insert(1, partners::agenda::at_risk(&db, &crate::kpi::cache::fact_cache()?, reach).await?);
             if user.role == Role::Admin {
                 let mut gaps = partners::agenda::setup_gaps(&db).await?;
                 gaps.extend(deals::agenda::pipeline_gap(&db).await?);

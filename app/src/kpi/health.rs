@@ -29,6 +29,21 @@ impl Band {
         }
     }
 
+    pub const ALL: [Band; 3] = [Band::Red, Band::Yellow, Band::Green];
+
+    /// How a query names it: `at_risk`, `watch`, `healthy`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Band::Green => "healthy",
+            Band::Yellow => "watch",
+            Band::Red => "at_risk",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Band> {
+        Band::ALL.into_iter().find(|band| band.as_str() == raw)
+    }
+
     /// The badge tone the design system uses for it.
     pub fn tone(self) -> &'static str {
         match self {

@@ -124,6 +124,8 @@ pub struct Dashboard {
     pub tiles: Vec<Tile>,
     pub charts: Vec<Chart>,
     pub approvals_waiting: i64,
+    /// Partners in the viewer's reach whose health is in the red band.
+    pub at_risk: i64,
     pub as_of: DateTime<Utc>,
 }
 

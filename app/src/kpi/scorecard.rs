@@ -8,7 +8,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::cache::fact_cache,
+    super::cache::{FactCache, fact_cache},
     super::compute::{self, PartnerFact},
     super::formulas::{Kpi, measure},
     super::health::{self, Health, HealthComponents, PartnerYear},
@@ -20,7 +20,7 @@ use {
     crate::db::Db,
     crate::deals::amount_text,
     crate::state,
-    chrono::{Duration, Utc},
+    chrono::{DateTime, Duration, Utc},
 };
 
 /// The KPIs a partner's scorecard shows, from the dictionary.
@@ -182,11 +182,11 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
 
 /// The health score of each of `ids` (in that order) as its scorecard has it, for the partner directory.
 #[cfg(feature = "ssr")]
-pub async fn health_of(db: &Db, ids: &[i64]) -> Result<Vec<Option<Health>>, AppError> {
-    let cache = fact_cache()?;
+pub async fn health_of(db: &Db, cache: &FactCache, ids: &[i64]) -> Result<Vec<Option<Health>>, AppError> {
     let currency = store::program_settings(db).await?.reporting_currency;
     let now = Utc::now();
-    let sign_ins = store::last_sign_ins(db, ids).await?;
+    let sign_ins: std::collections::HashMap<i64, DateTime<Utc>> =
+        store::last_sign_ins(db, ids).await?.into_iter().collect();
     let facts = cache.read(db, &currency).await?;
     let partners = facts.partners();
     let today = compute::day_number(now.date_naive());
@@ -199,10 +199,7 @@ pub async fn health_of(db: &Db, ids: &[i64]) -> Result<Vec<Option<Health>>, AppE
         .iter()
         .map(|id| {
             let year = years[index.get(*id)?];
-            let days_since_sign_in = sign_ins
-                .iter()
-                .find(|(organisation, _)| organisation == id)
-                .map(|(_, at)| (now - *at).num_days().max(0));
+            let days_since_sign_in = sign_ins.get(id).map(|at| (now - *at).num_days().max(0));
             health::health_score(&year.components(benchmark, days_since_sign_in))
         })
         .collect())

@@ -148,6 +148,12 @@ pub async fn load_dashboard(#[server(flatten)] query: PeriodQuery) -> Result<Das
         })
         .await;
     drop(facts);
+    let ids: Vec<i64> = partners.iter().map(|partner| partner.id).collect();
+    let at_risk = super::scorecard::health_of(&state.db, &cache, &ids)
+        .await?
+        .into_iter()
+        .filter(|health| health.is_some_and(|health| health.band == super::health::Band::Red))
+        .count() as i64;
 
     let money = |minor: i64| amount_text(minor, &currency);
     let tiles = DICTIONARY
@@ -213,6 +219,7 @@ pub async fn load_dashboard(#[server(flatten)] query: PeriodQuery) -> Result<Das
         tiles,
         charts,
         approvals_waiting: figures.approvals_waiting,
+        at_risk,
         as_of: Utc::now(),
     })
 }

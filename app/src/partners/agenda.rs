@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::PartnerRow;
 use super::store::{self, PartnerNarrowing};
+use super::{DirectorySort, PartnerRow};
 use crate::auth::reach::Reach;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::kpi::cache::FactCache;
 use crate::kpi::health::Band;
 use crate::ui::agenda::{AgendaItem, AgendaSection, Urgency};
 
@@ -40,16 +41,17 @@ pub fn at_risk_items(rows: &[PartnerRow]) -> Vec<AgendaItem> {
         .collect()
 }
 
-pub async fn at_risk(db: &Db, reach: Reach) -> Result<AgendaSection, AppError> {
-    let (mut rows, _) = store::list_partners(db, reach, &PartnerNarrowing::default(), 1, READ).await?;
-    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    for (row, health) in rows.iter_mut().zip(crate::kpi::health_of(db, &ids).await?) {
-        row.health = health;
-    }
+/// The directory's partners at risk, as a home section.
+pub async fn at_risk(db: &Db, facts: &FactCache, reach: Reach) -> Result<AgendaSection, AppError> {
+    let narrowing =
+        PartnerNarrowing { health: Some(Band::Red), sort: DirectorySort::HealthLowest, ..PartnerNarrowing::default() };
+    let (rows, total) = super::server::directory(db, facts, reach, &narrowing, 1, READ).await?;
     let items = at_risk_items(&rows);
-    let count = items.len();
     let section = AgendaSection::new("at-risk", "Partners at risk", items, "No partner's health is in the red band.");
-    Ok(if count > AgendaSection::SHOWN { section.with_more("Every partner's health", "/partners") } else { section })
+    Ok(match total > AgendaSection::SHOWN as i64 {
+        true => section.with_more(format!("All {total} partners at risk"), "/partners?health=at_risk&sort=health"),
+        false => section,
+    })
 }
 
 /// Partners within `reach` who joined in the last [`NEW_PARTNER_DAYS`] days, by name.

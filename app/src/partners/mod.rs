@@ -3,6 +3,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod agenda;
+#[cfg(feature = "ssr")]
+pub mod export;
 mod pages;
 pub mod server;
 #[cfg(feature = "ssr")]
@@ -38,6 +40,55 @@ pub struct PartnerList {
     pub total: i64,
     pub page: i64,
     pub per_page: i64,
+    /// What the directory's filters offer, within the viewer's reach.
+    pub choices: DirectoryChoices,
+    /// Vendor staff may export the directory as CSV.
+    pub can_export: bool,
+}
+
+/// The tiers, regions, partner types and channel managers the directory can be filtered by.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryChoices {
+    pub tiers: Vec<String>,
+    pub regions: Vec<String>,
+    pub types: Vec<String>,
+    /// (user id, name)
+    pub managers: Vec<(i64, String)>,
+}
+
+/// How the directory is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DirectorySort {
+    #[default]
+    Name,
+    /// The lowest health score first: who needs attention.
+    HealthLowest,
+    /// The latest to join first.
+    Newest,
+}
+
+impl DirectorySort {
+    pub const ALL: [DirectorySort; 3] = [DirectorySort::Name, DirectorySort::HealthLowest, DirectorySort::Newest];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DirectorySort::Name => "name",
+            DirectorySort::HealthLowest => "health",
+            DirectorySort::Newest => "newest",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DirectorySort::Name => "Name",
+            DirectorySort::HealthLowest => "Health, lowest first",
+            DirectorySort::Newest => "Newest first",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<DirectorySort> {
+        DirectorySort::ALL.into_iter().find(|sort| sort.as_str() == raw)
+    }
 }
 
 impl PartnerList {
@@ -61,11 +112,36 @@ pub struct PartnerDrill {
     pub stage: Option<String>,
     pub tier: Option<String>,
     pub region: Option<String>,
+    /// Text in the partner's name.
+    pub q: Option<String>,
+    /// A partner type by name.
+    #[serde(rename = "type")]
+    pub partner_type: Option<String>,
+    /// A channel manager by user id.
+    pub manager: Option<String>,
+    /// A health band: `at_risk`, `watch` or `healthy`.
+    pub health: Option<String>,
+    /// `name` (the default), `health` (lowest first) or `newest`.
+    pub sort: Option<String>,
 }
 
 impl PartnerDrill {
-    const NAMES: [&str; 9] =
-        ["joined_from", "joined_to", "won_from", "won_to", "first_win_from", "first_win_to", "stage", "tier", "region"];
+    const NAMES: [&str; 14] = [
+        "joined_from",
+        "joined_to",
+        "won_from",
+        "won_to",
+        "first_win_from",
+        "first_win_to",
+        "stage",
+        "tier",
+        "region",
+        "q",
+        "type",
+        "manager",
+        "health",
+        "sort",
+    ];
 
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> PartnerDrill {
         let value = |name: &str| get(name).filter(|value| !value.trim().is_empty());
@@ -79,6 +155,11 @@ impl PartnerDrill {
             stage: value("stage"),
             tier: value("tier"),
             region: value("region"),
+            q: value("q"),
+            partner_type: value("type"),
+            manager: value("manager"),
+            health: value("health"),
+            sort: value("sort"),
         }
     }
 
@@ -93,11 +174,31 @@ impl PartnerDrill {
             &self.stage,
             &self.tier,
             &self.region,
+            &self.q,
+            &self.partner_type,
+            &self.manager,
+            &self.health,
+            &self.sort,
         ];
         Self::NAMES.into_iter().zip(values).filter_map(|(name, value)| value.clone().map(|v| (name, v))).collect()
     }
 
-    /// How the narrowing reads above the directory.
+    /// The narrowing a dashboard link made (dates and stages), which the directory's own filters
+    /// do not show; they keep it while the filters change.
+    pub fn linked(&self) -> PartnerDrill {
+        PartnerDrill {
+            joined_from: self.joined_from.clone(),
+            joined_to: self.joined_to.clone(),
+            won_from: self.won_from.clone(),
+            won_to: self.won_to.clone(),
+            first_win_from: self.first_win_from.clone(),
+            first_win_to: self.first_win_to.clone(),
+            stage: self.stage.clone(),
+            ..PartnerDrill::default()
+        }
+    }
+
+    /// How the narrowing a dashboard link made reads above the directory.
     pub fn describe(&self) -> Vec<String> {
         let span = |label: &str, from: &Option<String>, to: &Option<String>| match (from, to) {
             (None, None) => None,
@@ -115,8 +216,6 @@ impl PartnerDrill {
                 "won" => "Has won a deal".to_string(),
                 other => format!("Stage {other}"),
             }),
-            self.tier.as_ref().map(|t| format!("Tier {t}")),
-            self.region.as_ref().map(|r| format!("Region {r}")),
         ]
         .into_iter()
         .flatten()

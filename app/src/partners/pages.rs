@@ -1,12 +1,14 @@
 use leptos::prelude::*;
+use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::server::{list_partners, partner_profile};
-use super::{PartnerDetail, PartnerDrill, PartnerList};
+use super::{DirectoryChoices, DirectorySort, PartnerDetail, PartnerDrill, PartnerList};
 use crate::auth::Role;
 use crate::auth::access::PARTNER_DIRECTORY_ROLES;
 use crate::error::AppError;
 use crate::kpi::ScorecardView;
+use crate::kpi::health::Band;
 use crate::kpi::scorecard::load_scorecard;
 use crate::layout::guarded_page;
 use crate::live::{LiveBadge, use_live};
@@ -37,14 +39,71 @@ fn PartnerDirectory(role: Role, list: PartnerList) -> impl IntoView {
     let query = use_query_map();
     let drill = PartnerDrill::from_query(|name| query.read_untracked().get(name));
     let narrowed = drill.describe();
+    let choices = list.choices.clone();
     view! {
         <h1>{title}</h1>
+        <DirectoryFilters choices drill=drill.clone() managers=role != Role::ChannelManager/>
         {(!narrowed.is_empty()).then(|| view! {
             <p class="narrowing" data-testid="narrowing">
                 "Showing only: " {narrowed.join(" · ")} " " <a href="/partners">"Show all partners"</a>
             </p>
         })}
         <PartnerTable list drill/>
+    }
+}
+
+/// One filter of the directory: a select of `choices` (value, label) with "any" first.
+fn choice(
+    id: &'static str,
+    label: &'static str,
+    any: &'static str,
+    current: Option<String>,
+    choices: Vec<(String, String)>,
+) -> impl IntoView {
+    let current = current.unwrap_or_default();
+    view! {
+        <div class="field">
+            <label for=format!("filter-{id}")>{label}</label>
+            <select id=format!("filter-{id}") name=id>
+                <option value="" selected=current.is_empty()>{any}</option>
+                {choices.into_iter().map(|(value, text)| {
+                    let selected = value == current;
+                    view! { <option value=value selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// Search, filters and order, kept in the address; a dashboard link's narrowing rides along.
+#[component]
+fn DirectoryFilters(choices: DirectoryChoices, drill: PartnerDrill, managers: bool) -> impl IntoView {
+    let named = |names: Vec<String>| names.into_iter().map(|name| (name.clone(), name)).collect::<Vec<_>>();
+    let bands = Band::ALL.into_iter().map(|band| (band.as_str().to_owned(), band.label().to_owned())).collect();
+    let sort = drill.sort.clone().unwrap_or_default();
+    let people = choices.managers.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
+    view! {
+        <Form method="GET" action="" attr:class="filters card" attr:role="search" attr:aria-label="Partners">
+            <div class="field">
+                <label for="filter-q">"Search"</label>
+                <input id="filter-q" type="search" name="q" value=drill.q.clone() placeholder="Partner name"/>
+            </div>
+            {choice("health", "Health", "Any health", drill.health.clone(), bands)}
+            {choice("tier", "Tier", "Any tier", drill.tier.clone(), named(choices.tiers))}
+            {choice("region", "Region", "Any region", drill.region.clone(), named(choices.regions))}
+            {choice("type", "Type", "Any type", drill.partner_type.clone(), named(choices.types))}
+            {managers.then(|| choice("manager", "Channel manager", "Any manager", drill.manager.clone(), people))}
+            <div class="field">
+                <label for="filter-sort">"Sort by"</label>
+                <select id="filter-sort" name="sort">
+                    {DirectorySort::ALL.into_iter().map(|option| view! {
+                        <option value=option.as_str() selected=sort == option.as_str()>{option.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            {drill.linked().pairs().into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value/> }).collect_view()}
+            <button type="submit" class="button secondary">"Apply"</button>
+        </Form>
     }
 }
 
@@ -59,12 +118,17 @@ fn directory_page(drill: &PartnerDrill, page: i64) -> String {
 #[component]
 fn PartnerTable(list: PartnerList, drill: PartnerDrill) -> impl IntoView {
     let pages = list.pages();
-    let summary = format!("{} partner organisations · page {} of {pages}", list.total, list.page);
+    let plural = if list.total == 1 { "" } else { "s" };
+    let summary = format!("{} partner organisation{plural} · page {} of {pages}", list.total, list.page);
+    let export = format!("/partners/export.csv?{}", directory_page(&drill, 1).trim_start_matches("/partners?"));
     let previous = (list.page > 1).then(|| directory_page(&drill, list.page - 1));
     let next = (list.page < pages).then(|| directory_page(&drill, list.page + 1));
     let rows = list.rows;
     view! {
-        <p class="muted" data-testid="partner-count">{summary}</p>
+        <div class="list-head">
+            <p class="muted" data-testid="partner-count">{summary}</p>
+            {list.can_export.then(|| view! { <a class="button secondary" href=export rel="external" download="partners.csv">"Export CSV"</a> })}
+        </div>
         <div class="card">
         <ScrollTable label="Partner organisations">
             <table>

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use super::{DirectorySort, PartnerRow};
 use super::{PartnerDetail, PartnerDrill, PartnerList};
 use crate::error::AppError;
 
@@ -14,7 +16,8 @@ use {
 };
 
 /// The partners within the caller's reach (all of them for admins and marketing, a channel
-/// manager's own), narrowed as a dashboard link asks, 50 to a page.
+/// manager's own), searched, filtered and sorted as the directory's form or a dashboard link
+/// asks, 50 to a page.
 #[server(endpoint = "list_partners")]
 pub async fn list_partners(page: Option<i64>, #[server(flatten)] drill: PartnerDrill) -> Result<PartnerList, AppError> {
     let user = guard::require_role(PARTNER_DIRECTORY_ROLES)?;
@@ -22,13 +25,56 @@ pub async fn list_partners(page: Option<i64>, #[server(flatten)] drill: PartnerD
     let narrowing = store::PartnerNarrowing::parse(&drill).map_err(AppError::invalid)?;
     let page = page.unwrap_or(1).clamp(1, 100_000);
     let per_page = 50;
-    let (mut rows, total) = store::list_partners(&db, Reach::of(&user), &narrowing, page, per_page).await?;
+    let reach = Reach::of(&user);
+    let (rows, total) = directory(&db, &crate::kpi::cache::fact_cache()?, reach, &narrowing, page, per_page).await?;
+    Ok(PartnerList {
+        rows,
+        total,
+        page,
+        per_page,
+        choices: store::choices(&db, reach).await?,
+        can_export: user.role.is_vendor_staff(),
+    })
+}
+
+/// The most partners a directory filters by health at once (health is worked out in memory).
+#[cfg(feature = "ssr")]
+pub const MAX_DIRECTORY: i64 = 100_000;
+
+/// One page of the directory with each partner's health. Filtering or sorting by health reads
+/// every matching partner's score first; otherwise only the page's.
+#[cfg(feature = "ssr")]
+pub async fn directory(
+    db: &crate::db::Db,
+    facts: &crate::kpi::cache::FactCache,
+    reach: Reach,
+    narrowing: &store::PartnerNarrowing,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<PartnerRow>, i64), AppError> {
+    let by_health = narrowing.health.is_some() || narrowing.sort == DirectorySort::HealthLowest;
+    let (mut rows, total) = match by_health {
+        true => store::list_partners(db, reach, narrowing, 1, MAX_DIRECTORY).await?,
+        false => store::list_partners(db, reach, narrowing, page, per_page).await?,
+    };
     let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    let health = crate::kpi::health_of(&db, &ids).await?;
-    for (row, health) in rows.iter_mut().zip(health) {
+    for (row, health) in rows.iter_mut().zip(crate::kpi::health_of(db, facts, &ids).await?) {
         row.health = health;
     }
-    Ok(PartnerList { rows, total, page, per_page })
+    if !by_health {
+        return Ok((rows, total));
+    }
+    if let Some(band) = narrowing.health {
+        rows.retain(|row| row.health.is_some_and(|health| health.band == band));
+    }
+    if narrowing.sort == DirectorySort::HealthLowest {
+        // Unscored partners last; the order by name holds among equal scores.
+        rows.sort_by_key(|row| row.health.map_or(u16::MAX, |health| u16::from(health.score)));
+    }
+    let total = rows.len() as i64;
+    let start = ((page - 1) * per_page).min(total) as usize;
+    let end = (start + per_page as usize).min(rows.len());
+    Ok((rows.drain(start..end).collect(), total))
 }
 
 /// One partner's profile. Anyone who may not see it is told it does not exist.

@@ -1,11 +1,12 @@
 use chrono::NaiveDate;
 use sqlx::AssertSqlSafe;
 
-use super::{PartnerDrill, PartnerRow};
+use super::{DirectoryChoices, DirectorySort, PartnerDrill, PartnerRow};
 use crate::auth::reach::Reach;
 use crate::db::{Conditions, Db, Param};
 use crate::deals::narrowing::parse_day;
 use crate::error::FieldErrors;
+use crate::kpi::health::Band;
 use crate::{bind_all, on_db};
 
 macro_rules! partner_row_select {
@@ -48,6 +49,11 @@ pub struct PartnerNarrowing {
     pub stage: Option<ActivationStage>,
     pub tier: Option<String>,
     pub region: Option<String>,
+    pub search: Option<String>,
+    pub partner_type: Option<String>,
+    pub manager: Option<i64>,
+    pub health: Option<Band>,
+    pub sort: DirectorySort,
 }
 
 impl PartnerNarrowing {
@@ -64,13 +70,40 @@ impl PartnerNarrowing {
             }
             stage
         });
+        let manager = drill.manager.as_deref().map(str::trim).and_then(|raw| match raw.parse::<i64>() {
+            Ok(id) if id > 0 => Some(id),
+            _ => {
+                errors.insert("manager".into(), "Choose a channel manager from the list.".into());
+                None
+            }
+        });
+        let health = drill.health.as_deref().and_then(|raw| {
+            let band = Band::parse(raw);
+            if band.is_none() {
+                errors.insert("health".into(), "Choose at risk, watch or healthy.".into());
+            }
+            band
+        });
+        let sort = match drill.sort.as_deref() {
+            None => DirectorySort::Name,
+            Some(raw) => DirectorySort::parse(raw).unwrap_or_else(|| {
+                errors.insert("sort".into(), "Choose an order from the list.".into());
+                DirectorySort::Name
+            }),
+        };
+        let short = |text: &Option<String>| text.as_deref().map(|t| t.trim().chars().take(100).collect::<String>());
         let narrowing = PartnerNarrowing {
             joined,
             won,
             first_win,
             stage,
-            tier: drill.tier.clone().map(|t| t.chars().take(100).collect()),
-            region: drill.region.clone().map(|r| r.chars().take(100).collect()),
+            tier: short(&drill.tier),
+            region: short(&drill.region),
+            search: short(&drill.q).filter(|q| !q.is_empty()),
+            partner_type: short(&drill.partner_type),
+            manager,
+            health,
+            sort,
         };
         if errors.is_empty() { Ok(narrowing) } else { Err(errors) }
     }
@@ -118,7 +151,26 @@ fn directory_conditions(reach: Reach, narrowing: &PartnerNarrowing) -> Condition
         narrowing.tier.as_deref(),
         narrowing.region.as_deref(),
     );
+    if let Some(search) = &narrowing.search {
+        conditions.push(" AND lower(o.name) LIKE $n ESCAPE '\\'", Param::Text(crate::db::contains_pattern(search)));
+    }
+    if let Some(partner_type) = &narrowing.partner_type {
+        conditions.push(
+            " AND o.partner_type_id IN (SELECT id FROM partner_types WHERE name = $n)",
+            Param::Text(partner_type.clone()),
+        );
+    }
+    if let Some(manager) = narrowing.manager {
+        conditions.push(" AND o.channel_manager_id = $n", Param::Int(manager));
+    }
     conditions
+}
+
+fn order(sort: DirectorySort) -> &'static str {
+    match sort {
+        DirectorySort::Newest => "o.created_at DESC, o.id DESC",
+        DirectorySort::Name | DirectorySort::HealthLowest => "o.name, o.id",
+    }
 }
 
 /// One page of partner organisations within `reach` by name, and how many match in all.
@@ -131,14 +183,54 @@ pub async fn list_partners(
 ) -> Result<(Vec<PartnerRow>, i64), sqlx::Error> {
     let Conditions { sql: conditions, params } = directory_conditions(reach, narrowing);
     let offset = (page.max(1) - 1) * per_page;
-    let rows_sql =
-        format!("{}{conditions} ORDER BY o.name, o.id LIMIT {per_page} OFFSET {offset}", partner_row_select!());
+    let rows_sql = format!(
+        "{}{conditions} ORDER BY {} LIMIT {per_page} OFFSET {offset}",
+        partner_row_select!(),
+        order(narrowing.sort)
+    );
     let count_sql = format!("SELECT COUNT(*) FROM organisations o{conditions}");
     on_db!(db, pool => {
         let rows = bind_all!(sqlx::query_as(AssertSqlSafe(rows_sql)), &params).fetch_all(pool).await?;
         let total: i64 = bind_all!(sqlx::query_scalar(AssertSqlSafe(count_sql)), &params).fetch_one(pool).await?;
         Ok((rows, total))
     })
+}
+
+/// What the directory's filters offer within `reach`: the tiers, regions and types its partners
+/// have, and the channel managers who look after them.
+pub async fn choices(db: &Db, reach: Reach) -> Result<DirectoryChoices, sqlx::Error> {
+    let Conditions { sql: conditions, params } = directory_conditions(reach, &PartnerNarrowing::default());
+    let [tiers, regions, types] = choice_sql(&conditions);
+    let managers = managers_sql(&conditions);
+    on_db!(db, pool => {
+        let mut names = Vec::new();
+        for sql in [tiers, regions, types] {
+            names.push(bind_all!(sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)), &params).fetch_all(pool).await?);
+        }
+        let managers = bind_all!(sqlx::query_as(AssertSqlSafe(managers)), &params).fetch_all(pool).await?;
+        let [tiers, regions, types]: [Vec<String>; 3] = names.try_into().unwrap_or_default();
+        Ok(DirectoryChoices { tiers, regions, types, managers })
+    })
+}
+
+fn choice_sql(conditions: &str) -> [String; 3] {
+    [
+        format!(
+            "SELECT t.name FROM tiers t WHERE t.id IN (SELECT o.tier_id FROM organisations o{conditions}) ORDER BY t.rank, t.name"
+        ),
+        format!(
+            "SELECT DISTINCT o.region FROM organisations o{conditions} AND o.region IS NOT NULL AND o.region <> '' ORDER BY o.region"
+        ),
+        format!(
+            "SELECT pt.name FROM partner_types pt WHERE pt.id IN (SELECT o.partner_type_id FROM organisations o{conditions}) ORDER BY pt.name"
+        ),
+    ]
+}
+
+fn managers_sql(conditions: &str) -> String {
+    format!(
+        "SELECT u.id, u.name FROM users u WHERE u.id IN (SELECT o.channel_manager_id FROM organisations o{conditions}) ORDER BY u.name, u.id"
+    )
 }
 
 crate::statements! {
@@ -173,7 +265,18 @@ pub fn assembled_statements() -> Vec<String> {
         stage: Some(ActivationStage::Approved),
         tier: Some("Gold".into()),
         region: Some("EMEA".into()),
+        search: Some("blue".into()),
+        partner_type: Some("Reseller".into()),
+        manager: Some(1),
+        health: Some(Band::Red),
+        sort: DirectorySort::Newest,
     };
     let Conditions { sql, .. } = directory_conditions(Reach::Own { organisation_id: 1 }, &narrowing);
-    vec![format!("{}{sql} LIMIT 1", partner_row_select!()), format!("SELECT COUNT(*) FROM organisations o{sql}")]
+    let mut statements = vec![
+        format!("{}{sql} ORDER BY {} LIMIT 1", partner_row_select!(), order(narrowing.sort)),
+        format!("SELECT COUNT(*) FROM organisations o{sql}"),
+        managers_sql(&sql),
+    ];
+    statements.extend(choice_sql(&sql));
+    statements
 }

@@ -38,9 +38,10 @@ impl FormErrors {
         self.error.get().and_then(|error| error.field_message(name))
     }
 
-    /// What was typed in one field, when the error gives it back (a post without JavaScript).
-    pub fn typed(&self, name: &str) -> Option<String> {
-        self.error.get().and_then(|error| error.typed(name))
+    /// What was typed in one field, when the error the page opened with gives it back (a post
+    /// without JavaScript). Read once: in the browser, the fields keep what is typed themselves.
+    pub fn typed_untracked(&self, name: &str) -> Option<String> {
+        self.error.get_untracked().and_then(|error| error.typed(name))
     }
 
     pub fn get(&self) -> Option<AppError> {
@@ -133,7 +134,7 @@ pub fn Field(
     error.claim(name, &label);
     let id = format!("field-{name}");
     // What was typed comes back with the messages after a post without JavaScript.
-    let value = move || error.typed(name).or_else(|| value.clone());
+    let value = error.typed_untracked(name).or(value);
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let message = move || error.message(name);
@@ -162,10 +163,7 @@ pub fn Field(
             <select id=id.clone() name=name required=required aria-invalid=invalid aria-describedby=described_by
                 on:change=changed>
                 {options.into_iter().map(|(option, text)| {
-                    let selected = {
-                        let (option, value) = (option.clone(), value.clone());
-                        move || value().as_deref() == Some(option.as_str())
-                    };
+                    let selected = value.as_deref() == Some(option.as_str());
                     view! { <option value=option selected=selected>{text}</option> }
                 }).collect_view()}
             </select>

@@ -57,6 +57,11 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
                 <p class="tile-value"><a href="/deals/queue">{dashboard.approvals_waiting}</a></p>
                 <p class="tile-compare muted">"Deals submitted and not yet decided"</p>
             </div>
+            <div class="card tile" data-kpi="at-risk">
+                <p class="tile-label"><a href="/metrics#health-score">"Partners at risk"</a></p>
+                <p class="tile-value"><a href="/partners?health=at_risk&sort=health">{dashboard.at_risk}</a></p>
+                <p class="tile-compare muted">"Health score below 50 today"</p>
+            </div>
             {tiles.into_iter().map(|tile| view! {
                 <TileView tile currency=currency.clone() previous_label=previous_label.clone()/>
             }).collect_view()}
