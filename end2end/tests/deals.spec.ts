@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { PASSWORD, anotherPerson, expectAccessible, hydrated, open, signedInAs } from './helpers';
+import { PASSWORD, anotherPerson, expectAccessible, hydrated, open, showNavigation, signedInAs } from './helpers';
 
 function inDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -160,6 +160,7 @@ test('a manager approves three deals from the queue without opening them', async
 
   await signedInAs(page, 'cam@acme.test', testInfo);
   await open(page, '/deals/queue', testInfo);
+  await showNavigation(page);
   await expect(page.getByTestId('approvals-waiting')).toBeVisible();
   const current = page.getByRole('navigation', { name: 'Main' }).locator('[aria-current="page"]');
   await expect(current).toHaveCount(1);

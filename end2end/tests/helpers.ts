@@ -43,7 +43,17 @@ export async function expectAccessible(page: Page, testInfo: TestInfo) {
   expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 
+/** Opens the navigation where a phone folds it behind "Menu" (a label for a checkbox: no JavaScript needed). */
+export async function showNavigation(page: Page) {
+  const menu = page.locator('label.menu-button');
+  if (await menu.isVisible()) {
+    await menu.click();
+    await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  }
+}
+
 export async function navigationLabels(page: Page): Promise<string[]> {
+  await showNavigation(page);
   // A link's own label, without the count of what waits behind it.
   return page.getByRole('navigation', { name: 'Main' }).getByRole('link').evaluateAll((links) =>
     links.map((link) => {
@@ -55,6 +65,7 @@ export async function navigationLabels(page: Page): Promise<string[]> {
 }
 
 export async function signOut(page: Page) {
+  await showNavigation(page);
   await page.locator('.user-menu summary').click();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in$/);

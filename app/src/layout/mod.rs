@@ -98,8 +98,17 @@ fn Navigation(user: SessionUser, waiting: Option<i64>) -> impl IntoView {
     let items = nav_items(user.role);
     let sign_out = ServerAction::<SignOut>::new();
     crate::ui::reload_on_success(sign_out, "/sign-in");
+    // On a phone the navigation and the user menu fold behind "Menu": a checkbox and its label,
+    // so it opens without JavaScript too.
+    let menu_count = waiting.map(|count| view! {
+        <span class="nav-count" data-testid="menu-count">
+            <span class="visually-hidden">", "</span>{count}<span class="visually-hidden">" approvals waiting"</span>
+        </span>
+    });
     view! {
-        <nav class="nav" aria-label="Main">
+        <input type="checkbox" id="menu-toggle" class="menu-toggle" aria-controls="main-navigation"/>
+        <label for="menu-toggle" class="menu-button">"Menu" {menu_count}</label>
+        <nav class="nav" id="main-navigation" aria-label="Main">
             <ul>
                 {items
                     .iter()

@@ -102,9 +102,9 @@ fn LeaderboardView(board: Leaderboard, vendor: bool) -> impl IntoView {
                     <tr>
                         <th scope="col" class="numeric">"Rank"</th>
                         <th scope="col">"Partner"</th>
-                        {show_details.then(|| view! { <th scope="col">"Tier"</th><th scope="col">"Region"</th> })}
+                        {show_details.then(|| view! { <th scope="col" class="optional">"Tier"</th><th scope="col" class="optional">"Region"</th> })}
                         <th scope="col" class="numeric">{metric_label}</th>
-                        <th scope="col" class="numeric">"Share of group"</th>
+                        <th scope="col" class="numeric optional">"Share of group"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -157,11 +157,11 @@ fn StandingRow(row: Standing, show_details: bool) -> impl IntoView {
             <td class="numeric">{row.rank}</td>
             <td>{name}{row.own.then(|| view! { " " <span class="badge badge-success">"You"</span> })}</td>
             {show_details.then(|| view! {
-                <td>{row.tier.clone().unwrap_or_default()}</td>
-                <td>{row.region.clone().unwrap_or_default()}</td>
+                <td class="optional">{row.tier.clone().unwrap_or_default()}</td>
+                <td class="optional">{row.region.clone().unwrap_or_default()}</td>
             })}
             <td class="numeric" data-testid="standing-value">{row.value_text.clone()}</td>
-            <td class="numeric">{share}</td>
+            <td class="numeric optional">{share}</td>
         </tr>
     }
 }
