@@ -146,3 +146,35 @@ test('a partner admin invites a colleague who then signs in', async ({ page, bro
   await expect(inviteePage.getByRole('heading', { level: 1, name: 'Welcome, Nia' })).toBeVisible();
   await invitee.close();
 });
+
+test('a partner admin sends a waiting invitation again, withdraws it, and changes a colleague\'s role', async ({ page }, testInfo) => {
+  const email = `later.${testInfo.project.name}.${Date.now()}@bluepeak.test`;
+  await signedInAs(page, 'partner@bluepeak.test', testInfo);
+  await open(page, '/team', testInfo);
+  // The least privileged role is offered first.
+  await expect(page.getByLabel('Role')).toHaveValue('partner_user');
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  const waiting = page.getByTestId('pending-invitations').locator('li', { hasText: email });
+  await expect(waiting).toBeVisible();
+  // The same address again is refused, with the reason beside the field.
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByText('An invitation to this address is waiting to be accepted.', { exact: false })).toBeVisible();
+  await waiting.getByRole('button', { name: `Send again the invitation to ${email}` }).click();
+  await expect(page.getByTestId('pending-invitations').locator('li', { hasText: email })).toBeVisible();
+  await page.getByTestId('pending-invitations').locator('li', { hasText: email })
+    .getByRole('button', { name: `Withdraw the invitation to ${email}` }).click();
+  await expect(page.locator('li', { hasText: email })).toHaveCount(0);
+
+  // Sales (a partner user) becomes a partner admin, and back.
+  const sales = page.getByRole('row').filter({ hasText: 'sales@bluepeak.test' });
+  await sales.getByRole('combobox').selectOption('partner_admin');
+  await sales.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByRole('row').filter({ hasText: 'sales@bluepeak.test' })).toContainText('Partner admin');
+  const promoted = page.getByRole('row').filter({ hasText: 'sales@bluepeak.test' });
+  await promoted.getByRole('combobox').selectOption('partner_user');
+  await promoted.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByRole('row').filter({ hasText: 'sales@bluepeak.test' })).toContainText('Partner user');
+  await expectAccessible(page, testInfo);
+});

@@ -67,6 +67,9 @@ pub async fn demo_history(db: &Db) -> Result<usize, SeedError> {
         let currency = if region == "EMEA" { "EUR" } else { "USD" };
         let joined = if index % 12 == 11 {
             now - Duration::days(3 + index as i64 % 9)
+        } else if index == 0 {
+            // The partner the README signs in as: with the program long enough for every story.
+            now - Duration::days(420)
         } else {
             now - Duration::days(60 + dice.below(640) as i64)
         };
@@ -83,20 +86,43 @@ pub async fn demo_history(db: &Db) -> Result<usize, SeedError> {
         if people.is_empty() {
             continue;
         }
+        // Sign-ins over the last 90 days, as the health score's engagement counts them: most
+        // partners now and then, one in five not at all, the README's partner often.
+        let visits = match index {
+            0 => 20,
+            _ if dice.below(5) == 0 => 0,
+            _ => dice.below(24),
+        };
+        let mut tx = db.begin().await?;
+        for _ in 0..visits {
+            let days_ago = dice.below((now - joined).num_days().clamp(1, 90) as u64) as i64;
+            let at = now - Duration::days(days_ago) - Duration::minutes(dice.below(600) as i64);
+            let who = people[dice.below(people.len() as u64) as usize];
+            app::audit::record(&mut tx, who, app::audit::AuditAction::SignedIn, "demo history", at).await?;
+        }
+        tx.commit().await?;
         let count = if index % 12 == 11 { 0 } else { 3 + tier_rank as u64 * 3 + dice.below(6) };
         for number in 0..count {
             let age_days = dice.below((now - joined).num_days().clamp(1, 540) as u64) as i64;
             let created = now - Duration::days(age_days) - Duration::minutes(dice.below(600) as i64);
             let by = people[number as usize % people.len()];
-            let deal = DemoDeal {
-                organisation_id,
-                created_by: by,
-                currency,
-                created,
-                token: format!("demo-{organisation_id}-{number}"),
-            };
+            let token = format!("demo-{organisation_id}-{number}");
+            let deal = DemoDeal { organisation_id, created_by: by, currency, created, token, status: None };
             insert_deal(db, &mut dice, &deal, now).await?;
             deals += 1;
+        }
+        if index == 0 {
+            // Something in every part of the README partner's home: a draft to finish, decisions
+            // of the last few days, a protection ending soon, a recent win.
+            let moments = [("draft", 1), ("approved", 2), ("rejected", 3), ("won", 15), ("approved", 84)];
+            for (number, (status, days)) in moments.into_iter().enumerate() {
+                let created = now - Duration::days(days) - Duration::hours(2);
+                let token = format!("demo-{organisation_id}-showcase-{number}");
+                let by = people[number % people.len()];
+                let deal = DemoDeal { organisation_id, created_by: by, currency, created, token, status: Some(status) };
+                insert_deal(db, &mut dice, &deal, now).await?;
+                deals += 1;
+            }
         }
     }
     Ok(deals)
@@ -109,17 +135,19 @@ struct DemoDeal {
     currency: &'static str,
     created: DateTime<Utc>,
     token: String,
+    /// A state chosen for the demo's story, instead of one drawn by its age.
+    status: Option<&'static str>,
 }
 
 async fn insert_deal(db: &Db, dice: &mut Dice, deal: &DemoDeal, now: DateTime<Utc>) -> Result<(), SeedError> {
-    let DemoDeal { organisation_id, created_by, currency, created, ref token } = *deal;
+    let DemoDeal { organisation_id, created_by, currency, created, ref token, status: chosen } = *deal;
     let (company, domain) = CUSTOMERS[dice.below(CUSTOMERS.len() as u64) as usize];
     let key = normalise_company_name(company);
     let age = (now - created).num_days();
     let amount = (5_000 + dice.below(20) * 2_500 + dice.below(4) * dice.below(4) * 20_000) as i64 * 100;
     let roll = dice.below(100);
     // Young deals are still in flight; older ones are mostly decided and closed.
-    let status = match age {
+    let status = chosen.unwrap_or(match age {
         0..=3 if roll < 60 => "submitted",
         0..=3 => "draft",
         4..=60 if roll < 15 => "rejected",
@@ -132,7 +160,7 @@ async fn insert_deal(db: &Db, dice: &mut Dice, deal: &DemoDeal, now: DateTime<Ut
         _ if roll < 55 => "won",
         _ if roll < 80 => "lost",
         _ => "expired",
-    };
+    });
     let submitted = (status != "draft").then(|| created + Duration::minutes(5));
     let decided = submitted.filter(|_| status != "submitted").map(|at| at + Duration::hours(2 + dice.below(40) as i64));
     let closed = match status {

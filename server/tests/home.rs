@@ -143,7 +143,8 @@ async fn a_managers_home_lists_approvals_risk_and_protection_within_reach(backen
     )
     .await;
     assert!(listed.iter().all(|id| waiting.contains(id)), "{listed:?} of {waiting:?}");
-    assert_eq!(approvals["more"]["text"], format!("Open the approval queue ({} deals)", waiting.len()));
+    let deals = if waiting.len() == 1 { "deal" } else { "deals" };
+    assert_eq!(approvals["more"]["text"], format!("Open the approval queue ({} {deals})", waiting.len()));
 
     let in_reach =
         ids(&app, "SELECT id FROM organisations WHERE kind = 'partner' AND channel_manager_id = $1", sam_id).await;

@@ -55,6 +55,8 @@ async fn every_server_function_refuses_a_stranger(backend: Backend) {
 enum Id {
     Deal,
     Organisation,
+    Invitation,
+    Person,
 }
 
 /// Every server function that takes the id of something a partner owns: the arguments of a good
@@ -73,6 +75,9 @@ fn taking_ids() -> BTreeMap<&'static str, (Id, &'static str, Vec<(&'static str, 
         ("scorecard", (Id::Organisation, "partner_id", vec![])),
         ("team", (Id::Organisation, "organisation_id", vec![])),
         ("invite", (Id::Organisation, "organisation_id", vec![("email", "x@example.test"), ("role", "partner_user")])),
+        ("resend_invitation", (Id::Invitation, "id", vec![])),
+        ("withdraw_invitation", (Id::Invitation, "id", vec![])),
+        ("change_member", (Id::Person, "id", vec![("change", "deactivate")])),
     ])
 }
 
@@ -116,6 +121,12 @@ async fn every_server_function_taking_an_id_answers_not_found_for_another_partne
     approve(&app, &copperline_manager, deal).await;
     let deal = deal.to_string();
     let organisation = app.organisation_id("Copperline IT").await.to_string();
+    let (status, body) = app
+        .call(&copperline_partner, "invite", &[("email", "newhire@copperline.test"), ("role", "partner_user")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let invitation = app.count("SELECT MAX(id) FROM invitations").await.to_string();
+    let person = app.count("SELECT id FROM users WHERE email = 'partner@copperline.test'").await.to_string();
     let callers = [
         ("partner@bluepeak.test", app.sign_in("partner@bluepeak.test").await),
         ("rep@bluepeak.test", app.sign_in("rep@bluepeak.test").await),
@@ -126,6 +137,8 @@ async fn every_server_function_taking_an_id_answers_not_found_for_another_partne
         let id = match kind {
             Id::Deal => deal.as_str(),
             Id::Organisation => organisation.as_str(),
+            Id::Invitation => invitation.as_str(),
+            Id::Person => person.as_str(),
         };
         let mut form = rest.clone();
         form.push((argument, id));
@@ -150,6 +163,8 @@ async fn every_server_function_taking_an_id_answers_not_found_for_another_partne
     let (_, detail) = app.call(&copperline_partner, "deal_detail", &[("id", deal.as_str())]).await;
     assert_eq!(detail["deal"]["status"], "approved");
     assert_eq!(detail["deal"]["extension"], "none");
+    let (_, team) = app.call(&copperline_partner, "team", &[]).await;
+    assert_eq!(team["pending"][0]["email"], "newhire@copperline.test", "Copperline's invitation still waits: {team}");
     app.stop().await;
 }
 

@@ -16,6 +16,8 @@ on_both_databases!(
     expired_session_is_treated_as_signed_out,
     invitation_link_creates_the_account_once,
     invitation_with_bad_fields_changes_nothing,
+    a_waiting_invitation_is_not_sent_twice_and_can_be_sent_again_or_withdrawn,
+    admins_change_roles_and_deactivate_but_never_themselves_or_the_last_admin,
     password_reset_link_sets_a_new_password_and_closes_old_sessions,
     reset_request_does_not_reveal_whether_an_account_exists,
 );
@@ -248,5 +250,124 @@ async fn reset_request_does_not_reveal_whether_an_account_exists(backend: Backen
     let (status, body) = app.call(&client, "request_password_reset", &[("email", "")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["fields"]["email"].is_string());
+    app.stop().await;
+}
+
+/// One invitation per address while it waits; "send again" replaces its link (the old one stops
+/// working); "withdraw" ends it; only those who may invite into its organisation manage it.
+async fn a_waiting_invitation_is_not_sent_twice_and_can_be_sent_again_or_withdrawn(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner_admin = app.sign_in("partner@bluepeak.test").await;
+    let invite = [("email", "new.rep@bluepeak.test"), ("role", "partner_user")];
+    assert_eq!(app.call(&partner_admin, "invite", &invite).await.0, StatusCode::OK);
+    let first = token_of(&app.last_link_for("new.rep@bluepeak.test").await.expect("the invitation"));
+    let (status, body) =
+        app.call(&partner_admin, "invite", &[("email", "NEW.REP@bluepeak.test"), ("role", "partner_user")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["fields"]["email"].as_str().unwrap_or("").contains("waiting to be accepted"), "{body}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 1);
+
+    let (_, team) = app.call(&partner_admin, "team", &[]).await;
+    let id = team["pending"][0]["id"].as_i64().expect("the waiting invitation").to_string();
+    // Someone of another partner, or a colleague who may not invite, is told it does not exist.
+    for stranger in ["partner@copperline.test", "rep@bluepeak.test", "cam@acme.test"] {
+        let client = app.sign_in(stranger).await;
+        for endpoint in ["resend_invitation", "withdraw_invitation"] {
+            let (status, _) = app.call(&client, endpoint, &[("id", &id)]).await;
+            assert!(
+                status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN,
+                "{stranger} {endpoint}: {status}"
+            );
+        }
+    }
+    let (status, sent) = app.call(&partner_admin, "resend_invitation", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::OK, "{sent}");
+    assert_eq!(sent["email"], "new.rep@bluepeak.test");
+    let second = token_of(&app.last_link_for("new.rep@bluepeak.test").await.expect("the invitation again"));
+    assert_ne!(first, second, "a new link");
+    assert_eq!(
+        app.call(&app.client(), "invitation", &[("token", &first)]).await.0,
+        StatusCode::GONE,
+        "the old link stops"
+    );
+    assert_eq!(app.call(&app.client(), "invitation", &[("token", &second)]).await.0, StatusCode::OK);
+
+    let (status, body) = app.call(&partner_admin, "withdraw_invitation", &[("id", &id)]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(app.call(&app.client(), "invitation", &[("token", &second)]).await.0, StatusCode::GONE, "withdrawn");
+    let (_, team) = app.call(&partner_admin, "team", &[]).await;
+    assert_eq!(team["pending"], serde_json::json!([]));
+    assert_eq!(app.call(&partner_admin, "withdraw_invitation", &[("id", &id)]).await.0, StatusCode::NOT_FOUND);
+    // Once withdrawn, the address may be invited afresh.
+    assert_eq!(app.call(&partner_admin, "invite", &invite).await.0, StatusCode::OK);
+    let audit =
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('invitation.resend', 'invitation.revoke')").await;
+    assert_eq!(audit, 2);
+    app.stop().await;
+}
+
+/// A partner admin gives a colleague another role or deactivates them (who then cannot sign in,
+/// and whose sessions end); nobody changes their own account; an organisation always keeps an
+/// active admin.
+async fn admins_change_roles_and_deactivate_but_never_themselves_or_the_last_admin(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner_admin = app.sign_in("partner@bluepeak.test").await;
+    let rep = app.sign_in("rep@bluepeak.test").await;
+    let me = app.count("SELECT id FROM users WHERE email = 'partner@bluepeak.test'").await.to_string();
+    let rep_id = app.count("SELECT id FROM users WHERE email = 'rep@bluepeak.test'").await.to_string();
+
+    let (status, body) = app.call(&partner_admin, "change_member", &[("id", &me), ("change", "partner_user")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not oneself: {body}");
+    let (status, body) = app.call(&partner_admin, "change_member", &[("id", &rep_id), ("change", "admin")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "only roles the admin may give: {body}");
+    assert_eq!(
+        app.call(&rep, "change_member", &[("id", &me), ("change", "deactivate")]).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // The rep becomes an admin, and then demotes the first admin: one admin left.
+    let (status, body) =
+        app.call(&partner_admin, "change_member", &[("id", &rep_id), ("change", "partner_admin")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let rep = app.sign_in("rep@bluepeak.test").await;
+    let (_, me_now) = app.call(&rep, "current_user", &[]).await;
+    assert_eq!(me_now["role"], "partner_admin");
+    let (status, body) = app.call(&rep, "change_member", &[("id", &me), ("change", "partner_user")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The program admin may not take away Bluepeak's last admin, nor deactivate them.
+    let program_admin = app.sign_in("admin@acme.test").await;
+    for change in ["partner_user", "deactivate"] {
+        let (status, body) = app.call(&program_admin, "change_member", &[("id", &rep_id), ("change", change)]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{change}: {body}");
+        assert!(body["fields"]["change"].as_str().unwrap_or("").contains("last active"), "{body}");
+    }
+    let admins = app
+        .count(
+            "SELECT COUNT(*) FROM users u JOIN organisations o ON o.id = u.organisation_id \
+        WHERE o.name = 'Bluepeak Systems' AND u.role = 'partner_admin' AND u.deactivated_at IS NULL",
+        )
+        .await;
+    assert_eq!(admins, 1, "nothing changed");
+
+    // Deactivated: the session ends and the password no longer signs in; reactivated, it does.
+    let demoted = partner_admin;
+    let (status, body) = app.call(&rep, "change_member", &[("id", &me), ("change", "deactivate")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, who) = app.call(&demoted, "current_user", &[]).await;
+    assert!(who.is_null(), "the session ended: {who}");
+    let fresh = app.client();
+    let (status, _) =
+        app.call(&fresh, "sign_in", &[("email", "partner@bluepeak.test"), ("password", "tessera-demo")]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (_, team) = app.call(&rep, "team", &[]).await;
+    let listed =
+        team["members"].as_array().expect("members").iter().find(|m| m["email"] == "partner@bluepeak.test").cloned();
+    assert_eq!(listed.map(|m| m["active"].clone()), Some(serde_json::json!(false)));
+    assert_eq!(app.call(&rep, "change_member", &[("id", &me), ("change", "reactivate")]).await.0, StatusCode::OK);
+    let (status, _) =
+        app.call(&fresh, "sign_in", &[("email", "partner@bluepeak.test"), ("password", "tessera-demo")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let audit = app.count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'member.%'").await;
+    assert_eq!(audit, 4, "two role changes, a deactivation and a reactivation");
     app.stop().await;
 }

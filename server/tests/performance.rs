@@ -246,11 +246,11 @@ async fn a_scorecard_is_for_its_partner_and_their_managers_only(backend: Backend
     assert_eq!(own["placings"][1]["rank"], 1);
     // Health, by hand. Active partners' revenue: 10,000 and 20,000, so the benchmark (75th percentile,
     // nearest rank) is 20,000 and revenue scores 50. Engagement: one deal registered in 90 days (⅓)
-    // and a sign-in today (1): ½ × ⅓ + ½ = 67. Customer success: won 1 of 1 closed, 100.
-    // Competency is unmeasured: (0.5 × 40 + ⅔ × 20 + 1 × 15) / 75 = 64.4 → 64, yellow.
+    // and sign-ins on one day of 15 for full marks: ½ × ⅓ + ½ × 1/15 = 20. Customer success: won 1
+    // of 1 closed, 100. Competency is unmeasured: (0.5 × 40 + 0.2 × 20 + 1 × 15) / 75 = 52, yellow.
     let scores: Vec<Value> = own["parts"].as_array().expect("parts").iter().map(|p| p["score"].clone()).collect();
-    assert_eq!(scores, [Value::from(50), Value::Null, Value::from(67), Value::from(100)], "{}", own["parts"]);
-    assert_eq!(own["health"]["score"], 64);
+    assert_eq!(scores, [Value::from(50), Value::Null, Value::from(20), Value::from(100)], "{}", own["parts"]);
+    assert_eq!(own["health"]["score"], 52);
     assert_eq!(own["health"]["band"], "Yellow");
     let others: Vec<String> = partner_names(&app).await.into_iter().filter(|n| n != "Bluepeak Systems").collect();
     let text = own.to_string();

@@ -10,16 +10,26 @@ use serde::{Deserialize, Serialize};
 pub enum AuditAction {
     SignedIn,
     Invited,
+    ResentInvitation,
+    RevokedInvitation,
     AcceptedInvitation,
+    ChangedRole,
+    Deactivated,
+    Reactivated,
     ResetPassword,
     ImportedPipeline,
     ChangedProgramSettings,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 6] = [
+    pub const ALL: [AuditAction; 11] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
+        AuditAction::ResentInvitation,
+        AuditAction::RevokedInvitation,
+        AuditAction::ChangedRole,
+        AuditAction::Deactivated,
+        AuditAction::Reactivated,
         AuditAction::AcceptedInvitation,
         AuditAction::ResetPassword,
         AuditAction::ImportedPipeline,
@@ -30,6 +40,11 @@ impl AuditAction {
         match self {
             AuditAction::SignedIn => "signed_in",
             AuditAction::Invited => "invited",
+            AuditAction::ResentInvitation => "invitation.resend",
+            AuditAction::RevokedInvitation => "invitation.revoke",
+            AuditAction::ChangedRole => "member.role",
+            AuditAction::Deactivated => "member.deactivate",
+            AuditAction::Reactivated => "member.reactivate",
             AuditAction::AcceptedInvitation => "accepted_invitation",
             AuditAction::ResetPassword => "reset_password",
             AuditAction::ImportedPipeline => "imported_pipeline",
@@ -46,6 +61,11 @@ impl AuditAction {
         match self {
             AuditAction::SignedIn => "Signed in",
             AuditAction::Invited => "Invited someone",
+            AuditAction::ResentInvitation => "Sent an invitation again",
+            AuditAction::RevokedInvitation => "Withdrew an invitation",
+            AuditAction::ChangedRole => "Changed someone's role",
+            AuditAction::Deactivated => "Deactivated someone",
+            AuditAction::Reactivated => "Reactivated someone",
             AuditAction::AcceptedInvitation => "Accepted an invitation",
             AuditAction::ResetPassword => "Reset their password",
             AuditAction::ImportedPipeline => "Imported the vendor pipeline",

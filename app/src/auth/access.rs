@@ -7,8 +7,8 @@ use super::Role;
 /// whether it is the inviter's own.
 pub fn invitable_roles(inviter: Role, into_vendor: bool, own_organisation: bool) -> &'static [Role] {
     match (inviter, into_vendor) {
-        (Role::Admin, true) => &[Role::Admin, Role::ChannelManager, Role::Marketing],
-        (Role::Admin, false) => &[Role::PartnerAdmin, Role::PartnerUser],
+        (Role::Admin, true) => &[Role::Marketing, Role::ChannelManager, Role::Admin],
+        (Role::Admin, false) => &[Role::PartnerUser, Role::PartnerAdmin],
         (Role::PartnerAdmin, false) if own_organisation => &[Role::PartnerUser, Role::PartnerAdmin],
         _ => &[],
     }
@@ -99,8 +99,9 @@ mod tests {
 
     #[test]
     fn invitations_follow_the_organisation_chart() {
-        assert_eq!(invitable_roles(Role::Admin, true, true), [Role::Admin, Role::ChannelManager, Role::Marketing]);
-        assert_eq!(invitable_roles(Role::Admin, false, false), [Role::PartnerAdmin, Role::PartnerUser]);
+        // The least privileged first: what an invitation offers unless the inviter chooses more.
+        assert_eq!(invitable_roles(Role::Admin, true, true), [Role::Marketing, Role::ChannelManager, Role::Admin]);
+        assert_eq!(invitable_roles(Role::Admin, false, false), [Role::PartnerUser, Role::PartnerAdmin]);
         assert_eq!(invitable_roles(Role::PartnerAdmin, false, true), [Role::PartnerUser, Role::PartnerAdmin]);
         assert!(invitable_roles(Role::PartnerAdmin, false, false).is_empty());
         assert!(invitable_roles(Role::PartnerUser, false, true).is_empty());

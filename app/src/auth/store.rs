@@ -28,13 +28,19 @@ crate::statements! {
     const SESSION_USER = concat!(
         "SELECT ", session_user_columns!(), " FROM sessions s ",
         "JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id ",
-        "WHERE s.token_hash = $1 AND s.expires_at > $2"
+        "WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deactivated_at IS NULL"
     );
     const USER_BY_ID = concat!(
         "SELECT ", session_user_columns!(), " FROM users u JOIN organisations o ON o.id = u.organisation_id ",
         "WHERE u.id = $1"
     );
-    const CREDENTIALS = "SELECT id, password_hash FROM users WHERE email = $1";
+    const CREDENTIALS = "SELECT id, password_hash FROM users WHERE email = $1 AND deactivated_at IS NULL";
+    const MEMBER = "SELECT id, organisation_id, role, email FROM users WHERE id = $1";
+    const LOCK_ORGANISATION = "UPDATE organisations SET id = id WHERE id = $1";
+    const ACTIVE_WITH_ROLE = "SELECT COUNT(*) FROM users WHERE organisation_id = $1 AND role = $2 AND deactivated_at IS NULL";
+    const SET_ROLE = "UPDATE users SET role = $1 WHERE id = $2";
+    const DEACTIVATE = "UPDATE users SET deactivated_at = $1 WHERE id = $2 AND deactivated_at IS NULL";
+    const REACTIVATE = "UPDATE users SET deactivated_at = NULL WHERE id = $1";
     const EMAIL_TAKEN = "SELECT id FROM users WHERE email = $1";
     const RECENT_ATTEMPTS = "SELECT failed_at FROM sign_in_failures WHERE email = $1 AND failed_at > $2 ORDER BY failed_at";
     const INSERT_ATTEMPT = "INSERT INTO sign_in_failures (email, failed_at) VALUES ($1, $2)";
@@ -48,6 +54,14 @@ crate::statements! {
         FROM invitations i JOIN organisations o ON o.id = i.organisation_id \
         WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > $2";
     const CLAIM_INVITATION = "UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL";
+    const PENDING_FOR_EMAIL = "SELECT id FROM invitations WHERE lower(email) = lower($1) AND accepted_at IS NULL \
+        AND expires_at > $2 LIMIT 1";
+    const PENDING_INVITATION = "SELECT i.id, i.email, i.role, i.organisation_id, o.name AS organisation_name, i.expires_at \
+        FROM invitations i JOIN organisations o ON o.id = i.organisation_id \
+        WHERE i.id = $1 AND i.accepted_at IS NULL AND i.expires_at > $2";
+    const RENEW_INVITATION = "UPDATE invitations SET token_hash = $1, expires_at = $2 \
+        WHERE id = $3 AND accepted_at IS NULL AND expires_at > $4";
+    const WITHDRAW_INVITATION = "UPDATE invitations SET expires_at = $1 WHERE id = $2 AND accepted_at IS NULL AND expires_at > $1";
     const INSERT_USER = "INSERT INTO users (organisation_id, email, name, role, password_hash, created_at) \
         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
     const INSERT_RESET = "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)";
@@ -160,6 +174,59 @@ pub struct NewInvitation<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
+/// Whether an invitation to `email` waits to be accepted (anywhere: one person, one account).
+pub async fn invitation_pending_for(db: &Db, email: &str, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    let id: Option<i64> =
+        on_db!(db, pool => sqlx::query_scalar(PENDING_FOR_EMAIL).bind(email).bind(now).fetch_optional(pool).await)?;
+    Ok(id.is_some())
+}
+
+/// An invitation by id that still waits to be accepted.
+pub async fn pending_invitation(db: &Db, id: i64, now: DateTime<Utc>) -> Result<Option<OpenInvitation>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(PENDING_INVITATION).bind(id).bind(now).fetch_optional(pool).await)
+}
+
+/// Sends a waiting invitation again with a new link (the old one stops working) and a new
+/// expiry; `false` if it was accepted or withdrawn meanwhile.
+pub async fn resend_invitation(
+    db: &Db,
+    invitation: &OpenInvitation,
+    renewed: (&str, DateTime<Utc>),
+    by: i64,
+    message: &Message,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let (token_hash, expires_at) = renewed;
+    let mut tx = db.begin().await?;
+    let renewed =
+        execute_in!(tx, sqlx::query(RENEW_INVITATION).bind(token_hash).bind(expires_at).bind(invitation.id).bind(now))?;
+    if renewed == 0 {
+        return Ok(false);
+    }
+    mail::queue(&mut tx, &invitation.email, message, now).await?;
+    audit::record(&mut tx, by, AuditAction::ResentInvitation, &invitation.email, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Withdraws a waiting invitation: its link stops working now. `false` if it was accepted or
+/// withdrawn meanwhile.
+pub async fn withdraw_invitation(
+    db: &Db,
+    invitation: &OpenInvitation,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let withdrawn = execute_in!(tx, sqlx::query(WITHDRAW_INVITATION).bind(now).bind(invitation.id))?;
+    if withdrawn == 0 {
+        return Ok(false);
+    }
+    audit::record(&mut tx, by, AuditAction::RevokedInvitation, &invitation.email, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// Records an invitation and queues its email, together or not at all.
 pub async fn create_invitation(db: &Db, invitation: NewInvitation<'_>, message: &Message) -> Result<(), sqlx::Error> {
     let NewInvitation { token_hash, email, role, organisation_id, invited_by, now, expires_at } = invitation;
@@ -264,4 +331,66 @@ pub async fn organisation_facts(db: &Db, id: i64) -> Result<Option<OrganisationF
         is_vendor: kind == "vendor",
         channel_manager_id,
     }))
+}
+
+/// A person as the team page manages them.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Member {
+    pub id: i64,
+    pub organisation_id: i64,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    pub email: String,
+}
+
+pub async fn member(db: &Db, id: i64) -> Result<Option<Member>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(MEMBER).bind(id).fetch_optional(pool).await)
+}
+
+/// What is done to a person's account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberChange {
+    Role(Role),
+    Deactivate,
+    Reactivate,
+}
+
+/// Changes a person's role or whether they may sign in, unless that leaves their organisation
+/// without an active `admin_role` (then `false`, and nothing changes). Deactivating ends their
+/// sessions. Changes to one organisation's people are made one at a time (its row is locked),
+/// so two admins demoting each other at once cannot leave it with none.
+pub async fn change_member(
+    db: &Db,
+    member: &Member,
+    change: MemberChange,
+    admin_role: Role,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    execute_in!(tx, sqlx::query(LOCK_ORGANISATION).bind(member.organisation_id))?;
+    let (action, subject) = match change {
+        MemberChange::Role(role) => {
+            execute_in!(tx, sqlx::query(SET_ROLE).bind(role.as_str()).bind(member.id))?;
+            (AuditAction::ChangedRole, format!("{} to {}", member.email, role.as_str()))
+        }
+        MemberChange::Deactivate => {
+            execute_in!(tx, sqlx::query(DEACTIVATE).bind(now).bind(member.id))?;
+            execute_in!(tx, sqlx::query(DELETE_SESSIONS_OF).bind(member.id))?;
+            (AuditAction::Deactivated, member.email.clone())
+        }
+        MemberChange::Reactivate => {
+            execute_in!(tx, sqlx::query(REACTIVATE).bind(member.id))?;
+            (AuditAction::Reactivated, member.email.clone())
+        }
+    };
+    let admins: i64 = on_tx!(tx, conn => sqlx::query_scalar(ACTIVE_WITH_ROLE)
+        .bind(member.organisation_id).bind(admin_role.as_str()).fetch_one(conn).await)?;
+    if admins == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    audit::record(&mut tx, by, action, &subject, now).await?;
+    tx.commit().await?;
+    Ok(true)
 }

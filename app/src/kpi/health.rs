@@ -101,15 +101,15 @@ pub fn revenue_component(revenue_minor: i64, benchmark_minor: i64) -> Option<f64
     (benchmark_minor > 0).then(|| (revenue_minor.max(0) as f64 / benchmark_minor as f64).min(1.0))
 }
 
+/// The days with a sign-in, of the last [`ENGAGEMENT_DAYS`], that earn full marks (one in six).
+pub const SIGN_IN_DAYS_FOR_FULL: i64 = 15;
+
 /// Engagement: half for registering deals in the last 90 days (three or more is full marks), half
-/// for someone signing in recently (within 30 days full, within 90 days half).
-pub fn engagement_component(deals_registered_90_days: i64, days_since_sign_in: Option<i64>) -> f64 {
+/// for the days in those 90 on which someone signed in (15 or more is full marks). Counted over
+/// the whole period, one sign-in moves the score by less than a point, never by seven.
+pub fn engagement_component(deals_registered_90_days: i64, sign_in_days_90: i64) -> f64 {
     let registering = (deals_registered_90_days.max(0) as f64 / 3.0).min(1.0);
-    let signing_in = match days_since_sign_in {
-        Some(days) if days <= 30 => 1.0,
-        Some(days) if days <= 90 => 0.5,
-        _ => 0.0,
-    };
+    let signing_in = (sign_in_days_90.max(0) as f64 / SIGN_IN_DAYS_FOR_FULL as f64).min(1.0);
     0.5 * registering + 0.5 * signing_in
 }
 
@@ -145,11 +145,11 @@ pub fn revenue_benchmark(years: &[PartnerYear]) -> Option<i64> {
 
 impl PartnerYear {
     /// The partner's components; competency stays unmeasured until training is recorded.
-    pub fn components(&self, benchmark: Option<i64>, days_since_sign_in: Option<i64>) -> HealthComponents {
+    pub fn components(&self, benchmark: Option<i64>, sign_in_days: i64) -> HealthComponents {
         HealthComponents {
             revenue: benchmark.and_then(|benchmark| revenue_component(self.won_revenue, benchmark)),
             competency: None,
-            engagement: Some(engagement_component(self.registered_recently, days_since_sign_in)),
+            engagement: Some(engagement_component(self.registered_recently, sign_in_days)),
             customer_success: customer_success_component(self.won_deals, self.lost_deals),
         }
     }
@@ -221,9 +221,10 @@ mod tests {
         assert_eq!(revenue_component(50_000, 100_000), Some(0.5));
         assert_eq!(revenue_component(300_000, 100_000), Some(1.0));
         assert_eq!(revenue_component(10, 0), None);
-        assert_eq!(engagement_component(3, Some(2)), 1.0);
-        assert_eq!(engagement_component(0, Some(60)), 0.25);
-        assert_eq!(engagement_component(1, None), 0.5 / 3.0);
+        assert_eq!(engagement_component(3, 15), 1.0);
+        assert_eq!(engagement_component(0, 5), 0.5 / 3.0);
+        assert_eq!(engagement_component(1, 0), 0.5 / 3.0);
+        assert_eq!(engagement_component(3, 40), 1.0, "capped");
         assert_eq!(customer_success_component(3, 1), Some(0.75));
         assert_eq!(customer_success_component(0, 0), None);
     }
@@ -233,7 +234,7 @@ mod tests {
         let quiet = HealthComponents {
             revenue: revenue_component(0, 100_000),
             competency: None,
-            engagement: Some(engagement_component(0, None)),
+            engagement: Some(engagement_component(0, 0)),
             customer_success: customer_success_component(0, 0),
         };
         assert_eq!(health_score(&quiet), Some(Health { score: 0, band: Band::Red }));
@@ -250,18 +251,29 @@ mod tests {
     }
 
     #[test]
+    fn one_sign_in_moves_the_score_by_less_than_a_point() {
+        // A partner with revenue and wins, quiet for weeks: someone signs in once.
+        let year = PartnerYear { won_revenue: 200, won_deals: 2, lost_deals: 2, registered_recently: 1, active: true };
+        let score = |days| health_score(&year.components(Some(300), days)).map(|health| health.score as i64);
+        for days in 0..SIGN_IN_DAYS_FOR_FULL {
+            let (before, after) = (score(days).unwrap_or(0), score(days + 1).unwrap_or(0));
+            assert!((after - before).abs() <= 1, "{days} → {}: {before} → {after}", days + 1);
+        }
+    }
+
+    #[test]
     fn a_partners_year_scored_by_hand() {
         let year = PartnerYear { won_revenue: 150, won_deals: 3, lost_deals: 1, registered_recently: 2, active: true };
-        let components = year.components(Some(300), Some(45));
+        let components = year.components(Some(300), 7);
         assert_eq!(components.revenue, Some(0.5));
         assert_eq!(components.competency, None);
-        // Registering 2 of 3 → 2/3, signed in 45 days ago → ½; engagement = ½ × 2/3 + ½ × ½ = 7/12.
-        assert_eq!(components.engagement, Some(0.5 * (2.0 / 3.0) + 0.25));
+        // Registering 2 of 3 → 2/3, signed in on 7 of 15 days → 7/15; engagement = ½ × 2/3 + ½ × 7/15.
+        assert_eq!(components.engagement, Some(0.5 * (2.0 / 3.0) + 0.5 * (7.0 / 15.0)));
         assert_eq!(components.customer_success, Some(0.75));
-        // (0.5 × 40 + 7/12 × 20 + 0.75 × 15) / 75 = (20 + 11.667 + 11.25) / 75 = 57.2% → 57, Watch.
+        // (0.5 × 40 + 17/30 × 20 + 0.75 × 15) / 75 = (20 + 11.333 + 11.25) / 75 = 56.8% → 57, Watch.
         assert_eq!(health_score(&components), Some(Health { score: 57, band: Band::Yellow }));
-        // Without a benchmark the revenue part drops out too: (11.667 + 11.25) / 35 = 65.5% → 65.
-        assert_eq!(health_score(&year.components(None, Some(45))), Some(Health { score: 65, band: Band::Yellow }));
+        // Without a benchmark the revenue part drops out too: (11.333 + 11.25) / 35 = 64.5% → 65.
+        assert_eq!(health_score(&year.components(None, 7)), Some(Health { score: 65, band: Band::Yellow }));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use {
     crate::db::Db,
     crate::deals::amount_text,
     crate::state,
-    chrono::{DateTime, Duration, Utc},
+    chrono::{Duration, Utc},
 };
 
 /// The KPIs a partner's scorecard shows, from the dictionary.
@@ -47,7 +47,7 @@ fn health_parts(
     year: &PartnerYear,
     components: &HealthComponents,
     benchmark: Option<i64>,
-    days_since_sign_in: Option<i64>,
+    sign_in_days: i64,
     currency: &str,
 ) -> Vec<HealthPart> {
     let revenue = match benchmark {
@@ -59,16 +59,15 @@ fn health_parts(
         ),
         None => "No benchmark yet: no partner has won a deal in the last 180 days".into(),
     };
-    let signed_in = match days_since_sign_in {
-        Some(0) => "someone signed in today".to_string(),
-        Some(1) => "last sign-in yesterday".to_string(),
-        Some(days) => format!("last sign-in {days} days ago"),
-        None => "nobody has signed in yet".to_string(),
+    let registered = match year.registered_recently {
+        1 => "1 deal".to_owned(),
+        count => format!("{count} deals"),
     };
     let engagement = format!(
-        "{} deals registered in the last {} days (3 for full marks); {signed_in}",
-        year.registered_recently,
-        health::ENGAGEMENT_DAYS
+        "{registered} registered in the last {days} days (3 for full marks); someone signed in on {sign_in_days} of \
+         those days ({} for full marks)",
+        health::SIGN_IN_DAYS_FOR_FULL,
+        days = health::ENGAGEMENT_DAYS,
     );
     let closed = year.won_deals + year.lost_deals;
     let success = if closed > 0 {
@@ -111,7 +110,10 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
     let today = now.date_naive();
     let period = Period { kind: PeriodKind::Custom, start: today - Duration::days(364), end: today };
     let periods = (period, period.comparison(today));
-    let last_sign_in = store::last_sign_ins(&state.db, &[id]).await?.first().map(|(_, at)| *at);
+    let sign_in_days = store::sign_in_days(&state.db, &[id], now - Duration::days(health::ENGAGEMENT_DAYS))
+        .await?
+        .first()
+        .map_or(0, |(_, days)| *days);
 
     let facts = cache.read(&state.db, &currency).await?;
     let partners = facts.partners();
@@ -134,8 +136,7 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
 
     let benchmark = health::revenue_benchmark(&years);
     let year = years[position];
-    let days_since_sign_in = last_sign_in.map(|at| (now - at).num_days().max(0));
-    let components = year.components(benchmark, days_since_sign_in);
+    let components = year.components(benchmark, sign_in_days);
     let narrow = format!("&partner={id}");
     let tiles = SCORECARD_KPIS
         .into_iter()
@@ -168,7 +169,7 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
         period,
         previous: periods.1,
         health: health::health_score(&components),
-        parts: health_parts(&year, &components, benchmark, days_since_sign_in, &currency),
+        parts: health_parts(&year, &components, benchmark, sign_in_days, &currency),
         tiles,
         placings,
         charts: vec![
@@ -185,8 +186,9 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
 pub async fn health_of(db: &Db, cache: &FactCache, ids: &[i64]) -> Result<Vec<Option<Health>>, AppError> {
     let currency = store::program_settings(db).await?.reporting_currency;
     let now = Utc::now();
-    let sign_ins: std::collections::HashMap<i64, DateTime<Utc>> =
-        store::last_sign_ins(db, ids).await?.into_iter().collect();
+    let since = now - Duration::days(health::ENGAGEMENT_DAYS);
+    let sign_in_days: std::collections::HashMap<i64, i64> =
+        store::sign_in_days(db, ids, since).await?.into_iter().collect();
     let facts = cache.read(db, &currency).await?;
     let partners = facts.partners();
     let today = compute::day_number(now.date_naive());
@@ -199,8 +201,8 @@ pub async fn health_of(db: &Db, cache: &FactCache, ids: &[i64]) -> Result<Vec<Op
         .iter()
         .map(|id| {
             let year = years[index.get(*id)?];
-            let days_since_sign_in = sign_ins.get(id).map(|at| (now - *at).num_days().max(0));
-            health::health_score(&year.components(benchmark, days_since_sign_in))
+            let days = sign_in_days.get(id).copied().unwrap_or(0);
+            health::health_score(&year.components(benchmark, days))
         })
         .collect())
 }

@@ -137,35 +137,42 @@ pub async fn people_names(db: &Db, organisation_id: i64) -> Result<Vec<(i64, Str
     on_db!(db, pool => sqlx::query_as(PEOPLE_NAMES).bind(organisation_id).fetch_all(pool).await)
 }
 
-fn last_sign_ins_sql(organisations: usize) -> String {
-    let placeholders: Vec<String> = (1..=organisations).map(|n| format!("${n}")).collect();
+fn sign_ins_sql(organisations: usize) -> String {
+    let placeholders: Vec<String> = (3..=organisations + 2).map(|n| format!("${n}")).collect();
     format!(
-        "SELECT organisation_id, MAX(last_signed_in_at) FROM users \
-         WHERE last_signed_in_at IS NOT NULL AND organisation_id IN ({}) GROUP BY organisation_id",
+        "SELECT u.organisation_id, a.at FROM audit_log a JOIN users u ON u.id = a.actor_id \
+         WHERE a.action = $1 AND a.at >= $2 AND u.organisation_id IN ({})",
         placeholders.join(", ")
     )
 }
 
 /// SQL this module assembles at run time, for the test that prepares every statement.
 pub fn assembled_statements() -> Vec<String> {
-    vec![last_sign_ins_sql(3)]
+    vec![sign_ins_sql(3)]
 }
 
-/// When anyone at each of `organisation_ids` last signed in (organisations nobody has signed in to
-/// are left out).
-pub async fn last_sign_ins(db: &Db, organisation_ids: &[i64]) -> Result<Vec<(i64, DateTime<Utc>)>, sqlx::Error> {
+/// For each of `organisation_ids`, on how many days since `since` someone of theirs signed in
+/// (from the audit log's sign-ins): (organisation, days).
+pub async fn sign_in_days(
+    db: &Db,
+    organisation_ids: &[i64],
+    since: DateTime<Utc>,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    let mut days: std::collections::BTreeMap<i64, std::collections::BTreeSet<NaiveDate>> = Default::default();
     // A statement takes a few thousand parameters at most on either database: ask in chunks.
-    let mut found = Vec::with_capacity(organisation_ids.len());
     for chunk in organisation_ids.chunks(1_000) {
-        let sql = last_sign_ins_sql(chunk.len());
+        let sql = sign_ins_sql(chunk.len());
         let rows: Vec<(i64, DateTime<Utc>)> = on_db!(db, pool => {
-            let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+            let mut query =
+                sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(AuditAction::SignedIn.as_str()).bind(since);
             for id in chunk {
                 query = query.bind(*id);
             }
             query.fetch_all(pool).await
         })?;
-        found.extend(rows);
+        for (organisation, at) in rows {
+            days.entry(organisation).or_default().insert(at.date_naive());
+        }
     }
-    Ok(found)
+    Ok(days.into_iter().map(|(organisation, days)| (organisation, days.len() as i64)).collect())
 }

@@ -20,11 +20,13 @@ pub struct TeamMember {
     pub email: String,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub role: Role,
+    pub active: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct PendingInvitation {
+    pub id: i64,
     pub email: String,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub role: Role,
@@ -37,8 +39,11 @@ pub struct TeamView {
     pub organisation_name: String,
     pub members: Vec<TeamMember>,
     pub pending: Vec<PendingInvitation>,
-    /// The roles the viewer may invite into this organisation (empty: no invite form).
+    /// The roles the viewer may invite into this organisation (empty: no invite form), least
+    /// privileged first; also the roles they may give its people.
     pub invitable: Vec<Role>,
+    /// The viewer, who does not manage their own account here.
+    pub viewer_id: i64,
 }
 
 /// What the inviter sees once an invitation is sent. The link (a key to a new account) goes

@@ -30,6 +30,7 @@ pub async fn team(organisation_id: Option<i64>) -> Result<TeamView, AppError> {
         members: store::members(&db, facts.id).await?,
         pending,
         invitable,
+        viewer_id: user.user_id,
     })
 }
 
@@ -56,6 +57,12 @@ pub async fn invite(email: String, role: String, organisation_id: Option<i64>) -
     if auth_store::email_taken(&state.db, email.as_str()).await? {
         return Err(AppError::field("email", "This person already has a Tessera account."));
     }
+    if auth_store::invitation_pending_for(&state.db, email.as_str(), Utc::now()).await? {
+        return Err(AppError::field(
+            "email",
+            "An invitation to this address is waiting to be accepted. Send it again from the list of invitations.",
+        ));
+    }
     let organisation = store::organisation_name(&state.db, facts.id).await?.ok_or(AppError::NotFound)?;
     let token = secrets::new_token()?;
     let link = format!("{}/invitation?token={token}", state.settings.public_url);
@@ -72,4 +79,86 @@ pub async fn invite(email: String, role: String, organisation_id: Option<i64>) -
     };
     auth_store::create_invitation(&state.db, invitation, &message).await?;
     Ok(InvitationSent { email: email.as_str().to_owned() })
+}
+
+/// A waiting invitation the caller may manage: one into an organisation they may invite into.
+/// Anyone else is told it does not exist.
+#[cfg(feature = "ssr")]
+async fn manageable_invitation(
+    db: &crate::db::Db,
+    user: &crate::auth::SessionUser,
+    id: i64,
+) -> Result<auth_store::OpenInvitation, AppError> {
+    let invitation = auth_store::pending_invitation(db, id, Utc::now()).await?.ok_or(AppError::NotFound)?;
+    let facts = guard::reachable_organisation(db, user, invitation.organisation_id).await?;
+    if invitable_roles(user.role, facts.is_vendor, facts.id == user.organisation_id).is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok(invitation)
+}
+
+/// Sends a waiting invitation again, with a new link and a new expiry; the old link stops working.
+#[server(endpoint = "resend_invitation")]
+pub async fn resend_invitation(id: i64) -> Result<InvitationSent, AppError> {
+    let user = guard::signed_in()?;
+    let state = state::server_state()?;
+    let invitation = manageable_invitation(&state.db, &user, id).await?;
+    let token = secrets::new_token()?;
+    let link = format!("{}/invitation?token={token}", state.settings.public_url);
+    let message = mail::invitation(&user.name, &invitation.organisation_name, invitation.role.label(), &link);
+    let now = Utc::now();
+    let renewed = (secrets::token_hash(&token), now + Duration::days(mail::INVITATION_DAYS));
+    if !auth_store::resend_invitation(&state.db, &invitation, (&renewed.0, renewed.1), user.user_id, &message, now)
+        .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok(InvitationSent { email: invitation.email })
+}
+
+/// Withdraws a waiting invitation: its link stops working at once.
+#[server(endpoint = "withdraw_invitation")]
+pub async fn withdraw_invitation(id: i64) -> Result<(), AppError> {
+    let user = guard::signed_in()?;
+    let db = state::db()?;
+    let invitation = manageable_invitation(&db, &user, id).await?;
+    if !auth_store::withdraw_invitation(&db, &invitation, user.user_id, Utc::now()).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Changes a colleague's role (to one the caller may invite with) or whether they may sign in
+/// (`change`: a role, `deactivate` or `reactivate`). Nobody changes their own account this way,
+/// and an organisation always keeps an active admin. Anyone who may not manage the person is told
+/// they do not exist.
+#[server(endpoint = "change_member")]
+pub async fn change_member(id: i64, change: String) -> Result<(), AppError> {
+    let user = guard::signed_in()?;
+    let db = state::db()?;
+    let member = auth_store::member(&db, id).await?.ok_or(AppError::NotFound)?;
+    let facts = guard::reachable_organisation(&db, &user, member.organisation_id).await?;
+    let allowed = invitable_roles(user.role, facts.is_vendor, facts.id == user.organisation_id);
+    if allowed.is_empty() || !allowed.contains(&member.role) {
+        return Err(AppError::NotFound);
+    }
+    if member.id == user.user_id {
+        return Err(AppError::field("change", "You cannot change your own account here. Ask another admin."));
+    }
+    let change = match change.as_str() {
+        "deactivate" => auth_store::MemberChange::Deactivate,
+        "reactivate" => auth_store::MemberChange::Reactivate,
+        role => match Role::parse(role).filter(|role| allowed.contains(role)) {
+            Some(role) => auth_store::MemberChange::Role(role),
+            None => return Err(AppError::field("change", "Choose one of the roles offered.")),
+        },
+    };
+    let admin_role = if facts.is_vendor { Role::Admin } else { Role::PartnerAdmin };
+    if !auth_store::change_member(&db, &member, change, admin_role, user.user_id, Utc::now()).await? {
+        return Err(AppError::field(
+            "change",
+            format!("{} is the last active {} here. Make someone else one first.", member.email, admin_role.label()),
+        ));
+    }
+    Ok(())
 }

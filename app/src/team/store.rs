@@ -5,8 +5,9 @@ use crate::db::Db;
 use crate::on_db;
 
 crate::statements! {
-    const MEMBERS = "SELECT id, name, email, role FROM users WHERE organisation_id = $1 ORDER BY name";
-    const PENDING = "SELECT email, role, expires_at FROM invitations \
+    const MEMBERS = "SELECT id, name, email, role, deactivated_at IS NULL AS active FROM users \
+        WHERE organisation_id = $1 ORDER BY deactivated_at IS NOT NULL, name";
+    const PENDING = "SELECT id, email, role, expires_at FROM invitations \
         WHERE organisation_id = $1 AND accepted_at IS NULL AND expires_at > $2 ORDER BY created_at DESC";
     const ORGANISATION_NAME = "SELECT name FROM organisations WHERE id = $1";
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::auth::Role;
 use crate::kpi::formulas::DICTIONARY;
-use crate::kpi::health::WEIGHTS;
+use crate::kpi::health::{SIGN_IN_DAYS_FOR_FULL, WEIGHTS};
 use crate::layout::guarded_page;
 
 #[component]
@@ -46,7 +46,8 @@ pub fn MetricsPage() -> impl IntoView {
                     <ul>
                         <li>"Revenue: won revenue over the last 12 months against the program's 75th percentile of active partners, capped at full marks."</li>
                         <li>"Competency: certified people against those required (n/a until training is recorded)."</li>
-                        <li>"Engagement: half for deals registered in the last 90 days (three or more is full marks), half for a sign-in within 30 days (within 90 days: half)."</li>
+                        <li>"Engagement: half for deals registered in the last 90 days (three or more is full marks), half for the days of those 90 on which someone of the partner signed in ("
+                            {SIGN_IN_DAYS_FOR_FULL} " or more is full marks). Counted over the whole 90 days, so one sign-in moves the score by a point at most."</li>
                         <li>"Customer success: the win rate of the last 12 months' closed deals, until surveys are recorded."</li>
                     </ul>
                 </section>
