@@ -113,8 +113,17 @@ pub async fn demo_history(db: &Db) -> Result<usize, SeedError> {
         }
         if index == 0 {
             // Something in every part of the README partner's home: a draft to finish, decisions
-            // of the last few days, a protection ending soon, a recent win.
-            let moments = [("draft", 1), ("approved", 2), ("rejected", 3), ("won", 15), ("approved", 84)];
+            // of the last few days, a protection ending soon, a recent win; and deals waiting in
+            // its channel manager's queue.
+            let moments = [
+                ("draft", 1),
+                ("submitted", 0),
+                ("submitted", 1),
+                ("approved", 2),
+                ("rejected", 3),
+                ("won", 15),
+                ("approved", 84),
+            ];
             for (number, (status, days)) in moments.into_iter().enumerate() {
                 let created = now - Duration::days(days) - Duration::hours(2);
                 let token = format!("demo-{organisation_id}-showcase-{number}");

@@ -36,6 +36,19 @@ pub struct DealMoment {
     pub closed_on: Option<NaiveDate>,
 }
 
+impl DealMoment {
+    /// The deal as an agenda line: its customer, a badge, what to know, how pressing.
+    fn item(&self, badge: &str, detail: String, urgency: Urgency) -> AgendaItem {
+        AgendaItem {
+            title: self.customer_company.clone(),
+            badge: badge.into(),
+            detail,
+            href: deal_href(self.id),
+            urgency,
+        }
+    }
+}
+
 fn deal_href(id: i64) -> String {
     format!("/deals/{id}")
 }
@@ -75,13 +88,7 @@ fn answer_item(moment: &DealMoment) -> Option<AgendaItem> {
         TimelineKind::ExtensionDeclined => ("Extension declined", format!("Protection ends {until}."), Urgency::Soon),
         _ => return None,
     };
-    Some(AgendaItem {
-        title: moment.customer_company.clone(),
-        badge: badge.into(),
-        detail,
-        href: deal_href(moment.id),
-        urgency,
-    })
+    Some(moment.item(badge, detail, urgency))
 }
 
 /// A deal whose protection ends soon, for its partner or its manager.
@@ -104,35 +111,21 @@ fn protection_item(moment: &DealMoment, now: DateTime<Utc>, for_manager: bool) -
         let urgency = if until - now <= Duration::days(3) { Urgency::Overdue } else { Urgency::Soon };
         ("Protection ending", detail, urgency)
     };
-    Some(AgendaItem {
-        title: moment.customer_company.clone(),
-        badge: badge.into(),
-        detail,
-        href: deal_href(moment.id),
-        urgency,
-    })
+    Some(moment.item(badge, detail, urgency))
 }
 
 fn draft_item(moment: &DealMoment) -> AgendaItem {
     let saved = moment.moment.map(day).unwrap_or_default();
-    AgendaItem {
-        title: moment.customer_company.clone(),
-        badge: "Draft".into(),
-        detail: format!("Saved {saved}, not yet submitted: submit it to protect the customer."),
-        href: deal_href(moment.id),
-        urgency: Urgency::Waiting,
-    }
+    moment.item(
+        "Draft",
+        format!("Saved {saved}, not yet submitted: submit it to protect the customer."),
+        Urgency::Waiting,
+    )
 }
 
 fn win_item(moment: &DealMoment) -> AgendaItem {
     let on = moment.closed_on.map(|date| date.format("%-d %b %Y").to_string()).unwrap_or_default();
-    AgendaItem {
-        title: moment.customer_company.clone(),
-        badge: "Won".into(),
-        detail: format!("{} on {on}", amount_text(moment.amount_minor, &moment.currency)),
-        href: deal_href(moment.id),
-        urgency: Urgency::Done,
-    }
+    moment.item("Won", format!("{} on {on}", amount_text(moment.amount_minor, &moment.currency)), Urgency::Done)
 }
 
 /// A deal waiting for approval, for its manager: overdue, due within a day, or waiting.

@@ -135,11 +135,11 @@ fn PartnerTable(list: PartnerList, drill: PartnerDrill) -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">"Partner"</th>
-                        <th scope="col">"Type"</th>
+                        <th scope="col" class="optional">"Type"</th>
                         <th scope="col">"Tier"</th>
-                        <th scope="col">"Region"</th>
-                        <th scope="col">"Channel manager"</th>
-                        <th scope="col" class="numeric">"People"</th>
+                        <th scope="col" class="optional">"Region"</th>
+                        <th scope="col" class="optional">"Channel manager"</th>
+                        <th scope="col" class="numeric optional">"People"</th>
                         <th scope="col">"Health"</th>
                     </tr>
                 </thead>
@@ -147,11 +147,11 @@ fn PartnerTable(list: PartnerList, drill: PartnerDrill) -> impl IntoView {
                     {rows.into_iter().map(|row| view! {
                         <tr>
                             <td><a href=format!("/partners/{}", row.id)>{row.name}</a></td>
-                            <td>{row.partner_type}</td>
+                            <td class="optional">{row.partner_type}</td>
                             <td><Badge text=row.tier.clone() tone=tier_tone(&row.tier)/></td>
-                            <td>{row.region}</td>
-                            <td>{row.channel_manager.unwrap_or_else(|| "—".into())}</td>
-                            <td class="numeric">{row.people}</td>
+                            <td class="optional">{row.region}</td>
+                            <td class="optional">{row.channel_manager.unwrap_or_else(|| "—".into())}</td>
+                            <td class="numeric optional">{row.people}</td>
                             <td data-testid="partner-health">{match row.health {
                                 Some(health) => view! {
                                     <Badge text=format!("{} · {}", health.score, health.band.label()) tone=health.band.tone()/>

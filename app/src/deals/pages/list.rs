@@ -133,11 +133,11 @@ fn DealTable(list: DealList) -> impl IntoView {
                         <thead>
                             <tr>
                                 <th scope="col">"Customer"</th>
-                                <th scope="col">"Partner"</th>
+                                <th scope="col" class="optional">"Partner"</th>
                                 <th scope="col">"Status"</th>
                                 <th scope="col" class="numeric">"Amount"</th>
-                                <th scope="col">"Close date"</th>
-                                <th scope="col">"Updated"</th>
+                                <th scope="col" class="optional">"Close date"</th>
+                                <th scope="col" class="optional">"Updated"</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -149,20 +149,20 @@ fn DealTable(list: DealList) -> impl IntoView {
                                         <a href=format!("/deals/{}", row.id)>{row.customer_company}</a>
                                         <span class="muted block">{row.customer_domain}</span>
                                     </td>
-                                    <td>{row.partner_name}</td>
+                                    <td class="optional">{row.partner_name}</td>
                                     <td>
                                         <Badge text=row.status.label() tone=status_tone(row.status)/>
                                         {row.possible_conflict.then(|| view! { " " <Badge text="Possible conflict" tone="warning"/> })}
                                     </td>
                                     <td class="numeric">{amount}</td>
-                                    <td>{match row.closed_on {
+                                    <td class="optional">{match row.closed_on {
                                         Some(closed) => view! { {closed.to_string()} }.into_any(),
                                         None => view! {
                                             {row.expected_close_date.to_string()}
                                             <span class="muted block">"expected"</span>
                                         }.into_any(),
                                     }}</td>
-                                    <td>{row.updated_at.format("%Y-%m-%d").to_string()}</td>
+                                    <td class="optional">{row.updated_at.format("%Y-%m-%d").to_string()}</td>
                                 </tr>
                                 }
                             }).collect_view()}
@@ -170,14 +170,19 @@ fn DealTable(list: DealList) -> impl IntoView {
                         {list.worth.map(|worth| view! {
                             <tfoot>
                                 <tr data-testid="deal-worth">
-                                    <th scope="row" colspan="3">
-                                        {format!("Total of {} deals", list.total)}
+                                    <th scope="row">
+                                        {match list.total {
+                                            1 => "Total of 1 deal".to_owned(),
+                                            total => format!("Total of {total} deals"),
+                                        }}
                                         {worth.converted.then(|| view! {
                                             <span class="muted block">{format!("in {} at the program's rates", worth.currency)}</span>
                                         })}
                                     </th>
+                                    <td class="optional"></td>
+                                    <td></td>
                                     <td class="numeric">{amount_text(worth.minor, &worth.currency)}</td>
-                                    <td colspan="2"></td>
+                                    <td class="optional" colspan="2"></td>
                                 </tr>
                             </tfoot>
                         })}
