@@ -56,13 +56,14 @@ pub async fn demo_history(db: &Db) -> Result<usize, SeedError> {
     if already > 0 {
         return Ok(0);
     }
-    let partners: Vec<(i64, i64, String)> = on_db!(db, pool => sqlx::query_as(
-        "SELECT o.id, COALESCE(t.rank, 1), COALESCE(o.region, '') FROM organisations o LEFT JOIN tiers t ON t.id = o.tier_id \
+    let partners: Vec<(i64, i64, String, Option<i64>)> = on_db!(db, pool => sqlx::query_as(
+        "SELECT o.id, COALESCE(t.rank, 1), COALESCE(o.region, ''), o.channel_manager_id FROM organisations o \
+         LEFT JOIN tiers t ON t.id = o.tier_id \
          WHERE o.kind = 'partner' ORDER BY o.id")
         .fetch_all(pool).await)?;
     let mut dice = Dice(0x7e55_e7a0_2026);
     let mut deals = 0;
-    for (index, (organisation_id, tier_rank, region)) in partners.into_iter().enumerate() {
+    for (index, (organisation_id, tier_rank, region, manager)) in partners.into_iter().enumerate() {
         // Partners in Europe sell in euros, so the figures show conversion to the reporting currency.
         let currency = if region == "EMEA" { "EUR" } else { "USD" };
         let joined = if index % 12 == 11 {
@@ -107,7 +108,7 @@ pub async fn demo_history(db: &Db) -> Result<usize, SeedError> {
             let created = now - Duration::days(age_days) - Duration::minutes(dice.below(600) as i64);
             let by = people[number as usize % people.len()];
             let token = format!("demo-{organisation_id}-{number}");
-            let deal = DemoDeal { organisation_id, created_by: by, currency, created, token, status: None };
+            let deal = DemoDeal { organisation_id, created_by: by, manager, currency, created, token, status: None };
             insert_deal(db, &mut dice, &deal, now).await?;
             deals += 1;
         }
@@ -128,7 +129,15 @@ pub async fn demo_history(db: &Db) -> Result<usize, SeedError> {
                 let created = now - Duration::days(days) - Duration::hours(2);
                 let token = format!("demo-{organisation_id}-showcase-{number}");
                 let by = people[number % people.len()];
-                let deal = DemoDeal { organisation_id, created_by: by, currency, created, token, status: Some(status) };
+                let deal = DemoDeal {
+                    organisation_id,
+                    created_by: by,
+                    manager,
+                    currency,
+                    created,
+                    token,
+                    status: Some(status),
+                };
                 insert_deal(db, &mut dice, &deal, now).await?;
                 deals += 1;
             }
@@ -141,6 +150,8 @@ pub async fn demo_history(db: &Db) -> Result<usize, SeedError> {
 struct DemoDeal {
     organisation_id: i64,
     created_by: i64,
+    /// The partner's channel manager, who decides its deals (an admin when it has none).
+    manager: Option<i64>,
     currency: &'static str,
     created: DateTime<Utc>,
     token: String,
@@ -149,7 +160,7 @@ struct DemoDeal {
 }
 
 async fn insert_deal(db: &Db, dice: &mut Dice, deal: &DemoDeal, now: DateTime<Utc>) -> Result<(), SeedError> {
-    let DemoDeal { organisation_id, created_by, currency, created, ref token, status: chosen } = *deal;
+    let DemoDeal { organisation_id, created_by, manager, currency, created, ref token, status: chosen } = *deal;
     let (company, domain) = CUSTOMERS[dice.below(CUSTOMERS.len() as u64) as usize];
     let key = normalise_company_name(company);
     let age = (now - created).num_days();
@@ -219,11 +230,34 @@ async fn insert_deal(db: &Db, dice: &mut Dice, deal: &DemoDeal, now: DateTime<Ut
         };
         record_timeline(&mut tx, &line).await?;
     }
-    let kind = TimelineKind::parse(status).filter(|_| decided.is_some() && to != DealStatus::Submitted);
-    if let (Some(at), Some(kind)) = (decided, kind) {
-        let line =
-            TimelineLine { deal_id: id, actor_id: None, at, kind, from: Some(DealStatus::Submitted), to, note: "" };
+    // The manager's decision, then what became of an approved deal: won or lost as the partner
+    // recorded it, or expired by the protection clock.
+    if let Some(at) = decided {
+        let rejected = to == DealStatus::Rejected;
+        let (kind, decision) = if rejected {
+            (TimelineKind::Rejected, DealStatus::Rejected)
+        } else {
+            (TimelineKind::Approved, DealStatus::Approved)
+        };
+        let line = TimelineLine {
+            deal_id: id,
+            actor_id: manager,
+            at,
+            kind,
+            from: Some(DealStatus::Submitted),
+            to: decision,
+            note: if rejected { "Already in the vendor's pipeline." } else { "" },
+        };
         record_timeline(&mut tx, &line).await?;
+        let outcome = match to {
+            DealStatus::Won | DealStatus::Lost => Some((updated, Some(created_by))),
+            DealStatus::Expired => protected_until.map(|until| (until.min(now), None)),
+            _ => None,
+        };
+        if let (Some((at, actor_id)), Some(kind)) = (outcome, TimelineKind::parse(status)) {
+            let line = TimelineLine { deal_id: id, actor_id, at, kind, from: Some(DealStatus::Approved), to, note: "" };
+            record_timeline(&mut tx, &line).await?;
+        }
     }
     if extension_requested {
         let line = TimelineLine {

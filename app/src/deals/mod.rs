@@ -287,8 +287,8 @@ impl DealRecord {
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
-    /// "Tessera" when the protection clock acted.
-    pub actor: String,
+    /// Who did it; `None` when the protection clock acted.
+    pub actor: Option<String>,
     pub kind: TimelineKind,
     pub from_status: Option<DealStatus>,
     pub to_status: Option<DealStatus>,

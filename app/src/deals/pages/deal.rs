@@ -125,12 +125,15 @@ fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
             {entries.into_iter().map(|entry| {
                 let change = match (entry.from_status, entry.to_status) {
                     (Some(from), Some(to)) if from != to => Some(format!("{} → {}", from.label(), to.label())),
-                    (None, Some(to)) => Some(format!("→ {}", to.label())),
+                    (None, Some(to)) => Some(format!("now {}", to.label())),
                     _ => None,
                 };
                 view! {
                     <li>
-                        <p><strong>{entry.kind.label()}</strong> " by " {entry.actor}</p>
+                        <p><strong>{entry.kind.label()}</strong> {match entry.actor {
+                            Some(actor) => view! { " by " {actor} }.into_any(),
+                            None => view! { <span class="muted">" (automatic, by the protection clock)"</span> }.into_any(),
+                        }}</p>
                         <p class="muted"><time datetime=entry.at.to_rfc3339()>{when(entry.at)}</time>
                             {change.map(|change| view! { " · " {change} })}</p>
                         {(!entry.note.is_empty()).then(|| view! { <p class="pre">{entry.note}</p> })}

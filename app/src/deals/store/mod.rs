@@ -62,7 +62,7 @@ crate::statements! {
         d.extension_reason, d.final_amount_minor, d.closed_on, d.reminded_14_at, d.reminded_3_at \
         FROM deals d JOIN organisations o ON o.id = d.organisation_id JOIN users u ON u.id = d.created_by \
         WHERE d.id = $1";
-    const TIMELINE = "SELECT e.at, COALESCE(u.name, 'Tessera') AS actor, e.kind, e.from_status, e.to_status, e.note \
+    const TIMELINE = "SELECT e.at, u.name AS actor, e.kind, e.from_status, e.to_status, e.note \
         FROM deal_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.deal_id = $1 ORDER BY e.at, e.id";
     const INSERT = "INSERT INTO deals (organisation_id, created_by, form_token, status, customer_company, \
         company_key, name_prefix, customer_domain, contact_name, contact_email, amount_minor, currency, \
