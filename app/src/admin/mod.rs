@@ -84,7 +84,7 @@ fn Administration(
                                 <td>{entry.at.format("%Y-%m-%d %H:%M").to_string()}</td>
                                 <td>{entry.actor.unwrap_or_else(|| "—".into())}</td>
                                 <td>{entry.action.label()}</td>
-                                <td>{entry.subject}</td>
+                                <td class="break">{entry.subject}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
