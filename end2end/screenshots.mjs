@@ -1,10 +1,12 @@
-// Each role's home at desktop and phone width, as PNG files to look at: run against a server
+// Each role's home at desktop and phone width (and a few pages with charts and health), as PNG
+// files to look at: run against a server
 // with the demo data (`bash scripts/run.sh`), `TESSERA_URL=… node screenshots.mjs [folder]`.
 import { chromium } from '@playwright/test';
 
 const base = process.env.TESSERA_URL ?? 'http://127.0.0.1:3000';
 const folder = process.argv[2] ?? 'screenshots';
 const people = ['admin@acme.test', 'cam@acme.test', 'marketing@acme.test', 'partner@bluepeak.test', 'rep@bluepeak.test'];
+const more = { 'admin@acme.test': ['/dashboard'], 'cam@acme.test': ['/partners?health=at_risk&sort=health'] };
 const widths = { desktop: { width: 1280, height: 900 }, phone: { width: 360, height: 740 } };
 
 const browser = await chromium.launch({
@@ -17,11 +19,14 @@ for (const email of people) {
     const response = await context.request.post('/api/sign_in', { form: { email, password: 'tessera-demo' } });
     if (!response.ok()) throw new Error(`cannot sign in as ${email}: ${response.status()}`);
     const page = await context.newPage();
-    await page.goto('/');
-    await page.getByRole('heading', { level: 1 }).waitFor();
-    const file = `${folder}/home-${email.split('@')[0]}-${email.split('@')[1].split('.')[0]}-${name}.png`;
-    await page.screenshot({ path: file, fullPage: true });
-    console.log(file);
+    for (const path of ['/', ...(more[email] ?? [])]) {
+      await page.goto(path);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      const what = path === '/' ? 'home' : path.slice(1).split('?')[0];
+      const file = `${folder}/${what}-${email.split('@')[0]}-${email.split('@')[1].split('.')[0]}-${name}.png`;
+      await page.screenshot({ path: file, fullPage: true });
+      console.log(file);
+    }
     await context.close();
   }
 }

@@ -9,6 +9,9 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 /// Messages keyed by form field name ("email", "password", …).
 pub type FieldErrors = BTreeMap<String, String>;
 
+/// The most characters of one field a failed form is given back (its longest field takes 2,000).
+pub const KEPT_CHARS: usize = 2_500;
+
 /// The largest request body a server function reads (the router sets it).
 pub const MAX_REQUEST_BYTES: usize = 2 * 1024 * 1024;
 
@@ -54,9 +57,19 @@ impl AppError {
         AppError::invalid(FieldErrors::from([(name.to_owned(), message.into())]))
     }
 
-    /// Field-level messages, with what was typed in each field to give back to the form.
+    /// Field-level messages, with what was typed in each field to give back to the form. Without
+    /// JavaScript the error travels back in the page's address (Leptos's form round trip; the
+    /// referrer policy keeps it on this site), so each value is kept to its first
+    /// [`KEPT_CHARS`] characters: more than any field takes.
     pub fn invalid_keeping(fields: FieldErrors, typed: impl IntoIterator<Item = (&'static str, String)>) -> Self {
-        AppError::Invalid { fields, typed: typed.into_iter().map(|(name, value)| (name.to_owned(), value)).collect() }
+        let kept = |value: String| match value.char_indices().nth(KEPT_CHARS) {
+            Some((end, _)) => value[..end].to_owned(),
+            None => value,
+        };
+        AppError::Invalid {
+            fields,
+            typed: typed.into_iter().map(|(name, value)| (name.to_owned(), kept(value))).collect(),
+        }
     }
 
     /// The message for one form field, if this error carries one.

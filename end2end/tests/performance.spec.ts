@@ -61,9 +61,33 @@ test('the dashboard draws its charts on the server and every number leads to its
   await signedInAs(page, 'admin@acme.test', testInfo);
   await open(page, '/dashboard?period=year', testInfo);
   await expect(page.getByRole('heading', { level: 1, name: 'Program dashboard' })).toBeVisible();
-  for (const chart of ['revenue-by-month', 'pipeline-by-status', 'activation-funnel', 'revenue-by-tier', 'revenue-by-region']) {
-    await expect(page.locator(`[data-chart="${chart}"] svg`)).toBeVisible();
+  await expect(page.locator('[data-chart="revenue-by-month"] svg.chart-plot')).toBeVisible();
+  for (const chart of ['pipeline-by-status', 'activation-funnel', 'revenue-by-tier', 'revenue-by-region']) {
+    await expect(page.locator(`[data-chart="${chart}"] .bar-row a`).first()).toBeVisible();
   }
+  // Each bar is as long as its value makes it: longer for more, a sliver for nothing.
+  const bars = await page.locator('[data-chart] > .bar-rows .bar-row').evaluateAll((rows) =>
+    rows.map((row) => {
+      const text = row.querySelector('.bar-value')?.textContent ?? '';
+      const fill = row.querySelector('.bar-fill')?.getBoundingClientRect().width ?? -1;
+      const track = row.querySelector('.bar-track')?.getBoundingClientRect().width ?? -1;
+      return { chart: row.closest('[data-chart]')?.getAttribute('data-chart'), value: parseFloat(text.split(' · ')[0].replace(/,/g, '')), share: fill / track };
+    }),
+  );
+  expect(bars.length).toBeGreaterThan(8);
+  for (const bar of bars) {
+    expect(bar.share, JSON.stringify(bar)).toBeGreaterThan(0);
+    expect(bar.share, JSON.stringify(bar)).toBeLessThanOrEqual(1.001);
+    if (bar.value === 0) expect(bar.share, JSON.stringify(bar)).toBeLessThan(0.02);
+    for (const other of bars.filter((o) => o.chart === bar.chart && o.value < bar.value)) {
+      expect(other.share, `${JSON.stringify(other)} against ${JSON.stringify(bar)}`).toBeLessThan(bar.share);
+    }
+  }
+  // A month's value opens under its chart with a tap, and leads to its list like the column.
+  const months = page.locator('[data-chart="revenue-by-month"]');
+  await months.getByText('Show the values').click();
+  await expect(months.locator('.chart-values .bar-row').first()).toBeVisible();
+  await expect(months.locator('.chart-values .bar-value').first()).toHaveText(/\d/);
   // A measure Tessera does not record yet has no tile, and the page says so.
   await expect(page.locator('[data-kpi="training-completion"]')).toHaveCount(0);
   await expect(page.getByTestId('not-recorded')).toContainText('Training completion');
@@ -91,7 +115,7 @@ test("a partner's scorecard shows its health and leads to its deals; its manager
   await expect(health.getByRole('row', { name: /Competency/ })).toContainText('Not measured until training is recorded');
   await expect(health.getByRole('row', { name: /Engagement/ })).toContainText(/someone signed in on [1-9]\d* of those days/);
   await expect(page.getByTestId('placings')).toContainText('Gold tier');
-  await expect(page.locator('[data-chart="revenue-by-month"] svg')).toBeVisible();
+  await expect(page.locator('[data-chart="revenue-by-month"] svg.chart-plot')).toBeVisible();
   await expectAccessible(page, testInfo);
   const partnerId = await page.request.post('/api/scorecard').then((r) => r.json()).then((s) => s.partner_id);
   await page.locator('[data-kpi="registration-volume"] .tile-value a').click();

@@ -47,6 +47,10 @@ impl Dice {
     }
 }
 
+/// The demo partner (Northwind, Sam's) whose people stopped signing in three months ago, so
+/// its health is falling.
+const FALLING: usize = 2;
+
 /// Spreads the demo partners' joining dates over two years (two join this month) and gives
 /// them deals in every state, most of the wins with the busier, higher-tier partners.
 pub async fn demo_history(db: &Db) -> Result<usize, SeedError> {
@@ -68,7 +72,7 @@ pub async fn demo_history(db: &Db) -> Result<usize, SeedError> {
         let currency = if region == "EMEA" { "EUR" } else { "USD" };
         let joined = if index % 12 == 11 {
             now - Duration::days(3 + index as i64 % 9)
-        } else if index == 0 {
+        } else if index == 0 || index == FALLING {
             // The partner the README signs in as: with the program long enough for every story.
             now - Duration::days(420)
         } else {
@@ -91,12 +95,18 @@ pub async fn demo_history(db: &Db) -> Result<usize, SeedError> {
         // partners now and then, one in five not at all, the README's partner often.
         let visits = match index {
             0 => 20,
+            FALLING => 40,
             _ if dice.below(5) == 0 => 0,
             _ => dice.below(24),
         };
+        // One partner's people came often three to four months ago and not since: its health falls.
+        let (first_day_ago, days) = match index {
+            FALLING => (90, 30),
+            _ => (0, (now - joined).num_days().clamp(1, 90)),
+        };
         let mut tx = db.begin().await?;
         for _ in 0..visits {
-            let days_ago = dice.below((now - joined).num_days().clamp(1, 90) as u64) as i64;
+            let days_ago = first_day_ago + dice.below(days as u64) as i64;
             let at = now - Duration::days(days_ago) - Duration::minutes(dice.below(600) as i64);
             let who = people[dice.below(people.len() as u64) as usize];
             app::audit::record(&mut tx, who, app::audit::AuditAction::SignedIn, "demo history", at).await?;

@@ -151,11 +151,15 @@ async fn a_managers_home_lists_approvals_risk_and_protection_within_reach(backen
     for partner in linked_ids(section(&home, "at-risk"), "/partners/") {
         assert!(in_reach.contains(&partner), "at-risk partner {partner} is Sam's");
     }
-    for item in section(&home, "at-risk")["items"].as_array().expect("items") {
-        let score: u8 =
-            item["badge"].as_str().and_then(|b| b.strip_prefix("Health ")).and_then(|s| s.parse().ok()).expect("score");
-        assert!(score < 50, "only the red band is at risk: {item}");
+    // The home lists the directory's partners at risk, the weakest first: red, or fallen 10 points.
+    let (_, at_risk) = app.call(&sam, "list_partners", &[("health", "at_risk"), ("sort", "health")]).await;
+    let rows = at_risk["rows"].as_array().expect("rows");
+    for row in rows {
+        let (score, earlier) = (row["health"]["score"].as_i64().unwrap_or(100), row["health"]["earlier"].as_i64());
+        assert!(score < 50 || earlier.is_some_and(|earlier| earlier - score >= 10), "at risk: {row}");
     }
+    let expected: Vec<i64> = rows.iter().filter_map(|row| row["id"].as_i64()).take(6).collect();
+    assert_eq!(linked_ids(section(&home, "at-risk"), "/partners/"), expected);
 
     let protected: Vec<i64> = on_db!(app.db(), pool => sqlx::query_scalar(
         "SELECT d.id FROM deals d JOIN organisations o ON o.id = d.organisation_id \

@@ -266,6 +266,11 @@ async fn a_waiting_invitation_is_not_sent_twice_and_can_be_sent_again_or_withdra
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body["fields"]["email"].as_str().unwrap_or("").contains("waiting to be accepted"), "{body}");
     assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 1);
+    // Another organisation's waiting invitation is none of this one's business: it neither
+    // blocks nor reveals anything here.
+    let copperline = app.sign_in("partner@copperline.test").await;
+    let elsewhere = [("email", "new.rep@bluepeak.test"), ("role", "partner_user")];
+    assert_eq!(app.call(&copperline, "invite", &elsewhere).await.0, StatusCode::OK);
 
     let (_, team) = app.call(&partner_admin, "team", &[]).await;
     let id = team["pending"][0]["id"].as_i64().expect("the waiting invitation").to_string();
@@ -364,6 +369,13 @@ async fn admins_change_roles_and_deactivate_but_never_themselves_or_the_last_adm
         team["members"].as_array().expect("members").iter().find(|m| m["email"] == "partner@bluepeak.test").cloned();
     assert_eq!(listed.map(|m| m["active"].clone()), Some(serde_json::json!(false)));
     assert_eq!(app.call(&rep, "change_member", &[("id", &me), ("change", "reactivate")]).await.0, StatusCode::OK);
+    // A change to what already is writes nothing and says so.
+    for (change, says) in [("reactivate", "can sign in already"), ("partner_user", "has the role Partner user already")]
+    {
+        let (status, body) = app.call(&rep, "change_member", &[("id", &me), ("change", change)]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{change}: {body}");
+        assert!(body["fields"]["change"].as_str().unwrap_or("").contains(says), "{change}: {body}");
+    }
     let (status, _) =
         app.call(&fresh, "sign_in", &[("email", "partner@bluepeak.test"), ("password", "tessera-demo")]).await;
     assert_eq!(status, StatusCode::OK);

@@ -19,6 +19,8 @@ on_both_databases!(
     live_streams_need_a_session_and_carry_no_deal_data,
     a_scorecard_is_for_its_partner_and_their_managers_only,
     every_figure_is_the_total_of_the_list_behind_it,
+    a_running_period_is_compared_with_as_many_days_of_the_one_before,
+    a_partner_whose_health_fell_is_at_risk_and_says_by_how_much,
     the_directory_searches_filters_sorts_and_exports_within_reach,
 );
 
@@ -199,6 +201,12 @@ async fn bad_periods_and_settings_are_named_and_change_nothing(backend: Backend)
     let (status, body) = app.call(&admin, "leaderboard", &[("period", "fortnight"), ("at", "soon")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["fields"]["period"].is_string() && body["fields"]["at"].is_string(), "{body}");
+    for within in ["tier:Mithril", "region:Atlantis", "galaxy"] {
+        let (status, body) = app.call(&admin, "leaderboard", &[("within", within)]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{within}: {body}");
+        assert!(body["fields"]["within"].is_string(), "{within}: {body}");
+    }
+    assert_eq!(app.call(&admin, "leaderboard", &[("within", "tier:Gold")]).await.0, StatusCode::OK);
     let (status, body) = app.call(&admin, "list_deals", &[("closed_from", "yesterday")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["fields"]["closed_from"].is_string(), "{body}");
@@ -454,6 +462,82 @@ async fn every_figure_is_the_total_of_the_list_behind_it(backend: Backend) {
     app.stop().await;
 }
 
+/// While a month or a year runs, each tile's earlier figure is that of as many days of the one
+/// before (1–24 October against 1–24 November): the dashboard names those days, and a custom
+/// range over them gives exactly the earlier figures.
+async fn a_running_period_is_compared_with_as_many_days_of_the_one_before(backend: Backend) {
+    use chrono::{Datelike, Duration, NaiveDate, Utc};
+    let app = TestApp::spawn(backend).await;
+    tessera::history::demo_history(app.db()).await.expect("demo history");
+    let admin = app.sign_in("admin@acme.test").await;
+    let today = Utc::now().date_naive();
+    let month_start = today.with_day(1).expect("a first day");
+    let last_month_start = (month_start - Duration::days(1)).with_day(1).expect("a first day");
+    let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).expect("1 January");
+    let last_year_start = NaiveDate::from_ymd_opt(today.year() - 1, 1, 1).expect("1 January");
+    let like_for_like = |start: NaiveDate, earlier_start: NaiveDate, earlier_end: NaiveDate| {
+        (earlier_start, (earlier_start + (today - start)).min(earlier_end))
+    };
+    let cases = [
+        ("month", like_for_like(month_start, last_month_start, month_start - Duration::days(1))),
+        ("year", like_for_like(year_start, last_year_start, year_start - Duration::days(1))),
+    ];
+    for (period, (start, end)) in cases {
+        let (status, running) = app.call(&admin, "dashboard", &[("period", period)]).await;
+        assert_eq!(status, StatusCode::OK, "{running}");
+        let named = (running["previous"]["start"].as_str(), running["previous"]["end"].as_str());
+        assert_eq!(named, (Some(start.to_string().as_str()), Some(end.to_string().as_str())), "{period}");
+        let (start, end) = (start.to_string(), end.to_string());
+        let range = [("period", "custom"), ("from", start.as_str()), ("to", end.as_str())];
+        let (status, earlier) = app.call(&admin, "dashboard", &range).await;
+        assert_eq!(status, StatusCode::OK, "{earlier}");
+        let mut compared = 0;
+        for figure in running["tiles"].as_array().expect("tiles") {
+            let kpi = &figure["kpi"];
+            assert_eq!(figure["previous"], tile(&earlier, kpi.as_str().expect("kpi"))["value"], "{kpi}, {period}");
+            compared += 1;
+        }
+        assert!(compared >= 10, "{compared} tiles compared for {period}");
+    }
+    let won = tile(&app.call(&admin, "dashboard", &[("period", "year")]).await.1, "TotalRevenue")["previous"].clone();
+    assert!(won["Money"].as_i64().unwrap_or(0) > 0, "the demo history won something in last year's first days: {won}");
+    app.stop().await;
+}
+
+/// Health 30 days ago is the same score over the windows ending that day: a partner whose people
+/// signed in on 15 days three to four months ago and on 3 days this week scored 50 then (half of
+/// engagement, its one measurable part) and 10 now (3 of 15 sign-in days): at risk, and the
+/// directory, the scorecard and the export say it fell by 40.
+async fn a_partner_whose_health_fell_is_at_risk_and_says_by_how_much(backend: Backend) {
+    use chrono::{Duration, Utc};
+    let app = TestApp::spawn(backend).await;
+    let bluepeak = app.organisation_id("Bluepeak Systems").await;
+    let someone = app.count("SELECT id FROM users WHERE email = 'rep@bluepeak.test'").await;
+    let now = Utc::now();
+    let mut tx = app.db().begin().await.expect("a transaction");
+    for days_ago in (95..110).chain(1..4) {
+        let at = now - Duration::days(days_ago);
+        app::audit::record(&mut tx, someone, app::audit::AuditAction::SignedIn, "test", at).await.expect("a sign-in");
+    }
+    tx.commit().await.expect("commit");
+    let sam = app.sign_in("cam@acme.test").await;
+    let (status, scorecard) = app.call(&sam, "scorecard", &[("partner_id", &bluepeak.to_string())]).await;
+    assert_eq!(status, StatusCode::OK, "{scorecard}");
+    assert_eq!(scorecard["health"], serde_json::json!({ "score": 10, "band": "Red", "earlier": 50 }));
+    let (_, listed) = app.call(&sam, "list_partners", &[("q", "Bluepeak"), ("health", "at_risk")]).await;
+    assert_eq!(listed["rows"][0]["health"]["earlier"], 50, "{listed}");
+    let csv = sam
+        .get(format!("{}/partners/export.csv?q=Bluepeak", app.base))
+        .send()
+        .await
+        .expect("the export")
+        .text()
+        .await
+        .expect("its text");
+    assert!(csv.contains("down 40 points in 30 days"), "{csv}");
+    app.stop().await;
+}
+
 /// The partner directory: search, filters and orders on the server, each within the viewer's
 /// reach; bad values are named; the CSV holds what the page lists.
 async fn the_directory_searches_filters_sorts_and_exports_within_reach(backend: Backend) {
@@ -479,7 +563,7 @@ async fn the_directory_searches_filters_sorts_and_exports_within_reach(backend: 
         by_tier += list["total"].as_i64().expect("total");
     }
     assert_eq!(by_tier, total, "every partner is in one tier");
-    let mut by_band = 0;
+    let (mut by_band, mut falling_elsewhere) = (0, 0);
     for band in ["at_risk", "watch", "healthy"] {
         let (status, list) = app.call(&admin, "list_partners", &[("health", band), ("sort", "health")]).await;
         assert_eq!(status, StatusCode::OK, "{list}");
@@ -495,10 +579,19 @@ async fn the_directory_searches_filters_sorts_and_exports_within_reach(backend: 
             "watch" => "Yellow",
             _ => "Green",
         };
-        assert!(list["rows"].as_array().expect("rows").iter().all(|row| row["health"]["band"] == expected), "{band}");
-        by_band += list["total"].as_i64().expect("total");
+        for row in list["rows"].as_array().expect("rows") {
+            let health = &row["health"];
+            let fell = health["earlier"].as_i64().unwrap_or(0) - health["score"].as_i64().unwrap_or(0);
+            // At risk also holds a partner of a higher band whose score fell 10 points in 30 days.
+            match (band, health["band"] == expected) {
+                (_, true) => by_band += 1,
+                ("at_risk", false) if fell >= 10 => falling_elsewhere += 1,
+                _ => panic!("{band}: {row}"),
+            }
+        }
     }
     assert!(by_band <= total);
+    assert!(falling_elsewhere >= 1, "the demo history has a partner whose health is falling but not yet red");
 
     // A channel manager's directory and its choices are their own partners'.
     let (_, mine) = app.call(&sam, "list_partners", &[]).await;

@@ -36,11 +36,12 @@ crate::statements! {
     );
     const CREDENTIALS = "SELECT id, password_hash FROM users WHERE email = $1 AND deactivated_at IS NULL";
     const MEMBER = "SELECT id, organisation_id, role, email FROM users WHERE id = $1";
-    const LOCK_ORGANISATION = "UPDATE organisations SET id = id WHERE id = $1";
+    // Locks an organisation's people (not its row: that would count as a partner change).
+    const LOCK_PEOPLE = "UPDATE users SET organisation_id = organisation_id WHERE organisation_id = $1";
     const ACTIVE_WITH_ROLE = "SELECT COUNT(*) FROM users WHERE organisation_id = $1 AND role = $2 AND deactivated_at IS NULL";
-    const SET_ROLE = "UPDATE users SET role = $1 WHERE id = $2";
+    const SET_ROLE = "UPDATE users SET role = $1 WHERE id = $2 AND role <> $1";
     const DEACTIVATE = "UPDATE users SET deactivated_at = $1 WHERE id = $2 AND deactivated_at IS NULL";
-    const REACTIVATE = "UPDATE users SET deactivated_at = NULL WHERE id = $1";
+    const REACTIVATE = "UPDATE users SET deactivated_at = NULL WHERE id = $1 AND deactivated_at IS NOT NULL";
     const EMAIL_TAKEN = "SELECT id FROM users WHERE email = $1";
     const RECENT_ATTEMPTS = "SELECT failed_at FROM sign_in_failures WHERE email = $1 AND failed_at > $2 ORDER BY failed_at";
     const INSERT_ATTEMPT = "INSERT INTO sign_in_failures (email, failed_at) VALUES ($1, $2)";
@@ -54,8 +55,8 @@ crate::statements! {
         FROM invitations i JOIN organisations o ON o.id = i.organisation_id \
         WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.expires_at > $2";
     const CLAIM_INVITATION = "UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL";
-    const PENDING_FOR_EMAIL = "SELECT id FROM invitations WHERE lower(email) = lower($1) AND accepted_at IS NULL \
-        AND expires_at > $2 LIMIT 1";
+    const PENDING_FOR_EMAIL = "SELECT id FROM invitations WHERE lower(email) = lower($1) AND organisation_id = $2 \
+        AND accepted_at IS NULL AND expires_at > $3 LIMIT 1";
     const PENDING_INVITATION = "SELECT i.id, i.email, i.role, i.organisation_id, o.name AS organisation_name, i.expires_at \
         FROM invitations i JOIN organisations o ON o.id = i.organisation_id \
         WHERE i.id = $1 AND i.accepted_at IS NULL AND i.expires_at > $2";
@@ -174,13 +175,6 @@ pub struct NewInvitation<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
-/// Whether an invitation to `email` waits to be accepted (anywhere: one person, one account).
-pub async fn invitation_pending_for(db: &Db, email: &str, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
-    let id: Option<i64> =
-        on_db!(db, pool => sqlx::query_scalar(PENDING_FOR_EMAIL).bind(email).bind(now).fetch_optional(pool).await)?;
-    Ok(id.is_some())
-}
-
 /// An invitation by id that still waits to be accepted.
 pub async fn pending_invitation(db: &Db, id: i64, now: DateTime<Utc>) -> Result<Option<OpenInvitation>, sqlx::Error> {
     on_db!(db, pool => sqlx::query_as(PENDING_INVITATION).bind(id).bind(now).fetch_optional(pool).await)
@@ -227,10 +221,18 @@ pub async fn withdraw_invitation(
     Ok(true)
 }
 
-/// Records an invitation and queues its email, together or not at all.
-pub async fn create_invitation(db: &Db, invitation: NewInvitation<'_>, message: &Message) -> Result<(), sqlx::Error> {
+/// Records an invitation and queues its email, together or not at all; `false` (and nothing
+/// recorded) when one to the same address already waits in that organisation.
+pub async fn create_invitation(db: &Db, invitation: NewInvitation<'_>, message: &Message) -> Result<bool, sqlx::Error> {
     let NewInvitation { token_hash, email, role, organisation_id, invited_by, now, expires_at } = invitation;
     let mut tx = db.begin().await?;
+    execute_in!(tx, sqlx::query(LOCK_PEOPLE).bind(organisation_id))?;
+    let waiting: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(PENDING_FOR_EMAIL)
+        .bind(email).bind(organisation_id).bind(now).fetch_optional(conn).await)?;
+    if waiting.is_some() {
+        tx.rollback().await?;
+        return Ok(false);
+    }
     execute_in!(
         tx,
         sqlx::query(INSERT_INVITATION)
@@ -244,7 +246,8 @@ pub async fn create_invitation(db: &Db, invitation: NewInvitation<'_>, message: 
     )?;
     mail::queue(&mut tx, email, message, now).await?;
     audit::record(&mut tx, invited_by, AuditAction::Invited, &format!("{email} as {}", role.as_str()), now).await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(true)
 }
 
 pub async fn open_invitation(
@@ -355,10 +358,20 @@ pub enum MemberChange {
     Reactivate,
 }
 
+/// How a change to a person's account ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeOutcome {
+    Changed,
+    /// It was so already: nothing written, nothing audited.
+    AlreadySo,
+    /// It would leave the organisation without an active admin: nothing changed.
+    LastAdmin,
+}
+
 /// Changes a person's role or whether they may sign in, unless that leaves their organisation
-/// without an active `admin_role` (then `false`, and nothing changes). Deactivating ends their
-/// sessions. Changes to one organisation's people are made one at a time (its row is locked),
-/// so two admins demoting each other at once cannot leave it with none.
+/// without an active `admin_role`. Deactivating ends their sessions. Changes to one
+/// organisation's people are made one at a time (its people are locked), so two admins demoting
+/// each other at once cannot leave it with none.
 pub async fn change_member(
     db: &Db,
     member: &Member,
@@ -366,31 +379,35 @@ pub async fn change_member(
     admin_role: Role,
     by: i64,
     now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
+) -> Result<ChangeOutcome, sqlx::Error> {
     let mut tx = db.begin().await?;
-    execute_in!(tx, sqlx::query(LOCK_ORGANISATION).bind(member.organisation_id))?;
-    let (action, subject) = match change {
+    execute_in!(tx, sqlx::query(LOCK_PEOPLE).bind(member.organisation_id))?;
+    let (changed, action, subject) = match change {
         MemberChange::Role(role) => {
-            execute_in!(tx, sqlx::query(SET_ROLE).bind(role.as_str()).bind(member.id))?;
-            (AuditAction::ChangedRole, format!("{} to {}", member.email, role.as_str()))
+            let changed = execute_in!(tx, sqlx::query(SET_ROLE).bind(role.as_str()).bind(member.id))?;
+            (changed, AuditAction::ChangedRole, format!("{} to {}", member.email, role.as_str()))
         }
         MemberChange::Deactivate => {
-            execute_in!(tx, sqlx::query(DEACTIVATE).bind(now).bind(member.id))?;
+            let changed = execute_in!(tx, sqlx::query(DEACTIVATE).bind(now).bind(member.id))?;
             execute_in!(tx, sqlx::query(DELETE_SESSIONS_OF).bind(member.id))?;
-            (AuditAction::Deactivated, member.email.clone())
+            (changed, AuditAction::Deactivated, member.email.clone())
         }
         MemberChange::Reactivate => {
-            execute_in!(tx, sqlx::query(REACTIVATE).bind(member.id))?;
-            (AuditAction::Reactivated, member.email.clone())
+            let changed = execute_in!(tx, sqlx::query(REACTIVATE).bind(member.id))?;
+            (changed, AuditAction::Reactivated, member.email.clone())
         }
     };
+    if changed == 0 {
+        tx.rollback().await?;
+        return Ok(ChangeOutcome::AlreadySo);
+    }
     let admins: i64 = on_tx!(tx, conn => sqlx::query_scalar(ACTIVE_WITH_ROLE)
         .bind(member.organisation_id).bind(admin_role.as_str()).fetch_one(conn).await)?;
     if admins == 0 {
         tx.rollback().await?;
-        return Ok(false);
+        return Ok(ChangeOutcome::LastAdmin);
     }
     audit::record(&mut tx, by, action, &subject, now).await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(ChangeOutcome::Changed)
 }

@@ -1,6 +1,7 @@
-//! Charts as SVG, drawn on the server so they show before the WASM loads. Every bar is a link to
-//! the list behind it and carries its value as a tooltip; once hydrated, hovering or focusing a
-//! bar also reads its value out under the chart.
+//! Charts drawn on the server so they show before the WASM loads, every bar a link to the list
+//! behind it: columns over time in SVG (each with its value as a tooltip, read out under the
+//! chart on hover or focus once hydrated, and listed under "Show the values" for a tap), bars
+//! over categories as an HTML list that shows each value and stays readable on a phone.
 
 use leptos::prelude::*;
 
@@ -23,13 +24,23 @@ pub fn ChartView(chart: Chart) -> impl IntoView {
     };
     let max = chart.bars.iter().map(|bar| bar.value).max().unwrap_or(0);
     let title = chart.title.clone();
-    let plot =
-        if chart.columns { columns(&chart, max, hovered).into_any() } else { rows(&chart, max, hovered).into_any() };
+    // Columns carry no values of their own: their values open beneath them with a tap, as rows.
+    let plot = match chart.columns {
+        true => view! {
+            {columns(&chart, max, hovered)}
+            <p class="chart-readout muted" aria-live="polite">{readout}</p>
+            <details class="chart-values">
+                <summary>"Show the values"</summary>
+                {rows(&chart, max, hovered)}
+            </details>
+        }
+        .into_any(),
+        false => rows(&chart, max, hovered).into_any(),
+    };
     view! {
         <figure class="card chart" data-chart=chart.id.clone()>
             <figcaption>{title}</figcaption>
             {plot}
-            <p class="chart-readout muted" aria-live="polite">{readout}</p>
         </figure>
     }
 }
@@ -73,43 +84,34 @@ fn columns(chart: &Chart, max: i64, hovered: RwSignal<Option<usize>>) -> impl In
     }
 }
 
-/// Horizontal bars, for categories (statuses, tiers, regions, funnel stages).
+/// Horizontal bars, for categories (statuses, tiers, regions, funnel stages): a list in HTML, so
+/// labels and values keep a readable size and wrap at any width, each row a link to its list.
 fn rows(chart: &Chart, max: i64, hovered: RwSignal<Option<usize>>) -> impl IntoView {
-    let (label_width, bar_space, row_height) = (170.0, 280.0, 30.0);
-    let height = chart.bars.len().max(1) as f64 * row_height + 6.0;
-    let view_box = format!("0 0 {WIDTH} {height}");
     let bars = chart
         .bars
         .iter()
         .enumerate()
         .map(|(index, bar)| {
-            let y = index as f64 * row_height + 4.0;
-            let length = (share(bar.value, max) * bar_space).max(1.0);
-            let label = format!("{}: {}", bar.label, bar.text);
+            // A drawing, not a styled box: the page's content security policy allows no inline style.
+            let width = format!("{:.1}", (share(bar.value, max) * 100.0).max(0.5));
             view! {
-                <g class="bar" class:active=move || hovered.get() == Some(index)
-                    on:mouseenter=move |_| hovered.set(Some(index))
-                    on:mouseleave=move |_| hovered.set(None)>
-                    <text class="axis-label" x=format!("{:.1}", label_width - 8.0) y=format!("{:.1}", y + 17.0)
-                        text-anchor="end">{bar.label.clone()}</text>
-                    <a href=bar.href.clone() aria-label=label.clone()
+                <li class="bar-row" class:active=move || hovered.get() == Some(index)>
+                    <a href=bar.href.clone()
+                        on:mouseenter=move |_| hovered.set(Some(index))
+                        on:mouseleave=move |_| hovered.set(None)
                         on:focus=move |_| hovered.set(Some(index))
                         on:blur=move |_| hovered.set(None)>
-                        <rect x=label_width.to_string() y=format!("{y:.1}") width=format!("{length:.1}") height="22" rx="2"/>
-                        <title>{label.clone()}</title>
+                        <span class="bar-label">{bar.label.clone()}</span>
+                        <svg class="bar-track" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+                            <rect class="bar-fill" width=width height="10" rx="1"/>
+                        </svg>
+                        <span class="bar-value">{bar.text.clone()}</span>
                     </a>
-                    <text class="value-label" x=format!("{:.1}", label_width + length + 6.0) y=format!("{:.1}", y + 17.0)>
-                        {bar.text.clone()}
-                    </text>
-                </g>
+                </li>
             }
         })
         .collect_view();
-    view! {
-        <svg viewBox=view_box role="group" aria-label=chart.title.clone() class="chart-plot">
-            {bars}
-        </svg>
-    }
+    view! { <ul class="bar-rows" aria-label=chart.title.clone()>{bars}</ul> }
 }
 
 #[cfg(test)]

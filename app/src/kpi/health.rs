@@ -70,6 +70,53 @@ pub const WEIGHTS: [(&str, u32); 4] =
 pub struct Health {
     pub score: u8,
     pub band: Band,
+    /// The score [`TREND_DAYS`] ago, where it could be measured then.
+    pub earlier: Option<u8>,
+}
+
+/// How far back a health trend looks.
+pub const TREND_DAYS: i64 = 30;
+/// The points lost over [`TREND_DAYS`] that make a partner's health falling.
+pub const FALLING_POINTS: u8 = 10;
+
+impl Health {
+    pub fn of(score: u8) -> Health {
+        Health { score, band: Band::of(score), earlier: None }
+    }
+
+    /// The points lost since [`TREND_DAYS`] ago: 0 if it held, rose or was not measured then.
+    pub fn drop(&self) -> u8 {
+        self.earlier.map_or(0, |earlier| earlier.saturating_sub(self.score))
+    }
+
+    pub fn falling(&self) -> bool {
+        self.drop() >= FALLING_POINTS
+    }
+
+    /// In the red band, or falling: what homes, the dashboard and the directory call at risk.
+    pub fn at_risk(&self) -> bool {
+        self.band == Band::Red || self.falling()
+    }
+
+    /// Whether a list narrowed to `band` holds it: the at-risk choice holds every partner at risk,
+    /// so a falling partner of a higher band is listed under its band and under at risk.
+    pub fn listed_under(&self, band: Band) -> bool {
+        match band {
+            Band::Red => self.at_risk(),
+            other => self.band == other,
+        }
+    }
+
+    /// The trend in words, where there is one: "down 14 points in 30 days".
+    pub fn trend_text(&self) -> Option<String> {
+        let earlier = self.earlier?;
+        let points = |n: u8| if n == 1 { "1 point".to_string() } else { format!("{n} points") };
+        match self.score.cmp(&earlier) {
+            std::cmp::Ordering::Less => Some(format!("down {} in {TREND_DAYS} days", points(earlier - self.score))),
+            std::cmp::Ordering::Greater => Some(format!("up {} in {TREND_DAYS} days", points(self.score - earlier))),
+            std::cmp::Ordering::Equal => Some(format!("unchanged in {TREND_DAYS} days")),
+        }
+    }
 }
 
 impl HealthComponents {
@@ -92,7 +139,7 @@ pub fn health_score(components: &HealthComponents) -> Option<Health> {
         return None;
     }
     let score = (weighted / weights as f64 * 100.0).round().clamp(0.0, 100.0) as u8;
-    Some(Health { score, band: Band::of(score) })
+    Some(Health::of(score))
 }
 
 /// Revenue: the partner's won revenue over the last 12 months against a benchmark (the program's
@@ -136,6 +183,12 @@ pub const BENCHMARK_PERCENTILE: u32 = 75;
 /// The days "registered recently" and the engagement component look back over.
 pub const ENGAGEMENT_DAYS: i64 = 90;
 
+/// The days with a sign-in among the [`ENGAGEMENT_DAYS`] ending on `last_day`, of the days someone signed in.
+pub fn sign_in_days_until(days: &std::collections::BTreeSet<chrono::NaiveDate>, last_day: chrono::NaiveDate) -> i64 {
+    let first = last_day - chrono::Duration::days(ENGAGEMENT_DAYS - 1);
+    days.range(first..=last_day).count() as i64
+}
+
 /// The revenue benchmark: the 75th percentile of active partners' twelve-month revenue; `None`
 /// when no partner is active.
 pub fn revenue_benchmark(years: &[PartnerYear]) -> Option<i64> {
@@ -170,6 +223,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_drop_of_ten_points_in_thirty_days_is_falling_and_at_risk() {
+        let falling = Health { earlier: Some(72), ..Health::of(62) };
+        assert_eq!((falling.drop(), falling.falling(), falling.at_risk()), (10, true, true));
+        assert_eq!(falling.trend_text().as_deref(), Some("down 10 points in 30 days"));
+        assert!(falling.listed_under(Band::Red) && falling.listed_under(Band::Yellow));
+        assert!(!falling.listed_under(Band::Green));
+        let slipping = Health { earlier: Some(71), ..Health::of(62) };
+        assert_eq!((slipping.falling(), slipping.at_risk()), (false, false));
+        assert!(!slipping.listed_under(Band::Red));
+        let rising = Health { earlier: Some(30), ..Health::of(45) };
+        assert_eq!((rising.falling(), rising.at_risk()), (false, true), "red is at risk whatever the trend");
+        assert_eq!(rising.trend_text().as_deref(), Some("up 15 points in 30 days"));
+        let new = Health::of(40);
+        assert_eq!((new.drop(), new.trend_text()), (0, None));
+        assert_eq!(
+            Health { earlier: Some(41), ..Health::of(40) }.trend_text().as_deref(),
+            Some("down 1 point in 30 days")
+        );
+    }
+
+    #[test]
+    fn sign_in_days_are_counted_over_the_ninety_days_ending_on_a_day() {
+        let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Duration::days(d as i64);
+        let days: std::collections::BTreeSet<_> = [0, 1, 89, 90, 119, 120, 150].into_iter().map(day).collect();
+        // Day 119 looks back to day 30: 89, 90 and 119.
+        assert_eq!(sign_in_days_until(&days, day(119)), 3);
+        // Day 89 looks back to day 0: 0, 1 and 89.
+        assert_eq!(sign_in_days_until(&days, day(89)), 3);
+        // Day 150 looks back to day 61: 89, 90, 119, 120 and 150.
+        assert_eq!(sign_in_days_until(&days, day(150)), 5);
+        assert_eq!(sign_in_days_until(&Default::default(), day(150)), 0);
+    }
+
+    #[test]
     fn all_components_are_weighted_40_25_20_15() {
         let full = HealthComponents {
             revenue: Some(1.0),
@@ -177,7 +264,7 @@ mod tests {
             engagement: Some(1.0),
             customer_success: Some(1.0),
         };
-        assert_eq!(health_score(&full), Some(Health { score: 100, band: Band::Green }));
+        assert_eq!(health_score(&full), Some(Health::of(100)));
         // 0.5×40 + 1×25 + 0.25×20 + 0×15 = 20 + 25 + 5 + 0 = 50
         let mixed = HealthComponents {
             revenue: Some(0.5),
@@ -185,7 +272,7 @@ mod tests {
             engagement: Some(0.25),
             customer_success: Some(0.0),
         };
-        assert_eq!(health_score(&mixed), Some(Health { score: 50, band: Band::Yellow }));
+        assert_eq!(health_score(&mixed), Some(Health::of(50)));
     }
 
     #[test]
@@ -197,7 +284,7 @@ mod tests {
             engagement: Some(0.8),
             customer_success: Some(0.6),
         };
-        assert_eq!(health_score(&components), Some(Health { score: 81, band: Band::Green }));
+        assert_eq!(health_score(&components), Some(Health::of(81)));
     }
 
     #[test]
@@ -237,7 +324,7 @@ mod tests {
             engagement: Some(engagement_component(0, 0)),
             customer_success: customer_success_component(0, 0),
         };
-        assert_eq!(health_score(&quiet), Some(Health { score: 0, band: Band::Red }));
+        assert_eq!(health_score(&quiet), Some(Health::of(0)));
     }
 
     #[test]
@@ -271,9 +358,9 @@ mod tests {
         assert_eq!(components.engagement, Some(0.5 * (2.0 / 3.0) + 0.5 * (7.0 / 15.0)));
         assert_eq!(components.customer_success, Some(0.75));
         // (0.5 × 40 + 17/30 × 20 + 0.75 × 15) / 75 = (20 + 11.333 + 11.25) / 75 = 56.8% → 57, Watch.
-        assert_eq!(health_score(&components), Some(Health { score: 57, band: Band::Yellow }));
+        assert_eq!(health_score(&components), Some(Health::of(57)));
         // Without a benchmark the revenue part drops out too: (11.333 + 11.25) / 35 = 64.5% → 65.
-        assert_eq!(health_score(&year.components(None, 7)), Some(Health { score: 65, band: Band::Yellow }));
+        assert_eq!(health_score(&year.components(None, 7)), Some(Health::of(65)));
     }
 
     #[test]

@@ -33,6 +33,33 @@ pub struct LeaderboardQuery {
     pub region: Option<String>,
 }
 
+/// Which partners a board ranks: all, or one tier or region (by name, or a partner's own).
+#[cfg(feature = "ssr")]
+#[derive(Debug, PartialEq, Eq)]
+enum Group {
+    All,
+    Tier(Option<String>),
+    Region(Option<String>),
+}
+
+#[cfg(feature = "ssr")]
+impl Group {
+    /// `within` is "all", "tier" or "region", or the page's one choice naming the group
+    /// ("tier:Gold", "region:EMEA"); `tier` and `region` may name it instead.
+    fn parse(within: Option<&str>, tier: Option<String>, region: Option<String>) -> Result<Group, AppError> {
+        let (kind, name) = match within.unwrap_or("").split_once(':') {
+            Some((kind, name)) => (kind, Some(name.to_owned())),
+            None => (within.unwrap_or(""), None),
+        };
+        match (kind, name) {
+            ("" | "all", None) => Ok(Group::All),
+            ("tier", name) => Ok(Group::Tier(name.or(tier))),
+            ("region", name) => Ok(Group::Region(name.or(region))),
+            _ => Err(AppError::field("within", "Choose all partners, a tier or a region.")),
+        }
+    }
+}
+
 /// How many lines a leaderboard shows before the viewer's own.
 #[cfg(feature = "ssr")]
 const BOARD_LINES: usize = 25;
@@ -45,12 +72,7 @@ pub async fn load_leaderboard(#[server(flatten)] query: LeaderboardQuery) -> Res
     let user = guard::signed_in()?;
     let period = query.period.period()?;
     let LeaderboardQuery { metric, within, tier, region, .. } = query;
-    // The page's one "Among" choice names the group too: `tier:Gold`, `region:EMEA`.
-    let (within, tier, region) = match within.as_deref().and_then(|within| within.split_once(':')) {
-        Some(("tier", name)) => (Some("tier".to_owned()), Some(name.to_owned()), None),
-        Some(("region", name)) => (Some("region".to_owned()), None, Some(name.to_owned())),
-        _ => (within, tier, region),
-    };
+    let asked = Group::parse(within.as_deref(), tier, region)?;
     let metric = metric.as_deref().and_then(LeaderboardMetric::parse).unwrap_or(LeaderboardMetric::Revenue);
     let state = state::server_state()?;
     let cache = fact_cache()?;
@@ -82,13 +104,24 @@ pub async fn load_leaderboard(#[server(flatten)] query: LeaderboardQuery) -> Res
 
     // A partner's tier and region boards are its own tier's and region's.
     let own_partner = own.map(|position| &partners[position]);
-    let (within, group) = match within.as_deref() {
-        Some("tier") => ("tier", own_partner.map(|p| p.tier.clone()).or(tier).or_else(|| tiers.first().cloned())),
-        Some("region") => {
-            ("region", own_partner.map(|p| p.region.clone()).or(region).or_else(|| regions.first().cloned()))
+    let (within, group) = match asked {
+        Group::Tier(name) => ("tier", own_partner.map(|p| p.tier.clone()).or(name).or_else(|| tiers.first().cloned())),
+        Group::Region(name) => {
+            ("region", own_partner.map(|p| p.region.clone()).or(name).or_else(|| regions.first().cloned()))
         }
-        _ => ("all", None),
+        Group::All => ("all", None),
     };
+    // Vendor staff choose among the program's tiers and regions: another name is a mistake, not an empty board.
+    let known = match within {
+        "tier" => &tiers,
+        _ => &regions,
+    };
+    if own_partner.is_none() && group.as_ref().is_some_and(|name| !known.contains(name)) {
+        return Err(AppError::field(
+            "within",
+            format!("The program has no {within} of that name. Choose one from the list."),
+        ));
+    }
     let members: Vec<usize> = (0..partners.len())
         .filter(|&position| match (within, &group) {
             ("tier", Some(name)) => partners[position].tier == *name,
@@ -166,4 +199,24 @@ pub async fn load_leaderboard(#[server(flatten)] query: LeaderboardQuery) -> Res
         reps,
         as_of: Utc::now(),
     })
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_is_all_a_tier_or_a_region_and_nothing_else() {
+        let gold = || Some("Gold".to_owned());
+        assert_eq!(Group::parse(None, None, None), Ok(Group::All));
+        assert_eq!(Group::parse(Some("all"), gold(), None), Ok(Group::All));
+        assert_eq!(Group::parse(Some("tier:Gold"), None, None), Ok(Group::Tier(gold())));
+        assert_eq!(Group::parse(Some("tier"), gold(), None), Ok(Group::Tier(gold())));
+        assert_eq!(Group::parse(Some("region"), None, None), Ok(Group::Region(None)));
+        assert_eq!(Group::parse(Some("region:EMEA"), gold(), None), Ok(Group::Region(Some("EMEA".into()))));
+        for bad in ["everyone", "all:Gold", "galaxy:Andromeda"] {
+            let error = Group::parse(Some(bad), None, None).expect_err(bad);
+            assert!(error.field_message("within").is_some(), "{bad}");
+        }
+    }
 }

@@ -124,7 +124,7 @@ pub struct Dashboard {
     pub tiles: Vec<Tile>,
     pub charts: Vec<Chart>,
     pub approvals_waiting: i64,
-    /// Partners in the viewer's reach whose health is in the red band.
+    /// Partners in the viewer's reach at risk: health in the red band, or falling.
     pub at_risk: i64,
     pub as_of: DateTime<Utc>,
 }

@@ -110,10 +110,9 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
     let today = now.date_naive();
     let period = Period { kind: PeriodKind::Custom, start: today - Duration::days(364), end: today };
     let periods = (period, period.comparison(today));
-    let sign_in_days = store::sign_in_days(&state.db, &[id], now - Duration::days(health::ENGAGEMENT_DAYS))
-        .await?
-        .first()
-        .map_or(0, |(_, days)| *days);
+    let sign_ins = store::sign_in_dates(&state.db, &[id], now - Duration::days(health::ENGAGEMENT_DAYS)).await?;
+    let sign_in_days = sign_ins.get(&id).map_or(0, |days| health::sign_in_days_until(days, today));
+    let health = health_of(&state.db, &cache, &[id]).await?.into_iter().next().flatten();
 
     let facts = cache.read(&state.db, &currency).await?;
     let partners = facts.partners();
@@ -168,7 +167,7 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
         region: partner.region.clone(),
         period,
         previous: periods.1,
-        health: health::health_score(&components),
+        health,
         parts: health_parts(&year, &components, benchmark, sign_in_days, &currency),
         tiles,
         placings,
@@ -181,28 +180,39 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
     })
 }
 
-/// The health score of each of `ids` (in that order) as its scorecard has it, for the partner directory.
+/// The health score of each of `ids` (in that order) as its scorecard has it, with the score
+/// [`health::TREND_DAYS`] ago: the same components over the windows ending that day.
 #[cfg(feature = "ssr")]
 pub async fn health_of(db: &Db, cache: &FactCache, ids: &[i64]) -> Result<Vec<Option<Health>>, AppError> {
     let currency = store::program_settings(db).await?.reporting_currency;
     let now = Utc::now();
-    let since = now - Duration::days(health::ENGAGEMENT_DAYS);
-    let sign_in_days: std::collections::HashMap<i64, i64> =
-        store::sign_in_days(db, ids, since).await?.into_iter().collect();
+    let earlier = now - Duration::days(health::TREND_DAYS);
+    let since = earlier - Duration::days(health::ENGAGEMENT_DAYS);
+    let sign_ins = store::sign_in_dates(db, ids, since).await?;
     let facts = cache.read(db, &currency).await?;
     let partners = facts.partners();
-    let today = compute::day_number(now.date_naive());
-    let years =
-        cache.memos.years.get(facts.version(), today, || compute::partner_years(facts.deals(), &partners, today)).await;
+    let mut years_up_to = Vec::with_capacity(2);
+    for day in [now.date_naive(), earlier.date_naive()] {
+        let day = compute::day_number(day);
+        let work_out = || compute::partner_years(facts.deals(), &partners, day);
+        years_up_to.push(cache.memos.years.get(facts.version(), day, work_out).await);
+    }
+    let (years, earlier_years) = (&years_up_to[0], &years_up_to[1]);
     drop(facts);
-    let benchmark = health::revenue_benchmark(&years);
+    let benchmarks = (health::revenue_benchmark(years), health::revenue_benchmark(earlier_years));
     let index = compute::PartnerIndex::new(&partners);
+    let no_sign_ins = std::collections::BTreeSet::new();
     Ok(ids
         .iter()
         .map(|id| {
-            let year = years[index.get(*id)?];
-            let days = sign_in_days.get(id).copied().unwrap_or(0);
-            health::health_score(&year.components(benchmark, days))
+            let position = index.get(*id)?;
+            let days = sign_ins.get(id).unwrap_or(&no_sign_ins);
+            let score_on = |years: &[PartnerYear], benchmark, day| {
+                health::health_score(&years[position].components(benchmark, health::sign_in_days_until(days, day)))
+            };
+            let health = score_on(years, benchmarks.0, now.date_naive())?;
+            let before = score_on(earlier_years, benchmarks.1, earlier.date_naive());
+            Some(Health { earlier: before.map(|before| before.score), ..health })
         })
         .collect())
 }

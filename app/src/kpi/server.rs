@@ -152,7 +152,7 @@ pub async fn load_dashboard(#[server(flatten)] query: PeriodQuery) -> Result<Das
     let at_risk = super::scorecard::health_of(&state.db, &cache, &ids)
         .await?
         .into_iter()
-        .filter(|health| health.is_some_and(|health| health.band == super::health::Band::Red))
+        .filter(|health| health.is_some_and(|health| health.at_risk()))
         .count() as i64;
 
     let money = |minor: i64| amount_text(minor, &currency);

@@ -151,14 +151,14 @@ pub fn assembled_statements() -> Vec<String> {
     vec![sign_ins_sql(3)]
 }
 
-/// For each of `organisation_ids`, on how many days since `since` someone of theirs signed in
-/// (from the audit log's sign-ins): (organisation, days).
-pub async fn sign_in_days(
+/// For each of `organisation_ids` with a sign-in since `since` (from the audit log's sign-ins),
+/// the days (UTC) on which someone of theirs signed in.
+pub async fn sign_in_dates(
     db: &Db,
     organisation_ids: &[i64],
     since: DateTime<Utc>,
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    let mut days: std::collections::BTreeMap<i64, std::collections::BTreeSet<NaiveDate>> = Default::default();
+) -> Result<std::collections::HashMap<i64, std::collections::BTreeSet<NaiveDate>>, sqlx::Error> {
+    let mut days: std::collections::HashMap<i64, std::collections::BTreeSet<NaiveDate>> = Default::default();
     // A statement takes a few thousand parameters at most on either database: ask in chunks.
     for chunk in organisation_ids.chunks(1_000) {
         let sql = sign_ins_sql(chunk.len());
@@ -174,5 +174,5 @@ pub async fn sign_in_days(
             days.entry(organisation).or_default().insert(at.date_naive());
         }
     }
-    Ok(days.into_iter().map(|(organisation, days)| (organisation, days.len() as i64)).collect())
+    Ok(days)
 }

@@ -9,7 +9,7 @@ use crate::auth::reach::Reach;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::kpi::cache::FactCache;
-use crate::kpi::health::Band;
+use crate::kpi::health::{Band, Health};
 use crate::ui::agenda::{AgendaItem, AgendaSection, Urgency};
 
 /// How many partners a home reads to find those at risk or new.
@@ -25,16 +25,25 @@ fn tier_and_region(row: &PartnerRow) -> String {
     [row.tier.as_str(), row.region.as_str()].into_iter().filter(|part| !part.is_empty()).collect::<Vec<_>>().join(" · ")
 }
 
-/// Partners within `reach` whose health band is red, the lowest score first.
+/// Partners within `reach` at risk (health in the red band or falling), the lowest score first.
 pub fn at_risk_items(rows: &[PartnerRow]) -> Vec<AgendaItem> {
-    let mut red: Vec<&PartnerRow> =
-        rows.iter().filter(|row| row.health.is_some_and(|health| health.band == Band::Red)).collect();
-    red.sort_by_key(|row| row.health.map(|health| health.score));
-    red.into_iter()
-        .map(|row| AgendaItem {
+    let mut at_risk: Vec<(&PartnerRow, Health)> =
+        rows.iter().filter_map(|row| row.health.filter(Health::at_risk).map(|health| (row, health))).collect();
+    at_risk.sort_by_key(|(_, health)| health.score);
+    at_risk
+        .into_iter()
+        .map(|(row, health)| AgendaItem {
             title: row.name.clone(),
-            badge: format!("Health {}", row.health.map(|health| health.score).unwrap_or_default()),
-            detail: format!("{}. Open the scorecard to see which part is weak.", tier_and_region(row)),
+            badge: match health.falling() {
+                true => format!("Health {} · falling", health.score),
+                false => format!("Health {}", health.score),
+            },
+            detail: match (health.falling(), health.trend_text()) {
+                (true, Some(trend)) => {
+                    format!("{}. Health {trend}: open the scorecard to see which part fell.", tier_and_region(row))
+                }
+                _ => format!("{}. Open the scorecard to see which part is weak.", tier_and_region(row)),
+            },
             href: partner_href(row.id),
             urgency: Urgency::Soon,
         })
@@ -47,7 +56,8 @@ pub async fn at_risk(db: &Db, facts: &FactCache, reach: Reach) -> Result<AgendaS
         PartnerNarrowing { health: Some(Band::Red), sort: DirectorySort::HealthLowest, ..PartnerNarrowing::default() };
     let (rows, total) = super::server::directory(db, facts, reach, &narrowing, 1, READ).await?;
     let items = at_risk_items(&rows);
-    let section = AgendaSection::new("at-risk", "Partners at risk", items, "No partner's health is in the red band.");
+    let section =
+        AgendaSection::new("at-risk", "Partners at risk", items, "No partner's health is in the red band or falling.");
     Ok(match total > AgendaSection::SHOWN as i64 {
         true => section.with_more(format!("All {total} partners at risk"), "/partners?health=at_risk&sort=health"),
         false => section,
@@ -107,9 +117,8 @@ pub async fn setup_gaps(db: &Db) -> Result<Vec<AgendaItem>, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kpi::health::Health;
 
-    fn row(id: i64, score: Option<u8>) -> PartnerRow {
+    fn row(id: i64, health: Option<Health>) -> PartnerRow {
         PartnerRow {
             id,
             name: format!("Partner {id}"),
@@ -119,16 +128,33 @@ mod tests {
             channel_manager: None,
             channel_manager_email: None,
             people: 2,
-            health: score.map(|score| Health { score, band: Band::of(score) }),
+            health,
         }
     }
 
     #[test]
-    fn only_red_partners_are_at_risk_the_weakest_first() {
-        let rows = [row(1, Some(45)), row(2, Some(80)), row(3, Some(12)), row(4, None), row(5, Some(50))];
+    fn red_and_falling_partners_are_at_risk_the_weakest_first() {
+        let scored = |score| Some(Health::of(score));
+        let was = |score, earlier| Some(Health { earlier: Some(earlier), ..Health::of(score) });
+        let rows = [
+            row(1, scored(45)),
+            row(2, scored(80)),
+            row(3, scored(12)),
+            row(4, None),
+            row(5, scored(50)),
+            row(6, was(66, 81)),
+            row(7, was(70, 79)),
+        ];
         let items = at_risk_items(&rows);
         let listed: Vec<_> = items.iter().map(|item| (item.href.as_str(), item.badge.as_str())).collect();
-        assert_eq!(listed, [("/partners/3", "Health 12"), ("/partners/1", "Health 45")]);
+        assert_eq!(
+            listed,
+            [("/partners/3", "Health 12"), ("/partners/1", "Health 45"), ("/partners/6", "Health 66 · falling")]
+        );
         assert!(items[0].detail.starts_with("Gold · EMEA."), "{}", items[0].detail);
+        assert_eq!(
+            items[2].detail,
+            "Gold · EMEA. Health down 15 points in 30 days: open the scorecard to see which part fell."
+        );
     }
 }

@@ -40,18 +40,20 @@ fn write(rows: &[PartnerRow]) -> Result<String, csv::Error> {
         "People",
         "Health score",
         "Health",
+        "Health trend",
     ])?;
     for row in rows {
         writer.write_record([
             defuse_formula(&row.name),
-            row.partner_type.clone(),
-            row.tier.clone(),
-            row.region.clone(),
+            defuse_formula(&row.partner_type),
+            defuse_formula(&row.tier),
+            defuse_formula(&row.region),
             row.channel_manager.as_deref().map(defuse_formula).unwrap_or_default(),
-            row.channel_manager_email.clone().unwrap_or_default(),
+            row.channel_manager_email.as_deref().map(defuse_formula).unwrap_or_default(),
             row.people.to_string(),
             row.health.map(|health| health.score.to_string()).unwrap_or_default(),
             row.health.map(|health| health.band.label().to_owned()).unwrap_or_default(),
+            row.health.and_then(|health| health.trend_text()).unwrap_or_default(),
         ])?;
     }
     let bytes = writer.into_inner().map_err(|error| csv::Error::from(error.into_error()))?;

@@ -155,6 +155,9 @@ fn PartnerTable(list: PartnerList, drill: PartnerDrill) -> impl IntoView {
                             <td data-testid="partner-health">{match row.health {
                                 Some(health) => view! {
                                     <Badge text=format!("{} · {}", health.score, health.band.label()) tone=health.band.tone()/>
+                                    {health.falling().then(|| view! {
+                                        " " <span class="badge badge-danger" title=health.trend_text()>"Falling"</span>
+                                    })}
                                 }.into_any(),
                                 None => view! { <span class="muted">"n/a"</span> }.into_any(),
                             }}</td>

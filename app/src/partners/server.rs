@@ -65,7 +65,7 @@ pub async fn directory(
         return Ok((rows, total));
     }
     if let Some(band) = narrowing.health {
-        rows.retain(|row| row.health.is_some_and(|health| health.band == band));
+        rows.retain(|row| row.health.is_some_and(|health| health.listed_under(band)));
     }
     if narrowing.sort == DirectorySort::HealthLowest {
         // Unscored partners last; the order by name holds among equal scores.

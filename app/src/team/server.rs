@@ -57,12 +57,6 @@ pub async fn invite(email: String, role: String, organisation_id: Option<i64>) -
     if auth_store::email_taken(&state.db, email.as_str()).await? {
         return Err(AppError::field("email", "This person already has a Tessera account."));
     }
-    if auth_store::invitation_pending_for(&state.db, email.as_str(), Utc::now()).await? {
-        return Err(AppError::field(
-            "email",
-            "An invitation to this address is waiting to be accepted. Send it again from the list of invitations.",
-        ));
-    }
     let organisation = store::organisation_name(&state.db, facts.id).await?.ok_or(AppError::NotFound)?;
     let token = secrets::new_token()?;
     let link = format!("{}/invitation?token={token}", state.settings.public_url);
@@ -77,7 +71,12 @@ pub async fn invite(email: String, role: String, organisation_id: Option<i64>) -
         now,
         expires_at: now + Duration::days(mail::INVITATION_DAYS),
     };
-    auth_store::create_invitation(&state.db, invitation, &message).await?;
+    if !auth_store::create_invitation(&state.db, invitation, &message).await? {
+        return Err(AppError::field(
+            "email",
+            "An invitation to this address is waiting to be accepted. Send it again from the list of invitations.",
+        ));
+    }
     Ok(InvitationSent { email: email.as_str().to_owned() })
 }
 
@@ -154,11 +153,21 @@ pub async fn change_member(id: i64, change: String) -> Result<(), AppError> {
         },
     };
     let admin_role = if facts.is_vendor { Role::Admin } else { Role::PartnerAdmin };
-    if !auth_store::change_member(&db, &member, change, admin_role, user.user_id, Utc::now()).await? {
-        return Err(AppError::field(
+    match auth_store::change_member(&db, &member, change, admin_role, user.user_id, Utc::now()).await? {
+        auth_store::ChangeOutcome::Changed => Ok(()),
+        auth_store::ChangeOutcome::AlreadySo => Err(AppError::field(
+            "change",
+            match change {
+                auth_store::MemberChange::Role(role) => {
+                    format!("{} has the role {} already.", member.email, role.label())
+                }
+                auth_store::MemberChange::Deactivate => format!("{} is deactivated already.", member.email),
+                auth_store::MemberChange::Reactivate => format!("{} can sign in already.", member.email),
+            },
+        )),
+        auth_store::ChangeOutcome::LastAdmin => Err(AppError::field(
             "change",
             format!("{} is the last active {} here. Make someone else one first.", member.email, admin_role.label()),
-        ));
+        )),
     }
-    Ok(())
 }

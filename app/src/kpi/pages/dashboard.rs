@@ -60,7 +60,7 @@ fn DashboardView(dashboard: Dashboard) -> impl IntoView {
             <div class="card tile" data-kpi="at-risk">
                 <p class="tile-label"><a href="/metrics#health-score">"Partners at risk"</a></p>
                 <p class="tile-value"><a href="/partners?health=at_risk&sort=health">{dashboard.at_risk}</a></p>
-                <p class="tile-compare muted">"Health score below 50 today"</p>
+                <p class="tile-compare muted">"Health below 50, or down 10 points in 30 days"</p>
             </div>
             {tiles.into_iter().map(|tile| view! {
                 <TileView tile currency=currency.clone() previous_label=previous_label.clone()/>

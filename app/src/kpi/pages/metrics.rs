@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::auth::Role;
 use crate::kpi::formulas::DICTIONARY;
-use crate::kpi::health::{SIGN_IN_DAYS_FOR_FULL, WEIGHTS};
+use crate::kpi::health::{FALLING_POINTS, SIGN_IN_DAYS_FOR_FULL, TREND_DAYS, WEIGHTS};
 use crate::layout::guarded_page;
 
 #[component]
@@ -50,6 +50,9 @@ pub fn MetricsPage() -> impl IntoView {
                             {SIGN_IN_DAYS_FOR_FULL} " or more is full marks). Counted over the whole 90 days, so one sign-in moves the score by a point at most."</li>
                         <li>"Customer success: the win rate of the last 12 months' closed deals, until surveys are recorded."</li>
                     </ul>
+                    <p>"Trend: the same score worked out as it stood " {TREND_DAYS} " days ago (each window ending that day). A partner is "
+                        <strong>"at risk"</strong> " when its score is red, or " <strong>"falling"</strong> ": down "
+                        {FALLING_POINTS} " points or more over those " {TREND_DAYS} " days."</p>
                 </section>
             }
         },

@@ -46,7 +46,11 @@ pub fn ScorecardView(scorecard: Scorecard) -> impl IntoView {
                 <span class="tile-value" data-testid="health-score">{health.score}</span>
                 <span class="muted">" / 100 "</span>
                 <Badge text=health.band.label() tone=health.band.tone()/>
+                {health.falling().then(|| view! { " " <Badge text="Falling" tone="danger"/> })}
             </p>
+            {health.trend_text().map(|trend| view! {
+                <p class="muted small" data-testid="health-trend">{format!("Score {trend}.")}</p>
+            })}
         }
         .into_any(),
         None => view! { <p class="tile-value" data-testid="health-score">"n/a"</p> }.into_any(),
