@@ -135,7 +135,7 @@ pub async fn withdraw_invitation(id: i64) -> Result<(), AppError> {
 pub async fn change_member(id: i64, change: String) -> Result<(), AppError> {
     let user = guard::signed_in()?;
     let db = state::db()?;
-    let member = auth_store::member(&db, id).await?.ok_or(AppError::NotFound)?;
+    let member = store::member(&db, id).await?.ok_or(AppError::NotFound)?;
     let facts = guard::reachable_organisation(&db, &user, member.organisation_id).await?;
     let allowed = invitable_roles(user.role, facts.is_vendor, facts.id == user.organisation_id);
     if allowed.is_empty() || !allowed.contains(&member.role) {
@@ -145,27 +145,27 @@ pub async fn change_member(id: i64, change: String) -> Result<(), AppError> {
         return Err(AppError::field("change", "You cannot change your own account here. Ask another admin."));
     }
     let change = match change.as_str() {
-        "deactivate" => auth_store::MemberChange::Deactivate,
-        "reactivate" => auth_store::MemberChange::Reactivate,
+        "deactivate" => store::MemberChange::Deactivate,
+        "reactivate" => store::MemberChange::Reactivate,
         role => match Role::parse(role).filter(|role| allowed.contains(role)) {
-            Some(role) => auth_store::MemberChange::Role(role),
+            Some(role) => store::MemberChange::Role(role),
             None => return Err(AppError::field("change", "Choose one of the roles offered.")),
         },
     };
     let admin_role = if facts.is_vendor { Role::Admin } else { Role::PartnerAdmin };
-    match auth_store::change_member(&db, &member, change, admin_role, user.user_id, Utc::now()).await? {
-        auth_store::ChangeOutcome::Changed => Ok(()),
-        auth_store::ChangeOutcome::AlreadySo => Err(AppError::field(
+    match store::change_member(&db, &member, change, admin_role, user.user_id, Utc::now()).await? {
+        store::ChangeOutcome::Changed => Ok(()),
+        store::ChangeOutcome::AlreadySo => Err(AppError::field(
             "change",
             match change {
-                auth_store::MemberChange::Role(role) => {
+                store::MemberChange::Role(role) => {
                     format!("{} has the role {} already.", member.email, role.label())
                 }
-                auth_store::MemberChange::Deactivate => format!("{} is deactivated already.", member.email),
-                auth_store::MemberChange::Reactivate => format!("{} can sign in already.", member.email),
+                store::MemberChange::Deactivate => format!("{} is deactivated already.", member.email),
+                store::MemberChange::Reactivate => format!("{} can sign in already.", member.email),
             },
         )),
-        auth_store::ChangeOutcome::LastAdmin => Err(AppError::field(
+        store::ChangeOutcome::LastAdmin => Err(AppError::field(
             "change",
             format!("{} is the last active {} here. Make someone else one first.", member.email, admin_role.label()),
         )),
