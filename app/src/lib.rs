@@ -62,7 +62,6 @@ pub fn every_statement() -> Vec<String> {
         deals::store::agenda::assembled_statements(),
         partners::store::assembled_statements(),
         home::store::assembled_statements(),
-        kpi::store::assembled_statements(),
     ];
     fixed.into_iter().flatten().map(|sql| sql.to_string()).chain(assembled.into_iter().flatten()).collect()
 }

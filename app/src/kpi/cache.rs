@@ -17,7 +17,7 @@ use std::time::Instant;
 use tokio::sync::{Mutex, OnceCell, RwLock, RwLockReadGuard};
 
 use super::compute::{DashboardFigures, Day, DealFact, PartnerFact, day_number};
-use super::health::PartnerYear;
+use super::health::{Health, PartnerYear};
 use super::period::Period;
 use super::store::{self, FactRow};
 use super::{ActivationEvent, LeaderboardMetric};
@@ -222,6 +222,15 @@ impl<K, V> Default for Memo<K, V> {
 }
 
 impl<K: Eq + Hash, V> Memo<K, V> {
+    /// The result for `key` from facts of `version`, if it has been computed.
+    pub fn cached(&self, version: u64, key: &K) -> Option<Arc<V>> {
+        let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if entries.0 != version {
+            return None;
+        }
+        entries.1.get(key)?.get().cloned()
+    }
+
     /// The result for `key` computed from facts of `version`, computing it if nobody has yet.
     pub async fn get(&self, version: u64, key: K, compute: impl FnOnce() -> V) -> Arc<V> {
         let cell = {
@@ -253,8 +262,11 @@ pub struct Memos {
     pub leaderboards: Memo<(Period, LeaderboardMetric), Vec<i64>>,
     /// Every partner's reps' standings in a period, by organisation.
     pub reps: Memo<Period, HashMap<i64, Vec<(i64, i64, i64)>>>,
-    /// Every partner's trailing twelve months up to a day.
-    pub years: Memo<Day, Vec<PartnerYear>>,
+    /// Every partner's trailing twelve months up to a day, and up to the day its trend looks back to.
+    pub years: Memo<(Day, Day), [Vec<PartnerYear>; 2]>,
+    /// Every partner's health on a day, by organisation id, as of an audit log position (the
+    /// sign-ins it counts).
+    pub health: Memo<(Day, i64), HashMap<i64, Health>>,
 }
 
 #[cfg(test)]

@@ -283,33 +283,39 @@ pub fn dashboard_figures<'a>(
     figures
 }
 
-/// Every partner's trailing twelve months up to `today` (by position in `partners`), as the health
-/// score and the scorecard's rankings read them.
-pub fn partner_years<'a>(
+/// Every partner's trailing twelve months up to each of `days`, in one pass over the deals (a
+/// health score and its trend read two).
+pub fn partner_years<'a, const N: usize>(
     deals: impl Iterator<Item = &'a DealFact>,
     partners: &[PartnerFact],
-    today: Day,
-) -> Vec<PartnerYear> {
+    days: [Day; N],
+) -> [Vec<PartnerYear>; N] {
     let index = PartnerIndex::new(partners);
-    let year = Span { start: today - 364, end: today };
-    let active = Span { start: today - ACTIVE_WINDOW_DAYS + 1, end: today };
-    let recent = Span { start: today - ENGAGEMENT_DAYS as Day + 1, end: today };
-    let mut years = vec![PartnerYear::default(); partners.len()];
+    let windows = days.map(|today| {
+        let year = Span { start: today - 364, end: today };
+        let active = Span { start: today - ACTIVE_WINDOW_DAYS + 1, end: today };
+        let recent = Span { start: today - ENGAGEMENT_DAYS as Day + 1, end: today };
+        (year, active, recent)
+    });
+    let mut years: [Vec<PartnerYear>; N] = std::array::from_fn(|_| vec![PartnerYear::default(); partners.len()]);
     for deal in deals {
         let Some(position) = index.get(deal.organisation_id) else { continue };
-        let entry = &mut years[position];
-        if deal.submitted.is_some_and(|at| recent.has(day_of_time(at))) {
-            entry.registered_recently += 1;
-        }
-        let Some(closed) = deal.closed.filter(|day| year.has(*day)) else { continue };
-        match deal.status {
-            DealStatus::Won => {
-                entry.won_deals += 1;
-                entry.won_revenue += deal.value();
-                entry.active |= active.has(closed);
+        let submitted = deal.submitted.map(day_of_time);
+        for ((year, active, recent), years) in windows.iter().zip(years.iter_mut()) {
+            let entry = &mut years[position];
+            if submitted.is_some_and(|day| recent.has(day)) {
+                entry.registered_recently += 1;
             }
-            DealStatus::Lost => entry.lost_deals += 1,
-            _ => {}
+            let Some(closed) = deal.closed.filter(|day| year.has(*day)) else { continue };
+            match deal.status {
+                DealStatus::Won => {
+                    entry.won_deals += 1;
+                    entry.won_revenue += deal.value();
+                    entry.active |= active.has(closed);
+                }
+                DealStatus::Lost => entry.lost_deals += 1,
+                _ => {}
+            }
         }
     }
     years

@@ -189,6 +189,31 @@ pub fn sign_in_days_until(days: &std::collections::BTreeSet<chrono::NaiveDate>, 
     days.range(first..=last_day).count() as i64
 }
 
+/// Every partner's health on the first of `days`, with its score on the second (the trend's):
+/// `years` are the partners' twelve months up to each day, by position in `ids`; `sign_ins` the
+/// days on which someone of each organisation signed in. A partner nothing can be measured of
+/// has no entry.
+pub fn health_board(
+    ids: impl Iterator<Item = i64>,
+    years: &[Vec<PartnerYear>; 2],
+    sign_ins: &std::collections::HashMap<i64, std::collections::BTreeSet<chrono::NaiveDate>>,
+    days: (chrono::NaiveDate, chrono::NaiveDate),
+) -> std::collections::HashMap<i64, Health> {
+    let benchmarks = [revenue_benchmark(&years[0]), revenue_benchmark(&years[1])];
+    let none = std::collections::BTreeSet::new();
+    ids.enumerate()
+        .filter_map(|(position, id)| {
+            let signed_in = sign_ins.get(&id).unwrap_or(&none);
+            let score_on = |which: usize, day| {
+                let days_signed_in = sign_in_days_until(signed_in, day);
+                health_score(&years[which][position].components(benchmarks[which], days_signed_in))
+            };
+            let health = score_on(0, days.0)?;
+            Some((id, Health { earlier: score_on(1, days.1).map(|earlier| earlier.score), ..health }))
+        })
+        .collect()
+}
+
 /// The revenue benchmark: the 75th percentile of active partners' twelve-month revenue; `None`
 /// when no partner is active.
 pub fn revenue_benchmark(years: &[PartnerYear]) -> Option<i64> {
@@ -241,6 +266,21 @@ mod tests {
             Health { earlier: Some(41), ..Health::of(40) }.trend_text().as_deref(),
             Some("down 1 point in 30 days")
         );
+    }
+
+    #[test]
+    fn a_board_scores_each_partner_today_and_thirty_days_ago() {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let month_ago = today - chrono::Duration::days(TREND_DAYS);
+        // Partner 1 signed in on 15 days three months ago, none since; partner 2 never.
+        let days = (95..110).map(|ago| today - chrono::Duration::days(ago)).collect();
+        let sign_ins = std::collections::HashMap::from([(1, days)]);
+        let years = [vec![PartnerYear::default(); 2], vec![PartnerYear::default(); 2]];
+        let board = health_board([1, 2].into_iter(), &years, &sign_ins, (today, month_ago));
+        // Engagement is all that can be measured: half of it for 15 sign-in days then, none now.
+        assert_eq!(board[&1], Health { earlier: Some(50), ..Health::of(0) });
+        assert!(board[&1].falling());
+        assert_eq!(board[&2], Health { earlier: Some(0), ..Health::of(0) });
     }
 
     #[test]

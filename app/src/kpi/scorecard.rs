@@ -21,6 +21,7 @@ use {
     crate::deals::amount_text,
     crate::state,
     chrono::{Duration, Utc},
+    std::collections::HashMap,
 };
 
 /// The KPIs a partner's scorecard shows, from the dictionary.
@@ -110,8 +111,8 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
     let today = now.date_naive();
     let period = Period { kind: PeriodKind::Custom, start: today - Duration::days(364), end: today };
     let periods = (period, period.comparison(today));
-    let sign_ins = store::sign_in_dates(&state.db, &[id], now - Duration::days(health::ENGAGEMENT_DAYS)).await?;
-    let sign_in_days = sign_ins.get(&id).map_or(0, |days| health::sign_in_days_until(days, today));
+    let sign_ins = store::sign_in_dates_of(&state.db, id, now - Duration::days(health::ENGAGEMENT_DAYS)).await?;
+    let sign_in_days = health::sign_in_days_until(&sign_ins, today);
     let health = health_of(&state.db, &cache, &[id]).await?.into_iter().next().flatten();
 
     let facts = cache.read(&state.db, &currency).await?;
@@ -119,11 +120,12 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
     let position = partners.iter().position(|p| p.id == id).ok_or(AppError::NotFound)?;
     let partner = &partners[position];
     let memos = &cache.memos;
-    let today_number = compute::day_number(today);
+    let numbers = (compute::day_number(today), compute::day_number(today - Duration::days(health::TREND_DAYS)));
     let years = memos
         .years
-        .get(facts.version(), today_number, || compute::partner_years(facts.deals(), &partners, today_number))
+        .get(facts.version(), numbers, || compute::partner_years(facts.deals(), &partners, [numbers.0, numbers.1]))
         .await;
+    let years = &years[0];
     let activation = (settings.activation_event, settings.activation_days);
     let figures = memos
         .dashboards
@@ -133,7 +135,7 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
         .await;
     drop(facts);
 
-    let benchmark = health::revenue_benchmark(&years);
+    let benchmark = health::revenue_benchmark(years);
     let year = years[position];
     let components = year.components(benchmark, sign_in_days);
     let narrow = format!("&partner={id}");
@@ -181,38 +183,41 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
 }
 
 /// The health score of each of `ids` (in that order) as its scorecard has it, with the score
-/// [`health::TREND_DAYS`] ago: the same components over the windows ending that day.
+/// [`health::TREND_DAYS`] ago.
 #[cfg(feature = "ssr")]
 pub async fn health_of(db: &Db, cache: &FactCache, ids: &[i64]) -> Result<Vec<Option<Health>>, AppError> {
+    let board = health_board(db, cache).await?;
+    Ok(ids.iter().map(|id| board.get(id).copied()).collect())
+}
+
+/// Every partner's health today, shared until a deal, a partner or the audit log (a sign-in)
+/// changes: a dashboard counting partners at risk reads it, not ten thousand scores.
+#[cfg(feature = "ssr")]
+async fn health_board(db: &Db, cache: &FactCache) -> Result<std::sync::Arc<HashMap<i64, Health>>, AppError> {
     let currency = store::program_settings(db).await?.reporting_currency;
     let now = Utc::now();
-    let earlier = now - Duration::days(health::TREND_DAYS);
-    let since = earlier - Duration::days(health::ENGAGEMENT_DAYS);
-    let sign_ins = store::sign_in_dates(db, ids, since).await?;
+    let days = (now.date_naive(), (now - Duration::days(health::TREND_DAYS)).date_naive());
+    // Read before the sign-ins, so a sign-in recorded meanwhile is counted now or next time.
+    let key = (compute::day_number(days.0), store::audit_position(db).await?);
+    if let Some(board) = cache.memos.health.cached(cache.read(db, &currency).await?.version(), &key) {
+        return Ok(board);
+    }
+    let since = now - Duration::days(health::TREND_DAYS + health::ENGAGEMENT_DAYS);
+    let sign_ins = store::sign_in_dates(db, since).await?;
     let facts = cache.read(db, &currency).await?;
     let partners = facts.partners();
-    let mut years_up_to = Vec::with_capacity(2);
-    for day in [now.date_naive(), earlier.date_naive()] {
-        let day = compute::day_number(day);
-        let work_out = || compute::partner_years(facts.deals(), &partners, day);
-        years_up_to.push(cache.memos.years.get(facts.version(), day, work_out).await);
-    }
-    let (years, earlier_years) = (&years_up_to[0], &years_up_to[1]);
-    drop(facts);
-    let benchmarks = (health::revenue_benchmark(years), health::revenue_benchmark(earlier_years));
-    let index = compute::PartnerIndex::new(&partners);
-    let no_sign_ins = std::collections::BTreeSet::new();
-    Ok(ids
-        .iter()
-        .map(|id| {
-            let position = index.get(*id)?;
-            let days = sign_ins.get(id).unwrap_or(&no_sign_ins);
-            let score_on = |years: &[PartnerYear], benchmark, day| {
-                health::health_score(&years[position].components(benchmark, health::sign_in_days_until(days, day)))
-            };
-            let health = score_on(years, benchmarks.0, now.date_naive())?;
-            let before = score_on(earlier_years, benchmarks.1, earlier.date_naive());
-            Some(Health { earlier: before.map(|before| before.score), ..health })
+    let numbers = (compute::day_number(days.0), compute::day_number(days.1));
+    let years = cache
+        .memos
+        .years
+        .get(facts.version(), numbers, || compute::partner_years(facts.deals(), &partners, [numbers.0, numbers.1]))
+        .await;
+    let board = cache
+        .memos
+        .health
+        .get(facts.version(), key, || {
+            health::health_board(partners.iter().map(|partner| partner.id), &years, &sign_ins, days)
         })
-        .collect())
+        .await;
+    Ok(board)
 }

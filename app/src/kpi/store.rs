@@ -34,6 +34,11 @@ crate::statements! {
     const REGIONS = "SELECT DISTINCT region FROM organisations \
         WHERE kind = 'partner' AND region IS NOT NULL AND region <> '' ORDER BY region";
     const PEOPLE_NAMES = "SELECT id, name FROM users WHERE organisation_id = $1 ORDER BY id";
+    const SIGN_INS = "SELECT u.organisation_id, a.at FROM audit_log a JOIN users u ON u.id = a.actor_id \
+        WHERE a.action = $1 AND a.at >= $2";
+    const SIGN_INS_OF = "SELECT a.at FROM audit_log a JOIN users u ON u.id = a.actor_id \
+        WHERE a.action = $1 AND a.at >= $2 AND u.organisation_id = $3";
+    const AUDIT_POSITION = "SELECT MAX(id) FROM audit_log";
 }
 
 pub async fn program_settings(db: &Db) -> Result<ProgramSettings, sqlx::Error> {
@@ -137,42 +142,34 @@ pub async fn people_names(db: &Db, organisation_id: i64) -> Result<Vec<(i64, Str
     on_db!(db, pool => sqlx::query_as(PEOPLE_NAMES).bind(organisation_id).fetch_all(pool).await)
 }
 
-fn sign_ins_sql(organisations: usize) -> String {
-    let placeholders: Vec<String> = (3..=organisations + 2).map(|n| format!("${n}")).collect();
-    format!(
-        "SELECT u.organisation_id, a.at FROM audit_log a JOIN users u ON u.id = a.actor_id \
-         WHERE a.action = $1 AND a.at >= $2 AND u.organisation_id IN ({})",
-        placeholders.join(", ")
-    )
-}
-
-/// SQL this module assembles at run time, for the test that prepares every statement.
-pub fn assembled_statements() -> Vec<String> {
-    vec![sign_ins_sql(3)]
-}
-
-/// For each of `organisation_ids` with a sign-in since `since` (from the audit log's sign-ins),
-/// the days (UTC) on which someone of theirs signed in.
+/// For each organisation with a sign-in since `since` (from the audit log's sign-ins), the days
+/// (UTC) on which someone of theirs signed in.
 pub async fn sign_in_dates(
     db: &Db,
-    organisation_ids: &[i64],
     since: DateTime<Utc>,
 ) -> Result<std::collections::HashMap<i64, std::collections::BTreeSet<NaiveDate>>, sqlx::Error> {
+    let rows: Vec<(i64, DateTime<Utc>)> = on_db!(db, pool => sqlx::query_as(SIGN_INS)
+        .bind(AuditAction::SignedIn.as_str()).bind(since).fetch_all(pool).await)?;
     let mut days: std::collections::HashMap<i64, std::collections::BTreeSet<NaiveDate>> = Default::default();
-    // A statement takes a few thousand parameters at most on either database: ask in chunks.
-    for chunk in organisation_ids.chunks(1_000) {
-        let sql = sign_ins_sql(chunk.len());
-        let rows: Vec<(i64, DateTime<Utc>)> = on_db!(db, pool => {
-            let mut query =
-                sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(AuditAction::SignedIn.as_str()).bind(since);
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            query.fetch_all(pool).await
-        })?;
-        for (organisation, at) in rows {
-            days.entry(organisation).or_default().insert(at.date_naive());
-        }
+    for (organisation, at) in rows {
+        days.entry(organisation).or_default().insert(at.date_naive());
     }
     Ok(days)
+}
+
+/// The days (UTC) since `since` on which someone of one organisation signed in.
+pub async fn sign_in_dates_of(
+    db: &Db,
+    organisation_id: i64,
+    since: DateTime<Utc>,
+) -> Result<std::collections::BTreeSet<NaiveDate>, sqlx::Error> {
+    let times: Vec<DateTime<Utc>> = on_db!(db, pool => sqlx::query_scalar(SIGN_INS_OF)
+        .bind(AuditAction::SignedIn.as_str()).bind(since).bind(organisation_id).fetch_all(pool).await)?;
+    Ok(times.into_iter().map(|at| at.date_naive()).collect())
+}
+
+/// The audit log's newest entry (0 when empty): health counted as of it has seen every sign-in.
+pub async fn audit_position(db: &Db) -> Result<i64, sqlx::Error> {
+    let newest: Option<i64> = on_db!(db, pool => sqlx::query_scalar(AUDIT_POSITION).fetch_one(pool).await)?;
+    Ok(newest.unwrap_or(0))
 }

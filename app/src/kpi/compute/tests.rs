@@ -141,7 +141,11 @@ fn a_partners_year_counts_the_last_365_days() {
         too_old,
         won(2, 700, true, day(2026, 10, 1)),
     ];
-    let years = partner_years(deals.iter(), &partners, today);
+    let [years] = partner_years(deals.iter(), &partners, [today]);
+    // Two days in one pass count each as a pass of its own does.
+    let month_ago = today - 30;
+    let [again, earlier] = partner_years(deals.iter(), &partners, [today, month_ago]);
+    assert_eq!((&again, &earlier), (&years, &partner_years(deals.iter(), &partners, [month_ago])[0]));
     assert_eq!(
         years[0],
         PartnerYear { won_revenue: 3_000, won_deals: 2, lost_deals: 1, registered_recently: 1, active: false }
