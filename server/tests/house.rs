@@ -23,6 +23,7 @@ on_both_databases!(
     every_sql_statement_prepares,
     a_write_that_commits_long_after_its_stamp_still_reaches_the_dashboard,
     the_fact_cache_loads_when_the_server_starts,
+    pages_rendered_at_once_each_come_whole_with_their_title,
 );
 
 /// Every server function the server registered, by endpoint name.
@@ -266,5 +267,34 @@ async fn the_fact_cache_loads_when_the_server_starts(backend: Backend) {
     }
     assert!(second.facts.is_loaded().await, "loaded without a request");
     second.stop().await.expect("stops");
+    app.stop().await;
+}
+
+/// Many pages rendered at once each come whole, with their own title. The title was once read
+/// from a route value the server may already have let go of by the time it writes the head:
+/// under 64 connections on the release build, every such page panicked mid-render and its
+/// connection dropped (issue 10, point 12).
+async fn pages_rendered_at_once_each_come_whole_with_their_title(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner = app.sign_in("partner@bluepeak.test").await;
+    let pages = [("/", "Home"), ("/deals", "Deals"), ("/scorecard", "Scorecard"), ("/leaderboard", "Leaderboard")];
+    let mut rendering = tokio::task::JoinSet::new();
+    for n in 0..256 {
+        let (client, base, (path, title)) = (partner.clone(), app.base.clone(), pages[n % pages.len()]);
+        rendering.spawn(async move {
+            let response =
+                client.get(format!("{base}{path}")).header("accept", "text/html").send().await.expect("an answer");
+            let status = response.status();
+            (path, title, status, response.text().await.expect("the whole page"))
+        });
+    }
+    while let Some(rendered) = rendering.join_next().await {
+        let (path, title, status, html) = rendered.expect("the request");
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let whole = html.contains(&format!("<title>{title} · Tessera</title>")) && html.contains("</html>");
+        let found = html.split("<title>").nth(1).and_then(|rest| rest.split("</title>").next()).unwrap_or("no title");
+        let end = &html[html.len().saturating_sub(120)..];
+        assert!(whole, "{path} came whole with its title: {found:?} … {end:?}");
+    }
     app.stop().await;
 }

@@ -64,8 +64,18 @@ pub fn page_title(path: &str) -> &'static str {
 pub fn PortalLayout(children: Children) -> impl IntoView {
     let session = SessionContext::get();
     let location = use_location();
+    // The server reads the title after the page's reactive values may be gone (under load the
+    // router's path was, and every such page panicked): it gets the text itself. In the browser
+    // the title follows navigation.
+    #[cfg(feature = "ssr")]
+    let title = {
+        let text = format!("{} · Tessera", page_title(&location.pathname.get_untracked()));
+        move || text.clone()
+    };
+    #[cfg(not(feature = "ssr"))]
+    let title = move || format!("{} · Tessera", page_title(&location.pathname.get()));
     view! {
-        <Title text=move || format!("{} · Tessera", page_title(&location.pathname.get()))/>
+        <Title text=title/>
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
             <a class="brand" href="/">
