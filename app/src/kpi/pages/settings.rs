@@ -16,18 +16,18 @@ pub fn PerformanceSettings(settings: ProgramSettings, save: ServerAction<SavePro
     ];
     let shown = if settings.leaderboard_names { "named" } else { "anonymous" };
     let events = vec![
-        (ActivationEvent::Won.as_str().to_owned(), "won".to_owned()),
-        (ActivationEvent::Registered.as_str().to_owned(), "registered".to_owned()),
+        (ActivationEvent::Won.as_str().to_owned(), "Winning its first deal".to_owned()),
+        (ActivationEvent::Registered.as_str().to_owned(), "Registering its first deal".to_owned()),
     ];
     view! {
         <section class="card" aria-labelledby="performance-settings-title">
             <h2 id="performance-settings-title">"Performance settings"</h2>
             <ActionForm action=save attr:class="stack">
                 <Field label="Leaderboards show partners" name="leaderboard_names" options=names value=shown error/>
-                <Field label="A new partner is activated within (days)" name="activation_days" kind="number"
-                    value=settings.activation_days.to_string() error required=true/>
-                <Field label="by a first deal" name="activation_event" options=events
+                <Field label="A new partner is activated by" name="activation_event" options=events
                     value=settings.activation_event.as_str() error/>
+                <Field label="Within this many days of joining" name="activation_days" kind="number"
+                    value=settings.activation_days.to_string() error required=true/>
                 <FormError error/>
                 {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <Notice text="Settings saved." tone="success"/> })}
                 <button type="submit" class="button primary">"Save settings"</button>
