@@ -156,7 +156,7 @@ fn PartnerTable(list: PartnerList, drill: PartnerDrill) -> impl IntoView {
                                 Some(health) => view! {
                                     <Badge text=format!("{} · {}", health.score, health.band.label()) tone=health.band.tone()/>
                                     {health.falling().then(|| view! {
-                                        " " <span class="badge badge-danger" title=health.trend_text()>"Falling"</span>
+                                        " " <Badge text="Falling" tone="danger"/>
                                     })}
                                 }.into_any(),
                                 None => view! { <span class="muted">"n/a"</span> }.into_any(),
