@@ -592,6 +592,10 @@ async fn the_directory_searches_filters_sorts_and_exports_within_reach(backend: 
     }
     assert!(by_band <= total);
     assert!(falling_elsewhere >= 1, "the demo history has a partner whose health is falling but not yet red");
+    // On the page, hovering a Falling badge says by how much.
+    let page = admin.get(format!("{}/partners?health=at_risk", app.base)).send().await.expect("directory");
+    let html = page.text().await.expect("body");
+    assert!(html.contains(r#"class="badge badge-danger" title="down "#), "a Falling badge with its trend");
 
     // A channel manager's directory and its choices are their own partners'.
     let (_, mine) = app.call(&sam, "list_partners", &[]).await;

@@ -156,7 +156,7 @@ fn PartnerTable(list: PartnerList, drill: PartnerDrill) -> impl IntoView {
                                 Some(health) => view! {
                                     <Badge text=format!("{} · {}", health.score, health.band.label()) tone=health.band.tone()/>
                                     {health.falling().then(|| view! {
-                                        " " <Badge text="Falling" tone="danger"/>
+                                        " " <Badge text="Falling" tone="danger" title=health.trend_text()/>
                                     })}
                                 }.into_any(),
                                 None => view! { <span class="muted">"n/a"</span> }.into_any(),

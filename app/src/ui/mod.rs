@@ -13,9 +13,14 @@ pub fn Notice(#[prop(into)] text: String, #[prop(default = "info")] tone: &'stat
     view! { <div class=format!("notice notice-{tone}") role="status">{text}</div> }
 }
 
+/// A short label in a tone; `title` is the hover text that says more, when there is more to say.
 #[component]
-pub fn Badge(#[prop(into)] text: String, #[prop(default = "neutral")] tone: &'static str) -> impl IntoView {
-    view! { <span class=format!("badge badge-{tone}")>{text}</span> }
+pub fn Badge(
+    #[prop(into)] text: String,
+    #[prop(default = "neutral")] tone: &'static str,
+    #[prop(optional_no_strip)] title: Option<String>,
+) -> impl IntoView {
+    view! { <span class=format!("badge badge-{tone}") title=title>{text}</span> }
 }
 
 #[component]
