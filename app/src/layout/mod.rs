@@ -60,6 +60,11 @@ pub fn page_title(path: &str) -> &'static str {
     }
 }
 
+/// The browser tab's text for a page: its title, then the product's name.
+fn document_title(path: &str) -> String {
+    format!("{} · Tessera", page_title(path))
+}
+
 #[component]
 pub fn PortalLayout(children: Children) -> impl IntoView {
     let session = SessionContext::get();
@@ -69,11 +74,11 @@ pub fn PortalLayout(children: Children) -> impl IntoView {
     // the title follows navigation.
     #[cfg(feature = "ssr")]
     let title = {
-        let text = format!("{} · Tessera", page_title(&location.pathname.get_untracked()));
+        let text = document_title(&location.pathname.get_untracked());
         move || text.clone()
     };
     #[cfg(not(feature = "ssr"))]
-    let title = move || format!("{} · Tessera", page_title(&location.pathname.get()));
+    let title = move || document_title(&location.pathname.get());
     view! {
         <Title text=title/>
         <a class="skip-link" href="#main">"Skip to content"</a>
