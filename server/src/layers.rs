@@ -7,8 +7,7 @@ use std::time::Instant;
 
 use app::auth::access::PUBLIC_SERVER_FNS;
 use app::auth::guard::{CurrentSession, SESSION_COOKIE};
-use app::auth::{secrets, store};
-use app::db::Db;
+use app::auth::secrets;
 use app::error::AppError;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -16,6 +15,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use tracing::Instrument;
+
+use crate::sessions::Sessions;
 
 /// A request id unique within this process's life: the start time and a counter.
 fn next_request_id() -> String {
@@ -167,12 +168,12 @@ fn is_static_asset(path: &str) -> bool {
 
 /// Looks the session cookie up once per request and leaves the person in the request's
 /// extensions, where pages and server functions find them.
-pub async fn attach_session(State(db): State<Db>, mut request: Request, next: Next) -> Response {
+pub async fn attach_session(State(sessions): State<Sessions>, mut request: Request, next: Next) -> Response {
     if !is_static_asset(request.uri().path())
         && let Some(token) = cookie_value(request.headers(), SESSION_COOKIE)
     {
         let token_hash = secrets::token_hash(token);
-        match store::session_user(&db, &token_hash, chrono::Utc::now()).await {
+        match sessions.person(&token_hash).await {
             Ok(Some(user)) => {
                 let span = tracing::Span::current();
                 span.record("user_id", user.user_id);

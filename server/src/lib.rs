@@ -10,6 +10,7 @@ mod relay;
 pub mod router;
 pub mod scale;
 pub mod seed;
+mod sessions;
 pub mod telemetry;
 
 use std::net::SocketAddr;

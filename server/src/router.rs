@@ -14,6 +14,7 @@ use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::layers;
+use crate::sessions::Sessions;
 
 #[derive(Clone, axum::extract::FromRef)]
 struct RouterState {
@@ -55,7 +56,7 @@ pub fn router(
         // The most a server function reads; more is answered 413 (`AppError::TooLarge`).
         .layer(axum::extract::DefaultBodyLimit::max(app::error::MAX_REQUEST_BYTES))
         .layer(axum::middleware::from_fn(layers::guard_server_fns))
-        .layer(axum::middleware::from_fn_with_state(server.state.db.clone(), layers::attach_session))
+        .layer(axum::middleware::from_fn_with_state(Sessions::new(server.state.db.clone()), layers::attach_session))
         .layer(axum::middleware::from_fn_with_state(public_url, layers::refuse_cross_site))
         .layer(axum::middleware::from_fn_with_state(https, layers::cache_and_transport_headers))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))

@@ -18,6 +18,7 @@ on_both_databases!(
     invitation_with_bad_fields_changes_nothing,
     a_waiting_invitation_is_not_sent_twice_and_can_be_sent_again_or_withdrawn,
     admins_change_roles_and_deactivate_but_never_themselves_or_the_last_admin,
+    a_new_role_reaches_a_session_already_open_at_once,
     password_reset_link_sets_a_new_password_and_closes_old_sessions,
     reset_request_does_not_reveal_whether_an_account_exists,
 );
@@ -308,6 +309,26 @@ async fn a_waiting_invitation_is_not_sent_twice_and_can_be_sent_again_or_withdra
     let audit =
         app.count("SELECT COUNT(*) FROM audit_log WHERE action IN ('invitation.resend', 'invitation.revoke')").await;
     assert_eq!(audit, 2);
+    app.stop().await;
+}
+
+/// Who a session belongs to is kept between requests (on SQLite); a change to the person is seen by
+/// the very next request of their open session, not after a while.
+async fn a_new_role_reaches_a_session_already_open_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner_admin = app.sign_in("partner@bluepeak.test").await;
+    let rep = app.sign_in("rep@bluepeak.test").await;
+    let rep_id = app.count("SELECT id FROM users WHERE email = 'rep@bluepeak.test'").await.to_string();
+    for _ in 0..2 {
+        assert_eq!(app.call(&rep, "current_user", &[]).await.1["role"], "partner_user");
+    }
+    assert_eq!(app.call(&rep, "team", &[]).await.1["invitable"], serde_json::json!([]), "a rep invites nobody");
+    let (status, body) =
+        app.call(&partner_admin, "change_member", &[("id", &rep_id), ("change", "partner_admin")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(app.call(&rep, "current_user", &[]).await.1["role"], "partner_admin");
+    let (_, team) = app.call(&rep, "team", &[]).await;
+    assert!(team["invitable"].as_array().is_some_and(|roles| !roles.is_empty()), "an admin invites: {team}");
     app.stop().await;
 }
 

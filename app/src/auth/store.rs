@@ -26,7 +26,7 @@ macro_rules! session_user_columns {
 
 crate::statements! {
     const SESSION_USER = concat!(
-        "SELECT ", session_user_columns!(), " FROM sessions s ",
+        "SELECT ", session_user_columns!(), ", s.expires_at FROM sessions s ",
         "JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id ",
         "WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deactivated_at IS NULL"
     );
@@ -69,8 +69,16 @@ crate::statements! {
     const ORGANISATION_FACTS = "SELECT id, kind, channel_manager_id FROM organisations WHERE id = $1";
 }
 
-/// The person a live session belongs to; `None` for an unknown or expired token.
-pub async fn session_user(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionUser>, sqlx::Error> {
+/// A session that has not ended: whose it is, and when it ends.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LiveSession {
+    #[sqlx(flatten)]
+    pub user: SessionUser,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The live session of a token; `None` for an unknown or expired one.
+pub async fn live_session(db: &Db, token_hash: &str, now: DateTime<Utc>) -> Result<Option<LiveSession>, sqlx::Error> {
     on_db!(db, pool => sqlx::query_as(SESSION_USER).bind(token_hash).bind(now).fetch_optional(pool).await)
 }
 

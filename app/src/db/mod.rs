@@ -6,10 +6,23 @@
 //! Where the dialects really differ, a store matches on [`Db`] and writes both arms out.
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+/// Counts the writes this process commits to its SQLite databases; see [`writes`].
+static WRITES: AtomicU64 = AtomicU64::new(0);
+
+/// A number that moves whenever this process commits a write to a database it opened: what was
+/// read while it stood still is still true. SQLite counts every commit on its connections (as it
+/// begins: a statement run outside a [`Tx`] is counted too); a [`Tx`] counts again once its commit
+/// can be read, so a reader that read just before that sees the number move. Another process's
+/// writes are not counted: on SQLite there is none while a server runs.
+pub fn writes() -> u64 {
+    WRITES.load(Ordering::Acquire)
+}
 
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -60,10 +73,13 @@ impl Tx {
     }
 
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        match self.inner {
+        let committed = match self.inner {
             TxInner::Sqlite(tx) => tx.commit().await,
             TxInner::Postgres(tx) => tx.commit().await,
-        }
+        };
+        // Counted once the commit can be read (or, failed, may have landed); see [`writes`].
+        WRITES.fetch_add(1, Ordering::AcqRel);
+        committed
     }
 
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
@@ -268,6 +284,15 @@ impl Db {
             // would double the hand-offs to SQLite's worker threads.
             .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(10))
+            .after_connect(|connection, _| {
+                Box::pin(async move {
+                    connection.lock_handle().await?.set_commit_hook(|| {
+                        WRITES.fetch_add(1, Ordering::AcqRel);
+                        true
+                    });
+                    Ok(())
+                })
+            })
             .connect_with(options)
             .await?;
         Ok(Db::Sqlite(pool))

@@ -173,11 +173,14 @@ pub fn needing_partner(
 
 /// A partner's home: the deals needing them and their recent wins.
 pub async fn partner_sections(db: &Db, reach: Reach, now: DateTime<Utc>) -> Result<Vec<AgendaSection>, sqlx::Error> {
-    use super::store::agenda as store;
-    let drafts = store::drafts(db, reach).await?;
-    let answers = store::answers(db, reach, now - Duration::days(ANSWERS_SHOWN_DAYS)).await?;
-    let ending = store::protection_ending(db, reach, now + Duration::days(PROTECTION_WARNING_DAYS)).await?;
-    let wins = store::wins(db, reach, (now - Duration::days(WINS_SHOWN_DAYS)).date_naive()).await?;
+    let super::store::agenda::PartnerMoments { drafts, answers, ending, wins } = super::store::agenda::partner_moments(
+        db,
+        reach,
+        now - Duration::days(ANSWERS_SHOWN_DAYS),
+        now + Duration::days(PROTECTION_WARNING_DAYS),
+        (now - Duration::days(WINS_SHOWN_DAYS)).date_naive(),
+    )
+    .await?;
     let needing = needing_partner(&drafts, &answers, &ending, now);
     let more = needing.len() > AgendaSection::SHOWN;
     let mut needs_you =

@@ -9,11 +9,12 @@ use crate::db::{Conditions, Db, Param};
 use crate::deals::agenda::DealMoment;
 use crate::{bind_all, on_db};
 
-/// The columns every query here selects, `moment` being when the thing it lists happened.
+/// The columns every query here selects (after its `SELECT`), `moment` being when the thing it
+/// lists happened.
 macro_rules! moment_columns {
     ($moment:literal, $kind:literal) => {
         concat!(
-            "SELECT d.id, o.name AS partner_name, d.customer_company, d.status, ",
+            "d.id, o.name AS partner_name, d.customer_company, d.status, ",
             $moment,
             " AS moment, ",
             $kind,
@@ -27,81 +28,138 @@ macro_rules! moment_columns {
 /// At most this many of each kind are read; a home shows fewer.
 const LIMIT: i64 = 50;
 
-fn drafts_sql(reach: Reach) -> Conditions {
-    let mut conditions = Conditions::new(concat!(moment_columns!("d.updated_at", "NULL"), " WHERE d.status = 'draft'"));
-    reach.narrow(&mut conditions, "o");
-    conditions.sql.push_str(" ORDER BY d.updated_at DESC, d.id DESC");
-    conditions
+// Each builder appends its query after `SELECT` to `conditions`, so several can share one
+// statement (their parameters numbered on from the ones before), and answers the `ORDER BY` its
+// moments are listed in.
+
+fn drafts_sql(conditions: &mut Conditions, reach: Reach) -> &'static str {
+    conditions.sql.push_str(concat!(moment_columns!("d.updated_at", "NULL"), " WHERE d.status = 'draft'"));
+    reach.narrow(conditions, "o");
+    "d.updated_at DESC, d.id DESC"
 }
 
-fn answers_sql(reach: Reach, since: DateTime<Utc>) -> Conditions {
-    let mut conditions = Conditions::new(concat!(
+fn answers_sql(conditions: &mut Conditions, reach: Reach, since: DateTime<Utc>) -> &'static str {
+    conditions.sql.push_str(concat!(
         moment_columns!("e.at", "e.kind"),
         " JOIN deal_events e ON e.deal_id = d.id \
          WHERE e.kind IN ('approved', 'rejected', 'extension_approved', 'extension_declined')"
     ));
     conditions.push(" AND e.at >= $n", Param::Time(since));
-    reach.narrow(&mut conditions, "o");
-    conditions.sql.push_str(" ORDER BY e.at DESC, e.id DESC");
-    conditions
+    reach.narrow(conditions, "o");
+    "e.at DESC, e.id DESC"
 }
 
-fn protection_ending_sql(reach: Reach, until: DateTime<Utc>) -> Conditions {
-    let mut conditions =
-        Conditions::new(concat!(moment_columns!("d.protected_until", "NULL"), " WHERE d.status = 'approved'"));
+fn protection_ending_sql(conditions: &mut Conditions, reach: Reach, until: DateTime<Utc>) -> &'static str {
+    conditions.sql.push_str(concat!(moment_columns!("d.protected_until", "NULL"), " WHERE d.status = 'approved'"));
     conditions.push(" AND d.protected_until <= $n", Param::Time(until));
-    reach.narrow(&mut conditions, "o");
-    conditions.sql.push_str(" ORDER BY d.protected_until, d.id");
-    conditions
+    reach.narrow(conditions, "o");
+    "d.protected_until, d.id"
 }
 
-fn extension_requests_sql(reach: Reach) -> Conditions {
-    let mut conditions = Conditions::new(concat!(
+fn extension_requests_sql(conditions: &mut Conditions, reach: Reach) -> &'static str {
+    conditions.sql.push_str(concat!(
         moment_columns!("d.updated_at", "NULL"),
         " WHERE d.status = 'approved' AND d.extension_status = 'requested'"
     ));
-    reach.narrow(&mut conditions, "o");
-    conditions.sql.push_str(" ORDER BY d.protected_until, d.id");
-    conditions
+    reach.narrow(conditions, "o");
+    "d.protected_until, d.id"
 }
 
-fn wins_sql(reach: Reach, since: NaiveDate) -> Conditions {
-    let mut conditions = Conditions::new(concat!(moment_columns!("d.updated_at", "NULL"), " WHERE d.status = 'won'"));
+fn wins_sql(conditions: &mut Conditions, reach: Reach, since: NaiveDate) -> &'static str {
+    conditions.sql.push_str(concat!(moment_columns!("d.updated_at", "NULL"), " WHERE d.status = 'won'"));
     conditions.push(" AND d.closed_on >= $n", Param::Date(since));
-    reach.narrow(&mut conditions, "o");
-    conditions.sql.push_str(" ORDER BY d.closed_on DESC, d.id DESC");
+    reach.narrow(conditions, "o");
+    "d.closed_on DESC, d.id DESC"
+}
+
+/// One kind of moment on its own, in its order.
+fn alone(build: impl FnOnce(&mut Conditions) -> &'static str) -> Conditions {
+    let mut conditions = Conditions::new("SELECT ");
+    let order = build(&mut conditions);
+    conditions.sql.push_str(&format!(" ORDER BY {order} LIMIT {LIMIT}"));
     conditions
 }
 
 async fn moments(db: &Db, conditions: Conditions) -> Result<Vec<DealMoment>, sqlx::Error> {
     let Conditions { sql, params } = conditions;
-    let sql = format!("{sql} LIMIT {LIMIT}");
     on_db!(db, pool => bind_all!(sqlx::query_as(AssertSqlSafe(sql)), &params).fetch_all(pool).await)
-}
-
-/// Drafts not yet submitted, the latest first.
-pub async fn drafts(db: &Db, reach: Reach) -> Result<Vec<DealMoment>, sqlx::Error> {
-    moments(db, drafts_sql(reach)).await
-}
-
-/// Approvals, rejections and extension answers since `since`, the latest first.
-pub async fn answers(db: &Db, reach: Reach, since: DateTime<Utc>) -> Result<Vec<DealMoment>, sqlx::Error> {
-    moments(db, answers_sql(reach, since)).await
 }
 
 /// Approved deals whose protection ends by `until`, the soonest first.
 pub async fn protection_ending(db: &Db, reach: Reach, until: DateTime<Utc>) -> Result<Vec<DealMoment>, sqlx::Error> {
-    moments(db, protection_ending_sql(reach, until)).await
+    moments(db, alone(|c| protection_ending_sql(c, reach, until))).await
 }
 
 /// Extension requests waiting for an answer, the soonest protection end first.
 pub async fn extension_requests(db: &Db, reach: Reach) -> Result<Vec<DealMoment>, sqlx::Error> {
-    moments(db, extension_requests_sql(reach)).await
+    moments(db, alone(|c| extension_requests_sql(c, reach))).await
 }
 
-/// Deals won on or after `since`, the latest close first.
-pub async fn wins(db: &Db, reach: Reach, since: NaiveDate) -> Result<Vec<DealMoment>, sqlx::Error> {
-    moments(db, wins_sql(reach, since)).await
+/// What a partner's home lists, each kind in its order: drafts, answers since `answered_since`,
+/// protection ending by `ending_by`, wins since `won_since`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct PartnerMoments {
+    pub drafts: Vec<DealMoment>,
+    pub answers: Vec<DealMoment>,
+    pub ending: Vec<DealMoment>,
+    pub wins: Vec<DealMoment>,
+}
+
+/// The four kinds a partner's home lists, read in one statement: each query is a round trip to
+/// the database's worker, and the home page is the most visited page.
+fn partner_moments_sql(reach: Reach, answered_since: DateTime<Utc>, ending_by: DateTime<Utc>, won_since: NaiveDate) -> Conditions {
+    let mut conditions = Conditions::default();
+    let kinds: [&dyn Fn(&mut Conditions) -> &'static str; 4] = [
+        &|c| drafts_sql(c, reach),
+        &|c| answers_sql(c, reach, answered_since),
+        &|c| protection_ending_sql(c, reach, ending_by),
+        &|c| wins_sql(c, reach, won_since),
+    ];
+    for (kind, build) in kinds.into_iter().enumerate() {
+        let mut query = Conditions { sql: String::new(), params: std::mem::take(&mut conditions.params) };
+        let order = build(&mut query);
+        if kind > 0 {
+            conditions.sql.push_str(" UNION ALL ");
+        }
+        // Each kind numbered in its own order, so its rows come back in it from the union.
+        conditions.sql.push_str(&format!(
+            "SELECT {kind} AS list, * FROM (SELECT ROW_NUMBER() OVER (ORDER BY {order}) AS position, {} \
+             ORDER BY {order} LIMIT {LIMIT}) k{kind}",
+            query.sql
+        ));
+        conditions.params = query.params;
+    }
+    conditions.sql.push_str(" ORDER BY list, position");
+    conditions
+}
+
+#[derive(sqlx::FromRow)]
+struct ListedMoment {
+    list: i32,
+    #[sqlx(flatten)]
+    moment: DealMoment,
+}
+
+pub async fn partner_moments(
+    db: &Db,
+    reach: Reach,
+    answered_since: DateTime<Utc>,
+    ending_by: DateTime<Utc>,
+    won_since: NaiveDate,
+) -> Result<PartnerMoments, sqlx::Error> {
+    let Conditions { sql, params } = partner_moments_sql(reach, answered_since, ending_by, won_since);
+    let rows: Vec<ListedMoment> =
+        on_db!(db, pool => bind_all!(sqlx::query_as(AssertSqlSafe(sql)), &params).fetch_all(pool).await)?;
+    let mut moments = PartnerMoments::default();
+    for ListedMoment { list, moment } in rows {
+        match list {
+            0 => moments.drafts.push(moment),
+            1 => moments.answers.push(moment),
+            2 => moments.ending.push(moment),
+            _ => moments.wins.push(moment),
+        }
+    }
+    Ok(moments)
 }
 
 /// SQL this module assembles at run time, for the test that prepares every statement.
@@ -109,13 +167,11 @@ pub fn assembled_statements() -> Vec<String> {
     let reach = Reach::Assigned { channel_manager_id: 1 };
     let now = DateTime::<Utc>::MIN_UTC;
     [
-        drafts_sql(reach),
-        answers_sql(reach, now),
-        protection_ending_sql(reach, now),
-        extension_requests_sql(reach),
-        wins_sql(reach, NaiveDate::MIN),
+        alone(|c| protection_ending_sql(c, reach, now)),
+        alone(|c| extension_requests_sql(c, reach)),
+        partner_moments_sql(reach, now, now, NaiveDate::MIN),
     ]
     .into_iter()
-    .map(|conditions| format!("{} LIMIT {LIMIT}", conditions.sql))
+    .map(|conditions| conditions.sql)
     .collect()
 }
