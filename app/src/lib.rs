@@ -122,7 +122,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// A page whose view is compiled into its own WASM chunk, which the browser loads with the
 /// page's route: a first visit downloads the frame and that one page, not every page. Every
-/// page is declared this way.
+/// page but the two in [`main_page!`] is declared this way.
 macro_rules! lazy_page {
     ($($route:ident => $page:ident),+ $(,)?) => {$(
         struct $route;
@@ -150,8 +150,6 @@ use partners::{PartnerPage, PartnersPage};
 use team::TeamPage;
 
 lazy_page!(
-    HomeRoute => HomePage,
-    SignInRoute => SignInPage,
     ForgotPasswordRoute => ForgotPasswordPage,
     ResetPasswordRoute => ResetPasswordPage,
     InvitationRoute => InvitationPage,
@@ -170,6 +168,24 @@ lazy_page!(
     AdminRoute => AdminPage,
 );
 
+/// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
+/// two pages a first visit begins with (signing in, then the home page). As chunks they cost a
+/// first visit dozens of small shared chunks, and every render as many preload links.
+macro_rules! main_page {
+    ($($view:ident => $page:ident),+ $(,)?) => {$(
+        #[component]
+        fn $view() -> impl IntoView {
+            layout::mark_hydrated();
+            view! { <$page/> }
+        }
+    )+};
+}
+
+main_page!(
+    HomeView => HomePage,
+    SignInView => SignInPage,
+);
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -179,8 +195,8 @@ pub fn App() -> impl IntoView {
         <Router>
             <PortalLayout>
                 <Routes fallback=NotFoundPage>
-                    <Route path=StaticSegment("") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=StaticSegment("sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("") view=HomeView ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("sign-in") view=SignInView ssr=SsrMode::Async/>
                     <Route path=StaticSegment("forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("invitation") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async/>
