@@ -64,7 +64,7 @@ impl Sessions {
     /// just ended it.
     pub async fn person(&self, token_hash: &str) -> Result<Option<SessionUser>, sqlx::Error> {
         let now = Utc::now();
-        if let Db::Postgres(_) = self.db {
+        if self.db.shared() {
             return Ok(store::live_session(&self.db, token_hash, now).await?.map(|session| session.user));
         }
         // Counted before reading: a write landing during the read moves it, and the entry is dead.

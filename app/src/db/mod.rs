@@ -12,7 +12,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 
-/// Counts the writes this process commits to its SQLite databases; see [`writes`].
+/// Counts the writes this process commits; see [`writes`].
 static WRITES: AtomicU64 = AtomicU64::new(0);
 
 /// A number that moves whenever this process commits a write to a database it opened: what was
@@ -73,13 +73,19 @@ impl Tx {
     }
 
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        let committed = match self.inner {
+        // Counted once the commit can be read (or, failed, may have landed), and also when the
+        // caller gives up waiting for it; see [`writes`].
+        struct CountOnDrop;
+        impl Drop for CountOnDrop {
+            fn drop(&mut self) {
+                WRITES.fetch_add(1, Ordering::AcqRel);
+            }
+        }
+        let _counted = CountOnDrop;
+        match self.inner {
             TxInner::Sqlite(tx) => tx.commit().await,
             TxInner::Postgres(tx) => tx.commit().await,
-        };
-        // Counted once the commit can be read (or, failed, may have landed); see [`writes`].
-        WRITES.fetch_add(1, Ordering::AcqRel);
-        committed
+        }
     }
 
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
@@ -305,6 +311,12 @@ impl Db {
             Db::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
         }
         Ok(())
+    }
+
+    /// Whether other servers may write to this database too (PostgreSQL, scaled out): then
+    /// [`writes`] does not see every write, and what was read may not be kept.
+    pub fn shared(&self) -> bool {
+        matches!(self, Db::Postgres(_))
     }
 
     /// A trivial round trip, for health checks.

@@ -282,8 +282,8 @@ pub fn NotFoundPage() -> impl IntoView {
 }
 
 /// Marks the page live (`<body data-hydrated>`) once the view being built has hydrated: effects
-/// run only in the browser, after hydration, and a page's view arrives in its own chunk after the
-/// frame's, so tests and styles can tell a page that answers to clicks and typing. Called by each
+/// run only in the browser, after hydration, and most pages' views arrive in their own chunk after
+/// the frame's, so tests and styles can tell a page that answers to clicks and typing. Called by each
 /// page's route, outside its view (an empty component there would change what hydration expects).
 pub fn mark_hydrated() {
     Effect::new(|_| {

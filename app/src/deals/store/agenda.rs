@@ -105,26 +105,26 @@ pub struct PartnerMoments {
     pub wins: Vec<DealMoment>,
 }
 
-/// The four kinds a partner's home lists, read in one statement: each query is a round trip to
-/// the database's worker, and the home page is the most visited page.
+/// The four lists of [`PartnerMoments`] as one statement, each row numbered `list` (0–3, in the
+/// order of the struct's fields) and `position` within its list.
 fn partner_moments_sql(reach: Reach, answered_since: DateTime<Utc>, ending_by: DateTime<Utc>, won_since: NaiveDate) -> Conditions {
     let mut conditions = Conditions::default();
-    let kinds: [&dyn Fn(&mut Conditions) -> &'static str; 4] = [
+    let lists: [&dyn Fn(&mut Conditions) -> &'static str; 4] = [
         &|c| drafts_sql(c, reach),
         &|c| answers_sql(c, reach, answered_since),
         &|c| protection_ending_sql(c, reach, ending_by),
         &|c| wins_sql(c, reach, won_since),
     ];
-    for (kind, build) in kinds.into_iter().enumerate() {
+    for (list, build) in lists.into_iter().enumerate() {
         let mut query = Conditions { sql: String::new(), params: std::mem::take(&mut conditions.params) };
         let order = build(&mut query);
-        if kind > 0 {
+        if list > 0 {
             conditions.sql.push_str(" UNION ALL ");
         }
-        // Each kind numbered in its own order, so its rows come back in it from the union.
+        // Each list numbered in its own order, so its rows come back in it from the union.
         conditions.sql.push_str(&format!(
-            "SELECT {kind} AS list, * FROM (SELECT ROW_NUMBER() OVER (ORDER BY {order}) AS position, {} \
-             ORDER BY {order} LIMIT {LIMIT}) k{kind}",
+            "SELECT {list} AS list, * FROM (SELECT ROW_NUMBER() OVER (ORDER BY {order}) AS position, {} \
+             ORDER BY {order} LIMIT {LIMIT}) k{list}",
             query.sql
         ));
         conditions.params = query.params;
@@ -140,6 +140,8 @@ struct ListedMoment {
     moment: DealMoment,
 }
 
+/// What a partner's home lists, read in one statement: each query is a round trip to the
+/// database's worker, and the home page is the most visited page.
 pub async fn partner_moments(
     db: &Db,
     reach: Reach,
@@ -150,16 +152,14 @@ pub async fn partner_moments(
     let Conditions { sql, params } = partner_moments_sql(reach, answered_since, ending_by, won_since);
     let rows: Vec<ListedMoment> =
         on_db!(db, pool => bind_all!(sqlx::query_as(AssertSqlSafe(sql)), &params).fetch_all(pool).await)?;
-    let mut moments = PartnerMoments::default();
+    let mut lists: [Vec<DealMoment>; 4] = Default::default();
     for ListedMoment { list, moment } in rows {
-        match list {
-            0 => moments.drafts.push(moment),
-            1 => moments.answers.push(moment),
-            2 => moments.ending.push(moment),
-            _ => moments.wins.push(moment),
+        if let Some(listed) = usize::try_from(list).ok().and_then(|list| lists.get_mut(list)) {
+            listed.push(moment);
         }
     }
-    Ok(moments)
+    let [drafts, answers, ending, wins] = lists;
+    Ok(PartnerMoments { drafts, answers, ending, wins })
 }
 
 /// SQL this module assembles at run time, for the test that prepares every statement.
