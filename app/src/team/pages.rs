@@ -71,7 +71,7 @@ pub fn MemberTable(members: Vec<TeamMember>, #[prop(default = None)] manage: Opt
     view! {
         {error.map(|error| view! { <FormError error/> })}
         <ScrollTable label="People">
-            <table>
+            <table class="stacked">
                 <thead>
                     <tr>
                         <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th>

@@ -19,7 +19,7 @@ pub fn MetricsPage() -> impl IntoView {
                 <p class="lead">"How every figure on the dashboards, scorecards and leaderboards is computed. \
                     A figure with nothing to divide by shows \"n/a\"."</p>
                 <div class="card">
-                    <table class="dictionary">
+                    <table class="dictionary stacked">
                         <thead>
                             <tr>
                                 <th scope="col">"KPI"</th>
