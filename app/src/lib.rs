@@ -67,38 +67,17 @@ pub fn every_statement() -> Vec<String> {
 }
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, provide_meta_context};
+use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, ParamSegment, SsrMode, StaticSegment, lazy_route};
 
 use crate::layout::{NotFoundPage, PortalLayout, SessionContext};
 
-/// The stylesheet's address: with hashed file names (`hash-files`), the name the build gave it,
-/// read once from the hash file beside the server binary rather than on every page.
-fn stylesheet_href(options: &LeptosOptions) -> String {
-    #[cfg(feature = "ssr")]
-    {
-        static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        HREF.get_or_init(|| {
-            let hash = options.hash_files.then(|| {
-                let file = std::env::current_exe().ok()?.parent()?.join(options.hash_file.as_ref());
-                let hashes = std::fs::read_to_string(file).ok()?;
-                hashes.lines().find_map(|line| line.trim().strip_prefix("css:").map(|hash| hash.trim().to_owned()))
-            });
-            match hash.flatten() {
-                Some(hash) => format!("/{}/{}.{hash}.css", options.site_pkg_dir, options.output_name),
-                None => format!("/{}/{}.css", options.site_pkg_dir, options.output_name),
-            }
-        })
-        .clone()
-    }
-    #[cfg(not(feature = "ssr"))]
-    format!("/{}/{}.css", options.site_pkg_dir, options.output_name)
-}
-
 /// The HTML document around the app, rendered on the server.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
+    use layout::head::{HydrationScripts, Stylesheet};
+    use leptos_meta::MetaTags;
     layout::security::add_content_security_policy();
     view! {
         <!DOCTYPE html>
@@ -108,7 +87,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg"/>
-                <link rel="stylesheet" id="leptos" href=stylesheet_href(&options)/>
+                <Stylesheet options=options.clone()/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>

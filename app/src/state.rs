@@ -3,17 +3,38 @@
 //! of their own (the KPI fact cache) provide it as context beside this, so this module depends on
 //! no feature.
 
+use std::sync::Arc;
+
 use leptos::prelude::use_context;
 
 use crate::db::Db;
 use crate::error::AppError;
 use crate::events::EventBus;
 
+/// Cloned for every page render and server function, so a clone is one shared pointer.
 #[derive(Clone, Debug)]
-pub struct ServerState {
+pub struct ServerState(Arc<Shared>);
+
+/// What [`ServerState`] shares.
+#[derive(Debug)]
+pub struct Shared {
     pub db: Db,
     pub settings: Settings,
     pub events: EventBus,
+}
+
+impl ServerState {
+    pub fn new(db: Db, settings: Settings, events: EventBus) -> ServerState {
+        ServerState(Arc::new(Shared { db, settings, events }))
+    }
+}
+
+impl std::ops::Deref for ServerState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -39,5 +60,5 @@ pub fn server_state() -> Result<ServerState, AppError> {
 }
 
 pub fn db() -> Result<Db, AppError> {
-    server_state().map(|state| state.db)
+    server_state().map(|state| state.db.clone())
 }

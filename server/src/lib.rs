@@ -96,7 +96,7 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
     }
     let events = EventBus::new(format!("{}-{addr}", std::process::id()));
     let relay = relay::spawn(&db, &events);
-    let state = ServerState { db: db.clone(), settings, events: events.clone() };
+    let state = ServerState::new(db.clone(), settings, events.clone());
     let clock = tokio::spawn(protection_clock(state.clone()));
     let facts = FactCache::new();
     let context = ServerContext { state: state.clone(), facts: facts.clone() };

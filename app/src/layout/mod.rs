@@ -2,6 +2,8 @@
 //! something went wrong and what to do next.
 
 #[cfg(feature = "ssr")]
+pub mod head;
+#[cfg(feature = "ssr")]
 pub mod security;
 
 use leptos::prelude::*;
