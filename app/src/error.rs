@@ -36,6 +36,9 @@ pub enum AppError {
     },
     #[error("{message}")]
     Throttled { message: String },
+    /// The caller's organisation must accept the partner agreement first.
+    #[error("{message}")]
+    AgreementRequired { message: String },
     #[error("{message}")]
     Gone { message: String },
     #[error("That is more than Tessera takes in one request ({} MB at most).", MAX_REQUEST_BYTES / (1024 * 1024))]
@@ -92,7 +95,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::AgreementRequired { .. } => 403,
             AppError::NotFound => 404,
             AppError::Gone { .. } => 410,
             AppError::TooLarge => 413,

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod agreement;
 pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
@@ -16,6 +17,8 @@ pub mod kpi;
 pub mod layout;
 pub mod live;
 pub mod mail;
+#[cfg(feature = "ssr")]
+pub mod markdown;
 pub mod money;
 pub mod partners;
 #[cfg(feature = "ssr")]
@@ -45,8 +48,9 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 10] = [
+    let fixed: [&[&str]; 11] = [
         money::store::STATEMENTS,
+        agreement::store::STATEMENTS,
         audit::STATEMENTS,
         auth::store::STATEMENTS,
         mail::STATEMENTS,
@@ -122,6 +126,7 @@ macro_rules! lazy_page {
 
 use account::{ForgotPasswordPage, InvitationPage, ResetPasswordPage, SignInPage};
 use admin::AdminPage;
+use agreement::{AgreementAdminPage, AgreementPage};
 use deals::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePage};
 use home::HomePage;
 use kpi::{DashboardPage, LeaderboardPage, MetricsPage, ScorecardPage};
@@ -145,6 +150,8 @@ lazy_page!(
     ScorecardRoute => ScorecardPage,
     TeamRoute => TeamPage,
     AdminRoute => AdminPage,
+    AgreementRoute => AgreementPage,
+    AgreementAdminRoute => AgreementAdminPage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -192,6 +199,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("scorecard") view={Lazy::<ScorecardRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("team") view={Lazy::<TeamRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("agreement")) view={Lazy::<AgreementAdminRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("agreement") view={Lazy::<AgreementRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </PortalLayout>
         </Router>

@@ -7,8 +7,27 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 const ORDER: &[&str] = &[
-    "error", "text", "db", "money", "events", "state", "mail", "audit", "auth", "ui", "live", "layout", "deals", "kpi",
-    "team", "partners", "home", "admin", "account",
+    "error",
+    "text",
+    "markdown",
+    "db",
+    "money",
+    "events",
+    "state",
+    "mail",
+    "audit",
+    "auth",
+    "ui",
+    "live",
+    "layout",
+    "agreement",
+    "deals",
+    "kpi",
+    "team",
+    "partners",
+    "home",
+    "admin",
+    "account",
 ];
 
 /// Macros exported at the crate root by the storage layer.

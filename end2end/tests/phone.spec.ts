@@ -4,10 +4,14 @@ import { open, signedInAs } from './helpers';
 // Every page each role can open, at 360 px: nothing wider than the screen.
 const PAGES: Record<string, string[]> = {
   'admin@acme.test': ['/', '/dashboard', '/dashboard?period=year', '/partners', '/partners/1', '/deals', '/deals/queue',
-    '/deals/pipeline', '/deals/1', '/leaderboard', '/leaderboard?within=tier:Gold', '/metrics', '/team', '/admin'],
-  'cam@acme.test': ['/', '/dashboard', '/partners', '/deals', '/deals/queue', '/leaderboard', '/metrics', '/team'],
+    '/deals/pipeline', '/deals/1', '/leaderboard', '/leaderboard?within=tier:Gold', '/metrics', '/team', '/admin',
+    '/admin/agreement', '/agreement', '/onboarding/board'],
+  'cam@acme.test': ['/', '/dashboard', '/partners', '/deals', '/deals/queue', '/leaderboard', '/metrics', '/team',
+    '/onboarding/board'],
   'marketing@acme.test': ['/', '/partners', '/leaderboard', '/metrics', '/team'],
-  'partner@bluepeak.test': ['/', '/deals', '/deals/new', '/scorecard', '/leaderboard', '/metrics', '/team'],
+  'partner@bluepeak.test': ['/', '/deals', '/deals/new', '/scorecard', '/leaderboard', '/metrics', '/team', '/agreement'],
+  'partner@granite.test': ['/', '/agreement'],
+  'partner@pinecone.test': ['/', '/onboarding'],
   'rep@bluepeak.test': ['/', '/deals', '/deals/new', '/leaderboard', '/team'],
 };
 

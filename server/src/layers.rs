@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use app::auth::access::PUBLIC_SERVER_FNS;
+use app::auth::access::{AGREEMENT_PATH, BEFORE_AGREEMENT_SERVER_FNS, PUBLIC_SERVER_FNS};
 use app::auth::guard::{CurrentSession, SESSION_COOKIE};
 use app::auth::secrets;
 use app::error::AppError;
@@ -114,6 +114,18 @@ pub async fn guard_server_fns(request: Request, next: Next) -> Response {
             return Redirect::to("/sign-in").into_response();
         }
         return error_response(&AppError::Unauthenticated);
+    }
+    // Until their organisation accepts the partner agreement, its people reach only the
+    // agreement's own functions (and the public ones).
+    if let Some(session) = request.extensions().get::<CurrentSession>()
+        && !PUBLIC_SERVER_FNS.contains(&name.as_str())
+        && !BEFORE_AGREEMENT_SERVER_FNS.contains(&name.as_str())
+        && let Err(error) = session.user.admitted()
+    {
+        if wants_page {
+            return Redirect::to(AGREEMENT_PATH).into_response();
+        }
+        return error_response(&error);
     }
     // No body type at all (an empty call) is fine; any other type than a form's is refused.
     let foreign = request

@@ -105,7 +105,7 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
     let app = router::router(context, leptos_options(), stopping);
     let (shutdown, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 let _ = stopped.await;
                 // Live streams never finish by themselves: tell them to.

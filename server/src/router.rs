@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
-use tower_http::compression::predicate::{NotForContentType, Predicate};
 use tower_http::CompressionLevel;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
 use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -49,6 +49,7 @@ pub fn router(
         .merge(pkg)
         .route("/deals/export.csv", get(export_deals))
         .route("/partners/export.csv", get(export_partners))
+        .route("/agreement/receipts/{id}", get(agreement_receipt))
         .route("/live", get(live_events))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .route("/healthz", get(healthz))
@@ -100,10 +101,11 @@ async fn export_deals(
     Query(query): Query<app::deals::server::DealQuery>,
     request: Request,
 ) -> Response {
-    let Some(session) = request.extensions().get::<CurrentSession>() else {
-        return Redirect::to("/sign-in").into_response();
+    let user = match admitted(&request) {
+        Ok(user) => user,
+        Err(refused) => return refused,
     };
-    csv_download("deals.csv", app::deals::export::deals_csv(&state.server.state.db, &session.user, &query).await)
+    csv_download("deals.csv", app::deals::export::deals_csv(&state.server.state.db, user, &query).await)
 }
 
 /// The partner directory as a CSV download, for vendor staff (within their reach).
@@ -112,24 +114,60 @@ async fn export_partners(
     Query(drill): Query<app::partners::PartnerDrill>,
     request: Request,
 ) -> Response {
+    let user = match admitted(&request) {
+        Ok(user) => user,
+        Err(refused) => return refused,
+    };
+    let csv = app::partners::export::partners_csv(&state.server.state.db, &state.server.facts, user, &drill).await;
+    csv_download("partners.csv", csv)
+}
+
+/// The signed-in person behind a download, if their organisation's standing with the partner
+/// agreement lets them use the portal; otherwise where to go instead (sign in, the agreement).
+fn admitted(request: &Request) -> Result<&app::auth::SessionUser, Response> {
+    let Some(session) = request.extensions().get::<CurrentSession>() else {
+        return Err(Redirect::to("/sign-in").into_response());
+    };
+    match session.user.admitted() {
+        Ok(()) => Ok(&session.user),
+        Err(_) => Err(Redirect::to(app::auth::access::AGREEMENT_PATH).into_response()),
+    }
+}
+
+/// The receipt of a partner agreement acceptance, as a text file to keep. Open whatever the
+/// organisation's standing (an earlier receipt is still its own); "not found" outside reach.
+async fn agreement_receipt(
+    State(state): State<RouterState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
     let Some(session) = request.extensions().get::<CurrentSession>() else {
         return Redirect::to("/sign-in").into_response();
     };
-    let csv =
-        app::partners::export::partners_csv(&state.server.state.db, &state.server.facts, &session.user, &drill).await;
-    csv_download("partners.csv", csv)
+    let Ok(id) = id.parse::<i64>() else {
+        return download("", "text/plain", Err(app::error::AppError::NotFound));
+    };
+    match app::agreement::server::receipt(&state.server.state.db, &session.user, id).await {
+        Ok((name, text)) => download(&name, "text/plain; charset=utf-8", Ok(text)),
+        Err(error) => download("", "text/plain", Err(error)),
+    }
 }
 
 /// A CSV file to download, never stored by a cache, or the error's status and message.
 fn csv_download(name: &str, csv: Result<String, app::error::AppError>) -> Response {
-    match csv {
-        Ok(csv) => (
+    download(name, "text/csv; charset=utf-8", csv)
+}
+
+/// A file to download, never stored by a cache, or the error's status and message.
+fn download(name: &str, kind: &str, file: Result<String, app::error::AppError>) -> Response {
+    match file {
+        Ok(file) => (
             [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (header::CONTENT_TYPE, kind.to_owned()),
                 (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
                 (header::CACHE_CONTROL, "no-store".to_owned()),
             ],
-            csv,
+            file,
         )
             .into_response(),
         Err(error) => {

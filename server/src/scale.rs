@@ -275,6 +275,25 @@ pub async fn scale(db: &Db, partners: usize, deals: usize) -> Result<ScaleReport
     insert_rows(db, "organisations", &org_columns, org_rows, 1000).await?;
     let user_columns = ["id", "organisation_id", "email", "name", "role", "password_hash", "created_at"];
     insert_rows(db, "users", &user_columns, user_rows, 1000).await?;
+    // Each has accepted the partner agreement in force, so its admin may use the portal at once.
+    let version: Option<i64> = on_db!(db, pool => sqlx::query_scalar(
+        "SELECT id FROM agreement_versions ORDER BY number DESC LIMIT 1").fetch_optional(pool).await)?;
+    if let Some(version) = version {
+        let rows = (0..partners)
+            .map(|index| {
+                vec![
+                    Value::Int(first_org + index as i64),
+                    Value::Int(version),
+                    Value::Int(first_user + index as i64),
+                    Value::Text(format!("Partner Admin {}", index + 1)),
+                    Value::Time(now - Duration::days(30)),
+                    Value::Text("seeded".into()),
+                ]
+            })
+            .collect();
+        let columns = ["organisation_id", "version_id", "user_id", "typed_name", "accepted_at", "client_address"];
+        insert_rows(db, "agreement_acceptances", &columns, rows, 1000).await?;
+    }
     progress.show(partners);
 
     // Deals, with busy and quiet partners (a skewed pick), in batches.

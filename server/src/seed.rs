@@ -1,5 +1,7 @@
 //! `tessera seed --demo`: the Acme Cloud program with 24 partners, safe to run again.
 
+mod agreement;
+
 use app::auth::secrets::{PasswordHash, hash_password_blocking};
 use app::db::Db;
 use app::on_db;
@@ -68,7 +70,7 @@ const PARTNER_PEOPLE: [(&str, &str); 4] =
     [("partner", "partner_admin"), ("rep", "partner_user"), ("sales", "partner_user"), ("ops", "partner_user")];
 
 /// Everyone the demo signs in as, for the README and the run command's banner.
-pub const DEMO_SIGN_INS: [(&str, &str); 7] = [
+pub const DEMO_SIGN_INS: [(&str, &str); 9] = [
     ("admin@acme.test", "Program admin"),
     ("cam@acme.test", "Channel manager (Bluepeak's)"),
     ("cam2@acme.test", "Channel manager (Copperline's)"),
@@ -76,6 +78,8 @@ pub const DEMO_SIGN_INS: [(&str, &str); 7] = [
     ("partner@bluepeak.test", "Partner admin, Bluepeak Systems"),
     ("rep@bluepeak.test", "Partner user, Bluepeak Systems"),
     ("partner@copperline.test", "Partner admin, Copperline IT"),
+    ("partner@granite.test", "Partner admin, Granite Integration (new agreement version to accept)"),
+    ("partner@ironbridge.test", "Partner admin, Ironbridge Systems (new: agreement not yet accepted)"),
 ];
 
 fn person_name(index: usize) -> String {
@@ -110,6 +114,7 @@ pub async fn demo(db: &Db) -> Result<String, SeedError> {
             people += 1;
         }
     }
+    agreement::demo(db, user_id(db, "admin@acme.test").await?).await?;
     let mut report = format!(
         "Demo data ready: {VENDOR} with 4 staff and {} partners ({people} partner people).\n\
          Sign in at the portal with any of these (password: {DEMO_PASSWORD}):\n",

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use app::auth::SessionUser;
 use app::auth::store::{self, LiveSession};
+use app::auth::{AgreementStanding, SessionUser};
 use app::db::{self, Db};
 use chrono::{DateTime, Duration, Utc};
 
@@ -19,6 +19,7 @@ pub struct SessionCache(Arc<Mutex<HashMap<String, Held>>>);
 
 struct Held {
     user: SessionUser,
+    agreement_due: Option<DateTime<Utc>>,
     writes: u64,
     until: DateTime<Utc>,
 }
@@ -33,7 +34,10 @@ const MOST_HELD: usize = 10_000;
 impl SessionCache {
     fn get(&self, token_hash: &str, writes: u64, now: DateTime<Utc>) -> Option<SessionUser> {
         let held = self.0.lock().ok()?;
-        held.get(token_hash).filter(|entry| entry.writes == writes && now < entry.until).map(|entry| entry.user.clone())
+        held.get(token_hash).filter(|entry| entry.writes == writes && now < entry.until).map(|entry| SessionUser {
+            agreement: AgreementStanding::at(entry.agreement_due, now),
+            ..entry.user.clone()
+        })
     }
 
     /// Keeps `session`, read when the count of writes was `writes`.
@@ -43,7 +47,8 @@ impl SessionCache {
             held.clear();
         }
         let until = session.expires_at.min(now + Duration::seconds(HELD_SECONDS));
-        held.insert(token_hash.to_owned(), Held { user: session.user.clone(), writes, until });
+        let agreement_due = session.agreement_due;
+        held.insert(token_hash.to_owned(), Held { user: session.user.clone(), agreement_due, writes, until });
     }
 }
 
@@ -59,13 +64,14 @@ impl Sessions {
         Sessions { db, cache: SessionCache::default() }
     }
 
-    /// The person whose live session `token_hash` is; `None` for an unknown or ended one.
+    /// The person whose live session `token_hash` is, with their organisation's standing with the
+    /// partner agreement as of now; `None` for an unknown or ended one.
     /// Servers sharing a PostgreSQL database read it afresh every time: another of them may have
     /// just ended it.
     pub async fn person(&self, token_hash: &str) -> Result<Option<SessionUser>, sqlx::Error> {
         let now = Utc::now();
         if self.db.shared() {
-            return Ok(store::live_session(&self.db, token_hash, now).await?.map(|session| session.user));
+            return Ok(store::live_session(&self.db, token_hash, now).await?.map(|session| person(session, now)));
         }
         // Counted before reading: a write landing during the read moves it, and the entry is dead.
         let writes = db::writes();
@@ -76,8 +82,12 @@ impl Sessions {
         if let Some(session) = &session {
             self.cache.put(token_hash, session, writes, now);
         }
-        Ok(session.map(|session| session.user))
+        Ok(session.map(|session| person(session, now)))
     }
+}
+
+fn person(session: LiveSession, now: DateTime<Utc>) -> SessionUser {
+    SessionUser { agreement: AgreementStanding::at(session.agreement_due, now), ..session.user }
 }
 
 #[cfg(test)]
@@ -93,8 +103,9 @@ mod tests {
             role: Role::PartnerUser,
             organisation_id: 3,
             organisation_name: "Bluepeak".into(),
+            agreement: AgreementStanding::Settled,
         };
-        LiveSession { user, expires_at }
+        LiveSession { user, expires_at, agreement_due: None }
     }
 
     #[test]
@@ -110,6 +121,18 @@ mod tests {
         cache.put("c", &session(now + Duration::seconds(2)), 5, now);
         assert!(cache.get("c", 5, now + Duration::seconds(1)).is_some());
         assert!(cache.get("c", 5, now + Duration::seconds(2)).is_none(), "the session ended");
+    }
+
+    #[test]
+    fn a_held_entry_says_where_the_agreement_stands_at_each_request() {
+        let cache = SessionCache::default();
+        let now = Utc::now();
+        let due = now + Duration::seconds(5);
+        let mut held = session(now + Duration::days(1));
+        held.agreement_due = Some(due);
+        cache.put("a", &held, 1, now);
+        assert_eq!(cache.get("a", 1, now).map(|user| user.agreement), Some(AgreementStanding::DueBy { by: due }));
+        assert_eq!(cache.get("a", 1, due).map(|user| user.agreement), Some(AgreementStanding::Required));
     }
 
     #[test]

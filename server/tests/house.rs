@@ -85,6 +85,10 @@ fn taking_ids() -> BTreeMap<&'static str, (Id, &'static str, Vec<(&'static str, 
 /// Server functions that take no id of another organisation's, besides the public ones (filters
 /// over one's own reach take partner ids too; those are checked to narrow to nothing).
 const WITHOUT_IDS: &[&str] = &[
+    "agreement",
+    "accept_agreement",
+    "agreement_admin",
+    "publish_agreement",
     "home_summary",
     "program_overview",
     "deal_form",

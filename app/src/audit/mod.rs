@@ -19,10 +19,12 @@ pub enum AuditAction {
     ResetPassword,
     ImportedPipeline,
     ChangedProgramSettings,
+    PublishedAgreement,
+    AcceptedAgreement,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 11] = [
+    pub const ALL: [AuditAction; 13] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -34,6 +36,8 @@ impl AuditAction {
         AuditAction::ResetPassword,
         AuditAction::ImportedPipeline,
         AuditAction::ChangedProgramSettings,
+        AuditAction::PublishedAgreement,
+        AuditAction::AcceptedAgreement,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +53,8 @@ impl AuditAction {
             AuditAction::ResetPassword => "reset_password",
             AuditAction::ImportedPipeline => "imported_pipeline",
             AuditAction::ChangedProgramSettings => "program_settings.update",
+            AuditAction::PublishedAgreement => "agreement.publish",
+            AuditAction::AcceptedAgreement => "agreement.accept",
         }
     }
 
@@ -70,6 +76,8 @@ impl AuditAction {
             AuditAction::ResetPassword => "Reset their password",
             AuditAction::ImportedPipeline => "Imported the vendor pipeline",
             AuditAction::ChangedProgramSettings => "Changed the performance settings",
+            AuditAction::PublishedAgreement => "Published a partner agreement version",
+            AuditAction::AcceptedAgreement => "Accepted the partner agreement",
         }
     }
 }

@@ -80,6 +80,15 @@ pub const DASHBOARD_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager];
 pub const OWN_SCORECARD_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
 /// Roles that may open program administration.
 pub const ADMINISTRATION_ROLES: &[Role] = &[Role::Admin];
+/// Roles that see partners' agreement acceptances and receipts (partner people their own,
+/// channel managers their partners', admins all).
+pub const AGREEMENT_RECORD_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager, Role::PartnerAdmin, Role::PartnerUser];
+
+/// Where partner people are sent until their organisation accepts the partner agreement.
+pub const AGREEMENT_PATH: &str = "/agreement";
+/// The server functions someone signed in reaches before their organisation has accepted the
+/// partner agreement (besides the public ones): reading it and accepting it.
+pub const BEFORE_AGREEMENT_SERVER_FNS: &[&str] = &["agreement", "accept_agreement"];
 
 #[cfg(test)]
 mod tests {

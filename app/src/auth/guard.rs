@@ -24,9 +24,42 @@ pub fn current_session() -> Option<CurrentSession> {
     use_context::<Parts>().and_then(|parts| parts.extensions.get::<CurrentSession>().cloned())
 }
 
-/// The signed-in caller, or `Unauthenticated`.
+/// The signed-in caller, or `Unauthenticated`; `AgreementRequired` while their organisation must
+/// accept the partner agreement first.
 pub fn signed_in() -> Result<SessionUser, AppError> {
+    let user = signed_in_before_agreement()?;
+    user.admitted()?;
+    Ok(user)
+}
+
+/// The signed-in caller whatever their organisation's standing with the partner agreement: only
+/// for reading and accepting it ([`super::access::BEFORE_AGREEMENT_SERVER_FNS`]).
+pub fn signed_in_before_agreement() -> Result<SessionUser, AppError> {
     current_session().map(|session| session.user).ok_or(AppError::Unauthenticated)
+}
+
+/// Where the request came from, as a signature records it: the connecting address, and the
+/// client a proxy says it forwarded for (its word only, so marked as such).
+pub fn client_address() -> String {
+    let parts = use_context::<Parts>();
+    let peer = parts
+        .as_ref()
+        .and_then(|parts| parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>())
+        .map(|info| info.0.ip().to_string());
+    let forwarded = parts
+        .as_ref()
+        .and_then(|parts| parts.headers.get("x-forwarded-for"))
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(',').next())
+        .map(str::trim)
+        .filter(|client| !client.is_empty() && client.len() <= 64 && client.parse::<std::net::IpAddr>().is_ok())
+        .map(str::to_owned);
+    match (forwarded, peer) {
+        (Some(client), Some(peer)) => format!("{client} (forwarded by {peer})"),
+        (None, Some(peer)) => peer,
+        (Some(client), None) => format!("{client} (forwarded)"),
+        (None, None) => "unknown".to_owned(),
+    }
 }
 
 /// The signed-in caller if their role is one of `allowed`; otherwise `Unauthenticated` or `Forbidden`.

@@ -117,6 +117,7 @@ mod tests {
             role,
             organisation_id,
             organisation_name: "Org".into(),
+            agreement: Default::default(),
         }
     }
 

@@ -25,8 +25,17 @@ macro_rules! session_user_columns {
 }
 
 crate::statements! {
+    // With the session, by when its organisation must accept the current agreement version: at
+    // once if it never accepted one, by the version's deadline if it accepted an earlier one,
+    // never (NULL) if it accepted this one, none is published, or it is the vendor.
     const SESSION_USER = concat!(
-        "SELECT ", session_user_columns!(), ", s.expires_at FROM sessions s ",
+        "SELECT ", session_user_columns!(), ", s.expires_at, ",
+        "CASE WHEN o.kind = 'partner' AND NOT EXISTS (SELECT 1 FROM agreement_acceptances a ",
+        "WHERE a.organisation_id = o.id AND a.version_id = ",
+        "(SELECT v.id FROM agreement_versions v ORDER BY v.number DESC LIMIT 1)) ",
+        "THEN (SELECT CASE WHEN EXISTS (SELECT 1 FROM agreement_acceptances e WHERE e.organisation_id = o.id) ",
+        "THEN v.required_from ELSE v.published_at END FROM agreement_versions v ORDER BY v.number DESC LIMIT 1) ",
+        "END AS agreement_due FROM sessions s ",
         "JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id ",
         "WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deactivated_at IS NULL"
     );
@@ -75,6 +84,8 @@ pub struct LiveSession {
     #[sqlx(flatten)]
     pub user: SessionUser,
     pub expires_at: DateTime<Utc>,
+    /// By when the person's organisation must accept the current agreement (see `SESSION_USER`).
+    pub agreement_due: Option<DateTime<Utc>>,
 }
 
 /// The live session of a token; `None` for an unknown or expired one.

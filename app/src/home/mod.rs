@@ -176,6 +176,7 @@ mod tests {
             role: Role::PartnerAdmin,
             organisation_id: 2,
             organisation_name: "Bluepeak Systems".into(),
+            agreement: Default::default(),
         };
         assert_eq!(greeting(&user), "Welcome, Priya");
     }

@@ -53,18 +53,16 @@ impl BuildFiles {
             stylesheet: format!("{pkg}/{}", named("css", output, "css", format!("{output}.css"))),
             js: format!("{pkg}/{}", named("js", output, "js", format!("{output}.js"))),
             wasm: format!("{pkg}/{}", named("wasm", output, "wasm", plain_wasm)),
-            split: read_split_manifest(options, &manifest).map(|chunks| {
-                WasmSplitManifest(ArcStoredValue::new((pkg.clone(), chunks, loader)))
-            }),
+            split: read_split_manifest(options, &manifest)
+                .map(|chunks| WasmSplitManifest(ArcStoredValue::new((pkg.clone(), chunks, loader)))),
         }
     }
 }
 
 /// The hash file's `kind: hash` lines.
 fn read_hashes(options: &LeptosOptions) -> HashMap<String, String> {
-    let file = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
+    let file =
+        std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
     let Some(text) = file.as_ref().and_then(|file| std::fs::read_to_string(file).ok()) else {
         tracing::error!(file = ?file, "file names are hashed but the hash file cannot be read: pages name unhashed files");
         return HashMap::new();

@@ -11,9 +11,9 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
-use crate::auth::access::{APPROVALS, current_nav, nav_items};
+use crate::auth::access::{AGREEMENT_PATH, APPROVALS, current_nav, nav_items};
 use crate::auth::server::{SignOut, current_user};
-use crate::auth::{Role, SessionUser};
+use crate::auth::{AgreementStanding, Role, SessionUser};
 use crate::error::AppError;
 
 /// The signed-in person, loaded once per page load and shared by every component.
@@ -58,6 +58,8 @@ pub fn page_title(path: &str) -> &'static str {
         ["scorecard"] => "Scorecard",
         ["team"] => "Team",
         ["admin"] => "Administration",
+        ["admin", "agreement"] => "Agreement versions",
+        ["agreement"] => "Partner agreement",
         _ => "Page not found",
     }
 }
@@ -97,7 +99,8 @@ pub fn PortalLayout(children: Children) -> impl IntoView {
                                 Some(waiting) => waiting.0.await.ok().flatten().filter(|count| *count > 0),
                                 None => None,
                             };
-                            view! { <Navigation user waiting/> }.into_any()
+                            let banner = agreement_banner(&user);
+                            view! { <Navigation user waiting/> {banner} }.into_any()
                         }
                         _ => ().into_any(),
                     }
@@ -107,6 +110,21 @@ pub fn PortalLayout(children: Children) -> impl IntoView {
         <main id="main" class="page">{children()}</main>
         <footer class="footer">"Tessera — open-source partner relationship management"</footer>
     }
+}
+
+/// While a new version of the partner agreement waits to be accepted, every page says so and by when.
+fn agreement_banner(user: &SessionUser) -> Option<impl IntoView + use<>> {
+    let AgreementStanding::DueBy { by } = user.agreement else { return None };
+    let by = by.format("%Y-%m-%d").to_string();
+    let text = match user.role {
+        Role::PartnerAdmin => format!(
+            "A new version of the partner agreement waits for you. Accept it by {by} (UTC) to keep using the portal."
+        ),
+        _ => format!("A new version of the partner agreement waits for your administrator to accept it by {by} (UTC)."),
+    };
+    Some(view! {
+        <p class="agreement-banner" role="status">{text} " " <a href=AGREEMENT_PATH>"Read the agreement"</a></p>
+    })
 }
 
 #[component]
@@ -153,6 +171,7 @@ fn Navigation(user: SessionUser, waiting: Option<i64>) -> impl IntoView {
             </summary>
             <div class="user-menu-panel">
                 <p class="muted">{user.email.clone()}<br/>{user.organisation_name.clone()}</p>
+                {(!user.role.is_vendor_staff()).then(|| view! { <p><a href=AGREEMENT_PATH>"Partner agreement"</a></p> })}
                 <ActionForm action=sign_out>
                     <button type="submit" class="button secondary">"Sign out"</button>
                 </ActionForm>
@@ -171,7 +190,8 @@ fn Navigation(user: SessionUser, waiting: Option<i64>) -> impl IntoView {
 /// without being awaited, could miss its wake-up and hang the response for good. No page makes
 /// its own resource, so no page can get this wrong. The result is matched here too: `view` for
 /// the data, the query's field messages for bad input (with a way back), the error page
-/// otherwise. Someone signed out is sent to sign in; a role not in `allowed` gets 403.
+/// otherwise. Someone signed out is sent to sign in; a role not in `allowed` gets 403; partner
+/// people whose organisation must accept the partner agreement first are sent to it.
 pub fn guarded_page<S, T, Fu, V>(
     allowed: &'static [Role],
     source: impl Fn() -> S + Send + Sync + 'static,
@@ -205,6 +225,8 @@ where
 {
     let data = Resource::new(source, load);
     let session = SessionContext::get();
+    // Read now, while the router is there: each page builds its own guard, so it is this page's.
+    let on_agreement_page = use_location().pathname.get_untracked().trim_end_matches('/') == AGREEMENT_PATH;
     let page = std::sync::Arc::new((head, view));
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -212,6 +234,9 @@ where
                 let page = page.clone();
                 Suspend::new(async move {
                     let user = match session.0.await {
+                        Ok(Some(user)) if user.admitted().is_err() && !on_agreement_page => {
+                            return view! { <Redirect path=AGREEMENT_PATH/> }.into_any();
+                        }
                         Ok(Some(user)) if allowed.contains(&user.role) => user,
                         Ok(Some(_)) => return view! { <ErrorPage error=AppError::Forbidden/> }.into_any(),
                         Ok(None) | Err(AppError::Unauthenticated) => {
@@ -256,6 +281,11 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             "404",
             "Page not found",
             view! { <p>"The address may be mistyped, or the record was removed. Go to your "<a href="/">"home page"</a>"."</p> }.into_any(),
+        ),
+        AppError::AgreementRequired { message } => (
+            "403",
+            "The partner agreement comes first",
+            view! { <p>{message.clone()}" "<a href=AGREEMENT_PATH>"Read the partner agreement"</a></p> }.into_any(),
         ),
         AppError::Unauthenticated => (
             "401",
@@ -320,6 +350,8 @@ mod tests {
             "/scorecard",
             "/team",
             "/admin",
+            "/admin/agreement",
+            "/agreement",
             "/no-such-page",
         ];
         let titles: std::collections::BTreeSet<&str> = pages.iter().map(|path| page_title(path)).collect();

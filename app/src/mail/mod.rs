@@ -47,6 +47,21 @@ pub fn deal_decided(company: &str, outcome: &str, reason: Option<&str>, link: &s
     }
 }
 
+/// To every partner admin, when a new version of the partner agreement is published.
+pub fn agreement_published(title: &str, number: i64, due: Option<DateTime<Utc>>, link: &str) -> Message {
+    let when = match due {
+        Some(due) => format!("by {} (UTC); until then a banner in the portal reminds you", due.format("%Y-%m-%d")),
+        None => "before you go on using the portal".to_owned(),
+    };
+    Message {
+        subject: format!("New partner agreement to accept: {title}"),
+        body: format!(
+            "Version {number} of the partner agreement, \"{title}\", was published.\n\n\
+             Please read it and accept it on behalf of your organisation {when}:\n{link}"
+        ),
+    }
+}
+
 /// Before an approved deal's protection ends.
 pub fn protection_ending(company: &str, days: i64, until: DateTime<Utc>, link: &str) -> Message {
     Message {

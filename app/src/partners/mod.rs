@@ -229,4 +229,6 @@ pub struct PartnerDetail {
     pub members: Vec<TeamMember>,
     /// Whether the viewer may invite people into this partner (admins may).
     pub can_invite: bool,
+    /// Its acceptances of the partner agreement, for those who may see them (none otherwise).
+    pub acceptances: Vec<crate::agreement::Acceptance>,
 }

@@ -213,6 +213,12 @@ fn PartnerProfileView(invite: ServerAction<Invite>, profile: PartnerDetail) -> i
                 <h2 id="people-title">"People"</h2>
                 <MemberTable members=profile.members/>
             </section>
+            {(!profile.acceptances.is_empty()).then(|| view! {
+                <section class="card" aria-labelledby="partner-agreement-title">
+                    <h2 id="partner-agreement-title">"Partner agreement"</h2>
+                    <crate::agreement::AcceptanceTable acceptances=profile.acceptances.clone()/>
+                </section>
+            })}
             {profile.can_invite.then(|| view! {
                 <section class="card" aria-labelledby="invite-partner-title">
                     <h2 id="invite-partner-title">"Invite to this partner"</h2>

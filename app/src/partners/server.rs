@@ -86,5 +86,6 @@ pub async fn partner_profile(id: i64) -> Result<PartnerDetail, AppError> {
     guard::reachable_partner(&db, &user, id).await?;
     let partner = store::partner(&db, id).await?.ok_or(AppError::NotFound)?;
     let members = team::store::members(&db, id).await?;
-    Ok(PartnerDetail { partner, members, can_invite: user.role == Role::Admin })
+    let acceptances = crate::agreement::server::acceptances_for(&db, &user, id).await?;
+    Ok(PartnerDetail { partner, members, can_invite: user.role == Role::Admin, acceptances })
 }

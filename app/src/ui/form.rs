@@ -109,8 +109,9 @@ where
     });
 }
 
-/// One labelled control with its hint and inline error: an input (`kind`), a select (`options`,
-/// `value` chosen) or a text area (`rows`). `name` is the server function's argument name.
+/// One labelled control with its hint and inline error: an input (`kind`; a `checkbox` sends
+/// `on` when ticked, its label beside it), a select (`options`, `value` chosen) or a text area
+/// (`rows`). `name` is the server function's argument name.
 #[component]
 pub fn Field(
     #[prop(into)] label: String,
@@ -158,7 +159,13 @@ pub fn Field(
             on_input.run(event_target_value(&ev));
         }
     };
+    let checkbox = kind == "checkbox";
     let control = match (options, rows) {
+        _ if checkbox => view! {
+            <input id=id.clone() name=name type="checkbox" value="on" required=required aria-invalid=invalid
+                aria-describedby=described_by/>
+        }
+        .into_any(),
         (Some(options), _) => view! {
             <select id=id.clone() name=name required=required aria-invalid=invalid aria-describedby=described_by
                 on:change=changed>
@@ -181,10 +188,11 @@ pub fn Field(
         .into_any(),
     };
     view! {
-        <div class="field" class:field-invalid=move || message().is_some()>
-            <label for=id.clone()>{label}</label>
+        <div class="field" class:field-check=checkbox class:field-invalid=move || message().is_some()>
+            {(!checkbox).then(|| view! { <label for=id.clone()>{label.clone()}</label> })}
             {hint.map(|hint| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
             {control}
+            {checkbox.then(|| view! { <label for=id.clone()>{label.clone()}</label> })}
             {move || message().map(|text| view! { <p class="field-error pre" id=error_id.clone()>{text}</p> })}
         </div>
     }

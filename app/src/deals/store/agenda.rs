@@ -107,7 +107,12 @@ pub struct PartnerMoments {
 
 /// The four lists of [`PartnerMoments`] as one statement, each row numbered `list` (0–3, in the
 /// order of the struct's fields) and `position` within its list.
-fn partner_moments_sql(reach: Reach, answered_since: DateTime<Utc>, ending_by: DateTime<Utc>, won_since: NaiveDate) -> Conditions {
+fn partner_moments_sql(
+    reach: Reach,
+    answered_since: DateTime<Utc>,
+    ending_by: DateTime<Utc>,
+    won_since: NaiveDate,
+) -> Conditions {
     let mut conditions = Conditions::default();
     let lists: [&dyn Fn(&mut Conditions) -> &'static str; 4] = [
         &|c| drafts_sql(c, reach),

@@ -1,0 +1,106 @@
+import { expect, test } from '@playwright/test';
+import { anotherPerson, expectAccessible, hydrated, lastLinkFor, open, signedInAs } from './helpers';
+
+// A partner that has accepted no agreement in the demo data, one per project (each run accepts
+// its own), with its email domain.
+const NEW_PARTNERS: Record<string, [string, string]> = {
+  'hydrated-desktop': ['Ironbridge Systems', 'ironbridge.test'],
+  'no-js-desktop': ['Nimbus Labs', 'nimbus.test'],
+  'hydrated-phone': ['Tidewater Managed IT', 'tidewater.test'],
+  'no-js-phone': ['Harbor Referrals', 'harbor.test'],
+};
+
+test('an invited partner admin sets a password, is sent to the agreement, accepts it and reaches the portal', async ({ page, browser }, testInfo) => {
+  const [partner, domain] = NEW_PARTNERS[testInfo.project.name];
+  const email = `admin.${testInfo.project.name}.${Date.now()}@${domain}`;
+
+  // The program admin invites the partner's new admin from its profile.
+  await signedInAs(page, 'admin@acme.test', testInfo);
+  await open(page, `/partners?q=${encodeURIComponent(partner)}`, testInfo);
+  await page.getByRole('link', { name: partner, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: partner })).toBeVisible();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Role').selectOption('partner_admin');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+
+  // The invitee sets a password and is sent to the agreement, not the home page.
+  const outbox = () => { try { return lastLinkFor(email); } catch { return ''; } };
+  await expect.poll(outbox).toContain('/invitation?token=');
+  const link = new URL(outbox());
+  const invitee = await anotherPerson(browser, testInfo);
+  await open(invitee, link.pathname + link.search, testInfo);
+  await invitee.getByLabel('Your name').fill('Ola Onboarding');
+  await invitee.getByLabel('Password', { exact: true }).fill('a-long-password');
+  await invitee.getByLabel('Repeat the password').fill('a-long-password');
+  await invitee.getByRole('button', { name: 'Create my account' }).click();
+  await expect(invitee).toHaveURL(/\/agreement$/);
+  await expect(invitee.getByRole('heading', { level: 1, name: 'Partner agreement', exact: true })).toBeVisible();
+  await expect(invitee.getByText(`accept it on behalf of ${partner} before using the portal`)).toBeVisible();
+  await expect(invitee.getByRole('heading', { name: 'Data protection' })).toBeVisible();
+  if (hydrated(testInfo)) {
+    await expect(invitee.locator('body[data-hydrated]')).toBeAttached({ timeout: 20_000 });
+  }
+  await expectAccessible(invitee, testInfo);
+
+  // Every other page sends them back here.
+  await open(invitee, '/deals', testInfo);
+  await expect(invitee).toHaveURL(/\/agreement$/);
+
+  // Signing: the typed name and the box ticked.
+  await invitee.getByLabel('Your full name').fill('Ola Onboarding');
+  await invitee.getByLabel(`I accept on behalf of ${partner}`).check();
+  await invitee.getByRole('button', { name: 'Accept the agreement' }).click();
+  await expect(invitee.getByRole('heading', { level: 1, name: 'Welcome, Ola' })).toBeVisible();
+  await open(invitee, '/agreement', testInfo);
+  await expect(invitee.getByText(`${partner} accepted this version`)).toBeVisible();
+  const receipt = invitee.getByRole('link', { name: 'Download receipt' }).first();
+  await expect(receipt).toHaveAttribute('href', /^\/agreement\/receipts\/\d+$/);
+  const text = await (await invitee.request.get((await receipt.getAttribute('href'))!)).text();
+  expect(text).toContain(partner);
+  expect(text).toContain('Ola Onboarding');
+
+  // The checklist ticked the agreement itself; the partner ticks a manual step, and the program
+  // admin's open onboarding board follows (live when hydrated).
+  await open(page, '/onboarding/board', testInfo);
+  const row = page.locator('tr', { hasText: partner });
+  await expect(row).toContainText('16 %');
+  await open(invitee, '/onboarding', testInfo);
+  await expect(invitee.getByTestId('checklist-summary')).toContainText('1 of 6 steps done');
+  await expect(invitee.getByTestId('checklist-summary')).toContainText('Day 1 of 90');
+  await invitee.getByRole('button', { name: 'Mark \u201cLearn how deal registration protects you\u201d done' }).click();
+  await expect(invitee.getByTestId('checklist-summary')).toContainText('2 of 6 steps done');
+  if (!hydrated(testInfo)) await page.reload();
+  await expect(row).toContainText('33 %');
+  await expectAccessible(invitee, testInfo);
+  await invitee.context().close();
+
+  // The partner's profile shows the acceptance to the admin.
+  await row.getByRole('link', { name: partner }).click();
+  await expect(page.getByRole('region', { name: 'Acceptances' })).toContainText('Ola Onboarding');
+});
+
+test('a partner that has a new version to accept sees a banner on every page until it does', async ({ page }, testInfo) => {
+  await signedInAs(page, 'partner@granite.test', testInfo);
+  const banner = page.locator('.agreement-banner');
+  await expect(banner).toContainText('A new version of the partner agreement waits for you');
+  await banner.getByRole('link', { name: 'Read the agreement' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Partner agreement', exact: true })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: 'Acme Cloud Partner Agreement 2027' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Accept the agreement' })).toBeVisible();
+  await expectAccessible(page, testInfo);
+});
+
+test('an admin publishes agreement versions from the administration', async ({ page }, testInfo) => {
+  await signedInAs(page, 'admin@acme.test', testInfo);
+  await open(page, '/admin/agreement', testInfo);
+  await expect(page.getByRole('heading', { level: 1, name: 'Partner agreement', exact: true })).toBeVisible();
+  const versions = page.getByRole('region', { name: 'Published versions' });
+  await expect(versions).toContainText('Acme Cloud Partner Agreement 2027');
+  await expect(versions).toContainText('of 24 partners');
+  await expect(page.getByLabel('Text')).toHaveValue(/# Acme Cloud Partner Agreement 2027/);
+  // A bad choice is named at its field and nothing is published.
+  await page.getByLabel('Days to accept').fill('0');
+  await page.getByRole('button', { name: 'Publish this version' }).click();
+  await expect(page.locator('#field-days-error')).toContainText('from 1 to 365');
+  await expectAccessible(page, testInfo);
+});
