@@ -35,6 +35,8 @@ pub enum Event {
         currency: String,
         at: DateTime<Utc>,
     },
+    /// A step of a partner's onboarding checklist was ticked, confirmed or skipped.
+    Onboarding { organisation_id: i64, at: DateTime<Utc> },
 }
 
 impl Event {
@@ -42,6 +44,7 @@ impl Event {
     pub fn notice(&self) -> String {
         let (kind, at) = match self {
             Event::Deal { at, .. } => ("deal", at),
+            Event::Onboarding { at, .. } => ("onboarding", at),
         };
         serde_json::json!({ "kind": kind, "at": at }).to_string()
     }

@@ -20,6 +20,7 @@ pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod money;
+pub mod onboarding;
 pub mod partners;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -48,9 +49,10 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 11] = [
+    let fixed: [&[&str]; 12] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
+        onboarding::store::STATEMENTS,
         audit::STATEMENTS,
         auth::store::STATEMENTS,
         mail::STATEMENTS,
@@ -66,6 +68,7 @@ pub fn every_statement() -> Vec<String> {
         deals::store::agenda::assembled_statements(),
         partners::store::assembled_statements(),
         home::store::assembled_statements(),
+        onboarding::store::assembled_statements(),
     ];
     fixed.into_iter().flatten().map(|sql| sql.to_string()).chain(assembled.into_iter().flatten()).collect()
 }
@@ -130,6 +133,7 @@ use agreement::{AgreementAdminPage, AgreementPage};
 use deals::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePage};
 use home::HomePage;
 use kpi::{DashboardPage, LeaderboardPage, MetricsPage, ScorecardPage};
+use onboarding::{OnboardingBoardPage, OnboardingPage};
 use partners::{PartnerPage, PartnersPage};
 use team::TeamPage;
 
@@ -152,6 +156,8 @@ lazy_page!(
     AdminRoute => AdminPage,
     AgreementRoute => AgreementPage,
     AgreementAdminRoute => AgreementAdminPage,
+    OnboardingRoute => OnboardingPage,
+    OnboardingBoardRoute => OnboardingBoardPage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -201,6 +207,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("agreement")) view={Lazy::<AgreementAdminRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("agreement") view={Lazy::<AgreementRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("onboarding") view={Lazy::<OnboardingRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("onboarding"), StaticSegment("board")) view={Lazy::<OnboardingBoardRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </PortalLayout>
         </Router>

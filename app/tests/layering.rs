@@ -23,6 +23,7 @@ const ORDER: &[&str] = &[
     "agreement",
     "deals",
     "kpi",
+    "onboarding",
     "team",
     "partners",
     "home",

@@ -5,13 +5,13 @@ import { expectAccessible, hydrated, lastLinkFor, navigationLabels, open, signIn
 const ROLES = [
   {
     email: 'admin@acme.test', role: 'Program admin',
-    nav: ['Home', 'Dashboard', 'Partners', 'Deals', 'Approvals', 'Leaderboard', 'Team', 'Administration'],
+    nav: ['Home', 'Dashboard', 'Partners', 'Onboarding', 'Deals', 'Approvals', 'Leaderboard', 'Team', 'Administration'],
     pages: [['/', 'Welcome, Morgan'], ['/partners', 'Partners'], ['/team', 'Acme Cloud team'], ['/admin', 'Administration'],
       ['/deals', 'All deals'], ['/deals/pipeline', 'Vendor pipeline'], ['/dashboard', 'Program dashboard']],
   },
   {
     email: 'cam@acme.test', role: 'Channel manager',
-    nav: ['Home', 'Dashboard', 'My partners', 'Deals', 'Approvals', 'Leaderboard', 'Team'],
+    nav: ['Home', 'Dashboard', 'My partners', 'Onboarding', 'Deals', 'Approvals', 'Leaderboard', 'Team'],
     pages: [['/', 'Welcome, Sam'], ['/partners', 'My partners'], ['/deals/queue', 'Deals waiting for approval'],
       ['/dashboard', "My partners' dashboard"]],
   },

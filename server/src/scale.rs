@@ -259,6 +259,7 @@ pub async fn scale(db: &Db, partners: usize, deals: usize) -> Result<ScaleReport
             Value::Text(REGIONS[index % REGIONS.len()].into()),
             Value::OptInt(cams.get(index % cams.len().max(1)).copied()),
             Value::Time(now - Duration::days(365 * 3 + rng.below(30) as i64)),
+            Value::Time(now - Duration::days(365 * 3)),
         ]);
         user_rows.push(vec![
             Value::Int(first_user + index as i64),
@@ -270,8 +271,17 @@ pub async fn scale(db: &Db, partners: usize, deals: usize) -> Result<ScaleReport
             Value::Time(now - Duration::days(365 * 3)),
         ]);
     }
-    let org_columns =
-        ["id", "name", "kind", "partner_type_id", "tier_id", "region", "channel_manager_id", "created_at"];
+    let org_columns = [
+        "id",
+        "name",
+        "kind",
+        "partner_type_id",
+        "tier_id",
+        "region",
+        "channel_manager_id",
+        "created_at",
+        "onboarded_at",
+    ];
     insert_rows(db, "organisations", &org_columns, org_rows, 1000).await?;
     let user_columns = ["id", "organisation_id", "email", "name", "role", "password_hash", "created_at"];
     insert_rows(db, "users", &user_columns, user_rows, 1000).await?;

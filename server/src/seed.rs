@@ -1,6 +1,7 @@
 //! `tessera seed --demo`: the Acme Cloud program with 24 partners, safe to run again.
 
 mod agreement;
+mod onboarding;
 
 use app::auth::secrets::{PasswordHash, hash_password_blocking};
 use app::db::Db;
@@ -115,6 +116,7 @@ pub async fn demo(db: &Db) -> Result<String, SeedError> {
         }
     }
     agreement::demo(db, user_id(db, "admin@acme.test").await?).await?;
+    onboarding::demo(db).await?;
     let mut report = format!(
         "Demo data ready: {VENDOR} with 4 staff and {} partners ({people} partner people).\n\
          Sign in at the portal with any of these (password: {DEMO_PASSWORD}):\n",

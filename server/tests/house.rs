@@ -79,6 +79,9 @@ fn taking_ids() -> BTreeMap<&'static str, (Id, &'static str, Vec<(&'static str, 
         ("resend_invitation", (Id::Invitation, "id", vec![])),
         ("withdraw_invitation", (Id::Invitation, "id", vec![])),
         ("change_member", (Id::Person, "id", vec![("change", "deactivate")])),
+        ("onboarding_checklist", (Id::Organisation, "organisation_id", vec![])),
+        ("mark_step", (Id::Organisation, "organisation_id", vec![("step_id", "1"), ("command", "skip")])),
+        ("nudge_partner", (Id::Organisation, "organisation_id", vec![])),
     ])
 }
 
@@ -89,6 +92,7 @@ const WITHOUT_IDS: &[&str] = &[
     "accept_agreement",
     "agreement_admin",
     "publish_agreement",
+    "onboarding_board",
     "home_summary",
     "program_overview",
     "deal_form",

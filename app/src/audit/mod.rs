@@ -21,10 +21,12 @@ pub enum AuditAction {
     ChangedProgramSettings,
     PublishedAgreement,
     AcceptedAgreement,
+    MarkedOnboardingStep,
+    NudgedPartner,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 15] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -38,6 +40,8 @@ impl AuditAction {
         AuditAction::ChangedProgramSettings,
         AuditAction::PublishedAgreement,
         AuditAction::AcceptedAgreement,
+        AuditAction::MarkedOnboardingStep,
+        AuditAction::NudgedPartner,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -55,6 +59,8 @@ impl AuditAction {
             AuditAction::ChangedProgramSettings => "program_settings.update",
             AuditAction::PublishedAgreement => "agreement.publish",
             AuditAction::AcceptedAgreement => "agreement.accept",
+            AuditAction::MarkedOnboardingStep => "onboarding.mark",
+            AuditAction::NudgedPartner => "onboarding.nudge",
         }
     }
 
@@ -78,6 +84,8 @@ impl AuditAction {
             AuditAction::ChangedProgramSettings => "Changed the performance settings",
             AuditAction::PublishedAgreement => "Published a partner agreement version",
             AuditAction::AcceptedAgreement => "Accepted the partner agreement",
+            AuditAction::MarkedOnboardingStep => "Marked an onboarding step",
+            AuditAction::NudgedPartner => "Reminded a partner of its onboarding",
         }
     }
 }

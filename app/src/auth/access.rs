@@ -31,12 +31,13 @@ pub const DASHBOARD: NavItem = NavItem { label: "Dashboard", href: "/dashboard" 
 pub const LEADERBOARD: NavItem = NavItem { label: "Leaderboard", href: "/leaderboard" };
 pub const SCORECARD: NavItem = NavItem { label: "Scorecard", href: "/scorecard" };
 pub const ADMINISTRATION: NavItem = NavItem { label: "Administration", href: "/admin" };
+pub const ONBOARDING: NavItem = NavItem { label: "Onboarding", href: "/onboarding/board" };
 
 /// The navigation for a role: only what that role may open.
 pub fn nav_items(role: Role) -> &'static [NavItem] {
     match role {
-        Role::Admin => &[HOME, DASHBOARD, PARTNERS, DEALS, APPROVALS, LEADERBOARD, TEAM, ADMINISTRATION],
-        Role::ChannelManager => &[HOME, DASHBOARD, MY_PARTNERS, DEALS, APPROVALS, LEADERBOARD, TEAM],
+        Role::Admin => &[HOME, DASHBOARD, PARTNERS, ONBOARDING, DEALS, APPROVALS, LEADERBOARD, TEAM, ADMINISTRATION],
+        Role::ChannelManager => &[HOME, DASHBOARD, MY_PARTNERS, ONBOARDING, DEALS, APPROVALS, LEADERBOARD, TEAM],
         Role::Marketing => &[HOME, PARTNERS, LEADERBOARD, TEAM],
         Role::PartnerAdmin | Role::PartnerUser => &[HOME, DEALS, SCORECARD, LEADERBOARD, TEAM],
     }
@@ -83,6 +84,12 @@ pub const ADMINISTRATION_ROLES: &[Role] = &[Role::Admin];
 /// Roles that see partners' agreement acceptances and receipts (partner people their own,
 /// channel managers their partners', admins all).
 pub const AGREEMENT_RECORD_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager, Role::PartnerAdmin, Role::PartnerUser];
+
+/// Roles that see the onboarding board and confirm or skip partners' steps (channel managers
+/// their partners', admins all).
+pub const ONBOARDING_BOARD_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager];
+/// Roles with an onboarding checklist of their own.
+pub const OWN_ONBOARDING_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
 
 /// Where partner people are sent until their organisation accepts the partner agreement.
 pub const AGREEMENT_PATH: &str = "/agreement";

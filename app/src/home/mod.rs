@@ -53,9 +53,14 @@ pub async fn home_summary() -> Result<HomeData, crate::error::AppError> {
         Role::PartnerAdmin | Role::PartnerUser => {
             let organisation =
                 partners::store::partner(&db, user.organisation_id).await?.ok_or(crate::error::AppError::NotFound)?;
+            let mut sections = deals::agenda::partner_sections(&db, reach, now).await?;
+            // Until its checklist is done, a new partner's home starts with what to do next.
+            if let Some(onboarding) = crate::onboarding::server::home_section(&db, user.organisation_id).await? {
+                sections.insert(0, onboarding);
+            }
             HomeData {
                 actions: vec![link("Register a deal", "/deals/new")],
-                sections: deals::agenda::partner_sections(&db, reach, now).await?,
+                sections,
                 overview: None,
                 organisation: Some(organisation),
             }

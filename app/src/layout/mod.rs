@@ -60,6 +60,8 @@ pub fn page_title(path: &str) -> &'static str {
         ["admin"] => "Administration",
         ["admin", "agreement"] => "Agreement versions",
         ["agreement"] => "Partner agreement",
+        ["onboarding"] => "Onboarding",
+        ["onboarding", "board"] => "Onboarding board",
         _ => "Page not found",
     }
 }
@@ -352,6 +354,8 @@ mod tests {
             "/admin",
             "/admin/agreement",
             "/agreement",
+            "/onboarding",
+            "/onboarding/board",
             "/no-such-page",
         ];
         let titles: std::collections::BTreeSet<&str> = pages.iter().map(|path| page_title(path)).collect();

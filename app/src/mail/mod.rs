@@ -62,6 +62,17 @@ pub fn agreement_published(title: &str, number: i64, due: Option<DateTime<Utc>>,
     }
 }
 
+/// To a partner's admins, when its channel manager reminds it of its onboarding.
+pub fn onboarding_nudge(sender: &str, next_step: &str, done: usize, total: usize, link: &str) -> Message {
+    Message {
+        subject: format!("Your next onboarding step: {next_step}"),
+        body: format!(
+            "{sender} reminds you of your onboarding with us: {done} of {total} steps are done.\n\n\
+             Next: {next_step}\n\nSee your checklist:\n{link}"
+        ),
+    }
+}
+
 /// Before an approved deal's protection ends.
 pub fn protection_ending(company: &str, days: i64, until: DateTime<Utc>, link: &str) -> Message {
     Message {

@@ -12,6 +12,8 @@ use crate::kpi::health::Band;
 use crate::kpi::scorecard::load_scorecard;
 use crate::layout::guarded_page;
 use crate::live::{LiveBadge, use_live};
+use crate::onboarding::ChecklistCard;
+use crate::onboarding::server::{MarkStep, onboarding_checklist};
 use crate::team::server::Invite;
 use crate::team::{InviteForm, MemberTable};
 use crate::ui::{Badge, Notice, Pager, ScrollTable, encode_query, tier_tone};
@@ -175,18 +177,21 @@ fn PartnerTable(list: PartnerList, drill: PartnerDrill) -> impl IntoView {
 pub fn PartnerPage() -> impl IntoView {
     let params = use_params_map();
     let invite = ServerAction::<Invite>::new();
+    let mark = ServerAction::<MarkStep>::new();
     let live = use_live();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
-    let source = move || (id(), invite.version().get(), live.version.get());
+    let source = move || (id(), (invite.version().get(), mark.version().get()), live.version.get());
     // The scorecard only once the profile may be seen: someone who may not see it is told so once.
-    let load = |(id, _, _): (Option<i64>, usize, u64)| async move {
+    let load = |(id, _, _): (Option<i64>, (usize, usize), u64)| async move {
         let id = id.ok_or(AppError::NotFound)?;
         let profile = partner_profile(id).await?;
-        Ok((profile, load_scorecard(Some(id)).await))
+        let checklist = onboarding_checklist(Some(id)).await.ok().filter(|view| view.onboarding);
+        Ok((profile, load_scorecard(Some(id)).await, checklist))
     };
-    guarded_page(&Role::ALL, source, load, move |_, (profile, scorecard)| {
+    guarded_page(&Role::ALL, source, load, move |_, (profile, scorecard, checklist)| {
         view! {
             <PartnerProfileView invite profile/>
+            {checklist.map(|view| view! { <ChecklistCard view mark/> })}
             <div class="page-head"><h2>"Scorecard"</h2><LiveBadge live/></div>
             {match scorecard {
                 Ok(scorecard) => view! { <ScorecardView scorecard/> }.into_any(),

@@ -96,7 +96,11 @@ pub async fn demo(db: &Db, admin: i64) -> Result<(), SeedError> {
             typed_name: &signer,
             client_address: &address,
         };
-        let first_signed = first_at + Duration::days(1 + index as i64);
+        // Partners still onboarding joined lately: their clock runs from this acceptance.
+        let first_signed = match super::onboarding::ONBOARDING.iter().find(|(joiner, _)| *joiner == name) {
+            Some((_, days_ago)) => now - Duration::days(*days_ago),
+            None => first_at + Duration::days(1 + index as i64),
+        };
         store::accept(db, sign(first_id, 1), first_signed).await?;
         // Every third partner after the first three has not accepted the new version yet: a
         // banner asks it to (Granite Integration's people see it).

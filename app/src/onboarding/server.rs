@@ -1,0 +1,190 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{BoardRow, Checklist};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{ChecklistItem, StepCommand, plan_step, store},
+    crate::auth::access::ONBOARDING_BOARD_ROLES,
+    crate::auth::reach::Reach,
+    crate::auth::{SessionUser, guard},
+    crate::db::Db,
+    crate::events::Event,
+    crate::mail,
+    crate::state,
+    crate::ui::agenda::{AgendaItem, AgendaSection, Urgency},
+    chrono::Utc,
+};
+
+/// An organisation's checklist as a page shows it, with what the viewer may do to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistView {
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub checklist: Checklist,
+    /// Still onboarding (a partner in the program before onboarding existed is not).
+    pub onboarding: bool,
+    /// The day of the 90-day clock today, once the agreement is accepted.
+    pub day: Option<i64>,
+    /// The viewer is one of the partner's people (ticks steps) or its manager (confirms, skips).
+    pub partner: bool,
+    pub can_manage: bool,
+}
+
+/// The partners still onboarding within the viewer's reach.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Board {
+    pub rows: Vec<BoardRow>,
+}
+
+/// An organisation's checklist worked out now, with the organisation.
+#[cfg(feature = "ssr")]
+pub async fn checklist_of(db: &Db, organisation_id: i64) -> Result<(Checklist, store::Onboardee), AppError> {
+    let onboardee = store::onboardee(db, organisation_id).await?.ok_or(AppError::NotFound)?;
+    let templates = store::templates(db).await?;
+    let milestones = store::milestones(db, organisation_id).await?;
+    let marks = store::marks(db, organisation_id).await?;
+    let steps = store::steps_of(&templates, onboardee.partner_type_id);
+    Ok((Checklist::of(steps, &milestones, &marks), onboardee))
+}
+
+/// The partner home's first section while its checklist is not done: the next step with its
+/// link, progress and the clock; steps waiting for the channel manager. `None` for a partner not
+/// onboarding (or done).
+#[cfg(feature = "ssr")]
+pub async fn home_section(db: &Db, organisation_id: i64) -> Result<Option<AgendaSection>, AppError> {
+    if !store::onboardee(db, organisation_id).await?.is_some_and(|onboardee| onboardee.onboarding) {
+        return Ok(None);
+    }
+    let (checklist, _) = checklist_of(db, organisation_id).await?;
+    if checklist.complete() {
+        return Ok(None);
+    }
+    let progress = format!(
+        "{} of {} steps done · {}",
+        checklist.resolved(),
+        checklist.items.len(),
+        super::clock_text(checklist.day(Utc::now().date_naive()))
+    );
+    let mut items: Vec<AgendaItem> = checklist
+        .next()
+        .map(|next| AgendaItem {
+            title: next.step.title.clone(),
+            badge: "Next step".into(),
+            detail: progress.clone(),
+            href: next.step.href.clone().unwrap_or_else(|| "/onboarding".into()),
+            urgency: Urgency::Soon,
+        })
+        .into_iter()
+        .collect();
+    items.extend(checklist.items.iter().filter(|item| item.state == super::StepState::Waiting).map(|item| {
+        AgendaItem {
+            title: item.step.title.clone(),
+            badge: "Waiting for confirmation".into(),
+            detail: "Your channel manager confirms it.".into(),
+            href: "/onboarding".into(),
+            urgency: Urgency::Waiting,
+        }
+    }));
+    let section = AgendaSection::new("onboarding", "What to do next", items, &progress);
+    Ok(Some(section.with_more("Your onboarding checklist", "/onboarding")))
+}
+
+/// The checklist of a partner (the caller's own by default) within reach.
+#[server(endpoint = "onboarding_checklist")]
+pub async fn onboarding_checklist(organisation_id: Option<i64>) -> Result<ChecklistView, AppError> {
+    let user = guard::signed_in()?;
+    let db = state::db()?;
+    let facts = guard::reachable_partner(&db, &user, organisation_id.unwrap_or(user.organisation_id)).await?;
+    view_of(&db, &user, facts.id).await
+}
+
+#[cfg(feature = "ssr")]
+async fn view_of(db: &Db, user: &SessionUser, organisation_id: i64) -> Result<ChecklistView, AppError> {
+    let (checklist, onboardee) = checklist_of(db, organisation_id).await?;
+    Ok(ChecklistView {
+        organisation_id,
+        organisation_name: onboardee.name,
+        day: checklist.day(Utc::now().date_naive()),
+        checklist,
+        onboarding: onboardee.onboarding,
+        partner: !user.role.is_vendor_staff(),
+        can_manage: ONBOARDING_BOARD_ROLES.contains(&user.role),
+    })
+}
+
+/// Ticks, confirms or skips (`command`) one step of a partner's checklist: the partner's people
+/// tick their manual steps; its channel manager (or an admin) confirms and skips.
+#[server(endpoint = "mark_step")]
+pub async fn mark_step(organisation_id: i64, step_id: i64, command: String) -> Result<(), AppError> {
+    let user = guard::signed_in()?;
+    let state = state::server_state()?;
+    let facts = guard::reachable_partner(&state.db, &user, organisation_id).await?;
+    let partner = !user.role.is_vendor_staff();
+    if !partner && !ONBOARDING_BOARD_ROLES.contains(&user.role) {
+        return Err(AppError::Forbidden);
+    }
+    let command =
+        StepCommand::parse(&command).ok_or_else(|| AppError::field("command", "Choose tick, confirm or skip."))?;
+    let (checklist, onboardee) = checklist_of(&state.db, facts.id).await?;
+    let item: &ChecklistItem = checklist.items.iter().find(|item| item.step.id == step_id).ok_or(AppError::NotFound)?;
+    let next = plan_step(item, command, partner).map_err(|message| AppError::field("command", message))?;
+    let now = Utc::now();
+    store::mark(&state.db, (facts.id, &onboardee.name), (item.step.id, &item.step.title), next, user.user_id, now)
+        .await?;
+    state.events.publish(Event::Onboarding { organisation_id: facts.id, at: now });
+    guard::redirect_form_post(&if partner { "/onboarding".to_owned() } else { format!("/partners/{}", facts.id) });
+    Ok(())
+}
+
+/// Every partner still onboarding within reach (a channel manager's, or all for admins), with
+/// its progress, days since the agreement, next step and whether it is stuck.
+#[server(endpoint = "onboarding_board")]
+pub async fn onboarding_board() -> Result<Board, AppError> {
+    let user = guard::require_role(ONBOARDING_BOARD_ROLES)?;
+    let db = state::db()?;
+    let templates = store::templates(&db).await?;
+    let now = Utc::now();
+    let rows = store::onboarding_within(&db, Reach::of(&user))
+        .await?
+        .into_iter()
+        .filter_map(|(partner, marks)| {
+            let steps = store::steps_of(&templates, partner.partner_type_id);
+            let checklist = Checklist::of(steps, &partner.milestones, &marks);
+            (!checklist.complete()).then(|| BoardRow {
+                organisation_id: partner.id,
+                name: partner.name,
+                percent: checklist.percent(),
+                days: checklist.started.map(|started| (now - started).num_days()),
+                next: checklist.next().map(|item| item.step.title.clone()),
+                stuck: checklist.stuck(now),
+                last_nudged: partner.last_nudged,
+            })
+        })
+        .collect();
+    Ok(Board { rows })
+}
+
+/// Reminds a partner still onboarding of its next step: an email to its partner admins (outbox),
+/// recorded with who sent it.
+#[server(endpoint = "nudge_partner")]
+pub async fn nudge_partner(organisation_id: i64) -> Result<(), AppError> {
+    let user = guard::require_role(ONBOARDING_BOARD_ROLES)?;
+    let state = state::server_state()?;
+    let facts = guard::reachable_partner(&state.db, &user, organisation_id).await?;
+    let (checklist, onboardee) = checklist_of(&state.db, facts.id).await?;
+    let Some(next) = checklist.next().filter(|_| onboardee.onboarding) else {
+        return Err(AppError::field("nudge", "This partner has no step left to do."));
+    };
+    let name = onboardee.name.clone();
+    let link = format!("{}/onboarding", state.settings.public_url);
+    let message =
+        mail::onboarding_nudge(&user.name, &next.step.title, checklist.resolved(), checklist.items.len(), &link);
+    if store::nudge(&state.db, (facts.id, &name), &message, user.user_id, Utc::now()).await? == 0 {
+        return Err(AppError::field("nudge", format!("{name} has no active partner admin to remind.")));
+    }
+    guard::redirect_form_post("/onboarding/board");
+    Ok(())
+}

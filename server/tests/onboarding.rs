@@ -1,0 +1,210 @@
+//! Onboarding over HTTP, on SQLite and on PostgreSQL: checklists tick themselves on milestones,
+//! partners tick manual steps and their channel manager confirms or skips them, the board lists
+//! the partners onboarding within reach and nudges them, and the partner's home starts with the
+//! next step.
+
+mod support;
+
+use reqwest::StatusCode;
+use serde_json::Value;
+use support::{Backend, TestApp, win_deal};
+
+on_both_databases!(
+    registering_and_winning_a_first_deal_tick_their_steps,
+    a_partner_ticks_manual_steps_and_its_manager_confirms_or_skips_them,
+    a_bad_mark_changes_nothing,
+    the_board_lists_partners_onboarding_within_reach_and_a_nudge_reaches_them,
+    a_new_partners_home_starts_with_what_to_do_next,
+);
+
+/// Onboarding in the demo data: accepted the agreement 12 days ago, its kickoff call ticked and
+/// waiting for its channel manager (cam2), no deal yet.
+const PINECONE: &str = "partner@pinecone.test";
+
+async fn checklist(app: &TestApp, client: &reqwest::Client) -> Value {
+    let (status, view) = app.call(client, "onboarding_checklist", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    view
+}
+
+fn step<'a>(view: &'a Value, title: &str) -> &'a Value {
+    view["checklist"]["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|item| item["step"]["title"] == title))
+        .unwrap_or_else(|| panic!("{title} in {view}"))
+}
+
+fn state(view: &Value, title: &str) -> String {
+    step(view, title)["state"].as_str().unwrap_or_default().to_owned()
+}
+
+async fn marks(app: &TestApp) -> i64 {
+    app.count("SELECT COUNT(*) FROM onboarding_marks").await
+}
+
+async fn registering_and_winning_a_first_deal_tick_their_steps(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner = app.sign_in(PINECONE).await;
+    let before = checklist(&app, &partner).await;
+    assert_eq!(state(&before, "Accept the partner agreement"), "done", "accepted before this checklist was read");
+    assert_eq!(state(&before, "Register your first deal"), "pending");
+    assert!(before["day"].as_i64().is_some_and(|day| (12..=14).contains(&day)), "{}", before["day"]);
+
+    let mut events = app.events().subscribe();
+    let manager = app.sign_in("cam2@acme.test").await;
+    win_deal(&app, &partner, &manager, "Initrode", "initrode.example", "40,000.00").await;
+    let after = checklist(&app, &partner).await;
+    assert_eq!(state(&after, "Register your first deal"), "done");
+    assert_eq!(state(&after, "Win your first deal"), "done");
+    assert!(after["checklist"]["first_registered"].is_string() && after["checklist"]["first_won"].is_string());
+    assert!(events.try_recv().is_ok(), "the board hears of the deal");
+    assert_eq!(marks(&app).await, 3, "nothing stored for automatic steps: the seeded marks only");
+    app.stop().await;
+}
+
+async fn a_partner_ticks_manual_steps_and_its_manager_confirms_or_skips_them(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner = app.sign_in(PINECONE).await;
+    let view = checklist(&app, &partner).await;
+    let organisation = view["organisation_id"].to_string();
+    let id_of = |title: &str| step(&view, title)["step"]["id"].to_string();
+    let (kickoff, learn, register_step) = (
+        id_of("Hold a kickoff call with your channel manager"),
+        id_of("Learn how deal registration protects you"),
+        id_of("Register your first deal"),
+    );
+    assert_eq!(state(&view, "Hold a kickoff call with your channel manager"), "waiting");
+    let call = |step: &str, command: &'static str| {
+        vec![("organisation_id", organisation.clone()), ("step_id", step.to_owned()), ("command", command.to_owned())]
+    };
+    let post = |client: &reqwest::Client, form: Vec<(&'static str, String)>| {
+        let app = &app;
+        let client = client.clone();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call(&client, "mark_step", &form).await
+        }
+    };
+
+    let (status, body) = post(&partner, call(&kickoff, "confirm")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["fields"]["command"].as_str().is_some_and(|m| m.contains("channel manager")), "{body}");
+    let (status, body) = post(&partner, call(&register_step, "tick")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["fields"]["command"].as_str().is_some_and(|m| m.contains("Ticks itself")), "{body}");
+    let colleague = app.sign_in("rep@pinecone.test").await;
+    assert_eq!(post(&colleague, call(&learn, "tick")).await.0, StatusCode::OK, "any of the partner's people ticks");
+
+    let other_manager = app.sign_in("cam@acme.test").await;
+    assert_eq!(post(&other_manager, call(&kickoff, "confirm")).await.0, StatusCode::NOT_FOUND, "not cam's partner");
+    let marketing = app.sign_in("marketing@acme.test").await;
+    assert_eq!(post(&marketing, call(&kickoff, "confirm")).await.0, StatusCode::FORBIDDEN);
+    let manager = app.sign_in("cam2@acme.test").await;
+    let mut events = app.events().subscribe();
+    assert_eq!(post(&manager, call(&kickoff, "confirm")).await.0, StatusCode::OK);
+    assert!(events.try_recv().is_ok(), "an open board hears of it");
+    assert_eq!(post(&manager, call(&register_step, "skip")).await.0, StatusCode::OK);
+    let (status, body) = post(&partner, call(&learn, "tick")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    let view = checklist(&app, &partner).await;
+    assert_eq!(state(&view, "Hold a kickoff call with your channel manager"), "done");
+    assert_eq!(state(&view, "Learn how deal registration protects you"), "done");
+    assert_eq!(state(&view, "Register your first deal"), "skipped");
+    let audited = app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'onboarding.mark'").await;
+    assert!(audited >= 3, "every mark is audited: {audited}");
+    app.stop().await;
+}
+
+async fn a_bad_mark_changes_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner = app.sign_in(PINECONE).await;
+    let view = checklist(&app, &partner).await;
+    let organisation = view["organisation_id"].to_string();
+    let learn = step(&view, "Learn how deal registration protects you")["step"]["id"].to_string();
+    let before = marks(&app).await;
+    let form = |step: &str, command: &str| {
+        [("organisation_id", organisation.clone()), ("step_id", step.to_owned()), ("command", command.to_owned())]
+    };
+    for (step, command, expected) in [
+        (learn.as_str(), "finish", StatusCode::UNPROCESSABLE_ENTITY),
+        ("999999", "tick", StatusCode::NOT_FOUND),
+        (learn.as_str(), "skip", StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        let form = form(step, command);
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, body) = app.call(&partner, "mark_step", &form).await;
+        assert_eq!(status, expected, "{step} {command}: {body}");
+    }
+    let copperline = app.organisation_id("Copperline IT").await.to_string();
+    let foreign = [("organisation_id", copperline.as_str()), ("step_id", learn.as_str()), ("command", "tick")];
+    assert_eq!(app.call(&partner, "mark_step", &foreign).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(marks(&app).await, before, "nothing was written");
+    app.stop().await;
+}
+
+fn row<'a>(board: &'a Value, name: &str) -> Option<&'a Value> {
+    board["rows"].as_array().and_then(|rows| rows.iter().find(|row| row["name"] == name))
+}
+
+async fn the_board_lists_partners_onboarding_within_reach_and_a_nudge_reaches_them(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.sign_in("admin@acme.test").await;
+    let (status, board) = app.call(&admin, "onboarding_board", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{board}");
+    let names: Vec<&str> =
+        board["rows"].as_array().expect("rows").iter().filter_map(|row| row["name"].as_str()).collect();
+    for name in ["Foxglove Advisors", "Pinecone Apps", "Saffron Tech", "Ironbridge Systems", "Harbor Referrals"] {
+        assert!(names.contains(&name), "{name} is onboarding: {names:?}");
+    }
+    assert!(!names.contains(&"Bluepeak Systems"), "an established partner is not");
+    let foxglove = row(&board, "Foxglove Advisors").expect("Foxglove");
+    assert!(foxglove["stuck"].as_str().is_some_and(|why| why.contains("no deal registered")), "{foxglove}");
+    assert_eq!(row(&board, "Pinecone Apps").expect("Pinecone")["stuck"], Value::Null);
+
+    // Foxglove is cam's partner, Pinecone cam2's.
+    let cam = app.sign_in("cam@acme.test").await;
+    let (_, board) = app.call(&cam, "onboarding_board", &[]).await;
+    assert!(row(&board, "Foxglove Advisors").is_some() && row(&board, "Pinecone Apps").is_none(), "{board}");
+    let partner = app.sign_in(PINECONE).await;
+    assert_eq!(app.call(&partner, "onboarding_board", &[]).await.0, StatusCode::FORBIDDEN);
+
+    let foxglove_id = app.organisation_id("Foxglove Advisors").await.to_string();
+    let cam2 = app.sign_in("cam2@acme.test").await;
+    let outbox = app.count("SELECT COUNT(*) FROM outbox").await;
+    assert_eq!(app.call(&cam2, "nudge_partner", &[("organisation_id", &foxglove_id)]).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, outbox, "nothing sent out of reach");
+    assert_eq!(app.call(&cam, "nudge_partner", &[("organisation_id", &foxglove_id)]).await.0, StatusCode::OK);
+    let subject: String = app::on_db!(app.db(), pool => sqlx::query_scalar(
+        "SELECT subject FROM outbox WHERE recipient = 'partner@foxglove.test' ORDER BY id DESC LIMIT 1")
+        .fetch_one(pool).await)
+    .expect("a reminder");
+    assert!(subject.starts_with("Your next onboarding step: "), "{subject}");
+    let (_, board) = app.call(&cam, "onboarding_board", &[]).await;
+    assert!(row(&board, "Foxglove Advisors").expect("Foxglove")["last_nudged"].is_string(), "the nudge is recorded");
+    let bluepeak = app.organisation_id("Bluepeak Systems").await.to_string();
+    let (status, body) = app.call(&cam, "nudge_partner", &[("organisation_id", &bluepeak)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an established partner has nothing to do: {body}");
+    app.stop().await;
+}
+
+async fn a_new_partners_home_starts_with_what_to_do_next(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner = app.sign_in(PINECONE).await;
+    let (status, home) = app.call(&partner, "home_summary", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{home}");
+    let first = &home["sections"][0];
+    assert_eq!(first["id"], "onboarding", "{home}");
+    assert_eq!(first["items"][0]["badge"], "Next step");
+    assert_eq!(first["items"][0]["title"], "Invite a colleague");
+    assert_eq!(first["items"][0]["href"], "/team");
+    assert!(first["items"][0]["detail"].as_str().is_some_and(|d| d.contains("of 90")), "{first}");
+    assert_eq!(first["items"][1]["badge"], "Waiting for confirmation", "{first}");
+    let page = partner.get(format!("{}/", app.base)).header("accept", "text/html").send().await.expect("home");
+    assert!(page.text().await.expect("html").contains("What to do next"));
+
+    let bluepeak = app.sign_in("partner@bluepeak.test").await;
+    let (_, home) = app.call(&bluepeak, "home_summary", &[]).await;
+    assert!(home["sections"].as_array().expect("sections").iter().all(|s| s["id"] != "onboarding"), "{home}");
+    app.stop().await;
+}
