@@ -4,12 +4,15 @@
 # partner's home page (signed in) and the sign-in page (signed out, brotli accepted), and prints
 # each build's median of the rounds and their ratio.
 #   TESSERA_BENCH_BASE=DIR bash benches/pages_compare.sh [ROUNDS] [SECONDS]
+# TESSERA_BENCH_PARTNER names whose home is measured (partner@bluepeak.test; partner@pinecone.test
+# is onboarding, so its home starts with the checklist).
 # DIR holds the earlier build's `tessera` binary; for a build with hashed file names also its
 # hash.txt and its site (DIR/site). Make one with `cargo build --release -p tessera` in a worktree
 # of the earlier commit (or `scripts/build.sh --release`, copying target/site as well).
 source "$(dirname "$0")/lib.sh"
 rounds=${1:-5}
 seconds=${2:-6}
+partner=${TESSERA_BENCH_PARTNER:-partner@bluepeak.test}
 base_dir=${TESSERA_BENCH_BASE:?set TESSERA_BENCH_BASE to the directory of the build to compare with}
 [ -x "$base_dir/tessera" ] || { echo "no tessera binary in $base_dir" >&2; exit 1; }
 bash scripts/setup.sh
@@ -37,7 +40,7 @@ start() {
   printf -v "url_$name" '%s' "http://127.0.0.1:$port"
   wait_healthy "http://127.0.0.1:$port"
   local cookie
-  cookie=$(curl -s -D - -o /dev/null -d 'email=partner@bluepeak.test&password=tessera-demo' \
+  cookie=$(curl -s -D - -o /dev/null -d "email=$partner&password=tessera-demo" \
     "http://127.0.0.1:$port/api/sign_in" | sed -n 's/^set-cookie: \(tessera_session=[^;]*\).*/\1/ip')
   [ -n "$cookie" ] || { echo "$name: could not sign in" >&2; exit 1; }
   printf -v "cookie_$name" '%s' "$cookie"

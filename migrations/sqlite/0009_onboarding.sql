@@ -1,7 +1,7 @@
 -- Onboarding: each partner type's checklist (ordered steps, automatic or manual), what each
 -- partner's people and channel manager marked on it, and the nudges sent to partners. A partner
--- is onboarding until `onboarded_at` is set (partners that were in the program before
--- onboarding existed, or that finished it).
+-- with `onboarded_at` set was in the program before onboarding existed and is asked nothing; any
+-- other is onboarding, and drops off the board once its checklist is complete.
 CREATE TABLE onboarding_steps (
     id INTEGER PRIMARY KEY,
     partner_type_id INTEGER NOT NULL REFERENCES partner_types (id),
@@ -41,7 +41,7 @@ CREATE INDEX invitations_organisation ON invitations (organisation_id, created_a
 
 -- Every partner type starts with the same checklist; admins change it per type.
 INSERT INTO onboarding_steps (partner_type_id, position, title, description, href, milestone, needs_confirmation, created_at)
-SELECT pt.id, s.position, s.title, s.description, s.href, s.milestone, s.needs_confirmation, '2026-12-01T00:00:00Z'
+SELECT pt.id, s.position, s.title, s.description, s.href, s.milestone, s.needs_confirmation, '2026-12-01T00:00:00+00:00'
 FROM partner_types pt CROSS JOIN (
     SELECT 1 AS position, 'Accept the partner agreement' AS title, 'Your partner admin reads and accepts it for your organisation.' AS description, '/agreement' AS href, 'agreement_accepted' AS milestone, 0 AS needs_confirmation
     UNION ALL SELECT 2, 'Invite a colleague', 'Bring in the people who sell with you, so deals and training are shared.', '/team', 'colleague_invited', 0

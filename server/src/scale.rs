@@ -286,9 +286,7 @@ pub async fn scale(db: &Db, partners: usize, deals: usize) -> Result<ScaleReport
     let user_columns = ["id", "organisation_id", "email", "name", "role", "password_hash", "created_at"];
     insert_rows(db, "users", &user_columns, user_rows, 1000).await?;
     // Each has accepted the partner agreement in force, so its admin may use the portal at once.
-    let version: Option<i64> = on_db!(db, pool => sqlx::query_scalar(
-        "SELECT id FROM agreement_versions ORDER BY number DESC LIMIT 1").fetch_optional(pool).await)?;
-    if let Some(version) = version {
+    if let Some(version) = app::agreement::store::current(db).await?.map(|version| version.id) {
         let rows = (0..partners)
             .map(|index| {
                 vec![

@@ -62,6 +62,17 @@ async fn until_the_agreement_is_accepted_every_other_page_and_server_function_re
             let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
             assert_eq!(location.as_deref(), Some("/agreement"), "{who} opening {path}");
         }
+        // A form posted without JavaScript, and a download, are sent to the agreement too.
+        let posted = client
+            .post(format!("{}/api/home_summary", app.base))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("answer");
+        assert!(posted.status().is_redirection(), "{who}: {}", posted.status());
+        assert_eq!(posted.headers().get("location").and_then(|v| v.to_str().ok()), Some("/agreement"));
+        let export = page(&app, &client, "/deals/export.csv").await;
+        assert_eq!(export.headers().get("location").and_then(|v| v.to_str().ok()), Some("/agreement"), "{who}");
         let response = page(&app, &client, "/agreement").await;
         assert_eq!(response.status(), StatusCode::OK, "{who}: the agreement page works");
         let html = response.text().await.expect("html");
@@ -161,6 +172,23 @@ async fn a_new_version_is_asked_for_at_once_or_within_its_grace(backend: Backend
     let (status, body) = app.call(&admin, "publish_agreement", &bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body["fields"]["title"].is_string() && body["fields"]["days"].is_string(), "{body}");
+    // A text longer than a form gives back is not given back cut short (it would be published so).
+    let long = "Terms. ".repeat(500);
+    let form = |body: &str| {
+        [("title", "T".to_owned()), ("body", body.to_owned()), ("deadline", "within".into()), ("days", "0".into())]
+    };
+    let (app_ref, admin_ref) = (&app, &admin);
+    let call = |body: &str| {
+        let form = form(body);
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app_ref.call(admin_ref, "publish_agreement", &form).await
+        }
+    };
+    let (status, body) = call(&long).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["typed"]["body"].is_null() && body["typed"]["days"] == "0", "{body}");
+    assert_eq!(call("Short").await.1["typed"]["body"], "Short", "a short text comes back to the form");
     let within =
         [("title", "Agreement 2028"), ("body", "# Terms\n\nNew terms."), ("deadline", "within"), ("days", "10")];
     let (status, body) = app.call(&bluepeak, "publish_agreement", &within).await;
@@ -220,6 +248,8 @@ async fn acceptances_and_receipts_stay_within_reach(backend: Backend) {
     let stranger = page(&app, &app.client(), &path).await;
     assert!(stranger.status().is_redirection(), "a stranger is sent away: {}", stranger.status());
     assert_eq!(stranger.headers().get("location").and_then(|v| v.to_str().ok()), Some("/sign-in"));
+    let admin = app.sign_in("admin@acme.test").await;
+    assert_eq!(page(&app, &admin, "/agreement/receipts/not-a-number").await.status(), StatusCode::NOT_FOUND);
     let copperline_id = app.organisation_id("Copperline IT").await.to_string();
     let manager = app.sign_in("cam2@acme.test").await;
     let (_, profile) = app.call(&manager, "partner_profile", &[("id", copperline_id.as_str())]).await;

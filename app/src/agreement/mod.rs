@@ -115,12 +115,16 @@ impl Deadline {
     }
 }
 
+/// How the publish form names its deadline choices.
+pub const AT_ONCE: &str = "at_once";
+pub const WITHIN_DAYS: &str = "within";
+
 /// The publish form as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublishInput {
     pub title: String,
     pub body: String,
-    /// `at_once` or `within`.
+    /// [`AT_ONCE`] or [`WITHIN_DAYS`].
     pub deadline: String,
     pub days: String,
 }
@@ -152,8 +156,8 @@ impl PublishInput {
             fields.insert("body".into(), format!("The text is longer than {MAX_BODY} characters."));
         }
         let deadline = match self.deadline.as_str() {
-            "at_once" => Some(Deadline::AtOnce),
-            "within" => match self.days.trim().parse::<i64>() {
+            AT_ONCE => Some(Deadline::AtOnce),
+            WITHIN_DAYS => match self.days.trim().parse::<i64>() {
                 Ok(days) if (1..=MAX_GRACE_DAYS).contains(&days) => Some(Deadline::WithinDays(days)),
                 _ => {
                     fields.insert("days".into(), format!("Enter a whole number of days from 1 to {MAX_GRACE_DAYS}."));

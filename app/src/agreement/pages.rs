@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::server::{AcceptAgreement, PublishAgreement, agreement, agreement_admin};
-use super::{Acceptance, AgreementHistory, AgreementView, MAX_GRACE_DAYS, PublishedVersion};
+use super::{AT_ONCE, Acceptance, AgreementHistory, AgreementView, MAX_GRACE_DAYS, PublishedVersion, WITHIN_DAYS};
 use crate::auth::access::ADMINISTRATION_ROLES;
 use crate::auth::{AgreementStanding, Role, SessionUser};
 use crate::layout::guarded_page;
@@ -47,7 +47,7 @@ fn standing_notice(user: &SessionUser, view: &AgreementView, current: &Published
             .into_any();
     }
     let by = match view.standing {
-        AgreementStanding::DueBy { by } => format!("by {} (UTC)", day(by)),
+        AgreementStanding::DueBy { by } => format!("by {} (UTC)", by.format("%Y-%m-%d %H:%M")),
         _ => "before using the portal".to_owned(),
     };
     let text = match view.can_accept {
@@ -169,8 +169,8 @@ pub fn AgreementAdminPage() -> impl IntoView {
 fn AgreementAdministration(admin: AgreementHistory, publish: ServerAction<PublishAgreement>) -> impl IntoView {
     let error = form_error(publish);
     let deadlines = vec![
-        ("within".to_owned(), "Within a number of days; a banner reminds them until then".to_owned()),
-        ("at_once".to_owned(), "At once: partners must accept before doing anything else".to_owned()),
+        (WITHIN_DAYS.to_owned(), "Within a number of days; a banner reminds them until then".to_owned()),
+        (AT_ONCE.to_owned(), "At once: partners must accept before doing anything else".to_owned()),
     ];
     let partners = admin.partners;
     view! {
@@ -215,7 +215,7 @@ fn AgreementAdministration(admin: AgreementHistory, publish: ServerAction<Publis
                 <Field label="Text" name="body" rows=18 error value=admin.current_body required=true
                     hint="Markdown: # headings, **bold**, lists, links. HTML is shown as typed, not run."/>
                 <Field label="Partners that accepted an earlier version must accept" name="deadline" options=deadlines
-                    value="within" error/>
+                    value=WITHIN_DAYS error/>
                 <Field label="Days to accept" name="days" kind="number" value="30" error
                     hint=format!("When accepting within a number of days: 1 to {MAX_GRACE_DAYS}.")/>
                 <FormError error/>

@@ -97,7 +97,12 @@ pub async fn publish_agreement(#[server(flatten)] input: PublishInput) -> Result
     let user = guard::require_role(ADMINISTRATION_ROLES)?;
     let state = state::server_state()?;
     let version = input.check().map_err(|fields| {
-        let typed = [("title", input.title.clone()), ("body", input.body.clone()), ("days", input.days.clone())];
+        let mut typed = vec![("title", input.title.clone()), ("days", input.days.clone())];
+        // A form posted without JavaScript gets what was typed back cut to `KEPT_CHARS`; a longer
+        // text would come back shortened and be published so. It comes back whole or not at all.
+        if input.body.chars().count() <= crate::error::KEPT_CHARS {
+            typed.push(("body", input.body.clone()));
+        }
         AppError::invalid_keeping(fields, typed)
     })?;
     let link = format!("{}/agreement", state.settings.public_url);

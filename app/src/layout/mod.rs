@@ -117,7 +117,7 @@ pub fn PortalLayout(children: Children) -> impl IntoView {
 /// While a new version of the partner agreement waits to be accepted, every page says so and by when.
 fn agreement_banner(user: &SessionUser) -> Option<impl IntoView + use<>> {
     let AgreementStanding::DueBy { by } = user.agreement else { return None };
-    let by = by.format("%Y-%m-%d").to_string();
+    let by = by.format("%Y-%m-%d %H:%M").to_string();
     let text = match user.role {
         Role::PartnerAdmin => format!(
             "A new version of the partner agreement waits for you. Accept it by {by} (UTC) to keep using the portal."

@@ -50,7 +50,9 @@ pub fn deal_decided(company: &str, outcome: &str, reason: Option<&str>, link: &s
 /// To every partner admin, when a new version of the partner agreement is published.
 pub fn agreement_published(title: &str, number: i64, due: Option<DateTime<Utc>>, link: &str) -> Message {
     let when = match due {
-        Some(due) => format!("by {} (UTC); until then a banner in the portal reminds you", due.format("%Y-%m-%d")),
+        Some(due) => {
+            format!("by {} (UTC); until then a banner in the portal reminds you", due.format("%Y-%m-%d %H:%M"))
+        }
         None => "before you go on using the portal".to_owned(),
     };
     Message {

@@ -249,14 +249,16 @@ impl Checklist {
         self.started.map(|started| (today - started.date_naive()).num_days() + 1)
     }
 
-    /// When the last step was done or skipped, else when the clock started.
+    /// When the partner last moved a step on (done, skipped, or ticked and waiting for its channel
+    /// manager: its part is done), else when the clock started.
     pub fn last_progress(&self) -> Option<DateTime<Utc>> {
-        self.items.iter().filter(|item| item.state.resolved()).filter_map(|item| item.at).max().or(self.started)
+        let moved = |item: &&ChecklistItem| item.state != StepState::Pending;
+        self.items.iter().filter(moved).filter_map(|item| item.at).max().or(self.started)
     }
 
     /// Why the partner is stuck at `now`, if it is: no step done for [`STUCK_QUIET_DAYS`], or past
     /// day [`STUCK_NO_DEAL_DAY`] without a registered deal. A complete checklist is never stuck.
-    pub fn stuck(&self, now: DateTime<Utc>) -> Option<String> {
+    pub fn stuck(&self, now: DateTime<Utc>) -> Option<Stuck> {
         if self.complete() {
             return None;
         }
@@ -264,11 +266,35 @@ impl Checklist {
             && day > STUCK_NO_DEAL_DAY
             && self.first_registered.is_none()
         {
-            return Some(format!("Day {day} and no deal registered"));
+            return Some(Stuck::NoDeal { day });
         }
-        let quiet = self.last_progress().map(|at| (now - at).num_days())?;
-        (quiet >= STUCK_QUIET_DAYS).then(|| format!("No step done for {quiet} days"))
+        let days = self.last_progress().map(|at| (now - at).num_days())?;
+        (days >= STUCK_QUIET_DAYS).then_some(Stuck::Quiet { days })
     }
+}
+
+/// Why a partner is stuck.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "why", rename_all = "snake_case")]
+pub enum Stuck {
+    /// No step moved on for this many days.
+    Quiet { days: i64 },
+    /// Past day [`STUCK_NO_DEAL_DAY`] of the clock, on this day, without a registered deal.
+    NoDeal { day: i64 },
+}
+
+impl Stuck {
+    pub fn text(self) -> String {
+        match self {
+            Stuck::Quiet { days } => format!("No step done for {days} days"),
+            Stuck::NoDeal { day } => format!("Day {day} and no deal registered"),
+        }
+    }
+}
+
+/// What makes a partner stuck, in words.
+pub fn stuck_rule() -> String {
+    format!("no step done for {STUCK_QUIET_DAYS} days, or past day {STUCK_NO_DEAL_DAY} without a registered deal")
 }
 
 /// What a person does to one step of an organisation's checklist.
@@ -283,30 +309,63 @@ pub enum StepCommand {
 }
 
 impl StepCommand {
+    pub const ALL: [StepCommand; 3] = [StepCommand::Tick, StepCommand::Confirm, StepCommand::Skip];
+
+    /// How a form names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepCommand::Tick => "tick",
+            StepCommand::Confirm => "confirm",
+            StepCommand::Skip => "skip",
+        }
+    }
+
     pub fn parse(value: &str) -> Option<StepCommand> {
-        match value {
-            "tick" => Some(StepCommand::Tick),
-            "confirm" => Some(StepCommand::Confirm),
-            "skip" => Some(StepCommand::Skip),
-            _ => None,
+        StepCommand::ALL.into_iter().find(|command| command.as_str() == value)
+    }
+}
+
+/// Why a command cannot be carried out on a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// An automatic step ticks itself when its milestone happens.
+    TicksItself(Milestone),
+    /// Vendor staff do not tick a partner's steps.
+    PartnersTick,
+    /// Only the channel manager confirms.
+    ManagerConfirms,
+    /// Only the channel manager (or an admin) skips.
+    ManagerSkips,
+    /// The step is in this state already, or past what the command needs.
+    Already(StepState),
+}
+
+impl Refusal {
+    pub fn message(self) -> String {
+        match self {
+            Refusal::TicksItself(milestone) => milestone.describe().to_owned(),
+            Refusal::PartnersTick => "Only the partner ticks its own steps.".into(),
+            Refusal::ManagerConfirms => "Your channel manager confirms this step.".into(),
+            Refusal::ManagerSkips => "Only your channel manager can skip a step.".into(),
+            Refusal::Already(state) => format!("This step is {} already.", state.label().to_lowercase()),
         }
     }
 }
 
 /// The state `command` takes `item` to, by a partner person (`partner`) or vendor staff; or why
 /// it cannot. Pure: the server function loads, plans, then stores the mark.
-pub fn plan_step(item: &ChecklistItem, command: StepCommand, partner: bool) -> Result<StepState, String> {
+pub fn plan_step(item: &ChecklistItem, command: StepCommand, partner: bool) -> Result<StepState, Refusal> {
     match (command, item.step.kind, item.state, partner) {
-        (StepCommand::Tick, StepKind::Automatic { milestone }, _, _) => Err(milestone.describe().to_owned()),
+        (StepCommand::Tick, StepKind::Automatic { milestone }, _, _) => Err(Refusal::TicksItself(milestone)),
         (StepCommand::Tick, StepKind::Manual { confirm }, StepState::Pending, true) => {
             Ok(if confirm { StepState::Waiting } else { StepState::Done })
         }
-        (StepCommand::Tick, _, StepState::Pending, false) => Err("Only the partner ticks its own steps.".into()),
+        (StepCommand::Tick, _, StepState::Pending, false) => Err(Refusal::PartnersTick),
         (StepCommand::Confirm, _, StepState::Waiting, false) => Ok(StepState::Done),
-        (StepCommand::Confirm, _, StepState::Waiting, true) => Err("Your channel manager confirms this step.".into()),
+        (StepCommand::Confirm, _, StepState::Waiting, true) => Err(Refusal::ManagerConfirms),
         (StepCommand::Skip, _, StepState::Pending | StepState::Waiting, false) => Ok(StepState::Skipped),
-        (StepCommand::Skip, _, _, true) => Err("Only your channel manager can skip a step.".into()),
-        (_, _, state, _) => Err(format!("This step is {} already.", state.label().to_lowercase())),
+        (StepCommand::Skip, _, _, true) => Err(Refusal::ManagerSkips),
+        (_, _, state, _) => Err(Refusal::Already(state)),
     }
 }
 
@@ -325,141 +384,12 @@ pub struct BoardRow {
     pub organisation_id: i64,
     pub name: String,
     pub percent: u8,
-    /// Days since the agreement was accepted (none before).
-    pub days: Option<i64>,
+    /// The day of its clock (none before the agreement is accepted).
+    pub day: Option<i64>,
     pub next: Option<String>,
-    pub stuck: Option<String>,
+    pub stuck: Option<Stuck>,
     pub last_nudged: Option<DateTime<Utc>>,
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::{Duration, TimeZone};
-
-    fn at(day: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 9, day, 10, 0, 0).single().expect("time")
-    }
-
-    fn step(id: i64, kind: StepKind) -> Step {
-        Step { id, title: format!("Step {id}"), description: String::new(), href: None, kind }
-    }
-
-    fn steps() -> Vec<Step> {
-        vec![
-            step(1, StepKind::Automatic { milestone: Milestone::AgreementAccepted }),
-            step(2, StepKind::Manual { confirm: true }),
-            step(3, StepKind::Automatic { milestone: Milestone::FirstDealRegistered }),
-            step(4, StepKind::Manual { confirm: false }),
-        ]
-    }
-
-    fn states(checklist: &Checklist) -> Vec<StepState> {
-        checklist.items.iter().map(|item| item.state).collect()
-    }
-
-    #[test]
-    fn an_automatic_step_is_done_when_its_milestone_happened_even_before_the_step_existed() {
-        // The deal was registered on the 2nd; the step may have been added on the 20th.
-        let milestones =
-            Milestones { agreement_accepted: Some(at(1)), first_deal_registered: Some(at(2)), ..Milestones::default() };
-        let checklist = Checklist::of(steps(), &milestones, &[]);
-        assert_eq!(states(&checklist), [StepState::Done, StepState::Pending, StepState::Done, StepState::Pending]);
-        assert_eq!(checklist.items[2].at, Some(at(2)));
-        assert_eq!((checklist.resolved(), checklist.percent()), (2, 50));
-        assert_eq!(checklist.next().map(|item| item.step.id), Some(2));
-    }
-
-    #[test]
-    fn marks_give_manual_steps_their_state_and_skip_automatic_ones() {
-        let milestones = Milestones { agreement_accepted: Some(at(1)), ..Milestones::default() };
-        let marks = [
-            Mark { step_id: 2, state: StepState::Waiting, at: at(3) },
-            Mark { step_id: 3, state: StepState::Skipped, at: at(4) },
-            Mark { step_id: 4, state: StepState::Done, at: at(5) },
-        ];
-        let checklist = Checklist::of(steps(), &milestones, &marks);
-        assert_eq!(states(&checklist), [StepState::Done, StepState::Waiting, StepState::Skipped, StepState::Done]);
-        assert_eq!(checklist.percent(), 75, "skipped counts as resolved; waiting does not");
-        assert!(!checklist.complete());
-        assert_eq!(checklist.next(), None, "a step waiting for confirmation is not the partner's to do");
-        let confirmed = [Mark { step_id: 2, state: StepState::Done, at: at(6) }, marks[1], marks[2]];
-        assert!(Checklist::of(steps(), &milestones, &confirmed).complete());
-    }
-
-    #[test]
-    fn a_changed_template_keeps_what_was_done() {
-        let milestones = Milestones { agreement_accepted: Some(at(1)), ..Milestones::default() };
-        let marks = [Mark { step_id: 4, state: StepState::Done, at: at(5) }];
-        // Step 2 removed, a new step 5 added at the front: step 4 stays done, 5 starts pending.
-        let mut changed = steps();
-        changed.remove(1);
-        changed.insert(0, step(5, StepKind::Manual { confirm: false }));
-        let checklist = Checklist::of(changed, &milestones, &marks);
-        assert_eq!(states(&checklist), [StepState::Pending, StepState::Done, StepState::Pending, StepState::Done]);
-        // A mark of a step no longer in the template does not count.
-        assert_eq!(checklist.items.len(), 4);
-    }
-
-    #[test]
-    fn the_clock_counts_from_the_day_of_acceptance() {
-        let milestones = Milestones { agreement_accepted: Some(at(1)), ..Milestones::default() };
-        let checklist = Checklist::of(steps(), &milestones, &[]);
-        assert_eq!(checklist.day(at(1).date_naive()), Some(1));
-        assert_eq!(checklist.day(at(23).date_naive()), Some(23));
-        assert_eq!(Checklist::of(steps(), &Milestones::default(), &[]).day(at(23).date_naive()), None);
-        assert_eq!(clock_text(Some(23)), "Day 23 of 90");
-        assert_eq!(clock_text(Some(91)), "Day 91, past the 90 days");
-    }
-
-    #[test]
-    fn a_partner_is_stuck_after_two_quiet_weeks_or_past_day_sixty_without_a_deal() {
-        let milestones = Milestones { agreement_accepted: Some(at(1)), ..Milestones::default() };
-        let marks = [Mark { step_id: 4, state: StepState::Done, at: at(10) }];
-        let checklist = Checklist::of(steps(), &milestones, &marks);
-        assert_eq!(checklist.stuck(at(10) + Duration::days(13)), None);
-        assert_eq!(checklist.stuck(at(10) + Duration::days(14)).as_deref(), Some("No step done for 14 days"));
-        // Day 61 without a registered deal, however busy otherwise.
-        let busy = [Mark { step_id: 4, state: StepState::Done, at: at(1) + Duration::days(59) }];
-        let checklist = Checklist::of(steps(), &milestones, &busy);
-        assert_eq!(checklist.stuck(at(1) + Duration::days(59)), None, "day 60");
-        assert_eq!(checklist.stuck(at(1) + Duration::days(60)).as_deref(), Some("Day 61 and no deal registered"));
-        let done = Milestones { first_deal_registered: Some(at(2)), ..milestones };
-        let all = [
-            Mark { step_id: 2, state: StepState::Done, at: at(3) },
-            Mark { step_id: 4, state: StepState::Done, at: at(3) },
-        ];
-        assert_eq!(Checklist::of(steps(), &done, &all).stuck(at(1) + Duration::days(80)), None, "complete");
-    }
-
-    #[test]
-    fn ticking_confirming_and_skipping_follow_the_step_and_who_asks() {
-        let milestones = Milestones::default();
-        let checklist = Checklist::of(steps(), &milestones, &[]);
-        let [automatic, confirmed, _, plain] = [0, 1, 2, 3].map(|n| checklist.items[n].clone());
-        assert_eq!(plan_step(&plain, StepCommand::Tick, true), Ok(StepState::Done));
-        assert_eq!(plan_step(&confirmed, StepCommand::Tick, true), Ok(StepState::Waiting));
-        assert!(plan_step(&automatic, StepCommand::Tick, true).is_err_and(|why| why.contains("Ticks itself")));
-        assert!(plan_step(&plain, StepCommand::Tick, false).is_err(), "staff do not tick for the partner");
-        assert!(plan_step(&plain, StepCommand::Confirm, false).is_err(), "nothing to confirm");
-        assert_eq!(plan_step(&plain, StepCommand::Skip, false), Ok(StepState::Skipped));
-        assert!(plan_step(&plain, StepCommand::Skip, true).is_err(), "partners do not skip");
-        let waiting = ChecklistItem { state: StepState::Waiting, at: Some(at(3)), ..confirmed };
-        assert_eq!(plan_step(&waiting, StepCommand::Confirm, false), Ok(StepState::Done));
-        assert!(plan_step(&waiting, StepCommand::Confirm, true).is_err());
-        assert!(plan_step(&waiting, StepCommand::Tick, true).is_err_and(|why| why.contains("waiting")));
-        let done = ChecklistItem { state: StepState::Done, ..waiting };
-        assert!(plan_step(&done, StepCommand::Skip, false).is_err_and(|why| why.contains("done already")));
-    }
-
-    #[test]
-    fn every_milestone_and_state_parses_back_from_its_stored_name() {
-        for milestone in Milestone::ALL {
-            assert_eq!(Milestone::parse(milestone.as_str()), Some(milestone));
-        }
-        for state in [StepState::Pending, StepState::Waiting, StepState::Done, StepState::Skipped] {
-            assert_eq!(StepState::parse(state.as_str()), Some(state));
-        }
-        assert_eq!(Milestone::parse("first_campaign_launched"), None);
-    }
-}
+mod tests;

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::server::{Board, ChecklistView, MarkStep, NudgePartner, onboarding_board, onboarding_checklist};
-use super::{BoardRow, ChecklistItem, StepKind, StepState, clock_text};
+use super::{BoardRow, ChecklistItem, StepCommand, StepKind, StepState, clock_text, stuck_rule};
 use crate::auth::access::{ONBOARDING_BOARD_ROLES, OWN_ONBOARDING_ROLES};
 use crate::layout::guarded_page;
 use crate::live::{LiveBadge, use_live};
@@ -104,13 +104,25 @@ fn ChecklistStep(
     };
     let mut actions = Vec::new();
     if partner && item.state == StepState::Pending && matches!(step.kind, StepKind::Manual { .. }) {
-        actions.push(button("tick", format!("Mark \u{201c}{}\u{201d} done", step.title), "button primary"));
+        actions.push(button(
+            StepCommand::Tick.as_str(),
+            format!("Mark \u{201c}{}\u{201d} done", step.title),
+            "button primary",
+        ));
     }
     if can_manage && item.state == StepState::Waiting {
-        actions.push(button("confirm", format!("Confirm \u{201c}{}\u{201d}", step.title), "button primary"));
+        actions.push(button(
+            StepCommand::Confirm.as_str(),
+            format!("Confirm \u{201c}{}\u{201d}", step.title),
+            "button primary",
+        ));
     }
     if can_manage && matches!(item.state, StepState::Pending | StepState::Waiting) {
-        actions.push(button("skip", format!("Skip \u{201c}{}\u{201d}", step.title), "button secondary"));
+        actions.push(button(
+            StepCommand::Skip.as_str(),
+            format!("Skip \u{201c}{}\u{201d}", step.title),
+            "button secondary",
+        ));
     }
     let how = match (step.kind, item.state) {
         (StepKind::Automatic { milestone }, StepState::Pending) => Some(milestone.describe()),
@@ -155,10 +167,7 @@ pub fn OnboardingBoardPage() -> impl IntoView {
 fn BoardView(board: Board, nudge: ServerAction<NudgePartner>, live: crate::live::Live) -> impl IntoView {
     let error = form_error(nudge);
     let stuck = board.rows.iter().filter(|row| row.stuck.is_some()).count();
-    let lead = format!(
-        "{} partners onboarding, {stuck} stuck (no step done for 14 days, or past day 60 without a registered deal).",
-        board.rows.len()
-    );
+    let lead = format!("{} partners onboarding, {stuck} stuck ({}).", board.rows.len(), stuck_rule());
     view! {
         <div class="page-head"><h1>"Onboarding"</h1><LiveBadge live/></div>
         <p class="lead">{lead}</p>
@@ -171,7 +180,7 @@ fn BoardView(board: Board, nudge: ServerAction<NudgePartner>, live: crate::live:
                     <table class="stacked">
                         <thead>
                             <tr>
-                                <th scope="col">"Partner"</th><th scope="col">"Done"</th><th scope="col">"Since the agreement"</th>
+                                <th scope="col">"Partner"</th><th scope="col">"Done"</th><th scope="col">"Clock"</th>
                                 <th scope="col">"Next step"</th><th scope="col">"Status"</th><th scope="col">"Remind"</th>
                             </tr>
                         </thead>
@@ -187,8 +196,11 @@ fn BoardView(board: Board, nudge: ServerAction<NudgePartner>, live: crate::live:
 
 #[component]
 fn BoardLine(row: BoardRow, nudge: ServerAction<NudgePartner>) -> impl IntoView {
-    let status = match &row.stuck {
-        Some(why) => view! { <Badge text="Stuck" tone="danger" title=Some(why.clone())/> " " <span class="small">{why.clone()}</span> }.into_any(),
+    let status = match row.stuck.map(|stuck| stuck.text()) {
+        Some(why) => {
+            view! { <Badge text="Stuck" tone="danger" title=Some(why.clone())/> " " <span class="small">{why}</span> }
+                .into_any()
+        }
         None => view! { <Badge text="On track" tone="success"/> }.into_any(),
     };
     let nudged = row.last_nudged.map(|at| format!("Last reminded {}", day(at)));
@@ -197,7 +209,7 @@ fn BoardLine(row: BoardRow, nudge: ServerAction<NudgePartner>) -> impl IntoView 
         <tr class:stuck=row.stuck.is_some() data-partner=row.name.clone()>
             <td><a href=format!("/partners/{}", row.organisation_id)>{row.name.clone()}</a></td>
             <td class="numeric">{format!("{} %", row.percent)}</td>
-            <td>{row.days.map(|days| format!("{days} days")).unwrap_or_else(|| "Not accepted yet".into())}</td>
+            <td>{row.day.map(|day| clock_text(Some(day))).unwrap_or_else(|| "Agreement not accepted yet".into())}</td>
             <td>{row.next.clone().unwrap_or_else(|| "Waiting for confirmation".into())}</td>
             <td>{status}</td>
             <td>

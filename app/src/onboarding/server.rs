@@ -130,10 +130,12 @@ pub async fn mark_step(organisation_id: i64, step_id: i64, command: String) -> R
         StepCommand::parse(&command).ok_or_else(|| AppError::field("command", "Choose tick, confirm or skip."))?;
     let (checklist, onboardee) = checklist_of(&state.db, facts.id).await?;
     let item: &ChecklistItem = checklist.items.iter().find(|item| item.step.id == step_id).ok_or(AppError::NotFound)?;
-    let next = plan_step(item, command, partner).map_err(|message| AppError::field("command", message))?;
+    let next = plan_step(item, command, partner).map_err(|refusal| AppError::field("command", refusal.message()))?;
     let now = Utc::now();
-    store::mark(&state.db, (facts.id, &onboardee.name), (item.step.id, &item.step.title), next, user.user_id, now)
-        .await?;
+    let (organisation, step) = ((facts.id, onboardee.name.as_str()), (item.step.id, item.step.title.as_str()));
+    if !store::mark(&state.db, organisation, step, (item.state, next), user.user_id, now).await? {
+        return Err(AppError::field("command", "Someone changed this step meanwhile. Reload the checklist."));
+    }
     state.events.publish(Event::Onboarding { organisation_id: facts.id, at: now });
     guard::redirect_form_post(&if partner { "/onboarding".to_owned() } else { format!("/partners/{}", facts.id) });
     Ok(())
@@ -157,7 +159,7 @@ pub async fn onboarding_board() -> Result<Board, AppError> {
                 organisation_id: partner.id,
                 name: partner.name,
                 percent: checklist.percent(),
-                days: checklist.started.map(|started| (now - started).num_days()),
+                day: checklist.day(now.date_naive()),
                 next: checklist.next().map(|item| item.step.title.clone()),
                 stuck: checklist.stuck(now),
                 last_nudged: partner.last_nudged,

@@ -33,7 +33,8 @@ crate::statements! {
     const ONBOARDING = "SELECT o.name, o.partner_type_id, o.onboarded_at IS NULL AS onboarding FROM organisations o WHERE o.id = $1";
     const SAVE_MARK = "INSERT INTO onboarding_marks (organisation_id, step_id, state, marked_by, marked_at) \
         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organisation_id, step_id) \
-        DO UPDATE SET state = excluded.state, marked_by = excluded.marked_by, marked_at = excluded.marked_at";
+        DO UPDATE SET state = excluded.state, marked_by = excluded.marked_by, marked_at = excluded.marked_at \
+        WHERE onboarding_marks.state = $6";
     const PARTNER_ADMINS_OF = "SELECT email FROM users WHERE organisation_id = $1 AND role = 'partner_admin' \
         AND deactivated_at IS NULL ORDER BY id";
     const INSERT_NUDGE = "INSERT INTO onboarding_nudges (organisation_id, nudged_by, nudged_at) VALUES ($1, $2, $3)";
@@ -163,20 +164,36 @@ pub fn assembled_statements() -> Vec<String> {
     vec![board_sql(Reach::Assigned { channel_manager_id: 1 }).sql]
 }
 
-/// Records that `by` took an organisation's step to `state`, with its audit entry.
+/// Records that `by` took an organisation's step from `from` to `to`, with its audit entry; `false`
+/// (nothing written) when the step is no longer in `from`: someone else moved it meanwhile.
 pub async fn mark(
     db: &Db,
     organisation: (i64, &str),
     step: (i64, &str),
-    state: StepState,
+    (from, to): (StepState, StepState),
     by: i64,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
-    execute_in!(tx, sqlx::query(SAVE_MARK).bind(organisation.0).bind(step.0).bind(state.as_str()).bind(by).bind(now))?;
+    let saved = execute_in!(
+        tx,
+        sqlx::query(SAVE_MARK)
+            .bind(organisation.0)
+            .bind(step.0)
+            .bind(to.as_str())
+            .bind(by)
+            .bind(now)
+            .bind(from.as_str())
+    )?;
+    if saved == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    let state = to;
     let subject = format!("{}: {} ({})", organisation.1, step.1, state.label().to_lowercase());
     audit::record(&mut tx, by, AuditAction::MarkedOnboardingStep, &subject, now).await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Sends an organisation's partner admins `message` (outbox) and records the nudge; how many

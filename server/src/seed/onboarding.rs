@@ -49,7 +49,8 @@ pub async fn demo(db: &Db) -> Result<(), SeedError> {
                 .find(|step| step.kind == StepKind::Manual { confirm: *confirmed })
                 .ok_or(sqlx::Error::RowNotFound)?;
             let at = now - Duration::days(*days_ago);
-            store::mark(db, (organisation_id, name), (step.id, &step.title), *state, admin, at).await?;
+            store::mark(db, (organisation_id, name), (step.id, &step.title), (StepState::Pending, *state), admin, at)
+                .await?;
         }
     }
     Ok(())
