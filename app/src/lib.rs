@@ -133,7 +133,7 @@ use agreement::{AgreementAdminPage, AgreementPage};
 use deals::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePage};
 use home::HomePage;
 use kpi::{DashboardPage, LeaderboardPage, MetricsPage, ScorecardPage};
-use onboarding::{OnboardingBoardPage, OnboardingPage};
+use onboarding::{OnboardingBoardPage, OnboardingPage, OnboardingTemplatesPage};
 use partners::{PartnerPage, PartnersPage};
 use team::TeamPage;
 
@@ -158,6 +158,7 @@ lazy_page!(
     AgreementAdminRoute => AgreementAdminPage,
     OnboardingRoute => OnboardingPage,
     OnboardingBoardRoute => OnboardingBoardPage,
+    OnboardingTemplatesRoute => OnboardingTemplatesPage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -206,6 +207,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("team") view={Lazy::<TeamRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("agreement")) view={Lazy::<AgreementAdminRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("onboarding")) view={Lazy::<OnboardingTemplatesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("agreement") view={Lazy::<AgreementRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("onboarding") view={Lazy::<OnboardingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("onboarding"), StaticSegment("board")) view={Lazy::<OnboardingBoardRoute>::new()} ssr=SsrMode::Async/>

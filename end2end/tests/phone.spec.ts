@@ -5,7 +5,7 @@ import { open, signedInAs } from './helpers';
 const PAGES: Record<string, string[]> = {
   'admin@acme.test': ['/', '/dashboard', '/dashboard?period=year', '/partners', '/partners/1', '/deals', '/deals/queue',
     '/deals/pipeline', '/deals/1', '/leaderboard', '/leaderboard?within=tier:Gold', '/metrics', '/team', '/admin',
-    '/admin/agreement', '/agreement', '/onboarding/board'],
+    '/admin/agreement', '/admin/onboarding', '/agreement', '/onboarding/board'],
   'cam@acme.test': ['/', '/dashboard', '/partners', '/deals', '/deals/queue', '/leaderboard', '/metrics', '/team',
     '/onboarding/board'],
   'marketing@acme.test': ['/', '/partners', '/leaderboard', '/metrics', '/team'],

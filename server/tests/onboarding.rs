@@ -7,7 +7,7 @@ mod support;
 
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{Backend, TestApp, win_deal};
+use support::{Backend, TestApp, register, win_deal};
 
 on_both_databases!(
     registering_and_winning_a_first_deal_tick_their_steps,
@@ -15,6 +15,7 @@ on_both_databases!(
     a_bad_mark_changes_nothing,
     the_board_lists_partners_onboarding_within_reach_and_a_nudge_reaches_them,
     a_new_partners_home_starts_with_what_to_do_next,
+    an_admin_changes_a_checklist_and_nothing_partners_did_is_undone,
 );
 
 /// Onboarding in the demo data: accepted the agreement 12 days ago, its kickoff call ticked and
@@ -207,5 +208,92 @@ async fn a_new_partners_home_starts_with_what_to_do_next(backend: Backend) {
     let bluepeak = app.sign_in("partner@bluepeak.test").await;
     let (_, home) = app.call(&bluepeak, "home_summary", &[]).await;
     assert!(home["sections"].as_array().expect("sections").iter().all(|s| s["id"] != "onboarding"), "{home}");
+    app.stop().await;
+}
+
+fn titles(view: &Value) -> Vec<String> {
+    view["checklist"]["items"]
+        .as_array()
+        .map(|items| items.iter().filter_map(|item| item["step"]["title"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+async fn an_admin_changes_a_checklist_and_nothing_partners_did_is_undone(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.sign_in("admin@acme.test").await;
+    let partner = app.sign_in(PINECONE).await;
+    let (status, templates) = app.call(&admin, "onboarding_templates", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{templates}");
+    let template = |name: &str| {
+        templates.as_array().and_then(|all| all.iter().find(|t| t["partner_type"] == name)).cloned().expect("type")
+    };
+    let isv = template("ISV")["partner_type_id"].to_string();
+    assert_eq!(template("Reseller")["steps"].as_array().map(Vec::len), Some(6));
+
+    let steps = || app.count("SELECT COUNT(*) FROM onboarding_steps WHERE retired_at IS NULL");
+    let before = steps().await;
+    let form = |kind: &'static str, href: &'static str, partner_type: String| {
+        vec![
+            ("partner_type_id", partner_type),
+            ("title", "Tell us about your first customer".to_owned()),
+            ("description", String::new()),
+            ("kind", kind.to_owned()),
+            ("href", href.to_owned()),
+        ]
+    };
+    let post = |client: reqwest::Client, endpoint: &'static str, form: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call(&client, endpoint, &form).await
+        }
+    };
+    for (kind, href, partner_type, field) in [
+        ("first_campaign_launched", "", isv.clone(), "kind"),
+        ("manual", "javascript:alert(1)", isv.clone(), "href"),
+        ("manual", "", "999999".to_owned(), "partner_type_id"),
+    ] {
+        let (status, body) = post(admin.clone(), "add_onboarding_step", form(kind, href, partner_type)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["fields"][field].is_string(), "{field}: {body}");
+    }
+    let (status, _) = post(partner.clone(), "add_onboarding_step", form("manual", "", isv.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(steps().await, before, "nothing was added");
+
+    // An automatic step added after its milestone happened is done at once.
+    register(&app, &partner, "Initech", "initech.example").await;
+    let (status, body) = post(admin.clone(), "add_onboarding_step", form("first_deal_registered", "/deals", isv)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let view = checklist(&app, &partner).await;
+    assert_eq!(titles(&view).last().map(String::as_str), Some("Tell us about your first customer"));
+    assert_eq!(state(&view, "Tell us about your first customer"), "done");
+
+    // Removing a step the partner did, and moving another, undoes nothing else.
+    let learn = step(&view, "Learn how deal registration protects you")["step"]["id"].to_string();
+    let organisation = view["organisation_id"].to_string();
+    let tick = vec![("organisation_id", organisation), ("step_id", learn.clone()), ("command", "tick".to_owned())];
+    assert_eq!(post(partner.clone(), "mark_step", tick).await.0, StatusCode::OK);
+    let done_before =
+        view["checklist"]["items"].as_array().map(|items| items.iter().filter(|i| i["state"] == "done").count());
+    let remove = vec![("step_id", learn), ("change", "remove".to_owned())];
+    assert_eq!(post(admin.clone(), "change_onboarding_step", remove).await.0, StatusCode::OK);
+    let first = step(&view, "Accept the partner agreement")["step"]["id"].to_string();
+    let up = vec![("step_id", first.clone()), ("change", "up".to_owned())];
+    let (status, body) = post(admin.clone(), "change_onboarding_step", up).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the first step goes no higher: {body}");
+    let down = vec![("step_id", first), ("change", "down".to_owned())];
+    assert_eq!(post(admin.clone(), "change_onboarding_step", down).await.0, StatusCode::OK);
+
+    let view = checklist(&app, &partner).await;
+    assert_eq!(titles(&view)[..2], ["Invite a colleague", "Accept the partner agreement"]);
+    assert!(!titles(&view).contains(&"Learn how deal registration protects you".to_owned()));
+    let done_after =
+        view["checklist"]["items"].as_array().map(|items| items.iter().filter(|i| i["state"] == "done").count());
+    assert_eq!(done_after, done_before, "the other steps are as they were");
+    assert_eq!(state(&view, "Hold a kickoff call with your channel manager"), "waiting");
+    let (_, templates) = app.call(&admin, "onboarding_templates", &[]).await;
+    let reseller = templates.as_array().and_then(|all| all.iter().find(|t| t["partner_type"] == "Reseller")).cloned();
+    assert_eq!(reseller.and_then(|t| t["steps"].as_array().map(Vec::len)), Some(6), "other types are untouched");
     app.stop().await;
 }

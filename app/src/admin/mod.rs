@@ -67,7 +67,8 @@ fn Administration(
 ) -> impl IntoView {
     view! {
         <h1>"Administration"</h1>
-        <p class="home-actions"><a class="button secondary" href="/admin/agreement">"Partner agreement"</a></p>
+        <p class="home-actions"><a class="button secondary" href="/admin/agreement">"Partner agreement"</a>
+            " " <a class="button secondary" href="/admin/onboarding">"Onboarding checklists"</a></p>
         <PerformanceSettings settings save/>
         <div class="columns three">
             <CountTable title="Partners by type" rows=overview.by_type/>

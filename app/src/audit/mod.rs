@@ -23,10 +23,11 @@ pub enum AuditAction {
     AcceptedAgreement,
     MarkedOnboardingStep,
     NudgedPartner,
+    ChangedOnboardingTemplate,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 15] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -42,6 +43,7 @@ impl AuditAction {
         AuditAction::AcceptedAgreement,
         AuditAction::MarkedOnboardingStep,
         AuditAction::NudgedPartner,
+        AuditAction::ChangedOnboardingTemplate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +63,7 @@ impl AuditAction {
             AuditAction::AcceptedAgreement => "agreement.accept",
             AuditAction::MarkedOnboardingStep => "onboarding.mark",
             AuditAction::NudgedPartner => "onboarding.nudge",
+            AuditAction::ChangedOnboardingTemplate => "onboarding.template",
         }
     }
 
@@ -86,6 +89,7 @@ impl AuditAction {
             AuditAction::AcceptedAgreement => "Accepted the partner agreement",
             AuditAction::MarkedOnboardingStep => "Marked an onboarding step",
             AuditAction::NudgedPartner => "Reminded a partner of its onboarding",
+            AuditAction::ChangedOnboardingTemplate => "Changed an onboarding checklist",
         }
     }
 }

@@ -3,11 +3,14 @@
 //! happened: before the step existed too); manual ones are ticked by the partner and, where the
 //! step asks, confirmed by its channel manager. The 90-day clock runs from the agreement.
 
+mod editor;
 mod pages;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod template;
 
+pub use editor::OnboardingTemplatesPage;
 pub use pages::{ChecklistCard, OnboardingBoardPage, OnboardingPage};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -52,6 +55,16 @@ impl Milestone {
         Milestone::ALL.into_iter().find(|milestone| milestone.as_str() == value)
     }
 
+    /// What it is, in a few words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Milestone::AgreementAccepted => "the agreement accepted",
+            Milestone::ColleagueInvited => "a colleague invited",
+            Milestone::FirstDealRegistered => "the first deal registered",
+            Milestone::FirstDealWon => "the first deal won",
+        }
+    }
+
     /// What completes it, as a step's hint says.
     pub fn describe(self) -> &'static str {
         match self {
@@ -80,6 +93,8 @@ impl Milestone {
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Milestones {
     pub organisation_id: i64,
+    /// When the organisation joined the program (the quiet days count from it before anything else).
+    pub joined: Option<DateTime<Utc>>,
     pub agreement_accepted: Option<DateTime<Utc>>,
     pub colleague_invited: Option<DateTime<Utc>>,
     pub first_deal_registered: Option<DateTime<Utc>>,
@@ -185,6 +200,8 @@ pub struct ChecklistItem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checklist {
     pub items: Vec<ChecklistItem>,
+    /// When the organisation joined the program.
+    pub joined: Option<DateTime<Utc>>,
     /// When the clock started: the organisation's first acceptance of the agreement.
     pub started: Option<DateTime<Utc>>,
     /// When it registered its first deal, and won its first.
@@ -215,6 +232,7 @@ impl Checklist {
             .collect();
         Checklist {
             items,
+            joined: milestones.joined,
             started: milestones.agreement_accepted,
             first_registered: milestones.first_deal_registered,
             first_won: milestones.at(Milestone::FirstDealWon),
@@ -250,10 +268,11 @@ impl Checklist {
     }
 
     /// When the partner last moved a step on (done, skipped, or ticked and waiting for its channel
-    /// manager: its part is done), else when the clock started.
+    /// manager: its part is done), else when the clock started, else when it joined: a partner
+    /// that never accepts the agreement gets stuck too.
     pub fn last_progress(&self) -> Option<DateTime<Utc>> {
         let moved = |item: &&ChecklistItem| item.state != StepState::Pending;
-        self.items.iter().filter(moved).filter_map(|item| item.at).max().or(self.started)
+        self.items.iter().filter(moved).filter_map(|item| item.at).max().or(self.started).or(self.joined)
     }
 
     /// Why the partner is stuck at `now`, if it is: no step done for [`STUCK_QUIET_DAYS`], or past

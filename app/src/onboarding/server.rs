@@ -1,13 +1,15 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::template::{StepInput, Template};
 use super::{BoardRow, Checklist};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
+    super::template::{Move, REMOVE, neighbour},
     super::{ChecklistItem, StepCommand, plan_step, store},
-    crate::auth::access::ONBOARDING_BOARD_ROLES,
+    crate::auth::access::{ADMINISTRATION_ROLES, ONBOARDING_BOARD_ROLES},
     crate::auth::reach::Reach,
     crate::auth::{SessionUser, guard},
     crate::db::Db,
@@ -188,5 +190,65 @@ pub async fn nudge_partner(organisation_id: i64) -> Result<(), AppError> {
         return Err(AppError::field("nudge", format!("{name} has no active partner admin to remind.")));
     }
     guard::redirect_form_post("/onboarding/board");
+    Ok(())
+}
+
+/// Every partner type's checklist, for the administration.
+#[server(endpoint = "onboarding_templates")]
+pub async fn onboarding_templates() -> Result<Vec<Template>, AppError> {
+    guard::require_role(ADMINISTRATION_ROLES)?;
+    let db = state::db()?;
+    let templates = store::templates(&db).await?;
+    let types = store::partner_types(&db).await?;
+    Ok(types
+        .into_iter()
+        .map(|(id, name)| Template {
+            partner_type_id: id,
+            partner_type: name,
+            steps: store::steps_of(&templates, Some(id)),
+        })
+        .collect())
+}
+
+/// Adds a step at the end of a partner type's checklist. Partners whose milestone already
+/// happened find an automatic step done at once.
+#[server(endpoint = "add_onboarding_step")]
+pub async fn add_onboarding_step(#[server(flatten)] input: StepInput) -> Result<(), AppError> {
+    let user = guard::require_role(ADMINISTRATION_ROLES)?;
+    let db = state::db()?;
+    let typed =
+        [("title", input.title.clone()), ("description", input.description.clone()), ("href", input.href.clone())];
+    let step = input.check().map_err(|fields| AppError::invalid_keeping(fields, typed))?;
+    if !store::partner_types(&db).await?.iter().any(|(id, _)| *id == step.partner_type_id) {
+        return Err(AppError::field("partner_type_id", "Choose the partner type whose checklist this is."));
+    }
+    store::add_step(&db, &step, user.user_id, Utc::now()).await?;
+    guard::redirect_form_post("/admin/onboarding");
+    Ok(())
+}
+
+/// Moves a step up or down its checklist, or removes it (`change`). What partners did of a
+/// removed step is kept; it no longer counts.
+#[server(endpoint = "change_onboarding_step")]
+pub async fn change_onboarding_step(step_id: i64, change: String) -> Result<(), AppError> {
+    let user = guard::require_role(ADMINISTRATION_ROLES)?;
+    let db = state::db()?;
+    let (partner_type, _, title) = store::step_place(&db, step_id).await?.ok_or(AppError::NotFound)?;
+    let now = Utc::now();
+    let changed = if change == REMOVE {
+        store::retire_step(&db, (step_id, &title), user.user_id, now).await?
+    } else {
+        let direction = Move::parse(&change).ok_or_else(|| AppError::field("change", "Choose up, down or remove."))?;
+        let steps = store::steps_of(&store::templates(&db).await?, Some(partner_type));
+        let Some(other) = neighbour(&steps, step_id, direction) else {
+            let end = if direction == Move::Up { "first" } else { "last" };
+            return Err(AppError::field("change", format!("\u{201c}{title}\u{201d} is the {end} step already.")));
+        };
+        store::swap_steps(&db, (step_id, other), user.user_id, now).await?
+    };
+    if !changed {
+        return Err(AppError::field("change", "The checklist changed meanwhile. Reload the page."));
+    }
+    guard::redirect_form_post("/admin/onboarding");
     Ok(())
 }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 
+use super::template::NewStep;
 use super::{Mark, Milestone, Milestones, Step, StepKind, StepState};
 use crate::audit::{self, AuditAction};
 use crate::auth::reach::Reach;
@@ -15,7 +16,7 @@ use crate::{bind_all, execute_in, on_db, on_tx};
 /// the first invitation one of its own people sent, its first submitted deal, its first won deal.
 macro_rules! milestone_columns {
     () => {
-        "o.id AS organisation_id, \
+        "o.id AS organisation_id, o.created_at AS joined, \
          (SELECT MIN(a.accepted_at) FROM agreement_acceptances a WHERE a.organisation_id = o.id) AS agreement_accepted, \
          (SELECT MIN(i.created_at) FROM invitations i JOIN users u ON u.id = i.invited_by \
           WHERE i.organisation_id = o.id AND u.organisation_id = o.id) AS colleague_invited, \
@@ -37,6 +38,14 @@ crate::statements! {
         WHERE onboarding_marks.state = $6";
     const PARTNER_ADMINS_OF = "SELECT email FROM users WHERE organisation_id = $1 AND role = 'partner_admin' \
         AND deactivated_at IS NULL ORDER BY id";
+    const TYPES = "SELECT id, name FROM partner_types ORDER BY name";
+    const NEXT_POSITION = "SELECT COALESCE(MAX(position), 0) + 1 FROM onboarding_steps WHERE partner_type_id = $1";
+    const INSERT_STEP = "INSERT INTO onboarding_steps \
+        (partner_type_id, position, title, description, href, milestone, needs_confirmation, created_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+    const STEP_PLACE = "SELECT partner_type_id, position, title FROM onboarding_steps WHERE id = $1 AND retired_at IS NULL";
+    const SET_POSITION = "UPDATE onboarding_steps SET position = $1 WHERE id = $2";
+    const RETIRE_STEP = "UPDATE onboarding_steps SET retired_at = $1 WHERE id = $2 AND retired_at IS NULL";
     const INSERT_NUDGE = "INSERT INTO onboarding_nudges (organisation_id, nudged_by, nudged_at) VALUES ($1, $2, $3)";
 }
 
@@ -192,6 +201,89 @@ pub async fn mark(
     let state = to;
     let subject = format!("{}: {} ({})", organisation.1, step.1, state.label().to_lowercase());
     audit::record(&mut tx, by, AuditAction::MarkedOnboardingStep, &subject, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Every partner type (id, name), by name.
+pub async fn partner_types(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(TYPES).fetch_all(pool).await)
+}
+
+/// Adds `step` at the end of its partner type's checklist, by `by`.
+pub async fn add_step(db: &Db, step: &NewStep, by: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    let (milestone, confirm) = match step.kind {
+        StepKind::Automatic { milestone } => (Some(milestone.as_str()), false),
+        StepKind::Manual { confirm } => (None, confirm),
+    };
+    let mut tx = db.begin().await?;
+    tx.exclude_others("onboarding.template").await?;
+    let position: i64 =
+        on_tx!(tx, conn => sqlx::query_scalar(NEXT_POSITION).bind(step.partner_type_id).fetch_one(conn).await)?;
+    execute_in!(
+        tx,
+        sqlx::query(INSERT_STEP)
+            .bind(step.partner_type_id)
+            .bind(position)
+            .bind(&step.title)
+            .bind(&step.description)
+            .bind(step.href.as_deref())
+            .bind(milestone)
+            .bind(confirm)
+            .bind(now)
+    )?;
+    audit::record(&mut tx, by, AuditAction::ChangedOnboardingTemplate, &format!("added {}", step.title), now).await?;
+    tx.commit().await
+}
+
+/// A step in force: its partner type, place and title.
+pub async fn step_place(db: &Db, step_id: i64) -> Result<Option<(i64, i64, String)>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(STEP_PLACE).bind(step_id).fetch_optional(pool).await)
+}
+
+/// Trades the places of two steps of one checklist, by `by`.
+pub async fn swap_steps(
+    db: &Db,
+    (first, second): (i64, i64),
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    tx.exclude_others("onboarding.template").await?;
+    let mut places = Vec::new();
+    for id in [first, second] {
+        let place: Option<(i64, i64, String)> =
+            on_tx!(tx, conn => sqlx::query_as(STEP_PLACE).bind(id).fetch_optional(conn).await)?;
+        places.extend(place);
+    }
+    let [(first_type, first_position, title), (second_type, second_position, _)] = places.as_slice() else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    if first_type != second_type {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    execute_in!(tx, sqlx::query(SET_POSITION).bind(*second_position).bind(first))?;
+    execute_in!(tx, sqlx::query(SET_POSITION).bind(*first_position).bind(second))?;
+    audit::record(&mut tx, by, AuditAction::ChangedOnboardingTemplate, &format!("moved {title}"), now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Takes a step out of its checklist (kept, with what partners did of it), by `by`.
+pub async fn retire_step(
+    db: &Db,
+    (step_id, title): (i64, &str),
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    if execute_in!(tx, sqlx::query(RETIRE_STEP).bind(now).bind(step_id))? == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    audit::record(&mut tx, by, AuditAction::ChangedOnboardingTemplate, &format!("removed {title}"), now).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -95,6 +95,11 @@ fn a_partner_is_stuck_after_two_quiet_weeks_or_past_day_sixty_without_a_deal() {
     assert_eq!(checklist.stuck(at(1) + Duration::days(59)), None, "day 60");
     assert_eq!(checklist.stuck(at(1) + Duration::days(60)), Some(Stuck::NoDeal { day: 61 }));
     assert_eq!(Stuck::NoDeal { day: 61 }.text(), "Day 61 and no deal registered");
+    // A partner that joined and never accepted the agreement: quiet since it joined.
+    let joined = Milestones { joined: Some(at(1)), ..Milestones::default() };
+    let never = Checklist::of(steps(), &joined, &[]);
+    assert_eq!(never.stuck(at(14)), None);
+    assert_eq!(never.stuck(at(15)), Some(Stuck::Quiet { days: 14 }));
     let done = Milestones { first_deal_registered: Some(at(2)), ..milestones };
     let all = [
         Mark { step_id: 2, state: StepState::Done, at: at(3) },
