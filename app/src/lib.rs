@@ -35,6 +35,7 @@ pub mod ui;
 pub struct ServerContext {
     pub state: state::ServerState,
     pub facts: kpi::cache::FactCache,
+    pub checklists: onboarding::server::ChecklistCache,
 }
 
 #[cfg(feature = "ssr")]
@@ -42,6 +43,7 @@ impl ServerContext {
     pub fn provide(&self) {
         leptos::prelude::provide_context(self.state.clone());
         leptos::prelude::provide_context(self.facts.clone());
+        leptos::prelude::provide_context(self.checklists.clone());
     }
 }
 

@@ -14,6 +14,20 @@ pub fn one_line(text: &str) -> Result<(), String> {
     if has_control_characters(text) { Err(ONE_LINE.to_owned()) } else { Ok(()) }
 }
 
+/// A required single line of at most `max` characters, trimmed; `Err(empty)` when it is blank.
+/// The one rule for names and titles people type.
+pub fn required_line<'a>(text: &'a str, max: usize, empty: &str) -> Result<&'a str, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(empty.to_owned());
+    }
+    one_line(text)?;
+    if text.chars().count() > max {
+        return Err(format!("Use at most {max} characters."));
+    }
+    Ok(text)
+}
+
 /// Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection), for
 /// every export.
 pub fn defuse_formula(text: &str) -> String {
@@ -23,6 +37,14 @@ pub fn defuse_formula(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_required_line_is_trimmed_present_single_and_short_enough() {
+        assert_eq!(required_line("  Gold plan ", 9, "Name it."), Ok("Gold plan"));
+        assert_eq!(required_line("   ", 9, "Name it."), Err("Name it.".to_owned()));
+        assert_eq!(required_line("a\nb", 9, "Name it."), Err(ONE_LINE.to_owned()));
+        assert_eq!(required_line("Platinum plan", 9, "Name it."), Err("Use at most 9 characters.".to_owned()));
+    }
 
     #[test]
     fn formulas_are_defused() {

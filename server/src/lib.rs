@@ -99,7 +99,7 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
     let state = ServerState::new(db.clone(), settings, events.clone());
     let clock = tokio::spawn(protection_clock(state.clone()));
     let facts = FactCache::new();
-    let context = ServerContext { state: state.clone(), facts: facts.clone() };
+    let context = ServerContext { state: state.clone(), facts: facts.clone(), checklists: Default::default() };
     tokio::spawn(load_fact_cache(context.clone()));
     let (stopping_tx, stopping) = tokio::sync::watch::channel(false);
     let app = router::router(context, leptos_options(), stopping);

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::AgreementStanding;
 use crate::error::FieldErrors;
-use crate::text::one_line;
+use crate::text::required_line;
 
 /// The most characters of a version's title, a typed name and an agreement's text.
 pub const MAX_TITLE: usize = 120;
@@ -141,14 +141,10 @@ impl PublishInput {
     /// The version to publish, or a message per field.
     pub fn check(&self) -> Result<NewVersion, FieldErrors> {
         let mut fields = FieldErrors::new();
-        let title = self.title.trim();
-        if title.is_empty() {
-            fields.insert("title".into(), "Give the version a title, such as \"Partner agreement 2027\".".into());
-        } else if let Err(message) = one_line(title) {
-            fields.insert("title".into(), message);
-        } else if title.chars().count() > MAX_TITLE {
-            fields.insert("title".into(), format!("Use at most {MAX_TITLE} characters."));
-        }
+        let title =
+            required_line(&self.title, MAX_TITLE, "Give the version a title, such as \"Partner agreement 2027\".")
+                .map_err(|message| fields.insert("title".into(), message))
+                .unwrap_or_default();
         let body = self.body.trim();
         if body.is_empty() {
             fields.insert("body".into(), "Write the agreement's text (Markdown).".into());
@@ -197,14 +193,13 @@ impl AcceptanceInput {
                 "A new version of the agreement was published while you read this one. Read it, then accept it.".into(),
             );
         }
-        let name = self.full_name.split_whitespace().collect::<Vec<_>>().join(" ");
-        if name.is_empty() {
-            fields.insert("full_name".into(), "Type your full name to sign.".into());
-        } else if let Err(message) = one_line(&self.full_name) {
-            fields.insert("full_name".into(), message);
-        } else if name.chars().count() > MAX_NAME {
-            fields.insert("full_name".into(), format!("Use at most {MAX_NAME} characters."));
-        }
+        let name = match required_line(&self.full_name, MAX_NAME, "Type your full name to sign.") {
+            Ok(name) => name.split_whitespace().collect::<Vec<_>>().join(" "),
+            Err(message) => {
+                fields.insert("full_name".into(), message);
+                String::new()
+            }
+        };
         if self.on_behalf.is_none() {
             fields.insert("on_behalf".into(), format!("Tick the box to accept on behalf of {organisation}."));
         }

@@ -41,9 +41,51 @@ pub struct Board {
     pub rows: Vec<BoardRow>,
 }
 
-/// An organisation's checklist worked out now, with the organisation.
+/// The checklists one server read lately, by organisation, each with the count of writes when it
+/// was read ([`crate::db::writes`]): a partner's home asks on every visit, and a checklist changes
+/// only with a write. At most [`MOST_HELD`] are kept; past it the memory starts again empty.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug, Default)]
+pub struct ChecklistCache(
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<i64, (u64, Checklist, store::Onboardee)>>>,
+);
+
+#[cfg(feature = "ssr")]
+const MOST_HELD: usize = 10_000;
+
+/// The server's checklist cache.
+#[cfg(feature = "ssr")]
+pub fn checklist_cache() -> Result<ChecklistCache, AppError> {
+    state::provided::<ChecklistCache>()
+}
+
+/// An organisation's checklist as of now, with the organisation. Kept in memory until this
+/// process writes anything; read afresh every time from a database other servers share.
 #[cfg(feature = "ssr")]
 pub async fn checklist_of(db: &Db, organisation_id: i64) -> Result<(Checklist, store::Onboardee), AppError> {
+    let cache = checklist_cache()?;
+    if db.shared() {
+        return read_checklist(db, organisation_id).await;
+    }
+    // Counted before reading: a write landing during the read moves it, and the entry is dead.
+    let writes = crate::db::writes();
+    if let Ok(held) = cache.0.lock()
+        && let Some((_, checklist, onboardee)) = held.get(&organisation_id).filter(|(at, ..)| *at == writes)
+    {
+        return Ok((checklist.clone(), onboardee.clone()));
+    }
+    let read = read_checklist(db, organisation_id).await?;
+    if let Ok(mut held) = cache.0.lock() {
+        if held.len() >= MOST_HELD {
+            held.clear();
+        }
+        held.insert(organisation_id, (writes, read.0.clone(), read.1.clone()));
+    }
+    Ok(read)
+}
+
+#[cfg(feature = "ssr")]
+async fn read_checklist(db: &Db, organisation_id: i64) -> Result<(Checklist, store::Onboardee), AppError> {
     let onboardee = store::onboardee(db, organisation_id).await?.ok_or(AppError::NotFound)?;
     let templates = store::templates(db).await?;
     let milestones = store::milestones(db, organisation_id).await?;
@@ -57,11 +99,8 @@ pub async fn checklist_of(db: &Db, organisation_id: i64) -> Result<(Checklist, s
 /// onboarding (or done).
 #[cfg(feature = "ssr")]
 pub async fn home_section(db: &Db, organisation_id: i64) -> Result<Option<AgendaSection>, AppError> {
-    if !store::onboardee(db, organisation_id).await?.is_some_and(|onboardee| onboardee.onboarding) {
-        return Ok(None);
-    }
-    let (checklist, _) = checklist_of(db, organisation_id).await?;
-    if checklist.complete() {
+    let (checklist, onboardee) = checklist_of(db, organisation_id).await?;
+    if !onboardee.onboarding || checklist.complete() {
         return Ok(None);
     }
     let progress = format!(

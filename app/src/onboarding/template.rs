@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Milestone, Step, StepKind};
 use crate::error::FieldErrors;
-use crate::text::one_line;
+use crate::text::{one_line, required_line};
 
 pub const MAX_STEP_TITLE: usize = 120;
 pub const MAX_STEP_DESCRIPTION: usize = 1_000;
@@ -65,14 +65,10 @@ impl StepInput {
         if partner_type_id.is_none() {
             fields.insert("partner_type_id".into(), "Choose the partner type whose checklist this is.".into());
         }
-        let title = self.title.trim();
-        if title.is_empty() {
-            fields.insert("title".into(), "Name the step, such as \"Complete your company profile\".".into());
-        } else if let Err(message) = one_line(title) {
-            fields.insert("title".into(), message);
-        } else if title.chars().count() > MAX_STEP_TITLE {
-            fields.insert("title".into(), format!("Use at most {MAX_STEP_TITLE} characters."));
-        }
+        let title =
+            required_line(&self.title, MAX_STEP_TITLE, "Name the step, such as \"Complete your company profile\".")
+                .map_err(|message| fields.insert("title".into(), message))
+                .unwrap_or_default();
         let description = self.description.trim();
         if description.chars().count() > MAX_STEP_DESCRIPTION {
             fields.insert("description".into(), format!("Use at most {MAX_STEP_DESCRIPTION} characters."));
