@@ -43,6 +43,8 @@ pub async fn home_summary() -> Result<HomeData, crate::error::AppError> {
     use crate::{deals, partners};
     let user = guard::signed_in()?;
     let db = crate::state::db()?;
+    // Taken before the first `.await`, while the request's context is certainly there.
+    let checklists = crate::onboarding::server::checklist_cache()?;
     let reach = Reach::of(&user);
     let now = chrono::Utc::now();
     let overview = || async {
@@ -55,7 +57,9 @@ pub async fn home_summary() -> Result<HomeData, crate::error::AppError> {
                 partners::store::partner(&db, user.organisation_id).await?.ok_or(crate::error::AppError::NotFound)?;
             let mut sections = deals::agenda::partner_sections(&db, reach, now).await?;
             // Until its checklist is done, a new partner's home starts with what to do next.
-            if let Some(onboarding) = crate::onboarding::server::home_section(&db, user.organisation_id).await? {
+            if let Some(onboarding) =
+                crate::onboarding::server::home_section(&db, &checklists, user.organisation_id).await?
+            {
                 sections.insert(0, onboarding);
             }
             HomeData {

@@ -59,11 +59,16 @@ pub fn checklist_cache() -> Result<ChecklistCache, AppError> {
     state::provided::<ChecklistCache>()
 }
 
-/// An organisation's checklist as of now, with the organisation. Kept in memory until this
-/// process writes anything; read afresh every time from a database other servers share.
+/// An organisation's checklist as of now, with the organisation. Kept in `cache` until this
+/// process writes anything; read afresh every time from a database other servers share. (Server
+/// functions take the cache from the context before their first `.await`: a request its client
+/// dropped may lose its context while it runs.)
 #[cfg(feature = "ssr")]
-pub async fn checklist_of(db: &Db, organisation_id: i64) -> Result<(Checklist, store::Onboardee), AppError> {
-    let cache = checklist_cache()?;
+pub async fn checklist_of(
+    db: &Db,
+    cache: &ChecklistCache,
+    organisation_id: i64,
+) -> Result<(Checklist, store::Onboardee), AppError> {
     if db.shared() {
         return read_checklist(db, organisation_id).await;
     }
@@ -98,8 +103,12 @@ async fn read_checklist(db: &Db, organisation_id: i64) -> Result<(Checklist, sto
 /// link, progress and the clock; steps waiting for the channel manager. `None` for a partner not
 /// onboarding (or done).
 #[cfg(feature = "ssr")]
-pub async fn home_section(db: &Db, organisation_id: i64) -> Result<Option<AgendaSection>, AppError> {
-    let (checklist, onboardee) = checklist_of(db, organisation_id).await?;
+pub async fn home_section(
+    db: &Db,
+    cache: &ChecklistCache,
+    organisation_id: i64,
+) -> Result<Option<AgendaSection>, AppError> {
+    let (checklist, onboardee) = checklist_of(db, cache, organisation_id).await?;
     if !onboardee.onboarding || checklist.complete() {
         return Ok(None);
     }
@@ -137,14 +146,19 @@ pub async fn home_section(db: &Db, organisation_id: i64) -> Result<Option<Agenda
 #[server(endpoint = "onboarding_checklist")]
 pub async fn onboarding_checklist(organisation_id: Option<i64>) -> Result<ChecklistView, AppError> {
     let user = guard::signed_in()?;
-    let db = state::db()?;
+    let (db, cache) = (state::db()?, checklist_cache()?);
     let facts = guard::reachable_partner(&db, &user, organisation_id.unwrap_or(user.organisation_id)).await?;
-    view_of(&db, &user, facts.id).await
+    view_of(&db, &cache, &user, facts.id).await
 }
 
 #[cfg(feature = "ssr")]
-async fn view_of(db: &Db, user: &SessionUser, organisation_id: i64) -> Result<ChecklistView, AppError> {
-    let (checklist, onboardee) = checklist_of(db, organisation_id).await?;
+async fn view_of(
+    db: &Db,
+    cache: &ChecklistCache,
+    user: &SessionUser,
+    organisation_id: i64,
+) -> Result<ChecklistView, AppError> {
+    let (checklist, onboardee) = checklist_of(db, cache, organisation_id).await?;
     Ok(ChecklistView {
         organisation_id,
         organisation_name: onboardee.name,
@@ -161,7 +175,7 @@ async fn view_of(db: &Db, user: &SessionUser, organisation_id: i64) -> Result<Ch
 #[server(endpoint = "mark_step")]
 pub async fn mark_step(organisation_id: i64, step_id: i64, command: String) -> Result<(), AppError> {
     let user = guard::signed_in()?;
-    let state = state::server_state()?;
+    let (state, cache) = (state::server_state()?, checklist_cache()?);
     let facts = guard::reachable_partner(&state.db, &user, organisation_id).await?;
     let partner = !user.role.is_vendor_staff();
     if !partner && !ONBOARDING_BOARD_ROLES.contains(&user.role) {
@@ -169,7 +183,7 @@ pub async fn mark_step(organisation_id: i64, step_id: i64, command: String) -> R
     }
     let command =
         StepCommand::parse(&command).ok_or_else(|| AppError::field("command", "Choose tick, confirm or skip."))?;
-    let (checklist, onboardee) = checklist_of(&state.db, facts.id).await?;
+    let (checklist, onboardee) = checklist_of(&state.db, &cache, facts.id).await?;
     let item: &ChecklistItem = checklist.items.iter().find(|item| item.step.id == step_id).ok_or(AppError::NotFound)?;
     let next = plan_step(item, command, partner).map_err(|refusal| AppError::field("command", refusal.message()))?;
     let now = Utc::now();
@@ -215,9 +229,9 @@ pub async fn onboarding_board() -> Result<Board, AppError> {
 #[server(endpoint = "nudge_partner")]
 pub async fn nudge_partner(organisation_id: i64) -> Result<(), AppError> {
     let user = guard::require_role(ONBOARDING_BOARD_ROLES)?;
-    let state = state::server_state()?;
+    let (state, cache) = (state::server_state()?, checklist_cache()?);
     let facts = guard::reachable_partner(&state.db, &user, organisation_id).await?;
-    let (checklist, onboardee) = checklist_of(&state.db, facts.id).await?;
+    let (checklist, onboardee) = checklist_of(&state.db, &cache, facts.id).await?;
     let Some(next) = checklist.next().filter(|_| onboardee.onboarding) else {
         return Err(AppError::field("nudge", "This partner has no step left to do."));
     };
