@@ -26,6 +26,7 @@ pub mod partners;
 pub mod state;
 pub mod team;
 pub mod text;
+pub mod training;
 pub mod ui;
 
 /// What the server provides to every page render and server function: the shared state, and
@@ -51,7 +52,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 12] = [
+    let fixed: [&[&str]; 13] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -64,6 +65,7 @@ pub fn every_statement() -> Vec<String> {
         team::store::STATEMENTS,
         admin::store::STATEMENTS,
         kpi::store::STATEMENTS,
+        training::store::STATEMENTS,
     ];
     let assembled = [
         deals::store::assembled_statements(),
@@ -71,6 +73,7 @@ pub fn every_statement() -> Vec<String> {
         partners::store::assembled_statements(),
         home::store::assembled_statements(),
         onboarding::store::assembled_statements(),
+        training::store::assembled_statements(),
     ];
     fixed.into_iter().flatten().map(|sql| sql.to_string()).chain(assembled.into_iter().flatten()).collect()
 }
@@ -138,6 +141,7 @@ use kpi::{DashboardPage, LeaderboardPage, MetricsPage, ScorecardPage};
 use onboarding::{OnboardingBoardPage, OnboardingPage, OnboardingTemplatesPage};
 use partners::{PartnerPage, PartnersPage};
 use team::TeamPage;
+use training::{CertificationsPage, CourseEditorPage, CoursePage, TrainingPage};
 
 lazy_page!(
     ForgotPasswordRoute => ForgotPasswordPage,
@@ -161,6 +165,11 @@ lazy_page!(
     OnboardingRoute => OnboardingPage,
     OnboardingBoardRoute => OnboardingBoardPage,
     OnboardingTemplatesRoute => OnboardingTemplatesPage,
+    TrainingRoute => TrainingPage,
+    CourseRoute => CoursePage,
+    NewCourseRoute => CourseEditorPage,
+    EditCourseRoute => CourseEditorPage,
+    CertificationsRoute => CertificationsPage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -213,6 +222,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("agreement") view={Lazy::<AgreementRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("onboarding") view={Lazy::<OnboardingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("onboarding"), StaticSegment("board")) view={Lazy::<OnboardingBoardRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("training") view={Lazy::<TrainingRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("training"), StaticSegment("new")) view={Lazy::<NewCourseRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("training"), StaticSegment("people")) view={Lazy::<CertificationsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("training"), ParamSegment("id")) view={Lazy::<CourseRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("training"), ParamSegment("id"), StaticSegment("edit")) view={Lazy::<EditCourseRoute>::new()} ssr=SsrMode::Async/>
                 </Routes>
             </PortalLayout>
         </Router>

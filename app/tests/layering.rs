@@ -21,6 +21,7 @@ const ORDER: &[&str] = &[
     "live",
     "layout",
     "agreement",
+    "training",
     "deals",
     "kpi",
     "onboarding",

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { anotherPerson, expectAccessible, hydrated, lastLinkFor, open, signedInAs } from './helpers';
+import { anotherPerson, expectAccessible, fillDeal, hydrated, lastLinkFor, open, signedInAs } from './helpers';
 
 // A partner that has accepted no agreement in the demo data, one per project (each run accepts
 // its own), with its email domain.
@@ -10,7 +10,10 @@ const NEW_PARTNERS: Record<string, [string, string]> = {
   'no-js-phone': ['Harbor Referrals', 'harbor.test'],
 };
 
-test('an invited partner admin sets a password, is sent to the agreement, accepts it and reaches the portal', async ({ page, browser }, testInfo) => {
+test('an invited partner admin sets a password, accepts the agreement, passes a course, registers a deal, and the checklist and board follow', async ({ page, browser }, testInfo) => {
+  // Two people in fresh contexts through a dozen pages: on a cold, busy 2-core machine the
+  // (debug) WASM alone can take half a minute.
+  test.setTimeout(150_000);
   const [partner, domain] = NEW_PARTNERS[testInfo.project.name];
   const email = `admin.${testInfo.project.name}.${Date.now()}@${domain}`;
 
@@ -51,6 +54,9 @@ test('an invited partner admin sets a password, is sent to the agreement, accept
   await invitee.getByLabel(`I accept on behalf of ${partner}`).check();
   await invitee.getByRole('button', { name: 'Accept the agreement' }).click();
   await expect(invitee.getByRole('heading', { level: 1, name: 'Welcome, Ola' })).toBeVisible();
+  if (hydrated(testInfo)) {
+    await expect(invitee.locator('body[data-hydrated]')).toBeAttached({ timeout: 20_000 });
+  }
   await open(invitee, '/agreement', testInfo);
   await expect(invitee.getByText(`${partner} accepted this version`)).toBeVisible();
   const receipt = invitee.getByRole('link', { name: 'Download receipt' }).first();
@@ -63,15 +69,48 @@ test('an invited partner admin sets a password, is sent to the agreement, accept
   // admin's open onboarding board follows (live when hydrated).
   await open(page, '/onboarding/board', testInfo);
   const row = page.locator('tr', { hasText: partner });
-  await expect(row).toContainText('16 %');
+  await expect(row).toContainText('14 %');
+  const summary = invitee.getByTestId('checklist-summary');
   await open(invitee, '/onboarding', testInfo);
-  await expect(invitee.getByTestId('checklist-summary')).toContainText('1 of 6 steps done');
-  await expect(invitee.getByTestId('checklist-summary')).toContainText('Day 1 of 90');
+  await expect(summary).toContainText('1 of 7 steps done');
+  await expect(summary).toContainText('Day 1 of 90');
   await invitee.getByRole('button', { name: 'Mark \u201cLearn how deal registration protects you\u201d done' }).click();
-  await expect(invitee.getByTestId('checklist-summary')).toContainText('2 of 6 steps done');
+  await expect(summary).toContainText('2 of 7 steps done');
   if (!hydrated(testInfo)) await page.reload();
-  await expect(row).toContainText('33 %');
+  await expect(row).toContainText('28 %');
   await expectAccessible(invitee, testInfo);
+
+  // The checklist's next step is a course: the partner reads it and passes its quiz (the
+  // answers are in the README), is certified, and the step ticks itself.
+  await invitee.getByRole('link', { name: /^Go there\W+Get certified$/ }).click();
+  await expect(invitee.getByRole('heading', { level: 1, name: 'Training' })).toBeVisible();
+  await invitee.getByRole('link', { name: 'Deal registration essentials' }).click();
+  await expect(invitee.getByRole('heading', { level: 1, name: 'Deal registration essentials' })).toBeVisible();
+  if (hydrated(testInfo)) {
+    await expect(invitee.locator('body[data-hydrated]')).toBeAttached({ timeout: 20_000 });
+  }
+  for (const answer of ['90 days', 'Your channel manager', 'Conflicts with other registrations', 'Won', 'Lost', 'Ask for an extension']) {
+    await invitee.getByLabel(answer, { exact: true }).check();
+  }
+  await expectAccessible(invitee, testInfo);
+  await invitee.getByRole('button', { name: 'Submit my answers' }).click();
+  await expect(invitee.getByText(/^You are certified until \d{4}-\d{2}-\d{2}/)).toBeVisible();
+  await expect(invitee.getByRole('region', { name: 'Your attempts' })).toContainText('100 %, passed');
+  await open(invitee, '/onboarding', testInfo);
+  await expect(summary).toContainText('3 of 7 steps done');
+  if (!hydrated(testInfo)) await page.reload();
+  await expect(row).toContainText('42 %');
+
+  // Registering a first deal ticks the next.
+  await open(invitee, '/deals/new', testInfo);
+  const stamp = `${testInfo.project.name}-${Date.now()}`.toLowerCase();
+  await fillDeal(invitee, `Initech ${stamp}`, `https://initech-${stamp}.com/`);
+  await invitee.getByRole('button', { name: 'Submit', exact: true }).click();
+  await expect(invitee).toHaveURL(/\/deals\/\d+$/);
+  await open(invitee, '/onboarding', testInfo);
+  await expect(summary).toContainText('4 of 7 steps done');
+  if (!hydrated(testInfo)) await page.reload();
+  await expect(row).toContainText('57 %');
   await invitee.context().close();
 
   // The partner's profile shows the acceptance to the admin.

@@ -1,20 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
-import { PASSWORD, anotherPerson, expectAccessible, hydrated, open, showNavigation, signedInAs } from './helpers';
-
-function inDays(days: number): string {
-  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-async function fillDeal(page: Page, company: string, domain: string) {
-  await page.getByLabel('Customer company').fill(company);
-  await page.getByLabel('Customer domain').fill(domain);
-  await page.getByLabel('Contact name').fill('Hank Scorpio');
-  await page.getByLabel('Contact email').fill('hank@example.com');
-  await page.getByLabel('Amount').fill('48,000.00');
-  await page.getByLabel('Expected close date').fill(inDays(45));
-  await page.getByLabel('Products').fill('Cloud Suite, Backup Pro');
-  await page.getByLabel('Notes').fill('Met at the partner summit.');
-}
+import { expect, test } from '@playwright/test';
+import { PASSWORD, anotherPerson, expectAccessible, fillDeal, hydrated, inDays, open, showNavigation, signedInAs } from './helpers';
 
 test('a partner registers a deal, a second partner is warned of the conflict, a manager approves', async ({ page, browser }, testInfo) => {
   // Three people, each hydrating the (debug) WASM in a fresh context: on a cold, busy 2-core machine that alone can take 30 s.

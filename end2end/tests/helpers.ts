@@ -1,18 +1,41 @@
 import { execFileSync } from 'node:child_process';
-import { expect, type Browser, type Page, type TestInfo } from '@playwright/test';
+import { expect, type Browser, type ConsoleMessage, type Page, type Request, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export const PASSWORD = 'tessera-demo';
 
 export const hydrated = (testInfo: TestInfo) => testInfo.project.use.javaScriptEnabled !== false;
 
-/** Opens a page and, when JavaScript is on, waits until the WASM has hydrated it; the page's response. */
+/**
+ * Opens a page and, when JavaScript is on, waits until the WASM has hydrated it; the page's
+ * response. A page that never hydrates fails with what the browser reported meanwhile (errors
+ * in the console, uncaught exceptions, requests that failed).
+ */
 export async function open(page: Page, path: string, testInfo: TestInfo) {
-  const response = await page.goto(path);
-  if (hydrated(testInfo)) {
-    await expect(page.locator('body[data-hydrated]')).toBeAttached({ timeout: 20_000 });
+  const reported: string[] = [];
+  const onConsole = (message: ConsoleMessage) => {
+    if (message.type() === 'error') reported.push(`console: ${message.text()}`);
+  };
+  const onPageError = (error: Error) => reported.push(`uncaught: ${error.message}`);
+  const onRequestFailed = (request: Request) => reported.push(`failed: ${request.url()} ${request.failure()?.errorText}`);
+  page.on('console', onConsole);
+  page.on('pageerror', onPageError);
+  page.on('requestfailed', onRequestFailed);
+  try {
+    const response = await page.goto(path);
+    if (hydrated(testInfo)) {
+      try {
+        await expect(page.locator('body[data-hydrated]')).toBeAttached({ timeout: 20_000 });
+      } catch (error) {
+        throw new Error(`${path} did not hydrate; the browser reported: ${reported.join(' | ') || 'nothing'}\n${error}`);
+      }
+    }
+    return response;
+  } finally {
+    page.off('console', onConsole);
+    page.off('pageerror', onPageError);
+    page.off('requestfailed', onRequestFailed);
   }
-  return response;
 }
 
 export async function signIn(page: Page, email: string, testInfo: TestInfo, password = PASSWORD) {
@@ -94,4 +117,21 @@ export function lastLinkFor(email: string): string {
   const link = text.match(/http\S+token=\S+/)?.[0];
   expect(link, text).toBeTruthy();
   return link!;
+}
+
+/** The day `days` from today, as a date field takes it. */
+export function inDays(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Fills the deal registration form for `company` at `domain`. */
+export async function fillDeal(page: Page, company: string, domain: string) {
+  await page.getByLabel('Customer company').fill(company);
+  await page.getByLabel('Customer domain').fill(domain);
+  await page.getByLabel('Contact name').fill('Hank Scorpio');
+  await page.getByLabel('Contact email').fill('hank@example.com');
+  await page.getByLabel('Amount').fill('48,000.00');
+  await page.getByLabel('Expected close date').fill(inDays(45));
+  await page.getByLabel('Products').fill('Cloud Suite, Backup Pro');
+  await page.getByLabel('Notes').fill('Met at the partner summit.');
 }

@@ -5,27 +5,27 @@ import { expectAccessible, hydrated, lastLinkFor, navigationLabels, open, signIn
 const ROLES = [
   {
     email: 'admin@acme.test', role: 'Program admin',
-    nav: ['Home', 'Dashboard', 'Partners', 'Onboarding', 'Deals', 'Approvals', 'Leaderboard', 'Team', 'Administration'],
+    nav: ['Home', 'Dashboard', 'Partners', 'Onboarding', 'Deals', 'Approvals', 'Leaderboard', 'Training', 'Team', 'Administration'],
     pages: [['/', 'Welcome, Morgan'], ['/partners', 'Partners'], ['/team', 'Acme Cloud team'], ['/admin', 'Administration'],
       ['/deals', 'All deals'], ['/deals/pipeline', 'Vendor pipeline'], ['/dashboard', 'Program dashboard']],
   },
   {
     email: 'cam@acme.test', role: 'Channel manager',
-    nav: ['Home', 'Dashboard', 'My partners', 'Onboarding', 'Deals', 'Approvals', 'Leaderboard', 'Team'],
+    nav: ['Home', 'Dashboard', 'My partners', 'Onboarding', 'Deals', 'Approvals', 'Leaderboard', 'Training', 'Team'],
     pages: [['/', 'Welcome, Sam'], ['/partners', 'My partners'], ['/deals/queue', 'Deals waiting for approval'],
       ['/dashboard', "My partners' dashboard"]],
   },
   {
-    email: 'marketing@acme.test', role: 'Channel marketing', nav: ['Home', 'Partners', 'Leaderboard', 'Team'],
+    email: 'marketing@acme.test', role: 'Channel marketing', nav: ['Home', 'Partners', 'Leaderboard', 'Training', 'Team'],
     pages: [['/', 'Welcome, Lea'], ['/leaderboard', 'Leaderboard'], ['/metrics', 'Metric dictionary']],
   },
   {
-    email: 'partner@bluepeak.test', role: 'Partner admin', nav: ['Home', 'Deals', 'Scorecard', 'Leaderboard', 'Team'],
+    email: 'partner@bluepeak.test', role: 'Partner admin', nav: ['Home', 'Deals', 'Scorecard', 'Leaderboard', 'Training', 'Team'],
     pages: [['/', /^Welcome, /], ['/team', 'Bluepeak Systems team'], ['/deals', 'Our deals'], ['/leaderboard', 'Leaderboard'],
       ['/scorecard', 'Bluepeak Systems: scorecard']],
   },
   {
-    email: 'rep@bluepeak.test', role: 'Partner user', nav: ['Home', 'Deals', 'Scorecard', 'Leaderboard', 'Team'],
+    email: 'rep@bluepeak.test', role: 'Partner user', nav: ['Home', 'Deals', 'Scorecard', 'Leaderboard', 'Training', 'Team'],
     pages: [['/', /^Welcome, /], ['/deals/new', 'Register a deal']],
   },
 ] as const;

@@ -126,7 +126,8 @@ async fn load_fact_cache(context: ServerContext) {
     }
 }
 
-/// Once a minute: reminders before deal protection ends, and expiry at its end.
+/// Once a minute: reminders before deal protection ends, and expiry at its end; reminders before
+/// certifications end.
 async fn protection_clock(state: ServerState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -138,6 +139,11 @@ async fn protection_clock(state: ServerState) {
             }
             Ok(_) => {}
             Err(error) => tracing::error!(error = %error, "protection clock failed; trying again in a minute"),
+        }
+        match app::training::server::send_reminders(&state, chrono::Utc::now()).await {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(sent, "certification reminders sent"),
+            Err(error) => tracing::error!(error = %error, "certification reminders failed; trying again in a minute"),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod agreement;
 mod onboarding;
+mod training;
 
 use app::auth::secrets::{PasswordHash, hash_password_blocking};
 use app::db::Db;
@@ -17,6 +18,8 @@ pub enum SeedError {
     Database(#[from] sqlx::Error),
     #[error("could not hash the demo password")]
     Hash,
+    #[error("{0} does not pass its own checks")]
+    Invalid(&'static str),
 }
 
 const REGIONS: [&str; 4] = ["North America", "EMEA", "APAC", "LATAM"];
@@ -115,8 +118,10 @@ pub async fn demo(db: &Db) -> Result<String, SeedError> {
             people += 1;
         }
     }
-    agreement::demo(db, user_id(db, "admin@acme.test").await?).await?;
+    let admin = user_id(db, "admin@acme.test").await?;
+    agreement::demo(db, admin).await?;
     onboarding::demo(db).await?;
+    training::demo(db, user_id(db, "marketing@acme.test").await?).await?;
     let mut report = format!(
         "Demo data ready: {VENDOR} with 4 staff and {} partners ({people} partner people).\n\
          Sign in at the portal with any of these (password: {DEMO_PASSWORD}):\n",
@@ -166,6 +171,12 @@ async fn user(
         .bind(organisation_id).bind(email).bind(name).bind(role).bind(hash.as_str()).bind(Utc::now())
         .execute(pool).await.map(|_| ()))?;
     Ok(())
+}
+
+/// The person with `email` and their organisation, if the demo has them.
+async fn person(db: &Db, email: &str) -> Result<Option<(i64, i64)>, SeedError> {
+    Ok(on_db!(db, pool => sqlx::query_as("SELECT id, organisation_id FROM users WHERE email = $1")
+        .bind(email).fetch_optional(pool).await)?)
 }
 
 async fn user_id(db: &Db, email: &str) -> Result<i64, SeedError> {

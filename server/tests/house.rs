@@ -111,6 +111,12 @@ const WITHOUT_IDS: &[&str] = &[
     "program_settings",
     "save_program_settings",
     "list_partners",
+    "training_catalogue",
+    "training_course",
+    "submit_attempt",
+    "certifications",
+    "course_for_editing",
+    "save_course",
 ];
 
 async fn every_server_function_taking_an_id_answers_not_found_for_another_partners(backend: Backend) {

@@ -24,10 +24,12 @@ pub enum AuditAction {
     MarkedOnboardingStep,
     NudgedPartner,
     ChangedOnboardingTemplate,
+    SavedCourse,
+    Certified,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 18] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -44,6 +46,8 @@ impl AuditAction {
         AuditAction::MarkedOnboardingStep,
         AuditAction::NudgedPartner,
         AuditAction::ChangedOnboardingTemplate,
+        AuditAction::SavedCourse,
+        AuditAction::Certified,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -64,6 +68,8 @@ impl AuditAction {
             AuditAction::MarkedOnboardingStep => "onboarding.mark",
             AuditAction::NudgedPartner => "onboarding.nudge",
             AuditAction::ChangedOnboardingTemplate => "onboarding.template",
+            AuditAction::SavedCourse => "training.course",
+            AuditAction::Certified => "training.certify",
         }
     }
 
@@ -90,6 +96,8 @@ impl AuditAction {
             AuditAction::MarkedOnboardingStep => "Marked an onboarding step",
             AuditAction::NudgedPartner => "Reminded a partner of its onboarding",
             AuditAction::ChangedOnboardingTemplate => "Changed an onboarding checklist",
+            AuditAction::SavedCourse => "Saved a training course",
+            AuditAction::Certified => "Passed a course and was certified",
         }
     }
 }

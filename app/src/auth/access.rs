@@ -32,14 +32,19 @@ pub const LEADERBOARD: NavItem = NavItem { label: "Leaderboard", href: "/leaderb
 pub const SCORECARD: NavItem = NavItem { label: "Scorecard", href: "/scorecard" };
 pub const ADMINISTRATION: NavItem = NavItem { label: "Administration", href: "/admin" };
 pub const ONBOARDING: NavItem = NavItem { label: "Onboarding", href: "/onboarding/board" };
+pub const TRAINING: NavItem = NavItem { label: "Training", href: "/training" };
 
 /// The navigation for a role: only what that role may open.
 pub fn nav_items(role: Role) -> &'static [NavItem] {
     match role {
-        Role::Admin => &[HOME, DASHBOARD, PARTNERS, ONBOARDING, DEALS, APPROVALS, LEADERBOARD, TEAM, ADMINISTRATION],
-        Role::ChannelManager => &[HOME, DASHBOARD, MY_PARTNERS, ONBOARDING, DEALS, APPROVALS, LEADERBOARD, TEAM],
-        Role::Marketing => &[HOME, PARTNERS, LEADERBOARD, TEAM],
-        Role::PartnerAdmin | Role::PartnerUser => &[HOME, DEALS, SCORECARD, LEADERBOARD, TEAM],
+        Role::Admin => {
+            &[HOME, DASHBOARD, PARTNERS, ONBOARDING, DEALS, APPROVALS, LEADERBOARD, TRAINING, TEAM, ADMINISTRATION]
+        }
+        Role::ChannelManager => {
+            &[HOME, DASHBOARD, MY_PARTNERS, ONBOARDING, DEALS, APPROVALS, LEADERBOARD, TRAINING, TEAM]
+        }
+        Role::Marketing => &[HOME, PARTNERS, LEADERBOARD, TRAINING, TEAM],
+        Role::PartnerAdmin | Role::PartnerUser => &[HOME, DEALS, SCORECARD, LEADERBOARD, TRAINING, TEAM],
     }
 }
 
@@ -90,6 +95,12 @@ pub const AGREEMENT_RECORD_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager,
 pub const ONBOARDING_BOARD_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager];
 /// Roles with an onboarding checklist of their own.
 pub const OWN_ONBOARDING_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
+/// Who writes training courses.
+pub const TRAINING_AUTHOR_ROLES: &[Role] = &[Role::Admin, Role::Marketing];
+/// Who takes courses and is certified: a partner's people.
+pub const TRAINEE_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
+/// Who sees the certifications of the people within their reach.
+pub const CERTIFICATION_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager, Role::Marketing, Role::PartnerAdmin];
 
 /// Where partner people are sent until their organisation accepts the partner agreement.
 pub const AGREEMENT_PATH: &str = "/agreement";

@@ -47,6 +47,18 @@ pub fn deal_decided(company: &str, outcome: &str, reason: Option<&str>, link: &s
     }
 }
 
+/// To a partner's person whose certification ends soon (30 and 7 days before).
+pub fn certification_expiring(course: &str, days: i64, until: DateTime<Utc>, link: &str) -> Message {
+    Message {
+        subject: format!("Your {course} certification ends in {days} days"),
+        body: format!(
+            "Your certification from the course \u{201c}{course}\u{201d} ends on {} (UTC), in {days} days.\n\n\
+             Pass the course's quiz again to renew it for another term from its current end:\n{link}",
+            until.format("%Y-%m-%d")
+        ),
+    }
+}
+
 /// To every partner admin, when a new version of the partner agreement is published.
 pub fn agreement_published(title: &str, number: i64, due: Option<DateTime<Utc>>, link: &str) -> Message {
     let when = match due {

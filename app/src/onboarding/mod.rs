@@ -30,14 +30,16 @@ pub const STUCK_NO_DEAL_DAY: i64 = 60;
 pub enum Milestone {
     AgreementAccepted,
     ColleagueInvited,
+    CertificationEarned,
     FirstDealRegistered,
     FirstDealWon,
 }
 
 impl Milestone {
-    pub const ALL: [Milestone; 4] = [
+    pub const ALL: [Milestone; 5] = [
         Milestone::AgreementAccepted,
         Milestone::ColleagueInvited,
+        Milestone::CertificationEarned,
         Milestone::FirstDealRegistered,
         Milestone::FirstDealWon,
     ];
@@ -46,6 +48,7 @@ impl Milestone {
         match self {
             Milestone::AgreementAccepted => "agreement_accepted",
             Milestone::ColleagueInvited => "colleague_invited",
+            Milestone::CertificationEarned => "certification_earned",
             Milestone::FirstDealRegistered => "first_deal_registered",
             Milestone::FirstDealWon => "first_deal_won",
         }
@@ -60,6 +63,7 @@ impl Milestone {
         match self {
             Milestone::AgreementAccepted => "the agreement accepted",
             Milestone::ColleagueInvited => "a colleague invited",
+            Milestone::CertificationEarned => "a first certification earned",
             Milestone::FirstDealRegistered => "the first deal registered",
             Milestone::FirstDealWon => "the first deal won",
         }
@@ -70,6 +74,7 @@ impl Milestone {
         match self {
             Milestone::AgreementAccepted => "Ticks itself when your organisation accepts the partner agreement.",
             Milestone::ColleagueInvited => "Ticks itself when someone of your organisation invites a colleague.",
+            Milestone::CertificationEarned => "Ticks itself when one of your people passes a course's quiz.",
             Milestone::FirstDealRegistered => {
                 "Ticks itself when your organisation submits its first deal registration."
             }
@@ -82,6 +87,7 @@ impl Milestone {
         match self {
             Milestone::AgreementAccepted => "/agreement",
             Milestone::ColleagueInvited => "/team",
+            Milestone::CertificationEarned => "/training",
             Milestone::FirstDealRegistered => "/deals/new",
             Milestone::FirstDealWon => "/deals",
         }
@@ -97,6 +103,7 @@ pub struct Milestones {
     pub joined: Option<DateTime<Utc>>,
     pub agreement_accepted: Option<DateTime<Utc>>,
     pub colleague_invited: Option<DateTime<Utc>>,
+    pub certification_earned: Option<DateTime<Utc>>,
     pub first_deal_registered: Option<DateTime<Utc>>,
     pub first_deal_won: Option<NaiveDate>,
 }
@@ -107,6 +114,7 @@ impl Milestones {
         match milestone {
             Milestone::AgreementAccepted => self.agreement_accepted,
             Milestone::ColleagueInvited => self.colleague_invited,
+            Milestone::CertificationEarned => self.certification_earned,
             Milestone::FirstDealRegistered => self.first_deal_registered,
             Milestone::FirstDealWon => {
                 self.first_deal_won.and_then(|day| day.and_hms_opt(0, 0, 0)).map(|at| at.and_utc())

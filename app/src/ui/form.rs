@@ -128,6 +128,9 @@ pub fn Field(
     #[prop(optional, into)] hint: Option<String>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(default = false)] required: bool,
+    /// A check box ticked to begin with.
+    #[prop(default = false)]
+    checked: bool,
     /// Called with the new value as the person types or chooses (for checks as they type).
     #[prop(optional, into)]
     on_input: Option<Callback<String>>,
@@ -162,7 +165,7 @@ pub fn Field(
     let checkbox = kind == "checkbox";
     let control = match (options, rows) {
         _ if checkbox => view! {
-            <input id=id.clone() name=name type="checkbox" value="on" required=required aria-invalid=invalid
+            <input id=id.clone() name=name type="checkbox" value="on" checked=checked required=required aria-invalid=invalid
                 aria-describedby=described_by/>
         }
         .into_any(),
