@@ -88,15 +88,18 @@ test('the dashboard draws its charts on the server and every number leads to its
   await months.getByText('Show the values').click();
   await expect(months.locator('.chart-values .bar-row').first()).toBeVisible();
   await expect(months.locator('.chart-values .bar-value').first()).toHaveText(/\d/);
-  // A measure Tessera does not record yet has no tile, and the page says so.
-  await expect(page.locator('[data-kpi="training-completion"]')).toHaveCount(0);
-  await expect(page.getByTestId('not-recorded')).toContainText('Training completion');
+  // Training completion is measured since certifications are recorded; a measure Tessera does not
+  // record yet has no tile, and the page says so.
+  await expect(page.locator('[data-kpi="training-completion"] .tile-value')).toHaveText(/^\d+\.\d%$/);
+  await expect(page.getByTestId('not-recorded')).toContainText('Program ROI');
+  await expect(page.getByTestId('not-recorded')).not.toContainText('Training completion');
   await expectAccessible(page, testInfo);
   await page.locator('[data-kpi="registration-volume"] .tile-value a').click();
   await expect(page).toHaveURL(/\/deals\?submitted_from=\d{4}-01-01&submitted_to=\d{4}-12-31/);
   await expect(page.getByTestId('narrowing')).toContainText('Submitted');
   await open(page, '/metrics', testInfo);
   await expect(page.getByRole('row', { name: /Deal-registration win rate/ })).toContainText('v1');
+  await expect(page.getByRole('row', { name: /Time to first deal/ })).toContainText('v2');
 });
 
 test('a bad custom range is named on the dashboard', async ({ page }, testInfo) => {
@@ -112,7 +115,7 @@ test("a partner's scorecard shows its health and leads to its deals; its manager
   await expect(page.getByRole('heading', { level: 1, name: 'Bluepeak Systems: scorecard' })).toBeVisible();
   const health = page.getByTestId('health');
   await expect(health.getByTestId('health-score')).toHaveText(/^(\d{1,3}|n\/a)$/);
-  await expect(health.getByRole('row', { name: /Competency/ })).toContainText('Not measured until training is recorded');
+  await expect(health.getByRole('row', { name: /Competency/ })).toContainText(/\d+ of \d+ people hold a valid certification/);
   await expect(health.getByRole('row', { name: /Engagement/ })).toContainText(/someone signed in on [1-9]\d* of those days/);
   await expect(page.getByTestId('placings')).toContainText('Gold tier');
   await expect(page.locator('[data-chart="revenue-by-month"] svg.chart-plot')).toBeVisible();

@@ -56,3 +56,12 @@ INSERT INTO onboarding_steps (partner_type_id, position, title, description, hre
 SELECT pt.id, 5, 'Get certified', 'Take a course under Training and pass its quiz: your first certification.', '/training',
     'certification_earned', FALSE, TIMESTAMPTZ '2026-12-03 00:00:00+00'
 FROM partner_types pt WHERE EXISTS (SELECT 1 FROM onboarding_steps s WHERE s.partner_type_id = pt.id);
+
+-- The KPI cache re-reads partners when their people, certifications or agreement acceptances
+-- change: training completion, competency and the day a partner's clock starts follow them.
+CREATE TRIGGER users_change AFTER INSERT OR UPDATE OF role, deactivated_at ON users
+    FOR EACH STATEMENT EXECUTE FUNCTION partners_changed();
+CREATE TRIGGER certifications_change AFTER INSERT OR UPDATE OF earned_at, expires_at OR DELETE ON certifications
+    FOR EACH STATEMENT EXECUTE FUNCTION partners_changed();
+CREATE TRIGGER agreement_acceptances_change AFTER INSERT ON agreement_acceptances
+    FOR EACH STATEMENT EXECUTE FUNCTION partners_changed();

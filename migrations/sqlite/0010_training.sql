@@ -78,5 +78,20 @@ SELECT pt.id, 5, 'Get certified', 'Take a course under Training and pass its qui
     'certification_earned', 0, '2026-12-03T00:00:00+00:00'
 FROM partner_types pt WHERE EXISTS (SELECT 1 FROM onboarding_steps s WHERE s.partner_type_id = pt.id);
 
+-- The KPI cache re-reads partners when their people, certifications or agreement acceptances
+-- change: training completion, competency and the day a partner's clock starts follow them.
+CREATE TRIGGER users_change_on_insert AFTER INSERT ON users
+BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'partners'; END;
+CREATE TRIGGER users_change_on_update AFTER UPDATE OF role, deactivated_at ON users
+BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'partners'; END;
+CREATE TRIGGER certifications_change_on_insert AFTER INSERT ON certifications
+BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'partners'; END;
+CREATE TRIGGER certifications_change_on_update AFTER UPDATE OF earned_at, expires_at ON certifications
+BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'partners'; END;
+CREATE TRIGGER certifications_change_on_delete AFTER DELETE ON certifications
+BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'partners'; END;
+CREATE TRIGGER agreement_acceptances_change_on_insert AFTER INSERT ON agreement_acceptances
+BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'partners'; END;
+
 COMMIT;
 PRAGMA foreign_keys = ON;

@@ -108,7 +108,10 @@ async fn a_channel_managers_dashboard_counts_only_their_partners(backend: Backen
     assert_eq!(tile(&program, "TotalRevenue")["value"]["Money"], 3_000_000);
     assert_eq!(tile(&program, "SourcedRevenue")["value"]["Money"], 3_000_000);
     assert_eq!(tile(&program, "RegistrationVolume")["value"]["Count"], 3);
-    assert_eq!(tile(&program, "TrainingCompletion")["value"], "Unavailable");
+    let (certified, people) = certified_partner_people(&app).await;
+    assert!(certified > 0 && people > certified, "the demo certifies some people: {certified} of {people}");
+    let completion = &tile(&program, "TrainingCompletion")["value"]["Share"];
+    assert_eq!((completion["numerator"].as_i64(), completion["denominator"].as_i64()), (Some(certified), Some(people)));
     assert_eq!(program["scope"], "The whole program: 24 partners");
 
     // The number links to the deals behind it, and that list, for Sam, is Bluepeak's one deal.
@@ -255,10 +258,12 @@ async fn a_scorecard_is_for_its_partner_and_their_managers_only(backend: Backend
     // Health, by hand. Active partners' revenue: 10,000 and 20,000, so the benchmark (75th percentile,
     // nearest rank) is 20,000 and revenue scores 50. Engagement: one deal registered in 90 days (⅓)
     // and sign-ins on one day of 15 for full marks: ½ × ⅓ + ½ × 1/15 = 20. Customer success: won 1
-    // of 1 closed, 100. Competency is unmeasured: (0.5 × 40 + 0.2 × 20 + 1 × 15) / 75 = 52, yellow.
+    // of 1 closed, 100. Competency: 2 of its 3 people certified (the demo's partner admin and
+    // rep), 67. (0.5 × 40 + ⅔ × 25 + 0.2 × 20 + 1 × 15) / 100 = 55.7 → 56, yellow.
     let scores: Vec<Value> = own["parts"].as_array().expect("parts").iter().map(|p| p["score"].clone()).collect();
-    assert_eq!(scores, [Value::from(50), Value::Null, Value::from(20), Value::from(100)], "{}", own["parts"]);
-    assert_eq!(own["health"]["score"], 52);
+    assert_eq!(scores, [Value::from(50), Value::from(67), Value::from(20), Value::from(100)], "{}", own["parts"]);
+    assert_eq!(own["parts"][1]["basis"], "2 of 3 people hold a valid certification");
+    assert_eq!(own["health"]["score"], 56);
     assert_eq!(own["health"]["band"], "Yellow");
     let others: Vec<String> = partner_names(&app).await.into_iter().filter(|n| n != "Bluepeak Systems").collect();
     let text = own.to_string();
@@ -506,13 +511,18 @@ async fn a_running_period_is_compared_with_as_many_days_of_the_one_before(backen
 
 /// Health 30 days ago is the same score over the windows ending that day: a partner whose people
 /// signed in on 15 days three to four months ago and on 3 days this week scored 50 then (half of
-/// engagement, its one measurable part) and 10 now (3 of 15 sign-in days): at risk, and the
-/// directory, the scorecard and the export say it fell by 40.
+/// engagement, its one measurable part: the demo adds its people today, so there was nobody to
+/// count for competency) and 4 now (3 of 15 sign-in days, 2 of engagement's 20, and none of its 3
+/// people certified, 0 of competency's 25: 2 of 45): at risk, and the directory, the scorecard and
+/// the export say it fell by 46.
 async fn a_partner_whose_health_fell_is_at_risk_and_says_by_how_much(backend: Backend) {
     use chrono::{Duration, Utc};
     let app = TestApp::spawn(backend).await;
     let bluepeak = app.organisation_id("Bluepeak Systems").await;
     let someone = app.count("SELECT id FROM users WHERE email = 'rep@bluepeak.test'").await;
+    on_db!(app.db(), pool => sqlx::query("DELETE FROM certifications WHERE organisation_id = $1")
+        .bind(bluepeak).execute(pool).await.map(|done| done.rows_affected()))
+    .expect("nobody certified");
     let now = Utc::now();
     let mut tx = app.db().begin().await.expect("a transaction");
     for days_ago in (95..110).chain(1..4) {
@@ -523,7 +533,7 @@ async fn a_partner_whose_health_fell_is_at_risk_and_says_by_how_much(backend: Ba
     let sam = app.sign_in("cam@acme.test").await;
     let (status, scorecard) = app.call(&sam, "scorecard", &[("partner_id", &bluepeak.to_string())]).await;
     assert_eq!(status, StatusCode::OK, "{scorecard}");
-    assert_eq!(scorecard["health"], serde_json::json!({ "score": 10, "band": "Red", "earlier": 50 }));
+    assert_eq!(scorecard["health"], serde_json::json!({ "score": 4, "band": "Red", "earlier": 50 }));
     let (_, listed) = app.call(&sam, "list_partners", &[("q", "Bluepeak"), ("health", "at_risk")]).await;
     assert_eq!(listed["rows"][0]["health"]["earlier"], 50, "{listed}");
     let csv = sam
@@ -534,7 +544,7 @@ async fn a_partner_whose_health_fell_is_at_risk_and_says_by_how_much(backend: Ba
         .text()
         .await
         .expect("its text");
-    assert!(csv.contains("down 40 points in 30 days"), "{csv}");
+    assert!(csv.contains("down 46 points in 30 days"), "{csv}");
     app.stop().await;
 }
 
@@ -624,4 +634,28 @@ async fn the_directory_searches_filters_sorts_and_exports_within_reach(backend: 
     let refused = partner.get(format!("{}/partners/export.csv", app.base)).send().await.expect("export");
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     app.stop().await;
+}
+
+/// (certified, all) partner people today, counted from the tables: those holding a certification
+/// whose term includes today, of those not deactivated.
+async fn certified_partner_people(app: &TestApp) -> (i64, i64) {
+    let today = chrono::Utc::now().date_naive();
+    let rows: Vec<(i64, chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> = on_db!(app.db(), pool =>
+        sqlx::query_as("SELECT c.user_id, c.earned_at, c.expires_at FROM certifications c \
+            JOIN users u ON u.id = c.user_id WHERE u.deactivated_at IS NULL").fetch_all(pool).await)
+    .expect("certifications");
+    let mut certified: Vec<i64> = rows
+        .into_iter()
+        .filter(|(_, earned, ends)| earned.date_naive() <= today && today < ends.date_naive())
+        .map(|(user, ..)| user)
+        .collect();
+    certified.sort_unstable();
+    certified.dedup();
+    let people = app
+        .count(
+            "SELECT COUNT(*) FROM users u JOIN organisations o ON o.id = u.organisation_id \
+            WHERE o.kind = 'partner' AND u.deactivated_at IS NULL",
+        )
+        .await;
+    (certified.len() as i64, people)
 }

@@ -45,7 +45,40 @@ pub struct PartnerFact {
     pub tier_rank: i64,
     pub region: String,
     pub channel_manager_id: Option<i64>,
+    /// The day its clock starts: its first acceptance of the partner agreement, or the day it
+    /// joined for a partner in the program before onboarding.
     pub joined: Day,
+    /// Its people, as training completion and the health score's competency count them.
+    pub people: Vec<PersonFact>,
+}
+
+/// One of a partner's people: from and until when they count, and the days each of their
+/// certifications was valid (`[earned, ends)`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PersonFact {
+    pub joined: Day,
+    pub left: Option<Day>,
+    pub certified: Vec<(Day, Day)>,
+}
+
+impl PersonFact {
+    /// Whether they were one of the partner's people at the end of `day`.
+    pub fn counts_on(&self, day: Day) -> bool {
+        self.joined <= day && self.left.is_none_or(|left| day < left)
+    }
+
+    /// Whether a certification of theirs was valid at the end of `day`.
+    pub fn certified_on(&self, day: Day) -> bool {
+        self.certified.iter().any(|(earned, ends)| *earned <= day && day < *ends)
+    }
+}
+
+/// (certified, counted) among `people` at the end of `day`: training completion's parts.
+pub fn certified_people(people: &[PersonFact], day: Day) -> (i64, i64) {
+    people
+        .iter()
+        .filter(|person| person.counts_on(day))
+        .fold((0, 0), |(certified, counted), person| (certified + i64::from(person.certified_on(day)), counted + 1))
 }
 
 impl crate::auth::reach::Reachable for PartnerFact {
@@ -139,13 +172,16 @@ impl DealFact {
 }
 
 /// The dashboard's figures for the deals of `partners` (the viewer's scope) in `period`, and in
-/// `comparison` (the period before it, or as many of its days as `period` has had so far).
+/// `comparison` (the period before it, or as many of its days as `period` has had so far). Who is
+/// certified is counted at the end of each period, or `today` for one still running.
 pub fn dashboard_figures<'a>(
     deals: impl Iterator<Item = &'a DealFact>,
     partners: &[PartnerFact],
     (period, comparison): (Period, Period),
     activation: (ActivationEvent, i64),
+    today: NaiveDate,
 ) -> DashboardFigures {
+    let today = day_number(today);
     let index = PartnerIndex::new(partners);
     let (now, before) = (Span::of(period), Span::of(comparison));
     let months: Vec<Span> = period
@@ -240,6 +276,9 @@ pub fn dashboard_figures<'a>(
             if partner.joined > span.end {
                 continue;
             }
+            let (certified, counted) = certified_people(&partner.people, span.end.min(today));
+            let (all_certified, all_counted) = aggregates.certification.unwrap_or((0, 0));
+            aggregates.certification = Some((all_certified + certified, all_counted + counted));
             aggregates.partners += 1;
             aggregates.active_partners += i64::from(active);
             if span.has(partner.joined) {
@@ -297,7 +336,15 @@ pub fn partner_years<'a, const N: usize>(
         let recent = Span { start: today - ENGAGEMENT_DAYS as Day + 1, end: today };
         (year, active, recent)
     });
-    let mut years: [Vec<PartnerYear>; N] = std::array::from_fn(|_| vec![PartnerYear::default(); partners.len()]);
+    let mut years: [Vec<PartnerYear>; N] = std::array::from_fn(|which| {
+        partners
+            .iter()
+            .map(|partner| PartnerYear {
+                people: certified_people(&partner.people, days[which]),
+                ..PartnerYear::default()
+            })
+            .collect()
+    });
     for deal in deals {
         let Some(position) = index.get(deal.organisation_id) else { continue };
         let submitted = deal.submitted.map(day_of_time);

@@ -66,7 +66,7 @@ pub struct PeriodAggregates {
     pub cohort_activated: i64,
     /// Days from joining to the first won deal, for partners whose first win fell in the period.
     pub days_to_first_win: Vec<i64>,
-    /// Training: certified people and people required to certify (`None` until training exists).
+    /// Training: partner people with a valid certification, and all partner people, at the end.
     pub certification: Option<(i64, i64)>,
     /// Program cost (incentives paid + MDF + co-op + SPIFFs) and gross margin in basis points.
     pub program_cost_minor: Option<i64>,
@@ -163,8 +163,8 @@ pub const DICTIONARY: [MetricDefinition; 14] = [
         kpi: Kpi::ActivationRate,
         id: "activation-rate",
         name: "Activation rate",
-        formula: "Partners who joined in the period and closed (or registered, as the program is set) a first deal within N days of joining (default 90) ÷ partners who joined in the period.",
-        version: 1,
+        formula: "Partners who started in the period and closed (or registered, as the program is set) a first deal within N days of starting (default 90) ÷ partners who started in the period. A partner starts when it first accepts the partner agreement (partners in the program before onboarding: when they joined).",
+        version: 2,
         pending: None,
     },
     MetricDefinition {
@@ -219,17 +219,17 @@ pub const DICTIONARY: [MetricDefinition; 14] = [
         kpi: Kpi::TimeToFirstDeal,
         id: "time-to-first-deal",
         name: "Time to first deal",
-        formula: "Median days from a partner joining (agreement acceptance, once agreements are recorded) to its first won deal, over partners whose first win closed in the period.",
-        version: 1,
+        formula: "Median days from a partner's start (its first acceptance of the partner agreement; for partners in the program before onboarding, the day they joined) to its first won deal, over partners whose first win closed in the period.",
+        version: 2,
         pending: None,
     },
     MetricDefinition {
         kpi: Kpi::TrainingCompletion,
         id: "training-completion",
         name: "Training completion",
-        formula: "Certified people ÷ partner people required to certify.",
-        version: 1,
-        pending: Some("Shown as n/a until training and certifications are recorded in Tessera."),
+        formula: "Partner people holding a valid certification at the end of the period ÷ partner people (active at the end of the period). An expired certification no longer counts.",
+        version: 2,
+        pending: None,
     },
     MetricDefinition {
         kpi: Kpi::ProgramRoi,

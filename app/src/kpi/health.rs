@@ -1,7 +1,7 @@
 //! The partner health score: 0–100, weighted revenue 40, competency 25, engagement 20, customer
-//! success 15; bands green ≥ 80, yellow 50–79, red < 50. A component Tessera cannot measure yet
-//! (competency before training exists) is left out and the others are re-weighted, so a partner
-//! is never marked down for data nobody collects.
+//! success 15; bands green ≥ 80, yellow 50–79, red < 50. A component that cannot be measured (no
+//! revenue benchmark yet, no people to count) is left out and the others are re-weighted, so a
+//! partner is never marked down for data nobody has.
 
 use serde::{Deserialize, Serialize};
 
@@ -160,6 +160,12 @@ pub fn engagement_component(deals_registered_90_days: i64, sign_in_days_90: i64)
     0.5 * registering + 0.5 * signing_in
 }
 
+/// Competency: the share of the partner's people holding a valid certification; none to count,
+/// no score.
+pub fn competency_component(certified: i64, people: i64) -> Option<f64> {
+    (people > 0).then(|| certified.clamp(0, people) as f64 / people as f64)
+}
+
 /// Customer success: the win rate of the last 12 months' closed deals, until surveys exist.
 pub fn customer_success_component(won: i64, lost: i64) -> Option<f64> {
     (won + lost > 0).then(|| won as f64 / (won + lost) as f64)
@@ -176,6 +182,8 @@ pub struct PartnerYear {
     pub registered_recently: i64,
     /// Won a deal in the active window (the last 180 days).
     pub active: bool,
+    /// (certified, counted) of its people on the day.
+    pub people: (i64, i64),
 }
 
 /// The percentile of active partners' twelve-month revenue a partner is measured against.
@@ -222,11 +230,11 @@ pub fn revenue_benchmark(years: &[PartnerYear]) -> Option<i64> {
 }
 
 impl PartnerYear {
-    /// The partner's components; competency stays unmeasured until training is recorded.
+    /// The partner's components.
     pub fn components(&self, benchmark: Option<i64>, sign_in_days: i64) -> HealthComponents {
         HealthComponents {
             revenue: benchmark.and_then(|benchmark| revenue_component(self.won_revenue, benchmark)),
-            competency: None,
+            competency: competency_component(self.people.0, self.people.1),
             engagement: Some(engagement_component(self.registered_recently, sign_in_days)),
             customer_success: customer_success_component(self.won_deals, self.lost_deals),
         }
@@ -380,7 +388,14 @@ mod tests {
     #[test]
     fn one_sign_in_moves_the_score_by_less_than_a_point() {
         // A partner with revenue and wins, quiet for weeks: someone signs in once.
-        let year = PartnerYear { won_revenue: 200, won_deals: 2, lost_deals: 2, registered_recently: 1, active: true };
+        let year = PartnerYear {
+            won_revenue: 200,
+            won_deals: 2,
+            lost_deals: 2,
+            registered_recently: 1,
+            active: true,
+            ..PartnerYear::default()
+        };
         let score = |days| health_score(&year.components(Some(300), days)).map(|health| health.score as i64);
         for days in 0..SIGN_IN_DAYS_FOR_FULL {
             let (before, after) = (score(days).unwrap_or(0), score(days + 1).unwrap_or(0));
@@ -390,7 +405,14 @@ mod tests {
 
     #[test]
     fn a_partners_year_scored_by_hand() {
-        let year = PartnerYear { won_revenue: 150, won_deals: 3, lost_deals: 1, registered_recently: 2, active: true };
+        let year = PartnerYear {
+            won_revenue: 150,
+            won_deals: 3,
+            lost_deals: 1,
+            registered_recently: 2,
+            active: true,
+            ..PartnerYear::default()
+        };
         let components = year.components(Some(300), 7);
         assert_eq!(components.revenue, Some(0.5));
         assert_eq!(components.competency, None);
@@ -401,6 +423,11 @@ mod tests {
         assert_eq!(health_score(&components), Some(Health::of(57)));
         // Without a benchmark the revenue part drops out too: (11.333 + 11.25) / 35 = 64.5% → 65.
         assert_eq!(health_score(&year.components(None, 7)), Some(Health::of(65)));
+        // With one of its four people certified, competency counts a quarter of its 25:
+        // (20 + 0.25 × 25 + 11.333 + 11.25) / 100 = 48.8% → 49, At risk.
+        let trained = PartnerYear { people: (1, 4), ..year };
+        assert_eq!(trained.components(Some(300), 7).competency, Some(0.25));
+        assert_eq!(health_score(&trained.components(Some(300), 7)), Some(Health::of(49)));
     }
 
     #[test]

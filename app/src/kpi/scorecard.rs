@@ -76,7 +76,11 @@ fn health_parts(
     } else {
         "No deals closed in 12 months".into()
     };
-    let bases = [revenue, "Not measured until training is recorded".into(), engagement, success];
+    let competency = match year.people {
+        (_, 0) => "No people to count".to_owned(),
+        (certified, people) => format!("{certified} of {people} people hold a valid certification"),
+    };
+    let bases = [revenue, competency, engagement, success];
     health::WEIGHTS
         .into_iter()
         .zip(components.each())
@@ -130,7 +134,7 @@ pub async fn load_scorecard(partner_id: Option<i64>) -> Result<Scorecard, AppErr
     let figures = memos
         .dashboards
         .get(facts.version(), (Reach::Own { organisation_id: id }, periods, activation.0, activation.1), || {
-            compute::dashboard_figures(facts.deals(), std::slice::from_ref(partner), periods, activation)
+            compute::dashboard_figures(facts.deals(), std::slice::from_ref(partner), periods, activation, today)
         })
         .await;
     drop(facts);

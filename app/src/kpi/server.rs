@@ -144,7 +144,7 @@ pub async fn load_dashboard(#[server(flatten)] query: PeriodQuery) -> Result<Das
         .memos
         .dashboards
         .get(facts.version(), (reach, periods, activation.0, activation.1), || {
-            compute::dashboard_figures(facts.deals(), &partners, periods, activation)
+            compute::dashboard_figures(facts.deals(), &partners, periods, activation, Utc::now().date_naive())
         })
         .await;
     drop(facts);

@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::compute::{PartnerFact, day_of_time};
+use std::collections::HashMap;
+
+use super::compute::{Day, PartnerFact, PersonFact, day_of_time};
 use super::{ActivationEvent, ProgramSettings};
 use crate::audit::{self, AuditAction};
 use crate::db::Db;
@@ -18,6 +20,17 @@ macro_rules! fact_columns {
     };
 }
 
+/// The day a partner's clock starts, over `organisations o`: its first acceptance of the partner
+/// agreement, or when it joined for a partner in the program before onboarding (or one that has
+/// accepted nothing yet). The KPIs and the partner list's "joined" filter read it alike.
+macro_rules! partner_start {
+    () => {
+        "(CASE WHEN o.onboarded_at IS NULL THEN COALESCE((SELECT MIN(a.accepted_at) FROM agreement_acceptances a \
+         WHERE a.organisation_id = o.id), o.created_at) ELSE o.created_at END)"
+    };
+}
+pub(crate) use partner_start;
+
 crate::statements! {
     const SETTINGS = "SELECT reporting_currency, leaderboard_names, activation_days, activation_event \
         FROM program_settings WHERE id = 1";
@@ -27,9 +40,12 @@ crate::statements! {
     const DEALS_CHANGED_AFTER = concat!(fact_columns!(), " WHERE change_seq > $1 ORDER BY change_seq");
     const LAST_CHANGE = "SELECT COALESCE(MAX(change_seq), 0) FROM deals";
     const PARTNERS_VERSION = "SELECT value FROM change_counters WHERE name = 'partners'";
-    const PARTNER_FACTS = "SELECT o.id, o.name, COALESCE(t.name, '') AS tier, COALESCE(t.rank, 0) AS tier_rank, \
-        COALESCE(o.region, '') AS region, o.channel_manager_id, o.created_at \
-        FROM organisations o LEFT JOIN tiers t ON t.id = o.tier_id WHERE o.kind = 'partner' ORDER BY o.id";
+    const PARTNER_FACTS = concat!("SELECT o.id, o.name, COALESCE(t.name, '') AS tier, COALESCE(t.rank, 0) AS tier_rank, \
+        COALESCE(o.region, '') AS region, o.channel_manager_id, ", partner_start!(), " AS started \
+        FROM organisations o LEFT JOIN tiers t ON t.id = o.tier_id WHERE o.kind = 'partner' ORDER BY o.id");
+    const PEOPLE_FACTS = "SELECT u.id, u.organisation_id, u.created_at, u.deactivated_at FROM users u \
+        JOIN organisations o ON o.id = u.organisation_id WHERE o.kind = 'partner' ORDER BY u.id";
+    const CERTIFICATE_FACTS = "SELECT user_id, earned_at, expires_at FROM certifications ORDER BY user_id, earned_at";
     const TIERS = "SELECT name FROM tiers ORDER BY rank";
     const REGIONS = "SELECT DISTINCT region FROM organisations \
         WHERE kind = 'partner' AND region IS NOT NULL AND region <> '' ORDER BY region";
@@ -109,21 +125,43 @@ pub async fn partners_version(db: &Db) -> Result<i64, sqlx::Error> {
     on_db!(db, pool => sqlx::query_scalar(PARTNERS_VERSION).fetch_one(pool).await)
 }
 
-/// Every partner organisation, with its tier, region, channel manager and joining day.
+/// Every partner organisation, with its tier, region, channel manager, the day its clock
+/// started, and its people with their certifications.
 pub async fn partner_facts(db: &Db) -> Result<Vec<PartnerFact>, sqlx::Error> {
     #[allow(clippy::type_complexity)]
-    let rows: Vec<(i64, String, String, i64, String, Option<i64>, DateTime<Utc>)> =
-        on_db!(db, pool => sqlx::query_as(PARTNER_FACTS).fetch_all(pool).await)?;
+    let (rows, people, certificates): (
+        Vec<(i64, String, String, i64, String, Option<i64>, DateTime<Utc>)>,
+        Vec<(i64, i64, DateTime<Utc>, Option<DateTime<Utc>>)>,
+        Vec<(i64, DateTime<Utc>, DateTime<Utc>)>,
+    ) = on_db!(db, pool => {
+        let rows = sqlx::query_as(PARTNER_FACTS).fetch_all(pool).await?;
+        let people = sqlx::query_as(PEOPLE_FACTS).fetch_all(pool).await?;
+        let certificates = sqlx::query_as(CERTIFICATE_FACTS).fetch_all(pool).await?;
+        (rows, people, certificates)
+    });
+    let mut held: HashMap<i64, Vec<(Day, Day)>> = HashMap::new();
+    for (user_id, earned_at, expires_at) in certificates {
+        held.entry(user_id).or_default().push((day_of_time(earned_at), day_of_time(expires_at)));
+    }
+    let mut people_of: HashMap<i64, Vec<PersonFact>> = HashMap::new();
+    for (user_id, organisation_id, created_at, deactivated_at) in people {
+        people_of.entry(organisation_id).or_default().push(PersonFact {
+            joined: day_of_time(created_at),
+            left: deactivated_at.map(day_of_time),
+            certified: held.remove(&user_id).unwrap_or_default(),
+        });
+    }
     Ok(rows
         .into_iter()
-        .map(|(id, name, tier, tier_rank, region, channel_manager_id, created_at)| PartnerFact {
+        .map(|(id, name, tier, tier_rank, region, channel_manager_id, started)| PartnerFact {
             id,
             name,
             tier,
             tier_rank,
             region,
             channel_manager_id,
-            joined: day_of_time(created_at),
+            joined: day_of_time(started),
+            people: people_of.remove(&id).unwrap_or_default(),
         })
         .collect())
 }

@@ -112,7 +112,7 @@ impl PartnerNarrowing {
 fn directory_conditions(reach: Reach, narrowing: &PartnerNarrowing) -> Conditions {
     let mut conditions = Conditions::new(" WHERE o.kind = 'partner'");
     reach.narrow(&mut conditions, "o");
-    conditions.push_times("o.created_at", narrowing.joined);
+    conditions.push_times(crate::kpi::store::partner_start!(), narrowing.joined);
     if narrowing.won != (None, None) {
         conditions
             .sql

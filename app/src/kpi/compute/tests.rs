@@ -19,6 +19,7 @@ fn partner(id: i64, tier: &str, rank: i64, region: &str, joined: NaiveDate) -> P
         region: region.into(),
         channel_manager_id: None,
         joined: day_number(joined),
+        people: Vec::new(),
     }
 }
 
@@ -66,7 +67,8 @@ fn a_quarter_added_up_by_hand() {
         won(9, 1_000_000, true, day(2026, 11, 1)),
     ];
     let q4 = Period::containing(PeriodKind::Quarter, day(2026, 11, 24));
-    let figures = dashboard_figures(deals.iter(), &partners, (q4, q4.previous()), (ActivationEvent::Won, 90));
+    let figures =
+        dashboard_figures(deals.iter(), &partners, (q4, q4.previous()), (ActivationEvent::Won, 90), day(2027, 6, 1));
     let now = &figures.current;
     assert_eq!((now.won_sourced_minor, now.won_influenced_minor), (130_000, 50_000));
     assert_eq!((now.won_deals, now.lost_deals), (3, 1));
@@ -98,13 +100,29 @@ fn registering_activates_when_the_program_says_so() {
     deal.submitted = Some(at(2026, 11, 3, 9));
     deal.closed = None;
     let month = Period::containing(PeriodKind::Month, day(2026, 11, 1));
-    let by_win = dashboard_figures([deal].iter(), &partners, (month, month.previous()), (ActivationEvent::Won, 90));
+    let by_win = dashboard_figures(
+        [deal].iter(),
+        &partners,
+        (month, month.previous()),
+        (ActivationEvent::Won, 90),
+        day(2027, 6, 1),
+    );
     assert_eq!(by_win.current.cohort_activated, 0);
-    let by_registering =
-        dashboard_figures([deal].iter(), &partners, (month, month.previous()), (ActivationEvent::Registered, 90));
+    let by_registering = dashboard_figures(
+        [deal].iter(),
+        &partners,
+        (month, month.previous()),
+        (ActivationEvent::Registered, 90),
+        day(2027, 6, 1),
+    );
     assert_eq!(by_registering.current.cohort_activated, 1);
-    let too_late =
-        dashboard_figures([deal].iter(), &partners, (month, month.previous()), (ActivationEvent::Registered, 1));
+    let too_late = dashboard_figures(
+        [deal].iter(),
+        &partners,
+        (month, month.previous()),
+        (ActivationEvent::Registered, 1),
+        day(2027, 6, 1),
+    );
     assert_eq!(too_late.current.cohort_activated, 0);
 }
 
@@ -115,6 +133,7 @@ fn an_empty_program_adds_up_to_zero() {
         &[],
         (Period::containing(PeriodKind::Year, day(2026, 1, 1)), Period::containing(PeriodKind::Year, day(2025, 1, 1))),
         (ActivationEvent::Won, 90),
+        day(2027, 1, 1),
     );
     assert_eq!(figures.current, PeriodAggregates::default());
     assert_eq!(figures.revenue_by_month, vec![0; 12]);
@@ -148,11 +167,25 @@ fn a_partners_year_counts_the_last_365_days() {
     assert_eq!((&again, &earlier), (&years, &partner_years(deals.iter(), &partners, [month_ago])[0]));
     assert_eq!(
         years[0],
-        PartnerYear { won_revenue: 3_000, won_deals: 2, lost_deals: 1, registered_recently: 1, active: false }
+        PartnerYear {
+            won_revenue: 3_000,
+            won_deals: 2,
+            lost_deals: 1,
+            registered_recently: 1,
+            active: false,
+            people: (0, 0)
+        }
     );
     assert_eq!(
         years[1],
-        PartnerYear { won_revenue: 700, won_deals: 1, lost_deals: 0, registered_recently: 0, active: true }
+        PartnerYear {
+            won_revenue: 700,
+            won_deals: 1,
+            lost_deals: 0,
+            registered_recently: 0,
+            active: true,
+            people: (0, 0)
+        }
     );
 }
 
@@ -179,4 +212,29 @@ fn leaderboard_values_and_shared_ranks() {
     assert_eq!(reps[&2], vec![(20, 500, 2)]);
     assert_eq!(reps[&1], vec![(10, 500, 1)]);
     assert!(!reps.contains_key(&3), "partner 3 won nothing in November");
+}
+
+#[test]
+fn training_completion_counts_people_certified_at_the_end_of_a_day() {
+    let on = |y, m, d| day_number(day(y, m, d));
+    let person = |joined, left, certified: Vec<(Day, Day)>| PersonFact { joined, left, certified };
+    let people = [
+        // Certified for a year from March 2026.
+        person(on(2025, 1, 1), None, vec![(on(2026, 3, 1), on(2027, 3, 1))]),
+        // Certified, but it ended on the 1st of December.
+        person(on(2025, 1, 1), None, vec![(on(2025, 12, 1), on(2026, 12, 1))]),
+        // Never certified.
+        person(on(2025, 1, 1), None, Vec::new()),
+        // Left in November: no longer counted, certified or not.
+        person(on(2025, 1, 1), Some(on(2026, 11, 15)), vec![(on(2026, 3, 1), on(2027, 3, 1))]),
+        // Joined after the day.
+        person(on(2027, 1, 1), None, Vec::new()),
+    ];
+    assert_eq!(certified_people(&people, on(2026, 11, 30)), (2, 3));
+    assert_eq!(certified_people(&people, on(2026, 12, 1)), (1, 3), "it ends on its end day");
+    assert_eq!(certified_people(&people, on(2026, 2, 28)), (1, 4));
+    let mut trained = partner(1, "Gold", 3, "EMEA", day(2024, 1, 1));
+    trained.people = people.to_vec();
+    let [years] = partner_years([].iter(), &[trained], [on(2026, 11, 30)]);
+    assert_eq!(years[0].people, (2, 3));
 }

@@ -45,7 +45,7 @@ pub fn MetricsPage() -> impl IntoView {
                         ". Green from 80, yellow 50–79, red below 50. A component Tessera cannot measure yet is left out and the others are re-weighted."</p>
                     <ul>
                         <li>"Revenue: won revenue over the last 12 months against the program's 75th percentile of active partners, capped at full marks."</li>
-                        <li>"Competency: certified people against those required (n/a until training is recorded)."</li>
+                        <li>"Competency: the share of the partner's people holding a valid certification."</li>
                         <li>"Engagement: half for deals registered in the last 90 days (three or more is full marks), half for the days of those 90 on which someone of the partner signed in ("
                             {SIGN_IN_DAYS_FOR_FULL} " or more is full marks). Counted over the whole 90 days, so one sign-in moves the score by a point at most."</li>
                         <li>"Customer success: the win rate of the last 12 months' closed deals, until surveys are recorded."</li>
