@@ -139,7 +139,7 @@ use deals::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePage};
 use home::HomePage;
 use kpi::{DashboardPage, LeaderboardPage, MetricsPage, ScorecardPage};
 use onboarding::{OnboardingBoardPage, OnboardingPage, OnboardingTemplatesPage};
-use partners::{PartnerPage, PartnersPage};
+use partners::{CompanyProfilePage, PartnerPage, PartnersPage};
 use team::TeamPage;
 use training::{CertificationsPage, CourseEditorPage, CoursePage, TrainingPage};
 
@@ -170,6 +170,7 @@ lazy_page!(
     NewCourseRoute => CourseEditorPage,
     EditCourseRoute => CourseEditorPage,
     CertificationsRoute => CertificationsPage,
+    CompanyProfileRoute => CompanyProfilePage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -222,6 +223,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("agreement") view={Lazy::<AgreementRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("onboarding") view={Lazy::<OnboardingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("onboarding"), StaticSegment("board")) view={Lazy::<OnboardingBoardRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("profile") view={Lazy::<CompanyProfileRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("training") view={Lazy::<TrainingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("training"), StaticSegment("new")) view={Lazy::<NewCourseRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("training"), StaticSegment("people")) view={Lazy::<CertificationsRoute>::new()} ssr=SsrMode::Async/>

@@ -69,15 +69,39 @@ test('an invited partner admin sets a password, accepts the agreement, passes a 
   // admin's open onboarding board follows (live when hydrated).
   await open(page, '/onboarding/board', testInfo);
   const row = page.locator('tr', { hasText: partner });
-  await expect(row).toContainText('14 %');
+  await expect(row).toContainText('12 %');
   const summary = invitee.getByTestId('checklist-summary');
   await open(invitee, '/onboarding', testInfo);
-  await expect(summary).toContainText('1 of 7 steps done');
+  await expect(summary).toContainText('1 of 8 steps done');
   await expect(summary).toContainText('Day 1 of 90');
-  await invitee.getByRole('button', { name: 'Mark \u201cLearn how deal registration protects you\u201d done' }).click();
-  await expect(summary).toContainText('2 of 7 steps done');
+
+  // The company profile, filled in whole, ticks its step (a bad website is named first).
+  await invitee.getByRole('link', { name: /^Go there\W+Complete your company profile$/ }).click();
+  await expect(invitee.getByRole('heading', { level: 1, name: `${partner}: company profile` })).toBeVisible();
+  if (hydrated(testInfo)) {
+    await expect(invitee.locator('body[data-hydrated]')).toBeAttached({ timeout: 20_000 });
+  }
+  await invitee.getByLabel('Website').fill('https://www.' + domain);
+  await invitee.getByLabel('Contact email').fill('sales@' + domain);
+  await invitee.getByLabel('Phone').fill('call us');
+  await invitee.getByLabel('City').fill('Leeds');
+  await invitee.getByLabel('Country').fill('United Kingdom');
+  await invitee.getByLabel('About the company').fill('We move mid-sized firms to the cloud.');
+  await invitee.getByRole('button', { name: 'Save the profile' }).click();
+  await expect(invitee.locator('#field-phone-error')).toContainText('6 to 20 digits');
+  await invitee.getByLabel('Phone').fill('+44 113 496 0000');
+  await invitee.getByRole('button', { name: 'Save the profile' }).click();
+  await expect(invitee.getByText('Fill in every field to complete your profile')).toHaveCount(0);
+  await expect(invitee.getByLabel('Phone')).toHaveValue('+44 113 496 0000');
+  await open(invitee, '/onboarding', testInfo);
+  await expect(summary).toContainText('2 of 8 steps done');
   if (!hydrated(testInfo)) await page.reload();
-  await expect(row).toContainText('28 %');
+  await expect(row).toContainText('25 %');
+
+  await invitee.getByRole('button', { name: 'Mark \u201cLearn how deal registration protects you\u201d done' }).click();
+  await expect(summary).toContainText('3 of 8 steps done');
+  if (!hydrated(testInfo)) await page.reload();
+  await expect(row).toContainText('37 %');
   await expectAccessible(invitee, testInfo);
 
   // The checklist's next step is a course: the partner reads it and passes its quiz (the
@@ -97,9 +121,9 @@ test('an invited partner admin sets a password, accepts the agreement, passes a 
   await expect(invitee.getByText(/^You are certified until \d{4}-\d{2}-\d{2}/)).toBeVisible();
   await expect(invitee.getByRole('region', { name: 'Your attempts' })).toContainText('100 %, passed');
   await open(invitee, '/onboarding', testInfo);
-  await expect(summary).toContainText('3 of 7 steps done');
+  await expect(summary).toContainText('4 of 8 steps done');
   if (!hydrated(testInfo)) await page.reload();
-  await expect(row).toContainText('42 %');
+  await expect(row).toContainText('50 %');
 
   // Registering a first deal ticks the next.
   await open(invitee, '/deals/new', testInfo);
@@ -108,9 +132,9 @@ test('an invited partner admin sets a password, accepts the agreement, passes a 
   await invitee.getByRole('button', { name: 'Submit', exact: true }).click();
   await expect(invitee).toHaveURL(/\/deals\/\d+$/);
   await open(invitee, '/onboarding', testInfo);
-  await expect(summary).toContainText('4 of 7 steps done');
+  await expect(summary).toContainText('5 of 8 steps done');
   if (!hydrated(testInfo)) await page.reload();
-  await expect(row).toContainText('57 %');
+  await expect(row).toContainText('62 %');
   await invitee.context().close();
 
   // The partner's profile shows the acceptance to the admin.

@@ -38,6 +38,8 @@ CREATE TABLE certifications (
     organisation_id BIGINT NOT NULL REFERENCES organisations (id),
     course_id BIGINT NOT NULL REFERENCES courses (id),
     earned_at TIMESTAMPTZ NOT NULL,
+    -- The start of the unbroken term that runs to expires_at (a pass after it ended starts anew).
+    term_started_at TIMESTAMPTZ NOT NULL,
     renewed_at TIMESTAMPTZ NOT NULL,
     expires_at TIMESTAMPTZ NOT NULL,
     reminded_30_at TIMESTAMPTZ,
@@ -61,7 +63,7 @@ FROM partner_types pt WHERE EXISTS (SELECT 1 FROM onboarding_steps s WHERE s.par
 -- change: training completion, competency and the day a partner's clock starts follow them.
 CREATE TRIGGER users_change AFTER INSERT OR UPDATE OF role, deactivated_at ON users
     FOR EACH STATEMENT EXECUTE FUNCTION partners_changed();
-CREATE TRIGGER certifications_change AFTER INSERT OR UPDATE OF earned_at, expires_at OR DELETE ON certifications
+CREATE TRIGGER certifications_change AFTER INSERT OR UPDATE OF term_started_at, expires_at OR DELETE ON certifications
     FOR EACH STATEMENT EXECUTE FUNCTION partners_changed();
 CREATE TRIGGER agreement_acceptances_change AFTER INSERT ON agreement_acceptances
     FOR EACH STATEMENT EXECUTE FUNCTION partners_changed();

@@ -43,6 +43,8 @@ CREATE TABLE certifications (
     organisation_id INTEGER NOT NULL REFERENCES organisations (id),
     course_id INTEGER NOT NULL REFERENCES courses (id),
     earned_at TEXT NOT NULL,
+    -- The start of the unbroken term that runs to expires_at (a pass after it ended starts anew).
+    term_started_at TEXT NOT NULL,
     renewed_at TEXT NOT NULL,
     expires_at TEXT NOT NULL,
     reminded_30_at TEXT,
@@ -86,7 +88,7 @@ CREATE TRIGGER users_change_on_update AFTER UPDATE OF role, deactivated_at ON us
 BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'partners'; END;
 CREATE TRIGGER certifications_change_on_insert AFTER INSERT ON certifications
 BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'partners'; END;
-CREATE TRIGGER certifications_change_on_update AFTER UPDATE OF earned_at, expires_at ON certifications
+CREATE TRIGGER certifications_change_on_update AFTER UPDATE OF term_started_at, expires_at ON certifications
 BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'partners'; END;
 CREATE TRIGGER certifications_change_on_delete AFTER DELETE ON certifications
 BEGIN UPDATE change_counters SET value = value + 1 WHERE name = 'partners'; END;

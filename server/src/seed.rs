@@ -122,6 +122,7 @@ pub async fn demo(db: &Db) -> Result<String, SeedError> {
     agreement::demo(db, admin).await?;
     onboarding::demo(db).await?;
     training::demo(db, user_id(db, "marketing@acme.test").await?).await?;
+    company_profiles(db).await?;
     let mut report = format!(
         "Demo data ready: {VENDOR} with 4 staff and {} partners ({people} partner people).\n\
          Sign in at the portal with any of these (password: {DEMO_PASSWORD}):\n",
@@ -170,6 +171,42 @@ async fn user(
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (email) DO NOTHING")
         .bind(organisation_id).bind(email).bind(name).bind(role).bind(hash.as_str()).bind(Utc::now())
         .execute(pool).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// The cities partners' main offices are in, by region.
+const CITIES: [(&str, &str); 4] =
+    [("Chicago", "United States"), ("Lyon", "France"), ("Osaka", "Japan"), ("Bogotá", "Colombia")];
+
+/// A company profile for every partner in the program before onboarding, unless it has one; the
+/// partners still onboarding fill in their own (it is a step of their checklist).
+async fn company_profiles(db: &Db) -> Result<(), SeedError> {
+    use app::partners::profile::ProfileInput;
+    use app::partners::store;
+    for (index, (name, domain, partner_type, ..)) in PARTNERS.into_iter().enumerate() {
+        let onboarding = onboarding::ONBOARDING.iter().any(|(joiner, _)| *joiner == name);
+        if onboarding || agreement::NOT_ACCEPTED.contains(&name) {
+            continue;
+        }
+        let Some((admin, organisation_id)) = person(db, &format!("partner@{domain}")).await? else { continue };
+        if store::profile(db, organisation_id).await?.is_some_and(|profile| profile.complete()) {
+            continue;
+        }
+        let (city, country) = CITIES[index % CITIES.len()];
+        let input = ProfileInput {
+            website: format!("https://www.{domain}"),
+            contact_email: format!("sales@{domain}"),
+            phone: format!("+1 555 01{:02} {:04}", index, 1000 + index * 37),
+            city: city.into(),
+            country: country.into(),
+            about: format!(
+                "{name} is a {} working with mid-sized companies on cloud infrastructure, backup and migration.",
+                partner_type.to_lowercase()
+            ),
+        };
+        let profile = input.check().map_err(|_| SeedError::Invalid("a demo company profile"))?;
+        store::save_profile(db, (organisation_id, name), &profile, admin, Utc::now()).await?;
+    }
     Ok(())
 }
 

@@ -117,6 +117,8 @@ const WITHOUT_IDS: &[&str] = &[
     "certifications",
     "course_for_editing",
     "save_course",
+    "own_company_profile",
+    "save_company_profile",
 ];
 
 async fn every_server_function_taking_an_id_answers_not_found_for_another_partners(backend: Backend) {

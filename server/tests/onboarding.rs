@@ -16,6 +16,7 @@ on_both_databases!(
     the_board_lists_partners_onboarding_within_reach_and_a_nudge_reaches_them,
     a_new_partners_home_starts_with_what_to_do_next,
     an_admin_changes_a_checklist_and_nothing_partners_did_is_undone,
+    completing_the_company_profile_ticks_its_step_and_a_bad_one_changes_nothing,
 );
 
 /// Onboarding in the demo data: accepted the agreement 12 days ago, its kickoff call ticked and
@@ -198,8 +199,8 @@ async fn a_new_partners_home_starts_with_what_to_do_next(backend: Backend) {
     let first = &home["sections"][0];
     assert_eq!(first["id"], "onboarding", "{home}");
     assert_eq!(first["items"][0]["badge"], "Next step");
-    assert_eq!(first["items"][0]["title"], "Invite a colleague");
-    assert_eq!(first["items"][0]["href"], "/team");
+    assert_eq!(first["items"][0]["title"], "Complete your company profile");
+    assert_eq!(first["items"][0]["href"], "/profile");
     assert!(first["items"][0]["detail"].as_str().is_some_and(|d| d.contains("of 90")), "{first}");
     assert_eq!(first["items"][1]["badge"], "Waiting for confirmation", "{first}");
     let page = partner.get(format!("{}/", app.base)).header("accept", "text/html").send().await.expect("home");
@@ -228,7 +229,7 @@ async fn an_admin_changes_a_checklist_and_nothing_partners_did_is_undone(backend
         templates.as_array().and_then(|all| all.iter().find(|t| t["partner_type"] == name)).cloned().expect("type")
     };
     let isv = template("ISV")["partner_type_id"].to_string();
-    assert_eq!(template("Reseller")["steps"].as_array().map(Vec::len), Some(7));
+    assert_eq!(template("Reseller")["steps"].as_array().map(Vec::len), Some(8));
 
     let steps = || app.count("SELECT COUNT(*) FROM onboarding_steps WHERE retired_at IS NULL");
     let before = steps().await;
@@ -286,7 +287,7 @@ async fn an_admin_changes_a_checklist_and_nothing_partners_did_is_undone(backend
     assert_eq!(post(admin.clone(), "change_onboarding_step", down).await.0, StatusCode::OK);
 
     let view = checklist(&app, &partner).await;
-    assert_eq!(titles(&view)[..2], ["Invite a colleague", "Accept the partner agreement"]);
+    assert_eq!(titles(&view)[..2], ["Complete your company profile", "Accept the partner agreement"]);
     assert!(!titles(&view).contains(&"Learn how deal registration protects you".to_owned()));
     let done_after =
         view["checklist"]["items"].as_array().map(|items| items.iter().filter(|i| i["state"] == "done").count());
@@ -294,6 +295,49 @@ async fn an_admin_changes_a_checklist_and_nothing_partners_did_is_undone(backend
     assert_eq!(state(&view, "Hold a kickoff call with your channel manager"), "waiting");
     let (_, templates) = app.call(&admin, "onboarding_templates", &[]).await;
     let reseller = templates.as_array().and_then(|all| all.iter().find(|t| t["partner_type"] == "Reseller")).cloned();
-    assert_eq!(reseller.and_then(|t| t["steps"].as_array().map(Vec::len)), Some(7), "other types are untouched");
+    assert_eq!(reseller.and_then(|t| t["steps"].as_array().map(Vec::len)), Some(8), "other types are untouched");
+    app.stop().await;
+}
+
+async fn completing_the_company_profile_ticks_its_step_and_a_bad_one_changes_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner = app.sign_in(PINECONE).await;
+    let step_title = "Complete your company profile";
+    assert_eq!(state(&checklist(&app, &partner).await, step_title), "pending");
+    let good = [
+        ("website", "https://www.pinecone.example"),
+        ("contact_email", "sales@pinecone.example"),
+        ("phone", "+1 555 0100 2000"),
+        ("city", "Portland"),
+        ("country", "United States"),
+        ("about", "Apps for field teams."),
+    ];
+    let saved = || app.count("SELECT COUNT(*) FROM organisations WHERE website <> '' AND name = 'Pinecone Apps'");
+    let audited = || app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'partner.profile'");
+    let before = audited().await;
+
+    // Each bad field is named and nothing is saved.
+    let mut bad = good.to_vec();
+    bad[0].1 = "javascript:alert(1)";
+    bad[2].1 = "call us";
+    let (status, body) = app.call(&partner, "save_company_profile", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["fields"]["website"].is_string() && body["fields"]["phone"].is_string(), "{body}");
+    assert_eq!((saved().await, audited().await), (0, before), "nothing was written");
+
+    // A partner user reads it but does not change it.
+    let rep = app.sign_in("rep@pinecone.test").await;
+    assert_eq!(app.call(&rep, "save_company_profile", &good).await.0, StatusCode::FORBIDDEN);
+    let (status, view) = app.call(&rep, "own_company_profile", &[]).await;
+    assert_eq!((status, view["can_edit"].as_bool()), (StatusCode::OK, Some(false)), "{view}");
+
+    // Filled in whole, it ticks the step, and its channel manager sees it on the profile.
+    let (status, body) = app.call(&partner, "save_company_profile", &good).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let view = checklist(&app, &partner).await;
+    assert_eq!(state(&view, step_title), "done");
+    let manager = app.sign_in("cam2@acme.test").await;
+    let (_, detail) = app.call(&manager, "partner_profile", &[("id", &view["organisation_id"].to_string())]).await;
+    assert_eq!(detail["profile"]["website"], "https://www.pinecone.example", "{detail}");
     app.stop().await;
 }

@@ -8,11 +8,8 @@ use super::{AT_ONCE, Acceptance, AgreementHistory, AgreementView, MAX_GRACE_DAYS
 use crate::auth::access::ADMINISTRATION_ROLES;
 use crate::auth::{AgreementStanding, Role, SessionUser};
 use crate::layout::guarded_page;
+use crate::ui::day_text as day;
 use crate::ui::{Field, FormError, Notice, ScrollTable, form_error, reload_on_success};
-
-fn day(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%d").to_string()
-}
 
 #[component]
 pub fn AgreementPage() -> impl IntoView {

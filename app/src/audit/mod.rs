@@ -26,10 +26,11 @@ pub enum AuditAction {
     ChangedOnboardingTemplate,
     SavedCourse,
     Certified,
+    ChangedCompanyProfile,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 19] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -48,6 +49,7 @@ impl AuditAction {
         AuditAction::ChangedOnboardingTemplate,
         AuditAction::SavedCourse,
         AuditAction::Certified,
+        AuditAction::ChangedCompanyProfile,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -70,6 +72,7 @@ impl AuditAction {
             AuditAction::ChangedOnboardingTemplate => "onboarding.template",
             AuditAction::SavedCourse => "training.course",
             AuditAction::Certified => "training.certify",
+            AuditAction::ChangedCompanyProfile => "partner.profile",
         }
     }
 
@@ -98,6 +101,7 @@ impl AuditAction {
             AuditAction::ChangedOnboardingTemplate => "Changed an onboarding checklist",
             AuditAction::SavedCourse => "Saved a training course",
             AuditAction::Certified => "Passed a course and was certified",
+            AuditAction::ChangedCompanyProfile => "Changed a company profile",
         }
     }
 }

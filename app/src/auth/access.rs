@@ -33,6 +33,7 @@ pub const SCORECARD: NavItem = NavItem { label: "Scorecard", href: "/scorecard" 
 pub const ADMINISTRATION: NavItem = NavItem { label: "Administration", href: "/admin" };
 pub const ONBOARDING: NavItem = NavItem { label: "Onboarding", href: "/onboarding/board" };
 pub const TRAINING: NavItem = NavItem { label: "Training", href: "/training" };
+pub const PROFILE: NavItem = NavItem { label: "Profile", href: "/profile" };
 
 /// The navigation for a role: only what that role may open.
 pub fn nav_items(role: Role) -> &'static [NavItem] {
@@ -44,7 +45,7 @@ pub fn nav_items(role: Role) -> &'static [NavItem] {
             &[HOME, DASHBOARD, MY_PARTNERS, ONBOARDING, DEALS, APPROVALS, LEADERBOARD, TRAINING, TEAM]
         }
         Role::Marketing => &[HOME, PARTNERS, LEADERBOARD, TRAINING, TEAM],
-        Role::PartnerAdmin | Role::PartnerUser => &[HOME, DEALS, SCORECARD, LEADERBOARD, TRAINING, TEAM],
+        Role::PartnerAdmin | Role::PartnerUser => &[HOME, DEALS, SCORECARD, LEADERBOARD, TRAINING, TEAM, PROFILE],
     }
 }
 

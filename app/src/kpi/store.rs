@@ -45,7 +45,8 @@ crate::statements! {
         FROM organisations o LEFT JOIN tiers t ON t.id = o.tier_id WHERE o.kind = 'partner' ORDER BY o.id");
     const PEOPLE_FACTS = "SELECT u.id, u.organisation_id, u.created_at, u.deactivated_at FROM users u \
         JOIN organisations o ON o.id = u.organisation_id WHERE o.kind = 'partner' ORDER BY u.id";
-    const CERTIFICATE_FACTS = "SELECT user_id, earned_at, expires_at FROM certifications ORDER BY user_id, earned_at";
+    const CERTIFICATE_FACTS = "SELECT user_id, term_started_at, expires_at FROM certifications \
+        ORDER BY user_id, term_started_at";
     const TIERS = "SELECT name FROM tiers ORDER BY rank";
     const REGIONS = "SELECT DISTINCT region FROM organisations \
         WHERE kind = 'partner' AND region IS NOT NULL AND region <> '' ORDER BY region";

@@ -29,6 +29,7 @@ pub const STUCK_NO_DEAL_DAY: i64 = 60;
 #[serde(rename_all = "snake_case")]
 pub enum Milestone {
     AgreementAccepted,
+    ProfileCompleted,
     ColleagueInvited,
     CertificationEarned,
     FirstDealRegistered,
@@ -36,8 +37,9 @@ pub enum Milestone {
 }
 
 impl Milestone {
-    pub const ALL: [Milestone; 5] = [
+    pub const ALL: [Milestone; 6] = [
         Milestone::AgreementAccepted,
+        Milestone::ProfileCompleted,
         Milestone::ColleagueInvited,
         Milestone::CertificationEarned,
         Milestone::FirstDealRegistered,
@@ -47,6 +49,7 @@ impl Milestone {
     pub fn as_str(self) -> &'static str {
         match self {
             Milestone::AgreementAccepted => "agreement_accepted",
+            Milestone::ProfileCompleted => "profile_completed",
             Milestone::ColleagueInvited => "colleague_invited",
             Milestone::CertificationEarned => "certification_earned",
             Milestone::FirstDealRegistered => "first_deal_registered",
@@ -62,6 +65,7 @@ impl Milestone {
     pub fn label(self) -> &'static str {
         match self {
             Milestone::AgreementAccepted => "the agreement accepted",
+            Milestone::ProfileCompleted => "the company profile completed",
             Milestone::ColleagueInvited => "a colleague invited",
             Milestone::CertificationEarned => "a first certification earned",
             Milestone::FirstDealRegistered => "the first deal registered",
@@ -73,6 +77,7 @@ impl Milestone {
     pub fn describe(self) -> &'static str {
         match self {
             Milestone::AgreementAccepted => "Ticks itself when your organisation accepts the partner agreement.",
+            Milestone::ProfileCompleted => "Ticks itself when every field of your company profile is filled.",
             Milestone::ColleagueInvited => "Ticks itself when someone of your organisation invites a colleague.",
             Milestone::CertificationEarned => "Ticks itself when one of your people passes a course's quiz.",
             Milestone::FirstDealRegistered => {
@@ -86,6 +91,7 @@ impl Milestone {
     pub fn href(self) -> &'static str {
         match self {
             Milestone::AgreementAccepted => "/agreement",
+            Milestone::ProfileCompleted => "/profile",
             Milestone::ColleagueInvited => "/team",
             Milestone::CertificationEarned => "/training",
             Milestone::FirstDealRegistered => "/deals/new",
@@ -102,6 +108,7 @@ pub struct Milestones {
     /// When the organisation joined the program (the quiet days count from it before anything else).
     pub joined: Option<DateTime<Utc>>,
     pub agreement_accepted: Option<DateTime<Utc>>,
+    pub profile_completed: Option<DateTime<Utc>>,
     pub colleague_invited: Option<DateTime<Utc>>,
     pub certification_earned: Option<DateTime<Utc>>,
     pub first_deal_registered: Option<DateTime<Utc>>,
@@ -113,6 +120,7 @@ impl Milestones {
     pub fn at(&self, milestone: Milestone) -> Option<DateTime<Utc>> {
         match milestone {
             Milestone::AgreementAccepted => self.agreement_accepted,
+            Milestone::ProfileCompleted => self.profile_completed,
             Milestone::ColleagueInvited => self.colleague_invited,
             Milestone::CertificationEarned => self.certification_earned,
             Milestone::FirstDealRegistered => self.first_deal_registered,

@@ -8,11 +8,8 @@ use super::{BoardRow, ChecklistItem, StepCommand, StepKind, StepState, clock_tex
 use crate::auth::access::{ONBOARDING_BOARD_ROLES, OWN_ONBOARDING_ROLES};
 use crate::layout::guarded_page;
 use crate::live::{LiveBadge, use_live};
+use crate::ui::day_text as day;
 use crate::ui::{Badge, FormError, Notice, ScrollTable, form_error};
-
-fn day(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%d").to_string()
-}
 
 #[component]
 pub fn OnboardingPage() -> impl IntoView {

@@ -13,12 +13,13 @@ use crate::mail::{self, Message};
 use crate::{bind_all, execute_in, on_db, on_tx};
 
 /// When each milestone first happened, per organisation: the first acceptance of the agreement,
-/// the first invitation one of its own people sent, its first certification, its first submitted
+/// the company profile first complete, the first invitation one of its own people sent, its first certification, its first submitted
 /// deal, its first won deal.
 macro_rules! milestone_columns {
     () => {
         "o.id AS organisation_id, o.created_at AS joined, \
          (SELECT MIN(a.accepted_at) FROM agreement_acceptances a WHERE a.organisation_id = o.id) AS agreement_accepted, \
+         o.profile_completed_at AS profile_completed, \
          (SELECT MIN(i.created_at) FROM invitations i JOIN users u ON u.id = i.invited_by \
           WHERE i.organisation_id = o.id AND u.organisation_id = o.id) AS colleague_invited, \
          (SELECT MIN(c.earned_at) FROM certifications c WHERE c.organisation_id = o.id) AS certification_earned, \

@@ -6,11 +6,12 @@ pub mod agenda;
 #[cfg(feature = "ssr")]
 pub mod export;
 mod pages;
+pub mod profile;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod store;
 
-pub use pages::{PartnerPage, PartnersPage};
+pub use pages::{CompanyProfilePage, PartnerPage, PartnersPage};
 
 use serde::{Deserialize, Serialize};
 
@@ -231,4 +232,8 @@ pub struct PartnerDetail {
     pub can_invite: bool,
     /// Its acceptances of the partner agreement, for those who may see them (none otherwise).
     pub acceptances: Vec<crate::agreement::Acceptance>,
+    pub profile: profile::CompanyProfile,
+    /// Its people's certifications, for vendor staff (none for partner people, who see them
+    /// under Training).
+    pub certificates: Vec<crate::training::Certificate>,
 }

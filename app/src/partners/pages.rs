@@ -2,10 +2,11 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::server::{list_partners, partner_profile};
+use super::profile::CompanyProfile;
+use super::server::{CompanyProfileView, SaveCompanyProfile, list_partners, own_company_profile, partner_profile};
 use super::{DirectoryChoices, DirectorySort, PartnerDetail, PartnerDrill, PartnerList};
 use crate::auth::Role;
-use crate::auth::access::PARTNER_DIRECTORY_ROLES;
+use crate::auth::access::{OWN_ONBOARDING_ROLES, PARTNER_DIRECTORY_ROLES};
 use crate::error::AppError;
 use crate::kpi::ScorecardView;
 use crate::kpi::health::Band;
@@ -16,7 +17,8 @@ use crate::onboarding::ChecklistCard;
 use crate::onboarding::server::{MarkStep, onboarding_checklist};
 use crate::team::server::Invite;
 use crate::team::{InviteForm, MemberTable};
-use crate::ui::{Badge, Notice, Pager, ScrollTable, encode_query, tier_tone};
+use crate::training::CertificateTable;
+use crate::ui::{Badge, Field, FormError, Notice, Pager, ScrollTable, encode_query, form_error, tier_tone};
 
 #[component]
 pub fn PartnersPage() -> impl IntoView {
@@ -213,6 +215,7 @@ fn PartnerProfileView(invite: ServerAction<Invite>, profile: PartnerDetail) -> i
             <div><dt>"Region"</dt><dd>{partner.region.clone()}</dd></div>
             <div><dt>"Channel manager"</dt><dd>{partner.channel_manager.clone().unwrap_or_else(|| "—".into())}</dd></div>
         </dl>
+        <ProfileFacts profile=profile.profile.clone()/>
         <div class="columns">
             <section class="card" aria-labelledby="people-title">
                 <h2 id="people-title">"People"</h2>
@@ -224,6 +227,12 @@ fn PartnerProfileView(invite: ServerAction<Invite>, profile: PartnerDetail) -> i
                     <crate::agreement::AcceptanceTable acceptances=profile.acceptances.clone()/>
                 </section>
             })}
+            {(!profile.certificates.is_empty()).then(|| view! {
+                <section class="card" aria-labelledby="partner-certifications-title">
+                    <h2 id="partner-certifications-title">"Certifications"</h2>
+                    <CertificateTable certificates=profile.certificates.clone()/>
+                </section>
+            })}
             {profile.can_invite.then(|| view! {
                 <section class="card" aria-labelledby="invite-partner-title">
                     <h2 id="invite-partner-title">"Invite to this partner"</h2>
@@ -232,5 +241,94 @@ fn PartnerProfileView(invite: ServerAction<Invite>, profile: PartnerDetail) -> i
                 </section>
             })}
         </div>
+    }
+}
+
+/// What a company profile says, as a card; a profile nobody filled in says so.
+#[component]
+fn ProfileFacts(profile: CompanyProfile) -> impl IntoView {
+    if profile == CompanyProfile::default() {
+        return view! { <p class="muted">"No company profile yet: the partner admin fills it in."</p> }.into_any();
+    }
+    let or_dash = |text: &str| if text.is_empty() { "—".to_owned() } else { text.to_owned() };
+    let place = [profile.city.as_str(), profile.country.as_str()]
+        .iter()
+        .filter(|part| !part.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let website = (!profile.website.is_empty()).then(|| {
+        let href = profile.website.clone();
+        view! { <a href=href rel="noopener noreferrer external">{profile.website.clone()}</a> }
+    });
+    view! {
+        <section class="card" aria-labelledby="company-profile-title">
+            <h2 id="company-profile-title">"Company profile"</h2>
+            <dl class="facts">
+                <div><dt>"Website"</dt><dd class="break">{website}</dd></div>
+                <div><dt>"Contact"</dt><dd class="break">{or_dash(&profile.contact_email)}</dd></div>
+                <div><dt>"Phone"</dt><dd>{or_dash(&profile.phone)}</dd></div>
+                <div><dt>"Where"</dt><dd>{or_dash(&place)}</dd></div>
+            </dl>
+            {(!profile.about.is_empty()).then(|| view! { <p class="pre">{profile.about.clone()}</p> })}
+        </section>
+    }
+    .into_any()
+}
+
+/// The partner's own company profile: its partner admin edits it; its other people read it.
+#[component]
+pub fn CompanyProfilePage() -> impl IntoView {
+    let save = ServerAction::<SaveCompanyProfile>::new();
+    guarded_page(
+        OWN_ONBOARDING_ROLES,
+        move || save.version().get(),
+        |_| own_company_profile(),
+        move |user, view| {
+            let heading = format!("{}: company profile", user.organisation_name);
+            view! {
+                <h1>{heading}</h1>
+                <p class="lead">"What the program and your prospects learn about you. Every field filled completes your profile."</p>
+                {match view.can_edit {
+                    true => view! { <ProfileForm view save/> }.into_any(),
+                    false => view! {
+                        <ProfileFacts profile=view.profile/>
+                        <p class="muted">"Your partner admin keeps the profile up to date."</p>
+                    }.into_any(),
+                }}
+            }
+        },
+    )
+}
+
+#[component]
+fn ProfileForm(view: CompanyProfileView, save: ServerAction<SaveCompanyProfile>) -> impl IntoView {
+    let error = form_error(save);
+    let profile = view.profile;
+    let saved = move || {
+        matches!(save.value().get(), Some(Ok(()))).then(|| view! { <Notice text="Profile saved." tone="success"/> })
+    };
+    view! {
+        {(!profile.complete()).then(|| view! { <Notice text="Fill in every field to complete your profile: it is a step of your onboarding." tone="warning"/> })}
+        {saved}
+        <section class="card">
+            <ActionForm action=save attr:class="stack">
+                <Field label="Website" name="website" kind="url" error value=profile.website required=true autocomplete="url"
+                    hint="Its address, like https://www.company.com."/>
+                <div class="field-row">
+                    <Field label="Contact email" name="contact_email" kind="email" error value=profile.contact_email required=true
+                        autocomplete="email"/>
+                    <Field label="Phone" name="phone" kind="tel" error value=profile.phone required=true autocomplete="tel"/>
+                </div>
+                <div class="field-row">
+                    <Field label="City" name="city" error value=profile.city required=true autocomplete="address-level2"/>
+                    <Field label="Country" name="country" error value=profile.country required=true autocomplete="country-name"/>
+                </div>
+                <Field label="About the company" name="about" error value=profile.about rows=5 required=true
+                    hint="A few sentences: what you do and for whom."/>
+                <FormError error/>
+                <button type="submit" class="button primary">"Save the profile"</button>
+            </ActionForm>
+        </section>
     }
 }

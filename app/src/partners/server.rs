@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use super::profile::{CompanyProfile, ProfileInput};
 #[cfg(feature = "ssr")]
 use super::{DirectorySort, PartnerRow};
 use super::{PartnerDetail, PartnerDrill, PartnerList};
@@ -8,12 +9,20 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::store,
-    crate::auth::access::PARTNER_DIRECTORY_ROLES,
+    crate::auth::access::{OWN_ONBOARDING_ROLES, PARTNER_DIRECTORY_ROLES},
     crate::auth::reach::Reach,
     crate::auth::{Role, guard},
     crate::state,
     crate::team,
+    chrono::Utc,
 };
+
+/// A partner's company profile as its own people see it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CompanyProfileView {
+    pub profile: CompanyProfile,
+    pub can_edit: bool,
+}
 
 /// The partners within the caller's reach (all of them for admins and marketing, a channel
 /// manager's own), searched, filtered and sorted as the directory's form or a dashboard link
@@ -87,5 +96,46 @@ pub async fn partner_profile(id: i64) -> Result<PartnerDetail, AppError> {
     let partner = store::partner(&db, id).await?.ok_or(AppError::NotFound)?;
     let members = team::store::members(&db, id).await?;
     let acceptances = crate::agreement::server::acceptances_for(&db, &user, id).await?;
-    Ok(PartnerDetail { partner, members, can_invite: user.role == Role::Admin, acceptances })
+    let profile = store::profile(&db, id).await?.unwrap_or_default();
+    let certificates = match user.role.is_vendor_staff() {
+        true => {
+            crate::training::store::certificates_within(&db, Reach::Own { organisation_id: id }, Utc::now()).await?
+        }
+        false => Vec::new(),
+    };
+    Ok(PartnerDetail { partner, members, can_invite: user.role == Role::Admin, acceptances, profile, certificates })
+}
+
+/// The caller's organisation's company profile, and whether they may change it (its partner admin).
+#[server(endpoint = "own_company_profile")]
+pub async fn own_company_profile() -> Result<CompanyProfileView, AppError> {
+    let user = guard::require_role(OWN_ONBOARDING_ROLES)?;
+    let db = state::db()?;
+    let profile = store::profile(&db, user.organisation_id).await?.ok_or(AppError::NotFound)?;
+    Ok(CompanyProfileView { profile, can_edit: user.role == Role::PartnerAdmin })
+}
+
+/// Saves the caller's organisation's company profile: its partner admin only, every field checked
+/// first. Filling the last field ticks the onboarding milestone.
+#[server(endpoint = "save_company_profile")]
+pub async fn save_company_profile(#[server(flatten)] input: ProfileInput) -> Result<(), AppError> {
+    let user = guard::require_role(&[Role::PartnerAdmin])?;
+    let state = state::server_state()?;
+    let typed = [
+        ("website", input.website.clone()),
+        ("contact_email", input.contact_email.clone()),
+        ("phone", input.phone.clone()),
+        ("city", input.city.clone()),
+        ("country", input.country.clone()),
+        ("about", input.about.clone()),
+    ];
+    let profile = input.check().map_err(|fields| AppError::invalid_keeping(fields, typed))?;
+    let partner = store::partner(&state.db, user.organisation_id).await?.ok_or(AppError::NotFound)?;
+    let now = Utc::now();
+    if !store::save_profile(&state.db, (partner.id, &partner.name), &profile, user.user_id, now).await? {
+        return Err(AppError::NotFound);
+    }
+    state.events.publish(crate::events::Event::Onboarding { organisation_id: partner.id, at: now });
+    guard::redirect_form_post("/profile");
+    Ok(())
 }

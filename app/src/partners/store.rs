@@ -1,13 +1,15 @@
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
 
+use super::profile::CompanyProfile;
 use super::{DirectoryChoices, DirectorySort, PartnerDrill, PartnerRow};
+use crate::audit::{self, AuditAction};
 use crate::auth::reach::Reach;
 use crate::db::{Conditions, Db, Param};
 use crate::deals::narrowing::parse_day;
 use crate::error::FieldErrors;
 use crate::kpi::health::Band;
-use crate::{bind_all, on_db};
+use crate::{bind_all, execute_in, on_db};
 
 macro_rules! partner_row_select {
     () => {
@@ -239,6 +241,48 @@ crate::statements! {
         WHERE o.kind = 'partner' AND o.channel_manager_id IS NULL ORDER BY o.name, o.id LIMIT 50";
     const WITHOUT_PEOPLE = "SELECT o.id, o.name FROM organisations o WHERE o.kind = 'partner' \
         AND NOT EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = o.id) ORDER BY o.name, o.id LIMIT 50";
+    const PROFILE = "SELECT website, contact_email, phone, city, country, about FROM organisations \
+        WHERE id = $1 AND kind = 'partner'";
+    const SAVE_PROFILE = "UPDATE organisations SET website = $1, contact_email = $2, phone = $3, city = $4, \
+        country = $5, about = $6, profile_completed_at = COALESCE(profile_completed_at, $7) \
+        WHERE id = $8 AND kind = 'partner'";
+}
+
+/// A partner's company profile (`None` for an organisation that is no partner).
+pub async fn profile(db: &Db, organisation_id: i64) -> Result<Option<CompanyProfile>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(PROFILE).bind(organisation_id).fetch_optional(pool).await)
+}
+
+/// Saves a partner's company profile, by `by` at `now`, with its audit entry; the first time it is
+/// complete is kept as the onboarding milestone. `false` for an organisation that is no partner.
+pub async fn save_profile(
+    db: &Db,
+    (organisation_id, name): (i64, &str),
+    profile: &CompanyProfile,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let completed = profile.complete().then_some(now);
+    let saved = execute_in!(
+        tx,
+        sqlx::query(SAVE_PROFILE)
+            .bind(&profile.website)
+            .bind(&profile.contact_email)
+            .bind(&profile.phone)
+            .bind(&profile.city)
+            .bind(&profile.country)
+            .bind(&profile.about)
+            .bind(completed)
+            .bind(organisation_id)
+    )?;
+    if saved == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    audit::record(&mut tx, by, AuditAction::ChangedCompanyProfile, name, now).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Partner organisations no channel manager looks after (their deals have no approver but admins).

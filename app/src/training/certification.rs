@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 /// A certification is valid this long unless the course says otherwise.
 pub const DEFAULT_VALIDITY_MONTHS: i64 = 12;
-/// The longest validity a course may give.
+/// The shortest and longest validity a course may give (a shorter one would be Expiring, and
+/// reminded of, from the day it is earned).
+pub const MIN_VALIDITY_MONTHS: i64 = 3;
 pub const MAX_VALIDITY_MONTHS: i64 = 60;
 /// A certification is Expiring this close to its expiry.
 pub const EXPIRING_DAYS: i64 = 30;
@@ -46,13 +48,31 @@ impl Standing {
     }
 }
 
-/// The expiry a pass at `now` gives: `validity_months` from the later of `now` and the expiry of
-/// the certification held (`None` for a first pass), so renewing early loses no time. A month
-/// from the 31st ends on the month's last day.
-pub fn expiry_after_pass(held_until: Option<DateTime<Utc>>, now: DateTime<Utc>, validity_months: i64) -> DateTime<Utc> {
-    let from = held_until.filter(|until| *until > now).unwrap_or(now);
+/// What passing a course's quiz does to its certification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pass {
+    /// A first certification, or a new one after the last ended: valid from now until `ends`.
+    NewTerm { ends: DateTime<Utc> },
+    /// The one held, in its last [`EXPIRING_DAYS`], runs on from its old end to `ends`.
+    Renewed { ends: DateTime<Utc> },
+    /// The one held is not due for renewal before `renewable_from`: nothing changes, so passing
+    /// again and again never piles up years.
+    TooEarly { renewable_from: DateTime<Utc> },
+}
+
+/// What a pass at `now` does, given when the certification held ends (`None`: none held). A
+/// renewal runs `validity_months` from the later of now and the old end, so renewing early loses
+/// no time. A month from the 31st ends on the month's last day.
+pub fn pass(held_until: Option<DateTime<Utc>>, now: DateTime<Utc>, validity_months: i64) -> Pass {
     let months = Months::new(validity_months.clamp(1, MAX_VALIDITY_MONTHS) as u32);
-    from.checked_add_months(months).unwrap_or(DateTime::<Utc>::MAX_UTC)
+    let after = |from: DateTime<Utc>| from.checked_add_months(months).unwrap_or(DateTime::<Utc>::MAX_UTC);
+    match held_until {
+        Some(until) if until > now && until - now > Duration::days(EXPIRING_DAYS) => {
+            Pass::TooEarly { renewable_from: until - Duration::days(EXPIRING_DAYS) }
+        }
+        Some(until) if until > now => Pass::Renewed { ends: after(until) },
+        _ => Pass::NewTerm { ends: after(now) },
+    }
 }
 
 /// The reminders sent before a certification expires.

@@ -12,12 +12,12 @@ pub mod store;
 #[cfg(test)]
 mod tests;
 
-pub use pages::{CertificationsPage, CourseEditorPage, CoursePage, TrainingPage};
+pub use pages::{CertificateTable, CertificationsPage, CourseEditorPage, CoursePage, TrainingPage};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use self::certification::{MAX_VALIDITY_MONTHS, Standing};
+use self::certification::{MAX_VALIDITY_MONTHS, MIN_VALIDITY_MONTHS, Standing};
 use self::quiz::AskedQuestion;
 use crate::error::FieldErrors;
 use crate::text::required_line;
@@ -117,11 +117,11 @@ impl CourseInput {
             }
         };
         let validity_months = match self.validity_months.trim().parse::<i64>() {
-            Ok(months) if (1..=MAX_VALIDITY_MONTHS).contains(&months) => months,
+            Ok(months) if (MIN_VALIDITY_MONTHS..=MAX_VALIDITY_MONTHS).contains(&months) => months,
             _ => {
                 fields.insert(
                     "validity_months".into(),
-                    format!("Give a whole number of months from 1 to {MAX_VALIDITY_MONTHS}."),
+                    format!("Give a whole number of months from {MIN_VALIDITY_MONTHS} to {MAX_VALIDITY_MONTHS}."),
                 );
                 0
             }

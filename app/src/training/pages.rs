@@ -7,18 +7,15 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use super::certification::Standing;
 use super::quiz::AskedQuestion;
 use super::server::{
-    CertificationList, SaveCourse, SubmitAttempt, certifications, course_for_editing, training_catalogue,
-    training_course,
+    CertificationList, MAX_ATTEMPTS_A_DAY, SaveCourse, SubmitAttempt, certifications, course_for_editing,
+    training_catalogue, training_course,
 };
 use super::{Catalogue, Certificate, CourseCard, CourseSource, CourseView};
 use crate::auth::Role;
 use crate::auth::access::{CERTIFICATION_ROLES, TRAINING_AUTHOR_ROLES};
 use crate::layout::guarded_page;
+use crate::ui::day_text as day;
 use crate::ui::{Badge, Field, FormError, Notice, ScrollTable, form_error};
-
-fn day(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%d").to_string()
-}
 
 fn standing_tone(standing: Standing) -> &'static str {
     match standing {
@@ -101,7 +98,9 @@ pub fn CoursePage() -> impl IntoView {
     let id = id_param();
     guarded_page(
         &Role::ALL,
-        move || (id(), attempt.version().get()),
+        // Read again after a recorded attempt only: a refused one keeps the questions, their order
+        // and the choices made.
+        move || (id(), attempt.value().with(|value| matches!(value, Some(Ok(())))).then(|| attempt.version().get())),
         |(id, _)| training_course(id),
         move |_, course| view! { <Course course attempt/> },
     )
@@ -117,8 +116,9 @@ fn Course(course: CourseView, attempt: ServerAction<SubmitAttempt>) -> impl Into
                     day(certificate.expires_at)
                 ),
                 _ => format!(
-                    "You are certified until {} (UTC). Passing again renews it for {} months from then.",
+                    "You are certified until {} (UTC). From {} you can renew it by passing again: {} more months from its end.",
                     day(certificate.expires_at),
+                    day(certificate.expires_at - chrono::Duration::days(super::certification::EXPIRING_DAYS)),
                     course.validity_months
                 ),
             };
@@ -213,7 +213,7 @@ fn QuizForm(
     view! {
         <section class="card" aria-labelledby="quiz-title">
             <h2 id="quiz-title">"Quiz"</h2>
-            <p class="muted">{format!("{count} questions in a new order each time; the pass mark is {pass_mark} %. Where a question says \u{201c}choose all that apply\u{201d}, a wrong choice takes away a right one.")}</p>
+            <p class="muted">{format!("{count} questions in a new order each time; the pass mark is {pass_mark} %. Where a question says \u{201c}choose all that apply\u{201d}, a wrong choice takes away a right one. Up to {MAX_ATTEMPTS_A_DAY} attempts in 24 hours.")}</p>
             <ActionForm action=attempt attr:class="stack quiz">
                 <input type="hidden" name="course_id" value=course_id.to_string()/>
                 <input type="hidden" name="revision" value=revision.to_string()/>
@@ -270,30 +270,7 @@ fn Certifications(list: CertificationList) -> impl IntoView {
         if list.own_organisation { "Your people's certifications" } else { "Certifications of partners' people" };
     let body = match list.certificates.is_empty() {
         true => view! { <p class="muted">"Nobody within your reach holds a certification yet."</p> }.into_any(),
-        false => view! {
-            <ScrollTable label="Certifications">
-                <table class="stacked">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Person"</th><th scope="col">"Partner"</th><th scope="col">"Course"</th>
-                            <th scope="col">"Earned"</th><th scope="col">"Standing"</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {list.certificates.into_iter().map(|certificate| view! {
-                            <tr>
-                                <td>{certificate.person_name.clone()}</td>
-                                <td>{certificate.organisation_name.clone()}</td>
-                                <td>{certificate.course_title.clone()}</td>
-                                <td>{day(certificate.earned_at)}</td>
-                                <td><StandingBadge certificate/></td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </ScrollTable>
-        }
-        .into_any(),
+        false => view! { <CertificateTable certificates=list.certificates/> }.into_any(),
     };
     view! {
         <p class="crumbs"><a href="/training">"Training"</a> " / Certifications"</p>
@@ -356,5 +333,34 @@ fn CourseEditor(source: CourseSource, save: ServerAction<SaveCourse>) -> impl In
                 </p>
             </ActionForm>
         </section>
+    }
+}
+
+/// People's certifications: who, of which partner, from which course, since when, and how each
+/// stands.
+#[component]
+pub fn CertificateTable(certificates: Vec<Certificate>) -> impl IntoView {
+    view! {
+        <ScrollTable label="Certifications">
+            <table class="stacked">
+                <thead>
+                    <tr>
+                        <th scope="col">"Person"</th><th scope="col">"Partner"</th><th scope="col">"Course"</th>
+                        <th scope="col">"Earned"</th><th scope="col">"Standing"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {certificates.into_iter().map(|certificate| view! {
+                        <tr>
+                            <td>{certificate.person_name.clone()}</td>
+                            <td>{certificate.organisation_name.clone()}</td>
+                            <td>{certificate.course_title.clone()}</td>
+                            <td>{day(certificate.earned_at)}</td>
+                            <td><StandingBadge certificate/></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </ScrollTable>
     }
 }

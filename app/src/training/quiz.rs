@@ -72,6 +72,28 @@ impl AskedQuestion {
     }
 }
 
+/// What a line of the quiz's text is, by its mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Line {
+    /// `?`
+    OneAnswer,
+    /// `??`
+    SeveralAnswers,
+    /// `*`
+    Right,
+    /// `-`
+    Wrong,
+}
+
+impl Line {
+    /// The line's kind and what follows its mark.
+    fn read(line: &str) -> Option<(Line, &str)> {
+        [("??", Line::SeveralAnswers), ("?", Line::OneAnswer), ("*", Line::Right), ("-", Line::Wrong)]
+            .into_iter()
+            .find_map(|(mark, kind)| line.strip_prefix(mark).map(|rest| (kind, rest)))
+    }
+}
+
 /// Reads the author's text; the error names the line.
 pub fn parse(text: &str) -> Result<Quiz, String> {
     let mut questions: Vec<(usize, Question)> = Vec::new();
@@ -82,15 +104,7 @@ pub fn parse(text: &str) -> Result<Quiz, String> {
             continue;
         }
         let at = |message: &str| format!("Line {line_number}: {message}");
-        let (kind, rest) = if let Some(rest) = line.strip_prefix("??") {
-            ('Q', rest)
-        } else if let Some(rest) = line.strip_prefix('?') {
-            ('q', rest)
-        } else if let Some(rest) = line.strip_prefix('*') {
-            ('*', rest)
-        } else if let Some(rest) = line.strip_prefix('-') {
-            ('-', rest)
-        } else {
+        let Some((kind, rest)) = Line::read(line) else {
             return Err(at(
                 "start a question with ? (one answer) or ?? (several), and a choice with * (right) or - (wrong).",
             ));
@@ -103,14 +117,15 @@ pub fn parse(text: &str) -> Result<Quiz, String> {
             return Err(at(&format!("use at most {MAX_LINE} characters.")));
         }
         match kind {
-            'q' | 'Q' => {
+            Line::OneAnswer | Line::SeveralAnswers => {
                 if questions.len() == MAX_QUESTIONS {
                     return Err(at(&format!("a quiz has at most {MAX_QUESTIONS} questions.")));
                 }
-                let question = Question { prompt: rest.to_owned(), multiple: kind == 'Q', choices: Vec::new() };
+                let question =
+                    Question { prompt: rest.to_owned(), multiple: kind == Line::SeveralAnswers, choices: Vec::new() };
                 questions.push((line_number, question));
             }
-            _ => {
+            Line::Right | Line::Wrong => {
                 let Some((_, question)) = questions.last_mut() else {
                     return Err(at("a choice belongs under a question; start with a line beginning with ?."));
                 };
@@ -120,7 +135,7 @@ pub fn parse(text: &str) -> Result<Quiz, String> {
                 if question.choices.len() == MAX_CHOICES {
                     return Err(at(&format!("a question has at most {MAX_CHOICES} choices.")));
                 }
-                question.choices.push(Choice { label: rest.to_owned(), right: kind == '*' });
+                question.choices.push(Choice { label: rest.to_owned(), right: kind == Line::Right });
             }
         }
     }
@@ -264,14 +279,20 @@ pub enum AnswerError {
 }
 
 impl AnswerError {
-    pub fn message(self) -> String {
+    /// What went wrong, naming the question by its words: the reader sees the questions in an
+    /// order of their own, not numbered as written.
+    pub fn message(self, quiz: &Quiz) -> String {
+        let prompt = |question: usize| {
+            let asked = question.checked_sub(1).and_then(|index| quiz.questions.get(index));
+            asked.map_or_else(String::new, |asked| format!("\u{201c}{}\u{201d}", asked.prompt))
+        };
         match self {
             AnswerError::Unreadable | AnswerError::Unknown => {
                 "These answers do not belong to this quiz. Reload the course and answer again.".to_owned()
             }
-            AnswerError::Duplicate { question } => format!("Question {question} names the same answer twice."),
-            AnswerError::Unanswered { question } => format!("Answer question {question} too."),
-            AnswerError::SeveralForOne { question } => format!("Question {question} takes one answer."),
+            AnswerError::Duplicate { question } => format!("{} names the same answer twice.", prompt(question)),
+            AnswerError::Unanswered { question } => format!("Answer {} too.", prompt(question)),
+            AnswerError::SeveralForOne { question } => format!("{} takes one answer.", prompt(question)),
         }
     }
 }

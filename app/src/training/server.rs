@@ -11,7 +11,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::certification::{DEFAULT_VALIDITY_MONTHS, Reminder},
+    super::certification::{DEFAULT_VALIDITY_MONTHS, Pass, Reminder},
     super::quiz::{self, Quiz},
     super::store::{self, NewAttempt, StoredCourse},
     super::{CourseCard, LessonView, lessons},
@@ -20,8 +20,12 @@ use {
     crate::auth::{SessionUser, guard},
     crate::events::Event,
     crate::state::{self, ServerState},
-    chrono::{DateTime, Utc},
+    chrono::{DateTime, Duration, Utc},
 };
+
+/// How often one person may take one quiz in 24 hours: each attempt shows its score, so unlimited
+/// tries would find the right answers by elimination.
+pub const MAX_ATTEMPTS_A_DAY: usize = 3;
 
 /// The certifications of the people within the viewer's reach, soonest to end first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,7 +168,18 @@ pub async fn submit_attempt(
     let quiz = quiz_of(&course)?;
     let chosen = quiz
         .answers(answers.values().map(String::as_str))
-        .map_err(|problem| AppError::field("answers", problem.message()))?;
+        .map_err(|problem| AppError::field("answers", problem.message(&quiz)))?;
+    let now = Utc::now();
+    let recent = store::attempts_since(&state.db, user.user_id, course.id, now - Duration::hours(24)).await?;
+    if recent.len() >= MAX_ATTEMPTS_A_DAY {
+        let again = recent[recent.len() - MAX_ATTEMPTS_A_DAY] + Duration::hours(24);
+        let message = format!(
+            "You took this quiz {MAX_ATTEMPTS_A_DAY} times in the last 24 hours. Read the lessons again and \
+             try from {} (UTC).",
+            again.format("%Y-%m-%d %H:%M")
+        );
+        return Err(AppError::field("answers", message));
+    }
     let score = quiz.score(&chosen);
     let attempt = NewAttempt {
         course: &course,
@@ -174,8 +189,7 @@ pub async fn submit_attempt(
         passed: score.passes(course.pass_mark),
         answers: chosen.to_text(),
     };
-    let now = Utc::now();
-    if store::record_attempt(&state.db, attempt, now).await?.is_some() {
+    if let Some(Pass::NewTerm { .. } | Pass::Renewed { .. }) = store::record_attempt(&state.db, attempt, now).await? {
         state.events.publish(Event::Onboarding { organisation_id: user.organisation_id, at: now });
     }
     guard::redirect_form_post(&format!("/training/{course_id}"));

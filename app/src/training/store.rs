@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 use sqlx::AssertSqlSafe;
 
-use super::certification::{Reminder, Standing, expiry_after_pass};
+use super::certification::{Pass, Reminder, Standing, pass};
 use super::{AttemptSummary, Certificate, CheckedCourse};
 use crate::audit::{self, AuditAction};
 use crate::auth::reach::Reach;
@@ -34,15 +34,20 @@ crate::statements! {
     const CERTIFICATES_OF_PERSON = concat!(certificate_columns!(), "WHERE c.user_id = $1 ORDER BY lower(co.title)");
     const ATTEMPTS = "SELECT submitted_at, percent, passed FROM course_attempts WHERE user_id = $1 AND course_id = $2 \
         ORDER BY submitted_at DESC, id DESC LIMIT 20";
+    const ATTEMPTS_SINCE = "SELECT submitted_at FROM course_attempts WHERE user_id = $1 AND course_id = $2 \
+        AND submitted_at > $3 ORDER BY submitted_at";
     const BEST = "SELECT course_id, MAX(percent) FROM course_attempts WHERE user_id = $1 GROUP BY course_id";
     const INSERT_ATTEMPT = "INSERT INTO course_attempts \
         (course_id, user_id, organisation_id, revision, percent, passed, answers, submitted_at) \
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     const HELD_UNTIL = "SELECT expires_at FROM certifications WHERE user_id = $1 AND course_id = $2";
-    const SAVE_CERTIFICATE = "INSERT INTO certifications \
-        (user_id, organisation_id, course_id, earned_at, renewed_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5) \
-        ON CONFLICT (user_id, course_id) DO UPDATE SET renewed_at = excluded.renewed_at, \
+    const NEW_TERM = "INSERT INTO certifications \
+        (user_id, organisation_id, course_id, earned_at, term_started_at, renewed_at, expires_at) \
+        VALUES ($1, $2, $3, $4, $4, $4, $5) ON CONFLICT (user_id, course_id) DO UPDATE SET \
+        term_started_at = excluded.term_started_at, renewed_at = excluded.renewed_at, \
         expires_at = excluded.expires_at, reminded_30_at = NULL, reminded_7_at = NULL";
+    const RENEW = "UPDATE certifications SET renewed_at = $1, expires_at = $2, reminded_30_at = NULL, \
+        reminded_7_at = NULL WHERE user_id = $3 AND course_id = $4";
     const DUE_30 = "SELECT c.id, u.email, co.title AS course_title, c.expires_at FROM certifications c \
         JOIN users u ON u.id = c.user_id JOIN courses co ON co.id = c.course_id \
         WHERE c.expires_at > $1 AND c.expires_at <= $2 AND c.reminded_30_at IS NULL AND c.reminded_7_at IS NULL \
@@ -193,6 +198,16 @@ pub async fn attempts(db: &Db, user_id: i64, course_id: i64) -> Result<Vec<Attem
         .collect())
 }
 
+/// When a person attempted a course since `since`, earliest first.
+pub async fn attempts_since(
+    db: &Db,
+    user_id: i64,
+    course_id: i64,
+    since: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_scalar(ATTEMPTS_SINCE).bind(user_id).bind(course_id).bind(since).fetch_all(pool).await)
+}
+
 /// A person's best score per course: (course, per cent).
 pub async fn best_scores(db: &Db, user_id: i64) -> Result<Vec<(i64, i64)>, sqlx::Error> {
     on_db!(db, pool => sqlx::query_as(BEST).bind(user_id).fetch_all(pool).await)
@@ -210,14 +225,10 @@ pub struct NewAttempt<'a> {
     pub answers: String,
 }
 
-/// Records an attempt; a pass certifies its maker, or renews their certification from the later
-/// of now and its end ([`expiry_after_pass`]), in the same transaction, with an audit entry.
-/// Gives the certification's new end after a pass.
-pub async fn record_attempt(
-    db: &Db,
-    attempt: NewAttempt<'_>,
-    now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
+/// Records an attempt; a pass certifies its maker, or renews their certification in its last
+/// days ([`pass`]), in the same transaction, with an audit entry. What the pass did (`None` for
+/// an attempt that did not pass).
+pub async fn record_attempt(db: &Db, attempt: NewAttempt<'_>, now: DateTime<Utc>) -> Result<Option<Pass>, sqlx::Error> {
     let mut tx = db.begin().await?;
     execute_in!(
         tx,
@@ -231,27 +242,39 @@ pub async fn record_attempt(
             .bind(&attempt.answers)
             .bind(now)
     )?;
-    let mut expiry = None;
-    if attempt.passed {
-        let held: Option<DateTime<Utc>> = on_tx!(tx, conn => sqlx::query_scalar(HELD_UNTIL)
-            .bind(attempt.user_id).bind(attempt.course.id).fetch_optional(conn).await)?;
-        let until = expiry_after_pass(held, now, attempt.course.validity_months);
-        execute_in!(
-            tx,
-            sqlx::query(SAVE_CERTIFICATE)
-                .bind(attempt.user_id)
-                .bind(attempt.organisation_id)
-                .bind(attempt.course.id)
-                .bind(now)
-                .bind(until)
-        )?;
-        let how = if held.is_some() { "renewed" } else { "earned" };
-        let subject = format!("{} {how} until {}", attempt.course.title, until.format("%Y-%m-%d"));
-        audit::record(&mut tx, attempt.user_id, AuditAction::Certified, &subject, now).await?;
-        expiry = Some(until);
+    if !attempt.passed {
+        tx.commit().await?;
+        return Ok(None);
     }
+    let held: Option<DateTime<Utc>> = on_tx!(tx, conn => sqlx::query_scalar(HELD_UNTIL)
+        .bind(attempt.user_id).bind(attempt.course.id).fetch_optional(conn).await)?;
+    let outcome = pass(held, now, attempt.course.validity_months);
+    let (how, ends) = match outcome {
+        Pass::NewTerm { ends } => {
+            execute_in!(
+                tx,
+                sqlx::query(NEW_TERM)
+                    .bind(attempt.user_id)
+                    .bind(attempt.organisation_id)
+                    .bind(attempt.course.id)
+                    .bind(now)
+                    .bind(ends)
+            )?;
+            ("earned", ends)
+        }
+        Pass::Renewed { ends } => {
+            execute_in!(tx, sqlx::query(RENEW).bind(now).bind(ends).bind(attempt.user_id).bind(attempt.course.id))?;
+            ("renewed", ends)
+        }
+        Pass::TooEarly { .. } => {
+            tx.commit().await?;
+            return Ok(Some(outcome));
+        }
+    };
+    let subject = format!("{} {how} until {}", attempt.course.title, ends.format("%Y-%m-%d"));
+    audit::record(&mut tx, attempt.user_id, AuditAction::Certified, &subject, now).await?;
     tx.commit().await?;
-    Ok(expiry)
+    Ok(Some(outcome))
 }
 
 /// A certification whose reminder is due.

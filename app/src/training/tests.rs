@@ -1,6 +1,6 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use super::certification::{Reminder, Standing, expiry_after_pass};
+use super::certification::{Pass, Reminder, Standing, pass};
 use super::quiz::{AnswerError, Answers, parse};
 use super::{CourseInput, lessons};
 
@@ -60,6 +60,21 @@ fn a_pass_is_at_the_pass_mark_and_not_below_it() {
 }
 
 #[test]
+fn questions_with_two_and_three_right_answers_score_in_sixths() {
+    // Units of 1/6: the first question's half is 3 of 6, the second's third is 2 of 6.
+    let quiz = parse("?? A\n* a\n* b\n- c\n\n?? B\n* x\n* y\n* z\n- w").expect("a valid quiz");
+    let score = quiz.score(&Answers(vec![(1, 1), (2, 1)]));
+    assert_eq!((score.earned, score.out_of), (5, 12));
+    assert_eq!(score.percent(), 41);
+    // 1½ of 2 at a pass mark of 75 passes, at 76 does not.
+    let three_quarters = quiz.score(&Answers(vec![(1, 1), (1, 2), (2, 1), (2, 2), (2, 4)]));
+    assert_eq!(three_quarters.percent(), 66);
+    let one_and_a_half =
+        parse("? A\n* y\n- n\n\n?? B\n* r\n* s\n- w").expect("a valid quiz").score(&Answers(vec![(1, 1), (2, 1)]));
+    assert!(one_and_a_half.passes(75) && !one_and_a_half.passes(76));
+}
+
+#[test]
 fn two_of_three_is_not_rounded_up_to_a_pass_at_67() {
     let quiz = parse("? A\n* y\n- n\n\n? B\n* y\n- n\n\n? C\n* y\n- n").expect("a valid quiz");
     let score = quiz.score(&Answers(vec![(1, 1), (2, 1), (3, 2)]));
@@ -94,6 +109,8 @@ fn answers_that_do_not_fit_the_quiz_are_refused() {
     assert_eq!(read(&["1.1", "2.1", "2.1"]), Err(AnswerError::Duplicate { question: 2 }));
     assert_eq!(read(&["1.1"]), Err(AnswerError::Unanswered { question: 2 }));
     assert_eq!(read(&["1.1", "1.2", "2.1"]), Err(AnswerError::SeveralForOne { question: 1 }));
+    // The reader sees the questions shuffled: a message names one by its words, not its number.
+    assert_eq!(AnswerError::Unanswered { question: 2 }.message(&quiz), "Answer \u{201c}Two\u{201d} too.");
 }
 
 #[test]
@@ -109,16 +126,21 @@ fn the_reader_gets_the_questions_in_the_given_order_without_the_right_answers() 
 }
 
 #[test]
-fn a_pass_certifies_for_the_course_term_and_renewing_keeps_the_time_left() {
+fn a_pass_starts_a_term_renews_one_in_its_last_30_days_and_changes_nothing_before() {
     let now = at(2026, 12, 3);
-    assert_eq!(expiry_after_pass(None, now, 12), at(2027, 12, 3));
-    // Renewed early: twelve months from the old end, not from today.
-    assert_eq!(expiry_after_pass(Some(at(2027, 1, 10)), now, 12), at(2028, 1, 10));
-    // Renewed after it ended: from today.
-    assert_eq!(expiry_after_pass(Some(at(2026, 11, 1)), now, 12), at(2027, 12, 3));
+    assert_eq!(pass(None, now, 12), Pass::NewTerm { ends: at(2027, 12, 3) });
+    // In its last 30 days: twelve months from the old end, not from today.
+    assert_eq!(pass(Some(at(2026, 12, 20)), now, 12), Pass::Renewed { ends: at(2027, 12, 20) });
+    assert_eq!(pass(Some(at(2027, 1, 2)), now, 12), Pass::Renewed { ends: at(2028, 1, 2) });
+    // Before them, passing again changes nothing: years never pile up.
+    assert_eq!(pass(Some(at(2027, 1, 3)), now, 12), Pass::TooEarly { renewable_from: at(2026, 12, 4) });
+    assert_eq!(pass(Some(at(2027, 12, 3)), now, 12), Pass::TooEarly { renewable_from: at(2027, 11, 3) });
+    // At its end or after it: a new term from today.
+    assert_eq!(pass(Some(now), now, 12), Pass::NewTerm { ends: at(2027, 12, 3) });
+    assert_eq!(pass(Some(at(2026, 11, 1)), now, 12), Pass::NewTerm { ends: at(2027, 12, 3) });
     // A month from the 31st ends on the month's last day.
-    assert_eq!(expiry_after_pass(None, at(2027, 1, 31), 1), at(2027, 2, 28));
-    assert_eq!(expiry_after_pass(None, at(2028, 2, 29), 12), at(2029, 2, 28));
+    assert_eq!(pass(None, at(2027, 1, 31), 1), Pass::NewTerm { ends: at(2027, 2, 28) });
+    assert_eq!(pass(None, at(2028, 2, 29), 12), Pass::NewTerm { ends: at(2029, 2, 28) });
 }
 
 #[test]

@@ -43,6 +43,11 @@ pub fn ScrollTable(label: &'static str, children: Children) -> impl IntoView {
     }
 }
 
+/// A day as pages write one (UTC): `2026-12-03`.
+pub fn day_text(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d").to_string()
+}
+
 /// The badge tone of a tier, so tiers look the same on every page.
 pub fn tier_tone(tier: &str) -> &'static str {
     match tier {

@@ -45,7 +45,7 @@ const DEAL_REGISTRATION_QUIZ: &str = "? How long is an approved registration pro
 - The customer's credit rating
 - Your tier
 
-?? Which of these close a deal? (choose all that apply)
+?? Which of these close a deal?
 * Won
 * Lost
 - Submitted
@@ -67,7 +67,7 @@ Ask about their renewal dates: a hardware refresh is the best moment to move.
 ";
 
 /// Answers: Compute, Storage and Backup (not Printing); yearly; a hardware refresh; 50 to 5,000.
-const SELLING_QUIZ: &str = "?? Which products does Acme Cloud sell? (choose all that apply)
+const SELLING_QUIZ: &str = "?? Which products does Acme Cloud sell?
 * Compute
 * Storage
 * Backup

@@ -1,0 +1,171 @@
+//! A partner's company profile: what it tells the program and, later, its prospects (its website,
+//! contact, where it is and what it does). Its partner admin keeps it; once every field is filled
+//! the profile is complete, which ticks the onboarding milestone.
+
+use serde::{Deserialize, Serialize};
+
+use crate::auth::forms::EmailAddress;
+use crate::error::FieldErrors;
+use crate::text::required_line;
+
+pub const MAX_LINE: usize = 120;
+pub const MAX_ABOUT: usize = 800;
+
+/// The profile as stored; an empty field is one not filled in yet.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct CompanyProfile {
+    pub website: String,
+    pub contact_email: String,
+    pub phone: String,
+    pub city: String,
+    pub country: String,
+    pub about: String,
+}
+
+impl CompanyProfile {
+    /// Every field filled.
+    pub fn complete(&self) -> bool {
+        [&self.website, &self.contact_email, &self.phone, &self.city, &self.country, &self.about]
+            .iter()
+            .all(|field| !field.trim().is_empty())
+    }
+}
+
+/// What the profile form sends.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileInput {
+    pub website: String,
+    pub contact_email: String,
+    pub phone: String,
+    pub city: String,
+    pub country: String,
+    pub about: String,
+}
+
+impl ProfileInput {
+    /// Every field's problem at once. Each field is required: a half-filled profile is still
+    /// saved by filling the rest, never by a blank that hides what was there.
+    pub fn check(&self) -> Result<CompanyProfile, FieldErrors> {
+        let mut fields = FieldErrors::new();
+        let mut keep = |name: &str, result: Result<String, String>| match result {
+            Ok(value) => value,
+            Err(problem) => {
+                fields.insert(name.into(), problem);
+                String::new()
+            }
+        };
+        let website = keep("website", website(&self.website));
+        let contact_email = keep(
+            "contact_email",
+            EmailAddress::parse(&self.contact_email)
+                .map(|email| email.as_str().to_owned())
+                .map_err(|_| "Enter the address prospects write to, like sales@company.com.".to_owned()),
+        );
+        let phone = keep("phone", phone(&self.phone));
+        let city = keep("city", line(&self.city, "Enter the city of your main office."));
+        let country = keep("country", line(&self.country, "Enter the country of your main office."));
+        let about = keep("about", about(&self.about));
+        if !fields.is_empty() {
+            return Err(fields);
+        }
+        Ok(CompanyProfile { website, contact_email, phone, city, country, about })
+    }
+}
+
+fn line(text: &str, empty: &str) -> Result<String, String> {
+    required_line(text, MAX_LINE, empty).map(str::to_owned)
+}
+
+/// An `http(s)://` address of a web domain, nothing that could run script.
+fn website(text: &str) -> Result<String, String> {
+    let text = line(text, "Enter your website, like https://www.company.com.")?;
+    let host = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default().to_lowercase());
+    match host {
+        Some(host) if crate::deals::form::looks_like_domain(&host) && !text.contains(char::is_whitespace) => Ok(text),
+        _ => Err("Enter your website's address, like https://www.company.com.".to_owned()),
+    }
+}
+
+/// A phone number as people write one: digits with spaces, dashes, dots, brackets and a leading
+/// plus; 6 to 20 digits.
+fn phone(text: &str) -> Result<String, String> {
+    let text = line(text, "Enter the phone number prospects call.")?;
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let allowed = text.chars().all(|c| c.is_ascii_digit() || " -.()".contains(c))
+        || (text.starts_with('+') && text[1..].chars().all(|c| c.is_ascii_digit() || " -.()".contains(c)));
+    if !allowed || !(6..=20).contains(&digits) {
+        return Err("Enter a phone number of 6 to 20 digits, like +44 20 7946 0000.".to_owned());
+    }
+    Ok(text)
+}
+
+fn about(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("Say in a few sentences what your company does and for whom.".to_owned());
+    }
+    if text.chars().count() > MAX_ABOUT {
+        return Err(format!("Use at most {MAX_ABOUT} characters."));
+    }
+    Ok(text.replace("\r\n", "\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> ProfileInput {
+        ProfileInput {
+            website: "https://www.initech.example/partners".into(),
+            contact_email: " Sales@Initech.example ".into(),
+            phone: "+44 20 7946 0000".into(),
+            city: "London".into(),
+            country: "United Kingdom".into(),
+            about: "We run cloud migrations for mid-sized firms.".into(),
+        }
+    }
+
+    #[test]
+    fn a_filled_profile_is_complete_and_its_email_is_normalised() {
+        let profile = good().check().expect("accepted");
+        assert!(profile.complete());
+        assert_eq!(profile.contact_email, "sales@initech.example");
+        assert!(!CompanyProfile { about: String::new(), ..profile }.complete());
+    }
+
+    #[test]
+    fn every_wrong_field_is_named_at_once() {
+        let input = ProfileInput {
+            website: "javascript:alert(1)".into(),
+            contact_email: "sales".into(),
+            phone: "call us".into(),
+            city: "Lon\ndon".into(),
+            country: String::new(),
+            about: "x".repeat(MAX_ABOUT + 1),
+        };
+        let fields = input.check().expect_err("refused");
+        let named: Vec<&str> = fields.keys().map(String::as_str).collect();
+        assert_eq!(named, ["about", "city", "contact_email", "country", "phone", "website"]);
+    }
+
+    #[test]
+    fn websites_and_phone_numbers_as_people_write_them() {
+        for good in ["https://initech.example", "http://www.initech.example/", "https://initech.example/a?b#c"] {
+            assert!(website(good).is_ok(), "{good}");
+        }
+        for bad in ["initech.example", "https://", "https://localhost", "ftp://initech.example", "https://a b.example"]
+        {
+            assert!(website(bad).is_err(), "{bad}");
+        }
+        for good in ["+1 (555) 010-0199", "020 7946 0000", "555.010.0199"] {
+            assert!(phone(good).is_ok(), "{good}");
+        }
+        for bad in ["12345", "+1 555 010 0199 ext. 4", "++15550100199", "1".repeat(21).as_str()] {
+            assert!(phone(bad).is_err(), "{bad}");
+        }
+    }
+}
