@@ -181,7 +181,7 @@ const CITIES: [(&str, &str); 4] =
 /// A company profile for every partner in the program before onboarding, unless it has one; the
 /// partners still onboarding fill in their own (it is a step of their checklist).
 async fn company_profiles(db: &Db) -> Result<(), SeedError> {
-    use app::partners::profile::ProfileInput;
+    use app::partners::profile::CompanyProfile;
     use app::partners::store;
     for (index, (name, domain, partner_type, ..)) in PARTNERS.into_iter().enumerate() {
         let onboarding = onboarding::ONBOARDING.iter().any(|(joiner, _)| *joiner == name);
@@ -193,7 +193,7 @@ async fn company_profiles(db: &Db) -> Result<(), SeedError> {
             continue;
         }
         let (city, country) = CITIES[index % CITIES.len()];
-        let input = ProfileInput {
+        let input = CompanyProfile {
             website: format!("https://www.{domain}"),
             contact_email: format!("sales@{domain}"),
             phone: format!("+1 555 01{:02} {:04}", index, 1000 + index * 37),

@@ -11,7 +11,7 @@ use crate::text::required_line;
 pub const MAX_LINE: usize = 120;
 pub const MAX_ABOUT: usize = 800;
 
-/// The profile as stored; an empty field is one not filled in yet.
+/// The profile as stored, and as its form sends it; an empty field is one not filled in yet.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CompanyProfile {
@@ -32,19 +32,8 @@ impl CompanyProfile {
     }
 }
 
-/// What the profile form sends.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProfileInput {
-    pub website: String,
-    pub contact_email: String,
-    pub phone: String,
-    pub city: String,
-    pub country: String,
-    pub about: String,
-}
-
-impl ProfileInput {
-    /// Every field's problem at once. Each field is required: a half-filled profile is still
+impl CompanyProfile {
+    /// The profile as a form sent it, checked: every field's problem at once. Each field is required: a half-filled profile is still
     /// saved by filling the rest, never by a blank that hides what was there.
     pub fn check(&self) -> Result<CompanyProfile, FieldErrors> {
         let mut fields = FieldErrors::new();
@@ -118,8 +107,8 @@ fn about(text: &str) -> Result<String, String> {
 mod tests {
     use super::*;
 
-    fn good() -> ProfileInput {
-        ProfileInput {
+    fn good() -> CompanyProfile {
+        CompanyProfile {
             website: "https://www.initech.example/partners".into(),
             contact_email: " Sales@Initech.example ".into(),
             phone: "+44 20 7946 0000".into(),
@@ -139,7 +128,7 @@ mod tests {
 
     #[test]
     fn every_wrong_field_is_named_at_once() {
-        let input = ProfileInput {
+        let input = CompanyProfile {
             website: "javascript:alert(1)".into(),
             contact_email: "sales".into(),
             phone: "call us".into(),

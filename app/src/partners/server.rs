@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use super::profile::{CompanyProfile, ProfileInput};
+use super::profile::CompanyProfile;
 #[cfg(feature = "ssr")]
 use super::{DirectorySort, PartnerRow};
 use super::{PartnerDetail, PartnerDrill, PartnerList};
@@ -118,7 +118,7 @@ pub async fn own_company_profile() -> Result<CompanyProfileView, AppError> {
 /// Saves the caller's organisation's company profile: its partner admin only, every field checked
 /// first. Filling the last field ticks the onboarding milestone.
 #[server(endpoint = "save_company_profile")]
-pub async fn save_company_profile(#[server(flatten)] input: ProfileInput) -> Result<(), AppError> {
+pub async fn save_company_profile(#[server(flatten)] input: CompanyProfile) -> Result<(), AppError> {
     let user = guard::require_role(&[Role::PartnerAdmin])?;
     let state = state::server_state()?;
     let typed = [

@@ -76,22 +76,9 @@ pub struct CourseInput {
     pub published: Option<String>,
 }
 
-/// A course as checked, ready to store.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CheckedCourse {
-    pub id: i64,
-    pub title: String,
-    pub summary: String,
-    pub pass_mark: i64,
-    pub validity_months: i64,
-    pub lessons: String,
-    pub quiz: String,
-    pub published: bool,
-}
-
 impl CourseInput {
     /// Every field's problem at once.
-    pub fn check(&self) -> Result<CheckedCourse, FieldErrors> {
+    pub fn check(&self) -> Result<CourseSource, FieldErrors> {
         let mut fields = FieldErrors::new();
         let id = match self.id.trim() {
             "" => 0,
@@ -139,7 +126,7 @@ impl CourseInput {
         if !fields.is_empty() {
             return Err(fields);
         }
-        Ok(CheckedCourse {
+        Ok(CourseSource {
             id,
             title: title.to_owned(),
             summary: summary.to_owned(),
@@ -219,7 +206,8 @@ pub struct CourseView {
     pub attempts: Vec<AttemptSummary>,
 }
 
-/// A course as its author edits it (the quiz's text marks the right answers: authors only).
+/// A course as its author writes it, and as checked before it is stored (the quiz's text marks
+/// the right answers: authors only).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CourseSource {
     pub id: i64,

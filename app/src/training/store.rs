@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use sqlx::AssertSqlSafe;
 
 use super::certification::{Pass, Reminder, Standing, pass};
-use super::{AttemptSummary, Certificate, CheckedCourse};
+use super::{AttemptSummary, Certificate, CourseSource};
 use crate::audit::{self, AuditAction};
 use crate::auth::reach::Reach;
 use crate::db::{Conditions, Db};
@@ -94,7 +94,7 @@ pub async fn title_taken(db: &Db, title: &str, except: i64) -> Result<bool, sqlx
 /// id, or `None` when the course to change does not exist. A change moves its revision on.
 pub async fn save_course(
     db: &Db,
-    course: &CheckedCourse,
+    course: &CourseSource,
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, sqlx::Error> {
