@@ -122,9 +122,18 @@ async fn a_partner_passes_a_course_is_certified_and_renews_from_the_old_end(back
     assert_eq!(get_certified_state(&app, &partner).await, "done", "the checklist ticked itself");
 
     // Passing again long before its end changes nothing (a double submit piles up no years).
-    let (status, _) = submit(&app, &partner, id, revision, answers(&quiz, true)).await;
-    assert_eq!(status, StatusCode::OK);
+    let (status, body) = submit(&app, &partner, id, revision, answers(&quiz, true)).await;
+    assert_eq!((status, &body), (StatusCode::OK, &Value::Null), "an attempt's answer says nothing more");
     assert_eq!(expiry(&course(&app, &partner, id).await), first_end);
+    // A fourth attempt within 24 hours is refused, and not recorded.
+    let attempts = || app.count("SELECT COUNT(*) FROM course_attempts");
+    let before = attempts().await;
+    let (status, body) = submit(&app, &partner, id, revision, answers(&quiz, false)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["fields"]["answers"].as_str().is_some_and(|message| message.contains("3 times in the last 24 hours")));
+    assert_eq!(attempts().await, before);
+    let (_, catalogue) = app.call(&partner, "training_catalogue", &[]).await;
+    assert!(!catalogue.to_string().contains("right") && !catalogue.to_string().contains("* 90 days"), "{catalogue}");
 
     // Bluepeak's admin, in the last 30 days of theirs, renews from the old end, not from today.
     let bluepeak = app.sign_in("partner@bluepeak.test").await;
@@ -217,20 +226,22 @@ async fn bad_answers_are_refused_and_nothing_is_written(backend: Backend) {
         form.push((extra.0.to_owned(), extra.1.to_owned()));
         form
     };
-    let cases: Vec<(&str, i64, Vec<(String, String)>)> = vec![
-        ("an unknown question", revision, with(("answers[q99]", "99.1"))),
-        ("an unknown choice", revision, with(("answers[x]", "1.9"))),
-        ("the same answer twice", revision, with(("answers[again]", &right[0].1))),
-        ("two answers to a one-answer question", revision, with(("answers[q1c1]", "1.1"))),
-        ("a question left out", revision, right[1..].to_vec()),
-        ("no answers at all", revision, Vec::new()),
-        ("an answer that is not one", revision, with(("answers[x]", "first"))),
-        ("an old revision of the course", revision - 1, right.clone()),
+    let foreign = "do not belong to this quiz";
+    let cases: Vec<(&str, i64, Vec<(String, String)>, &str)> = vec![
+        ("an unknown question", revision, with(("answers[q99]", "99.1")), foreign),
+        ("an unknown choice", revision, with(("answers[x]", "1.9")), foreign),
+        ("the same answer twice", revision, with(("answers[again]", &right[0].1)), "names the same answer twice"),
+        ("two answers to a one-answer question", revision, with(("answers[q1c1]", "1.1")), "takes one answer"),
+        ("a question left out", revision, right[1..].to_vec(), "Answer \u{201c}"),
+        ("no answers at all", revision, Vec::new(), "Answer \u{201c}"),
+        ("an answer that is not one", revision, with(("answers[x]", "first")), foreign),
+        ("an old revision of the course", revision - 1, right.clone(), "changed while you answered"),
     ];
-    for (what, revision, form) in cases {
+    for (what, revision, form, says) in cases {
         let (status, body) = submit(&app, &partner, id, revision, form).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {body}");
-        assert!(body["fields"]["answers"].is_string(), "{what}: {body}");
+        assert!(body["fields"]["answers"].as_str().is_some_and(|message| message.contains(says)), "{what}: {body}");
+        assert!(!body.to_string().contains("right"), "a refusal tells nothing of the answers: {body}");
     }
     assert_eq!(submit(&app, &partner, 999_999, revision, right.clone()).await.0, StatusCode::NOT_FOUND);
     // Staff read courses but take no quizzes.
