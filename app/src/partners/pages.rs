@@ -230,7 +230,7 @@ fn PartnerProfileView(invite: ServerAction<Invite>, profile: PartnerDetail) -> i
             {(!profile.certificates.is_empty()).then(|| view! {
                 <section class="card" aria-labelledby="partner-certifications-title">
                     <h2 id="partner-certifications-title">"Certifications"</h2>
-                    <CertificateTable certificates=profile.certificates.clone()/>
+                    <CertificateTable certificates=profile.certificates.clone() partner_column=false/>
                 </section>
             })}
             {profile.can_invite.then(|| view! {

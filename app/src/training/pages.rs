@@ -336,16 +336,18 @@ fn CourseEditor(source: CourseSource, save: ServerAction<SaveCourse>) -> impl In
     }
 }
 
-/// People's certifications: who, of which partner, from which course, since when, and how each
-/// stands.
+/// People's certifications: who, of which partner (left out on one partner's own page), from
+/// which course, since when, and how each stands.
 #[component]
-pub fn CertificateTable(certificates: Vec<Certificate>) -> impl IntoView {
+pub fn CertificateTable(certificates: Vec<Certificate>, #[prop(default = true)] partner_column: bool) -> impl IntoView {
     view! {
         <ScrollTable label="Certifications">
             <table class="stacked">
                 <thead>
                     <tr>
-                        <th scope="col">"Person"</th><th scope="col">"Partner"</th><th scope="col">"Course"</th>
+                        <th scope="col">"Person"</th>
+                        {partner_column.then(|| view! { <th scope="col">"Partner"</th> })}
+                        <th scope="col">"Course"</th>
                         <th scope="col">"Earned"</th><th scope="col">"Standing"</th>
                     </tr>
                 </thead>
@@ -353,7 +355,7 @@ pub fn CertificateTable(certificates: Vec<Certificate>) -> impl IntoView {
                     {certificates.into_iter().map(|certificate| view! {
                         <tr>
                             <td>{certificate.person_name.clone()}</td>
-                            <td>{certificate.organisation_name.clone()}</td>
+                            {partner_column.then(|| view! { <td>{certificate.organisation_name.clone()}</td> })}
                             <td>{certificate.course_title.clone()}</td>
                             <td>{day(certificate.earned_at)}</td>
                             <td><StandingBadge certificate/></td>
