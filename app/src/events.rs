@@ -37,6 +37,11 @@ pub enum Event {
     },
     /// A step of a partner's onboarding checklist was ticked, confirmed or skipped.
     Onboarding { organisation_id: i64, at: DateTime<Utc> },
+    /// One of a partner's people passed a course and holds a certification.
+    Certification { organisation_id: i64, at: DateTime<Utc> },
+    /// A partner's tier changed, or a change was proposed, decided or a grace period began or
+    /// ended (`organisation_id` 0: a run that touched many partners).
+    Tier { organisation_id: i64, at: DateTime<Utc> },
 }
 
 impl Event {
@@ -45,6 +50,8 @@ impl Event {
         let (kind, at) = match self {
             Event::Deal { at, .. } => ("deal", at),
             Event::Onboarding { at, .. } => ("onboarding", at),
+            Event::Certification { at, .. } => ("certification", at),
+            Event::Tier { at, .. } => ("tier", at),
         };
         serde_json::json!({ "kind": kind, "at": at }).to_string()
     }

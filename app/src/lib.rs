@@ -26,6 +26,7 @@ pub mod partners;
 pub mod state;
 pub mod team;
 pub mod text;
+pub mod tiers;
 pub mod training;
 pub mod ui;
 
@@ -52,7 +53,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 13] = [
+    let fixed: [&[&str]; 14] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -66,6 +67,7 @@ pub fn every_statement() -> Vec<String> {
         admin::store::STATEMENTS,
         kpi::store::STATEMENTS,
         training::store::STATEMENTS,
+        tiers::store::STATEMENTS,
     ];
     let assembled = [
         deals::store::assembled_statements(),
@@ -141,6 +143,7 @@ use kpi::{DashboardPage, LeaderboardPage, MetricsPage, ScorecardPage};
 use onboarding::{OnboardingBoardPage, OnboardingPage, OnboardingTemplatesPage};
 use partners::{CompanyProfilePage, PartnerPage, PartnersPage};
 use team::TeamPage;
+use tiers::{OwnTierPage, PartnerTierPage, ProgramPage, TierApprovalsPage};
 use training::{CertificationsPage, CourseEditorPage, CoursePage, TrainingPage};
 
 lazy_page!(
@@ -171,6 +174,10 @@ lazy_page!(
     EditCourseRoute => CourseEditorPage,
     CertificationsRoute => CertificationsPage,
     CompanyProfileRoute => CompanyProfilePage,
+    ProgramRoute => ProgramPage,
+    OwnTierRoute => OwnTierPage,
+    PartnerTierRoute => PartnerTierPage,
+    TierApprovalsRoute => TierApprovalsPage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -220,6 +227,10 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("agreement")) view={Lazy::<AgreementAdminRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("onboarding")) view={Lazy::<OnboardingTemplatesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("program")) view={Lazy::<ProgramRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("tier") view={Lazy::<OwnTierRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("partners"), ParamSegment("id"), StaticSegment("tier")) view={Lazy::<PartnerTierRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("tiers"), StaticSegment("approvals")) view={Lazy::<TierApprovalsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("agreement") view={Lazy::<AgreementRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("onboarding") view={Lazy::<OnboardingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("onboarding"), StaticSegment("board")) view={Lazy::<OnboardingBoardRoute>::new()} ssr=SsrMode::Async/>

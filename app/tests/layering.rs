@@ -27,6 +27,7 @@ const ORDER: &[&str] = &[
     "onboarding",
     "team",
     "partners",
+    "tiers",
     "home",
     "admin",
     "account",

@@ -69,6 +69,8 @@ pub struct RunningServer {
     pub facts: FactCache,
     shutdown: oneshot::Sender<()>,
     clock: tokio::task::JoinHandle<()>,
+    /// Re-evaluates a partner's tier when one of its metrics changes.
+    tiers: tokio::task::JoinHandle<()>,
     relay: Vec<tokio::task::JoinHandle<()>>,
     task: tokio::task::JoinHandle<Result<(), std::io::Error>>,
 }
@@ -78,6 +80,7 @@ impl RunningServer {
     pub async fn stop(self) -> Result<(), StartError> {
         let _ = self.shutdown.send(());
         self.clock.abort();
+        self.tiers.abort();
         self.relay.iter().for_each(|task| task.abort());
         let served = self.task.await.unwrap_or(Ok(()));
         self.db.close().await;
@@ -98,6 +101,7 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
     let relay = relay::spawn(&db, &events);
     let state = ServerState::new(db.clone(), settings, events.clone());
     let clock = tokio::spawn(protection_clock(state.clone()));
+    let tiers = tokio::spawn(app::tiers::server::follow_events(state.clone()));
     let facts = FactCache::new();
     let context = ServerContext { state: state.clone(), facts: facts.clone(), checklists: Default::default() };
     tokio::spawn(load_fact_cache(context.clone()));
@@ -113,7 +117,7 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
             })
             .await
     });
-    Ok(RunningServer { addr, db, events, state, facts, shutdown, clock, relay, task })
+    Ok(RunningServer { addr, db, events, state, facts, shutdown, clock, tiers, relay, task })
 }
 
 /// The KPI fact cache is loaded as the server starts, so no page waits for it (requests that
@@ -127,7 +131,7 @@ async fn load_fact_cache(context: ServerContext) {
 }
 
 /// Once a minute: reminders before deal protection ends, and expiry at its end; reminders before
-/// certifications end.
+/// certifications end; every partner's tier once a day.
 async fn protection_clock(state: ServerState) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -144,6 +148,17 @@ async fn protection_clock(state: ServerState) {
             Ok(0) => {}
             Ok(sent) => tracing::info!(sent, "certification reminders sent"),
             Err(error) => tracing::error!(error = %error, "certification reminders failed; trying again in a minute"),
+        }
+        match app::tiers::server::nightly(&state, chrono::Utc::now()).await {
+            Ok(Some(report)) => tracing::info!(
+                evaluated = report.evaluated,
+                changed = report.changed,
+                proposed = report.proposed,
+                graces_started = report.graces_started,
+                "every partner's tier evaluated"
+            ),
+            Ok(None) => {}
+            Err(error) => tracing::error!(error = %error, "tier evaluation failed; trying again in a minute"),
         }
     }
 }
@@ -209,7 +224,8 @@ pub async fn seed(cli: &Cli, demo: bool, history: bool, scale: Option<(usize, us
     let report = seed::demo(&db).await?;
     if history {
         let deals = history::demo_history(&db).await?;
-        println!("Demo history: {deals} deals over eighteen months.");
+        seed::demo_standings(&db).await?;
+        println!("Demo history: {deals} deals over eighteen months, and every partner's tier evaluated.");
     }
     if let Some((partners, deals)) = scale {
         let scale = scale::scale(&db, partners, deals).await?;

@@ -2,6 +2,7 @@
 
 mod agreement;
 mod onboarding;
+mod tiers;
 mod training;
 
 use app::auth::secrets::{PasswordHash, hash_password_blocking};
@@ -123,6 +124,7 @@ pub async fn demo(db: &Db) -> Result<String, SeedError> {
     onboarding::demo(db).await?;
     training::demo(db, user_id(db, "marketing@acme.test").await?).await?;
     company_profiles(db).await?;
+    tiers::demo(db, admin).await?;
     let mut report = format!(
         "Demo data ready: {VENDOR} with 4 staff and {} partners ({people} partner people).\n\
          Sign in at the portal with any of these (password: {DEMO_PASSWORD}):\n",
@@ -132,6 +134,14 @@ pub async fn demo(db: &Db) -> Result<String, SeedError> {
         report.push_str(&format!("  {email:<26} {who}\n"));
     }
     Ok(report)
+}
+
+/// Every partner's tier standing from the demo history (see [`tiers::demo_standings`]).
+pub async fn demo_standings(db: &Db) -> Result<(), SeedError> {
+    let admin = user_id(db, "admin@acme.test").await?;
+    let approved: i64 = on_db!(db, pool => sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
+        .bind(tiers::APPROVED).fetch_one(pool).await)?;
+    tiers::demo_standings(db, admin, approved).await
 }
 
 async fn organisation(

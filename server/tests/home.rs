@@ -71,7 +71,7 @@ async fn a_partners_home_lists_its_own_deals_needing_it_and_its_recent_wins(back
         let client = app.sign_in(email).await;
         let home = home(&app, &client).await;
         assert_eq!(home["actions"][0]["href"], "/deals/new", "{email}: registering a deal is the first action");
-        assert_eq!(section_ids(&home), ["needs-you", "recent-wins"]);
+        assert_eq!(section_ids(&home), ["needs-you", "tier", "recent-wins"]);
 
         let since = Utc::now() - Duration::days(7);
         let until = Utc::now() + Duration::days(14);
@@ -128,7 +128,7 @@ async fn a_managers_home_lists_approvals_risk_and_protection_within_reach(backen
     .expect("ending soon");
     let sam_id: i64 = app.count("SELECT id FROM users WHERE email = 'cam@acme.test'").await;
     let home = home(&app, &sam).await;
-    assert_eq!(section_ids(&home), ["approvals", "at-risk", "protection"]);
+    assert_eq!(section_ids(&home), ["approvals", "at-risk", "tier-changes", "protection"]);
 
     let approvals = section(&home, "approvals");
     let listed = linked_ids(approvals, "/deals/");
@@ -179,7 +179,7 @@ async fn an_admins_home_covers_the_program_and_its_setup(backend: Backend) {
     let app = demo_with_history(backend).await;
     let admin = app.sign_in("admin@acme.test").await;
     let home = home(&app, &admin).await;
-    assert_eq!(section_ids(&home), ["approvals", "at-risk", "protection", "setup"]);
+    assert_eq!(section_ids(&home), ["approvals", "at-risk", "tier-changes", "protection", "setup"]);
     let waiting = app.count("SELECT COUNT(*) FROM deals WHERE status = 'submitted'").await;
     assert_eq!(section(&home, "approvals")["more"]["text"], format!("Open the approval queue ({waiting} deals)"));
     // The demo never imports the vendor's pipeline; a partner without a channel manager shows too.

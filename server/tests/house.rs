@@ -58,6 +58,7 @@ enum Id {
     Organisation,
     Invitation,
     Person,
+    TierProposal,
 }
 
 /// Every server function that takes the id of something a partner owns: the arguments of a good
@@ -82,6 +83,9 @@ fn taking_ids() -> BTreeMap<&'static str, (Id, &'static str, Vec<(&'static str, 
         ("onboarding_checklist", (Id::Organisation, "organisation_id", vec![])),
         ("mark_step", (Id::Organisation, "organisation_id", vec![("step_id", "1"), ("command", "skip")])),
         ("nudge_partner", (Id::Organisation, "organisation_id", vec![])),
+        ("tier_standing", (Id::Organisation, "organisation_id", vec![])),
+        ("evaluate_tiers", (Id::Organisation, "organisation_id", vec![])),
+        ("decide_tier_change", (Id::TierProposal, "id", vec![("decision", "approve"), ("reason", "")])),
     ])
 }
 
@@ -119,6 +123,9 @@ const WITHOUT_IDS: &[&str] = &[
     "save_course",
     "own_company_profile",
     "save_company_profile",
+    "program_configuration",
+    "publish_program",
+    "tier_approvals",
 ];
 
 async fn every_server_function_taking_an_id_answers_not_found_for_another_partners(backend: Backend) {
@@ -147,6 +154,13 @@ async fn every_server_function_taking_an_id_answers_not_found_for_another_partne
     assert_eq!(status, StatusCode::OK, "{body}");
     let invitation = app.count("SELECT MAX(id) FROM invitations").await.to_string();
     let person = app.count("SELECT id FROM users WHERE email = 'partner@copperline.test'").await.to_string();
+    // A promotion proposed for Copperline (Silver to Gold), waiting for its channel manager.
+    let copperline = app.organisation_id("Copperline IT").await;
+    on_db!(app.db(), pool => sqlx::query("INSERT INTO tier_proposals (organisation_id, from_tier_id, to_tier_id, \
+        direction, explanation, program_version, proposed_at, state) VALUES ($1, 2, 3, 'promotion', 'Copperline grew', 1, $2, 'pending')")
+        .bind(copperline).bind(chrono::Utc::now()).execute(pool).await.map(|_| ()))
+    .expect("a proposal");
+    let proposal = app.count("SELECT MAX(id) FROM tier_proposals").await.to_string();
     let callers = [
         ("partner@bluepeak.test", app.sign_in("partner@bluepeak.test").await),
         ("rep@bluepeak.test", app.sign_in("rep@bluepeak.test").await),
@@ -159,6 +173,7 @@ async fn every_server_function_taking_an_id_answers_not_found_for_another_partne
             Id::Organisation => organisation.as_str(),
             Id::Invitation => invitation.as_str(),
             Id::Person => person.as_str(),
+            Id::TierProposal => proposal.as_str(),
         };
         let mut form = rest.clone();
         form.push((argument, id));
@@ -183,6 +198,7 @@ async fn every_server_function_taking_an_id_answers_not_found_for_another_partne
     let (_, detail) = app.call(&copperline_partner, "deal_detail", &[("id", deal.as_str())]).await;
     assert_eq!(detail["deal"]["status"], "approved");
     assert_eq!(detail["deal"]["extension"], "none");
+    assert_eq!(app.count("SELECT COUNT(*) FROM tier_proposals WHERE state = 'pending'").await, 1);
     let (_, team) = app.call(&copperline_partner, "team", &[]).await;
     assert_eq!(team["pending"][0]["email"], "newhire@copperline.test", "Copperline's invitation still waits: {team}");
     app.stop().await;

@@ -27,10 +27,12 @@ pub enum AuditAction {
     SavedCourse,
     Certified,
     ChangedCompanyProfile,
+    PublishedProgram,
+    DecidedTierChange,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -50,6 +52,8 @@ impl AuditAction {
         AuditAction::SavedCourse,
         AuditAction::Certified,
         AuditAction::ChangedCompanyProfile,
+        AuditAction::PublishedProgram,
+        AuditAction::DecidedTierChange,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -73,6 +77,8 @@ impl AuditAction {
             AuditAction::SavedCourse => "training.course",
             AuditAction::Certified => "training.certify",
             AuditAction::ChangedCompanyProfile => "partner.profile",
+            AuditAction::PublishedProgram => "program.publish",
+            AuditAction::DecidedTierChange => "tier.decide",
         }
     }
 
@@ -102,6 +108,8 @@ impl AuditAction {
             AuditAction::SavedCourse => "Saved a training course",
             AuditAction::Certified => "Passed a course and was certified",
             AuditAction::ChangedCompanyProfile => "Changed a company profile",
+            AuditAction::PublishedProgram => "Published a tier configuration",
+            AuditAction::DecidedTierChange => "Approved or declined a tier change",
         }
     }
 }

@@ -34,6 +34,7 @@ pub const ADMINISTRATION: NavItem = NavItem { label: "Administration", href: "/a
 pub const ONBOARDING: NavItem = NavItem { label: "Onboarding", href: "/onboarding/board" };
 pub const TRAINING: NavItem = NavItem { label: "Training", href: "/training" };
 pub const PROFILE: NavItem = NavItem { label: "Profile", href: "/profile" };
+pub const TIER: NavItem = NavItem { label: "Tier", href: "/tier" };
 
 /// The navigation for a role: only what that role may open.
 pub fn nav_items(role: Role) -> &'static [NavItem] {
@@ -45,7 +46,7 @@ pub fn nav_items(role: Role) -> &'static [NavItem] {
             &[HOME, DASHBOARD, MY_PARTNERS, ONBOARDING, DEALS, APPROVALS, LEADERBOARD, TRAINING, TEAM]
         }
         Role::Marketing => &[HOME, PARTNERS, LEADERBOARD, TRAINING, TEAM],
-        Role::PartnerAdmin | Role::PartnerUser => &[HOME, DEALS, SCORECARD, LEADERBOARD, TRAINING, TEAM, PROFILE],
+        Role::PartnerAdmin | Role::PartnerUser => &[HOME, DEALS, TIER, SCORECARD, LEADERBOARD, TRAINING, TEAM, PROFILE],
     }
 }
 
@@ -102,6 +103,8 @@ pub const TRAINING_AUTHOR_ROLES: &[Role] = &[Role::Admin, Role::Marketing];
 pub const TRAINEE_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
 /// Who sees the certifications of the people within their reach.
 pub const CERTIFICATION_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager, Role::Marketing, Role::PartnerAdmin];
+/// Who approves or declines tier changes and has partners evaluated now (whose partners: reach).
+pub const TIER_DECISION_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager];
 
 /// Where partner people are sent until their organisation accepts the partner agreement.
 pub const AGREEMENT_PATH: &str = "/agreement";

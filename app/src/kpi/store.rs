@@ -47,7 +47,7 @@ crate::statements! {
         JOIN organisations o ON o.id = u.organisation_id WHERE o.kind = 'partner' ORDER BY u.id";
     const CERTIFICATE_FACTS = "SELECT user_id, term_started_at, expires_at FROM certifications \
         ORDER BY user_id, term_started_at";
-    const TIERS = "SELECT name FROM tiers ORDER BY rank";
+    const TIERS = "SELECT name FROM tiers WHERE rank > 0 ORDER BY rank";
     const REGIONS = "SELECT DISTINCT region FROM organisations \
         WHERE kind = 'partner' AND region IS NOT NULL AND region <> '' ORDER BY region";
     const PEOPLE_NAMES = "SELECT id, name FROM users WHERE organisation_id = $1 ORDER BY id";

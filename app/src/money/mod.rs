@@ -103,6 +103,11 @@ impl Conversion {
     pub fn reporting(&self) -> &str {
         &self.reporting
     }
+
+    /// The reporting currency as a [`Currency`] (US dollars for a code Tessera does not know).
+    pub fn currency(&self) -> Currency {
+        Currency::parse(&self.reporting).unwrap_or(Currency::USD)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

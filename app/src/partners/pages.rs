@@ -211,7 +211,8 @@ fn PartnerProfileView(invite: ServerAction<Invite>, profile: PartnerDetail) -> i
         <h1>{partner.name.clone()}</h1>
         <dl class="facts card">
             <div><dt>"Type"</dt><dd>{partner.partner_type.clone()}</dd></div>
-            <div><dt>"Tier"</dt><dd><Badge text=partner.tier.clone() tone=tier_tone(&partner.tier)/></dd></div>
+            <div><dt>"Tier"</dt><dd><Badge text=partner.tier.clone() tone=tier_tone(&partner.tier)/>
+                " " <a href=format!("/partners/{}/tier", partner.id)>"Standing and history"</a></dd></div>
             <div><dt>"Region"</dt><dd>{partner.region.clone()}</dd></div>
             <div><dt>"Channel manager"</dt><dd>{partner.channel_manager.clone().unwrap_or_else(|| "—".into())}</dd></div>
         </dl>

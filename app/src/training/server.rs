@@ -191,6 +191,7 @@ pub async fn submit_attempt(
     };
     if let Some(Pass::NewTerm { .. } | Pass::Renewed { .. }) = store::record_attempt(&state.db, attempt, now).await? {
         state.events.publish(Event::Onboarding { organisation_id: user.organisation_id, at: now });
+        state.events.publish(Event::Certification { organisation_id: user.organisation_id, at: now });
     }
     guard::redirect_form_post(&format!("/training/{course_id}"));
     Ok(())

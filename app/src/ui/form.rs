@@ -17,7 +17,7 @@ use crate::error::AppError;
 #[derive(Clone, Copy)]
 pub struct FormErrors {
     error: Signal<Option<AppError>>,
-    claimed: StoredValue<BTreeMap<&'static str, String>>,
+    claimed: StoredValue<BTreeMap<String, String>>,
 }
 
 /// What a form's summary says: the fields to correct (id, label) in the order of the form, and
@@ -48,9 +48,9 @@ impl FormErrors {
         self.error.get()
     }
 
-    fn claim(&self, name: &'static str, label: &str) {
+    fn claim(&self, name: &str, label: &str) {
         self.claimed.update_value(|claimed| {
-            claimed.insert(name, label.to_owned());
+            claimed.insert(name.to_owned(), label.to_owned());
         });
     }
 
@@ -111,11 +111,12 @@ where
 
 /// One labelled control with its hint and inline error: an input (`kind`; a `checkbox` sends
 /// `on` when ticked, its label beside it), a select (`options`, `value` chosen) or a text area
-/// (`rows`). `name` is the server function's argument name.
+/// (`rows`). `name` is the server function's argument name (`tiers[2][name]` for a field of a
+/// list's row).
 #[component]
 pub fn Field(
     #[prop(into)] label: String,
-    name: &'static str,
+    #[prop(into)] name: Oco<'static, str>,
     error: FormErrors,
     #[prop(default = "text")] kind: &'static str,
     /// Choices (value, label): the field is a select.
@@ -135,13 +136,14 @@ pub fn Field(
     #[prop(optional, into)]
     on_input: Option<Callback<String>>,
 ) -> impl IntoView {
-    error.claim(name, &label);
+    error.claim(&name, &label);
     let id = format!("field-{name}");
     // What was typed comes back with the messages after a post without JavaScript.
-    let value = error.typed_untracked(name).or(value);
+    let value = error.typed_untracked(&name).or(value);
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let message = move || error.message(name);
+    let claimed_name = StoredValue::new(name.to_string());
+    let message = move || claimed_name.with_value(|name| error.message(name));
     let has_hint = hint.is_some();
     let described_by = {
         let (error_id, hint_id) = (error_id.clone(), hint_id.clone());

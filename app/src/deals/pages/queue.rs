@@ -26,6 +26,7 @@ pub fn ApprovalQueuePage() -> impl IntoView {
             view! {
                 <div class="page-head">
                     <h1>"Deals waiting for approval"</h1>
+                    <a class="button secondary" href="/tiers/approvals">"Tier changes"</a>
                     {(user.role == Role::Admin).then(|| view! { <a class="button secondary" href="/deals/pipeline">"Vendor pipeline"</a> })}
                 </div>
                 <QueueTable queue decide/>

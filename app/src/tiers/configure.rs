@@ -1,0 +1,173 @@
+//! Administration → Program: the tiers in order, each with its requirements and benefits, the
+//! policy for changes, "Evaluate every partner now", and every version published.
+
+use leptos::prelude::*;
+
+use super::program::{Measure, SupportLevel, TierForm, field_name};
+use super::server::{EvaluateTiers, PublishProgram, program_configuration};
+use super::{ProgramView, VersionSummary};
+use crate::auth::access::ADMINISTRATION_ROLES;
+use crate::layout::guarded_page;
+use crate::ui::{Field, FormError, FormErrors, Notice, ScrollTable, day_text, form_error};
+
+#[component]
+pub fn ProgramPage() -> impl IntoView {
+    let publish = ServerAction::<PublishProgram>::new();
+    let evaluate = ServerAction::<EvaluateTiers>::new();
+    guarded_page(
+        ADMINISTRATION_ROLES,
+        move || (publish.version().get(), evaluate.version().get()),
+        |_| program_configuration(),
+        move |_, view| view! { <Program view publish evaluate/> },
+    )
+}
+
+#[component]
+fn Program(
+    view: ProgramView,
+    publish: ServerAction<PublishProgram>,
+    evaluate: ServerAction<EvaluateTiers>,
+) -> impl IntoView {
+    let error = form_error(publish);
+    let ProgramView { currency, form, versions, partners_in, .. } = view;
+    let next_version = versions.first().map_or(1, |latest| latest.version + 1);
+    let published = move || {
+        matches!(publish.value().get(), Some(Ok(()))).then(|| {
+            view! { <Notice text="Published. Every partner was evaluated against the new version." tone="success"/> }
+        })
+    };
+    let evaluated = move || {
+        matches!(evaluate.value().get(), Some(Ok(())))
+            .then(|| view! { <Notice text="Every partner was evaluated." tone="success"/> })
+    };
+    let partners_of = move |id: &str| {
+        let id = id.parse::<i64>().unwrap_or(0);
+        partners_in.iter().find(|(tier, _)| *tier == id).map_or(0, |(_, count)| *count)
+    };
+    let rows = form.tiers.len();
+    view! {
+        <p class="crumbs"><a href="/admin">"Administration"</a> " / Program"</p>
+        <h1>"Program: tiers"</h1>
+        <p class="lead">"The tiers from the one every partner starts in upwards. Each asks for at least what the tier \
+            below asks; an empty requirement does not apply. Revenue is closed-won over the last 12 months, in "
+            {currency.code()} ". Publishing keeps this version and evaluates every partner against it at once."</p>
+        {published}
+        {evaluated}
+        <ActionForm action=publish attr:class="stack">
+            <section class="card" aria-labelledby="policy-title">
+                <h2 id="policy-title">"Policy"</h2>
+                <div class="field-row">
+                    <Field label="Tier changes" name="approval" error value=form.approval.clone()
+                        options=vec![
+                            ("channel_manager".into(), "Proposed to the channel manager for approval".into()),
+                            ("automatic".into(), "Applied automatically".into()),
+                        ]/>
+                    <Field label="Grace period before a demotion (days)" name="grace_days" kind="number" error
+                        value=form.grace_days.clone() required=true
+                        hint="A partner below its tier keeps it this long and is told what to do to keep it."/>
+                </div>
+                <Field label="Show the tiers and their benefits on the public program page" name="public" kind="checkbox"
+                    error checked=form.public.is_some()/>
+            </section>
+            <div class="columns">
+                {form.tiers.into_iter().enumerate().map(|(row, tier)| {
+                    let partners = partners_of(&tier.id);
+                    view! { <TierFields row tier partners last=row + 1 == rows error/> }
+                }).collect_view()}
+            </div>
+            <FormError error/>
+            <button type="submit" class="button primary">{format!("Publish as version {next_version}")}</button>
+        </ActionForm>
+        <section class="card" aria-labelledby="evaluate-title">
+            <h2 id="evaluate-title">"Evaluate now"</h2>
+            <p>"Every partner is evaluated each night, and a partner whenever it wins a deal or one of its people is \
+                certified. Evaluate every partner now after changing figures by hand."</p>
+            <ActionForm action=evaluate>
+                <button type="submit" class="button secondary">"Evaluate every partner now"</button>
+            </ActionForm>
+        </section>
+        <Versions versions/>
+    }
+}
+
+/// One tier's fields; the last row, without an id, adds a tier.
+#[component]
+fn TierFields(row: usize, tier: TierForm, partners: i64, last: bool, error: FormErrors) -> impl IntoView {
+    let adding = tier.id.is_empty();
+    let title = match adding {
+        true => "Add a tier".to_owned(),
+        false => format!("{}. {}", row + 1, tier.name),
+    };
+    let (title_id, heading_id) = (format!("tier-row-{row}"), format!("tier-row-{row}"));
+    let name = move |field: &str| field_name(row, field);
+    let requirement = |measure: Measure| match measure {
+        Measure::Revenue => tier.revenue.clone(),
+        Measure::CertifiedPeople => tier.certified_people.clone(),
+        Measure::WonDeals => tier.won_deals.clone(),
+        Measure::RegisteredDeals => tier.registered_deals.clone(),
+    };
+    let supports: Vec<(String, String)> =
+        SupportLevel::ALL.iter().map(|level| (level.key().to_owned(), level.label().to_owned())).collect();
+    view! {
+        <section class="card" aria-labelledby=title_id>
+            <h2 id=heading_id>{title}</h2>
+            {(!adding).then(|| view! {
+                <p class="muted">{format!("{partners} partner{} in this tier now.", if partners == 1 { "" } else { "s" })}</p>
+            })}
+            {adding.then(|| view! { <p class="muted">"Leave the name empty to add none. A new tier goes above the others."</p> })}
+            <input type="hidden" name=name("id") value=tier.id.clone()/>
+            <Field label="Name" name=name("name") error value=tier.name.clone() required=!last/>
+            <h3>"Requirements"</h3>
+            {Measure::ALL.into_iter().map(|measure| view! {
+                <Field label=measure.label() name=name(measure.key()) error value=requirement(measure)
+                    kind=if measure == Measure::Revenue { "text" } else { "number" }/>
+            }).collect_view()}
+            <h3>"Benefits"</h3>
+            <div class="field-row">
+                <Field label="Base margin (%)" name=name("margin") error value=tier.margin.clone()/>
+                <Field label="Extra deal-registration discount (points)" name=name("registration") error value=tier.registration.clone()/>
+            </div>
+            <div class="field-row">
+                <Field label="MDF accrual (%)" name=name("mdf") error value=tier.mdf.clone()/>
+                <Field label="Rebate (%)" name=name("rebate") error value=tier.rebate.clone()/>
+            </div>
+            <Field label="Rebate schedule" name=name("rebate_schedule") error value=tier.rebate_schedule.clone()/>
+            <Field label="Support" name=name("support") error value=tier.support.clone() options=supports/>
+            {(!adding).then(|| view! {
+                <Field label="Remove this tier (its partners are placed again by their figures)" name=name("remove")
+                    kind="checkbox" error/>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Versions(versions: Vec<VersionSummary>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="versions-title">
+            <h2 id="versions-title">"Versions"</h2>
+            {versions.is_empty().then(|| view! {
+                <p class="muted">"Nothing published yet: the starter configuration applies."</p>
+            })}
+            {(!versions.is_empty()).then(|| view! {
+                <ScrollTable label="Versions">
+                    <table class="stacked">
+                        <thead>
+                            <tr><th scope="col">"Version"</th><th scope="col">"Published"</th><th scope="col">"By"</th><th scope="col">"Tiers"</th></tr>
+                        </thead>
+                        <tbody>
+                            {versions.into_iter().map(|version| view! {
+                                <tr>
+                                    <td data-label="Version">{version.version}</td>
+                                    <td data-label="Published">{day_text(version.published_at)}</td>
+                                    <td data-label="By">{version.published_by.unwrap_or_else(|| "Tessera".into())}</td>
+                                    <td data-label="Tiers">{version.tiers}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </ScrollTable>
+            })}
+        </section>
+    }
+}

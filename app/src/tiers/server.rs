@@ -1,0 +1,353 @@
+//! Tiers' server functions: the configuration (admins), where a partner stands (its people, its
+//! channel manager, admins), "Evaluate now", and the channel managers' approvals; and the jobs
+//! that run the engine when a metric changes and every night.
+
+use leptos::prelude::*;
+
+use super::program::TierForm;
+use super::{ProgramView, ProposalView, StandingView};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::engine::{Direction, Grace, expiry_drop},
+    super::program::ProgramForm,
+    super::store::{self, Decided, PendingProposal},
+    super::{ProgressView, TierBenefits},
+    crate::auth::Role,
+    crate::auth::access::{ADMINISTRATION_ROLES, TIER_DECISION_ROLES},
+    crate::auth::guard,
+    crate::auth::reach::{Reach, Reachable},
+    crate::db::Db,
+    crate::events::Event,
+    crate::money::store::conversion,
+    crate::state::{self, ServerState},
+    crate::ui::agenda::{AgendaItem, AgendaSection, Urgency},
+    chrono::{DateTime, Duration, Utc},
+};
+
+/// The most tier notices one run publishes one by one.
+#[cfg(feature = "ssr")]
+const MAX_NOTICES: usize = 64;
+
+/// The most characters of a decision's reason.
+pub const MAX_REASON: usize = 500;
+
+#[cfg(feature = "ssr")]
+impl Reachable for PendingProposal {
+    fn organisation_id(&self) -> i64 {
+        self.organisation_id
+    }
+    fn channel_manager_id(&self) -> Option<i64> {
+        self.channel_manager_id
+    }
+}
+
+/// The program in force, its form, its versions and how many partners each tier holds.
+#[server(endpoint = "program_configuration")]
+pub async fn program_configuration() -> Result<ProgramView, AppError> {
+    guard::require_role(ADMINISTRATION_ROLES)?;
+    let db = state::db()?;
+    let (_, program) = store::current(&db).await?;
+    let currency = conversion(&db).await?.currency();
+    Ok(ProgramView {
+        currency,
+        form: ProgramForm::of(&program, currency),
+        program,
+        versions: store::versions(&db).await?,
+        partners_in: store::partners_in(&db).await?,
+    })
+}
+
+/// Publishes a new configuration (admins): checked whole, refused whole; then every partner is
+/// evaluated against it at once.
+#[server(endpoint = "publish_program")]
+pub async fn publish_program(
+    approval: String,
+    grace_days: String,
+    public: Option<String>,
+    #[server(default)] tiers: Vec<TierForm>,
+) -> Result<(), AppError> {
+    let user = guard::require_role(ADMINISTRATION_ROLES)?;
+    let state = state::server_state()?;
+    let currency = conversion(&state.db).await?.currency();
+    let form = ProgramForm { approval, grace_days, public, tiers };
+    let program = form.check(currency).map_err(AppError::invalid)?;
+    if !store::tiers_exist(&state.db, &program).await? {
+        return Err(AppError::field("tiers", "A tier on this form no longer exists: open the page again."));
+    }
+    let now = Utc::now();
+    store::publish(&state.db, &program, user.user_id, now).await?;
+    evaluate_and_tell(&state, 0, now).await?;
+    guard::redirect_form_post("/admin/program");
+    Ok(())
+}
+
+/// Runs the engine (over every partner, or `only` one) and tells live pages of each change.
+#[cfg(feature = "ssr")]
+pub async fn evaluate_and_tell(state: &ServerState, only: i64, now: DateTime<Utc>) -> Result<store::Report, AppError> {
+    let (report, touched) = store::evaluate(&state.db, only, now).await?;
+    match touched.len() {
+        0 => {}
+        // A run that touched many partners is one notice: every live page reads afresh anyway.
+        many if many > MAX_NOTICES => state.events.publish(Event::Tier { organisation_id: 0, at: now }),
+        _ => touched
+            .into_iter()
+            .for_each(|organisation_id| state.events.publish(Event::Tier { organisation_id, at: now })),
+    }
+    Ok(report)
+}
+
+/// "Evaluate now": an admin for every partner (`organisation_id` absent) or one; a channel
+/// manager for one of theirs.
+#[server(endpoint = "evaluate_tiers")]
+pub async fn evaluate_tiers(organisation_id: Option<i64>) -> Result<(), AppError> {
+    let user = guard::require_role(TIER_DECISION_ROLES)?;
+    let state = state::server_state()?;
+    let only = match (organisation_id, user.role) {
+        (Some(id), _) => guard::reachable_partner(&state.db, &user, id).await?.id,
+        (None, Role::Admin) => 0,
+        (None, _) => return Err(AppError::Forbidden),
+    };
+    evaluate_and_tell(&state, only, Utc::now()).await?;
+    match organisation_id {
+        Some(id) => guard::redirect_form_post(&format!("/partners/{id}/tier")),
+        None => guard::redirect_form_post("/admin/program"),
+    }
+    Ok(())
+}
+
+/// Where a partner stands: the caller's own organisation (its people), or one within reach
+/// (vendor staff). Another partner's is "not found".
+#[server(endpoint = "tier_standing")]
+pub async fn tier_standing(organisation_id: Option<i64>) -> Result<StandingView, AppError> {
+    let user = guard::signed_in()?;
+    let db = state::db()?;
+    let id = match (organisation_id, user.role.is_vendor_staff()) {
+        (Some(id), _) => guard::reachable_partner(&db, &user, id).await?.id,
+        (None, false) => user.organisation_id,
+        (None, true) => return Err(AppError::NotFound),
+    };
+    standing_of(&db, id, TIER_DECISION_ROLES.contains(&user.role)).await
+}
+
+/// Where partner `id` stands now (the caller checked it may be seen).
+#[cfg(feature = "ssr")]
+async fn standing_of(db: &Db, id: i64, can_evaluate: bool) -> Result<StandingView, AppError> {
+    let partner = crate::partners::store::partner(db, id).await?.ok_or(AppError::NotFound)?;
+    let (_, program) = store::current(db).await?;
+    let currency = conversion(db).await?.currency();
+    let now = Utc::now();
+    let evaluated = store::evaluation_of(db, &program, id, now).await?.ok_or(AppError::NotFound)?;
+    let evaluation = &evaluated.evaluation;
+    let name = |id: i64| program.name_of(id).to_owned();
+    let grace_until = match evaluation.grace {
+        Grace::Starts { until } | Grace::Runs { until, .. } => Some(until),
+        Grace::None | Grace::Ends | Grace::Over => None,
+    };
+    let expiry_alert = expiry_drop(&program, &evaluated.metrics, evaluated.certified_in_30_days, evaluation.current)
+        .map(|to| {
+            expiry_text(
+                &program,
+                evaluation.current,
+                to,
+                evaluated.metrics.certified_people - evaluated.certified_in_30_days,
+            )
+        });
+    let pending = store::pending_of(db, id)
+        .await?
+        .map(|(to, _)| format!("A change to {} awaits its channel manager's approval.", name(to)));
+    Ok(StandingView {
+        organisation_id: id,
+        organisation_name: partner.name,
+        tier: evaluation.current.map(name),
+        tier_id: evaluation.current,
+        next: evaluation.next.map(name),
+        progress: evaluation.progress.iter().map(|progress| ProgressView::of(progress, currency)).collect(),
+        distance: evaluation.distance_text(&program, currency),
+        explanation: evaluation.explain(&program, currency),
+        grace_until,
+        to_keep: super::engine::shortfall_text(&evaluation.progress, super::engine::Progress::to_keep, currency),
+        expiry_alert,
+        pending,
+        tiers: TierBenefits::all(&program, currency),
+        history: store::history(db, id).await?,
+        evaluated_at: now,
+        can_evaluate,
+    })
+}
+
+/// The partner home's "Your tier": its tier and the distance to the next, and any warning.
+#[cfg(feature = "ssr")]
+pub async fn partner_home_section(db: &Db, organisation_id: i64) -> Result<AgendaSection, AppError> {
+    let standing = standing_of(db, organisation_id, false).await?;
+    let mut items = Vec::new();
+    let tier = standing.tier.clone().unwrap_or_else(|| "No tier yet".into());
+    items.push(AgendaItem {
+        title: tier.clone(),
+        badge: "Your tier".into(),
+        detail: standing.distance.clone().unwrap_or_else(|| "The program's highest tier.".into()),
+        href: "/tier".into(),
+        urgency: Urgency::Done,
+    });
+    if let Some(until) = standing.grace_until {
+        items.push(AgendaItem {
+            title: format!("Keep {tier}"),
+            badge: "Grace period".into(),
+            detail: format!("{} needed by {}.", standing.to_keep, until.format("%-d %B %Y")),
+            href: "/tier".into(),
+            urgency: Urgency::Soon,
+        });
+    }
+    if let Some(alert) = standing.expiry_alert {
+        items.push(AgendaItem {
+            title: "Renew certifications".into(),
+            badge: "Tier at risk".into(),
+            detail: alert,
+            href: "/training".into(),
+            urgency: Urgency::Soon,
+        });
+    }
+    Ok(AgendaSection::new("tier", "Your tier", items, "").with_more("Your tier and its benefits", "/tier"))
+}
+
+/// A channel manager's (or admin's) home: the tier changes waiting for them.
+#[cfg(feature = "ssr")]
+pub async fn manager_home_section(db: &Db, reach: Reach) -> Result<AgendaSection, AppError> {
+    let (_, program) = store::current(db).await?;
+    let pending: Vec<PendingProposal> =
+        store::pending(db).await?.into_iter().filter(|proposal| reach.includes_partner(proposal)).collect();
+    let count = pending.len();
+    let items = pending
+        .into_iter()
+        .map(|proposal| AgendaItem {
+            title: proposal.organisation_name,
+            badge: match proposal.direction {
+                Direction::Promotion => "Promotion".into(),
+                Direction::Demotion => "Demotion".into(),
+            },
+            detail: format!(
+                "{} → {}",
+                proposal.from_tier_id.map(|id| program.name_of(id)).unwrap_or("no tier"),
+                program.name_of(proposal.to_tier_id)
+            ),
+            href: "/tiers/approvals".into(),
+            urgency: Urgency::Waiting,
+        })
+        .collect();
+    let section = AgendaSection::new("tier-changes", "Tier changes to decide", items, "No tier change waits for you.");
+    Ok(match count > AgendaSection::SHOWN {
+        true => section.with_more(format!("All {count} tier changes"), "/tiers/approvals"),
+        false => section,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn expiry_text(program: &super::program::Program, current: Option<i64>, to: i64, ending: i64) -> String {
+    let current = current.map(|id| program.name_of(id)).unwrap_or_default();
+    let people = if ending == 1 { "1 certification ends" } else { "certifications end" };
+    format!(
+        "{people} within 30 days: without a renewal, {current}'s certified-people requirement is no longer met and the partner would move to {} after the grace period.",
+        program.name_of(to)
+    )
+}
+
+/// The proposed tier changes for the caller's partners (a channel manager's) or all (admins),
+/// oldest first, each with its evaluation.
+#[server(endpoint = "tier_approvals")]
+pub async fn tier_approvals() -> Result<Vec<ProposalView>, AppError> {
+    let user = guard::require_role(TIER_DECISION_ROLES)?;
+    let db = state::db()?;
+    let (_, program) = store::current(&db).await?;
+    let currency = conversion(&db).await?.currency();
+    let reach = Reach::of(&user);
+    let now = Utc::now();
+    let mut views = Vec::new();
+    for proposal in store::pending(&db).await?.into_iter().filter(|proposal| reach.includes_partner(proposal)) {
+        let progress = store::evaluation_of(&db, &program, proposal.organisation_id, now)
+            .await?
+            .map(|evaluated| evaluated.evaluation.progress.iter().map(|p| ProgressView::of(p, currency)).collect())
+            .unwrap_or_default();
+        views.push(ProposalView {
+            id: proposal.id,
+            organisation_id: proposal.organisation_id,
+            organisation_name: proposal.organisation_name,
+            from_tier: proposal.from_tier_id.map(|id| program.name_of(id).to_owned()).unwrap_or_default(),
+            to_tier: program.name_of(proposal.to_tier_id).to_owned(),
+            direction: proposal.direction,
+            explanation: proposal.explanation,
+            proposed_at: proposal.proposed_at,
+            progress,
+        });
+    }
+    Ok(views)
+}
+
+/// Approves (`decision` "approve") or declines ("decline", with a reason) a proposed change for a
+/// partner within the caller's reach; both enter the partner's tier history.
+#[server(endpoint = "decide_tier_change")]
+pub async fn decide_tier_change(id: i64, decision: String, reason: String) -> Result<(), AppError> {
+    let user = guard::require_role(TIER_DECISION_ROLES)?;
+    let state = state::server_state()?;
+    let proposal = store::pending(&state.db)
+        .await?
+        .into_iter()
+        .find(|proposal| proposal.id == id)
+        .filter(|proposal| Reach::of(&user).includes_partner(proposal))
+        .ok_or(AppError::NotFound)?;
+    let approve = match decision.as_str() {
+        "approve" => true,
+        "decline" => false,
+        _ => return Err(AppError::field("decision", "Choose to approve or to decline the change.")),
+    };
+    let reason = reason.trim();
+    if !approve && reason.is_empty() {
+        return Err(AppError::field("reason", "Say why you decline: the partner's history keeps it."));
+    }
+    if reason.chars().count() > MAX_REASON || crate::text::has_control_characters(reason) {
+        return Err(AppError::field("reason", format!("Use one line of at most {MAX_REASON} characters.")));
+    }
+    let now = Utc::now();
+    match store::decide(&state.db, proposal.id, approve, reason, user.user_id, now).await? {
+        Decided::Approved { organisation_id } | Decided::Declined { organisation_id } => {
+            state.events.publish(Event::Tier { organisation_id, at: now });
+        }
+        Decided::Gone => return Err(AppError::NotFound),
+    }
+    guard::redirect_form_post("/tiers/approvals");
+    Ok(())
+}
+
+/// The nightly run: every partner once the last full run is a day old (certifications that
+/// expired since are counted then). Called by the server's minute clock.
+#[cfg(feature = "ssr")]
+pub async fn nightly(state: &ServerState, now: DateTime<Utc>) -> Result<Option<store::Report>, AppError> {
+    match store::evaluated_at(&state.db).await? {
+        Some(last) if now - last < Duration::hours(24) => Ok(None),
+        _ => Ok(Some(evaluate_and_tell(state, 0, now).await?)),
+    }
+}
+
+/// Re-evaluates a partner when a metric of its changes on this server: a deal won, a
+/// certification earned. Runs until the bus closes.
+#[cfg(feature = "ssr")]
+pub async fn follow_events(state: ServerState) {
+    use tokio::sync::broadcast::error::RecvError;
+    let mut receiver = state.events.subscribe();
+    loop {
+        let organisation_id = match receiver.recv().await {
+            Ok(envelope) if envelope.origin == state.events.origin() => match envelope.event {
+                Event::Deal { organisation_id, outcome: crate::events::DealOutcome::Won, .. }
+                | Event::Certification { organisation_id, .. } => organisation_id,
+                _ => continue,
+            },
+            Ok(_) => continue,
+            // Missed events are caught up by the nightly run.
+            Err(RecvError::Lagged(_)) => continue,
+            Err(RecvError::Closed) => return,
+        };
+        if let Err(error) = evaluate_and_tell(&state, organisation_id, Utc::now()).await {
+            tracing::error!(%error, organisation_id, "tier evaluation after an event failed; the nightly run will catch up");
+        }
+    }
+}

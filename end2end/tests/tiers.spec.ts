@@ -1,0 +1,77 @@
+import { expect, test } from '@playwright/test';
+import { anotherPerson, expectAccessible, hydrated, open, signedInAs } from './helpers';
+
+// Each project promotes its own Registered partner (its people hold one certification or two),
+// whose channel manager approves: the projects share one database.
+const PARTNERS: Record<string, [string, string, string]> = {
+  'hydrated-desktop': ['Helix Software', 'partner@helix.test', 'cam2@acme.test'],
+  'no-js-desktop': ['Referra Partners', 'partner@referra.test', 'cam@acme.test'],
+  'hydrated-phone': ['Beacon Introductions', 'partner@beacon.test', 'cam@acme.test'],
+  'no-js-phone': ['Atlas Wholesale', 'partner@atlas.test', 'cam@acme.test'],
+};
+
+test('an admin lowers Silver\'s requirements; the partner sees the new distance; its channel manager approves and the tier changes on its open page', async ({ page, browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const [name, partnerEmail, managerEmail] = PARTNERS[testInfo.project.name];
+
+  // The partner's home before: Silver asks for revenue and won deals it does not have.
+  const partner = await anotherPerson(browser, testInfo);
+  await signedInAs(partner, partnerEmail, testInfo);
+  const tierSection = partner.getByRole('region', { name: 'Your tier' });
+  await expect(tierSection).toContainText(/to Silver|Every requirement of Silver met/);
+
+  // The admin: Silver asks one certified person instead of revenue and won deals.
+  await signedInAs(page, 'admin@acme.test', testInfo);
+  await open(page, '/admin/program', testInfo);
+  await expect(page.getByRole('heading', { level: 1, name: 'Program: tiers' })).toBeVisible();
+  const versions = page.getByRole('region', { name: 'Versions' }).getByRole('row');
+  const before = await versions.count();
+  const silver = page.getByRole('region', { name: '2. Silver' });
+  await silver.getByLabel('Won revenue, last 12 months').fill('');
+  await silver.getByLabel('Won deals, last 12 months').fill('');
+  await silver.getByLabel('Certified people').fill('1');
+  await expectAccessible(page, testInfo);
+  await page.getByRole('button', { name: /^Publish as version \d+$/ }).click();
+  await expect(versions).toHaveCount(before + 1);
+  await expect(versions.nth(1)).toContainText('Morgan Reyes');
+
+  // The partner's home now: every requirement of Silver met, the change waiting for approval.
+  await open(partner, '/', testInfo);
+  await expect(tierSection).toContainText('Every requirement of Silver met');
+  await open(partner, '/tier', testInfo);
+  await expect(partner.getByRole('heading', { level: 1, name: `${name}: tier` })).toBeVisible();
+  await expect(partner.getByText('A change to Silver awaits its channel manager\'s approval.')).toBeVisible();
+  await expect(partner.getByRole('heading', { name: 'Current tier: Registered' })).toBeVisible();
+  await expectAccessible(partner, testInfo);
+
+  // The channel manager approves with a reason.
+  const manager = await anotherPerson(browser, testInfo);
+  await signedInAs(manager, managerEmail, testInfo);
+  await open(manager, '/tiers/approvals', testInfo);
+  const card = manager.getByRole('region', { name });
+  await expect(card).toContainText('Meets every requirement of Silver: moves up from Registered.');
+  await expectAccessible(manager, testInfo);
+  await card.getByLabel('Reason').fill('Certified and ready.');
+  await card.getByRole('button', { name: 'Approve' }).click();
+  await expect(manager.getByRole('region', { name })).toHaveCount(0);
+
+  // The partner's open page follows without a reload (with JavaScript; without, on the next load).
+  if (!hydrated(testInfo)) await open(partner, '/tier', testInfo);
+  await expect(partner.getByRole('heading', { name: 'Current tier: Silver' })).toBeVisible({ timeout: 15_000 });
+  const history = partner.getByRole('region', { name: 'Tier history' });
+  await expect(history.getByRole('row').nth(1)).toContainText('Promoted: Registered → Silver');
+  await expect(history.getByRole('row').nth(1)).toContainText('Certified and ready.');
+});
+
+test('a partner sees its tier, each requirement\'s progress and every tier\'s benefits; another partner\'s tier is not found', async ({ page }, testInfo) => {
+  await signedInAs(page, 'partner@pinecone.test', testInfo);
+  await open(page, '/tier', testInfo);
+  await expect(page.getByRole('heading', { level: 1, name: 'Pinecone Apps: tier' })).toBeVisible();
+  const progress = page.getByRole('region', { name: /^Progress to Gold|^Requirements/ });
+  await expect(progress.getByRole('listitem').first()).toBeVisible();
+  const benefits = page.getByRole('region', { name: 'Tiers and their benefits' });
+  await expect(benefits.getByRole('row').filter({ hasText: 'Platinum' })).toContainText('Dedicated engineer');
+  await expectAccessible(page, testInfo);
+  const response = await open(page, '/partners/2/tier', testInfo);
+  expect(response?.status()).toBe(403);
+});
