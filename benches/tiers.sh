@@ -32,7 +32,7 @@ call() { # endpoint curl-arguments… → the response time in seconds
 
 # The four tiers with the revenue thresholds (US dollars) of Silver, Gold and Platinum.
 publish() {
-  local arguments=(--data-urlencode approval=channel_manager --data-urlencode grace_days=60)
+  local arguments=(--data-urlencode intent=publish --data-urlencode approval=channel_manager --data-urlencode grace_days=60)
   local rows=("1|Registered||||" "2|Silver|$1||3|" "3|Gold|$2||6|" "4|Platinum|$3||12|20")
   local row=0 line id name revenue certified won registered
   for line in "${rows[@]}"; do
@@ -43,7 +43,7 @@ publish() {
     done
     row=$((row + 1))
   done
-  call publish_program "${arguments[@]}"
+  call save_program "${arguments[@]}"
 }
 
 written() { # what the tier tables hold now

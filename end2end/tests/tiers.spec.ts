@@ -10,7 +10,7 @@ const PARTNERS: Record<string, [string, string, string]> = {
   'no-js-phone': ['Atlas Wholesale', 'partner@atlas.test', 'cam@acme.test'],
 };
 
-test('an admin lowers Silver\'s requirements; the partner sees the new distance; its channel manager approves and the tier changes on its open page', async ({ page, browser }, testInfo) => {
+test('an admin lowers Silver\'s requirements, previews who would move, publishes; the partner sees the new distance; its channel manager approves and the tier changes on its open page', async ({ page, browser }, testInfo) => {
   test.setTimeout(120_000);
   const [name, partnerEmail, managerEmail] = PARTNERS[testInfo.project.name];
 
@@ -31,8 +31,17 @@ test('an admin lowers Silver\'s requirements; the partner sees the new distance;
   await silver.getByLabel('Won deals, last 12 months').fill('');
   await silver.getByLabel('Certified people').fill('1');
   await expectAccessible(page, testInfo);
+  // The preview first: who would move today and at each of the last four quarters' ends.
+  await page.getByRole('button', { name: /^Preview/ }).click();
+  const preview = page.getByRole('region', { name: 'Preview of the draft' });
+  await expect(preview.getByTestId('simulation')).toContainText('Today');
+  await expect(preview.getByTestId('simulation')).toContainText(/End of Q\d \d{4}/);
+  await expect(preview.getByTestId('margin-change')).toContainText('Base margin on the last 12 months of won revenue');
+  await expect(versions).toHaveCount(before);
+  await expectAccessible(page, testInfo);
   await page.getByRole('button', { name: /^Publish as version \d+$/ }).click();
   await expect(versions).toHaveCount(before + 1);
+  await expect(page.getByRole('region', { name: 'Preview of the draft' })).toHaveCount(0);
   await expect(versions.nth(1)).toContainText('Morgan Reyes');
 
   // The partner's home now: every requirement of Silver met, the change waiting for approval.

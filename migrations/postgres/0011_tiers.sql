@@ -9,6 +9,14 @@ CREATE TABLE program_versions (
     published_at TIMESTAMPTZ NOT NULL
 );
 
+-- The one draft an admin previews before publishing it.
+CREATE TABLE program_drafts (
+    id BIGINT PRIMARY KEY CHECK (id = 1),
+    body TEXT NOT NULL,
+    saved_by BIGINT REFERENCES users (id),
+    saved_at TIMESTAMPTZ NOT NULL
+);
+
 ALTER TABLE organisations ADD COLUMN tier_grace_since TIMESTAMPTZ;
 ALTER TABLE program_settings ADD COLUMN tiers_evaluated_at TIMESTAMPTZ;
 -- The first nightly run comes a day after installing: until then a partner is evaluated when its

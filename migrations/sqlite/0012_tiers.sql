@@ -9,6 +9,14 @@ CREATE TABLE program_versions (
     published_at TEXT NOT NULL
 );
 
+-- The one draft an admin previews before publishing it.
+CREATE TABLE program_drafts (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    body TEXT NOT NULL,
+    saved_by INTEGER REFERENCES users (id),
+    saved_at TEXT NOT NULL
+);
+
 ALTER TABLE organisations ADD COLUMN tier_grace_since TEXT;
 ALTER TABLE program_settings ADD COLUMN tiers_evaluated_at TEXT;
 -- The first nightly run comes a day after installing: until then a partner is evaluated when its

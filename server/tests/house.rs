@@ -124,7 +124,8 @@ const WITHOUT_IDS: &[&str] = &[
     "own_company_profile",
     "save_company_profile",
     "program_configuration",
-    "publish_program",
+    "save_program",
+    "discard_program_draft",
     "tier_approvals",
 ];
 

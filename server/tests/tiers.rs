@@ -18,6 +18,7 @@ on_both_databases!(
     a_certification_about_to_end_raises_the_alert,
     only_admins_change_the_configuration_and_a_bad_one_changes_nothing,
     nobody_reads_another_partners_standing_or_decides_for_another_manager,
+    a_draft_is_previewed_with_its_backtest_then_discarded_or_published,
 );
 
 /// Registered in the demo, Rin Takahashi's (cam2) partner.
@@ -55,9 +56,15 @@ fn program_form(change: Option<(usize, &str, &str)>) -> Vec<(String, String)> {
     form
 }
 
+/// Saves the form's configuration: "preview" keeps it as the draft, "publish" publishes it.
+async fn save(app: &TestApp, client: &reqwest::Client, intent: &str, form: &[(String, String)]) -> (StatusCode, Value) {
+    let mut form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    form.push(("intent", intent));
+    app.call(client, "save_program", &form).await
+}
+
 async fn publish(app: &TestApp, client: &reqwest::Client, form: &[(String, String)]) -> (StatusCode, Value) {
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    app.call(client, "publish_program", &form).await
+    save(app, client, "publish", form).await
 }
 
 async fn standing(app: &TestApp, client: &reqwest::Client, organisation: Option<i64>) -> (StatusCode, Value) {
@@ -285,5 +292,66 @@ async fn nobody_reads_another_partners_standing_or_decides_for_another_manager(b
     let (status, _) = app.call(&sam, "evaluate_tiers", &[("organisation_id", &helix.to_string())]).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(app.count("SELECT COUNT(*) FROM tier_history").await, 0);
+    app.stop().await;
+}
+
+async fn a_draft_is_previewed_with_its_backtest_then_discarded_or_published(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.sign_in("admin@acme.test").await;
+    let versions = app.count("SELECT COUNT(*) FROM program_versions").await;
+    // Silver asks one certified person instead of revenue and won deals.
+    let mut draft = program_form(Some((1, "certified_people", "1")));
+    for (key, value) in draft.iter_mut() {
+        if key == "tiers[1][revenue]" || key == "tiers[1][won_deals]" {
+            value.clear();
+        }
+    }
+    let (status, body) = save(&app, &admin, "preview", &draft).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM program_versions").await, versions, "nothing published");
+    assert_eq!(app.count("SELECT COUNT(*) FROM tier_proposals").await, 0, "nobody evaluated");
+
+    let (_, view) = app.call(&admin, "program_configuration", &[]).await;
+    assert_eq!(view["form"]["tiers"][1]["certified_people"], "1", "the form holds the draft");
+    let simulation = &view["draft"]["simulation"];
+    let points = simulation["points"].as_array().expect("points");
+    assert_eq!(points.len(), 5, "today and four quarter ends");
+    assert_eq!(points[0]["label"], "Today");
+    let partners = app.count("SELECT COUNT(*) FROM organisations WHERE kind = 'partner'").await;
+    for point in points {
+        let total = ["up", "down", "stay"].iter().map(|k| point[*k].as_i64().unwrap_or(-1)).sum::<i64>();
+        assert_eq!(total, partners, "every partner counted once at {}", point["label"]);
+    }
+    // Registered partners with a certified person move up today: Helix among them.
+    let registered_certified = app
+        .count(
+            "SELECT COUNT(DISTINCT o.id) FROM organisations o JOIN tiers t ON t.id = o.tier_id \
+            JOIN certifications c ON c.organisation_id = o.id JOIN users u ON u.id = c.user_id \
+            WHERE t.name = 'Registered' AND c.expires_at > CURRENT_TIMESTAMP AND u.deactivated_at IS NULL",
+        )
+        .await;
+    assert_eq!(points[0]["up"].as_i64(), Some(registered_certified));
+    let moves = points[0]["moves"].as_array().expect("moves");
+    assert!(
+        moves.iter().any(|m| m["partner"] == "Helix Software" && m["from"] == "Registered" && m["to"] == "Silver"),
+        "{moves:?}"
+    );
+
+    // Discarded: the form shows the published configuration again.
+    let (status, _) = app.call(&admin, "discard_program_draft", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, view) = app.call(&admin, "program_configuration", &[]).await;
+    assert_eq!((&view["draft"], &view["form"]["tiers"][1]["revenue"]), (&Value::Null, &Value::from("100000")));
+    // Previewed again and published: a new version, the draft gone, Helix proposed for Silver.
+    assert_eq!(save(&app, &admin, "preview", &draft).await.0, StatusCode::OK);
+    assert_eq!(publish(&app, &admin, &draft).await.0, StatusCode::OK);
+    assert_eq!(app.count("SELECT COUNT(*) FROM program_versions").await, versions + 1);
+    assert_eq!(app.count("SELECT COUNT(*) FROM program_drafts").await, 0);
+    let helix = app.organisation_id("Helix Software").await;
+    let proposals = proposals_once(&app, &app.sign_in("cam2@acme.test").await, helix).await;
+    assert!(proposals.iter().any(|p| p["organisation_id"] == helix && p["to_tier"] == "Silver"));
+    // Marketing previews nothing.
+    let (status, _) = save(&app, &app.sign_in("marketing@acme.test").await, "preview", &draft).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
     app.stop().await;
 }

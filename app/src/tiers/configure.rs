@@ -4,38 +4,38 @@
 use leptos::prelude::*;
 
 use super::program::{Measure, SupportLevel, TierForm, field_name};
-use super::server::{EvaluateTiers, PublishProgram, program_configuration};
-use super::{ProgramView, VersionSummary};
+use super::server::{DiscardProgramDraft, EvaluateTiers, SaveProgram, program_configuration};
+use super::simulate::Simulation;
+use super::{DraftView, ProgramView, VersionSummary};
 use crate::auth::access::ADMINISTRATION_ROLES;
 use crate::layout::guarded_page;
+use crate::money::Money;
 use crate::ui::{Field, FormError, FormErrors, Notice, ScrollTable, day_text, form_error};
 
 #[component]
 pub fn ProgramPage() -> impl IntoView {
-    let publish = ServerAction::<PublishProgram>::new();
+    let save = ServerAction::<SaveProgram>::new();
     let evaluate = ServerAction::<EvaluateTiers>::new();
+    let discard = ServerAction::<DiscardProgramDraft>::new();
     guarded_page(
         ADMINISTRATION_ROLES,
-        move || (publish.version().get(), evaluate.version().get()),
+        move || (save.version().get(), evaluate.version().get(), discard.version().get()),
         |_| program_configuration(),
-        move |_, view| view! { <Program view publish evaluate/> },
+        move |_, view| view! { <Program view save evaluate discard/> },
     )
 }
 
 #[component]
 fn Program(
     view: ProgramView,
-    publish: ServerAction<PublishProgram>,
+    save: ServerAction<SaveProgram>,
     evaluate: ServerAction<EvaluateTiers>,
+    discard: ServerAction<DiscardProgramDraft>,
 ) -> impl IntoView {
-    let error = form_error(publish);
-    let ProgramView { currency, form, versions, partners_in, .. } = view;
+    let error = form_error(save);
+    let ProgramView { currency, form, draft, versions, partners_in, .. } = view;
     let next_version = versions.first().map_or(1, |latest| latest.version + 1);
-    let published = move || {
-        matches!(publish.value().get(), Some(Ok(()))).then(|| {
-            view! { <Notice text="Published. Every partner was evaluated against the new version." tone="success"/> }
-        })
-    };
+    let has_draft = draft.is_some();
     let evaluated = move || {
         matches!(evaluate.value().get(), Some(Ok(())))
             .then(|| view! { <Notice text="Every partner was evaluated." tone="success"/> })
@@ -50,10 +50,11 @@ fn Program(
         <h1>"Program: tiers"</h1>
         <p class="lead">"The tiers from the one every partner starts in upwards. Each asks for at least what the tier \
             below asks; an empty requirement does not apply. Revenue is closed-won over the last 12 months, in "
-            {currency.code()} ". Publishing keeps this version and evaluates every partner against it at once."</p>
-        {published}
+            {currency.code()} ". Preview a draft to see who would move, today and at the end of each of the last \
+            four quarters, before publishing it; publishing keeps the version and evaluates every partner at once."</p>
         {evaluated}
-        <ActionForm action=publish attr:class="stack">
+        {draft.map(|draft| view! { <DraftPreview draft discard/> })}
+        <ActionForm action=save attr:class="stack">
             <section class="card" aria-labelledby="policy-title">
                 <h2 id="policy-title">"Policy"</h2>
                 <div class="field-row">
@@ -76,7 +77,14 @@ fn Program(
                 }).collect_view()}
             </div>
             <FormError error/>
-            <button type="submit" class="button primary">{format!("Publish as version {next_version}")}</button>
+            <div class="button-row">
+                <button type="submit" name="intent" value="preview" class="button secondary">
+                    {if has_draft { "Preview the changed draft" } else { "Preview as a draft" }}
+                </button>
+                <button type="submit" name="intent" value="publish" class="button primary">
+                    {format!("Publish as version {next_version}")}
+                </button>
+            </div>
         </ActionForm>
         <section class="card" aria-labelledby="evaluate-title">
             <h2 id="evaluate-title">"Evaluate now"</h2>
@@ -87,6 +95,60 @@ fn Program(
             </ActionForm>
         </section>
         <Versions versions/>
+    }
+}
+
+/// The draft's simulation: who would move, today and at each of the last four quarters' ends,
+/// and the margin it would cost; publish it with the form below, or discard it.
+#[component]
+fn DraftPreview(draft: DraftView, discard: ServerAction<DiscardProgramDraft>) -> impl IntoView {
+    let DraftView { saved_by, saved_at, simulation } = draft;
+    let change = simulation.margin_change_minor();
+    let Simulation { points, margin_now_minor, margin_draft_minor, currency } = simulation;
+    let money = move |minor: i64| Money { minor, currency }.display();
+    let change_text = match change {
+        0 => "no change".to_owned(),
+        more if more > 0 => format!("{} more", money(more)),
+        less => format!("{} less", money(-less)),
+    };
+    let saved = format!(
+        "Saved {} by {}. The form below holds the draft.",
+        day_text(saved_at),
+        saved_by.unwrap_or_else(|| "an admin".into())
+    );
+    let margin = format!(
+        "Base margin on the last 12 months of won revenue: {} at today's tiers, {} with the draft ({change_text}).",
+        money(margin_now_minor),
+        money(margin_draft_minor)
+    );
+    let movers = points.first().map(|today| today.moves.clone()).unwrap_or_default();
+    view! {
+        <section class="card" aria-labelledby="draft-title">
+            <h2 id="draft-title">"Preview of the draft"</h2>
+            <p class="muted">{saved}</p>
+            <ScrollTable label="Who would move">
+                <table data-testid="simulation">
+                    <thead><tr><th scope="col">"When"</th><th scope="col">"Up"</th><th scope="col">"Down"</th><th scope="col">"Stay"</th></tr></thead>
+                    <tbody>
+                        {points.into_iter().map(|point| view! {
+                            <tr><th scope="row">{point.label}</th><td>{point.up}</td><td>{point.down}</td><td>{point.stay}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </ScrollTable>
+            <p data-testid="margin-change">{margin}</p>
+            {(!movers.is_empty()).then(|| view! {
+                <h3>"Who would move today"</h3>
+                <ul data-testid="movers">
+                    {movers.into_iter().map(|movement| view! {
+                        <li>{format!("{}: {} → {}", movement.partner, movement.from, movement.to)}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            <ActionForm action=discard>
+                <button type="submit" class="button secondary">"Discard the draft"</button>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -7,6 +7,7 @@ pub mod engine;
 mod pages;
 pub mod program;
 pub mod server;
+pub mod simulate;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(test)]
@@ -22,15 +23,25 @@ use self::engine::{Direction, Progress};
 use self::program::{Benefits, Measure, Program, ProgramForm};
 use crate::money::Currency;
 
-/// The configuration page: the program in force, its form, and every version published.
+/// The configuration page: the program in force, its form (the draft's, when there is one),
+/// the draft's simulation, and every version published.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgramView {
     pub currency: Currency,
     pub program: Program,
     pub form: ProgramForm,
+    pub draft: Option<DraftView>,
     pub versions: Vec<VersionSummary>,
     /// How many partners each tier (by id) holds now.
     pub partners_in: Vec<(i64, i64)>,
+}
+
+/// A draft configuration: who saved it, when, and what it would do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftView {
+    pub saved_by: Option<String>,
+    pub saved_at: DateTime<Utc>,
+    pub simulation: self::simulate::Simulation,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

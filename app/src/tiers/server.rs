@@ -13,7 +13,7 @@ use {
     super::engine::{Direction, Grace, expiry_drop},
     super::program::ProgramForm,
     super::store::{self, Decided, PendingProposal},
-    super::{ProgressView, TierBenefits},
+    super::{DraftView, ProgressView, TierBenefits},
     crate::auth::Role,
     crate::auth::access::{ADMINISTRATION_ROLES, TIER_DECISION_ROLES},
     crate::auth::guard,
@@ -43,26 +43,53 @@ impl Reachable for PendingProposal {
     }
 }
 
-/// The program in force, its form, its versions and how many partners each tier holds.
+/// The program in force, its form (the draft's, when there is one) with the draft's simulation,
+/// its versions and how many partners each tier holds.
 #[server(endpoint = "program_configuration")]
 pub async fn program_configuration() -> Result<ProgramView, AppError> {
     guard::require_role(ADMINISTRATION_ROLES)?;
     let db = state::db()?;
     let (_, program) = store::current(&db).await?;
     let currency = conversion(&db).await?.currency();
+    let (form, draft) = match store::draft(&db).await? {
+        Some((draft, saved_at, saved_by)) => {
+            let simulation = simulation(&db, &program, &draft, currency).await?;
+            (ProgramForm::of(&draft, currency), Some(DraftView { saved_by, saved_at, simulation }))
+        }
+        None => (ProgramForm::of(&program, currency), None),
+    };
     Ok(ProgramView {
         currency,
-        form: ProgramForm::of(&program, currency),
+        form,
+        draft,
         program,
         versions: store::versions(&db).await?,
         partners_in: store::partners_in(&db).await?,
     })
 }
 
-/// Publishes a new configuration (admins): checked whole, refused whole; then every partner is
-/// evaluated against it at once.
-#[server(endpoint = "publish_program")]
-pub async fn publish_program(
+/// What a draft would do, against the published configuration, today and at the ends of the
+/// last four quarters.
+#[cfg(feature = "ssr")]
+async fn simulation(
+    db: &Db,
+    published: &super::program::Program,
+    draft: &super::program::Program,
+    currency: crate::money::Currency,
+) -> Result<super::simulate::Simulation, AppError> {
+    let points = super::simulate::points(Utc::now());
+    let moments: Vec<DateTime<Utc>> = points.iter().map(|(_, at)| *at).collect();
+    let labels: Vec<String> = points.into_iter().map(|(label, _)| label).collect();
+    let figures = store::simulation_figures(db, &moments).await?;
+    Ok(super::simulate::simulate(published, draft, &figures, &labels, currency))
+}
+
+/// Saves a configuration (admins), checked whole and refused whole: `intent` "preview" keeps it
+/// as the draft, whose simulation the page then shows; "publish" makes it a new version, and
+/// every partner is evaluated against it at once.
+#[server(endpoint = "save_program")]
+pub async fn save_program(
+    intent: String,
     approval: String,
     grace_days: String,
     public: Option<String>,
@@ -77,8 +104,23 @@ pub async fn publish_program(
         return Err(AppError::field("tiers", "A tier on this form no longer exists: open the page again."));
     }
     let now = Utc::now();
-    store::publish(&state.db, &program, user.user_id, now).await?;
-    evaluate_and_tell(&state, 0, now).await?;
+    match intent.as_str() {
+        "preview" => store::save_draft(&state.db, &program, user.user_id, now).await?,
+        "publish" => {
+            store::publish(&state.db, &program, user.user_id, now).await?;
+            evaluate_and_tell(&state, 0, now).await?;
+        }
+        _ => return Err(AppError::field("intent", "Choose to preview the draft or to publish it.")),
+    }
+    guard::redirect_form_post("/admin/program");
+    Ok(())
+}
+
+/// Throws the draft away (admins): the form shows the published configuration again.
+#[server(endpoint = "discard_program_draft")]
+pub async fn discard_program_draft() -> Result<(), AppError> {
+    guard::require_role(ADMINISTRATION_ROLES)?;
+    store::discard_draft(&state::db()?).await?;
     guard::redirect_form_post("/admin/program");
     Ok(())
 }

@@ -46,6 +46,12 @@ crate::statements! {
     const VERSIONS = "SELECT v.id, v.body, v.published_at, u.name FROM program_versions v \
         LEFT JOIN users u ON u.id = v.published_by ORDER BY v.id DESC LIMIT 50";
     const PLACED_TIERS = "SELECT id, name FROM tiers WHERE rank > 0 ORDER BY rank";
+    const DRAFT = "SELECT d.body, d.saved_at, u.name FROM program_drafts d LEFT JOIN users u ON u.id = d.saved_by \
+        WHERE d.id = 1";
+    const SAVE_DRAFT = "INSERT INTO program_drafts (id, body, saved_by, saved_at) VALUES (1, $1, $2, $3) \
+        ON CONFLICT (id) DO UPDATE SET body = excluded.body, saved_by = excluded.saved_by, saved_at = excluded.saved_at";
+    const DISCARD_DRAFT = "DELETE FROM program_drafts";
+    const PARTNER_NAMES = "SELECT id, name, tier_id FROM organisations WHERE kind = 'partner' ORDER BY id";
     const TIER_IDS = "SELECT id FROM tiers";
     const PARTNERS_IN = "SELECT tier_id, COUNT(*) FROM organisations WHERE kind = 'partner' AND tier_id IS NOT NULL \
         GROUP BY tier_id";
@@ -139,14 +145,61 @@ pub async fn publish(db: &Db, program: &Program, by: i64, now: DateTime<Utc>) ->
             execute_in!(tx, sqlx::query(RENAME).bind(&tier.name).bind(rank).bind(tier.id))?;
         }
     }
-    let body = serde_json::to_string(&published).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+    let body = body_of(&published)?;
     let version: i64 =
         on_tx!(tx, conn => sqlx::query_scalar(INSERT_VERSION).bind(body).bind(by).bind(now).fetch_one(conn).await)?;
     let names: Vec<&str> = published.tiers.iter().map(|tier| tier.name.as_str()).collect();
     audit::record(&mut tx, by, AuditAction::PublishedProgram, &format!("version {version}: {}", names.join(", ")), now)
         .await?;
+    execute_in!(tx, sqlx::query(DISCARD_DRAFT))?;
     tx.commit().await?;
     Ok(version)
+}
+
+fn body_of(program: &Program) -> Result<String, sqlx::Error> {
+    serde_json::to_string(program).map_err(|error| sqlx::Error::Encode(Box::new(error)))
+}
+
+/// The draft, if an admin saved one: the program, when, and by whom.
+pub async fn draft(db: &Db) -> Result<Option<(Program, DateTime<Utc>, Option<String>)>, sqlx::Error> {
+    let row: Option<(String, DateTime<Utc>, Option<String>)> =
+        on_db!(db, pool => sqlx::query_as(DRAFT).fetch_optional(pool).await)?;
+    row.map(|(body, at, by)| {
+        let program = serde_json::from_str(&body).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
+        Ok((program, at, by))
+    })
+    .transpose()
+}
+
+/// Keeps `program` as the draft (replacing any), by `by` at `now`.
+pub async fn save_draft(db: &Db, program: &Program, by: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    let body = body_of(program)?;
+    on_db!(db, pool => sqlx::query(SAVE_DRAFT).bind(body).bind(by).bind(now).execute(pool).await.map(|_| ()))
+}
+
+pub async fn discard_draft(db: &Db) -> Result<(), sqlx::Error> {
+    on_db!(db, pool => sqlx::query(DISCARD_DRAFT).execute(pool).await.map(|_| ()))
+}
+
+/// Every partner's name, tier and figures at each of `points`, for the simulator.
+pub async fn simulation_figures(
+    db: &Db,
+    points: &[DateTime<Utc>],
+) -> Result<Vec<super::simulate::PartnerFigures>, sqlx::Error> {
+    let partners: Vec<(i64, String, Option<i64>)> =
+        on_db!(db, pool => sqlx::query_as(PARTNER_NAMES).fetch_all(pool).await)?;
+    let mut at_points = Vec::with_capacity(points.len());
+    for at in points {
+        at_points.push(metrics(db, 0, *at).await?);
+    }
+    Ok(partners
+        .into_iter()
+        .map(|(id, name, current)| super::simulate::PartnerFigures {
+            name,
+            current,
+            metrics: at_points.iter().map(|figures| figures.get(&id).map(|(m, _)| *m).unwrap_or_default()).collect(),
+        })
+        .collect())
 }
 
 /// The first day of the 12 months that end on `as_of`'s day.

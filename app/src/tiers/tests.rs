@@ -357,3 +357,54 @@ proptest! {
         prop_assert_eq!(evaluate(&program, &figures, &standing, now()), evaluate(&shuffled, &figures, &standing, now()));
     }
 }
+
+#[test]
+fn the_last_four_quarter_ends_are_the_backtest_points() {
+    let labels: Vec<(String, String)> = super::simulate::points(now())
+        .into_iter()
+        .map(|(label, at)| (label, at.format("%Y-%m-%d %H:%M:%S").to_string()))
+        .collect();
+    let expected = [
+        ("Today", "2026-12-03 09:00:00"),
+        ("End of Q3 2026", "2026-09-30 23:59:59"),
+        ("End of Q2 2026", "2026-06-30 23:59:59"),
+        ("End of Q1 2026", "2026-03-31 23:59:59"),
+        ("End of Q4 2025", "2025-12-31 23:59:59"),
+    ];
+    assert_eq!(labels, expected.map(|(label, at)| (label.to_owned(), at.to_owned())));
+}
+
+#[test]
+fn the_simulator_counts_who_moves_now_and_in_the_backtest_and_what_margin_it_costs() {
+    use super::simulate::{PartnerFigures, simulate};
+    let published = program(Approval::ChannelManager);
+    // The draft asks Silver for 30,000.00 USD instead of 50,000.00.
+    let mut draft = published.clone();
+    draft.tiers[1].requirements[0].threshold = 3_000_000;
+    let partners = [
+        // Registered with 40,000.00 today (Silver under the draft), 10,000.00 a quarter ago.
+        PartnerFigures {
+            name: "Initech".into(),
+            current: Some(REGISTERED),
+            metrics: vec![metrics(4_000_000, 1, 0, 0), metrics(1_000_000, 1, 0, 0)],
+        },
+        // Gold today; a quarter ago its figures met Silver's lowered bar only.
+        PartnerFigures {
+            name: "Globex".into(),
+            current: Some(GOLD),
+            metrics: vec![metrics(20_000_000, 2, 6, 0), metrics(3_500_000, 1, 0, 0)],
+        },
+    ];
+    let labels = ["Today".to_owned(), "End of Q3 2026".to_owned()];
+    let simulation = simulate(&published, &draft, &partners, &labels, Currency::USD);
+    let today = &simulation.points[0];
+    assert_eq!((today.up, today.down, today.stay), (1, 0, 1));
+    assert_eq!(today.moves[0].partner, "Initech");
+    assert_eq!((today.moves[0].from.as_str(), today.moves[0].to.as_str()), ("Registered", "Silver"));
+    let quarter = &simulation.points[1];
+    assert_eq!((quarter.up, quarter.down, quarter.stay), (1, 0, 1), "Globex met the lowered Silver then");
+    // Margins (15 % at Registered, 5 points more a tier up): Initech's 40,000.00 at 20 % instead
+    // of 15 %, Globex's 200,000.00 at Gold's 25 % either way.
+    assert_eq!(simulation.margin_now_minor, 600_000 + 5_000_000);
+    assert_eq!(simulation.margin_change_minor(), 200_000);
+}
