@@ -40,8 +40,8 @@ pub enum Event {
     /// One of a partner's people passed a course and holds a certification.
     Certification { organisation_id: i64, at: DateTime<Utc> },
     /// A partner's tier changed, or a change was proposed, decided or a grace period began or
-    /// ended (`organisation_id` 0: a run that touched many partners).
-    Tier { organisation_id: i64, at: DateTime<Utc> },
+    /// ended (`organisation_id` none: a run that touched many partners).
+    Tier { organisation_id: Option<i64>, at: DateTime<Utc> },
 }
 
 impl Event {

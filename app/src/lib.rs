@@ -143,7 +143,7 @@ use kpi::{DashboardPage, LeaderboardPage, MetricsPage, ScorecardPage};
 use onboarding::{OnboardingBoardPage, OnboardingPage, OnboardingTemplatesPage};
 use partners::{CompanyProfilePage, PartnerPage, PartnersPage};
 use team::TeamPage;
-use tiers::{OwnTierPage, PartnerTierPage, ProgramPage, TierApprovalsPage};
+use tiers::{OwnTierPage, PartnerTierPage, ProgramEconomicsPage, ProgramPage, TierApprovalsPage};
 use training::{CertificationsPage, CourseEditorPage, CoursePage, TrainingPage};
 
 lazy_page!(
@@ -178,6 +178,7 @@ lazy_page!(
     OwnTierRoute => OwnTierPage,
     PartnerTierRoute => PartnerTierPage,
     TierApprovalsRoute => TierApprovalsPage,
+    ProgramEconomicsRoute => ProgramEconomicsPage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -229,6 +230,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("onboarding")) view={Lazy::<OnboardingTemplatesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("program")) view={Lazy::<ProgramRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("tier") view={Lazy::<OwnTierRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("program") view={Lazy::<ProgramEconomicsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("partners"), ParamSegment("id"), StaticSegment("tier")) view={Lazy::<PartnerTierRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("tiers"), StaticSegment("approvals")) view={Lazy::<TierApprovalsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("agreement") view={Lazy::<AgreementRoute>::new()} ssr=SsrMode::Async/>

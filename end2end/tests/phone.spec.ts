@@ -10,7 +10,7 @@ const PAGES: Record<string, string[]> = {
     '/onboarding/board', '/training/people', '/tiers/approvals'],
   'marketing@acme.test': ['/', '/partners', '/leaderboard', '/metrics', '/team', '/training', '/training/new', '/training/1/edit'],
   'partner@bluepeak.test': ['/', '/deals', '/deals/new', '/scorecard', '/leaderboard', '/metrics', '/team', '/agreement',
-    '/training', '/training/1', '/training/people', '/profile', '/tier'],
+    '/training', '/training/1', '/training/people', '/profile', '/tier', '/program'],
   'partner@granite.test': ['/', '/agreement'],
   'partner@pinecone.test': ['/', '/onboarding', '/profile'],
   'rep@bluepeak.test': ['/', '/deals', '/deals/new', '/leaderboard', '/team'],

@@ -84,3 +84,15 @@ test('a partner sees its tier, each requirement\'s progress and every tier\'s be
   const response = await open(page, '/partners/2/tier', testInfo);
   expect(response?.status()).toBe(403);
 });
+
+test('anyone sees the program page: what a deal earns at each tier, worked out for the amount they type', async ({ page }, testInfo) => {
+  await open(page, '/program', testInfo);
+  await expect(page.getByRole('heading', { level: 1, name: 'The partner program' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'What a 100,000.00 USD deal earns' })).toBeVisible();
+  await page.getByLabel('Deal amount (USD)').fill('250,000');
+  await page.getByRole('button', { name: 'Work it out' }).click();
+  await expect(page.getByRole('heading', { name: 'What a 250,000.00 USD deal earns' })).toBeVisible();
+  // Gold: 20 % margin, 5 points for registering, 1 % rebate.
+  await expect(page.getByTestId('earnings')).toContainText('66,250.00 USD');
+  await expectAccessible(page, testInfo);
+});

@@ -19,6 +19,9 @@ on_both_databases!(
     only_admins_change_the_configuration_and_a_bad_one_changes_nothing,
     nobody_reads_another_partners_standing_or_decides_for_another_manager,
     a_draft_is_previewed_with_its_backtest_then_discarded_or_published,
+    the_program_economics_are_public_only_when_the_admin_says_so,
+    under_the_automatic_policy_without_grace_a_partner_below_its_tier_moves_down_at_once,
+    a_proposal_overtaken_by_a_new_configuration_cannot_be_approved,
 );
 
 /// Registered in the demo, Rin Takahashi's (cam2) partner.
@@ -323,13 +326,12 @@ async fn a_draft_is_previewed_with_its_backtest_then_discarded_or_published(back
         assert_eq!(total, partners, "every partner counted once at {}", point["label"]);
     }
     // Registered partners with a certified person move up today: Helix among them.
-    let registered_certified = app
-        .count(
-            "SELECT COUNT(DISTINCT o.id) FROM organisations o JOIN tiers t ON t.id = o.tier_id \
-            JOIN certifications c ON c.organisation_id = o.id JOIN users u ON u.id = c.user_id \
-            WHERE t.name = 'Registered' AND c.expires_at > CURRENT_TIMESTAMP AND u.deactivated_at IS NULL",
-        )
-        .await;
+    let registered_certified: i64 = on_db!(app.db(), pool => sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT o.id) FROM organisations o JOIN tiers t ON t.id = o.tier_id \
+         JOIN certifications c ON c.organisation_id = o.id JOIN users u ON u.id = c.user_id \
+         WHERE t.name = 'Registered' AND c.expires_at > $1 AND u.deactivated_at IS NULL")
+        .bind(chrono::Utc::now()).fetch_one(pool).await)
+    .expect("count");
     assert_eq!(points[0]["up"].as_i64(), Some(registered_certified));
     let moves = points[0]["moves"].as_array().expect("moves");
     assert!(
@@ -353,5 +355,95 @@ async fn a_draft_is_previewed_with_its_backtest_then_discarded_or_published(back
     // Marketing previews nothing.
     let (status, _) = save(&app, &app.sign_in("marketing@acme.test").await, "preview", &draft).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+async fn the_program_economics_are_public_only_when_the_admin_says_so(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let stranger = app.client();
+    // The demo program is public: a 250,000.00 USD deal at Gold earns 20 % margin, 5 points for
+    // registering it and a 1 % rebate.
+    let (status, view) = app.call(&stranger, "program_economics", &[("amount", "250,000")]).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    let gold = view["earnings"].as_array().and_then(|e| e.iter().find(|t| t["tier"] == "Gold")).cloned().expect("Gold");
+    assert_eq!(
+        (gold["margin_minor"].as_i64(), gold["registration_minor"].as_i64(), gold["rebate_minor"].as_i64()),
+        (Some(5_000_000), Some(1_250_000), Some(250_000))
+    );
+    let (status, body) = app.call(&stranger, "program_economics", &[("amount", "a lot")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["fields"]["amount"].is_string(), "{body}");
+    // Made private: strangers are told it does not exist; partners still see it.
+    let admin = app.sign_in("admin@acme.test").await;
+    let (_, configuration) = app.call(&admin, "program_configuration", &[]).await;
+    let mut form: Vec<(String, String)> = vec![
+        ("approval".into(), "channel_manager".into()),
+        ("grace_days".into(), "60".into()),
+        ("intent".into(), "publish".into()),
+    ];
+    for (row, tier) in configuration["form"]["tiers"].as_array().expect("rows").iter().enumerate() {
+        for (field, value) in tier.as_object().expect("a row") {
+            if let Some(value) = value.as_str() {
+                form.push((format!("tiers[{row}][{field}]"), value.to_owned()));
+            }
+        }
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let (status, body) = app.call(&admin, "save_program", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(app.call(&stranger, "program_economics", &[]).await.0, StatusCode::NOT_FOUND);
+    let (status, view) = app.call(&app.sign_in(HELIX).await, "program_economics", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(view["amount_minor"], 10_000_000, "100,000.00 unless asked");
+    app.stop().await;
+}
+
+async fn under_the_automatic_policy_without_grace_a_partner_below_its_tier_moves_down_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.sign_in("admin@acme.test").await;
+    let mut form = program_form(None);
+    for (key, value) in form.iter_mut() {
+        match key.as_str() {
+            "approval" => *value = "automatic".into(),
+            "grace_days" => *value = "0".into(),
+            _ => {}
+        }
+    }
+    let (status, body) = publish(&app, &admin, &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Without the demo history, Lumen (Silver) has won nothing: Registered at once, by the program.
+    let lumen = app.organisation_id("Lumen Networks").await;
+    let (status, view) = standing(&app, &admin, Some(lumen)).await;
+    assert_eq!((status, &view["tier"]), (StatusCode::OK, &Value::from("Registered")), "{view}");
+    let entry = &view["history"][0];
+    assert_eq!(
+        (entry["kind"].as_str(), entry["from_tier"].as_str(), entry["to_tier"].as_str()),
+        (Some("demoted"), Some("Silver"), Some("Registered"))
+    );
+    assert_eq!(entry["decided_by"], Value::Null, "the program applied it");
+    assert!(entry["why"].as_str().unwrap_or_default().contains("0-day grace period"), "{entry}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM tier_proposals").await, 0, "nothing waits for approval");
+    app.stop().await;
+}
+
+async fn a_proposal_overtaken_by_a_new_configuration_cannot_be_approved(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, manager, helix) = helix_qualifies_for_silver(&app).await;
+    let proposals = proposals_once(&app, &manager, helix).await;
+    let id = proposals.iter().find(|p| p["organisation_id"] == helix).expect("Helix's")["id"].to_string();
+    // Silver is removed before anyone decides: the proposal is withdrawn, not applied.
+    let admin = app.sign_in("admin@acme.test").await;
+    let mut form = program_form(None);
+    form.push(("tiers[1][remove]".into(), "on".into()));
+    let (status, body) = publish(&app, &admin, &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) =
+        app.call(&manager, "decide_tier_change", &[("id", &id), ("decision", "approve"), ("reason", "")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let helix_tier: String = on_db!(app.db(), pool => sqlx::query_scalar(
+        "SELECT t.name FROM organisations o JOIN tiers t ON t.id = o.tier_id WHERE o.id = $1")
+        .bind(helix).fetch_one(pool).await)
+    .expect("Helix's tier");
+    assert_eq!(helix_tier, "Registered");
     app.stop().await;
 }

@@ -72,6 +72,7 @@ pub const PUBLIC_SERVER_FNS: &[&str] = &[
     "reset_password",
     "invitation",
     "accept_invitation",
+    "program_economics",
 ];
 
 /// Roles that may open the partner directory.
@@ -103,6 +104,8 @@ pub const TRAINING_AUTHOR_ROLES: &[Role] = &[Role::Admin, Role::Marketing];
 pub const TRAINEE_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
 /// Who sees the certifications of the people within their reach.
 pub const CERTIFICATION_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager, Role::Marketing, Role::PartnerAdmin];
+/// Who sees their own organisation's tier (`/tier`): a partner's people.
+pub const OWN_TIER_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
 /// Who approves or declines tier changes and has partners evaluated now (whose partners: reach).
 pub const TIER_DECISION_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager];
 
@@ -149,6 +152,7 @@ mod tests {
             assert_eq!(hrefs.contains(&"/deals"), DEAL_ROLES.contains(&role), "{role:?}");
             assert_eq!(hrefs.contains(&"/deals/queue"), DEAL_MANAGER_ROLES.contains(&role), "{role:?}");
             assert_eq!(hrefs.contains(&"/dashboard"), DASHBOARD_ROLES.contains(&role), "{role:?}");
+            assert_eq!(hrefs.contains(&"/tier"), OWN_TIER_ROLES.contains(&role), "{role:?}");
             assert!(hrefs.contains(&"/leaderboard"), "{role:?}");
             assert_eq!(hrefs.first(), Some(&"/"));
         }

@@ -64,7 +64,7 @@ pub async fn home_summary() -> Result<HomeData, crate::error::AppError> {
             }
             sections.insert(
                 1.min(sections.len()),
-                crate::tiers::server::partner_home_section(&db, user.organisation_id).await?,
+                crate::tiers::agenda::partner_home_section(&db, user.organisation_id).await?,
             );
             HomeData {
                 actions: vec![link("Register a deal", "/deals/new")],
@@ -76,7 +76,7 @@ pub async fn home_summary() -> Result<HomeData, crate::error::AppError> {
         Role::ChannelManager | Role::Admin => {
             let mut sections = deals::agenda::manager_sections(&db, reach, now).await?;
             sections.insert(1, partners::agenda::at_risk(&db, &crate::kpi::cache::fact_cache()?, reach).await?);
-            sections.insert(2, crate::tiers::server::manager_home_section(&db, reach).await?);
+            sections.insert(2, crate::tiers::agenda::manager_home_section(&db, reach).await?);
             if user.role == Role::Admin {
                 let mut gaps = partners::agenda::setup_gaps(&db).await?;
                 gaps.extend(deals::agenda::pipeline_gap(&db).await?);

@@ -259,6 +259,37 @@ where
     }
 }
 
+/// A page anyone may open, signed in or not (the public program page): its data loaded by a
+/// resource made here, before the `Transition`, and awaited inside it, as [`guarded_page`] does.
+pub fn public_page<S, T, Fu, V>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    load: impl Fn(S) -> Fu + Send + Sync + 'static,
+    view: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    S: PartialEq + Clone + Send + Sync + 'static,
+    T: serde::Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+    Fu: std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+    V: IntoView + 'static,
+{
+    let data = Resource::new(source, load);
+    let view = std::sync::Arc::new(view);
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || {
+                let view = view.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => view(value).into_any(),
+                        Err(AppError::Invalid { fields, .. }) => view! { <QueryAlert fields/> }.into_any(),
+                        Err(error) => view! { <ErrorPage error/> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}
+
 /// Field messages about a page's query (a period, a filter), with a way back to the page without it.
 #[component]
 fn QueryAlert(fields: crate::error::FieldErrors) -> impl IntoView {

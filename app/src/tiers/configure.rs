@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::program::{Measure, SupportLevel, TierForm, field_name};
-use super::server::{DiscardProgramDraft, EvaluateTiers, SaveProgram, program_configuration};
+use super::form::{TierForm, field_name};
+use super::program::{Measure, SupportLevel};
+use super::server::{DiscardProgramDraft, EvaluateTiers, PREVIEW, PUBLISH, SaveProgram, program_configuration};
 use super::simulate::Simulation;
 use super::{DraftView, ProgramView, VersionSummary};
 use crate::auth::access::ADMINISTRATION_ROLES;
@@ -78,10 +79,10 @@ fn Program(
             </div>
             <FormError error/>
             <div class="button-row">
-                <button type="submit" name="intent" value="preview" class="button secondary">
+                <button type="submit" name="intent" value=PREVIEW class="button secondary">
                     {if has_draft { "Preview the changed draft" } else { "Preview as a draft" }}
                 </button>
-                <button type="submit" name="intent" value="publish" class="button primary">
+                <button type="submit" name="intent" value=PUBLISH class="button primary">
                     {format!("Publish as version {next_version}")}
                 </button>
             </div>

@@ -154,14 +154,10 @@ pub fn evaluate(program: &Program, metrics: &Metrics, standing: &Standing, now: 
             .is_some_and(|(declined_to, at)| declined_to == to && now - at < Duration::days(DECLINE_QUIET_DAYS))
     };
     let (mut proposal, grace) = match current_at {
-        // A partner never placed is placed where it qualifies, without approval.
+        // A partner never placed, or whose tier the program no longer has, is placed where it
+        // qualifies, without approval: there is no tier of this program to move it from.
         None => (
-            Some(Proposal {
-                from: standing.tier_id,
-                to: qualified,
-                direction: Direction::Promotion,
-                needs_approval: false,
-            }),
+            Some(Proposal { from: None, to: qualified, direction: Direction::Promotion, needs_approval: false }),
             Grace::None,
         ),
         Some(current_at) if qualified_at > current_at => (

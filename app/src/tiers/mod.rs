@@ -2,8 +2,12 @@
 //! partner in one and explains why ([`engine`]), the channel managers' approvals, and where a
 //! partner stands. Configuration is versioned: every published version is kept.
 
+#[cfg(feature = "ssr")]
+pub mod agenda;
 mod configure;
+pub mod economics;
 pub mod engine;
+pub mod form;
 mod pages;
 pub mod program;
 pub mod server;
@@ -14,13 +18,14 @@ pub mod store;
 mod tests;
 
 pub use self::configure::ProgramPage;
-pub use self::pages::{OwnTierPage, PartnerTierPage, TierApprovalsPage};
+pub use self::pages::{OwnTierPage, PartnerTierPage, ProgramEconomicsPage, TierApprovalsPage};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use self::engine::{Direction, Progress};
-use self::program::{Benefits, Measure, Program, ProgramForm};
+use self::form::ProgramForm;
+use self::program::{Benefits, Measure, Program};
 use crate::money::Currency;
 
 /// The configuration page: the program in force, its form (the draft's, when there is one),

@@ -2,17 +2,21 @@
 //! the channel managers' queue of tier changes (`/tiers/approvals`). Both follow changes live.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
+use super::economics::EconomicsView;
 use super::engine::Direction;
-use super::program::percent_text;
-use super::server::{DecideTierChange, EvaluateTiers, tier_approvals, tier_standing};
+use super::form::percent_text;
+use super::server::{
+    APPROVE, DECLINE, DecideTierChange, EvaluateTiers, program_economics, tier_approvals, tier_standing,
+};
 use super::{HistoryEntry, ProgressView, ProposalView, StandingView, TierBenefits};
 use crate::auth::Role;
-use crate::auth::access::{OWN_ONBOARDING_ROLES, PARTNER_DIRECTORY_ROLES, TIER_DECISION_ROLES};
+use crate::auth::access::{OWN_TIER_ROLES, PARTNER_DIRECTORY_ROLES, TIER_DECISION_ROLES};
 use crate::error::AppError;
-use crate::layout::guarded_page;
+use crate::layout::{guarded_page, public_page};
 use crate::live::{LiveBadge, use_live};
+use crate::money::Money;
 use crate::ui::{Badge, FormError, Notice, ScrollTable, day_text, form_error, tier_tone};
 
 /// A partner's own tier: its people's page.
@@ -21,7 +25,7 @@ pub fn OwnTierPage() -> impl IntoView {
     let live = use_live();
     let evaluate = ServerAction::<EvaluateTiers>::new();
     guarded_page(
-        OWN_ONBOARDING_ROLES,
+        OWN_TIER_ROLES,
         move || live.version.get(),
         |_| tier_standing(None),
         move |_, standing| view! { <Standing standing live evaluate/> },
@@ -100,6 +104,7 @@ fn Standing(standing: StandingView, live: crate::live::Live, evaluate: ServerAct
             </ul>
         </section>
         <TierComparison tiers current=tier_id/>
+        <p><a href="/program">"What a deal earns at each tier"</a></p>
         <History history/>
     }
 }
@@ -268,10 +273,67 @@ fn ProposalCard(proposal: ProposalView, decide: ServerAction<DecideTierChange>) 
                         aria-describedby=format!("reason-{}-hint", proposal.id)/>
                 </div>
                 <div class="button-row">
-                    <button type="submit" name="decision" value="approve" class="button primary">"Approve"</button>
-                    <button type="submit" name="decision" value="decline" class="button secondary">"Decline"</button>
+                    <button type="submit" name="decision" value=APPROVE class="button primary">"Approve"</button>
+                    <button type="submit" name="decision" value=DECLINE class="button secondary">"Decline"</button>
                 </div>
             </ActionForm>
         </section>
+    }
+}
+
+/// The program page anyone may open (when the admin makes it public): the tiers, what each asks
+/// and gives, and what a deal earns at each. The amount is a plain query, so it works without
+/// JavaScript.
+#[component]
+pub fn ProgramEconomicsPage() -> impl IntoView {
+    let query = use_query_map();
+    let amount = move || query.read().get("amount").filter(|amount| !amount.trim().is_empty());
+    public_page(amount, program_economics, |view| view! { <Economics view/> })
+}
+
+#[component]
+fn Economics(view: EconomicsView) -> impl IntoView {
+    let EconomicsView { currency, amount_minor, earnings, tiers } = view;
+    let money = move |minor: i64| Money { minor, currency }.display();
+    let typed = super::program::Measure::Revenue.input_text(amount_minor, currency);
+    view! {
+        <h1>"The partner program"</h1>
+        <p class="lead">"Every partner starts in the first tier and moves up as its won revenue, certified people and \
+            deals grow. Each tier earns more on every deal."</p>
+        <section class="card" aria-labelledby="economics-title">
+            <h2 id="economics-title">{format!("What a {} deal earns", money(amount_minor))}</h2>
+            <form method="get" action="/program" class="field-row">
+                <div class="field">
+                    <label for="deal-amount">{format!("Deal amount ({})", currency.code())}</label>
+                    <input id="deal-amount" name="amount" inputmode="decimal" value=typed/>
+                </div>
+                <button type="submit" class="button secondary">"Work it out"</button>
+            </form>
+            <ScrollTable label="Earnings at each tier">
+                <table class="stacked" data-testid="earnings">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Tier"</th><th scope="col">"Margin"</th><th scope="col">"Deal registration"</th>
+                            <th scope="col">"Rebate"</th><th scope="col">"In all"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {earnings.into_iter().map(|tier| {
+                            let total = money(tier.total_minor());
+                            view! {
+                                <tr>
+                                    <th scope="row" data-label="Tier">{tier.tier}</th>
+                                    <td data-label="Margin">{money(tier.margin_minor)}</td>
+                                    <td data-label="Deal registration">{money(tier.registration_minor)}</td>
+                                    <td data-label="Rebate">{money(tier.rebate_minor)}</td>
+                                    <td data-label="In all"><strong>{total}</strong></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </ScrollTable>
+        </section>
+        <TierComparison tiers current=None/>
     }
 }

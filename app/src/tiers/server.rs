@@ -4,14 +4,15 @@
 
 use leptos::prelude::*;
 
-use super::program::TierForm;
+use super::economics::EconomicsView;
+use super::form::TierForm;
 use super::{ProgramView, ProposalView, StandingView};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::engine::{Direction, Grace, expiry_drop},
-    super::program::ProgramForm,
+    super::engine::{Grace, Standing, expiry_drop},
+    super::form::ProgramForm,
     super::store::{self, Decided, PendingProposal},
     super::{DraftView, ProgressView, TierBenefits},
     crate::auth::Role,
@@ -22,13 +23,18 @@ use {
     crate::events::Event,
     crate::money::store::conversion,
     crate::state::{self, ServerState},
-    crate::ui::agenda::{AgendaItem, AgendaSection, Urgency},
     chrono::{DateTime, Duration, Utc},
 };
 
 /// The most tier notices one run publishes one by one.
 #[cfg(feature = "ssr")]
 const MAX_NOTICES: usize = 64;
+
+/// What the configuration form's two buttons send as `intent`, and the queue's two as `decision`.
+pub const PREVIEW: &str = "preview";
+pub const PUBLISH: &str = "publish";
+pub const APPROVE: &str = "approve";
+pub const DECLINE: &str = "decline";
 
 /// The most characters of a decision's reason.
 pub const MAX_REASON: usize = 500;
@@ -105,10 +111,10 @@ pub async fn save_program(
     }
     let now = Utc::now();
     match intent.as_str() {
-        "preview" => store::save_draft(&state.db, &program, user.user_id, now).await?,
-        "publish" => {
+        PREVIEW => store::save_draft(&state.db, &program, user.user_id, now).await?,
+        PUBLISH => {
             store::publish(&state.db, &program, user.user_id, now).await?;
-            evaluate_and_tell(&state, 0, now).await?;
+            evaluate_and_tell(&state, None, now).await?;
         }
         _ => return Err(AppError::field("intent", "Choose to preview the draft or to publish it.")),
     }
@@ -127,15 +133,19 @@ pub async fn discard_program_draft() -> Result<(), AppError> {
 
 /// Runs the engine (over every partner, or `only` one) and tells live pages of each change.
 #[cfg(feature = "ssr")]
-pub async fn evaluate_and_tell(state: &ServerState, only: i64, now: DateTime<Utc>) -> Result<store::Report, AppError> {
+pub async fn evaluate_and_tell(
+    state: &ServerState,
+    only: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<store::Report, AppError> {
     let (report, touched) = store::evaluate(&state.db, only, now).await?;
     match touched.len() {
         0 => {}
         // A run that touched many partners is one notice: every live page reads afresh anyway.
-        many if many > MAX_NOTICES => state.events.publish(Event::Tier { organisation_id: 0, at: now }),
-        _ => touched
-            .into_iter()
-            .for_each(|organisation_id| state.events.publish(Event::Tier { organisation_id, at: now })),
+        many if many > MAX_NOTICES => state.events.publish(Event::Tier { organisation_id: None, at: now }),
+        _ => touched.into_iter().for_each(|organisation_id| {
+            state.events.publish(Event::Tier { organisation_id: Some(organisation_id), at: now })
+        }),
     }
     Ok(report)
 }
@@ -147,8 +157,8 @@ pub async fn evaluate_tiers(organisation_id: Option<i64>) -> Result<(), AppError
     let user = guard::require_role(TIER_DECISION_ROLES)?;
     let state = state::server_state()?;
     let only = match (organisation_id, user.role) {
-        (Some(id), _) => guard::reachable_partner(&state.db, &user, id).await?.id,
-        (None, Role::Admin) => 0,
+        (Some(id), _) => Some(guard::reachable_partner(&state.db, &user, id).await?.id),
+        (None, Role::Admin) => None,
         (None, _) => return Err(AppError::Forbidden),
     };
     evaluate_and_tell(&state, only, Utc::now()).await?;
@@ -175,7 +185,7 @@ pub async fn tier_standing(organisation_id: Option<i64>) -> Result<StandingView,
 
 /// Where partner `id` stands now (the caller checked it may be seen).
 #[cfg(feature = "ssr")]
-async fn standing_of(db: &Db, id: i64, can_evaluate: bool) -> Result<StandingView, AppError> {
+pub(super) async fn standing_of(db: &Db, id: i64, can_evaluate: bool) -> Result<StandingView, AppError> {
     let partner = crate::partners::store::partner(db, id).await?.ok_or(AppError::NotFound)?;
     let (_, program) = store::current(db).await?;
     let currency = conversion(db).await?.currency();
@@ -187,13 +197,13 @@ async fn standing_of(db: &Db, id: i64, can_evaluate: bool) -> Result<StandingVie
         Grace::Starts { until } | Grace::Runs { until, .. } => Some(until),
         Grace::None | Grace::Ends | Grace::Over => None,
     };
-    let expiry_alert = expiry_drop(&program, &evaluated.metrics, evaluated.certified_in_30_days, evaluation.current)
+    let expiry_alert = expiry_drop(&program, &evaluated.metrics, evaluated.still_certified_later, evaluation.current)
         .map(|to| {
             expiry_text(
                 &program,
                 evaluation.current,
                 to,
-                evaluated.metrics.certified_people - evaluated.certified_in_30_days,
+                evaluated.metrics.certified_people - evaluated.still_certified_later,
             )
         });
     let pending = store::pending_of(db, id)
@@ -219,79 +229,34 @@ async fn standing_of(db: &Db, id: i64, can_evaluate: bool) -> Result<StandingVie
     })
 }
 
-/// The partner home's "Your tier": its tier and the distance to the next, and any warning.
-#[cfg(feature = "ssr")]
-pub async fn partner_home_section(db: &Db, organisation_id: i64) -> Result<AgendaSection, AppError> {
-    let standing = standing_of(db, organisation_id, false).await?;
-    let mut items = Vec::new();
-    let tier = standing.tier.clone().unwrap_or_else(|| "No tier yet".into());
-    items.push(AgendaItem {
-        title: tier.clone(),
-        badge: "Your tier".into(),
-        detail: standing.distance.clone().unwrap_or_else(|| "The program's highest tier.".into()),
-        href: "/tier".into(),
-        urgency: Urgency::Done,
-    });
-    if let Some(until) = standing.grace_until {
-        items.push(AgendaItem {
-            title: format!("Keep {tier}"),
-            badge: "Grace period".into(),
-            detail: format!("{} needed by {}.", standing.to_keep, until.format("%-d %B %Y")),
-            href: "/tier".into(),
-            urgency: Urgency::Soon,
-        });
+/// The tiers, their benefits and what a deal of `amount` (major units of the reporting currency;
+/// 100,000 when absent) earns at each. Anyone may read it when the admin makes the program
+/// public; otherwise only signed-in people ("not found" to others).
+#[server(endpoint = "program_economics")]
+pub async fn program_economics(amount: Option<String>) -> Result<EconomicsView, AppError> {
+    use super::economics::{DEFAULT_AMOUNT, earnings};
+    let db = state::db()?;
+    let (_, program) = store::current(&db).await?;
+    if !program.public && guard::signed_in_before_agreement().is_err() {
+        return Err(AppError::NotFound);
     }
-    if let Some(alert) = standing.expiry_alert {
-        items.push(AgendaItem {
-            title: "Renew certifications".into(),
-            badge: "Tier at risk".into(),
-            detail: alert,
-            href: "/training".into(),
-            urgency: Urgency::Soon,
-        });
-    }
-    Ok(AgendaSection::new("tier", "Your tier", items, "").with_more("Your tier and its benefits", "/tier"))
-}
-
-/// A channel manager's (or admin's) home: the tier changes waiting for them.
-#[cfg(feature = "ssr")]
-pub async fn manager_home_section(db: &Db, reach: Reach) -> Result<AgendaSection, AppError> {
-    let (_, program) = store::current(db).await?;
-    let pending: Vec<PendingProposal> =
-        store::pending(db).await?.into_iter().filter(|proposal| reach.includes_partner(proposal)).collect();
-    let count = pending.len();
-    let items = pending
-        .into_iter()
-        .map(|proposal| AgendaItem {
-            title: proposal.organisation_name,
-            badge: match proposal.direction {
-                Direction::Promotion => "Promotion".into(),
-                Direction::Demotion => "Demotion".into(),
-            },
-            detail: format!(
-                "{} → {}",
-                proposal.from_tier_id.map(|id| program.name_of(id)).unwrap_or("no tier"),
-                program.name_of(proposal.to_tier_id)
-            ),
-            href: "/tiers/approvals".into(),
-            urgency: Urgency::Waiting,
-        })
-        .collect();
-    let section = AgendaSection::new("tier-changes", "Tier changes to decide", items, "No tier change waits for you.");
-    Ok(match count > AgendaSection::SHOWN {
-        true => section.with_more(format!("All {count} tier changes"), "/tiers/approvals"),
-        false => section,
+    let currency = conversion(&db).await?.currency();
+    let amount_minor = match amount.as_deref().map(str::trim).filter(|amount| !amount.is_empty()) {
+        None => DEFAULT_AMOUNT * 10_i64.pow(currency.minor_digits()),
+        Some(typed) => {
+            crate::money::Money::parse_positive(typed, currency)
+                .map_err(|problem| {
+                    AppError::invalid_keeping([("amount".to_owned(), problem)].into(), [("amount", typed.to_owned())])
+                })?
+                .minor
+        }
+    };
+    Ok(EconomicsView {
+        currency,
+        amount_minor,
+        earnings: earnings(&program, amount_minor),
+        tiers: TierBenefits::all(&program, currency),
     })
-}
-
-#[cfg(feature = "ssr")]
-fn expiry_text(program: &super::program::Program, current: Option<i64>, to: i64, ending: i64) -> String {
-    let current = current.map(|id| program.name_of(id)).unwrap_or_default();
-    let people = if ending == 1 { "1 certification ends" } else { "certifications end" };
-    format!(
-        "{people} within 30 days: without a renewal, {current}'s certified-people requirement is no longer met and the partner would move to {} after the grace period.",
-        program.name_of(to)
-    )
 }
 
 /// The proposed tier changes for the caller's partners (a channel manager's) or all (admins),
@@ -304,12 +269,19 @@ pub async fn tier_approvals() -> Result<Vec<ProposalView>, AppError> {
     let currency = conversion(&db).await?.currency();
     let reach = Reach::of(&user);
     let now = Utc::now();
+    let pending: Vec<PendingProposal> =
+        store::pending(&db).await?.into_iter().filter(|proposal| reach.includes_partner(proposal)).collect();
+    // Every partner's figures in one read, however long the queue.
+    let figures = match pending.is_empty() {
+        true => Default::default(),
+        false => store::metrics(&db, None, now).await?,
+    };
     let mut views = Vec::new();
-    for proposal in store::pending(&db).await?.into_iter().filter(|proposal| reach.includes_partner(proposal)) {
-        let progress = store::evaluation_of(&db, &program, proposal.organisation_id, now)
-            .await?
-            .map(|evaluated| evaluated.evaluation.progress.iter().map(|p| ProgressView::of(p, currency)).collect())
-            .unwrap_or_default();
+    for proposal in pending {
+        let metrics = figures.get(&proposal.organisation_id).map(|(metrics, _)| *metrics).unwrap_or_default();
+        let standing = Standing { tier_id: proposal.from_tier_id, ..Standing::default() };
+        let evaluation = super::engine::evaluate(&program, &metrics, &standing, now);
+        let progress = evaluation.progress.iter().map(|p| ProgressView::of(p, currency)).collect();
         views.push(ProposalView {
             id: proposal.id,
             organisation_id: proposal.organisation_id,
@@ -338,8 +310,8 @@ pub async fn decide_tier_change(id: i64, decision: String, reason: String) -> Re
         .filter(|proposal| Reach::of(&user).includes_partner(proposal))
         .ok_or(AppError::NotFound)?;
     let approve = match decision.as_str() {
-        "approve" => true,
-        "decline" => false,
+        APPROVE => true,
+        DECLINE => false,
         _ => return Err(AppError::field("decision", "Choose to approve or to decline the change.")),
     };
     let reason = reason.trim();
@@ -352,7 +324,7 @@ pub async fn decide_tier_change(id: i64, decision: String, reason: String) -> Re
     let now = Utc::now();
     match store::decide(&state.db, proposal.id, approve, reason, user.user_id, now).await? {
         Decided::Approved { organisation_id } | Decided::Declined { organisation_id } => {
-            state.events.publish(Event::Tier { organisation_id, at: now });
+            state.events.publish(Event::Tier { organisation_id: Some(organisation_id), at: now });
         }
         Decided::Gone => return Err(AppError::NotFound),
     }
@@ -366,7 +338,7 @@ pub async fn decide_tier_change(id: i64, decision: String, reason: String) -> Re
 pub async fn nightly(state: &ServerState, now: DateTime<Utc>) -> Result<Option<store::Report>, AppError> {
     match store::evaluated_at(&state.db).await? {
         Some(last) if now - last < Duration::hours(24) => Ok(None),
-        _ => Ok(Some(evaluate_and_tell(state, 0, now).await?)),
+        _ => Ok(Some(evaluate_and_tell(state, None, now).await?)),
     }
 }
 
@@ -388,8 +360,18 @@ pub async fn follow_events(state: ServerState) {
             Err(RecvError::Lagged(_)) => continue,
             Err(RecvError::Closed) => return,
         };
-        if let Err(error) = evaluate_and_tell(&state, organisation_id, Utc::now()).await {
+        if let Err(error) = evaluate_and_tell(&state, Some(organisation_id), Utc::now()).await {
             tracing::error!(%error, organisation_id, "tier evaluation after an event failed; the nightly run will catch up");
         }
     }
+}
+
+#[cfg(feature = "ssr")]
+fn expiry_text(program: &super::program::Program, current: Option<i64>, to: i64, ending: i64) -> String {
+    let current = current.map(|id| program.name_of(id)).unwrap_or_default();
+    let people = if ending == 1 { "1 certification ends" } else { "certifications end" };
+    format!(
+        "{people} within 30 days: without a renewal, {current}'s certified-people requirement is no longer met and the partner would move to {} after the grace period.",
+        program.name_of(to)
+    )
 }

@@ -80,8 +80,8 @@ fn margin(program: &Program, index: usize, revenue_minor: i64) -> i128 {
 
 /// The draft against the published configuration for every partner at every point (`labels`,
 /// one per entry of each partner's metrics). Today the baseline is the partner's tier; at a past
-/// point it is where the published configuration placed the partner's figures then. Tiers are
-/// compared by their place in the order.
+/// point it is where the published configuration placed the partner's figures then. A tier kept
+/// by the draft is the same tier; others are compared by their place in the order.
 pub fn simulate(
     published: &Program,
     draft: &Program,
@@ -113,7 +113,9 @@ pub fn simulate(
                 to: draft.tiers[after].name.clone(),
             };
             let point = &mut points[at];
-            match after.cmp(&before) {
+            // The same tier in both stays put, even where tiers were added or removed below it.
+            let same_tier = published.tiers[before].id != 0 && published.tiers[before].id == draft.tiers[after].id;
+            match if same_tier { std::cmp::Ordering::Equal } else { after.cmp(&before) } {
                 std::cmp::Ordering::Greater => {
                     point.up += 1;
                     ups[at].push(movement());

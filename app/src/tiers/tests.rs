@@ -2,9 +2,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use proptest::prelude::*;
 
 use super::engine::{Direction, Grace, Metrics, Standing, evaluate, expiry_drop};
-use super::program::{
-    Approval, Benefits, Measure, Policy, Program, ProgramForm, Requirement, SupportLevel, Tier, TierForm, parse_percent,
-};
+use super::form::{ProgramForm, TierForm, parse_percent};
+use super::program::{Approval, Benefits, Measure, Policy, Program, Requirement, SupportLevel, Tier};
 use crate::money::{Conversion, Currency};
 
 const REGISTERED: i64 = 1;
@@ -407,4 +406,64 @@ fn the_simulator_counts_who_moves_now_and_in_the_backtest_and_what_margin_it_cos
     // of 15 %, Globex's 200,000.00 at Gold's 25 % either way.
     assert_eq!(simulation.margin_now_minor, 600_000 + 5_000_000);
     assert_eq!(simulation.margin_change_minor(), 200_000);
+}
+
+#[test]
+fn a_deal_earns_more_at_each_tier_up() {
+    use super::economics::earnings;
+    let program = program(Approval::Automatic);
+    // 100,000.00 USD: margin 15 % to 30 %, registration 5 %, MDF aside, rebate 0.5 % a tier.
+    let at_each = earnings(&program, 10_000_000);
+    let rows: Vec<(&str, i64, i64, i64, i64)> = at_each
+        .iter()
+        .map(|e| (e.tier.as_str(), e.margin_minor, e.registration_minor, e.rebate_minor, e.total_minor()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("Registered", 1_500_000, 500_000, 50_000, 2_050_000),
+            ("Silver", 2_000_000, 500_000, 100_000, 2_600_000),
+            ("Gold", 2_500_000, 500_000, 150_000, 3_150_000),
+            ("Platinum", 3_000_000, 500_000, 200_000, 3_700_000),
+        ]
+    );
+    // A share is rounded to the nearest cent: 0.5 % of 0.99 is just under half a cent, of 1.00 half a cent.
+    assert_eq!(earnings(&program, 99)[0].rebate_minor, 0);
+    assert_eq!(earnings(&program, 100)[0].rebate_minor, 1);
+}
+
+#[test]
+fn a_partner_whose_tier_was_removed_is_placed_again_without_approval() {
+    let mut program = program(Approval::ChannelManager);
+    program.tiers.remove(1);
+    let evaluation = evaluate(&program, &metrics(6_000_000, 1, 0, 0), &in_tier(SILVER), now());
+    let proposal = evaluation.proposal.expect("a placement");
+    assert_eq!((proposal.from, proposal.to, proposal.needs_approval), (None, REGISTERED, false));
+    assert_eq!(
+        evaluation.explain(&program, Currency::USD),
+        "Placed in Registered, the highest tier whose requirements it meets."
+    );
+}
+
+#[test]
+fn the_simulator_keeps_a_partner_in_a_tier_the_draft_keeps() {
+    use super::simulate::{PartnerFigures, simulate};
+    let published = program(Approval::ChannelManager);
+    let mut draft = published.clone();
+    draft.tiers.remove(1);
+    let gold =
+        PartnerFigures { name: "Globex".into(), current: Some(GOLD), metrics: vec![metrics(20_000_000, 2, 6, 0)] };
+    let simulation = simulate(&published, &draft, &[gold], &["Today".to_owned()], Currency::USD);
+    let today = &simulation.points[0];
+    assert_eq!((today.up, today.down, today.stay), (0, 0, 1), "Gold is Gold without Silver below it");
+}
+
+#[test]
+fn a_form_naming_a_tier_twice_or_by_no_id_is_refused() {
+    let mut twice = ProgramForm::of(&program(Approval::Automatic), Currency::USD);
+    twice.tiers[2].id = twice.tiers[1].id.clone();
+    assert!(twice.check(Currency::USD).expect_err("twice").contains_key("tiers[2][name]"));
+    let mut forged = ProgramForm::of(&program(Approval::Automatic), Currency::USD);
+    forged.tiers[1].id = "Silver".into();
+    assert!(forged.check(Currency::USD).expect_err("forged").contains_key("tiers[1][name]"));
 }

@@ -5,7 +5,7 @@
 
 use app::db::Db;
 use app::money::Currency;
-use app::tiers::program::{ProgramForm, TierForm};
+use app::tiers::form::{ProgramForm, TierForm};
 use app::tiers::store::{self, Decided};
 use chrono::{Duration, Utc};
 
@@ -58,7 +58,7 @@ pub async fn demo(db: &Db, admin: i64) -> Result<(), SeedError> {
 /// approved ten days later, and every partner evaluated again today.
 pub async fn demo_standings(db: &Db, admin: i64, approved: i64) -> Result<(), SeedError> {
     let now = Utc::now();
-    store::evaluate(db, 0, now - Duration::days(40)).await?;
+    store::evaluate(db, None, now - Duration::days(40)).await?;
     let proposal = store::pending(db).await?.into_iter().find(|proposal| proposal.organisation_id == approved);
     if let Some(proposal) = proposal {
         let reason = "Five deals won this year and a strong pipeline.";
@@ -66,6 +66,6 @@ pub async fn demo_standings(db: &Db, admin: i64, approved: i64) -> Result<(), Se
             return Err(SeedError::Invalid("the demo's approved promotion"));
         }
     }
-    store::evaluate(db, 0, now).await?;
+    store::evaluate(db, None, now).await?;
     Ok(())
 }

@@ -1,17 +1,21 @@
-//! Tiers in the database: the program's versions (one writer, [`publish`]), the figures the
-//! engine reads, and every tier change, grace period and proposal (one writer, [`evaluate`];
-//! a channel manager's decision, [`decide`]).
+//! Tiers in the database: the program's versions (one writer, [`publish`]) and its draft, the
+//! figures the engine reads and what it writes (every tier change, grace period and proposal:
+//! [`evaluate`]), and a channel manager's decision ([`decide`]).
 
-use std::collections::HashMap;
+mod evaluate;
 
-use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use self::evaluate::{Change, Decision, close_pending};
+pub use self::evaluate::{
+    EXPIRY_WARNING_DAYS, Evaluated, ProposalState, Report, evaluate, evaluated_at, evaluation_of, metrics,
+};
 
-use super::engine::{self, Direction, Evaluation, Grace, Metrics, Standing};
+use chrono::{DateTime, Utc};
+
+use super::engine::Direction;
 use super::program::Program;
 use super::{HistoryEntry, HistoryKind, VersionSummary};
 use crate::audit::{self, AuditAction};
-use crate::db::{Db, Tx};
-use crate::money::store::conversion;
+use crate::db::Db;
 use crate::{execute_in, on_db, on_tx};
 
 crate::stored_as_text!(HistoryKind, Direction);
@@ -75,7 +79,7 @@ crate::statements! {
     const CLOSE_PENDING = "UPDATE tier_proposals SET state = $1, decided_by = $2, decided_at = $3, reason = $4 \
         WHERE organisation_id = $5 AND state = 'pending'";
     const INSERT_PROPOSAL = "INSERT INTO tier_proposals (organisation_id, from_tier_id, to_tier_id, direction, explanation, \
-        program_version, proposed_at, state) VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending')";
+        program_version, proposed_at, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
     const INSERT_HISTORY = "INSERT INTO tier_history (organisation_id, kind, from_tier_id, to_tier_id, from_tier, to_tier, \
         why, decided_by, reason, program_version, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
     const MARK_EVALUATED = "UPDATE program_settings SET tiers_evaluated_at = $1 WHERE id = 1";
@@ -87,7 +91,8 @@ crate::statements! {
         p.proposed_at, o.channel_manager_id FROM tier_proposals p JOIN organisations o ON o.id = p.organisation_id \
         WHERE p.state = 'pending' ORDER BY p.proposed_at, p.id";
     const PROPOSAL = "SELECT p.organisation_id, p.from_tier_id, p.to_tier_id, p.direction, p.explanation, \
-        p.program_version FROM tier_proposals p WHERE p.id = $1 AND p.state = 'pending'";
+        p.program_version, o.tier_id FROM tier_proposals p JOIN organisations o ON o.id = p.organisation_id \
+        WHERE p.id = $1 AND p.state = 'pending'";
 }
 
 /// The program in force and its version (0: the starter configuration, never published).
@@ -152,6 +157,9 @@ pub async fn publish(db: &Db, program: &Program, by: i64, now: DateTime<Utc>) ->
     audit::record(&mut tx, by, AuditAction::PublishedProgram, &format!("version {version}: {}", names.join(", ")), now)
         .await?;
     execute_in!(tx, sqlx::query(DISCARD_DRAFT))?;
+    // Every partner is evaluated against the new version next; should that fail, the server's
+    // clock runs it within a minute.
+    execute_in!(tx, sqlx::query(MARK_EVALUATED).bind(None::<DateTime<Utc>>))?;
     tx.commit().await?;
     Ok(version)
 }
@@ -190,7 +198,7 @@ pub async fn simulation_figures(
         on_db!(db, pool => sqlx::query_as(PARTNER_NAMES).fetch_all(pool).await)?;
     let mut at_points = Vec::with_capacity(points.len());
     for at in points {
-        at_points.push(metrics(db, 0, *at).await?);
+        at_points.push(metrics(db, None, *at).await?);
     }
     Ok(partners
         .into_iter()
@@ -200,262 +208,6 @@ pub async fn simulation_figures(
             metrics: at_points.iter().map(|figures| figures.get(&id).map(|(m, _)| *m).unwrap_or_default()).collect(),
         })
         .collect())
-}
-
-/// The first day of the 12 months that end on `as_of`'s day.
-fn window_start(as_of: DateTime<Utc>) -> NaiveDate {
-    let day = as_of.date_naive();
-    day.checked_sub_months(Months::new(12)).unwrap_or(day)
-}
-
-/// Every partner's figures (or `only` one's) at `as_of`, and how many of its certified people
-/// will still be certified 30 days later.
-pub async fn metrics(db: &Db, only: i64, as_of: DateTime<Utc>) -> Result<HashMap<i64, (Metrics, i64)>, sqlx::Error> {
-    let (start, end) = (window_start(as_of), as_of.date_naive());
-    let (since, later) = (as_of - Duration::days(365), as_of + Duration::days(30));
-    // `$3`, the one partner, only where the statement names it.
-    let (won_sql, registered_sql, certified_sql) = match only {
-        0 => (WON_ALL, REGISTERED_ALL, CERTIFIED_ALL),
-        _ => (WON_ONE, REGISTERED_ONE, CERTIFIED_ONE),
-    };
-    let (won, registered, certified) = on_db!(db, pool => {
-        let mut won = sqlx::query_as(won_sql).bind(start).bind(end);
-        let mut registered = sqlx::query_as(registered_sql).bind(since).bind(as_of);
-        let mut certified = sqlx::query_as(certified_sql).bind(later).bind(as_of);
-        if only != 0 {
-            (won, registered, certified) = (won.bind(only), registered.bind(only), certified.bind(only));
-        }
-        let won: Vec<(i64, String, i64, i64)> = won.fetch_all(pool).await?;
-        let registered: Vec<(i64, i64)> = registered.fetch_all(pool).await?;
-        let certified: Vec<(i64, i64, i64)> = certified.fetch_all(pool).await?;
-        (won, registered, certified)
-    });
-    let conversion = conversion(db).await?;
-    let mut figures: HashMap<i64, (Metrics, i64)> = HashMap::new();
-    for (organisation, currency, amount, count) in won {
-        let entry = figures.entry(organisation).or_default();
-        entry.0.revenue_minor += conversion.convert(amount, &currency);
-        entry.0.won_deals += count;
-    }
-    for (organisation, count) in registered {
-        figures.entry(organisation).or_default().0.registered_deals = count;
-    }
-    for (organisation, now, later) in certified {
-        let entry = figures.entry(organisation).or_default();
-        entry.0.certified_people = now;
-        entry.1 = later;
-    }
-    Ok(figures)
-}
-
-type StandingRow = (i64, Option<i64>, Option<DateTime<Utc>>);
-type DeclineRow = (i64, Option<i64>, DateTime<Utc>);
-
-/// Each partner's evaluation from its standing and its figures.
-fn evaluate_all(
-    program: &Program,
-    figures: &HashMap<i64, (Metrics, i64)>,
-    standings: Vec<StandingRow>,
-    declines: Vec<DeclineRow>,
-    now: DateTime<Utc>,
-) -> Vec<Evaluated> {
-    let declined: HashMap<i64, (i64, DateTime<Utc>)> =
-        declines.into_iter().filter_map(|(organisation, to, at)| Some((organisation, (to?, at)))).collect();
-    standings
-        .into_iter()
-        .map(|(organisation_id, tier_id, grace_since)| {
-            let (metrics, certified_in_30_days) = figures.get(&organisation_id).copied().unwrap_or_default();
-            let standing = Standing { tier_id, grace_since, declined: declined.get(&organisation_id).copied() };
-            let evaluation = engine::evaluate(program, &metrics, &standing, now);
-            Evaluated { organisation_id, metrics, certified_in_30_days, evaluation }
-        })
-        .collect()
-}
-
-/// What one evaluation run did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Report {
-    pub evaluated: usize,
-    /// Tier changes applied.
-    pub changed: usize,
-    /// Changes sent to channel managers.
-    pub proposed: usize,
-    pub graces_started: usize,
-}
-
-/// One partner's evaluation with the figures behind it.
-pub struct Evaluated {
-    pub organisation_id: i64,
-    pub metrics: Metrics,
-    pub certified_in_30_days: i64,
-    pub evaluation: Evaluation,
-}
-
-/// One partner's evaluation at `now`, without writing anything (`None`: not a partner).
-pub async fn evaluation_of(
-    db: &Db,
-    program: &Program,
-    organisation_id: i64,
-    now: DateTime<Utc>,
-) -> Result<Option<Evaluated>, sqlx::Error> {
-    let figures = metrics(db, organisation_id, now).await?;
-    let quiet = now - Duration::days(engine::DECLINE_QUIET_DAYS);
-    let (standings, declines) = on_db!(db, pool => {
-        let standings: Vec<StandingRow> = sqlx::query_as(STANDINGS_ONE).bind(organisation_id).fetch_all(pool).await?;
-        let declines: Vec<DeclineRow> = sqlx::query_as(DECLINES).bind(quiet).fetch_all(pool).await?;
-        (standings, declines)
-    });
-    Ok(evaluate_all(program, &figures, standings, declines, now).pop())
-}
-
-/// Evaluates every partner (`only` 0) or one, and writes what the engine decides: a change
-/// applied with its history line, a proposal for the channel manager (replacing a different
-/// pending one), a grace period started or ended. The organisations it wrote anything about.
-pub async fn evaluate(db: &Db, only: i64, now: DateTime<Utc>) -> Result<(Report, Vec<i64>), sqlx::Error> {
-    let (version, program) = current(db).await?;
-    let currency = conversion(db).await?.currency();
-    let figures = metrics(db, only, now).await?;
-    let mut tx = db.begin().await?;
-    tx.exclude_others("tiers").await?;
-    // What a partner stands on is read inside the transaction, so two runs never apply one change twice.
-    let standings: Vec<StandingRow> = on_tx!(tx, conn => match only {
-        0 => sqlx::query_as(STANDINGS_ALL).fetch_all(conn).await,
-        one => sqlx::query_as(STANDINGS_ONE).bind(one).fetch_all(conn).await,
-    })?;
-    let quiet = now - Duration::days(engine::DECLINE_QUIET_DAYS);
-    let declines: Vec<DeclineRow> = on_tx!(tx, conn => sqlx::query_as(DECLINES).bind(quiet).fetch_all(conn).await)?;
-    let evaluated = evaluate_all(&program, &figures, standings, declines, now);
-    let pending: Vec<(i64, i64, i64)> = on_tx!(tx, conn => sqlx::query_as(PENDING_OF_ALL).fetch_all(conn).await)?;
-    let pending: HashMap<i64, i64> = pending.into_iter().map(|(organisation, _, to)| (organisation, to)).collect();
-    let mut report = Report { evaluated: evaluated.len(), ..Report::default() };
-    let mut touched = Vec::new();
-    for Evaluated { organisation_id, evaluation, .. } in &evaluated {
-        let organisation_id = *organisation_id;
-        let why = || evaluation.explain(&program, currency);
-        match (&evaluation.proposal, pending.get(&organisation_id)) {
-            (Some(proposal), _) if !proposal.needs_approval => {
-                close_pending(&mut tx, organisation_id, "withdrawn", None, "", now).await?;
-                let entry =
-                    Change { organisation_id, from: proposal.from, to: proposal.to, direction: proposal.direction };
-                entry.apply(&mut tx, &program, &why(), None, "", version, now).await?;
-                report.changed += 1;
-                touched.push(organisation_id);
-            }
-            (Some(proposal), Some(&to)) if to == proposal.to => {}
-            (Some(proposal), _) => {
-                close_pending(&mut tx, organisation_id, "withdrawn", None, "", now).await?;
-                execute_in!(
-                    tx,
-                    sqlx::query(INSERT_PROPOSAL)
-                        .bind(organisation_id)
-                        .bind(proposal.from)
-                        .bind(proposal.to)
-                        .bind(proposal.direction)
-                        .bind(why())
-                        .bind(version)
-                        .bind(now)
-                )?;
-                report.proposed += 1;
-                touched.push(organisation_id);
-            }
-            (None, Some(_)) => {
-                close_pending(&mut tx, organisation_id, "withdrawn", None, "", now).await?;
-                touched.push(organisation_id);
-            }
-            (None, None) => {}
-        }
-        match evaluation.grace {
-            Grace::Starts { .. } => {
-                execute_in!(tx, sqlx::query(SET_GRACE).bind(now).bind(organisation_id))?;
-                report.graces_started += 1;
-                touched.push(organisation_id);
-            }
-            Grace::Ends => {
-                execute_in!(tx, sqlx::query(SET_GRACE).bind(None::<DateTime<Utc>>).bind(organisation_id))?;
-                touched.push(organisation_id);
-            }
-            Grace::None | Grace::Runs { .. } | Grace::Over => {}
-        }
-    }
-    if only == 0 {
-        execute_in!(tx, sqlx::query(MARK_EVALUATED).bind(now))?;
-    }
-    tx.commit().await?;
-    touched.dedup();
-    Ok((report, touched))
-}
-
-async fn close_pending(
-    tx: &mut Tx,
-    organisation_id: i64,
-    state: &str,
-    by: Option<i64>,
-    reason: &str,
-    now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    execute_in!(tx, sqlx::query(CLOSE_PENDING).bind(state).bind(by).bind(now).bind(reason).bind(organisation_id))?;
-    Ok(())
-}
-
-/// A change of tier, with everything written about it.
-struct Change {
-    organisation_id: i64,
-    from: Option<i64>,
-    to: i64,
-    direction: Direction,
-}
-
-impl Change {
-    #[allow(clippy::too_many_arguments)]
-    async fn apply(
-        &self,
-        tx: &mut Tx,
-        program: &Program,
-        why: &str,
-        by: Option<i64>,
-        reason: &str,
-        version: i64,
-        now: DateTime<Utc>,
-    ) -> Result<(), sqlx::Error> {
-        execute_in!(tx, sqlx::query(SET_TIER).bind(self.to).bind(self.organisation_id))?;
-        self.record(tx, program, HistoryKind::of(self.direction, self.from), why, by, reason, version, now).await
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn record(
-        &self,
-        tx: &mut Tx,
-        program: &Program,
-        kind: HistoryKind,
-        why: &str,
-        by: Option<i64>,
-        reason: &str,
-        version: i64,
-        now: DateTime<Utc>,
-    ) -> Result<(), sqlx::Error> {
-        let from_name = self.from.map(|id| program.name_of(id).to_owned()).unwrap_or_default();
-        execute_in!(
-            tx,
-            sqlx::query(INSERT_HISTORY)
-                .bind(self.organisation_id)
-                .bind(kind)
-                .bind(self.from)
-                .bind(self.to)
-                .bind(from_name)
-                .bind(program.name_of(self.to))
-                .bind(why)
-                .bind(by)
-                .bind(reason)
-                .bind(version)
-                .bind(now)
-        )?;
-        Ok(())
-    }
-}
-
-/// When every partner was last evaluated.
-pub async fn evaluated_at(db: &Db) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
-    on_db!(db, pool => sqlx::query_scalar(EVALUATED_AT).fetch_one(pool).await)
 }
 
 /// A pending proposal as its queue and decision read it.
@@ -501,7 +253,8 @@ pub enum Decided {
 }
 
 /// Approves (the change applies) or declines the pending proposal `id`, by `by` with `reason`;
-/// both enter the tier history, with the audit entry.
+/// both enter the tier history, with the audit entry. A proposal overtaken (the partner no longer
+/// in the tier it would leave, or the tier it would reach gone from the program) is withdrawn.
 pub async fn decide(
     db: &Db,
     id: i64,
@@ -510,30 +263,38 @@ pub async fn decide(
     by: i64,
     now: DateTime<Utc>,
 ) -> Result<Decided, sqlx::Error> {
-    let (_, program) = current(db).await?;
     let mut tx = db.begin().await?;
     tx.exclude_others("tiers").await?;
-    let row: Option<(i64, Option<i64>, i64, Direction, String, i64)> =
-        on_tx!(tx, conn => sqlx::query_as(PROPOSAL).bind(id).fetch_optional(conn).await)?;
-    let Some((organisation_id, from, to, direction, why, version)) = row else {
+    let (_, program) = current(db).await?;
+    type Row = (i64, Option<i64>, i64, Direction, String, i64, Option<i64>);
+    let row: Option<Row> = on_tx!(tx, conn => sqlx::query_as(PROPOSAL).bind(id).fetch_optional(conn).await)?;
+    let Some((organisation_id, from, to, direction, why, version, held)) = row else {
         tx.rollback().await?;
         return Ok(Decided::Gone);
     };
+    let decision = Decision { by: Some(by), reason };
+    if held != from || program.index_of(to).is_none() {
+        close_pending(&mut tx, organisation_id, ProposalState::Withdrawn, Decision { by: None, reason: "" }, now)
+            .await?;
+        tx.commit().await?;
+        return Ok(Decided::Gone);
+    }
     let change = Change { organisation_id, from, to, direction };
-    let (state, decided, action) = match approve {
+    let (state, decided) = match approve {
         true => {
-            change.apply(&mut tx, &program, &why, Some(by), reason, version, now).await?;
-            ("approved", Decided::Approved { organisation_id }, "approved")
+            change.apply(&mut tx, &program, &why, decision, version, now).await?;
+            (ProposalState::Approved, Decided::Approved { organisation_id })
         }
         false => {
-            change.record(&mut tx, &program, HistoryKind::Declined, &why, Some(by), reason, version, now).await?;
-            ("declined", Decided::Declined { organisation_id }, "declined")
+            change.record(&mut tx, &program, HistoryKind::Declined, &why, decision, version, now).await?;
+            (ProposalState::Declined, Decided::Declined { organisation_id })
         }
     };
-    close_pending(&mut tx, organisation_id, state, Some(by), reason, now).await?;
+    close_pending(&mut tx, organisation_id, state, decision, now).await?;
     let subject = format!(
-        "{action} {} → {} (organisation {organisation_id})",
-        program.name_of(from.unwrap_or(0)),
+        "{} {} → {} (organisation {organisation_id})",
+        state.as_str(),
+        from.map_or("no tier", |from| program.name_of(from)),
         program.name_of(to)
     );
     audit::record(&mut tx, by, AuditAction::DecidedTierChange, &subject, now).await?;
