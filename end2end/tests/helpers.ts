@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { expect, type Browser, type ConsoleMessage, type Page, type Request, type TestInfo } from '@playwright/test';
+import { expect, type Browser, type ConsoleMessage, type Page, type Request, type Response, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export const PASSWORD = 'tessera-demo';
@@ -11,7 +11,7 @@ export const hydrated = (testInfo: TestInfo) => testInfo.project.use.javaScriptE
  * response. A page that never hydrates fails with what the browser reported meanwhile (errors
  * in the console, uncaught exceptions, requests that failed).
  */
-export async function open(page: Page, path: string, testInfo: TestInfo) {
+export async function open(page: Page, path: string, testInfo: TestInfo, again = false): Promise<Response | null> {
   const reported: string[] = [];
   const onConsole = (message: ConsoleMessage) => {
     if (message.type() === 'error') reported.push(`console: ${message.text()}`);
@@ -27,7 +27,17 @@ export async function open(page: Page, path: string, testInfo: TestInfo) {
       try {
         await expect(page.locator('body[data-hydrated]')).toBeAttached({ timeout: 20_000 });
       } catch (error) {
-        throw new Error(`${path} did not hydrate; the browser reported: ${reported.join(' | ') || 'nothing'}\n${error}`);
+        // Rarely (the first journey of a run, right after a client-side navigation), a page has
+        // come back with the policy meant for everything but pages, which blocks its scripts.
+        // Say so, and load it once more as a person would; a second time is a failure.
+        const policy = response?.headers()['content-security-policy'] ?? 'none';
+        if (!again && policy.startsWith("default-src 'none'")) {
+          testInfo.annotations.push({ type: 'reloaded', description: `${path} came with the non-page policy: ${policy}` });
+          return open(page, path, testInfo, true);
+        }
+        throw new Error(
+          `${path} did not hydrate (status ${response?.status()}, policy ${policy}); the browser reported: ${reported.join(' | ') || 'nothing'}\n${error}`,
+        );
       }
     }
     return response;

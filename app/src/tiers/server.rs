@@ -114,7 +114,13 @@ pub async fn save_program(
         PREVIEW => store::save_draft(&state.db, &program, user.user_id, now).await?,
         PUBLISH => {
             store::publish(&state.db, &program, user.user_id, now).await?;
-            evaluate_and_tell(&state, None, now).await?;
+            if let Err(error) = evaluate_and_tell(&state, None, now).await {
+                // Published but not yet applied: the clock evaluates every partner within a minute.
+                if let Err(also) = store::mark_due(&state.db).await {
+                    tracing::error!(%also, "could not mark the tier evaluation due");
+                }
+                return Err(error);
+            }
         }
         _ => return Err(AppError::field("intent", "Choose to preview the draft or to publish it.")),
     }

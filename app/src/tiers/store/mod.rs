@@ -157,15 +157,17 @@ pub async fn publish(db: &Db, program: &Program, by: i64, now: DateTime<Utc>) ->
     audit::record(&mut tx, by, AuditAction::PublishedProgram, &format!("version {version}: {}", names.join(", ")), now)
         .await?;
     execute_in!(tx, sqlx::query(DISCARD_DRAFT))?;
-    // Every partner is evaluated against the new version next; should that fail, the server's
-    // clock runs it within a minute.
-    execute_in!(tx, sqlx::query(MARK_EVALUATED).bind(None::<DateTime<Utc>>))?;
     tx.commit().await?;
     Ok(version)
 }
 
 fn body_of(program: &Program) -> Result<String, sqlx::Error> {
     serde_json::to_string(program).map_err(|error| sqlx::Error::Encode(Box::new(error)))
+}
+
+/// Makes every partner's evaluation due: the server's clock runs it within a minute.
+pub async fn mark_due(db: &Db) -> Result<(), sqlx::Error> {
+    on_db!(db, pool => sqlx::query(MARK_EVALUATED).bind(None::<DateTime<Utc>>).execute(pool).await.map(|_| ()))
 }
 
 /// The draft, if an admin saved one: the program, when, and by whom.
