@@ -25,6 +25,7 @@ curl -sf -c "$BENCH_WORK/admin.cookies" -d "email=admin@acme.test&password=tesse
 call() { # endpoint curl-arguments… → the response time in seconds
   local endpoint=$1
   shift
+  [ $# -gt 0 ] || set -- --data '' # a server function is always a POST
   curl -s -b "$BENCH_WORK/admin.cookies" -o "$BENCH_WORK/body.json" -w '%{http_code} %{time_total}\n' "$@" \
     "$BENCH_URL/api/$endpoint" | {
     read -r status seconds
