@@ -112,6 +112,8 @@ test('an unknown address shows a helpful 404', async ({ page }, testInfo) => {
 });
 
 test('a partner admin invites a colleague who then signs in', async ({ page, browser }, testInfo) => {
+  // Three people sign in one after another (the partner admin, an admin, the invitee).
+  test.setTimeout(60_000);
   const email = `new.${testInfo.project.name}.${Date.now()}@bluepeak.test`;
   await signedInAs(page, 'partner@bluepeak.test', testInfo);
   await open(page, '/team', testInfo);
