@@ -6,7 +6,11 @@ import { chromium } from '@playwright/test';
 const base = process.env.TESSERA_URL ?? 'http://127.0.0.1:3000';
 const folder = process.argv[2] ?? 'screenshots';
 const people = ['admin@acme.test', 'cam@acme.test', 'marketing@acme.test', 'partner@bluepeak.test', 'rep@bluepeak.test'];
-const more = { 'admin@acme.test': ['/dashboard'], 'cam@acme.test': ['/partners?health=at_risk&sort=health'] };
+const more = {
+  'admin@acme.test': ['/dashboard', '/admin/program'],
+  'cam@acme.test': ['/partners?health=at_risk&sort=health', '/tiers/approvals'],
+  'partner@bluepeak.test': ['/tier', '/program'],
+};
 const widths = { desktop: { width: 1280, height: 900 }, phone: { width: 360, height: 740 } };
 
 const browser = await chromium.launch({
