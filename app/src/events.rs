@@ -42,6 +42,8 @@ pub enum Event {
     /// A partner's tier changed, or a change was proposed, decided or a grace period began or
     /// ended (`organisation_id` none: a run that touched many partners).
     Tier { organisation_id: Option<i64>, at: DateTime<Utc> },
+    /// A partner's profile, logo or channel manager changed.
+    Partner { organisation_id: i64, at: DateTime<Utc> },
 }
 
 impl Event {
@@ -52,6 +54,7 @@ impl Event {
             Event::Onboarding { at, .. } => ("onboarding", at),
             Event::Certification { at, .. } => ("certification", at),
             Event::Tier { at, .. } => ("tier", at),
+            Event::Partner { at, .. } => ("partner", at),
         };
         serde_json::json!({ "kind": kind, "at": at }).to_string()
     }

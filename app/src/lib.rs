@@ -15,6 +15,7 @@ pub mod events;
 pub mod home;
 pub mod kpi;
 pub mod layout;
+pub mod lists;
 pub mod live;
 pub mod mail;
 #[cfg(feature = "ssr")]
@@ -53,7 +54,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 14] = [
+    let fixed: [&[&str]; 15] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -68,6 +69,7 @@ pub fn every_statement() -> Vec<String> {
         kpi::store::STATEMENTS,
         training::store::STATEMENTS,
         tiers::store::STATEMENTS,
+        lists::store::STATEMENTS,
     ];
     let assembled = [
         deals::store::assembled_statements(),
@@ -140,6 +142,7 @@ use agreement::{AgreementAdminPage, AgreementPage};
 use deals::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePage};
 use home::HomePage;
 use kpi::{DashboardPage, LeaderboardPage, MetricsPage, ScorecardPage};
+use lists::ProgramListsPage;
 use onboarding::{OnboardingBoardPage, OnboardingPage, OnboardingTemplatesPage};
 use partners::{CompanyProfilePage, PartnerPage, PartnersPage};
 use team::TeamPage;
@@ -179,6 +182,7 @@ lazy_page!(
     PartnerTierRoute => PartnerTierPage,
     TierApprovalsRoute => TierApprovalsPage,
     ProgramEconomicsRoute => ProgramEconomicsPage,
+    ProgramListsRoute => ProgramListsPage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -229,6 +233,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("agreement")) view={Lazy::<AgreementAdminRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("onboarding")) view={Lazy::<OnboardingTemplatesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("program")) view={Lazy::<ProgramRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("lists")) view={Lazy::<ProgramListsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("tier") view={Lazy::<OwnTierRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("program") view={Lazy::<ProgramEconomicsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("partners"), ParamSegment("id"), StaticSegment("tier")) view={Lazy::<PartnerTierRoute>::new()} ssr=SsrMode::Async/>

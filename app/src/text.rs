@@ -28,6 +28,14 @@ pub fn required_line<'a>(text: &'a str, max: usize, empty: &str) -> Result<&'a s
     Ok(text)
 }
 
+/// "1 partner", "3 partners": a count with its noun.
+pub fn count(n: i64, one: &str, many: &str) -> String {
+    match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
+}
+
 /// Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection), for
 /// every export.
 pub fn defuse_formula(text: &str) -> String {

@@ -27,6 +27,7 @@ const ORDER: &[&str] = &[
     "onboarding",
     "team",
     "partners",
+    "lists",
     "tiers",
     "home",
     "admin",

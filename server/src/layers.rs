@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use app::auth::access::{AGREEMENT_PATH, BEFORE_AGREEMENT_SERVER_FNS, PUBLIC_SERVER_FNS};
+use app::auth::access::{AGREEMENT_PATH, BEFORE_AGREEMENT_SERVER_FNS, FILE_SERVER_FNS, PUBLIC_SERVER_FNS};
 use app::auth::guard::{CurrentSession, SESSION_COOKIE};
 use app::auth::secrets;
 use app::error::AppError;
@@ -127,14 +127,18 @@ pub async fn guard_server_fns(request: Request, next: Next) -> Response {
         }
         return error_response(&error);
     }
-    // No body type at all (an empty call) is fine; any other type than a form's is refused.
+    // No body type at all (an empty call) is fine; any other type than a form's is refused (a
+    // form with a file, for the functions that take one).
+    let expected = match FILE_SERVER_FNS.contains(&name.as_str()) {
+        true => "multipart/form-data",
+        false => "application/x-www-form-urlencoded",
+    };
     let foreign = request
         .headers()
         .get(header::CONTENT_TYPE)
-        .is_some_and(|kind| !kind.to_str().is_ok_and(|kind| kind.starts_with("application/x-www-form-urlencoded")));
+        .is_some_and(|kind| !kind.to_str().is_ok_and(|kind| kind.starts_with(expected)));
     if request.method() == Method::POST && foreign {
-        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send the form as application/x-www-form-urlencoded.")
-            .into_response();
+        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, format!("Send the form as {expected}.")).into_response();
     }
     tracing::Span::current().record("server_fn", name.as_str());
     let span = tracing::info_span!("server_fn", name = %name);

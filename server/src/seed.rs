@@ -124,6 +124,7 @@ pub async fn demo(db: &Db) -> Result<String, SeedError> {
     onboarding::demo(db).await?;
     training::demo(db, user_id(db, "marketing@acme.test").await?).await?;
     company_profiles(db).await?;
+    retired_list_values(db, admin).await?;
     tiers::demo(db, admin).await?;
     let mut report = format!(
         "Demo data ready: {VENDOR} with 4 staff and {} partners ({people} partner people).\n\
@@ -199,7 +200,13 @@ async fn company_profiles(db: &Db) -> Result<(), SeedError> {
             continue;
         }
         let Some((admin, organisation_id)) = person(db, &format!("partner@{domain}")).await? else { continue };
-        if store::profile(db, organisation_id).await?.is_some_and(|profile| profile.complete()) {
+        let Some(given) = store::profile(db, organisation_id).await? else { continue };
+        if index < DEMO_LOGOS && store::logo_facts(db, organisation_id).await?.is_none() {
+            let logo = app::partners::logo::check(demo_logo(index).as_bytes())
+                .map_err(|_| SeedError::Invalid("a demo logo"))?;
+            store::save_logo(db, (organisation_id, name), Some(&logo), admin, Utc::now()).await?;
+        }
+        if given.complete() {
             continue;
         }
         let (city, country) = CITIES[index % CITIES.len()];
@@ -213,11 +220,50 @@ async fn company_profiles(db: &Db) -> Result<(), SeedError> {
                 "{name} is a {} working with mid-sized companies on cloud infrastructure, backup and migration.",
                 partner_type.to_lowercase()
             ),
+            ..given
         };
-        let profile = input.check().map_err(|_| SeedError::Invalid("a demo company profile"))?;
-        store::save_profile(db, (organisation_id, name), &profile, admin, Utc::now()).await?;
+        let regions = store::region_choices(db, organisation_id).await?;
+        let profile = input.check(&regions).map_err(|_| SeedError::Invalid("a demo company profile"))?;
+        store::save_profile(db, organisation_id, &profile, admin, Utc::now()).await?;
     }
     Ok(())
+}
+
+/// A partner type and a region the program no longer gives anyone, so the lists show how a
+/// retired value reads.
+async fn retired_list_values(db: &Db, admin: i64) -> Result<(), SeedError> {
+    use app::lists::{ListChange, ProgramList, store};
+    for (list, name) in [(ProgramList::PartnerTypes, "Agent"), (ProgramList::Regions, "Nordics")] {
+        if store::values(db, list).await?.iter().any(|value| value.name == name) {
+            continue;
+        }
+        let now = Utc::now();
+        store::change(db, list, ListChange::Add, None, name, (admin, now))
+            .await?
+            .map_err(|_| SeedError::Invalid(name))?;
+        let Some(added) = store::values(db, list).await?.into_iter().find(|value| value.name == name) else { continue };
+        store::change(db, list, ListChange::Retire, Some(added.id), "", (admin, now))
+            .await?
+            .map_err(|_| SeedError::Invalid(name))?;
+    }
+    Ok(())
+}
+
+/// How many partners the demo gives a logo (the first ones, the README's among them).
+const DEMO_LOGOS: usize = 8;
+
+/// A demo partner's logo: an SVG of two shapes in its own colour, nothing else.
+fn demo_logo(index: usize) -> String {
+    const COLOURS: [&str; 8] = ["#0b6e99", "#b5542b", "#4a7c2a", "#6b4fa0", "#a0325a", "#2a7c74", "#8a6d1d", "#34495e"];
+    let colour = COLOURS[index % COLOURS.len()];
+    let (x, r) = (20 + (index * 7) % 24, 10 + (index * 3) % 8);
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96" viewBox="0 0 96 96">
+            <rect x="4" y="4" width="88" height="88" rx="20" fill="{colour}"/>
+            <circle cx="{x}" cy="48" r="{r}" fill="#ffffff" opacity="0.9"/>
+            <path d="M48 24 L76 48 L48 72 Z" fill="#ffffff" opacity="0.75"/>
+        </svg>"##
+    )
 }
 
 /// The person with `email` and their organisation, if the demo has them.

@@ -127,6 +127,12 @@ const WITHOUT_IDS: &[&str] = &[
     "save_program",
     "discard_program_draft",
     "tier_approvals",
+    "upload_logo",
+    "remove_logo",
+    "program_lists",
+    "change_program_list",
+    // Admins only, whose reach is every partner.
+    "assign_channel_manager",
 ];
 
 async fn every_server_function_taking_an_id_answers_not_found_for_another_partners(backend: Backend) {

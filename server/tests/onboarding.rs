@@ -304,7 +304,12 @@ async fn completing_the_company_profile_ticks_its_step_and_a_bad_one_changes_not
     let partner = app.sign_in(PINECONE).await;
     let step_title = "Complete your company profile";
     assert_eq!(state(&checklist(&app, &partner).await, step_title), "pending");
+    let (_, given) = app.call(&partner, "own_company_profile", &[]).await;
+    let region = given["profile"]["region"].as_str().expect("the region the program gave it").to_owned();
+    assert!(given["regions"].as_array().is_some_and(|regions| regions.iter().any(|r| r == region.as_str())), "{given}");
     let good = [
+        ("name", "Pinecone Apps"),
+        ("region", region.as_str()),
         ("website", "https://www.pinecone.example"),
         ("contact_email", "sales@pinecone.example"),
         ("phone", "+1 555 0100 2000"),
@@ -318,8 +323,8 @@ async fn completing_the_company_profile_ticks_its_step_and_a_bad_one_changes_not
 
     // Each bad field is named and nothing is saved.
     let mut bad = good.to_vec();
-    bad[0].1 = "javascript:alert(1)";
-    bad[2].1 = "call us";
+    bad[2].1 = "javascript:alert(1)";
+    bad[4].1 = "call us";
     let (status, body) = app.call(&partner, "save_company_profile", &bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body["fields"]["website"].is_string() && body["fields"]["phone"].is_string(), "{body}");

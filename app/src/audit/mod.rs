@@ -29,10 +29,13 @@ pub enum AuditAction {
     ChangedCompanyProfile,
     PublishedProgram,
     DecidedTierChange,
+    ChangedProgramList,
+    ChangedLogo,
+    AssignedChannelManager,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 24] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -54,6 +57,9 @@ impl AuditAction {
         AuditAction::ChangedCompanyProfile,
         AuditAction::PublishedProgram,
         AuditAction::DecidedTierChange,
+        AuditAction::ChangedProgramList,
+        AuditAction::ChangedLogo,
+        AuditAction::AssignedChannelManager,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -79,6 +85,9 @@ impl AuditAction {
             AuditAction::ChangedCompanyProfile => "partner.profile",
             AuditAction::PublishedProgram => "program.publish",
             AuditAction::DecidedTierChange => "tier.decide",
+            AuditAction::ChangedProgramList => "program.list",
+            AuditAction::ChangedLogo => "partner.logo",
+            AuditAction::AssignedChannelManager => "partner.manager",
         }
     }
 
@@ -110,6 +119,9 @@ impl AuditAction {
             AuditAction::ChangedCompanyProfile => "Changed a company profile",
             AuditAction::PublishedProgram => "Published a tier configuration",
             AuditAction::DecidedTierChange => "Approved or declined a tier change",
+            AuditAction::ChangedProgramList => "Changed the partner types or regions",
+            AuditAction::ChangedLogo => "Changed a partner's logo",
+            AuditAction::AssignedChannelManager => "Assigned a partner's channel manager",
         }
     }
 }

@@ -115,6 +115,10 @@ pub const AGREEMENT_PATH: &str = "/agreement";
 /// partner agreement (besides the public ones): reading it and accepting it.
 pub const BEFORE_AGREEMENT_SERVER_FNS: &[&str] = &["agreement", "accept_agreement"];
 
+/// The server functions that take a file, sent as `multipart/form-data`; every other takes a
+/// plain form.
+pub const FILE_SERVER_FNS: &[&str] = &["upload_logo"];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -125,6 +125,7 @@ mod tests {
             partner_type: "Reseller".into(),
             tier: "Gold".into(),
             region: "EMEA".into(),
+            channel_manager_id: None,
             channel_manager: None,
             channel_manager_email: None,
             people: 2,

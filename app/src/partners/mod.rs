@@ -5,6 +5,8 @@
 pub mod agenda;
 #[cfg(feature = "ssr")]
 pub mod export;
+#[cfg(feature = "ssr")]
+pub mod logo;
 mod pages;
 pub mod profile;
 pub mod server;
@@ -26,6 +28,7 @@ pub struct PartnerRow {
     pub partner_type: String,
     pub tier: String,
     pub region: String,
+    pub channel_manager_id: Option<i64>,
     pub channel_manager: Option<String>,
     pub channel_manager_email: Option<String>,
     pub people: i64,
@@ -224,6 +227,39 @@ impl PartnerDrill {
     }
 }
 
+/// A partner's logo as its pages show it: where to load it, and its size.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct LogoFacts {
+    pub media_type: String,
+    pub width: i64,
+    pub height: i64,
+    pub uploaded_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl LogoFacts {
+    /// The logo's address: a new upload gets a new one, so a browser may keep each for long.
+    pub fn src(&self, organisation_id: i64) -> String {
+        format!("/logos/{organisation_id}?v={}", self.uploaded_at.timestamp_millis())
+    }
+}
+
+/// A partner's logo, or its initials when it has none.
+#[leptos::component]
+pub fn PartnerLogo(organisation_id: i64, name: String, logo: Option<LogoFacts>) -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    match logo {
+        Some(logo) => view! {
+            <img class="partner-logo" src=logo.src(organisation_id) alt=format!("{name} logo") width=logo.width height=logo.height/>
+        }
+        .into_any(),
+        None => {
+            let initials: String = name.split_whitespace().filter_map(|word| word.chars().next()).take(2).collect();
+            view! { <span class="partner-logo partner-initials" aria-hidden="true">{initials.to_uppercase()}</span> }.into_any()
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartnerDetail {
     pub partner: PartnerRow,
@@ -236,4 +272,7 @@ pub struct PartnerDetail {
     /// Its people's certifications, for vendor staff (none for partner people, who see them
     /// under Training).
     pub certificates: Vec<crate::training::Certificate>,
+    pub logo: Option<LogoFacts>,
+    /// The channel managers an admin may give it (none for anyone else, who may not).
+    pub managers: Vec<(i64, String)>,
 }

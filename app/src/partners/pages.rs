@@ -3,8 +3,11 @@ use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::profile::CompanyProfile;
-use super::server::{CompanyProfileView, SaveCompanyProfile, list_partners, own_company_profile, partner_profile};
-use super::{DirectoryChoices, DirectorySort, PartnerDetail, PartnerDrill, PartnerList};
+use super::server::{
+    AssignChannelManager, CompanyProfileView, RemoveLogo, SaveCompanyProfile, UploadLogo, list_partners,
+    own_company_profile, partner_profile,
+};
+use super::{DirectoryChoices, DirectorySort, PartnerDetail, PartnerDrill, PartnerList, PartnerLogo};
 use crate::auth::Role;
 use crate::auth::access::{OWN_ONBOARDING_ROLES, PARTNER_DIRECTORY_ROLES};
 use crate::error::AppError;
@@ -18,7 +21,9 @@ use crate::onboarding::server::{MarkStep, onboarding_checklist};
 use crate::team::server::Invite;
 use crate::team::{InviteForm, MemberTable};
 use crate::training::CertificateTable;
-use crate::ui::{Badge, Field, FormError, Notice, Pager, ScrollTable, encode_query, form_error, tier_tone};
+use crate::ui::{
+    Badge, Field, FormError, FormErrors, Notice, Pager, ScrollTable, encode_query, form_error, posted_error, tier_tone,
+};
 
 #[component]
 pub fn PartnersPage() -> impl IntoView {
@@ -180,11 +185,13 @@ pub fn PartnerPage() -> impl IntoView {
     let params = use_params_map();
     let invite = ServerAction::<Invite>::new();
     let mark = ServerAction::<MarkStep>::new();
+    let assign = ServerAction::<AssignChannelManager>::new();
     let live = use_live();
     let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
-    let source = move || (id(), (invite.version().get(), mark.version().get()), live.version.get());
+    let source =
+        move || (id(), (invite.version().get(), mark.version().get(), assign.version().get()), live.version.get());
     // The scorecard only once the profile may be seen: someone who may not see it is told so once.
-    let load = |(id, _, _): (Option<i64>, (usize, usize), u64)| async move {
+    let load = |(id, _, _): (Option<i64>, (usize, usize, usize), u64)| async move {
         let id = id.ok_or(AppError::NotFound)?;
         let profile = partner_profile(id).await?;
         let checklist = onboarding_checklist(Some(id)).await.ok().filter(|view| view.onboarding);
@@ -192,7 +199,7 @@ pub fn PartnerPage() -> impl IntoView {
     };
     guarded_page(&Role::ALL, source, load, move |_, (profile, scorecard, checklist)| {
         view! {
-            <PartnerProfileView invite profile/>
+            <PartnerProfileView invite assign profile/>
             {checklist.map(|view| view! { <ChecklistCard view mark/> })}
             <div class="page-head"><h2>"Scorecard"</h2><LiveBadge live/></div>
             {match scorecard {
@@ -204,11 +211,19 @@ pub fn PartnerPage() -> impl IntoView {
 }
 
 #[component]
-fn PartnerProfileView(invite: ServerAction<Invite>, profile: PartnerDetail) -> impl IntoView {
+fn PartnerProfileView(
+    invite: ServerAction<Invite>,
+    assign: ServerAction<AssignChannelManager>,
+    profile: PartnerDetail,
+) -> impl IntoView {
     let partner = profile.partner;
+    let managers = profile.managers;
     view! {
         <p class="crumbs"><a href="/partners">"Partners"</a> " / " {partner.name.clone()}</p>
-        <h1>{partner.name.clone()}</h1>
+        <div class="page-head">
+            <PartnerLogo organisation_id=partner.id name=partner.name.clone() logo=profile.logo.clone()/>
+            <h1>{partner.name.clone()}</h1>
+        </div>
         <dl class="facts card">
             <div><dt>"Type"</dt><dd>{partner.partner_type.clone()}</dd></div>
             <div><dt>"Tier"</dt><dd><Badge text=partner.tier.clone() tone=tier_tone(&partner.tier)/>
@@ -216,6 +231,9 @@ fn PartnerProfileView(invite: ServerAction<Invite>, profile: PartnerDetail) -> i
             <div><dt>"Region"</dt><dd>{partner.region.clone()}</dd></div>
             <div><dt>"Channel manager"</dt><dd>{partner.channel_manager.clone().unwrap_or_else(|| "—".into())}</dd></div>
         </dl>
+        {(!managers.is_empty()).then(|| view! {
+            <ManagerForm organisation_id=partner.id current=partner.channel_manager_id managers=managers.clone() assign/>
+        })}
         <ProfileFacts profile=profile.profile.clone()/>
         <div class="columns">
             <section class="card" aria-labelledby="people-title">
@@ -245,10 +263,42 @@ fn PartnerProfileView(invite: ServerAction<Invite>, profile: PartnerDetail) -> i
     }
 }
 
+/// An admin gives the partner a channel manager, or another one: the partner is in the new
+/// manager's reach (and no longer in the old one's) from the next page either opens.
+#[component]
+fn ManagerForm(
+    organisation_id: i64,
+    current: Option<i64>,
+    managers: Vec<(i64, String)>,
+    assign: ServerAction<AssignChannelManager>,
+) -> impl IntoView {
+    let error = form_error(assign);
+    let mut options = vec![(String::new(), "No channel manager".to_owned())];
+    options.extend(managers.into_iter().map(|(id, name)| (id.to_string(), name)));
+    let assigned = move || {
+        matches!(assign.value().get(), Some(Ok(()))).then(|| {
+            view! { <Notice text="Channel manager assigned." tone="success"/> }
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="manager-title">
+            <h2 id="manager-title">"Channel manager"</h2>
+            {assigned}
+            <ActionForm action=assign attr:class="field-row">
+                <input type="hidden" name="organisation_id" value=organisation_id/>
+                <Field label="Looked after by" name="manager" error options value=current.map(|id| id.to_string()).unwrap_or_default()
+                    hint="They see the partner, approve its deals and decide its tier changes."/>
+                <button type="submit" class="button secondary">"Assign"</button>
+            </ActionForm>
+            <FormError error/>
+        </section>
+    }
+}
+
 /// What a company profile says, as a card; a profile nobody filled in says so.
 #[component]
 fn ProfileFacts(profile: CompanyProfile) -> impl IntoView {
-    if profile == CompanyProfile::default() {
+    if !profile.started() {
         return view! { <p class="muted">"No company profile yet: the partner admin fills it in."</p> }.into_any();
     }
     let or_dash = |text: &str| if text.is_empty() { "—".to_owned() } else { text.to_owned() };
@@ -291,8 +341,9 @@ pub fn CompanyProfilePage() -> impl IntoView {
                 <h1>{heading}</h1>
                 <p class="lead">"What the program and your prospects learn about you. Every field filled completes your profile."</p>
                 {match view.can_edit {
-                    true => view! { <ProfileForm view save/> }.into_any(),
+                    true => view! { <ProfileForm view=view.clone() save/> <LogoCard view/> }.into_any(),
                     false => view! {
+                        <PartnerLogo organisation_id=view.organisation_id name=view.profile.name.clone() logo=view.logo/>
                         <ProfileFacts profile=view.profile/>
                         <p class="muted">"Your partner admin keeps the profile up to date."</p>
                     }.into_any(),
@@ -314,6 +365,12 @@ fn ProfileForm(view: CompanyProfileView, save: ServerAction<SaveCompanyProfile>)
         {saved}
         <section class="card">
             <ActionForm action=save attr:class="stack">
+                <div class="field-row">
+                    <Field label="Company name" name="name" error value=profile.name required=true autocomplete="organization"
+                        hint="As the program and your prospects see it."/>
+                    <Field label="Region" name="region" error value=profile.region required=true
+                        options=view.regions.iter().map(|region| (region.clone(), region.clone())).collect()/>
+                </div>
                 <Field label="Website" name="website" kind="url" error value=profile.website required=true autocomplete="url"
                     hint="Its address, like https://www.company.com."/>
                 <div class="field-row">
@@ -330,6 +387,39 @@ fn ProfileForm(view: CompanyProfileView, save: ServerAction<SaveCompanyProfile>)
                 <FormError error/>
                 <button type="submit" class="button primary">"Save the profile"</button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// The partner's logo and the form that replaces or removes it. The file goes up in a plain form
+/// post, with JavaScript or without; a refusal comes back in the page's address.
+#[component]
+fn LogoCard(view: CompanyProfileView) -> impl IntoView {
+    use server_fn::ServerFn;
+    let remove = ServerAction::<RemoveLogo>::new();
+    let upload = <UploadLogo as ServerFn>::PATH;
+    let error = FormErrors::new(posted_error(upload));
+    let removed = move || {
+        matches!(remove.value().get(), Some(Ok(()))).then(|| view! { <Notice text="Logo removed." tone="success"/> })
+    };
+    let has_logo = view.logo.is_some();
+    view! {
+        <section class="card" aria-labelledby="logo-title">
+            <h2 id="logo-title">"Logo"</h2>
+            {removed}
+            <PartnerLogo organisation_id=view.organisation_id name=view.profile.name.clone() logo=view.logo.clone()/>
+            <form method="post" action=upload enctype="multipart/form-data" class="stack">
+                <Field label="Logo file" name="logo" kind="file" error required=true accept="image/png,image/jpeg,image/webp,image/svg+xml"
+                    hint="PNG, JPEG, WebP or SVG, at most 1 MB and 4,096 pixels on a side. An SVG may not hold scripts, \
+                        links or text (convert text to outlines)."/>
+                <FormError error/>
+                <button type="submit" class="button secondary">"Upload the logo"</button>
+            </form>
+            {has_logo.then(|| view! {
+                <ActionForm action=remove>
+                    <button type="submit" class="button secondary">"Remove the logo"</button>
+                </ActionForm>
+            })}
         </section>
     }
 }

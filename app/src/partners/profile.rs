@@ -10,11 +10,17 @@ use crate::text::required_line;
 
 pub const MAX_LINE: usize = 120;
 pub const MAX_ABOUT: usize = 800;
+/// The largest logo file taken, in bytes.
+pub const MAX_LOGO_BYTES: usize = 1024 * 1024;
 
 /// The profile as stored, and as its form sends it; an empty field is one not filled in yet.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CompanyProfile {
+    /// The company's name, as the whole portal shows it.
+    pub name: String,
+    /// Its region, one of the program's regions.
+    pub region: String,
     pub website: String,
     pub contact_email: String,
     pub phone: String,
@@ -26,16 +32,25 @@ pub struct CompanyProfile {
 impl CompanyProfile {
     /// Every field filled.
     pub fn complete(&self) -> bool {
+        self.details().iter().chain([&self.name, &self.region].iter()).all(|field| !field.trim().is_empty())
+    }
+
+    /// Whether its partner admin has filled in anything beyond the name and region the program
+    /// gave it.
+    pub fn started(&self) -> bool {
+        self.details().iter().any(|field| !field.trim().is_empty())
+    }
+
+    fn details(&self) -> [&String; 6] {
         [&self.website, &self.contact_email, &self.phone, &self.city, &self.country, &self.about]
-            .iter()
-            .all(|field| !field.trim().is_empty())
     }
 }
 
 impl CompanyProfile {
     /// The profile as a form sent it, checked: every field's problem at once. Each field is required: a half-filled profile is still
-    /// saved by filling the rest, never by a blank that hides what was there.
-    pub fn check(&self) -> Result<CompanyProfile, FieldErrors> {
+    /// saved by filling the rest, never by a blank that hides what was there. The region is one of `regions` (the program's
+    /// regions it may choose: those in use, and its own even when retired), written as the list writes it.
+    pub fn check(&self, regions: &[String]) -> Result<CompanyProfile, FieldErrors> {
         let mut fields = FieldErrors::new();
         let mut keep = |name: &str, result: Result<String, String>| match result {
             Ok(value) => value,
@@ -44,6 +59,15 @@ impl CompanyProfile {
                 String::new()
             }
         };
+        let name = keep("name", line(&self.name, "Enter your company's name.").map(|name| name.to_owned()));
+        let region = keep(
+            "region",
+            regions
+                .iter()
+                .find(|region| region.to_lowercase() == self.region.trim().to_lowercase())
+                .cloned()
+                .ok_or_else(|| "Choose your region from the list.".to_owned()),
+        );
         let website = keep("website", website(&self.website));
         let contact_email = keep(
             "contact_email",
@@ -58,7 +82,7 @@ impl CompanyProfile {
         if !fields.is_empty() {
             return Err(fields);
         }
-        Ok(CompanyProfile { website, contact_email, phone, city, country, about })
+        Ok(CompanyProfile { name, region, website, contact_email, phone, city, country, about })
     }
 }
 
@@ -107,8 +131,14 @@ fn about(text: &str) -> Result<String, String> {
 mod tests {
     use super::*;
 
+    fn regions() -> Vec<String> {
+        vec!["EMEA".into(), "APAC".into()]
+    }
+
     fn good() -> CompanyProfile {
         CompanyProfile {
+            name: " Initech ".into(),
+            region: "emea".into(),
             website: "https://www.initech.example/partners".into(),
             contact_email: " Sales@Initech.example ".into(),
             phone: "+44 20 7946 0000".into(),
@@ -120,15 +150,20 @@ mod tests {
 
     #[test]
     fn a_filled_profile_is_complete_and_its_email_is_normalised() {
-        let profile = good().check().expect("accepted");
-        assert!(profile.complete());
+        let profile = good().check(&regions()).expect("accepted");
+        assert!(profile.complete() && profile.started());
         assert_eq!(profile.contact_email, "sales@initech.example");
-        assert!(!CompanyProfile { about: String::new(), ..profile }.complete());
+        assert_eq!((profile.name.as_str(), profile.region.as_str()), ("Initech", "EMEA"));
+        assert!(!CompanyProfile { about: String::new(), ..profile.clone() }.complete());
+        let given = CompanyProfile { name: "Initech".into(), region: "EMEA".into(), ..CompanyProfile::default() };
+        assert!(!given.started() && !given.complete());
     }
 
     #[test]
     fn every_wrong_field_is_named_at_once() {
         let input = CompanyProfile {
+            name: " ".into(),
+            region: "Atlantis".into(),
             website: "javascript:alert(1)".into(),
             contact_email: "sales".into(),
             phone: "call us".into(),
@@ -136,9 +171,9 @@ mod tests {
             country: String::new(),
             about: "x".repeat(MAX_ABOUT + 1),
         };
-        let fields = input.check().expect_err("refused");
+        let fields = input.check(&regions()).expect_err("refused");
         let named: Vec<&str> = fields.keys().map(String::as_str).collect();
-        assert_eq!(named, ["about", "city", "contact_email", "country", "phone", "website"]);
+        assert_eq!(named, ["about", "city", "contact_email", "country", "name", "phone", "region", "website"]);
     }
 
     #[test]

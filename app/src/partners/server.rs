@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use super::profile::CompanyProfile;
 #[cfg(feature = "ssr")]
 use super::{DirectorySort, PartnerRow};
-use super::{PartnerDetail, PartnerDrill, PartnerList};
+use super::{LogoFacts, PartnerDetail, PartnerDrill, PartnerList};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -20,7 +20,11 @@ use {
 /// A partner's company profile as its own people see it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CompanyProfileView {
+    pub organisation_id: i64,
     pub profile: CompanyProfile,
+    pub logo: Option<LogoFacts>,
+    /// The regions it may choose (empty for those who may not edit).
+    pub regions: Vec<String>,
     pub can_edit: bool,
 }
 
@@ -103,7 +107,21 @@ pub async fn partner_profile(id: i64) -> Result<PartnerDetail, AppError> {
         }
         false => Vec::new(),
     };
-    Ok(PartnerDetail { partner, members, can_invite: user.role == Role::Admin, acceptances, profile, certificates })
+    let logo = store::logo_facts(&db, id).await?;
+    let managers = match user.role {
+        Role::Admin => store::channel_managers(&db).await?,
+        _ => Vec::new(),
+    };
+    Ok(PartnerDetail {
+        partner,
+        members,
+        can_invite: user.role == Role::Admin,
+        acceptances,
+        profile,
+        certificates,
+        logo,
+        managers,
+    })
 }
 
 /// The caller's organisation's company profile, and whether they may change it (its partner admin).
@@ -111,8 +129,11 @@ pub async fn partner_profile(id: i64) -> Result<PartnerDetail, AppError> {
 pub async fn own_company_profile() -> Result<CompanyProfileView, AppError> {
     let user = guard::require_role(OWN_ONBOARDING_ROLES)?;
     let db = state::db()?;
-    let profile = store::profile(&db, user.organisation_id).await?.ok_or(AppError::NotFound)?;
-    Ok(CompanyProfileView { profile, can_edit: user.role == Role::PartnerAdmin })
+    let id = user.organisation_id;
+    let profile = store::profile(&db, id).await?.ok_or(AppError::NotFound)?;
+    let can_edit = user.role == Role::PartnerAdmin;
+    let regions = if can_edit { store::region_choices(&db, id).await? } else { Vec::new() };
+    Ok(CompanyProfileView { organisation_id: id, profile, logo: store::logo_facts(&db, id).await?, regions, can_edit })
 }
 
 /// Saves the caller's organisation's company profile: its partner admin only, every field checked
@@ -121,7 +142,10 @@ pub async fn own_company_profile() -> Result<CompanyProfileView, AppError> {
 pub async fn save_company_profile(#[server(flatten)] input: CompanyProfile) -> Result<(), AppError> {
     let user = guard::require_role(&[Role::PartnerAdmin])?;
     let state = state::server_state()?;
+    let id = user.organisation_id;
     let typed = [
+        ("name", input.name.clone()),
+        ("region", input.region.clone()),
         ("website", input.website.clone()),
         ("contact_email", input.contact_email.clone()),
         ("phone", input.phone.clone()),
@@ -129,13 +153,117 @@ pub async fn save_company_profile(#[server(flatten)] input: CompanyProfile) -> R
         ("country", input.country.clone()),
         ("about", input.about.clone()),
     ];
-    let profile = input.check().map_err(|fields| AppError::invalid_keeping(fields, typed))?;
+    let regions = store::region_choices(&state.db, id).await?;
+    let profile = input.check(&regions).map_err(|fields| AppError::invalid_keeping(fields, typed.clone()))?;
+    let now = Utc::now();
+    match store::save_profile(&state.db, id, &profile, user.user_id, now).await? {
+        store::ProfileSaved::Saved => {}
+        store::ProfileSaved::NotFound => return Err(AppError::NotFound),
+        store::ProfileSaved::NameTaken(taken) => {
+            let message = format!("{taken} is the name of another organisation in the program: use your own.");
+            return Err(AppError::invalid_keeping([("name".to_owned(), message)].into(), typed));
+        }
+    }
+    state.events.publish(crate::events::Event::Onboarding { organisation_id: id, at: now });
+    state.events.publish(crate::events::Event::Partner { organisation_id: id, at: now });
+    guard::redirect_form_post("/profile");
+    Ok(())
+}
+
+/// Keeps the logo the caller's partner admin uploads (the form's `logo` file), once checked: its
+/// type read from its content, at most 1 MB, an SVG only without anything that could run or load.
+/// Anything else is refused, with why, and nothing is kept.
+#[server(endpoint = "upload_logo", input = server_fn::codec::MultipartFormData)]
+pub async fn upload_logo(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
+    let user = guard::require_role(&[Role::PartnerAdmin])?;
+    let state = state::server_state()?;
+    let sent = read_logo_field(data).await?;
+    let logo = super::logo::check(&sent).map_err(|message| AppError::field("logo", message))?;
     let partner = store::partner(&state.db, user.organisation_id).await?.ok_or(AppError::NotFound)?;
     let now = Utc::now();
-    if !store::save_profile(&state.db, (partner.id, &partner.name), &profile, user.user_id, now).await? {
-        return Err(AppError::NotFound);
-    }
-    state.events.publish(crate::events::Event::Onboarding { organisation_id: partner.id, at: now });
+    store::save_logo(&state.db, (partner.id, &partner.name), Some(&logo), user.user_id, now).await?;
+    state.events.publish(crate::events::Event::Partner { organisation_id: partner.id, at: now });
     guard::redirect_form_post("/profile");
+    Ok(())
+}
+
+/// The bytes of the form's `logo` file: all of them up to one byte past the most a logo may be,
+/// so a larger file is told its size without being kept whole.
+#[cfg(feature = "ssr")]
+async fn read_logo_field(data: server_fn::codec::MultipartData) -> Result<Vec<u8>, AppError> {
+    use super::profile::MAX_LOGO_BYTES;
+    let unreadable = |_| AppError::field("logo", "The upload broke off: choose the file and send it again.");
+    let mut form = data.into_inner().ok_or(AppError::Internal)?;
+    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
+        if field.name() != Some("logo") {
+            continue;
+        }
+        let (mut kept, mut total) = (Vec::new(), 0usize);
+        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+            total += chunk.len();
+            if total > crate::error::MAX_REQUEST_BYTES {
+                return Err(AppError::field("logo", super::logo::size_refusal(total)));
+            }
+            if kept.len() <= MAX_LOGO_BYTES {
+                kept.extend_from_slice(&chunk[..chunk.len().min(MAX_LOGO_BYTES + 1 - kept.len())]);
+            }
+        }
+        if total > MAX_LOGO_BYTES {
+            return Err(AppError::field("logo", super::logo::size_refusal(total)));
+        }
+        return Ok(kept);
+    }
+    Err(AppError::field("logo", "Choose an image file to upload."))
+}
+
+/// Removes the caller's organisation's logo: its partner admin only.
+#[server(endpoint = "remove_logo")]
+pub async fn remove_logo() -> Result<(), AppError> {
+    let user = guard::require_role(&[Role::PartnerAdmin])?;
+    let state = state::server_state()?;
+    let partner = store::partner(&state.db, user.organisation_id).await?.ok_or(AppError::NotFound)?;
+    let now = Utc::now();
+    store::save_logo(&state.db, (partner.id, &partner.name), None, user.user_id, now).await?;
+    state.events.publish(crate::events::Event::Partner { organisation_id: partner.id, at: now });
+    guard::redirect_form_post("/profile");
+    Ok(())
+}
+
+/// A partner's logo file (its media type and bytes), for anyone whose reach takes in the partner;
+/// "not found" for anyone else, and for a partner without a logo.
+#[cfg(feature = "ssr")]
+pub async fn logo_file(
+    db: &crate::db::Db,
+    user: &crate::auth::SessionUser,
+    id: i64,
+) -> Result<(super::logo::LogoKind, Vec<u8>), AppError> {
+    guard::reachable_partner(db, user, id).await?;
+    let (media_type, body) = store::logo(db, id).await?.ok_or(AppError::NotFound)?;
+    let kind = super::logo::LogoKind::parse(&media_type).ok_or(AppError::Internal)?;
+    Ok((kind, body))
+}
+
+/// Gives a partner a channel manager (`manager`, a user id; empty for none): admins only. The
+/// manager's reach takes in the partner at once, and the one before loses it.
+#[server(endpoint = "assign_channel_manager")]
+pub async fn assign_channel_manager(organisation_id: i64, manager: Option<String>) -> Result<(), AppError> {
+    let user = guard::require_role(&[Role::Admin])?;
+    let state = state::server_state()?;
+    let partner = store::partner(&state.db, organisation_id).await?.ok_or(AppError::NotFound)?;
+    let managers = store::channel_managers(&state.db).await?;
+    let chosen = match manager.as_deref().map(str::trim).filter(|raw| !raw.is_empty()) {
+        None => None,
+        Some(raw) => Some(
+            raw.parse::<i64>()
+                .ok()
+                .and_then(|id| managers.iter().find(|(manager, _)| *manager == id))
+                .ok_or_else(|| AppError::field("manager", "Choose a channel manager from the list."))?,
+        ),
+    };
+    let now = Utc::now();
+    let manager = chosen.map(|(id, name)| (*id, name.as_str()));
+    store::assign_manager(&state.db, (partner.id, &partner.name), manager, user.user_id, now).await?;
+    state.events.publish(crate::events::Event::Partner { organisation_id: partner.id, at: now });
+    guard::redirect_form_post(&format!("/partners/{}", partner.id));
     Ok(())
 }

@@ -1,6 +1,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
 
+use super::LogoFacts;
+use super::logo::Logo;
 use super::profile::CompanyProfile;
 use super::{DirectoryChoices, DirectorySort, PartnerDrill, PartnerRow};
 use crate::audit::{self, AuditAction};
@@ -9,12 +11,12 @@ use crate::db::{Conditions, Db, Param};
 use crate::deals::narrowing::parse_day;
 use crate::error::FieldErrors;
 use crate::kpi::health::Band;
-use crate::{bind_all, execute_in, on_db};
+use crate::{bind_all, execute_in, on_db, on_tx};
 
 macro_rules! partner_row_select {
     () => {
         "SELECT o.id, o.name, COALESCE(pt.name, '') AS partner_type, COALESCE(t.name, '') AS tier, \
-    COALESCE(o.region, '') AS region, cm.name AS channel_manager, cm.email AS channel_manager_email, \
+    COALESCE(o.region, '') AS region, o.channel_manager_id, cm.name AS channel_manager, cm.email AS channel_manager_email, \
     (SELECT COUNT(*) FROM users u WHERE u.organisation_id = o.id) AS people \
     FROM organisations o \
     LEFT JOIN partner_types pt ON pt.id = o.partner_type_id \
@@ -241,11 +243,25 @@ crate::statements! {
         WHERE o.kind = 'partner' AND o.channel_manager_id IS NULL ORDER BY o.name, o.id LIMIT 50";
     const WITHOUT_PEOPLE = "SELECT o.id, o.name FROM organisations o WHERE o.kind = 'partner' \
         AND NOT EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = o.id) ORDER BY o.name, o.id LIMIT 50";
-    const PROFILE = "SELECT website, contact_email, phone, city, country, about FROM organisations \
-        WHERE id = $1 AND kind = 'partner'";
-    const SAVE_PROFILE = "UPDATE organisations SET website = $1, contact_email = $2, phone = $3, city = $4, \
-        country = $5, about = $6, profile_completed_at = COALESCE(profile_completed_at, $7) \
-        WHERE id = $8 AND kind = 'partner'";
+    const PROFILE = "SELECT name, COALESCE(region, '') AS region, website, contact_email, phone, city, country, about \
+        FROM organisations WHERE id = $1 AND kind = 'partner'";
+    const NAME_TAKEN = "SELECT name FROM organisations WHERE lower(name) = lower($1) AND id <> $2";
+    const SAVE_PROFILE = "UPDATE organisations SET name = $1, region = $2, website = $3, contact_email = $4, phone = $5, \
+        city = $6, country = $7, about = $8, profile_completed_at = COALESCE(profile_completed_at, $9) \
+        WHERE id = $10 AND kind = 'partner'";
+    const REGION_CHOICES = "SELECT r.name FROM regions r WHERE r.retired_at IS NULL \
+        OR lower(r.name) = (SELECT lower(o.region) FROM organisations o WHERE o.id = $1) ORDER BY r.name";
+    const LOGO_FACTS = "SELECT media_type, CAST(width AS BIGINT) AS width, CAST(height AS BIGINT) AS height, \
+        uploaded_at FROM organisation_logos WHERE organisation_id = $1";
+    const LOGO = "SELECT media_type, body FROM organisation_logos WHERE organisation_id = $1";
+    const SAVE_LOGO = "INSERT INTO organisation_logos (organisation_id, media_type, body, width, height, uploaded_by, uploaded_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (organisation_id) DO UPDATE SET media_type = excluded.media_type, \
+        body = excluded.body, width = excluded.width, height = excluded.height, uploaded_by = excluded.uploaded_by, \
+        uploaded_at = excluded.uploaded_at";
+    const REMOVE_LOGO = "DELETE FROM organisation_logos WHERE organisation_id = $1";
+    const CHANNEL_MANAGERS = "SELECT id, name FROM users WHERE role = 'channel_manager' AND deactivated_at IS NULL \
+        ORDER BY name, id";
+    const ASSIGN_MANAGER = "UPDATE organisations SET channel_manager_id = $1 WHERE id = $2 AND kind = 'partner'";
 }
 
 /// A partner's company profile (`None` for an organisation that is no partner).
@@ -253,20 +269,38 @@ pub async fn profile(db: &Db, organisation_id: i64) -> Result<Option<CompanyProf
     on_db!(db, pool => sqlx::query_as(PROFILE).bind(organisation_id).fetch_optional(pool).await)
 }
 
+/// What saving a profile came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ProfileSaved {
+    Saved,
+    /// No partner has this id.
+    NotFound,
+    /// Another organisation has this name already (as it writes it).
+    NameTaken(String),
+}
+
 /// Saves a partner's company profile, by `by` at `now`, with its audit entry; the first time it is
-/// complete is kept as the onboarding milestone. `false` for an organisation that is no partner.
+/// complete is kept as the onboarding milestone.
 pub async fn save_profile(
     db: &Db,
-    (organisation_id, name): (i64, &str),
+    organisation_id: i64,
     profile: &CompanyProfile,
     by: i64,
     now: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
+) -> Result<ProfileSaved, sqlx::Error> {
     let mut tx = db.begin().await?;
+    tx.exclude_others("organisation_names").await?;
+    let taken: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(NAME_TAKEN).bind(&profile.name).bind(organisation_id).fetch_optional(conn).await)?;
+    if let Some(taken) = taken {
+        tx.rollback().await?;
+        return Ok(ProfileSaved::NameTaken(taken));
+    }
     let completed = profile.complete().then_some(now);
     let saved = execute_in!(
         tx,
         sqlx::query(SAVE_PROFILE)
+            .bind(&profile.name)
+            .bind(&profile.region)
             .bind(&profile.website)
             .bind(&profile.contact_email)
             .bind(&profile.phone)
@@ -278,11 +312,83 @@ pub async fn save_profile(
     )?;
     if saved == 0 {
         tx.rollback().await?;
-        return Ok(false);
+        return Ok(ProfileSaved::NotFound);
     }
-    audit::record(&mut tx, by, AuditAction::ChangedCompanyProfile, name, now).await?;
+    audit::record(&mut tx, by, AuditAction::ChangedCompanyProfile, &profile.name, now).await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(ProfileSaved::Saved)
+}
+
+/// The regions a partner may choose for itself: those not retired, and its own.
+pub async fn region_choices(db: &Db, organisation_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_scalar(REGION_CHOICES).bind(organisation_id).fetch_all(pool).await)
+}
+
+/// A partner's logo as its pages show it (no bytes), if it has one.
+pub async fn logo_facts(db: &Db, organisation_id: i64) -> Result<Option<LogoFacts>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(LOGO_FACTS).bind(organisation_id).fetch_optional(pool).await)
+}
+
+/// A partner's logo file: its media type and bytes.
+pub async fn logo(db: &Db, organisation_id: i64) -> Result<Option<(String, Vec<u8>)>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(LOGO).bind(organisation_id).fetch_optional(pool).await)
+}
+
+/// Keeps `logo` as the partner's (replacing any), or removes it (`None`), with its audit entry.
+pub async fn save_logo(
+    db: &Db,
+    (organisation_id, name): (i64, &str),
+    logo: Option<&Logo>,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let said = match logo {
+        Some(logo) => {
+            execute_in!(
+                tx,
+                sqlx::query(SAVE_LOGO)
+                    .bind(organisation_id)
+                    .bind(logo.kind.media_type())
+                    .bind(&logo.body)
+                    .bind(i64::from(logo.width))
+                    .bind(i64::from(logo.height))
+                    .bind(by)
+                    .bind(now)
+            )?;
+            format!("{name}: new logo ({} × {}, {})", logo.width, logo.height, logo.kind.extension().to_uppercase())
+        }
+        None => {
+            execute_in!(tx, sqlx::query(REMOVE_LOGO).bind(organisation_id))?;
+            format!("{name}: logo removed")
+        }
+    };
+    audit::record(&mut tx, by, AuditAction::ChangedLogo, &said, now).await?;
+    tx.commit().await
+}
+
+/// The channel managers who may look after partners (active ones), as (user id, name).
+pub async fn channel_managers(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(CHANNEL_MANAGERS).fetch_all(pool).await)
+}
+
+/// Gives the partner `organisation_id` the channel manager `manager` (or none), with its audit
+/// entry. Reach follows at once: every request reads the partner's manager afresh.
+pub async fn assign_manager(
+    db: &Db,
+    (organisation_id, name): (i64, &str),
+    manager: Option<(i64, &str)>,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    execute_in!(tx, sqlx::query(ASSIGN_MANAGER).bind(manager.map(|(id, _)| id)).bind(organisation_id))?;
+    let said = match manager {
+        Some((_, manager)) => format!("{name}: looked after by {manager}"),
+        None => format!("{name}: no channel manager"),
+    };
+    audit::record(&mut tx, by, AuditAction::AssignedChannelManager, &said, now).await?;
+    tx.commit().await
 }
 
 /// Partner organisations no channel manager looks after (their deals have no approver but admins).

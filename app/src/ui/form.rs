@@ -17,7 +17,8 @@ use crate::error::AppError;
 #[derive(Clone, Copy)]
 pub struct FormErrors {
     error: Signal<Option<AppError>>,
-    claimed: StoredValue<BTreeMap<String, String>>,
+    /// Each field's name, with its control's id and its label.
+    claimed: StoredValue<BTreeMap<String, (String, String)>>,
 }
 
 /// What a form's summary says: the fields to correct (id, label) in the order of the form, and
@@ -48,9 +49,9 @@ impl FormErrors {
         self.error.get()
     }
 
-    fn claim(&self, name: &str, label: &str) {
+    fn claim(&self, name: &str, id: &str, label: &str) {
         self.claimed.update_value(|claimed| {
-            claimed.insert(name.to_owned(), label.to_owned());
+            claimed.insert(name.to_owned(), (id.to_owned(), label.to_owned()));
         });
     }
 
@@ -61,7 +62,7 @@ impl FormErrors {
                 let mut summary = Summary::default();
                 for (name, message) in fields {
                     match claimed.get(name.as_str()) {
-                        Some(label) => summary.fields.push((format!("field-{name}"), label.clone())),
+                        Some((id, label)) => summary.fields.push((id.clone(), label.clone())),
                         None => summary.messages.push(message),
                     }
                 }
@@ -79,17 +80,24 @@ where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
+    let posted = posted_error(S::PATH);
+    FormErrors::new(Signal::derive(move || match action.value().get() {
+        Some(result) => result.err(),
+        None => posted.get(),
+    }))
+}
+
+/// The error the server put in the page's address after a plain form post to the server function
+/// at `path` (a form with a file is always posted so, JavaScript or not).
+pub fn posted_error(path: &'static str) -> Signal<Option<AppError>> {
     let query = use_query_map();
-    FormErrors::new(Signal::derive(move || {
-        if let Some(result) = action.value().get() {
-            return result.err();
-        }
+    Signal::derive(move || {
         let query = query.read();
         match (query.get("__path"), query.get("__err")) {
-            (Some(path), Some(encoded)) if path == S::PATH => Some(ServerFnUrlError::<AppError>::decode_err(&encoded)),
+            (Some(posted), Some(encoded)) if posted == path => Some(ServerFnUrlError::<AppError>::decode_err(&encoded)),
             _ => None,
         }
-    }))
+    })
 }
 
 /// After the action succeeds, loads `path` afresh, so every part of the page sees the new session.
@@ -118,6 +126,10 @@ pub fn Field(
     #[prop(into)] label: String,
     #[prop(into)] name: Oco<'static, str>,
     error: FormErrors,
+    /// The control's id, when two forms of a page have a field of the same name (`field-{name}`
+    /// otherwise).
+    #[prop(optional, into)]
+    id: Option<String>,
     #[prop(default = "text")] kind: &'static str,
     /// Choices (value, label): the field is a select.
     #[prop(optional)]
@@ -126,6 +138,9 @@ pub fn Field(
     #[prop(optional)]
     rows: Option<u32>,
     #[prop(optional)] autocomplete: Option<&'static str>,
+    /// The file types a file input offers.
+    #[prop(optional)]
+    accept: Option<&'static str>,
     #[prop(optional, into)] hint: Option<String>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(default = false)] required: bool,
@@ -136,8 +151,8 @@ pub fn Field(
     #[prop(optional, into)]
     on_input: Option<Callback<String>>,
 ) -> impl IntoView {
-    error.claim(&name, &label);
-    let id = format!("field-{name}");
+    let id = id.unwrap_or_else(|| format!("field-{name}"));
+    error.claim(&name, &id, &label);
     // What was typed comes back with the messages after a post without JavaScript.
     let value = error.typed_untracked(&name).or(value);
     let error_id = format!("{id}-error");
@@ -187,7 +202,7 @@ pub fn Field(
         }
         .into_any(),
         (None, None) => view! {
-            <input id=id.clone() name=name type=kind autocomplete=autocomplete value=value required=required
+            <input id=id.clone() name=name type=kind autocomplete=autocomplete accept=accept value=value required=required
                 aria-invalid=invalid aria-describedby=described_by on:input=changed/>
         }
         .into_any(),

@@ -4,7 +4,7 @@
 pub mod agenda;
 mod form;
 
-pub use form::{Field, FormError, FormErrors, form_error, reload_on_success};
+pub use form::{Field, FormError, FormErrors, form_error, posted_error, reload_on_success};
 
 use leptos::prelude::*;
 
