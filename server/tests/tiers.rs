@@ -22,6 +22,7 @@ on_both_databases!(
     the_program_economics_are_public_only_when_the_admin_says_so,
     under_the_automatic_policy_without_grace_a_partner_below_its_tier_moves_down_at_once,
     a_proposal_overtaken_by_a_new_configuration_cannot_be_approved,
+    the_simulators_one_pass_reads_the_figures_each_moment_reads_alone,
 );
 
 /// Registered in the demo, Rin Takahashi's (cam2) partner.
@@ -445,5 +446,21 @@ async fn a_proposal_overtaken_by_a_new_configuration_cannot_be_approved(backend:
         .bind(helix).fetch_one(pool).await)
     .expect("Helix's tier");
     assert_eq!(helix_tier, "Registered");
+    app.stop().await;
+}
+
+/// The simulator reads every partner's figures at its five moments in one pass over the deals;
+/// on eighteen months of demo history they are exactly those each moment's own reading gives.
+async fn the_simulators_one_pass_reads_the_figures_each_moment_reads_alone(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    tessera::history::demo_history(app.db()).await.expect("demo history");
+    let moments = app::tiers::simulate::points(chrono::Utc::now()).map(|(_, at)| at);
+    let together = app::tiers::store::metrics_at_moments(app.db(), &moments).await.expect("one pass");
+    assert_eq!(together.len(), moments.len());
+    for (at, figures) in moments.iter().zip(&together) {
+        let alone = app::tiers::store::metrics(app.db(), None, *at).await.expect("one moment");
+        assert!(alone.values().any(|(metrics, _)| metrics.revenue_minor > 0 && metrics.registered_deals > 0), "{at}");
+        assert_eq!(figures, &alone, "the figures at {at}");
+    }
     app.stop().await;
 }

@@ -84,7 +84,7 @@ async fn simulation(
     currency: crate::money::Currency,
 ) -> Result<super::simulate::Simulation, AppError> {
     let points = super::simulate::points(Utc::now());
-    let moments: Vec<DateTime<Utc>> = points.iter().map(|(_, at)| *at).collect();
+    let moments = points.each_ref().map(|(_, at)| *at);
     let labels: Vec<String> = points.into_iter().map(|(label, _)| label).collect();
     let figures = store::simulation_figures(db, &moments).await?;
     Ok(super::simulate::simulate(published, draft, &figures, &labels, currency))

@@ -12,6 +12,9 @@ use crate::money::Currency;
 /// The most partners a point lists by name (the counts cover them all).
 pub const LISTED: usize = 25;
 
+/// How many moments the simulator compares: today and the ends of the last four quarters.
+pub const MOMENTS: usize = 5;
+
 /// One partner's figures at each point in time, today first.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PartnerFigures {
@@ -59,19 +62,19 @@ impl Simulation {
 }
 
 /// Today and the last moments of the last four quarters that have ended, newest first.
-pub fn points(now: DateTime<Utc>) -> Vec<(String, DateTime<Utc>)> {
+pub fn points(now: DateTime<Utc>) -> [(String, DateTime<Utc>); MOMENTS] {
     let today = now.date_naive();
     let quarter_start_month = (today.month0() / 3) * 3 + 1;
     let mut start = NaiveDate::from_ymd_opt(today.year(), quarter_start_month, 1).unwrap_or(today);
-    let mut points = vec![("Today".to_owned(), now)];
-    for _ in 0..4 {
+    std::array::from_fn(|at| {
+        if at == 0 {
+            return ("Today".to_owned(), now);
+        }
         let end = start - Duration::days(1);
         let label = format!("End of Q{} {}", end.month0() / 3 + 1, end.year());
-        let last_moment = end.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc();
-        points.push((label, last_moment));
         start = NaiveDate::from_ymd_opt(end.year(), (end.month0() / 3) * 3 + 1, 1).unwrap_or(end);
-    }
-    points
+        (label, end.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc())
+    })
 }
 
 fn margin(program: &Program, index: usize, revenue_minor: i64) -> i128 {

@@ -7,14 +7,15 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::{
     CERTIFIED_ALL, CERTIFIED_ONE, CLOSE_PENDING, DECLINES, EVALUATED_AT, INSERT_HISTORY, INSERT_PROPOSAL,
-    MARK_EVALUATED, PENDING_OF_ALL, REGISTERED_ALL, REGISTERED_ONE, SET_GRACE, SET_TIER, STANDINGS_ALL, STANDINGS_ONE,
-    WON_ALL, WON_ONE, current,
+    MARK_EVALUATED, PENDING_OF_ALL, REGISTERED_ALL, REGISTERED_AT_MOMENTS, REGISTERED_ONE, SET_GRACE, SET_TIER,
+    STANDINGS_ALL, STANDINGS_ONE, WON_ALL, WON_AT_MOMENTS, WON_ONE, current,
 };
 use crate::db::{Db, Tx, start_of};
 use crate::money::store::conversion;
 use crate::tiers::HistoryKind;
 use crate::tiers::engine::{self, Direction, Evaluation, Grace, Metrics, Standing};
 use crate::tiers::program::Program;
+use crate::tiers::simulate::MOMENTS;
 use crate::{execute_in, on_db, on_tx};
 
 /// How far ahead a certification's end is warned of, as it would cost a requirement.
@@ -82,7 +83,88 @@ pub async fn metrics(db: &Db, only: Option<i64>, as_of: DateTime<Utc>) -> Result
             tokio::try_join!(won.fetch_all(pool), registered.fetch_all(pool), certified.fetch_all(pool))?;
         (won, registered, certified)
     });
+    Ok(assemble(won, registered, certified, &conversion(db).await?))
+}
+
+/// Every partner's figures at each of the simulator's moments: the deals read in one pass for
+/// all of them (each moment's 365 days lie within the 15 months before the latest), the
+/// certifications (far fewer) moment by moment meanwhile.
+pub async fn metrics_at_moments(
+    db: &Db,
+    moments: &[DateTime<Utc>; MOMENTS],
+) -> Result<Vec<HashMap<i64, Figures>>, sqlx::Error> {
+    let windows = moments.map(window);
+    let spans =
+        windows.map(|(before, last)| (start_of(before + Duration::days(1)), start_of(last + Duration::days(1))));
+    let earliest = (windows.iter().map(|w| w.0).min(), windows.iter().map(|w| w.1).max());
+    let span = (spans.iter().map(|s| s.0).min(), spans.iter().map(|s| s.1).max());
+    let (won, registered, certified) = on_db!(db, pool => {
+        let (mut won, mut registered) = (sqlx::query_as(WON_AT_MOMENTS), sqlx::query_as(REGISTERED_AT_MOMENTS));
+        for (window, span) in windows.iter().zip(&spans) {
+            won = won.bind(window.0).bind(window.1);
+            registered = registered.bind(span.0).bind(span.1);
+        }
+        let certified = async {
+            let mut each = Vec::with_capacity(MOMENTS);
+            for at in moments {
+                let later = *at + Duration::days(EXPIRY_WARNING_DAYS);
+                each.push(sqlx::query_as(CERTIFIED_ALL).bind(later).bind(*at).fetch_all(pool).await?);
+            }
+            Ok::<Vec<Vec<CertifiedRow>>, sqlx::Error>(each)
+        };
+        let (won, registered, certified): (Vec<WonAtMoments>, Vec<RegisteredAtMoments>, _) = tokio::try_join!(
+            won.bind(earliest.0).bind(earliest.1).fetch_all(pool),
+            registered.bind(span.0).bind(span.1).fetch_all(pool),
+            certified,
+        )?;
+        (won, registered, certified)
+    });
     let conversion = conversion(db).await?;
+    let at = |moment: usize| {
+        let won = won.iter().map(|row| {
+            let (revenue, count) = moment_of_won(row, moment);
+            (row.0, row.1.clone(), revenue.unwrap_or(0), count)
+        });
+        let registered = registered.iter().map(|row| (row.0, moment_of_registered(row, moment)));
+        assemble(
+            won.filter(|row| row.3 > 0),
+            registered.filter(|row| row.1 > 0),
+            certified[moment].iter().copied(),
+            &conversion,
+        )
+    };
+    Ok((0..MOMENTS).map(at).collect())
+}
+
+type CertifiedRow = (i64, i64, i64);
+/// (organisation, currency, then revenue and won deals at each moment, then all its won deals).
+type WonAtMoments =
+    (i64, String, Option<i64>, i64, Option<i64>, i64, Option<i64>, i64, Option<i64>, i64, Option<i64>, i64, i64);
+/// (organisation, then its registered deals at each moment, then all of them).
+type RegisteredAtMoments = (i64, i64, i64, i64, i64, i64, i64);
+
+fn moment_of_won(row: &WonAtMoments, moment: usize) -> (Option<i64>, i64) {
+    match moment {
+        0 => (row.2, row.3),
+        1 => (row.4, row.5),
+        2 => (row.6, row.7),
+        3 => (row.8, row.9),
+        _ => (row.10, row.11),
+    }
+}
+
+fn moment_of_registered(row: &RegisteredAtMoments, moment: usize) -> i64 {
+    [row.1, row.2, row.3, row.4, row.5][moment.min(MOMENTS - 1)]
+}
+
+/// Partners' figures from their won deals (revenue by currency and count), registered deals and
+/// certified people (now, and still certified later), revenue converted with `conversion`.
+fn assemble(
+    won: impl IntoIterator<Item = (i64, String, i64, i64)>,
+    registered: impl IntoIterator<Item = (i64, i64)>,
+    certified: impl IntoIterator<Item = CertifiedRow>,
+    conversion: &crate::money::Conversion,
+) -> HashMap<i64, Figures> {
     let mut totals: HashMap<i64, Vec<(i64, String)>> = HashMap::new();
     let mut figures: HashMap<i64, Figures> = HashMap::new();
     for (organisation, currency, amount, count) in won {
@@ -90,7 +172,7 @@ pub async fn metrics(db: &Db, only: Option<i64>, as_of: DateTime<Utc>) -> Result
         figures.entry(organisation).or_default().0.won_deals += count;
     }
     for (organisation, totals) in totals {
-        figures.entry(organisation).or_default().0.revenue_minor = Metrics::revenue_of(&totals, &conversion);
+        figures.entry(organisation).or_default().0.revenue_minor = Metrics::revenue_of(&totals, conversion);
     }
     for (organisation, count) in registered {
         figures.entry(organisation).or_default().0.registered_deals = count;
@@ -100,7 +182,7 @@ pub async fn metrics(db: &Db, only: Option<i64>, as_of: DateTime<Utc>) -> Result
         entry.0.certified_people = now;
         entry.1 = later;
     }
-    Ok(figures)
+    figures
 }
 
 type StandingRow = (i64, Option<i64>, Option<DateTime<Utc>>);
