@@ -41,6 +41,9 @@ pub enum AppError {
     AgreementRequired { message: String },
     #[error("{message}")]
     Gone { message: String },
+    /// Reserved for a tier the caller's organisation has not reached.
+    #[error("{message}")]
+    Locked { message: String },
     #[error("That is more than Tessera takes in one request ({} MB at most).", MAX_REQUEST_BYTES / (1024 * 1024))]
     TooLarge,
     #[error("Something went wrong on our side. Please try again in a moment.")]
@@ -95,7 +98,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
-            AppError::Forbidden | AppError::AgreementRequired { .. } => 403,
+            AppError::Forbidden | AppError::AgreementRequired { .. } | AppError::Locked { .. } => 403,
             AppError::NotFound => 404,
             AppError::Gone { .. } => 410,
             AppError::TooLarge => 413,
@@ -152,6 +155,7 @@ mod tests {
             AppError::field("email", "Enter an email address."),
             AppError::Throttled { message: "wait".into() },
             AppError::Gone { message: "expired".into() },
+            AppError::Locked { message: "Gold partners take this course.".into() },
             AppError::TooLarge,
         ];
         for mistake in mistakes {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, hydrated, open, signedInAs } from './helpers';
+import { anotherPerson, expectAccessible, hydrated, open, signedInAs } from './helpers';
 
 test('a partner admin sees the courses, their own standing, and their people\'s certifications', async ({ page }, testInfo) => {
   await signedInAs(page, 'partner@bluepeak.test', testInfo);
@@ -49,4 +49,27 @@ test('marketing writes a course: a mistake in the quiz is named at its line, and
   await expect(page.getByText('This course is a draft: partners do not see it yet.')).toBeVisible();
   await expect(page.getByRole('heading', { name: '2. Phishing' })).toBeVisible();
   await expectAccessible(page, testInfo);
+});
+
+test('a course Gold unlocks: a Gold partner opens it, a Silver partner is told which tier unlocks it', async ({ page, browser }, testInfo) => {
+  const title = 'Migrating a customer to Acme Cloud';
+  await signedInAs(page, 'sales@bluepeak.test', testInfo);
+  await open(page, '/training', testInfo);
+  const gold = page.getByRole('listitem').filter({ hasText: title });
+  await expect(gold).toContainText('Gold and above');
+  await gold.getByRole('link', { name: title }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  const path = new URL(page.url()).pathname;
+
+  const silver = await anotherPerson(browser, testInfo);
+  await signedInAs(silver, 'partner@copperline.test', testInfo);
+  await open(silver, '/training', testInfo);
+  const locked = silver.getByRole('listitem').filter({ hasText: title });
+  await expect(locked).toContainText('Unlocks at Gold');
+  await expect(locked.getByRole('link', { name: title })).toHaveCount(0);
+  const refused = await open(silver, path, testInfo);
+  expect(refused?.status()).toBe(403);
+  await expect(silver.getByRole('heading', { level: 1, name: 'Reserved for a higher tier' })).toBeVisible();
+  await expect(silver.getByText(/Gold partners and those above take this course/)).toBeVisible();
+  await expectAccessible(silver, testInfo);
 });

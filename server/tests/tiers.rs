@@ -23,6 +23,7 @@ on_both_databases!(
     under_the_automatic_policy_without_grace_a_partner_below_its_tier_moves_down_at_once,
     a_proposal_overtaken_by_a_new_configuration_cannot_be_approved,
     the_simulators_one_pass_reads_the_figures_each_moment_reads_alone,
+    a_course_a_tier_unlocks_is_closed_to_partners_below_it,
 );
 
 /// Registered in the demo, Rin Takahashi's (cam2) partner.
@@ -462,5 +463,46 @@ async fn the_simulators_one_pass_reads_the_figures_each_moment_reads_alone(backe
         assert!(alone.values().any(|(metrics, _)| metrics.revenue_minor > 0 && metrics.registered_deals > 0), "{at}");
         assert_eq!(figures, &alone, "the figures at {at}");
     }
+    app.stop().await;
+}
+
+/// In the demo, Gold unlocks the migration course: Bluepeak (Gold) takes it, Copperline (Silver)
+/// is told which tier unlocks it and can neither open it nor answer its quiz, until the admin
+/// opens the course to every partner.
+async fn a_course_a_tier_unlocks_is_closed_to_partners_below_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let course =
+        app.count("SELECT id FROM courses WHERE title = 'Migrating a customer to Acme Cloud'").await.to_string();
+    let card = |catalogue: &Value| {
+        catalogue["courses"].as_array().and_then(|all| all.iter().find(|c| c["id"].to_string() == course)).cloned()
+    };
+    let (gold, silver) = (app.sign_in("rep@bluepeak.test").await, app.sign_in("rep@copperline.test").await);
+    let (_, catalogue) = app.call(&gold, "training_catalogue", &[]).await;
+    let seen = card(&catalogue).expect("listed");
+    assert_eq!((seen["unlocked_by"].as_str(), seen["locked"].as_bool()), (Some("Gold"), Some(false)), "{seen}");
+    assert_eq!(app.call(&gold, "training_course", &[("id", &course)]).await.0, StatusCode::OK);
+
+    let (_, catalogue) = app.call(&silver, "training_catalogue", &[]).await;
+    assert_eq!(card(&catalogue).map(|seen| seen["locked"].clone()), Some(Value::Bool(true)), "{catalogue}");
+    let (status, body) = app.call(&silver, "training_course", &[("id", &course)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| m.starts_with("Gold partners and those above")), "{body}");
+    let attempts = || app.count("SELECT COUNT(*) FROM course_attempts");
+    let before = attempts().await;
+    let answers = [("course_id", course.as_str()), ("revision", "1"), ("answers[a]", "1.1"), ("answers[b]", "2.2")];
+    assert_eq!(app.call(&silver, "submit_attempt", &answers).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(attempts().await, before, "no attempt recorded");
+
+    // The tiers page names what Gold unlocks; published with the course open to all, Copperline takes it.
+    let (_, standing) = app.call(&silver, "tier_standing", &[]).await;
+    let gold_tier = standing["tiers"].as_array().and_then(|tiers| tiers.iter().find(|t| t["name"] == "Gold")).cloned();
+    assert_eq!(
+        gold_tier.map(|t| t["courses"].clone()),
+        Some(serde_json::json!(["Migrating a customer to Acme Cloud"]))
+    );
+    let admin = app.sign_in("admin@acme.test").await;
+    let (status, body) = publish(&app, &admin, &program_form(None)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(app.call(&silver, "training_course", &[("id", &course)]).await.0, StatusCode::OK);
     app.stop().await;
 }

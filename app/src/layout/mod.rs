@@ -321,6 +321,11 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             "The partner agreement comes first",
             view! { <p>{message.clone()}" "<a href=AGREEMENT_PATH>"Read the partner agreement"</a></p> }.into_any(),
         ),
+        AppError::Locked { message } => (
+            "403",
+            "Reserved for a higher tier",
+            view! { <p>{message.clone()}" "<a href="/tier">"See your tier"</a></p> }.into_any(),
+        ),
         AppError::Unauthenticated => (
             "401",
             "Please sign in",

@@ -34,7 +34,7 @@ fn Program(
     discard: ServerAction<DiscardProgramDraft>,
 ) -> impl IntoView {
     let error = form_error(save);
-    let ProgramView { currency, form, draft, versions, partners_in, .. } = view;
+    let ProgramView { currency, form, draft, versions, partners_in, courses, .. } = view;
     let next_version = versions.first().map_or(1, |latest| latest.version + 1);
     let has_draft = draft.is_some();
     let evaluated = move || {
@@ -46,6 +46,16 @@ fn Program(
         partners_in.iter().find(|(tier, _)| *tier == id).map_or(0, |(_, count)| *count)
     };
     let rows = form.tiers.len();
+    // Each tier a course may be reserved for, by its row in the form.
+    let mut tier_choices = vec![(String::new(), "Every partner".to_owned())];
+    tier_choices.extend(
+        form.tiers
+            .iter()
+            .enumerate()
+            .filter(|(_, tier)| !tier.name.trim().is_empty())
+            .map(|(row, tier)| (row.to_string(), format!("{} and above", tier.name.trim()))),
+    );
+    let unlocks = form.courses.clone();
     view! {
         <p class="crumbs"><a href="/admin">"Administration"</a> " / Program"</p>
         <h1>"Program: tiers"</h1>
@@ -77,6 +87,7 @@ fn Program(
                     view! { <TierFields row tier partners last=row + 1 == rows error/> }
                 }).collect_view()}
             </div>
+            <CourseUnlocks courses unlocks tier_choices error/>
             <FormError error/>
             <div class="button-row">
                 <button type="submit" name="intent" value=PREVIEW class="button secondary">
@@ -96,6 +107,34 @@ fn Program(
             </ActionForm>
         </section>
         <Versions versions/>
+    }
+}
+
+/// Which tier unlocks each published course: a course reserved for a tier is taken by its
+/// partners and those of the tiers above; the others by every partner.
+#[component]
+fn CourseUnlocks(
+    courses: Vec<(i64, String)>,
+    unlocks: Vec<super::form::CourseUnlockForm>,
+    tier_choices: Vec<(String, String)>,
+    error: FormErrors,
+) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="unlocks-title">
+            <h2 id="unlocks-title">"Courses a tier unlocks"</h2>
+            {courses.is_empty().then(|| view! { <p class="muted">"No course is published yet."</p> })}
+            {unlocks.into_iter().enumerate().map(|(at, unlock)| {
+                let title = courses
+                    .iter()
+                    .find(|(id, _)| id.to_string() == unlock.course)
+                    .map_or_else(|| unlock.course.clone(), |(_, title)| title.clone());
+                view! {
+                    <input type="hidden" name=format!("courses[{at}][course]") value=unlock.course.clone()/>
+                    <Field label=title name=format!("courses[{at}][tier]") error value=unlock.tier
+                        options=tier_choices.clone()/>
+                }
+            }).collect_view()}
+        </section>
     }
 }
 

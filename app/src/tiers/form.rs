@@ -146,6 +146,16 @@ fn parse_requirement(measure: Measure, raw: &str, currency: Currency) -> Result<
     }
 }
 
+/// One published course, and the tier that unlocks it: the row of that tier in the form, or
+/// empty when every partner may take it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CourseUnlockForm {
+    #[serde(default)]
+    pub course: String,
+    #[serde(default)]
+    pub tier: String,
+}
+
 /// What the configuration form sends.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgramForm {
@@ -153,20 +163,32 @@ pub struct ProgramForm {
     pub grace_days: String,
     pub public: Option<String>,
     pub tiers: Vec<TierForm>,
+    /// Which tier unlocks each course.
+    #[serde(default)]
+    pub courses: Vec<CourseUnlockForm>,
 }
 
 impl ProgramForm {
-    /// The form as a stored program shows it, with an empty row to add a tier.
-    pub fn of(program: &Program, currency: Currency) -> ProgramForm {
+    /// The form as a stored program shows it, with an empty row to add a tier, and a row for each
+    /// of `courses` (id, title) saying which tier unlocks it.
+    pub fn of(program: &Program, currency: Currency, courses: &[(i64, String)]) -> ProgramForm {
         let mut tiers: Vec<TierForm> = program.tiers.iter().map(|tier| TierForm::of(tier, currency)).collect();
         if tiers.len() < MAX_TIERS {
             tiers.push(TierForm { support: SupportLevel::Standard.key().into(), ..TierForm::default() });
         }
+        let unlocking = |course: i64| program.tiers.iter().position(|tier| tier.benefits.courses.contains(&course));
         ProgramForm {
             approval: program.policy.approval.key().into(),
             grace_days: program.policy.grace_days.to_string(),
             public: program.public.then(|| "on".into()),
             tiers,
+            courses: courses
+                .iter()
+                .map(|(id, _)| CourseUnlockForm {
+                    course: id.to_string(),
+                    tier: unlocking(*id).map(|row| row.to_string()).unwrap_or_default(),
+                })
+                .collect(),
         }
     }
 
@@ -248,10 +270,12 @@ impl ProgramForm {
                 rebate_bp,
                 rebate_schedule: rebate_schedule.to_owned(),
                 support,
+                courses: Vec::new(),
             };
             kept.push((row, Tier { id, name, requirements, benefits }));
         }
         check_order(&kept, currency, &mut fields);
+        self.place_courses(&mut kept, &mut fields);
         if !fields.is_empty() {
             return Err(fields);
         }
@@ -260,6 +284,40 @@ impl ProgramForm {
             policy: Policy { approval, grace_days },
             public: self.public.is_some(),
         })
+    }
+}
+
+impl ProgramForm {
+    /// Gives each kept tier the courses it unlocks; a course named twice, or unlocked by a row the
+    /// program does not keep, is refused with its field.
+    fn place_courses(&self, kept: &mut [(usize, Tier)], fields: &mut FieldErrors) {
+        let mut placed: Vec<i64> = Vec::new();
+        for (at, form) in self.courses.iter().enumerate() {
+            let course = match form.course.trim().parse::<i64>() {
+                Ok(id) if id > 0 && !placed.contains(&id) => id,
+                _ => {
+                    fields.insert(
+                        format!("courses[{at}][tier]"),
+                        "This row no longer matches a course: open the page again.".into(),
+                    );
+                    continue;
+                }
+            };
+            placed.push(course);
+            if form.tier.trim().is_empty() {
+                continue;
+            }
+            let row = form.tier.trim().parse::<usize>().ok();
+            match kept.iter_mut().find(|(kept_row, _)| Some(*kept_row) == row) {
+                Some((_, tier)) => tier.benefits.courses.push(course),
+                None => {
+                    fields.insert(
+                        format!("courses[{at}][tier]"),
+                        "Choose a tier the program keeps, or every partner.".into(),
+                    );
+                }
+            }
+        }
     }
 }
 

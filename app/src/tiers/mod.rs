@@ -34,6 +34,8 @@ use crate::money::Currency;
 pub struct ProgramView {
     pub currency: Currency,
     pub program: Program,
+    /// The published courses a tier may unlock, (id, title).
+    pub courses: Vec<(i64, String)>,
     pub form: ProgramForm,
     pub draft: Option<DraftView>,
     pub versions: Vec<VersionSummary>,
@@ -169,10 +171,13 @@ pub struct TierBenefits {
     pub benefits: Benefits,
     /// Its requirements in words.
     pub asks: Vec<String>,
+    /// The titles of the courses it unlocks.
+    pub courses: Vec<String>,
 }
 
 impl TierBenefits {
-    pub fn all(program: &Program, currency: Currency) -> Vec<TierBenefits> {
+    /// Every tier's benefits, naming the courses each unlocks from `courses` (id, title).
+    pub fn all(program: &Program, currency: Currency, courses: &[(i64, String)]) -> Vec<TierBenefits> {
         program
             .tiers
             .iter()
@@ -180,6 +185,11 @@ impl TierBenefits {
                 id: tier.id,
                 name: tier.name.clone(),
                 benefits: tier.benefits.clone(),
+                courses: courses
+                    .iter()
+                    .filter(|(id, _)| tier.benefits.courses.contains(id))
+                    .map(|(_, title)| title.clone())
+                    .collect(),
                 asks: Measure::ALL
                     .into_iter()
                     .filter_map(|measure| tier.threshold(measure).map(|value| measure.amount_text(value, currency)))

@@ -140,7 +140,7 @@ pub fn TierComparison(tiers: Vec<TierBenefits>, current: Option<i64>) -> impl In
                         <tr>
                             <th scope="col">"Tier"</th><th scope="col">"Asks for"</th><th scope="col">"Margin"</th>
                             <th scope="col">"Deal registration"</th><th scope="col">"MDF"</th><th scope="col">"Rebate"</th>
-                            <th scope="col">"Support"</th>
+                            <th scope="col">"Support"</th><th scope="col">"Courses"</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -160,6 +160,10 @@ pub fn TierComparison(tiers: Vec<TierBenefits>, current: Option<i64>) -> impl In
                                     <td data-label="MDF">{percent_text(tier.benefits.mdf_bp)}</td>
                                     <td data-label="Rebate">{rebate}</td>
                                     <td data-label="Support">{tier.benefits.support.label()}</td>
+                                    <td data-label="Courses">{match tier.courses.is_empty() {
+                                        true => "—".to_owned(),
+                                        false => format!("Unlocks {}", tier.courses.join(", ")),
+                                    }}</td>
                                 </tr>
                             }
                         }).collect_view()}

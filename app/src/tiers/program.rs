@@ -130,6 +130,9 @@ pub struct Benefits {
     /// The rebate schedule's name, as the incentives part of the program calls it.
     pub rebate_schedule: String,
     pub support: SupportLevel,
+    /// The courses this tier unlocks (by id): only its partners and those of higher tiers take them.
+    #[serde(default)]
+    pub courses: Vec<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -230,6 +233,7 @@ impl Program {
                         rebate_bp: 50 * at,
                         rebate_schedule: if at == 0 { String::new() } else { format!("{name} rebate") },
                         support: SupportLevel::ALL[step],
+                        courses: Vec::new(),
                     },
                 }
             })

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::economics::EconomicsView;
-use super::form::TierForm;
+use super::form::{CourseUnlockForm, TierForm};
 use super::{ProgramView, ProposalView, StandingView};
 use crate::error::AppError;
 
@@ -57,15 +57,17 @@ pub async fn program_configuration() -> Result<ProgramView, AppError> {
     let db = state::db()?;
     let (_, program) = store::current(&db).await?;
     let currency = conversion(&db).await?.currency();
+    let courses = crate::training::store::published_titles(&db).await?;
     let (form, draft) = match store::draft(&db).await? {
         Some((draft, saved_at, saved_by)) => {
             let simulation = simulation(&db, &program, &draft, currency).await?;
-            (ProgramForm::of(&draft, currency), Some(DraftView { saved_by, saved_at, simulation }))
+            (ProgramForm::of(&draft, currency, &courses), Some(DraftView { saved_by, saved_at, simulation }))
         }
-        None => (ProgramForm::of(&program, currency), None),
+        None => (ProgramForm::of(&program, currency, &courses), None),
     };
     Ok(ProgramView {
         currency,
+        courses,
         form,
         draft,
         program,
@@ -100,14 +102,20 @@ pub async fn save_program(
     grace_days: String,
     public: Option<String>,
     #[server(default)] tiers: Vec<TierForm>,
+    #[server(default)] courses: Vec<CourseUnlockForm>,
 ) -> Result<(), AppError> {
     let user = guard::require_role(ADMINISTRATION_ROLES)?;
     let state = state::server_state()?;
     let currency = conversion(&state.db).await?.currency();
-    let form = ProgramForm { approval, grace_days, public, tiers };
+    let form = ProgramForm { approval, grace_days, public, tiers, courses };
     let program = form.check(currency).map_err(AppError::invalid)?;
     if !store::tiers_exist(&state.db, &program).await? {
         return Err(AppError::field("tiers", "A tier on this form no longer exists: open the page again."));
+    }
+    let published = crate::training::store::published_titles(&state.db).await?;
+    let unlocked = program.tiers.iter().flat_map(|tier| &tier.benefits.courses);
+    if unlocked.into_iter().any(|course| !published.iter().any(|(id, _)| id == course)) {
+        return Err(AppError::field("courses", "A course on this form is no longer published: open the page again."));
     }
     let now = Utc::now();
     match intent.as_str() {
@@ -228,7 +236,7 @@ pub(super) async fn standing_of(db: &Db, id: i64, can_evaluate: bool) -> Result<
         to_keep: super::engine::shortfall_text(&evaluation.progress, super::engine::Progress::to_keep, currency),
         expiry_alert,
         pending,
-        tiers: TierBenefits::all(&program, currency),
+        tiers: TierBenefits::all(&program, currency, &crate::training::store::published_titles(db).await?),
         history: store::history(db, id).await?,
         evaluated_at: now,
         can_evaluate,
@@ -261,7 +269,7 @@ pub async fn program_economics(amount: Option<String>) -> Result<EconomicsView, 
         currency,
         amount_minor,
         earnings: earnings(&program, amount_minor),
-        tiers: TierBenefits::all(&program, currency),
+        tiers: TierBenefits::all(&program, currency, &crate::training::store::published_titles(&db).await?),
     })
 }
 

@@ -27,6 +27,7 @@ fn tier(id: i64, name: &str, requirements: &[(Measure, i64)]) -> Tier {
             rebate_bp: 50 * id,
             rebate_schedule: String::new(),
             support: SupportLevel::Standard,
+            courses: Vec::new(),
         },
     }
 }
@@ -233,7 +234,13 @@ fn form_row(name: &str, requirements: [&str; 4]) -> TierForm {
 }
 
 fn form(rows: Vec<TierForm>) -> ProgramForm {
-    ProgramForm { approval: "channel_manager".into(), grace_days: "60".into(), public: None, tiers: rows }
+    ProgramForm {
+        approval: "channel_manager".into(),
+        grace_days: "60".into(),
+        public: None,
+        tiers: rows,
+        courses: Vec::new(),
+    }
 }
 
 #[test]
@@ -291,7 +298,7 @@ fn the_configuration_form_names_every_bad_field() {
 #[test]
 fn a_stored_program_reads_back_through_its_form_unchanged() {
     let program = program(Approval::ChannelManager);
-    let mut form = ProgramForm::of(&program, Currency::USD);
+    let mut form = ProgramForm::of(&program, Currency::USD, &[]);
     assert_eq!(form.tiers.len(), 5, "an empty row to add a tier");
     assert_eq!(form.tiers[2].revenue, "150000");
     form.tiers[4].name = String::new();
@@ -460,10 +467,41 @@ fn the_simulator_keeps_a_partner_in_a_tier_the_draft_keeps() {
 
 #[test]
 fn a_form_naming_a_tier_twice_or_by_no_id_is_refused() {
-    let mut twice = ProgramForm::of(&program(Approval::Automatic), Currency::USD);
+    let mut twice = ProgramForm::of(&program(Approval::Automatic), Currency::USD, &[]);
     twice.tiers[2].id = twice.tiers[1].id.clone();
     assert!(twice.check(Currency::USD).expect_err("twice").contains_key("tiers[2][name]"));
-    let mut forged = ProgramForm::of(&program(Approval::Automatic), Currency::USD);
+    let mut forged = ProgramForm::of(&program(Approval::Automatic), Currency::USD, &[]);
     forged.tiers[1].id = "Silver".into();
     assert!(forged.check(Currency::USD).expect_err("forged").contains_key("tiers[1][name]"));
+}
+
+#[test]
+fn a_tier_unlocks_the_courses_its_row_is_chosen_for_and_nothing_else() {
+    let mut program = program(Approval::Automatic);
+    program.tiers[2].benefits.courses = vec![7];
+    let courses = [(7, "Migrating".to_owned()), (9, "Selling".to_owned())];
+    let mut form = ProgramForm::of(&program, Currency::USD, &courses);
+    let rows: Vec<(&str, &str)> = form.courses.iter().map(|row| (row.course.as_str(), row.tier.as_str())).collect();
+    assert_eq!(rows, [("7", "2"), ("9", "")], "Gold (the third row) unlocks course 7; course 9 is open to all");
+    form.tiers[4].name = String::new();
+    assert_eq!(form.check(Currency::USD), Ok(program.clone()), "read back unchanged");
+
+    // Moved to Platinum, course 7 is Platinum's alone.
+    form.courses[0].tier = "3".into();
+    let moved = form.check(Currency::USD).expect("valid");
+    assert_eq!((moved.tiers[2].benefits.courses.clone(), moved.tiers[3].benefits.courses.clone()), (vec![], vec![7]));
+
+    // A removed tier, a row that is no tier, a course named twice or by no id: each refused with its field.
+    let mut removed = form.clone();
+    removed.tiers[3].remove = Some("on".into());
+    assert!(removed.check(Currency::USD).expect_err("removed").contains_key("courses[0][tier]"));
+    let mut nowhere = form.clone();
+    nowhere.courses[1].tier = "12".into();
+    assert!(nowhere.check(Currency::USD).expect_err("no such row").contains_key("courses[1][tier]"));
+    let mut twice = form.clone();
+    twice.courses[1].course = "7".into();
+    assert!(twice.check(Currency::USD).expect_err("twice").contains_key("courses[1][tier]"));
+    let mut forged = form;
+    forged.courses[0].course = "Migrating".into();
+    assert!(forged.check(Currency::USD).expect_err("forged").contains_key("courses[0][tier]"));
 }

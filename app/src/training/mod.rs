@@ -154,6 +154,10 @@ pub struct CourseCard {
     pub certification: Option<Certificate>,
     /// The viewer's best score so far, when not certified.
     pub best_percent: Option<i64>,
+    /// The tier that unlocks it, when it is reserved for a tier and those above.
+    pub unlocked_by: Option<String>,
+    /// Whether the viewer's organisation has yet to reach that tier.
+    pub locked: bool,
 }
 
 /// One person's certification from one course.

@@ -15,7 +15,7 @@ use crate::auth::Role;
 use crate::auth::access::{CERTIFICATION_ROLES, TRAINING_AUTHOR_ROLES};
 use crate::layout::guarded_page;
 use crate::ui::day_text as day;
-use crate::ui::{Badge, Field, FormError, Notice, ScrollTable, form_error};
+use crate::ui::{Badge, Field, FormError, Notice, ScrollTable, form_error, tier_tone};
 
 fn standing_tone(standing: Standing) -> &'static str {
     match standing {
@@ -82,12 +82,21 @@ fn CourseItem(course: CourseCard) -> impl IntoView {
         "{} lessons · {} questions · pass mark {} % · certifies for {} months",
         course.lessons, course.questions, course.pass_mark, course.validity_months
     );
+    let reserved = course.unlocked_by.map(|tier| match course.locked {
+        true => view! { <Badge text=format!("Unlocks at {tier}") tone="neutral"/> }.into_any(),
+        false => view! { <Badge text=format!("{tier} and above") tone=tier_tone(&tier)/> }.into_any(),
+    });
+    let title = match course.locked {
+        // Its people reach it with the tier: the title says so instead of leading to a refusal.
+        true => view! { <h2>{course.title}</h2> }.into_any(),
+        false => view! { <h2><a href=href>{course.title}</a></h2> }.into_any(),
+    };
     view! {
         <li class="card course">
-            <h2><a href=href>{course.title}</a></h2>
+            {title}
             <p>{course.summary}</p>
             <p class="muted small">{facts}</p>
-            <p>{(!course.published).then(|| view! { <Badge text="Draft" tone="warning"/> })} {standing}</p>
+            <p>{(!course.published).then(|| view! { <Badge text="Draft" tone="warning"/> })} {reserved} {standing}</p>
         </li>
     }
 }

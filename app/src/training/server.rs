@@ -79,11 +79,17 @@ pub async fn training_catalogue() -> Result<Catalogue, AppError> {
         }
         false => (Vec::new(), Vec::new()),
     };
+    let unlocks = store::unlocks(&db, None).await?;
+    let locked = match trainee {
+        true => store::unlocks(&db, Some(user.organisation_id)).await?,
+        false => Vec::new(),
+    };
     let courses = store::courses(&db)
         .await?
         .into_iter()
         .filter(|course| course.published || author)
         .map(|course| {
+            let unlocked_by = unlocks.iter().find(|(id, _)| *id == course.id).map(|(_, tier)| tier.clone());
             let questions = quiz::parse(&course.quiz).map(|quiz| quiz.questions.len()).unwrap_or_default();
             let certification = certificates.iter().find(|certificate| certificate.course_id == course.id).cloned();
             let best_percent = best.iter().find(|(id, _)| *id == course.id).map(|(_, percent)| *percent);
@@ -98,6 +104,8 @@ pub async fn training_catalogue() -> Result<Catalogue, AppError> {
                 published: course.published,
                 certification,
                 best_percent,
+                unlocked_by,
+                locked: locked.iter().any(|(id, _)| *id == course.id),
             }
         })
         .collect();
@@ -115,6 +123,10 @@ pub async fn training_course(id: i64) -> Result<CourseView, AppError> {
     if !course.published && !author {
         return Err(AppError::NotFound);
     }
+    let trainee = TRAINEE_ROLES.contains(&user.role);
+    if trainee {
+        refuse_locked(&db, user.organisation_id, course.id).await?;
+    }
     let quiz = quiz_of(&course)?;
     let questions = quiz.questions_for_reader(&shuffled(quiz.questions.len()), shuffled);
     let lessons = lessons(&course.lessons)
@@ -122,7 +134,6 @@ pub async fn training_course(id: i64) -> Result<CourseView, AppError> {
         .into_iter()
         .map(|lesson| LessonView { title: lesson.title, html: crate::markdown::to_html(&lesson.body) })
         .collect();
-    let trainee = TRAINEE_ROLES.contains(&user.role);
     let (certification, attempts) = match trainee {
         true => {
             let certificates = store::certificates_of_person(&db, user.user_id, Utc::now()).await?;
@@ -161,6 +172,7 @@ pub async fn submit_attempt(
     let state = state::server_state()?;
     let course =
         store::course(&state.db, course_id).await?.filter(|course| course.published).ok_or(AppError::NotFound)?;
+    refuse_locked(&state.db, user.organisation_id, course.id).await?;
     if revision != course.revision {
         let message = "The course changed while you answered. Read it again and answer the quiz as it is now.";
         return Err(AppError::field("answers", message));
@@ -195,6 +207,18 @@ pub async fn submit_attempt(
     }
     guard::redirect_form_post(&format!("/training/{course_id}"));
     Ok(())
+}
+
+/// A course reserved for a tier the partner has not reached is refused to its people, saying
+/// which tier unlocks it.
+#[cfg(feature = "ssr")]
+async fn refuse_locked(db: &crate::db::Db, organisation_id: i64, course_id: i64) -> Result<(), AppError> {
+    match store::unlocks(db, Some(organisation_id)).await?.into_iter().find(|(id, _)| *id == course_id) {
+        Some((_, tier)) => Err(AppError::Locked {
+            message: format!("{tier} partners and those above take this course: your tier page says what {tier} asks."),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The certifications of the people within reach: a partner admin's own people, a channel

@@ -22,6 +22,11 @@ macro_rules! certificate_columns {
 }
 
 crate::statements! {
+    const PUBLISHED_TITLES = "SELECT id, title FROM courses WHERE published ORDER BY title";
+    const UNLOCKS = "SELECT cu.course_id, t.name FROM course_unlocks cu JOIN tiers t ON t.id = cu.tier_id";
+    const LOCKED_FOR = "SELECT cu.course_id, t.name FROM course_unlocks cu JOIN tiers t ON t.id = cu.tier_id \
+        WHERE t.rank > COALESCE((SELECT ot.rank FROM organisations o JOIN tiers ot ON ot.id = o.tier_id \
+        WHERE o.id = $1), 0)";
     const COURSES = "SELECT id, title, summary, lessons, quiz, pass_mark, validity_months, revision, published \
         FROM courses ORDER BY lower(title)";
     const COURSE = "SELECT id, title, summary, lessons, quiz, pass_mark, validity_months, revision, published \
@@ -77,6 +82,20 @@ pub struct StoredCourse {
 
 pub async fn courses(db: &Db) -> Result<Vec<StoredCourse>, sqlx::Error> {
     on_db!(db, pool => sqlx::query_as(COURSES).fetch_all(pool).await)
+}
+
+/// Every published course, (id, title), by title.
+pub async fn published_titles(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(PUBLISHED_TITLES).fetch_all(pool).await)
+}
+
+/// The courses a tier unlocks, with that tier's name: every one (`None`), or those the partner
+/// `organisation_id` has not reached the tier of. (The tier configuration writes them.)
+pub async fn unlocks(db: &Db, locked_for: Option<i64>) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    on_db!(db, pool => match locked_for {
+        None => sqlx::query_as(UNLOCKS).fetch_all(pool).await,
+        Some(organisation_id) => sqlx::query_as(LOCKED_FOR).bind(organisation_id).fetch_all(pool).await,
+    })
 }
 
 pub async fn course(db: &Db, id: i64) -> Result<Option<StoredCourse>, sqlx::Error> {

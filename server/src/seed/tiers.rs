@@ -5,7 +5,7 @@
 
 use app::db::Db;
 use app::money::Currency;
-use app::tiers::form::{ProgramForm, TierForm};
+use app::tiers::form::{CourseUnlockForm, ProgramForm, TierForm};
 use app::tiers::store::{self, Decided};
 use chrono::{Duration, Utc};
 
@@ -47,8 +47,22 @@ pub async fn demo(db: &Db, admin: i64) -> Result<(), SeedError> {
             remove: None,
         })
         .collect();
-    let form =
-        ProgramForm { approval: "channel_manager".into(), grace_days: "60".into(), public: Some("on".into()), tiers };
+    // Gold (the third row) unlocks the migration course; the others are open to every partner.
+    let courses = app::training::store::published_titles(db)
+        .await?
+        .into_iter()
+        .map(|(id, title)| CourseUnlockForm {
+            course: id.to_string(),
+            tier: if title == super::training::MIGRATION { "2".into() } else { String::new() },
+        })
+        .collect();
+    let form = ProgramForm {
+        approval: "channel_manager".into(),
+        grace_days: "60".into(),
+        public: Some("on".into()),
+        tiers,
+        courses,
+    };
     let program = form.check(Currency::USD).map_err(|_| SeedError::Invalid("the demo program"))?;
     store::publish(db, &program, admin, Utc::now() - Duration::days(200)).await?;
     Ok(())

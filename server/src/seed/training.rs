@@ -1,4 +1,5 @@
-//! The demo's training: two published courses with quizzes (their answers are in the README),
+//! The demo's training: three published courses with quizzes (their answers are in the README; the
+//! third is reserved for Gold partners and above),
 //! and certifications of established partners' people at every standing: active, expiring
 //! within 30 days (Bluepeak's partner admin) and expired (Copperline's). Partners still
 //! onboarding hold none yet: "Get certified" is on their checklists.
@@ -12,6 +13,8 @@ use super::{PARTNERS, SeedError};
 
 pub const DEAL_REGISTRATION: &str = "Deal registration essentials";
 pub const SELLING: &str = "Selling Acme Cloud";
+/// Reserved for Gold partners and above by the demo program.
+pub const MIGRATION: &str = "Migrating a customer to Acme Cloud";
 
 const DEAL_REGISTRATION_LESSONS: &str = "# Why register a deal
 A registration tells Acme you found the opportunity first. Once approved, the customer is
@@ -87,6 +90,24 @@ const SELLING_QUIZ: &str = "?? Which products does Acme Cloud sell?
 - Only those already in the cloud
 ";
 
+const MIGRATION_LESSONS: &str = "# Plan the move
+List every server the customer runs and what depends on what. Move the least connected first, and
+keep the old servers running until the customer signs off on each.
+
+# Cut over
+Copy the data with Acme Backup, switch the addresses over a weekend, and keep a way back for 14 days.
+";
+
+/// Answers: the least connected; 14 days.
+const MIGRATION_QUIZ: &str = "? Which servers move first?
+* The least connected
+- The busiest
+
+? How long is a way back kept after the cut-over?
+- 2 days
+* 14 days
+";
+
 /// The courses, unless one exists already, and the certifications of the demo's people.
 pub async fn demo(db: &Db, author: i64) -> Result<(), SeedError> {
     if !store::courses(db).await?.is_empty() {
@@ -107,6 +128,13 @@ pub async fn demo(db: &Db, author: i64) -> Result<(), SeedError> {
             SELLING_LESSONS,
             SELLING_QUIZ,
             "75",
+        ),
+        (
+            MIGRATION,
+            "Plan a customer's move from its own servers and cut over without a day lost.",
+            MIGRATION_LESSONS,
+            MIGRATION_QUIZ,
+            "100",
         ),
     ];
     for (title, summary, lessons, quiz, pass_mark) in courses {

@@ -116,6 +116,8 @@ crate::statements! {
     const PUT_ASIDE = "UPDATE tiers SET rank = -id, name = '~' || CAST(id AS TEXT) || ' ' || name WHERE rank > 0";
     const RENAME = "UPDATE tiers SET name = $1, rank = $2 WHERE id = $3";
     const INSERT_TIER = "INSERT INTO tiers (name, rank) VALUES ($1, $2) RETURNING id";
+    const CLEAR_UNLOCKS = "DELETE FROM course_unlocks";
+    const INSERT_UNLOCK = "INSERT INTO course_unlocks (course_id, tier_id) VALUES ($1, $2)";
     const INSERT_VERSION = "INSERT INTO program_versions (body, published_by, published_at) VALUES ($1, $2, $3) RETURNING id";
     const WON_ALL = concat!(won!(), " GROUP BY organisation_id, currency");
     const WON_ONE = concat!(won!(), " AND organisation_id = $3 GROUP BY organisation_id, currency");
@@ -191,7 +193,7 @@ pub async fn tiers_exist(db: &Db, program: &Program) -> Result<bool, sqlx::Error
 
 /// Publishes `program` as a new version, by `by` at `now`: the tiers take its names and order
 /// (new ones are created; ones it leaves out are retired, and the engine re-places their
-/// partners), with the audit entry. The version's number.
+/// partners) and the courses they unlock, with the audit entry. The version's number.
 pub async fn publish(db: &Db, program: &Program, by: i64, now: DateTime<Utc>) -> Result<i64, sqlx::Error> {
     let mut tx = db.begin().await?;
     tx.exclude_others("tiers").await?;
@@ -204,6 +206,12 @@ pub async fn publish(db: &Db, program: &Program, by: i64, now: DateTime<Utc>) ->
                 on_tx!(tx, conn => sqlx::query_scalar(INSERT_TIER).bind(&tier.name).bind(rank).fetch_one(conn).await)?;
         } else {
             execute_in!(tx, sqlx::query(RENAME).bind(&tier.name).bind(rank).bind(tier.id))?;
+        }
+    }
+    execute_in!(tx, sqlx::query(CLEAR_UNLOCKS))?;
+    for tier in &published.tiers {
+        for course in &tier.benefits.courses {
+            execute_in!(tx, sqlx::query(INSERT_UNLOCK).bind(course).bind(tier.id))?;
         }
     }
     let body = body_of(&published)?;

@@ -26,3 +26,10 @@ CREATE TABLE organisation_logos (
     uploaded_by BIGINT REFERENCES users (id),
     uploaded_at TIMESTAMPTZ NOT NULL
 );
+
+-- The courses a tier unlocks: reserved for partners in that tier or a higher one. Written from the
+-- published configuration (which keeps them with each tier's benefits) each time it is published.
+CREATE TABLE course_unlocks (
+    course_id BIGINT PRIMARY KEY REFERENCES courses (id),
+    tier_id BIGINT NOT NULL REFERENCES tiers (id)
+);
