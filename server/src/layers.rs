@@ -130,13 +130,13 @@ pub async fn guard_server_fns(request: Request, next: Next) -> Response {
     // No body type at all (an empty call) is fine; any other type than a form's is refused (a
     // form with a file, for the functions that take one).
     let expected = match FILE_SERVER_FNS.contains(&name.as_str()) {
-        true => "multipart/form-data",
+        true => MULTIPART,
         false => "application/x-www-form-urlencoded",
     };
-    let foreign = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|kind| !kind.to_str().is_ok_and(|kind| kind.starts_with(expected)));
+    // A form with a file names the boundary between its parts, or it cannot be read at all.
+    let readable =
+        |kind: &str| kind.starts_with(expected) && (expected != MULTIPART || multer::parse_boundary(kind).is_ok());
+    let foreign = request.headers().get(header::CONTENT_TYPE).is_some_and(|kind| !kind.to_str().is_ok_and(readable));
     if request.method() == Method::POST && foreign {
         return (StatusCode::UNSUPPORTED_MEDIA_TYPE, format!("Send the form as {expected}.")).into_response();
     }
@@ -144,6 +144,8 @@ pub async fn guard_server_fns(request: Request, next: Next) -> Response {
     let span = tracing::info_span!("server_fn", name = %name);
     next.run(request).instrument(span).await
 }
+
+const MULTIPART: &str = "multipart/form-data";
 
 fn error_response(error: &AppError) -> Response {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

@@ -155,8 +155,8 @@ async fn agreement_receipt(
 }
 
 /// A partner's logo, for those whose reach takes in the partner. Served with its own type, never
-/// sniffed, under a policy that runs and loads nothing (an SVG opened on its own included); the
-/// page's address changes with each upload, so the browser keeps it.
+/// sniffed, under a policy that runs and loads nothing (an SVG opened on its own included), and
+/// never kept by the browser: whoever loses the partner from their reach loses its logo too.
 async fn partner_logo(
     State(state): State<RouterState>,
     axum::extract::Path(id): axum::extract::Path<String>,
@@ -176,7 +176,6 @@ async fn partner_logo(
                 (header::CONTENT_TYPE, kind.media_type().to_owned()),
                 (header::CONTENT_DISPOSITION, format!("inline; filename=\"logo.{}\"", kind.extension())),
                 (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; sandbox".to_owned()),
-                (header::CACHE_CONTROL, "private, max-age=31536000, immutable".to_owned()),
             ],
             body,
         )

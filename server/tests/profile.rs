@@ -86,6 +86,18 @@ async fn a_logo_is_checked_from_its_content_and_a_refused_one_leaves_nothing(bac
         let message = body["fields"]["logo"].as_str().unwrap_or_default();
         assert!(message.contains(said), "{name}: {body}");
     }
+    // Past what a request may carry, the upload is read no further; a form without its boundary is not read at all.
+    let (status, body) = upload(&app, &partner, "logo.png", "image/png", vec![0x89; 3 * 1024 * 1024]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["fields"]["logo"].as_str().is_some_and(|m| m.contains("more than 2 MB")), "{body}");
+    let unbounded = partner
+        .post(format!("{}/api/upload_logo", app.base))
+        .header("Content-Type", "multipart/form-data")
+        .body("--x\r\n")
+        .send()
+        .await
+        .expect("request reaches the server");
+    assert_eq!(unbounded.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(stored_logo(&app, copperline).await.as_ref(), Some(&before), "the logo is as it was");
     assert_eq!(audited().await, audits, "nothing was recorded");
 
@@ -105,10 +117,11 @@ async fn a_logo_is_checked_from_its_content_and_a_refused_one_leaves_nothing(bac
     let (_, view) = app.call(&partner, "own_company_profile", &[]).await;
     assert_eq!((view["logo"]["width"].as_i64(), view["logo"]["height"].as_i64()), (Some(40), Some(20)), "{view}");
 
-    // Removed, it is gone.
+    // Removed, it is gone; removing nothing records nothing.
     let (status, body) = app.call(&partner, "remove_logo", &[]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(stored_logo(&app, copperline).await, None);
+    assert_eq!(app.call(&partner, "remove_logo", &[]).await.0, StatusCode::OK);
     assert_eq!(audited().await, audits + 3);
     app.stop().await;
 }
@@ -276,8 +289,13 @@ async fn a_value_in_use_is_retired_not_deleted_and_only_admins_change_the_lists(
     assert_eq!(app.count("SELECT COUNT(*) FROM partner_types WHERE name = 'MSP' AND retired_at IS NULL").await, 1);
     assert_eq!(audited().await, audits, "nothing was recorded");
 
-    // Retired, its partners keep it; restored, it is as before.
+    // Retired, its partners keep it; restored, it is as before. Neither is done twice.
     assert_eq!(change_list(&app, &admin, "types", "retire", ("id", &msp)).await.0, StatusCode::OK);
+    let (status, body) = change_list(&app, &admin, "types", "retire", ("id", &msp)).await;
+    assert_eq!(
+        (status, body["fields"]["id"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("MSP is retired already."))
+    );
     let (_, lists) = app.call(&admin, "program_lists", &[]).await;
     let retired = lists["types"].as_array().and_then(|types| types.iter().find(|t| t["name"] == "MSP")).cloned();
     assert_eq!(retired.map(|msp| msp["retired"].clone()), Some(Value::Bool(true)));

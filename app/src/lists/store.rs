@@ -53,8 +53,8 @@ pub enum Refused {
 }
 
 /// Makes `change` to `list`, by `by` at `now`, with its audit entry: adds `name`, or retires,
-/// restores or deletes the value `id`. The list is read again inside the change, so a value
-/// another admin has just given a partner is not deleted.
+/// restores or deletes the value `id`. The list is read again inside the change, under the key a
+/// partner's profile takes to choose a region, so no value is deleted or retired while it is given.
 pub async fn change(
     db: &Db,
     list: ProgramList,
@@ -105,6 +105,12 @@ async fn apply(
             Ok(Ok(format!("{}: added {name}", list.title())))
         }
         (_, None) => Ok(Err(Refused::NotFound)),
+        (ListChange::Retire, Some(value)) if value.retired => {
+            Ok(Err(Refused::Field("id", format!("{} is retired already.", value.name))))
+        }
+        (ListChange::Restore, Some(value)) if !value.retired => {
+            Ok(Err(Refused::Field("id", format!("{} is not retired.", value.name))))
+        }
         (ListChange::Retire, Some(value)) => {
             execute_in!(tx, sqlx::query(retire).bind(Some(now)).bind(value.id))?;
             Ok(Ok(said("retired", value)))

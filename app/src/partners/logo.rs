@@ -6,11 +6,7 @@
 
 use usvg::roxmltree;
 
-use super::profile::MAX_LOGO_BYTES;
-
-/// The widest or tallest a raster logo may be, in pixels: no viewer's browser should have to
-/// decode more for a logo.
-pub const MAX_SIDE: u32 = 4096;
+use super::profile::{MAX_LOGO_BYTES, MAX_LOGO_SIDE as MAX_SIDE};
 
 /// The image types a logo may be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,6 +113,9 @@ fn svg(bytes: &[u8]) -> Result<Logo, String> {
             "This SVG holds {found}, which a logo may not: save it again as a plain drawing, or upload a PNG."
         ));
     }
+    if let Some(problem) = fans_out(&document) {
+        return Err(problem);
+    }
     if document.descendants().any(|node| node.is_element() && node.tag_name().name() == "text") {
         return Err("This SVG holds text, which would show in whatever font the viewer has: convert its text to \
             outlines (paths) and upload it again."
@@ -133,11 +132,40 @@ fn svg(bytes: &[u8]) -> Result<Logo, String> {
     let tree = usvg::Tree::from_str(text, &options).map_err(|error| format!("This SVG cannot be read: {error}."))?;
     let written = tree.to_string(&usvg::WriteOptions::default()).into_bytes();
     if written.len() > MAX_LOGO_BYTES {
-        return Err("Written out plainly, this SVG is more than 1 MB: simplify it, or upload a PNG.".into());
+        let most = MAX_LOGO_BYTES / (1024 * 1024);
+        return Err(format!("Written out plainly, this SVG is more than {most} MB: simplify it, or upload a PNG."));
     }
     let size = tree.size();
-    let side = |length: f32| (length.round() as u32).max(1);
-    Ok(Logo { kind: LogoKind::Svg, body: written, width: side(size.width()), height: side(size.height()) })
+    let (width, height) = (size.width().round().max(1.0), size.height().round().max(1.0));
+    if width > MAX_SIDE as f32 || height > MAX_SIDE as f32 {
+        return Err(format!("This SVG says it is {width} × {height}; a logo may be at most {MAX_SIDE} on a side."));
+    }
+    Ok(Logo { kind: LogoKind::Svg, body: written, width: width as u32, height: height as u32 })
+}
+
+/// The most `<use>` elements an SVG logo may hold: each copies what it points at, so they are
+/// few, and none points at something holding another.
+pub const MAX_USES: usize = 50;
+
+/// Why the SVG's `<use>` elements could multiply what it draws past a logo's measure, if they could.
+fn fans_out(document: &roxmltree::Document) -> Option<String> {
+    let uses: Vec<roxmltree::Node> =
+        document.descendants().filter(|node| node.is_element() && node.tag_name().name() == "use").collect();
+    if uses.len() > MAX_USES {
+        return Some(format!(
+            "This SVG repeats shapes {} times (<use>); a logo may do so at most {MAX_USES} times.",
+            uses.len()
+        ));
+    }
+    let target = |node: &roxmltree::Node| {
+        let id = node.attributes().find(|attribute| attribute.name() == "href")?.value().trim().strip_prefix('#')?;
+        document.descendants().find(|other| other.attribute("id") == Some(id))
+    };
+    let nested = uses
+        .iter()
+        .filter_map(target)
+        .any(|target| target.descendants().any(|node| node.is_element() && node.tag_name().name() == "use"));
+    nested.then(|| "This SVG repeats shapes that repeat shapes (<use> within <use>), which a logo may not.".to_owned())
 }
 
 /// What in one element could run or load something, named for the person who uploaded it.
@@ -150,7 +178,7 @@ fn hostile(node: roxmltree::Node) -> Option<String> {
     }
     for attribute in node.attributes() {
         let (local, value) = (attribute.name(), attribute.value().trim());
-        if local.len() > 2 && local[..2].eq_ignore_ascii_case("on") {
+        if local.len() > 2 && local.as_bytes()[..2].eq_ignore_ascii_case(b"on") {
             return Some(format!("an event handler ({local}=…)"));
         }
         if local == "href" && !value.starts_with('#') {
@@ -185,7 +213,7 @@ pub fn size_refusal(bytes: usize) -> String {
         }
         bytes => format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)),
     };
-    format!("The file is {size}; a logo may be at most 1 MB.")
+    format!("The file is {size}; a logo may be at most {} MB.", MAX_LOGO_BYTES / (1024 * 1024))
 }
 
 #[cfg(test)]
@@ -278,5 +306,23 @@ mod tests {
         assert!(check(bomb.as_bytes()).expect_err("a DTD").contains("document type"));
         let text = wrap("<text x=\"1\" y=\"9\">Initech</text>");
         assert!(check(text.as_bytes()).expect_err("text").contains("outlines"));
+        let wide = wrap("<rect 中x=\"1\" width=\"5\" height=\"5\"/>");
+        assert!(check(wide.as_bytes()).is_ok(), "an attribute named in any script is only an attribute");
+    }
+
+    #[test]
+    fn an_svg_whose_shapes_multiply_or_that_is_huge_is_refused() {
+        let wrap =
+            |inner: &str| format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">{inner}</svg>"#);
+        let few = wrap(r##"<defs><rect id="r" width="2" height="2"/></defs><use href="#r"/><use href="#r" x="4"/>"##);
+        assert!(check(few.as_bytes()).is_ok());
+        let nested = wrap(
+            r##"<defs><rect id="r" width="2" height="2"/><g id="g"><use href="#r"/><use href="#r" x="3"/></g></defs><use href="#g"/>"##,
+        );
+        assert!(check(nested.as_bytes()).expect_err("nested").contains("<use> within <use>"));
+        let many = wrap(&r##"<use href="#r"/>"##.repeat(MAX_USES + 1));
+        assert!(check(many.as_bytes()).expect_err("many").contains("at most 50 times"));
+        let huge = r#"<svg xmlns="http://www.w3.org/2000/svg" width="5000000000" height="10"><rect width="5" height="5"/></svg>"#;
+        assert!(check(huge.as_bytes()).expect_err("huge").contains("at most 4096 on a side"));
     }
 }

@@ -238,7 +238,7 @@ pub struct LogoFacts {
 }
 
 impl LogoFacts {
-    /// The logo's address: a new upload gets a new one, so a browser may keep each for long.
+    /// The logo's address: a new upload gets a new one.
     pub fn src(&self, organisation_id: i64) -> String {
         format!("/logos/{organisation_id}?v={}", self.uploaded_at.timestamp_millis())
     }
@@ -273,6 +273,8 @@ pub struct PartnerDetail {
     /// under Training).
     pub certificates: Vec<crate::training::Certificate>,
     pub logo: Option<LogoFacts>,
-    /// The channel managers an admin may give it (none for anyone else, who may not).
+    /// The channel managers an admin may give it (none for anyone else).
     pub managers: Vec<(i64, String)>,
+    /// Whether the viewer may give it another channel manager (admins may).
+    pub can_assign: bool,
 }

@@ -231,8 +231,15 @@ fn PartnerProfileView(
             <div><dt>"Region"</dt><dd>{partner.region.clone()}</dd></div>
             <div><dt>"Channel manager"</dt><dd>{partner.channel_manager.clone().unwrap_or_else(|| "—".into())}</dd></div>
         </dl>
-        {(!managers.is_empty()).then(|| view! {
-            <ManagerForm organisation_id=partner.id current=partner.channel_manager_id managers=managers.clone() assign/>
+        {profile.can_assign.then(|| {
+            // A deactivated manager is no choice for anyone else, but stays this partner's until changed.
+            let mut managers = managers.clone();
+            if let (Some(id), Some(name)) = (partner.channel_manager_id, partner.channel_manager.clone())
+                && !managers.iter().any(|(manager, _)| *manager == id)
+            {
+                managers.push((id, format!("{name} (deactivated)")));
+            }
+            view! { <ManagerForm organisation_id=partner.id current=partner.channel_manager_id managers assign/> }
         })}
         <ProfileFacts profile=profile.profile.clone()/>
         <div class="columns">
@@ -391,6 +398,16 @@ fn ProfileForm(view: CompanyProfileView, save: ServerAction<SaveCompanyProfile>)
     }
 }
 
+/// What the logo field says it takes.
+static LOGO_HINT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "PNG, JPEG, WebP or SVG, at most {} MB and {} pixels on a side. An SVG may not hold scripts, links or text \
+         (convert text to outlines).",
+        super::profile::MAX_LOGO_BYTES / (1024 * 1024),
+        super::profile::MAX_LOGO_SIDE
+    )
+});
+
 /// The partner's logo and the form that replaces or removes it. The file goes up in a plain form
 /// post, with JavaScript or without; a refusal comes back in the page's address.
 #[component]
@@ -410,8 +427,7 @@ fn LogoCard(view: CompanyProfileView) -> impl IntoView {
             <PartnerLogo organisation_id=view.organisation_id name=view.profile.name.clone() logo=view.logo.clone()/>
             <form method="post" action=upload enctype="multipart/form-data" class="stack">
                 <Field label="Logo file" name="logo" kind="file" error required=true accept="image/png,image/jpeg,image/webp,image/svg+xml"
-                    hint="PNG, JPEG, WebP or SVG, at most 1 MB and 4,096 pixels on a side. An SVG may not hold scripts, \
-                        links or text (convert text to outlines)."/>
+                    hint=LOGO_HINT.clone()/>
                 <FormError error/>
                 <button type="submit" class="button secondary">"Upload the logo"</button>
             </form>

@@ -12,6 +12,9 @@ pub const MAX_LINE: usize = 120;
 pub const MAX_ABOUT: usize = 800;
 /// The largest logo file taken, in bytes.
 pub const MAX_LOGO_BYTES: usize = 1024 * 1024;
+/// The widest or tallest a logo may be, in pixels: no viewer's browser should have to decode
+/// more for a logo.
+pub const MAX_LOGO_SIDE: u32 = 4096;
 
 /// The profile as stored, and as its form sends it; an empty field is one not filled in yet.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

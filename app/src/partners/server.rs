@@ -108,10 +108,8 @@ pub async fn partner_profile(id: i64) -> Result<PartnerDetail, AppError> {
         false => Vec::new(),
     };
     let logo = store::logo_facts(&db, id).await?;
-    let managers = match user.role {
-        Role::Admin => store::channel_managers(&db).await?,
-        _ => Vec::new(),
-    };
+    let can_assign = user.role == Role::Admin;
+    let managers = if can_assign { store::channel_managers(&db).await? } else { Vec::new() };
     Ok(PartnerDetail {
         partner,
         members,
@@ -121,6 +119,7 @@ pub async fn partner_profile(id: i64) -> Result<PartnerDetail, AppError> {
         certificates,
         logo,
         managers,
+        can_assign,
     })
 }
 
@@ -159,6 +158,10 @@ pub async fn save_company_profile(#[server(flatten)] input: CompanyProfile) -> R
     match store::save_profile(&state.db, id, &profile, user.user_id, now).await? {
         store::ProfileSaved::Saved => {}
         store::ProfileSaved::NotFound => return Err(AppError::NotFound),
+        store::ProfileSaved::RegionGone => {
+            let message = "That region was retired a moment ago: choose another from the list.".to_owned();
+            return Err(AppError::invalid_keeping([("region".to_owned(), message)].into(), typed));
+        }
         store::ProfileSaved::NameTaken(taken) => {
             let message = format!("{taken} is the name of another organisation in the program: use your own.");
             return Err(AppError::invalid_keeping([("name".to_owned(), message)].into(), typed));
@@ -178,7 +181,12 @@ pub async fn upload_logo(data: server_fn::codec::MultipartData) -> Result<(), Ap
     let user = guard::require_role(&[Role::PartnerAdmin])?;
     let state = state::server_state()?;
     let sent = read_logo_field(data).await?;
-    let logo = super::logo::check(&sent).map_err(|message| AppError::field("logo", message))?;
+    // Reading an SVG is work for a thread of its own, not the server's request threads.
+    let checked = tokio::task::spawn_blocking(move || super::logo::check(&sent)).await.map_err(|error| {
+        tracing::error!(%error, "the logo check stopped");
+        AppError::Internal
+    })?;
+    let logo = checked.map_err(|message| AppError::field("logo", message))?;
     let partner = store::partner(&state.db, user.organisation_id).await?.ok_or(AppError::NotFound)?;
     let now = Utc::now();
     store::save_logo(&state.db, (partner.id, &partner.name), Some(&logo), user.user_id, now).await?;
@@ -188,32 +196,35 @@ pub async fn upload_logo(data: server_fn::codec::MultipartData) -> Result<(), Ap
 }
 
 /// The bytes of the form's `logo` file: all of them up to one byte past the most a logo may be,
-/// so a larger file is told its size without being kept whole.
+/// so a larger file is told its size without being kept whole. The whole request (every field)
+/// is read no further than the most Tessera takes in one.
 #[cfg(feature = "ssr")]
 async fn read_logo_field(data: server_fn::codec::MultipartData) -> Result<Vec<u8>, AppError> {
     use super::profile::MAX_LOGO_BYTES;
     let unreadable = |_| AppError::field("logo", "The upload broke off: choose the file and send it again.");
     let mut form = data.into_inner().ok_or(AppError::Internal)?;
+    let (mut logo, mut read) = (None, 0usize);
     while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
-        if field.name() != Some("logo") {
-            continue;
-        }
-        let (mut kept, mut total) = (Vec::new(), 0usize);
+        let is_logo = field.name() == Some("logo") && logo.is_none();
+        let (mut kept, mut size) = (Vec::new(), 0usize);
         while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
-            total += chunk.len();
-            if total > crate::error::MAX_REQUEST_BYTES {
-                return Err(AppError::field("logo", super::logo::size_refusal(total)));
+            (read, size) = (read + chunk.len(), size + chunk.len());
+            if read > crate::error::MAX_REQUEST_BYTES {
+                return Err(AppError::field("logo", super::logo::size_refusal(read)));
             }
-            if kept.len() <= MAX_LOGO_BYTES {
+            if is_logo && kept.len() <= MAX_LOGO_BYTES {
                 kept.extend_from_slice(&chunk[..chunk.len().min(MAX_LOGO_BYTES + 1 - kept.len())]);
             }
         }
-        if total > MAX_LOGO_BYTES {
-            return Err(AppError::field("logo", super::logo::size_refusal(total)));
+        if is_logo {
+            logo = Some((kept, size));
         }
-        return Ok(kept);
     }
-    Err(AppError::field("logo", "Choose an image file to upload."))
+    match logo {
+        Some((_, size)) if size > MAX_LOGO_BYTES => Err(AppError::field("logo", super::logo::size_refusal(size))),
+        Some((kept, _)) => Ok(kept),
+        None => Err(AppError::field("logo", "Choose an image file to upload.")),
+    }
 }
 
 /// Removes the caller's organisation's logo: its partner admin only.
@@ -223,8 +234,9 @@ pub async fn remove_logo() -> Result<(), AppError> {
     let state = state::server_state()?;
     let partner = store::partner(&state.db, user.organisation_id).await?.ok_or(AppError::NotFound)?;
     let now = Utc::now();
-    store::save_logo(&state.db, (partner.id, &partner.name), None, user.user_id, now).await?;
-    state.events.publish(crate::events::Event::Partner { organisation_id: partner.id, at: now });
+    if store::save_logo(&state.db, (partner.id, &partner.name), None, user.user_id, now).await? {
+        state.events.publish(crate::events::Event::Partner { organisation_id: partner.id, at: now });
+    }
     guard::redirect_form_post("/profile");
     Ok(())
 }

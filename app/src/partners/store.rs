@@ -277,6 +277,8 @@ pub enum ProfileSaved {
     NotFound,
     /// Another organisation has this name already (as it writes it).
     NameTaken(String),
+    /// The region chosen was retired or deleted before the profile was saved.
+    RegionGone,
 }
 
 /// Saves a partner's company profile, by `by` at `now`, with its audit entry; the first time it is
@@ -289,6 +291,14 @@ pub async fn save_profile(
     now: DateTime<Utc>,
 ) -> Result<ProfileSaved, sqlx::Error> {
     let mut tx = db.begin().await?;
+    // The lists' writer takes the same key: a region is not retired or deleted while it is chosen.
+    tx.exclude_others("program_lists").await?;
+    let regions: Vec<String> =
+        on_tx!(tx, conn => sqlx::query_scalar(REGION_CHOICES).bind(organisation_id).fetch_all(conn).await)?;
+    if !regions.contains(&profile.region) {
+        tx.rollback().await?;
+        return Ok(ProfileSaved::RegionGone);
+    }
     tx.exclude_others("organisation_names").await?;
     let taken: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(NAME_TAKEN).bind(&profile.name).bind(organisation_id).fetch_optional(conn).await)?;
     if let Some(taken) = taken {
@@ -334,14 +344,15 @@ pub async fn logo(db: &Db, organisation_id: i64) -> Result<Option<(String, Vec<u
     on_db!(db, pool => sqlx::query_as(LOGO).bind(organisation_id).fetch_optional(pool).await)
 }
 
-/// Keeps `logo` as the partner's (replacing any), or removes it (`None`), with its audit entry.
+/// Keeps `logo` as the partner's (replacing any), or removes it (`None`), with its audit entry;
+/// `false` when there was no logo to remove.
 pub async fn save_logo(
     db: &Db,
     (organisation_id, name): (i64, &str),
     logo: Option<&Logo>,
     by: i64,
     now: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
     let said = match logo {
         Some(logo) => {
@@ -359,12 +370,16 @@ pub async fn save_logo(
             format!("{name}: new logo ({} × {}, {})", logo.width, logo.height, logo.kind.extension().to_uppercase())
         }
         None => {
-            execute_in!(tx, sqlx::query(REMOVE_LOGO).bind(organisation_id))?;
+            if execute_in!(tx, sqlx::query(REMOVE_LOGO).bind(organisation_id))? == 0 {
+                tx.rollback().await?;
+                return Ok(false);
+            }
             format!("{name}: logo removed")
         }
     };
     audit::record(&mut tx, by, AuditAction::ChangedLogo, &said, now).await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// The channel managers who may look after partners (active ones), as (user id, name).

@@ -87,8 +87,8 @@ pub async fn metrics(db: &Db, only: Option<i64>, as_of: DateTime<Utc>) -> Result
 }
 
 /// Every partner's figures at each of the simulator's moments: the deals read in one pass for
-/// all of them (each moment's 365 days lie within the 15 months before the latest), the
-/// certifications (far fewer) moment by moment meanwhile.
+/// all of them (from the oldest moment's 365 days to today), the certifications (far fewer)
+/// moment by moment meanwhile.
 pub async fn metrics_at_moments(
     db: &Db,
     moments: &[DateTime<Utc>; MOMENTS],
@@ -96,8 +96,8 @@ pub async fn metrics_at_moments(
     let windows = moments.map(window);
     let spans =
         windows.map(|(before, last)| (start_of(before + Duration::days(1)), start_of(last + Duration::days(1))));
-    let earliest = (windows.iter().map(|w| w.0).min(), windows.iter().map(|w| w.1).max());
-    let span = (spans.iter().map(|s| s.0).min(), spans.iter().map(|s| s.1).max());
+    let outer_window = (windows.iter().map(|w| w.0).min(), windows.iter().map(|w| w.1).max());
+    let outer_span = (spans.iter().map(|s| s.0).min(), spans.iter().map(|s| s.1).max());
     let (won, registered, certified) = on_db!(db, pool => {
         let (mut won, mut registered) = (sqlx::query_as(WON_AT_MOMENTS), sqlx::query_as(REGISTERED_AT_MOMENTS));
         for (window, span) in windows.iter().zip(&spans) {
@@ -113,8 +113,8 @@ pub async fn metrics_at_moments(
             Ok::<Vec<Vec<CertifiedRow>>, sqlx::Error>(each)
         };
         let (won, registered, certified): (Vec<WonAtMoments>, Vec<RegisteredAtMoments>, _) = tokio::try_join!(
-            won.bind(earliest.0).bind(earliest.1).fetch_all(pool),
-            registered.bind(span.0).bind(span.1).fetch_all(pool),
+            won.bind(outer_window.0).bind(outer_window.1).fetch_all(pool),
+            registered.bind(outer_span.0).bind(outer_span.1).fetch_all(pool),
             certified,
         )?;
         (won, registered, certified)

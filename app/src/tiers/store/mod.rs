@@ -41,8 +41,8 @@ macro_rules! certified {
     };
 }
 /// The simulator's five moments (today and the last four quarters' ends) in one pass over the
-/// deals of their 15 months, instead of one pass over 12 months per moment: each moment's window
-/// is `$1`–`$2`, `$3`–`$4`, …; all of them lie within `$11`–`$12`.
+/// deals from the oldest moment's window to today, instead of one pass of 12 months per moment:
+/// each moment's window is `$1`–`$2`, `$3`–`$4`, …; `$11`–`$12` spans them all.
 macro_rules! won_at_moments {
     () => {
         concat!(
