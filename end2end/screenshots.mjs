@@ -7,9 +7,9 @@ const base = process.env.TESSERA_URL ?? 'http://127.0.0.1:3000';
 const folder = process.argv[2] ?? 'screenshots';
 const people = ['admin@acme.test', 'cam@acme.test', 'marketing@acme.test', 'partner@bluepeak.test', 'rep@bluepeak.test'];
 const more = {
-  'admin@acme.test': ['/dashboard', '/admin/program'],
-  'cam@acme.test': ['/partners?health=at_risk&sort=health', '/tiers/approvals'],
-  'partner@bluepeak.test': ['/tier', '/program'],
+  'admin@acme.test': ['/dashboard', '/admin/program', '/admin/lists', '/partners/3'],
+  'cam@acme.test': ['/partners?health=at_risk&sort=health', '/tiers/approvals', '/partners/2'],
+  'partner@bluepeak.test': ['/tier', '/program', '/profile', '/training'],
 };
 const widths = { desktop: { width: 1280, height: 900 }, phone: { width: 360, height: 740 } };
 
@@ -26,7 +26,7 @@ for (const email of people) {
     for (const path of ['/', ...(more[email] ?? [])]) {
       await page.goto(path);
       await page.getByRole('heading', { level: 1 }).waitFor();
-      const what = path === '/' ? 'home' : path.slice(1).split('?')[0];
+      const what = path === '/' ? 'home' : path.slice(1).split('?')[0].replaceAll('/', '-');
       const file = `${folder}/${what}-${email.split('@')[0]}-${email.split('@')[1].split('.')[0]}-${name}.png`;
       await page.screenshot({ path: file, fullPage: true });
       console.log(file);

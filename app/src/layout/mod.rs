@@ -247,11 +247,7 @@ where
                         }
                         Err(error) => return view! { <ErrorPage error/> }.into_any(),
                     };
-                    let body = match data.await {
-                        Ok(value) => (page.1)(&user, value).into_any(),
-                        Err(AppError::Invalid { fields, .. }) => view! { <QueryAlert fields/> }.into_any(),
-                        Err(error) => view! { <ErrorPage error/> }.into_any(),
-                    };
+                    let body = loaded(data.await, |value| (page.1)(&user, value));
                     view! { {(page.0)(&user)} {body} }.into_any()
                 })
             }}
@@ -278,15 +274,19 @@ where
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || {
                 let view = view.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(value) => view(value).into_any(),
-                        Err(AppError::Invalid { fields, .. }) => view! { <QueryAlert fields/> }.into_any(),
-                        Err(error) => view! { <ErrorPage error/> }.into_any(),
-                    }
-                })
+                Suspend::new(async move { loaded(data.await, |value| view(value)) })
             }}
         </Transition>
+    }
+}
+
+/// A page's data as the page shows it; field messages about its query for bad input; the error
+/// page otherwise.
+fn loaded<T, V: IntoView + 'static>(data: Result<T, AppError>, view: impl FnOnce(T) -> V) -> AnyView {
+    match data {
+        Ok(value) => view(value).into_any(),
+        Err(AppError::Invalid { fields, .. }) => view! { <QueryAlert fields/> }.into_any(),
+        Err(error) => view! { <ErrorPage error/> }.into_any(),
     }
 }
 

@@ -49,7 +49,7 @@ fn ListSection(list: ProgramList, values: Vec<ListValue>, change: ServerAction<C
                     </tbody>
                 </table>
             </ScrollTable>
-            <ActionForm action=change attr:class="field-row">
+            <ActionForm action=change attr:class="filters">
                 <input type="hidden" name="list" value=list.as_str()/>
                 <input type="hidden" name="change" value=ListChange::Add.as_str()/>
                 <Field label=format!("New {}", list.one()) name="name" id=format!("field-{}-name", list.as_str()) error required=true/>

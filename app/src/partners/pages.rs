@@ -291,7 +291,7 @@ fn ManagerForm(
         <section class="card" aria-labelledby="manager-title">
             <h2 id="manager-title">"Channel manager"</h2>
             {assigned}
-            <ActionForm action=assign attr:class="field-row">
+            <ActionForm action=assign attr:class="filters">
                 <input type="hidden" name="organisation_id" value=organisation_id/>
                 <Field label="Looked after by" name="manager" error options value=current.map(|id| id.to_string()).unwrap_or_default()
                     hint="They see the partner, approve its deals and decide its tier changes."/>

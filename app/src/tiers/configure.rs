@@ -214,7 +214,7 @@ fn TierFields(row: usize, tier: TierForm, partners: i64, last: bool, error: Form
         <section class="card" aria-labelledby=title_id>
             <h2 id=heading_id>{title}</h2>
             {(!adding).then(|| view! {
-                <p class="muted">{format!("{partners} partner{} in this tier now.", if partners == 1 { "" } else { "s" })}</p>
+                <p class="muted">{format!("{} in this tier now.", crate::text::count(partners, "partner", "partners"))}</p>
             })}
             {adding.then(|| view! { <p class="muted">"Leave the name empty to add none. A new tier goes above the others."</p> })}
             <input type="hidden" name=name("id") value=tier.id.clone()/>

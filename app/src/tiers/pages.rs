@@ -306,7 +306,7 @@ fn Economics(view: EconomicsView) -> impl IntoView {
             deals grow. Each tier earns more on every deal."</p>
         <section class="card" aria-labelledby="economics-title">
             <h2 id="economics-title">{format!("What a {} deal earns", money(amount_minor))}</h2>
-            <form method="get" action="/program" class="field-row">
+            <form method="get" action="/program" class="filters">
                 <div class="field">
                     <label for="deal-amount">{format!("Deal amount ({})", currency.code())}</label>
                     <input id="deal-amount" name="amount" inputmode="decimal" value=typed/>
