@@ -34,7 +34,7 @@ set -e
 echo "[test] end-to-end: building the portal and serving the demo data"
 bash scripts/build.sh
 app_port=$(free_port)
-export TESSERA_DATABASE_URL="sqlite://$work/e2e.db" TESSERA_ADDR="127.0.0.1:$app_port" TESSERA_LOG=warn
+export TESSERA_DATABASE_URL="sqlite://$work/e2e.db" TESSERA_ADDR="127.0.0.1:$app_port" TESSERA_LOG=warn TESSERA_DATA_DIR="$work/data"
 export LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=tessera LEPTOS_HASH_FILES=true
 ./target/debug/tessera seed --demo >/dev/null
 ./target/debug/tessera serve &

@@ -7,11 +7,15 @@ pub mod admin;
 pub mod agreement;
 pub mod audit;
 pub mod auth;
+pub mod campaigns;
+pub mod content;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod deals;
 pub mod error;
 pub mod events;
+#[cfg(feature = "ssr")]
+pub mod files;
 pub mod home;
 pub mod kpi;
 pub mod layout;
@@ -54,7 +58,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 15] = [
+    let fixed: [&[&str]; 17] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -70,6 +74,8 @@ pub fn every_statement() -> Vec<String> {
         training::store::STATEMENTS,
         tiers::store::STATEMENTS,
         lists::store::STATEMENTS,
+        content::store::STATEMENTS,
+        campaigns::store::STATEMENTS,
     ];
     let assembled = [
         deals::store::assembled_statements(),
@@ -142,6 +148,8 @@ use agreement::{AgreementAdminPage, AgreementPage};
 use deals::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePage};
 use home::HomePage;
 use kpi::{DashboardPage, LeaderboardPage, MetricsPage, ScorecardPage};
+use campaigns::{CampaignEditorPage, CampaignPage, CampaignsPage};
+use content::{ContentItemPage, ContentLibraryPage};
 use lists::ProgramListsPage;
 use onboarding::{OnboardingBoardPage, OnboardingPage, OnboardingTemplatesPage};
 use partners::{CompanyProfilePage, PartnerPage, PartnersPage};
@@ -183,6 +191,12 @@ lazy_page!(
     TierApprovalsRoute => TierApprovalsPage,
     ProgramEconomicsRoute => ProgramEconomicsPage,
     ProgramListsRoute => ProgramListsPage,
+    ContentLibraryRoute => ContentLibraryPage,
+    ContentItemRoute => ContentItemPage,
+    CampaignsRoute => CampaignsPage,
+    CampaignRoute => CampaignPage,
+    NewCampaignRoute => CampaignEditorPage,
+    EditCampaignRoute => CampaignEditorPage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -242,6 +256,12 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("onboarding") view={Lazy::<OnboardingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("onboarding"), StaticSegment("board")) view={Lazy::<OnboardingBoardRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("profile") view={Lazy::<CompanyProfileRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("content") view={Lazy::<ContentLibraryRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("content"), ParamSegment("id")) view={Lazy::<ContentItemRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("campaigns") view={Lazy::<CampaignsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("campaigns"), StaticSegment("new")) view={Lazy::<NewCampaignRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("campaigns"), ParamSegment("id")) view={Lazy::<CampaignRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("edit")) view={Lazy::<EditCampaignRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("training") view={Lazy::<TrainingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("training"), StaticSegment("new")) view={Lazy::<NewCourseRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("training"), StaticSegment("people")) view={Lazy::<CertificationsRoute>::new()} ssr=SsrMode::Async/>

@@ -10,6 +10,7 @@ use leptos::prelude::use_context;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::events::EventBus;
+use crate::files::FileStore;
 
 /// Cloned for every page render and server function, so a clone is one shared pointer.
 #[derive(Clone, Debug)]
@@ -21,11 +22,14 @@ pub struct Shared {
     pub db: Db,
     pub settings: Settings,
     pub events: EventBus,
+    /// The files people upload, under the data directory.
+    pub files: FileStore,
 }
 
 impl ServerState {
     pub fn new(db: Db, settings: Settings, events: EventBus) -> ServerState {
-        ServerState(Arc::new(Shared { db, settings, events }))
+        let files = FileStore::new(&settings.data_dir);
+        ServerState(Arc::new(Shared { db, settings, events, files }))
     }
 }
 
@@ -45,6 +49,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Where links in emails point, e.g. `http://127.0.0.1:3000`.
     pub public_url: String,
+    /// Where uploaded files are kept (`files/` under it). Servers sharing a database share it too.
+    pub data_dir: std::path::PathBuf,
 }
 
 /// A value the server provided as context, or an internal error (a bug in the server's set-up).

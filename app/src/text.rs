@@ -36,6 +36,22 @@ pub fn count(n: i64, one: &str, many: &str) -> String {
     }
 }
 
+/// A quick check the browser can make; the server's domain normalisation is the final word.
+pub fn looks_like_domain(value: &str) -> bool {
+    let value = value.trim().trim_end_matches('.');
+    value.contains('.') && !value.contains(char::is_whitespace) && !value.starts_with('.') && value.len() <= 253
+}
+
+/// An `http://` or `https://` address of a web domain, trimmed: the one rule for every address
+/// a person types that others will open (a website, a link in the library). Nothing else passes,
+/// so no `javascript:` or `data:` address can reach a page.
+pub fn web_address(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let rest = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default().to_lowercase();
+    (looks_like_domain(&host) && !text.contains(char::is_whitespace) && !has_control_characters(text)).then_some(text)
+}
+
 /// Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection), for
 /// every export.
 pub fn defuse_formula(text: &str) -> String {
@@ -52,6 +68,28 @@ mod tests {
         assert_eq!(required_line("   ", 9, "Name it."), Err("Name it.".to_owned()));
         assert_eq!(required_line("a\nb", 9, "Name it."), Err(ONE_LINE.to_owned()));
         assert_eq!(required_line("Platinum plan", 9, "Name it."), Err("Use at most 9 characters.".to_owned()));
+    }
+
+    #[test]
+    fn only_web_addresses_of_a_domain_pass() {
+        for good in ["https://acme.example/kit.pdf", " http://www.acme.example/a?b#c ", "https://acme.example"] {
+            assert_eq!(web_address(good), Some(good.trim()), "{good}");
+        }
+        let bad = [
+            "javascript:alert(1)",
+            "JAVASCRIPT:alert(1)",
+            "data:text/html,<script>",
+            "https://",
+            "https://localhost/",
+            "ftp://acme.example",
+            "//acme.example",
+            "https://a b.example",
+            "https://acme.example/\nx",
+            "acme.example",
+        ];
+        for bad in bad {
+            assert_eq!(web_address(bad), None, "{bad}");
+        }
     }
 
     #[test]

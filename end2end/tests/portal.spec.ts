@@ -5,27 +5,27 @@ import { expectAccessible, hydrated, lastLinkFor, navigationLabels, open, signIn
 const ROLES = [
   {
     email: 'admin@acme.test', role: 'Program admin',
-    nav: ['Home', 'Dashboard', 'Partners', 'Onboarding', 'Deals', 'Approvals', 'Leaderboard', 'Training', 'Team', 'Administration'],
+    nav: ['Home', 'Dashboard', 'Partners', 'Onboarding', 'Deals', 'Approvals', 'Leaderboard', 'Training', 'Content', 'Campaigns', 'Team', 'Administration'],
     pages: [['/', 'Welcome, Morgan'], ['/partners', 'Partners'], ['/team', 'Acme Cloud team'], ['/admin', 'Administration'],
       ['/deals', 'All deals'], ['/deals/pipeline', 'Vendor pipeline'], ['/dashboard', 'Program dashboard']],
   },
   {
     email: 'cam@acme.test', role: 'Channel manager',
-    nav: ['Home', 'Dashboard', 'My partners', 'Onboarding', 'Deals', 'Approvals', 'Leaderboard', 'Training', 'Team'],
+    nav: ['Home', 'Dashboard', 'My partners', 'Onboarding', 'Deals', 'Approvals', 'Leaderboard', 'Training', 'Content', 'Team'],
     pages: [['/', 'Welcome, Sam'], ['/partners', 'My partners'], ['/deals/queue', 'Deals waiting for approval'],
       ['/dashboard', "My partners' dashboard"]],
   },
   {
-    email: 'marketing@acme.test', role: 'Channel marketing', nav: ['Home', 'Partners', 'Leaderboard', 'Training', 'Team'],
-    pages: [['/', 'Welcome, Lea'], ['/leaderboard', 'Leaderboard'], ['/metrics', 'Metric dictionary']],
+    email: 'marketing@acme.test', role: 'Channel marketing', nav: ['Home', 'Campaigns', 'Content', 'Partners', 'Leaderboard', 'Training', 'Team'],
+    pages: [['/', 'Welcome, Lea'], ['/leaderboard', 'Leaderboard'], ['/metrics', 'Metric dictionary'], ['/content', 'Content library'], ['/campaigns', 'Campaigns']],
   },
   {
-    email: 'partner@bluepeak.test', role: 'Partner admin', nav: ['Home', 'Deals', 'Tier', 'Scorecard', 'Leaderboard', 'Training', 'Team', 'Profile'],
+    email: 'partner@bluepeak.test', role: 'Partner admin', nav: ['Home', 'Deals', 'Tier', 'Scorecard', 'Leaderboard', 'Training', 'Content', 'Campaigns', 'Team', 'Profile'],
     pages: [['/', /^Welcome, /], ['/team', 'Bluepeak Systems team'], ['/deals', 'Our deals'], ['/leaderboard', 'Leaderboard'],
       ['/scorecard', 'Bluepeak Systems: scorecard']],
   },
   {
-    email: 'rep@bluepeak.test', role: 'Partner user', nav: ['Home', 'Deals', 'Tier', 'Scorecard', 'Leaderboard', 'Training', 'Team', 'Profile'],
+    email: 'rep@bluepeak.test', role: 'Partner user', nav: ['Home', 'Deals', 'Tier', 'Scorecard', 'Leaderboard', 'Training', 'Content', 'Campaigns', 'Team', 'Profile'],
     pages: [['/', /^Welcome, /], ['/deals/new', 'Register a deal']],
   },
 ] as const;

@@ -25,6 +25,11 @@ pub struct Cli {
     #[arg(long, env = "TESSERA_SESSION_HOURS", default_value_t = 24 * 14, global = true)]
     pub session_hours: i64,
 
+    /// Where uploaded files are kept (the content library's, under `files/`). Servers sharing a
+    /// database must share this folder too.
+    #[arg(long, env = "TESSERA_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: std::path::PathBuf,
+
     /// Log filter, e.g. `info` or `tessera=debug,info`.
     #[arg(long, env = "TESSERA_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -84,6 +89,7 @@ impl Cli {
             session_ttl: chrono::Duration::hours(self.session_hours.max(1)),
             secure_cookies: public_url.starts_with("https://"),
             public_url,
+            data_dir: self.data_dir.clone(),
         }
     }
 }

@@ -221,7 +221,7 @@ pub async fn seed(cli: &Cli, demo: bool, history: bool, scale: Option<(usize, us
         return Err(StartError::NothingToSeed);
     }
     let db = open_database(&cli.database_url).await?;
-    let report = seed::demo(&db).await?;
+    let report = seed::demo(&db, &app::files::FileStore::new(&cli.data_dir)).await?;
     if history {
         let deals = history::demo_history(&db).await?;
         seed::demo_standings(&db).await?;

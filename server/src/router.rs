@@ -51,6 +51,10 @@ pub fn router(
         .route("/partners/export.csv", get(export_partners))
         .route("/agreement/receipts/{id}", get(agreement_receipt))
         .route("/logos/{id}", get(partner_logo))
+        .route("/content/{id}/file", get(content_file))
+        .route("/content/{id}/link", get(content_link))
+        .route("/campaigns/{id}/preview/{partner}", get(campaign_landing))
+        .route("/campaigns/{id}/email/{partner}", get(campaign_email))
         .route("/live", get(live_events))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .route("/healthz", get(healthz))
@@ -64,7 +68,8 @@ pub fn router(
         .layer(axum::middleware::from_fn_with_state(https, layers::cache_and_transport_headers))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        // Nothing is framed, but a campaign's preview within Tessera's own page (which says so itself).
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         // Pages set their own policy with a nonce; everything else may not run or frame anything.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -178,6 +183,122 @@ async fn partner_logo(
                 (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; sandbox".to_owned()),
             ],
             body,
+        )
+            .into_response(),
+        Err(error) => download("", "text/plain", Err(error)),
+    }
+}
+
+/// A file of the content library, for those the gating rule lets open it (a partner's download
+/// counted): streamed from the data directory as an attachment, never sniffed, run or kept.
+async fn content_file(
+    State(state): State<RouterState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    use app::content::ContentKind;
+    use app::content::server::Opened;
+    let user = match admitted(&request) {
+        Ok(user) => user,
+        Err(refused) => return refused,
+    };
+    let server = &state.server.state;
+    let opened = match id.parse::<i64>() {
+        Ok(id) => app::content::server::open(server, user, id, ContentKind::File).await,
+        Err(_) => Err(app::error::AppError::NotFound),
+    };
+    let (hash, name, media_type) = match opened {
+        Ok(Opened::File { hash, name, media_type }) => (hash, name, media_type),
+        Ok(Opened::Link(_)) => return download("", "text/plain", Err(app::error::AppError::NotFound)),
+        Err(error) => return download("", "text/plain", Err(error)),
+    };
+    let file = match server.files.open(&hash).await {
+        Ok(Some(file)) => file,
+        Ok(None) | Err(_) => {
+            tracing::error!(%hash, "a library file is missing from the data directory");
+            return download("", "text/plain", Err(app::error::AppError::NotFound));
+        }
+    };
+    let length = file.metadata().await.map(|facts| facts.len()).unwrap_or(0);
+    (
+        [
+            (header::CONTENT_TYPE, media_type),
+            (header::CONTENT_LENGTH, length.to_string()),
+            (header::CONTENT_DISPOSITION, app::content::file::attachment(&name)),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox".to_owned()),
+        ],
+        axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file)),
+    )
+        .into_response()
+}
+
+/// A link of the content library: counted for a partner, then the browser is sent on to it.
+async fn content_link(
+    State(state): State<RouterState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    use app::content::ContentKind;
+    use app::content::server::Opened;
+    let user = match admitted(&request) {
+        Ok(user) => user,
+        Err(refused) => return refused,
+    };
+    let opened = match id.parse::<i64>() {
+        Ok(id) => app::content::server::open(&state.server.state, user, id, ContentKind::Link).await,
+        Err(_) => Err(app::error::AppError::NotFound),
+    };
+    match opened {
+        Ok(Opened::Link(url)) => Redirect::to(&url).into_response(),
+        Ok(Opened::File { .. }) => download("", "text/plain", Err(app::error::AppError::NotFound)),
+        Err(error) => download("", "text/plain", Err(error)),
+    }
+}
+
+/// A campaign's landing page as one partner's prospects will see it: framed by Tessera's own
+/// campaign page, running nothing, loading only Tessera's own images.
+async fn campaign_landing(
+    State(state): State<RouterState>,
+    axum::extract::Path((id, partner)): axum::extract::Path<(String, String)>,
+    request: Request,
+) -> Response {
+    match admitted(&request) {
+        Ok(user) => campaign_document(&state, (&id, &partner), &user.clone(), app::campaigns::server::Document::Landing).await,
+        Err(refused) => refused,
+    }
+}
+
+/// A campaign's email as one partner sends it: a document mail clients render.
+async fn campaign_email(
+    State(state): State<RouterState>,
+    axum::extract::Path((id, partner)): axum::extract::Path<(String, String)>,
+    request: Request,
+) -> Response {
+    match admitted(&request) {
+        Ok(user) => campaign_document(&state, (&id, &partner), &user.clone(), app::campaigns::server::Document::Email).await,
+        Err(refused) => refused,
+    }
+}
+
+async fn campaign_document(
+    state: &RouterState,
+    (id, partner): (&str, &str),
+    user: &app::auth::SessionUser,
+    document: app::campaigns::server::Document,
+) -> Response {
+    let rendered = match (id.parse::<i64>(), partner.parse::<i64>()) {
+        (Ok(id), Ok(partner)) => app::campaigns::server::preview(&state.server.state, user, (id, partner), document).await,
+        _ => Err(app::error::AppError::NotFound),
+    };
+    match rendered {
+        Ok(html) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'self'; form-action 'none'"),
+                (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
+            ],
+            html,
         )
             .into_response(),
         Err(error) => download("", "text/plain", Err(error)),

@@ -1,6 +1,8 @@
 //! `tessera seed --demo`: the Acme Cloud program with 24 partners, safe to run again.
 
 mod agreement;
+mod campaigns;
+mod content;
 mod onboarding;
 mod tiers;
 mod training;
@@ -92,7 +94,7 @@ fn person_name(index: usize) -> String {
 }
 
 /// Loads the demo program. Rows that exist already are left as they are.
-pub async fn demo(db: &Db) -> Result<String, SeedError> {
+pub async fn demo(db: &Db, files: &app::files::FileStore) -> Result<String, SeedError> {
     // One hash for every demo account: argon2id is slow by design, and these share a password anyway.
     let hash = tokio::task::spawn_blocking(|| hash_password_blocking(DEMO_PASSWORD))
         .await
@@ -122,10 +124,13 @@ pub async fn demo(db: &Db) -> Result<String, SeedError> {
     let admin = user_id(db, "admin@acme.test").await?;
     agreement::demo(db, admin).await?;
     onboarding::demo(db).await?;
-    training::demo(db, user_id(db, "marketing@acme.test").await?).await?;
+    let marketing = user_id(db, "marketing@acme.test").await?;
+    training::demo(db, marketing).await?;
     company_profiles(db).await?;
     retired_list_values(db, admin).await?;
     tiers::demo(db, admin).await?;
+    content::demo(db, files, marketing).await?;
+    campaigns::demo(db, marketing).await?;
     let mut report = format!(
         "Demo data ready: {VENDOR} with 4 staff and {} partners ({people} partner people).\n\
          Sign in at the portal with any of these (password: {DEMO_PASSWORD}):\n",

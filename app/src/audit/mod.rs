@@ -32,10 +32,12 @@ pub enum AuditAction {
     ChangedProgramList,
     ChangedLogo,
     AssignedChannelManager,
+    ChangedContent,
+    ChangedCampaign,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 24] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -60,6 +62,8 @@ impl AuditAction {
         AuditAction::ChangedProgramList,
         AuditAction::ChangedLogo,
         AuditAction::AssignedChannelManager,
+        AuditAction::ChangedContent,
+        AuditAction::ChangedCampaign,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +92,8 @@ impl AuditAction {
             AuditAction::ChangedProgramList => "program.list",
             AuditAction::ChangedLogo => "partner.logo",
             AuditAction::AssignedChannelManager => "partner.manager",
+            AuditAction::ChangedContent => "content.change",
+            AuditAction::ChangedCampaign => "campaign.change",
         }
     }
 
@@ -122,6 +128,8 @@ impl AuditAction {
             AuditAction::ChangedProgramList => "Changed the partner types or regions",
             AuditAction::ChangedLogo => "Changed a partner's logo",
             AuditAction::AssignedChannelManager => "Assigned a partner's channel manager",
+            AuditAction::ChangedContent => "Added, changed or removed library content",
+            AuditAction::ChangedCampaign => "Created, changed, published or closed a campaign",
         }
     }
 }

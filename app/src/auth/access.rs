@@ -35,18 +35,22 @@ pub const ONBOARDING: NavItem = NavItem { label: "Onboarding", href: "/onboardin
 pub const TRAINING: NavItem = NavItem { label: "Training", href: "/training" };
 pub const PROFILE: NavItem = NavItem { label: "Profile", href: "/profile" };
 pub const TIER: NavItem = NavItem { label: "Tier", href: "/tier" };
+pub const CONTENT: NavItem = NavItem { label: "Content", href: "/content" };
+pub const CAMPAIGNS: NavItem = NavItem { label: "Campaigns", href: "/campaigns" };
 
 /// The navigation for a role: only what that role may open.
 pub fn nav_items(role: Role) -> &'static [NavItem] {
     match role {
         Role::Admin => {
-            &[HOME, DASHBOARD, PARTNERS, ONBOARDING, DEALS, APPROVALS, LEADERBOARD, TRAINING, TEAM, ADMINISTRATION]
+            &[HOME, DASHBOARD, PARTNERS, ONBOARDING, DEALS, APPROVALS, LEADERBOARD, TRAINING, CONTENT, CAMPAIGNS, TEAM, ADMINISTRATION]
         }
         Role::ChannelManager => {
-            &[HOME, DASHBOARD, MY_PARTNERS, ONBOARDING, DEALS, APPROVALS, LEADERBOARD, TRAINING, TEAM]
+            &[HOME, DASHBOARD, MY_PARTNERS, ONBOARDING, DEALS, APPROVALS, LEADERBOARD, TRAINING, CONTENT, TEAM]
         }
-        Role::Marketing => &[HOME, PARTNERS, LEADERBOARD, TRAINING, TEAM],
-        Role::PartnerAdmin | Role::PartnerUser => &[HOME, DEALS, TIER, SCORECARD, LEADERBOARD, TRAINING, TEAM, PROFILE],
+        Role::Marketing => &[HOME, CAMPAIGNS, CONTENT, PARTNERS, LEADERBOARD, TRAINING, TEAM],
+        Role::PartnerAdmin | Role::PartnerUser => {
+            &[HOME, DEALS, TIER, SCORECARD, LEADERBOARD, TRAINING, CONTENT, CAMPAIGNS, TEAM, PROFILE]
+        }
     }
 }
 
@@ -100,6 +104,10 @@ pub const ONBOARDING_BOARD_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager]
 pub const OWN_ONBOARDING_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
 /// Who writes training courses.
 pub const TRAINING_AUTHOR_ROLES: &[Role] = &[Role::Admin, Role::Marketing];
+/// Who keeps the content library: adds, changes and removes its files and links.
+pub const CONTENT_MANAGER_ROLES: &[Role] = &[Role::Admin, Role::Marketing];
+/// Who writes, publishes and closes co-branded campaigns.
+pub const CAMPAIGN_MANAGER_ROLES: &[Role] = &[Role::Admin, Role::Marketing];
 /// Who takes courses and is certified: a partner's people.
 pub const TRAINEE_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
 /// Who sees the certifications of the people within their reach.
@@ -117,7 +125,7 @@ pub const BEFORE_AGREEMENT_SERVER_FNS: &[&str] = &["agreement", "accept_agreemen
 
 /// The server functions that take a file, sent as `multipart/form-data`; every other takes a
 /// plain form.
-pub const FILE_SERVER_FNS: &[&str] = &["upload_logo"];
+pub const FILE_SERVER_FNS: &[&str] = &["upload_logo", "upload_content"];
 
 #[cfg(test)]
 mod tests {

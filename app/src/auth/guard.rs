@@ -124,7 +124,12 @@ mod tests {
     use chrono::Duration;
 
     fn settings(secure: bool) -> Settings {
-        Settings { session_ttl: Duration::days(14), secure_cookies: secure, public_url: String::new() }
+        Settings {
+            session_ttl: Duration::days(14),
+            secure_cookies: secure,
+            public_url: String::new(),
+            data_dir: std::path::PathBuf::from("data"),
+        }
     }
 
     #[test]

@@ -110,11 +110,7 @@ fn required_text(value: &str, field: &str, max: usize, errors: &mut FieldErrors,
     value.to_owned()
 }
 
-/// A quick check the browser can make; the server's domain normalisation is the final word.
-pub fn looks_like_domain(value: &str) -> bool {
-    let value = value.trim().trim_end_matches('.');
-    value.contains('.') && !value.contains(char::is_whitespace) && !value.starts_with('.') && value.len() <= 253
-}
+pub use crate::text::looks_like_domain;
 
 /// Checks every field at once, so the form can show every message together.
 pub fn validate_deal(input: &DealInput, today: NaiveDate) -> Result<ValidDeal, FieldErrors> {

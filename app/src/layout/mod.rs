@@ -36,7 +36,11 @@ impl SessionContext {
 #[derive(Clone, Copy)]
 pub struct ApprovalsWaiting(pub Resource<Result<Option<i64>, AppError>>);
 
-/// What a page is called in the browser's tab and history, by its address: every page its own.
+/// The title of an address that is no page.
+pub const NOT_FOUND_TITLE: &str = "Page not found";
+
+/// What a page is called in the browser's tab and history, by its address: every page its own
+/// (`app/tests/titles.rs` checks every route has one).
 pub fn page_title(path: &str) -> &'static str {
     let segments: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
     match segments.as_slice() {
@@ -63,7 +67,25 @@ pub fn page_title(path: &str) -> &'static str {
         ["agreement"] => "Partner agreement",
         ["onboarding"] => "Onboarding",
         ["onboarding", "board"] => "Onboarding board",
-        _ => "Page not found",
+        ["admin", "program"] => "Program configuration",
+        ["admin", "lists"] => "Partner types and regions",
+        ["tier"] => "Our tier",
+        ["program"] => "Partner program",
+        ["partners", _, "tier"] => "Partner tier",
+        ["tiers", "approvals"] => "Tier approvals",
+        ["profile"] => "Company profile",
+        ["content"] => "Content library",
+        ["content", _] => "Library item",
+        ["campaigns"] => "Campaigns",
+        ["campaigns", "new"] => "New campaign",
+        ["campaigns", _] => "Campaign",
+        ["campaigns", _, "edit"] => "Edit campaign",
+        ["training"] => "Training",
+        ["training", "new"] => "New course",
+        ["training", "people"] => "Certifications",
+        ["training", _] => "Course",
+        ["training", _, "edit"] => "Edit course",
+        _ => NOT_FOUND_TITLE,
     }
 }
 
@@ -394,6 +416,24 @@ mod tests {
             "/agreement",
             "/onboarding",
             "/onboarding/board",
+            "/admin/program",
+            "/admin/lists",
+            "/tier",
+            "/program",
+            "/partners/7/tier",
+            "/tiers/approvals",
+            "/profile",
+            "/content",
+            "/content/3",
+            "/campaigns",
+            "/campaigns/new",
+            "/campaigns/3",
+            "/campaigns/3/edit",
+            "/training",
+            "/training/new",
+            "/training/people",
+            "/training/3",
+            "/training/3/edit",
             "/no-such-page",
         ];
         let titles: std::collections::BTreeSet<&str> = pages.iter().map(|path| page_title(path)).collect();

@@ -90,11 +90,13 @@ pub struct ListValue {
     pub partners: i64,
     /// Onboarding steps made for this partner type (0 for regions).
     pub made_for: i64,
+    /// Library items kept for this partner type (0 for regions).
+    pub content: i64,
 }
 
 impl ListValue {
     pub fn in_use(&self) -> bool {
-        self.partners > 0 || self.made_for > 0
+        self.partners > 0 || self.made_for > 0 || self.content > 0
     }
 
     /// Why it cannot be deleted, if it cannot.
@@ -106,7 +108,14 @@ impl ListValue {
         if self.made_for > 0 {
             uses.push(crate::text::count(self.made_for, "onboarding step", "onboarding steps"));
         }
-        (!uses.is_empty()).then(|| uses.join(" and "))
+        if self.content > 0 {
+            uses.push(crate::text::count(self.content, "library item", "library items"));
+        }
+        let last = uses.pop()?;
+        Some(match uses.is_empty() {
+            true => last,
+            false => format!("{} and {last}", uses.join(", ")),
+        })
     }
 }
 
@@ -144,7 +153,7 @@ mod tests {
     use super::*;
 
     fn value(name: &str, retired: bool, partners: i64) -> ListValue {
-        ListValue { id: 1, name: name.into(), retired, partners, made_for: 0 }
+        ListValue { id: 1, name: name.into(), retired, partners, made_for: 0, content: 0 }
     }
 
     #[test]
@@ -168,6 +177,10 @@ mod tests {
         let made_for = ListValue { made_for: 1, ..value("MSP", false, 1) };
         assert!(made_for.in_use());
         assert_eq!(made_for.in_use_text().as_deref(), Some("1 partner and 1 onboarding step"));
+        let gated = ListValue { content: 2, ..value("MSP", false, 0) };
+        assert_eq!(gated.in_use_text().as_deref(), Some("2 library items"));
+        let all = ListValue { made_for: 8, content: 1, ..value("MSP", false, 4) };
+        assert_eq!(all.in_use_text().as_deref(), Some("4 partners, 8 onboarding steps and 1 library item"));
         for list in ProgramList::ALL {
             assert_eq!(ProgramList::parse(list.as_str()), Some(list));
         }

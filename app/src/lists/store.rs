@@ -10,11 +10,12 @@ use crate::{execute_in, on_db, on_tx};
 crate::statements! {
     const TYPES = "SELECT pt.id, pt.name, pt.retired_at IS NOT NULL AS retired, \
         (SELECT COUNT(*) FROM organisations o WHERE o.partner_type_id = pt.id) AS partners, \
-        (SELECT COUNT(*) FROM onboarding_steps s WHERE s.partner_type_id = pt.id) AS made_for \
+        (SELECT COUNT(*) FROM onboarding_steps s WHERE s.partner_type_id = pt.id) AS made_for, \
+        (SELECT COUNT(*) FROM content_types c WHERE c.partner_type_id = pt.id) AS content \
         FROM partner_types pt ORDER BY pt.name";
     const REGIONS = "SELECT r.id, r.name, r.retired_at IS NOT NULL AS retired, \
         (SELECT COUNT(*) FROM organisations o WHERE o.kind = 'partner' AND lower(o.region) = lower(r.name)) AS partners, \
-        CAST(0 AS BIGINT) AS made_for FROM regions r ORDER BY r.name";
+        CAST(0 AS BIGINT) AS made_for, CAST(0 AS BIGINT) AS content FROM regions r ORDER BY r.name";
     const ADD_TYPE = "INSERT INTO partner_types (name) VALUES ($1)";
     const ADD_REGION = "INSERT INTO regions (name) VALUES ($1)";
     const RETIRE_TYPE = "UPDATE partner_types SET retired_at = $1 WHERE id = $2";

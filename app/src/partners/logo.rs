@@ -60,7 +60,7 @@ pub fn check(bytes: &[u8]) -> Result<Logo, String> {
         return Err("Choose an image file to upload.".into());
     }
     if bytes.len() > MAX_LOGO_BYTES {
-        return Err(size_refusal(bytes.len()));
+        return Err(crate::files::size_refusal(bytes.len(), LOGO_FIELD));
     }
     match imagesize::image_type(bytes) {
         Ok(imagesize::ImageType::Png) => raster(LogoKind::Png, bytes),
@@ -204,17 +204,9 @@ fn loads_from_outside(css: &str) -> bool {
         || css.match_indices("url(").any(|(at, _)| !css[at + 4..].trim_start_matches([' ', '"', '\'']).starts_with('#'))
 }
 
-/// Why a file of `bytes` is too large: "The file is 1.4 MB; …" (past the most a request takes,
-/// "more than 2 MB").
-pub fn size_refusal(bytes: usize) -> String {
-    let size = match bytes {
-        bytes if bytes > crate::error::MAX_REQUEST_BYTES => {
-            format!("more than {} MB", crate::error::MAX_REQUEST_BYTES / (1024 * 1024))
-        }
-        bytes => format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)),
-    };
-    format!("The file is {size}; a logo may be at most {} MB.", MAX_LOGO_BYTES / (1024 * 1024))
-}
+/// The logo field of the upload form.
+pub const LOGO_FIELD: crate::files::FileField =
+    crate::files::FileField { name: "logo", called: "a logo", max_bytes: MAX_LOGO_BYTES };
 
 #[cfg(test)]
 mod tests {

@@ -22,7 +22,8 @@ use crate::team::server::Invite;
 use crate::team::{InviteForm, MemberTable};
 use crate::training::CertificateTable;
 use crate::ui::{
-    Badge, Field, FormError, FormErrors, Notice, Pager, ScrollTable, encode_query, form_error, posted_error, tier_tone,
+    Badge, Field, FormError, FormErrors, Notice, Pager, ScrollTable, encode_query, filter_choice, form_error, posted_error,
+    tier_tone,
 };
 
 #[component]
@@ -61,29 +62,6 @@ fn PartnerDirectory(role: Role, list: PartnerList) -> impl IntoView {
     }
 }
 
-/// One filter of the directory: a select of `choices` (value, label) with "any" first.
-fn choice(
-    id: &'static str,
-    label: &'static str,
-    any: &'static str,
-    current: Option<String>,
-    choices: Vec<(String, String)>,
-) -> impl IntoView {
-    let current = current.unwrap_or_default();
-    view! {
-        <div class="field">
-            <label for=format!("filter-{id}")>{label}</label>
-            <select id=format!("filter-{id}") name=id>
-                <option value="" selected=current.is_empty()>{any}</option>
-                {choices.into_iter().map(|(value, text)| {
-                    let selected = value == current;
-                    view! { <option value=value selected=selected>{text}</option> }
-                }).collect_view()}
-            </select>
-        </div>
-    }
-}
-
 /// Search, filters and order, kept in the address; a dashboard link's narrowing rides along.
 #[component]
 fn DirectoryFilters(choices: DirectoryChoices, drill: PartnerDrill, managers: bool) -> impl IntoView {
@@ -97,11 +75,11 @@ fn DirectoryFilters(choices: DirectoryChoices, drill: PartnerDrill, managers: bo
                 <label for="filter-q">"Search"</label>
                 <input id="filter-q" type="search" name="q" value=drill.q.clone() placeholder="Partner name"/>
             </div>
-            {choice("health", "Health", "Any health", drill.health.clone(), bands)}
-            {choice("tier", "Tier", "Any tier", drill.tier.clone(), named(choices.tiers))}
-            {choice("region", "Region", "Any region", drill.region.clone(), named(choices.regions))}
-            {choice("type", "Type", "Any type", drill.partner_type.clone(), named(choices.types))}
-            {managers.then(|| choice("manager", "Channel manager", "Any manager", drill.manager.clone(), people))}
+            {filter_choice("health", "Health", "Any health", drill.health.clone(), bands)}
+            {filter_choice("tier", "Tier", "Any tier", drill.tier.clone(), named(choices.tiers))}
+            {filter_choice("region", "Region", "Any region", drill.region.clone(), named(choices.regions))}
+            {filter_choice("type", "Type", "Any type", drill.partner_type.clone(), named(choices.types))}
+            {managers.then(|| filter_choice("manager", "Channel manager", "Any manager", drill.manager.clone(), people))}
             <div class="field">
                 <label for="filter-sort">"Sort by"</label>
                 <select id="filter-sort" name="sort">

@@ -96,14 +96,9 @@ fn line(text: &str, empty: &str) -> Result<String, String> {
 /// An `http(s)://` address of a web domain, nothing that could run script.
 fn website(text: &str) -> Result<String, String> {
     let text = line(text, "Enter your website, like https://www.company.com.")?;
-    let host = text
-        .strip_prefix("https://")
-        .or_else(|| text.strip_prefix("http://"))
-        .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default().to_lowercase());
-    match host {
-        Some(host) if crate::deals::form::looks_like_domain(&host) && !text.contains(char::is_whitespace) => Ok(text),
-        _ => Err("Enter your website's address, like https://www.company.com.".to_owned()),
-    }
+    crate::text::web_address(&text)
+        .map(str::to_owned)
+        .ok_or_else(|| "Enter your website's address, like https://www.company.com.".to_owned())
 }
 
 /// A phone number as people write one: digits with spaces, dashes, dots, brackets and a leading

@@ -180,7 +180,8 @@ pub async fn save_company_profile(#[server(flatten)] input: CompanyProfile) -> R
 pub async fn upload_logo(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
     let user = guard::require_role(&[Role::PartnerAdmin])?;
     let state = state::server_state()?;
-    let sent = read_logo_field(data).await?;
+    let form = crate::files::read_form(data, super::logo::LOGO_FIELD).await?;
+    let sent = form.file.map(|file| file.bytes).ok_or(AppError::Internal)?;
     // Reading an SVG is work for a thread of its own, not the server's request threads.
     let checked = tokio::task::spawn_blocking(move || super::logo::check(&sent)).await.map_err(|error| {
         tracing::error!(%error, "the logo check stopped");
@@ -193,38 +194,6 @@ pub async fn upload_logo(data: server_fn::codec::MultipartData) -> Result<(), Ap
     state.events.publish(crate::events::Event::Partner { organisation_id: partner.id, at: now });
     guard::redirect_form_post("/profile");
     Ok(())
-}
-
-/// The bytes of the form's `logo` file: all of them up to one byte past the most a logo may be,
-/// so a larger file is told its size without being kept whole. The whole request (every field)
-/// is read no further than the most Tessera takes in one.
-#[cfg(feature = "ssr")]
-async fn read_logo_field(data: server_fn::codec::MultipartData) -> Result<Vec<u8>, AppError> {
-    use super::profile::MAX_LOGO_BYTES;
-    let unreadable = |_| AppError::field("logo", "The upload broke off: choose the file and send it again.");
-    let mut form = data.into_inner().ok_or(AppError::Internal)?;
-    let (mut logo, mut read) = (None, 0usize);
-    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
-        let is_logo = field.name() == Some("logo") && logo.is_none();
-        let (mut kept, mut size) = (Vec::new(), 0usize);
-        while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
-            (read, size) = (read + chunk.len(), size + chunk.len());
-            if read > crate::error::MAX_REQUEST_BYTES {
-                return Err(AppError::field("logo", super::logo::size_refusal(read)));
-            }
-            if is_logo && kept.len() <= MAX_LOGO_BYTES {
-                kept.extend_from_slice(&chunk[..chunk.len().min(MAX_LOGO_BYTES + 1 - kept.len())]);
-            }
-        }
-        if is_logo {
-            logo = Some((kept, size));
-        }
-    }
-    match logo {
-        Some((_, size)) if size > MAX_LOGO_BYTES => Err(AppError::field("logo", super::logo::size_refusal(size))),
-        Some((kept, _)) => Ok(kept),
-        None => Err(AppError::field("logo", "Choose an image file to upload.")),
-    }
 }
 
 /// Removes the caller's organisation's logo: its partner admin only.

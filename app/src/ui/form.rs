@@ -218,6 +218,45 @@ pub fn Field(
     }
 }
 
+/// A group of check boxes sent as `name[]` (one value per ticked box), one per choice (value,
+/// label), those in `checked` ticked; its message (under `name`) beside the group.
+#[component]
+pub fn CheckGroup(
+    #[prop(into)] legend: String,
+    name: &'static str,
+    /// The start of its boxes' ids, when two forms of a page have a group of the same name
+    /// (`field-{name}` otherwise).
+    #[prop(optional, into)]
+    id: Option<String>,
+    error: FormErrors,
+    choices: Vec<(String, String)>,
+    checked: Vec<String>,
+    #[prop(optional, into)] hint: Option<String>,
+) -> impl IntoView {
+    let base = id.unwrap_or_else(|| format!("field-{name}"));
+    let first = format!("{base}-0");
+    error.claim(name, &first, &legend);
+    let error_id = format!("{base}-error");
+    let message = move || error.message(name);
+    view! {
+        <fieldset class="field check-group" class:field-invalid=move || message().is_some()>
+            <legend>{legend}</legend>
+            {hint.map(|hint| view! { <p class="hint">{hint}</p> })}
+            {choices.into_iter().enumerate().map(|(at, (value, label))| {
+                let id = format!("{base}-{at}");
+                let ticked = checked.contains(&value);
+                view! {
+                    <label class="check" for=id.clone()>
+                        <input id=id.clone() type="checkbox" name=format!("{name}[]") value=value checked=ticked/>
+                        {label}
+                    </label>
+                }
+            }).collect_view()}
+            {move || message().map(|text| view! { <p class="field-error" id=error_id.clone()>{text}</p> })}
+        </fieldset>
+    }
+}
+
 /// Whether the person is in a text field (the summary then changes as they correct it, and must
 /// not take the focus away); after a submit, the focus is on the button.
 fn typing() -> bool {

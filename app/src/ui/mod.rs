@@ -4,7 +4,7 @@
 pub mod agenda;
 mod form;
 
-pub use form::{Field, FormError, FormErrors, form_error, posted_error, reload_on_success};
+pub use form::{CheckGroup, Field, FormError, FormErrors, form_error, posted_error, reload_on_success};
 
 use leptos::prelude::*;
 
@@ -21,6 +21,30 @@ pub fn Badge(
     #[prop(optional_no_strip)] title: Option<String>,
 ) -> impl IntoView {
     view! { <span class=format!("badge badge-{tone}") title=title>{text}</span> }
+}
+
+/// One filter of a search form kept in the address: a select named `id` of `choices` (value,
+/// label), with "any" first and `current` chosen.
+pub fn filter_choice(
+    id: &'static str,
+    label: &'static str,
+    any: &'static str,
+    current: Option<String>,
+    choices: Vec<(String, String)>,
+) -> impl IntoView {
+    let current = current.unwrap_or_default();
+    view! {
+        <div class="field">
+            <label for=format!("filter-{id}")>{label}</label>
+            <select id=format!("filter-{id}") name=id>
+                <option value="" selected=current.is_empty()>{any}</option>
+                {choices.into_iter().map(|(value, text)| {
+                    let selected = value == current;
+                    view! { <option value=value selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
 }
 
 #[component]

@@ -23,6 +23,8 @@ pub struct TestApp {
     pub base: String,
     server: Option<RunningServer>,
     url: String,
+    /// The data directory (uploaded files), shared by a second server.
+    pub data: String,
     /// The per-test PostgreSQL database, dropped when the test stops the server.
     postgres_database: Option<String>,
     _dir: tempfile::TempDir,
@@ -91,20 +93,21 @@ impl TestApp {
         };
         // TESSERA_TEST_LOG=info (or a fuller filter) shows the servers' logs while tests run.
         let log = std::env::var("TESSERA_TEST_LOG").unwrap_or_else(|_| "warn".into());
-        let mut args = vec!["tessera", "--database-url", &url, "--addr", "127.0.0.1:0", "--log", &log];
+        let data = dir.path().join("data").display().to_string();
+        let mut args =
+            vec!["tessera", "--database-url", &url, "--addr", "127.0.0.1:0", "--log", &log, "--data-dir", &data];
         args.extend_from_slice(settings);
         let cli = Cli::try_parse_from(args).expect("test configuration parses");
         tessera::telemetry::init(&cli.log);
         let server = tessera::start(&cli).await.expect("server starts");
-        tessera::seed::demo(&server.db).await.expect("demo data loads");
-        TestApp { base: format!("http://{}", server.addr), server: Some(server), url, postgres_database, _dir: dir }
+        tessera::seed::demo(&server.db, &server.state.files).await.expect("demo data loads");
+        TestApp { base: format!("http://{}", server.addr), server: Some(server), url, data, postgres_database, _dir: dir }
     }
 
     /// Another `tessera` server on the same database (as behind a load balancer), and its base URL.
     pub async fn second_server(&self) -> (String, RunningServer) {
-        let cli =
-            Cli::try_parse_from(["tessera", "--database-url", &self.url, "--addr", "127.0.0.1:0", "--log", "warn"])
-                .expect("test configuration parses");
+        let args = ["tessera", "--database-url", &self.url, "--addr", "127.0.0.1:0", "--log", "warn", "--data-dir", &self.data];
+        let cli = Cli::try_parse_from(args).expect("test configuration parses");
         let server = tessera::start(&cli).await.expect("second server starts");
         (format!("http://{}", server.addr), server)
     }

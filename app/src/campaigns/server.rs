@@ -1,0 +1,266 @@
+//! Campaigns' server functions: the list its viewer may see, a campaign with its targeted
+//! partners' readiness, the editor's load and save, publishing and closing; and, for the router,
+//! a campaign's landing page or email rendered for one partner.
+
+use leptos::prelude::*;
+
+use super::{AudienceChoices, CampaignDetail, CampaignInput, CampaignList};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::render::{self, LandingLinks, PartnerFacts},
+    super::store::{self, CampaignPartner, Saved, StoredCampaign},
+    super::{CampaignRow, CampaignState, Readiness},
+    crate::auth::access::CAMPAIGN_MANAGER_ROLES,
+    crate::auth::{SessionUser, guard},
+    crate::state::{self, ServerState},
+    chrono::Utc,
+};
+
+/// The vendor's name, as co-branded pages say it ("with Acme Cloud").
+#[cfg(feature = "ssr")]
+const VENDOR: &str = "Acme Cloud";
+
+#[cfg(feature = "ssr")]
+fn may_manage(user: &SessionUser) -> bool {
+    CAMPAIGN_MANAGER_ROLES.contains(&user.role)
+}
+
+/// Whether a partner's people see `campaign`: published, and aimed at its tier and type.
+#[cfg(feature = "ssr")]
+fn open_to(campaign: &StoredCampaign, partner: &CampaignPartner) -> bool {
+    campaign.state == CampaignState::Published
+        && campaign.draft.audience.includes(partner.tier_id, partner.partner_type_id)
+}
+
+/// The list's row of a campaign, its audience named.
+#[cfg(feature = "ssr")]
+fn row(campaign: &StoredCampaign, choices: &AudienceChoices) -> CampaignRow {
+    let named = |ids: &[i64], from: &[(i64, String)]| -> Vec<String> {
+        from.iter().filter(|(id, _)| ids.contains(id)).map(|(_, name)| name.clone()).collect()
+    };
+    let audience = &campaign.draft.audience;
+    let mut parts = Vec::new();
+    if !audience.tiers.is_empty() {
+        parts.push(named(&audience.tiers, &choices.tiers).join(", "));
+    }
+    if !audience.types.is_empty() {
+        parts.push(named(&audience.types, &choices.types).join(", "));
+    }
+    CampaignRow {
+        id: campaign.draft.id,
+        name: campaign.draft.name.clone(),
+        summary: campaign.draft.summary.clone(),
+        state: campaign.state,
+        starts_on: campaign.draft.starts_on,
+        ends_on: campaign.draft.ends_on,
+        audience: if parts.is_empty() { "Every partner".to_owned() } else { parts.join(" · ") },
+    }
+}
+
+/// Every partner with what campaigns show of it, each logo at the address signed-in people load it from.
+#[cfg(feature = "ssr")]
+async fn partners(db: &crate::db::Db) -> Result<Vec<CampaignPartner>, AppError> {
+    Ok(store::partners(db, |id, at| format!("/logos/{id}?v={}", at.timestamp_millis())).await?)
+}
+
+/// The partner the caller belongs to, as campaigns see it (`None` for vendor staff).
+#[cfg(feature = "ssr")]
+fn own<'a>(user: &SessionUser, partners: &'a [CampaignPartner]) -> Option<&'a CampaignPartner> {
+    (!user.role.is_vendor_staff()).then(|| partners.iter().find(|partner| partner.id == user.organisation_id)).flatten()
+}
+
+/// The campaigns the caller may see: every one for vendor staff; the published ones aimed at
+/// their organisation for a partner's people.
+#[server(endpoint = "campaigns")]
+pub async fn campaigns() -> Result<CampaignList, AppError> {
+    let user = guard::signed_in()?;
+    let db = state::db()?;
+    let choices = store::audience_choices(&db).await?;
+    let partners = partners(&db).await?;
+    let own = own(&user, &partners);
+    let rows = store::campaigns(&db)
+        .await?
+        .iter()
+        .filter(|campaign| user.role.is_vendor_staff() || own.is_some_and(|partner| open_to(campaign, partner)))
+        .map(|campaign| row(campaign, &choices))
+        .collect();
+    Ok(CampaignList { rows, can_manage: may_manage(&user) })
+}
+
+/// What is missing for a partner's co-branded pages to be whole.
+#[cfg(feature = "ssr")]
+fn missing(facts: &PartnerFacts) -> Vec<String> {
+    let checks = [
+        (facts.logo.is_none(), "a logo"),
+        (facts.contact_name.is_empty(), "a partner admin to name as the contact"),
+        (facts.contact_email.is_empty(), "a contact email"),
+        (facts.phone.is_empty(), "a phone number"),
+        (facts.website.is_empty(), "a website"),
+    ];
+    checks.into_iter().filter(|(lacking, _)| *lacking).map(|(_, what)| what.to_owned()).collect()
+}
+
+/// The campaign `id` as its viewer may see it: for its managers (and other vendor staff) with
+/// every targeted partner's readiness; for a partner's people, only a published campaign aimed at
+/// them, with their own. "Not found" otherwise.
+#[server(endpoint = "campaign_view")]
+pub async fn campaign_view(id: i64) -> Result<CampaignDetail, AppError> {
+    let user = guard::signed_in()?;
+    let state = state::server_state()?;
+    let campaign = store::campaign(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let partners = partners(&state.db).await?;
+    let targeted: Vec<&CampaignPartner> = match own(&user, &partners) {
+        Some(partner) if open_to(&campaign, partner) => vec![partner],
+        Some(_) => return Err(AppError::NotFound),
+        None if !user.role.is_vendor_staff() => return Err(AppError::NotFound),
+        None => partners
+            .iter()
+            .filter(|partner| campaign.draft.audience.includes(partner.tier_id, partner.partner_type_id))
+            .collect(),
+    };
+    let readiness = targeted
+        .iter()
+        .map(|partner| Readiness {
+            organisation_id: partner.id,
+            name: partner.facts.company.clone(),
+            tier: partner.tier.clone(),
+            missing: missing(&partner.facts),
+        })
+        .collect();
+    let link = format!("{}/p/…", state.settings.public_url);
+    let posts = match targeted.first() {
+        Some(partner) => campaign.draft.texts.posts.iter().map(|post| render::render_text(post, &partner.facts, &link)).collect(),
+        None => campaign.draft.texts.posts.clone(),
+    };
+    let choices = store::audience_choices(&state.db).await?;
+    Ok(CampaignDetail { row: row(&campaign, &choices), draft: campaign.draft, can_manage: may_manage(&user), readiness, posts })
+}
+
+/// A campaign's form: the one `id` (0 for a new one, its window the coming month) with the tiers
+/// and types it may target. Marketing and admins only.
+#[server(endpoint = "campaign_for_editing")]
+pub async fn campaign_for_editing(id: i64) -> Result<(CampaignInput, AudienceChoices), AppError> {
+    guard::require_role(CAMPAIGN_MANAGER_ROLES)?;
+    let db = state::db()?;
+    let choices = store::audience_choices(&db).await?;
+    let input = match id {
+        0 => {
+            let today = Utc::now().date_naive();
+            CampaignInput {
+                starts_on: today.to_string(),
+                ends_on: (today + chrono::Duration::days(30)).to_string(),
+                cta_text: "Book a call".into(),
+                edit_intro: Some("on".into()),
+                edit_cta: Some("on".into()),
+                choose_posts: Some("on".into()),
+                ..CampaignInput::default()
+            }
+        }
+        id => store::campaign(&db, id).await?.ok_or(AppError::NotFound)?.draft.input(),
+    };
+    Ok((input, choices))
+}
+
+/// Creates (`id` empty) or changes a campaign: marketing and admins. Every text is checked as a
+/// template of known placeholders. Its id.
+#[server(endpoint = "save_campaign")]
+pub async fn save_campaign(#[server(flatten)] input: CampaignInput) -> Result<i64, AppError> {
+    let user = guard::require_role(CAMPAIGN_MANAGER_ROLES)?;
+    let db = state::db()?;
+    let choices = store::audience_choices(&db).await?;
+    let typed = [
+        ("name", input.name.clone()),
+        ("summary", input.summary.clone()),
+        ("headline", input.headline.clone()),
+        ("intro", input.intro.clone()),
+        ("body", input.body.clone()),
+        ("cta_text", input.cta_text.clone()),
+        ("email_subject", input.email_subject.clone()),
+        ("email_body", input.email_body.clone()),
+        ("posts", input.posts.clone()),
+        ("starts_on", input.starts_on.clone()),
+        ("ends_on", input.ends_on.clone()),
+    ];
+    let draft = input
+        .check(&choices, render::check_template)
+        .map_err(|fields| AppError::invalid_keeping(fields, typed.clone()))?;
+    let id = match store::save(&db, &draft, (user.user_id, Utc::now())).await? {
+        Saved::Saved(id) => id,
+        Saved::NotFound => return Err(AppError::NotFound),
+        Saved::NameTaken => {
+            let message = "Another campaign has this name: give this one its own.".to_owned();
+            return Err(AppError::invalid_keeping([("name".to_owned(), message)].into(), typed));
+        }
+    };
+    guard::redirect_form_post(&format!("/campaigns/{id}"));
+    Ok(id)
+}
+
+/// Publishes a draft (partners it targets see it and may launch it) or closes a published campaign
+/// (`to` "published" or "closed"): marketing and admins.
+#[server(endpoint = "change_campaign_state")]
+pub async fn change_campaign_state(id: i64, to: String) -> Result<(), AppError> {
+    let user = guard::require_role(CAMPAIGN_MANAGER_ROLES)?;
+    let db = state::db()?;
+    let campaign = store::campaign(&db, id).await?.ok_or(AppError::NotFound)?;
+    let from = match CampaignState::parse(&to) {
+        Some(CampaignState::Published) => CampaignState::Draft,
+        Some(CampaignState::Closed) => CampaignState::Published,
+        _ => return Err(AppError::field("to", "Publish a draft, or close a published campaign.")),
+    };
+    let to = CampaignState::parse(&to).ok_or(AppError::Internal)?;
+    if campaign.state != from {
+        let message = format!("This campaign is {}: reload the page.", campaign.state.label().to_lowercase());
+        return Err(AppError::field("to", message));
+    }
+    if !store::set_state(&db, (id, &campaign.draft.name), (from, to), (user.user_id, Utc::now())).await? {
+        return Err(AppError::field("to", "This campaign changed meanwhile: reload the page."));
+    }
+    guard::redirect_form_post(&format!("/campaigns/{id}"));
+    Ok(())
+}
+
+/// Which of a campaign's documents to render.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Document {
+    Landing,
+    Email,
+}
+
+/// Campaign `id`'s landing page or email as partner `organisation_id`'s prospects will see it,
+/// for those who may: vendor staff for any partner it targets, a partner's people for their own
+/// organisation when it is open to them. "Not found" otherwise.
+#[cfg(feature = "ssr")]
+pub async fn preview(
+    state: &ServerState,
+    user: &SessionUser,
+    (id, organisation_id): (i64, i64),
+    document: Document,
+) -> Result<String, AppError> {
+    let campaign = store::campaign(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let partners = partners(&state.db).await?;
+    let partner = partners.iter().find(|partner| partner.id == organisation_id).ok_or(AppError::NotFound)?;
+    let allowed = match user.role.is_vendor_staff() {
+        true => campaign.draft.audience.includes(partner.tier_id, partner.partner_type_id),
+        false => user.organisation_id == organisation_id && open_to(&campaign, partner),
+    };
+    if !allowed {
+        return Err(AppError::NotFound);
+    }
+    let link = format!("{}/p/…", state.settings.public_url);
+    let texts = render::render_texts(&campaign.draft.texts, &partner.facts, &link);
+    let rendered = match document {
+        Document::Landing => {
+            let links = LandingLinks { cta_href: Some("#".into()), ..render::lead_form(None) };
+            render::landing_page(VENDOR, &texts, &partner.facts, &links)
+        }
+        Document::Email => render::email_html(VENDOR, &texts, &partner.facts, Some("#")),
+    };
+    rendered.map_err(|error| {
+        tracing::error!(%error, "a campaign preview did not render");
+        AppError::Internal
+    })
+}
