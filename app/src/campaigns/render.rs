@@ -115,22 +115,11 @@ pub fn paragraphs(text: &str) -> Vec<String> {
     text.replace("\r\n", "\n").split("\n\n").map(|paragraph| paragraph.trim().to_owned()).filter(|p| !p.is_empty()).collect()
 }
 
-/// A campaign's texts for one partner, rendered.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct RenderedTexts {
-    pub headline: String,
-    pub intro: String,
-    pub body: String,
-    pub cta_text: String,
-    pub email_subject: String,
-    pub email_body: String,
-    pub posts: Vec<String>,
-}
-
-/// Every text of a campaign rendered for `partner`, `link` in place of `{{ link }}`.
-pub fn render_texts(texts: &Texts, partner: &PartnerFacts, link: &str) -> RenderedTexts {
+/// Every text of a campaign rendered for `partner`, `link` in place of `{{ link }}`: the same
+/// texts, as plain text now.
+pub fn render_texts(texts: &Texts, partner: &PartnerFacts, link: &str) -> Texts {
     let text = |template: &str| render_text(template, partner, link);
-    RenderedTexts {
+    Texts {
         headline: text(&texts.headline),
         intro: text(&texts.intro),
         body: text(&texts.body),
@@ -207,7 +196,7 @@ struct Landing<'a> {
     website_href: Option<&'a str>,
 }
 
-fn landing<'a>(vendor: &'a str, texts: &'a RenderedTexts, partner: &'a PartnerFacts, links: &'a LandingLinks) -> Landing<'a> {
+fn landing<'a>(vendor: &'a str, texts: &'a Texts, partner: &'a PartnerFacts, links: &'a LandingLinks) -> Landing<'a> {
     Landing {
         vendor,
         company: &partner.company,
@@ -235,12 +224,12 @@ fn landing<'a>(vendor: &'a str, texts: &'a RenderedTexts, partner: &'a PartnerFa
 pub struct LayoutError(#[from] minijinja::Error);
 
 /// The landing page, whole (its own document, styles inline, no script).
-pub fn landing_page(vendor: &str, texts: &RenderedTexts, partner: &PartnerFacts, links: &LandingLinks) -> Result<String, LayoutError> {
+pub fn landing_page(vendor: &str, texts: &Texts, partner: &PartnerFacts, links: &LandingLinks) -> Result<String, LayoutError> {
     Ok(LAYOUTS.get_template("landing.html")?.render(landing(vendor, texts, partner, links))?)
 }
 
 /// The landing page's body alone, for a preview inside Tessera's own pages.
-pub fn landing_preview(vendor: &str, texts: &RenderedTexts, partner: &PartnerFacts, links: &LandingLinks) -> Result<String, LayoutError> {
+pub fn landing_preview(vendor: &str, texts: &Texts, partner: &PartnerFacts, links: &LandingLinks) -> Result<String, LayoutError> {
     Ok(LAYOUTS.get_template("landing-body.html")?.render(landing(vendor, texts, partner, links))?)
 }
 
@@ -265,7 +254,7 @@ struct Email<'a> {
 
 /// The email as a document mail clients render: tables and inline styles, a logo at most 240
 /// pixels wide (its height kept in proportion), the call to action as a button.
-pub fn email_html(vendor: &str, texts: &RenderedTexts, partner: &PartnerFacts, cta_href: Option<&str>) -> Result<String, LayoutError> {
+pub fn email_html(vendor: &str, texts: &Texts, partner: &PartnerFacts, cta_href: Option<&str>) -> Result<String, LayoutError> {
     let (logo_width, logo_height) = match &partner.logo {
         Some((_, width, height)) if *width > 0 && *height > 0 => email_logo_size(*width, *height),
         _ => (0, 0),
