@@ -100,6 +100,16 @@ async fn marketing_writes_previews_and_publishes_a_campaign_for_its_audience_onl
     let email = get(&app, &marketing, &format!("/campaigns/{id}/email/{copperline_id}")).await.text().await.expect("html");
     assert!(email.contains("<title>Monitoring from Copperline IT</title>"), "{email}");
     assert_eq!(get(&app, &marketing, &format!("/campaigns/{id}/preview/{bluepeak_id}")).await.status(), StatusCode::NOT_FOUND, "not in its audience");
+    // A channel manager sees the partners of theirs it targets (the demo's MSPs are all Rin's), and
+    // no other manager's partner, nor its preview.
+    for (manager, expected) in [("cam2@acme.test", names.len()), ("cam@acme.test", 0)] {
+        let client = app.sign_in(manager).await;
+        let (status, seen) = app.call(&client, "campaign_view", &[("id", &id)]).await;
+        assert_eq!(status, StatusCode::OK, "{seen}");
+        assert_eq!(seen["readiness"].as_array().map(Vec::len), Some(expected), "{manager}: {seen}");
+        let preview = get(&app, &client, &format!("/campaigns/{id}/preview/{copperline_id}")).await.status();
+        assert_eq!(preview, if expected > 0 { StatusCode::OK } else { StatusCode::NOT_FOUND }, "{manager}");
+    }
 
     // A draft is marketing's own; partners neither list it nor open it, nor change anything.
     let copperline = app.sign_in(COPPERLINE).await;

@@ -13,6 +13,7 @@ use {
     super::store::{self, CampaignPartner, Saved, StoredCampaign},
     super::{CampaignRow, CampaignState, Readiness},
     crate::auth::access::CAMPAIGN_MANAGER_ROLES,
+    crate::auth::reach::Reach,
     crate::auth::{SessionUser, guard},
     crate::state::{self, ServerState},
     chrono::Utc,
@@ -25,13 +26,6 @@ const VENDOR: &str = "Acme Cloud";
 #[cfg(feature = "ssr")]
 fn may_manage(user: &SessionUser) -> bool {
     CAMPAIGN_MANAGER_ROLES.contains(&user.role)
-}
-
-/// Whether a partner's people see `campaign`: published, and aimed at its tier and type.
-#[cfg(feature = "ssr")]
-fn open_to(campaign: &StoredCampaign, partner: &CampaignPartner) -> bool {
-    campaign.state == CampaignState::Published
-        && campaign.draft.audience.includes(partner.tier_id, partner.partner_type_id)
 }
 
 /// The list's row of a campaign, its audience named.
@@ -65,10 +59,18 @@ async fn partners(db: &crate::db::Db) -> Result<Vec<CampaignPartner>, AppError> 
     Ok(store::partners(db, |id, at| format!("/logos/{id}?v={}", at.timestamp_millis())).await?)
 }
 
-/// The partner the caller belongs to, as campaigns see it (`None` for vendor staff).
+/// The partners within the caller's reach that `campaign` aims at: for vendor staff whatever its
+/// state (a channel manager, their own partners); for a partner's people their own organisation,
+/// once the campaign is published.
 #[cfg(feature = "ssr")]
-fn own<'a>(user: &SessionUser, partners: &'a [CampaignPartner]) -> Option<&'a CampaignPartner> {
-    (!user.role.is_vendor_staff()).then(|| partners.iter().find(|partner| partner.id == user.organisation_id)).flatten()
+fn targeted<'a>(user: &SessionUser, campaign: &StoredCampaign, partners: &'a [CampaignPartner]) -> Vec<&'a CampaignPartner> {
+    let reach = Reach::of(user);
+    let shown = user.role.is_vendor_staff() || campaign.state == CampaignState::Published;
+    partners
+        .iter()
+        .filter(|partner| shown && reach.includes_partner(*partner))
+        .filter(|partner| campaign.draft.audience.includes(partner.tier_id, partner.partner_type_id))
+        .collect()
 }
 
 /// The campaigns the caller may see: every one for vendor staff; the published ones aimed at
@@ -79,11 +81,10 @@ pub async fn campaigns() -> Result<CampaignList, AppError> {
     let db = state::db()?;
     let choices = store::audience_choices(&db).await?;
     let partners = partners(&db).await?;
-    let own = own(&user, &partners);
     let rows = store::campaigns(&db)
         .await?
         .iter()
-        .filter(|campaign| user.role.is_vendor_staff() || own.is_some_and(|partner| open_to(campaign, partner)))
+        .filter(|campaign| user.role.is_vendor_staff() || !targeted(&user, campaign, &partners).is_empty())
         .map(|campaign| row(campaign, &choices))
         .collect();
     Ok(CampaignList { rows, can_manage: may_manage(&user) })
@@ -102,24 +103,19 @@ fn missing(facts: &PartnerFacts) -> Vec<String> {
     checks.into_iter().filter(|(lacking, _)| *lacking).map(|(_, what)| what.to_owned()).collect()
 }
 
-/// The campaign `id` as its viewer may see it: for its managers (and other vendor staff) with
-/// every targeted partner's readiness; for a partner's people, only a published campaign aimed at
-/// them, with their own. "Not found" otherwise.
+/// The campaign `id` as its viewer may see it, with the readiness of each partner it targets
+/// within their reach; a partner's people see only a published campaign aimed at them.
+/// "Not found" otherwise.
 #[server(endpoint = "campaign_view")]
 pub async fn campaign_view(id: i64) -> Result<CampaignDetail, AppError> {
     let user = guard::signed_in()?;
     let state = state::server_state()?;
     let campaign = store::campaign(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let partners = partners(&state.db).await?;
-    let targeted: Vec<&CampaignPartner> = match own(&user, &partners) {
-        Some(partner) if open_to(&campaign, partner) => vec![partner],
-        Some(_) => return Err(AppError::NotFound),
-        None if !user.role.is_vendor_staff() => return Err(AppError::NotFound),
-        None => partners
-            .iter()
-            .filter(|partner| campaign.draft.audience.includes(partner.tier_id, partner.partner_type_id))
-            .collect(),
-    };
+    let targeted = targeted(&user, &campaign, &partners);
+    if targeted.is_empty() && !user.role.is_vendor_staff() {
+        return Err(AppError::NotFound);
+    }
     let readiness = targeted
         .iter()
         .map(|partner| Readiness {
@@ -231,8 +227,7 @@ pub enum Document {
 }
 
 /// Campaign `id`'s landing page or email as partner `organisation_id`'s prospects will see it,
-/// for those who may: vendor staff for any partner it targets, a partner's people for their own
-/// organisation when it is open to them. "Not found" otherwise.
+/// for those it is [`targeted`] at within the caller's reach. "Not found" otherwise.
 #[cfg(feature = "ssr")]
 pub async fn preview(
     state: &ServerState,
@@ -242,14 +237,8 @@ pub async fn preview(
 ) -> Result<String, AppError> {
     let campaign = store::campaign(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let partners = partners(&state.db).await?;
-    let partner = partners.iter().find(|partner| partner.id == organisation_id).ok_or(AppError::NotFound)?;
-    let allowed = match user.role.is_vendor_staff() {
-        true => campaign.draft.audience.includes(partner.tier_id, partner.partner_type_id),
-        false => user.organisation_id == organisation_id && open_to(&campaign, partner),
-    };
-    if !allowed {
-        return Err(AppError::NotFound);
-    }
+    let targeted = targeted(user, &campaign, &partners);
+    let partner = targeted.into_iter().find(|partner| partner.id == organisation_id).ok_or(AppError::NotFound)?;
     let link = format!("{}/p/…", state.settings.public_url);
     let texts = render::render_texts(&campaign.draft.texts, &partner.facts, &link);
     let rendered = match document {

@@ -28,7 +28,7 @@ crate::statements! {
     const INSERT_TIER = "INSERT INTO campaign_tiers (campaign_id, tier_id) VALUES ($1, $2)";
     const INSERT_TYPE = "INSERT INTO campaign_types (campaign_id, partner_type_id) VALUES ($1, $2)";
     const SET_STATE = "UPDATE campaigns SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4";
-    const PARTNERS = "SELECT o.id, o.name, COALESCE(t.name, '') AS tier, o.tier_id, o.partner_type_id, \
+    const PARTNERS = "SELECT o.id, o.name, COALESCE(t.name, '') AS tier, o.tier_id, o.partner_type_id, o.channel_manager_id, \
         o.website, o.contact_email, o.phone, COALESCE(a.name, '') AS contact_name, \
         CAST(l.width AS BIGINT) AS width, CAST(l.height AS BIGINT) AS height, l.uploaded_at \
         FROM organisations o LEFT JOIN tiers t ON t.id = o.tier_id \
@@ -201,6 +201,7 @@ pub async fn set_state(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CampaignPartner {
     pub id: i64,
+    pub channel_manager_id: Option<i64>,
     pub tier: String,
     pub tier_id: Option<i64>,
     pub partner_type_id: Option<i64>,
@@ -214,6 +215,7 @@ struct PartnerRecord {
     tier: String,
     tier_id: Option<i64>,
     partner_type_id: Option<i64>,
+    channel_manager_id: Option<i64>,
     website: String,
     contact_email: String,
     phone: String,
@@ -221,6 +223,15 @@ struct PartnerRecord {
     width: Option<i64>,
     height: Option<i64>,
     uploaded_at: Option<DateTime<Utc>>,
+}
+
+impl crate::auth::reach::Reachable for CampaignPartner {
+    fn organisation_id(&self) -> i64 {
+        self.id
+    }
+    fn channel_manager_id(&self) -> Option<i64> {
+        self.channel_manager_id
+    }
 }
 
 /// Every partner with the facts its campaigns show: the company profile, its partner admin as
@@ -231,6 +242,7 @@ pub async fn partners(db: &Db, logo_src: impl Fn(i64, DateTime<Utc>) -> String) 
         .into_iter()
         .map(|record| CampaignPartner {
             id: record.id,
+            channel_manager_id: record.channel_manager_id,
             tier: record.tier,
             tier_id: record.tier_id,
             partner_type_id: record.partner_type_id,
