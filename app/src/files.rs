@@ -189,7 +189,8 @@ impl FileStore {
 mod tests {
     use super::*;
 
-    const LIBRARY: FileField = FileField { name: "file", called: "a file for the library", max_bytes: 25 * 1024 * 1024 };
+    const LIBRARY: FileField =
+        FileField { name: "file", called: "a file for the library", max_bytes: 25 * 1024 * 1024 };
 
     #[test]
     fn a_refusal_says_the_size_and_the_limit() {
@@ -199,7 +200,10 @@ mod tests {
         );
         let logo = FileField { name: "logo", called: "a logo", max_bytes: 1024 * 1024 };
         assert_eq!(size_refusal(1363149, logo), "The file is 1.3 MB; a logo may be at most 1 MB.");
-        assert_eq!(beyond_refusal(4 * (1024 * 1024 + FORM_ALLOWANCE), logo), "The file is more than 5 MB; a logo may be at most 1 MB.");
+        assert_eq!(
+            beyond_refusal(4 * (1024 * 1024 + FORM_ALLOWANCE), logo),
+            "The file is more than 5 MB; a logo may be at most 1 MB."
+        );
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub struct ServerContext {
     pub state: state::ServerState,
     pub facts: kpi::cache::FactCache,
     pub checklists: onboarding::server::ChecklistCache,
+    pub landing_pages: campaigns::public::PublicPages,
 }
 
 #[cfg(feature = "ssr")]
@@ -51,6 +52,7 @@ impl ServerContext {
         leptos::prelude::provide_context(self.state.clone());
         leptos::prelude::provide_context(self.facts.clone());
         leptos::prelude::provide_context(self.checklists.clone());
+        leptos::prelude::provide_context(self.landing_pages.clone());
     }
 }
 
@@ -58,7 +60,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 17] = [
+    let fixed: [&[&str]; 18] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -76,6 +78,7 @@ pub fn every_statement() -> Vec<String> {
         lists::store::STATEMENTS,
         content::store::STATEMENTS,
         campaigns::store::STATEMENTS,
+        campaigns::store::launches::STATEMENTS,
     ];
     let assembled = [
         deals::store::assembled_statements(),
@@ -84,6 +87,7 @@ pub fn every_statement() -> Vec<String> {
         home::store::assembled_statements(),
         onboarding::store::assembled_statements(),
         training::store::assembled_statements(),
+        campaigns::store::launches::assembled_statements(),
     ];
     fixed.into_iter().flatten().map(|sql| sql.to_string()).chain(assembled.into_iter().flatten()).collect()
 }
@@ -145,11 +149,11 @@ macro_rules! lazy_page {
 use account::{ForgotPasswordPage, InvitationPage, ResetPasswordPage, SignInPage};
 use admin::AdminPage;
 use agreement::{AgreementAdminPage, AgreementPage};
+use campaigns::{CampaignEditorPage, CampaignPage, CampaignsPage, LeadsPage};
+use content::{ContentItemPage, ContentLibraryPage};
 use deals::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePage};
 use home::HomePage;
 use kpi::{DashboardPage, LeaderboardPage, MetricsPage, ScorecardPage};
-use campaigns::{CampaignEditorPage, CampaignPage, CampaignsPage};
-use content::{ContentItemPage, ContentLibraryPage};
 use lists::ProgramListsPage;
 use onboarding::{OnboardingBoardPage, OnboardingPage, OnboardingTemplatesPage};
 use partners::{CompanyProfilePage, PartnerPage, PartnersPage};
@@ -197,6 +201,7 @@ lazy_page!(
     CampaignRoute => CampaignPage,
     NewCampaignRoute => CampaignEditorPage,
     EditCampaignRoute => CampaignEditorPage,
+    LeadsRoute => LeadsPage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -262,6 +267,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("campaigns"), StaticSegment("new")) view={Lazy::<NewCampaignRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("campaigns"), ParamSegment("id")) view={Lazy::<CampaignRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("edit")) view={Lazy::<EditCampaignRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("leads") view={Lazy::<LeadsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("training") view={Lazy::<TrainingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("training"), StaticSegment("new")) view={Lazy::<NewCourseRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("training"), StaticSegment("people")) view={Lazy::<CertificationsRoute>::new()} ssr=SsrMode::Async/>

@@ -72,7 +72,7 @@ test('an invited partner admin sets a password, accepts the agreement, passes a 
   await expect(row).toContainText('12 %');
   const summary = invitee.getByTestId('checklist-summary');
   await open(invitee, '/onboarding', testInfo);
-  await expect(summary).toContainText('1 of 8 steps done');
+  await expect(summary).toContainText('1 of 9 steps done');
   await expect(summary).toContainText('Day 1 of 90');
 
   // The company profile, filled in whole, ticks its step (a bad website is named first).
@@ -94,12 +94,12 @@ test('an invited partner admin sets a password, accepts the agreement, passes a 
   await expect(invitee.getByText('Fill in every field to complete your profile')).toHaveCount(0);
   await expect(invitee.getByLabel('Phone')).toHaveValue('+44 113 496 0000');
   await open(invitee, '/onboarding', testInfo);
-  await expect(summary).toContainText('2 of 8 steps done');
+  await expect(summary).toContainText('2 of 9 steps done');
   if (!hydrated(testInfo)) await page.reload();
   await expect(row).toContainText('25 %');
 
   await invitee.getByRole('button', { name: 'Mark \u201cLearn how deal registration protects you\u201d done' }).click();
-  await expect(summary).toContainText('3 of 8 steps done');
+  await expect(summary).toContainText('3 of 9 steps done');
   if (!hydrated(testInfo)) await page.reload();
   await expect(row).toContainText('37 %');
   await expectAccessible(invitee, testInfo);
@@ -121,7 +121,7 @@ test('an invited partner admin sets a password, accepts the agreement, passes a 
   await expect(invitee.getByText(/^You are certified until \d{4}-\d{2}-\d{2}/)).toBeVisible();
   await expect(invitee.getByRole('region', { name: 'Your attempts' })).toContainText('100 %, passed');
   await open(invitee, '/onboarding', testInfo);
-  await expect(summary).toContainText('4 of 8 steps done');
+  await expect(summary).toContainText('4 of 9 steps done');
   if (!hydrated(testInfo)) await page.reload();
   await expect(row).toContainText('50 %');
 
@@ -132,7 +132,7 @@ test('an invited partner admin sets a password, accepts the agreement, passes a 
   await invitee.getByRole('button', { name: 'Submit', exact: true }).click();
   await expect(invitee).toHaveURL(/\/deals\/\d+$/);
   await open(invitee, '/onboarding', testInfo);
-  await expect(summary).toContainText('5 of 8 steps done');
+  await expect(summary).toContainText('5 of 9 steps done');
   if (!hydrated(testInfo)) await page.reload();
   await expect(row).toContainText('62 %');
   await invitee.context().close();

@@ -24,6 +24,6 @@ test('a partner onboarding sees what to do next on its home and the whole checkl
   await expect(next).toContainText(/of 90/);
   await next.getByRole('link', { name: 'Your onboarding checklist' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Onboarding' })).toBeVisible();
-  await expect(page.getByTestId('checklist-summary')).toContainText('3 of 8 steps done');
+  await expect(page.getByTestId('checklist-summary')).toContainText('3 of 9 steps done');
   await expectAccessible(page, testInfo);
 });

@@ -67,10 +67,14 @@ pub struct RunningServer {
     pub events: EventBus,
     pub state: ServerState,
     pub facts: FactCache,
+    /// Public landing pages, with their views and clicks not yet written.
+    pub landing_pages: app::campaigns::public::PublicPages,
     shutdown: oneshot::Sender<()>,
     clock: tokio::task::JoinHandle<()>,
     /// Re-evaluates a partner's tier when one of its metrics changes.
     tiers: tokio::task::JoinHandle<()>,
+    /// Writes landing pages' views and clicks every few seconds.
+    tally: tokio::task::JoinHandle<()>,
     relay: Vec<tokio::task::JoinHandle<()>>,
     task: tokio::task::JoinHandle<Result<(), std::io::Error>>,
 }
@@ -81,8 +85,13 @@ impl RunningServer {
         let _ = self.shutdown.send(());
         self.clock.abort();
         self.tiers.abort();
+        self.tally.abort();
         self.relay.iter().for_each(|task| task.abort());
         let served = self.task.await.unwrap_or(Ok(()));
+        // What was counted since the last batch is written before the database closes.
+        if let Err(error) = self.landing_pages.flush(&self.db).await {
+            tracing::error!(%error, "landing pages' last views and clicks were not written");
+        }
         self.db.close().await;
         served.map_err(StartError::Serve)
     }
@@ -103,7 +112,14 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
     let clock = tokio::spawn(protection_clock(state.clone()));
     let tiers = tokio::spawn(app::tiers::server::follow_events(state.clone()));
     let facts = FactCache::new();
-    let context = ServerContext { state: state.clone(), facts: facts.clone(), checklists: Default::default() };
+    let landing_pages = app::campaigns::public::PublicPages::default();
+    let tally = tokio::spawn(write_tally(state.clone(), landing_pages.clone()));
+    let context = ServerContext {
+        state: state.clone(),
+        facts: facts.clone(),
+        checklists: Default::default(),
+        landing_pages: landing_pages.clone(),
+    };
     tokio::spawn(load_fact_cache(context.clone()));
     let (stopping_tx, stopping) = tokio::sync::watch::channel(false);
     let app = router::router(context, leptos_options(), stopping);
@@ -117,7 +133,22 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
             })
             .await
     });
-    Ok(RunningServer { addr, db, events, state, facts, shutdown, clock, tiers, relay, task })
+    Ok(RunningServer { addr, db, events, state, facts, landing_pages, shutdown, clock, tiers, tally, relay, task })
+}
+
+/// How often landing pages' views and clicks counted in memory are written.
+const TALLY_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Writes landing pages' views and clicks in batches, so a visitor never waits on the database.
+async fn write_tally(state: ServerState, pages: app::campaigns::public::PublicPages) {
+    let mut tick = tokio::time::interval(TALLY_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(error) = pages.flush(&state.db).await {
+            tracing::error!(%error, "landing pages' views and clicks not written; trying again");
+        }
+    }
 }
 
 /// The KPI fact cache is loaded as the server starts, so no page waits for it (requests that

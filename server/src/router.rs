@@ -55,6 +55,9 @@ pub fn router(
         .route("/content/{id}/link", get(content_link))
         .route("/campaigns/{id}/preview/{partner}", get(campaign_landing))
         .route("/campaigns/{id}/email/{partner}", get(campaign_email))
+        .route("/p/{slug}", get(landing_page).post(landing_form))
+        .route("/p/{slug}/go", get(landing_go))
+        .route("/p/{slug}/logo", get(landing_logo))
         .route("/live", get(live_events))
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .route("/healthz", get(healthz))
@@ -264,19 +267,27 @@ async fn campaign_landing(
     request: Request,
 ) -> Response {
     match admitted(&request) {
-        Ok(user) => campaign_document(&state, (&id, &partner), &user.clone(), app::campaigns::server::Document::Landing).await,
+        Ok(user) => {
+            let document = app::campaigns::server::Document::Landing;
+            campaign_document(&state, (&id, &partner), &user.clone(), document, false).await
+        }
         Err(refused) => refused,
     }
 }
 
-/// A campaign's email as one partner sends it: a document mail clients render.
+/// A campaign's email as one partner sends it: a document mail clients render; with `download`
+/// in the query, as a file to keep.
 async fn campaign_email(
     State(state): State<RouterState>,
     axum::extract::Path((id, partner)): axum::extract::Path<(String, String)>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
     request: Request,
 ) -> Response {
     match admitted(&request) {
-        Ok(user) => campaign_document(&state, (&id, &partner), &user.clone(), app::campaigns::server::Document::Email).await,
+        Ok(user) => {
+            let document = app::campaigns::server::Document::Email;
+            campaign_document(&state, (&id, &partner), &user.clone(), document, query.contains_key("download")).await
+        }
         Err(refused) => refused,
     }
 }
@@ -286,19 +297,154 @@ async fn campaign_document(
     (id, partner): (&str, &str),
     user: &app::auth::SessionUser,
     document: app::campaigns::server::Document,
+    as_file: bool,
 ) -> Response {
     let rendered = match (id.parse::<i64>(), partner.parse::<i64>()) {
-        (Ok(id), Ok(partner)) => app::campaigns::server::preview(&state.server.state, user, (id, partner), document).await,
+        (Ok(id), Ok(partner)) => {
+            app::campaigns::server::preview(&state.server.state, user, (id, partner), document).await
+        }
         _ => Err(app::error::AppError::NotFound),
     };
     match rendered {
-        Ok(html) => (
+        Ok(html) => {
+            let disposition = match as_file {
+                true => "attachment; filename=\"campaign-email.html\"",
+                false => "inline",
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                    (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'self'; form-action 'none'"),
+                    (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
+                    (header::CONTENT_DISPOSITION, disposition),
+                ],
+                html,
+            )
+                .into_response()
+        }
+        Err(error) => download("", "text/plain", Err(error)),
+    }
+}
+
+/// What a public landing page may do: show its own styles and Tessera's images, and post its
+/// form to Tessera; nothing runs.
+const LANDING_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'";
+
+/// A landing page (or the page that says it is not available), as an HTML answer of `status`.
+fn landing_answer(status: StatusCode, html: String) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, LANDING_POLICY),
+            (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// The answer for an address that is no live landing page (never launched, paused, or ended):
+/// the same for each, so it says nothing of which.
+fn landing_gone() -> Response {
+    landing_answer(StatusCode::NOT_FOUND, app::campaigns::render::unavailable_page())
+}
+
+/// A partner's public landing page: anyone may open it; each opening is counted (in memory,
+/// written in batches), but the one that follows a sent form or the call to action.
+async fn landing_page(
+    State(state): State<RouterState>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let pages = &state.server.landing_pages;
+    let page = match pages.live(&state.server.state, &slug).await {
+        Ok(Some(page)) => page,
+        Ok(None) => return landing_gone(),
+        Err(error) => return download("", "text/plain", Err(error)),
+    };
+    if query.contains_key("sent") {
+        return match app::campaigns::public::thanked(&page) {
+            Ok(html) => landing_answer(StatusCode::OK, html),
+            Err(error) => download("", "text/plain", Err(error)),
+        };
+    }
+    if !query.contains_key("from") {
+        pages.count_view(page.launch.id);
+    }
+    landing_answer(StatusCode::OK, page.html.clone())
+}
+
+/// A landing page's form: at most a few a minute from one address (429 with `Retry-After`
+/// beyond), checked field by field, kept once per person and day; then the page thanks them.
+async fn landing_form(
+    State(state): State<RouterState>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    form: Result<axum::Form<app::campaigns::launch::LeadInput>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    use app::campaigns::public::{self, Sent};
+    let pages = &state.server.landing_pages;
+    if let Err(wait) = pages.admit(peer.ip()) {
+        let seconds = wait.as_secs().max(1);
+        let minutes = seconds.div_ceil(60);
+        let said = format!(
+            "Too many messages from your address. Please try again in {minutes} minute{}.",
+            if minutes == 1 { "" } else { "s" }
+        );
+        return (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, seconds.to_string())], said).into_response();
+    }
+    let page = match pages.live(&state.server.state, &slug).await {
+        Ok(Some(page)) => page,
+        Ok(None) => return landing_gone(),
+        Err(error) => return download("", "text/plain", Err(error)),
+    };
+    // A body that is no form reads as an empty one: every required field is then named.
+    let input = form.map(|axum::Form(input)| input).unwrap_or_default();
+    match public::send(&state.server.state, &page, &input).await {
+        Ok(Sent::Thanked) => Redirect::to(&format!("/p/{slug}?sent=1#lead-form")).into_response(),
+        Ok(Sent::Refused(html)) => landing_answer(StatusCode::UNPROCESSABLE_ENTITY, html),
+        Err(error) => download("", "text/plain", Err(error)),
+    }
+}
+
+/// A landing page's call to action: counted, then the visitor is sent on.
+async fn landing_go(
+    State(state): State<RouterState>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+) -> Response {
+    let pages = &state.server.landing_pages;
+    match pages.live(&state.server.state, &slug).await {
+        Ok(Some(page)) => {
+            pages.count_click(page.launch.id);
+            Redirect::to(&page.cta_target).into_response()
+        }
+        Ok(None) => landing_gone(),
+        Err(error) => download("", "text/plain", Err(error)),
+    }
+}
+
+/// The logo a live landing page (and its email) shows: to anyone, while the page is live.
+async fn landing_logo(
+    State(state): State<RouterState>,
+    axum::extract::Path(slug): axum::extract::Path<String>,
+) -> Response {
+    let server = &state.server.state;
+    let page = match state.server.landing_pages.live(server, &slug).await {
+        Ok(Some(page)) => page,
+        Ok(None) => return download("", "text/plain", Err(app::error::AppError::NotFound)),
+        Err(error) => return download("", "text/plain", Err(error)),
+    };
+    match app::partners::server::public_logo(&server.db, page.launch.organisation_id).await {
+        Ok((kind, body)) => (
             [
-                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'self'; form-action 'none'"),
-                (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
+                (header::CONTENT_TYPE, kind.media_type().to_owned()),
+                (header::CONTENT_DISPOSITION, format!("inline; filename=\"logo.{}\"", kind.extension())),
+                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'; sandbox".to_owned()),
+                (header::CACHE_CONTROL, "public, max-age=300".to_owned()),
             ],
-            html,
+            body,
         )
             .into_response(),
         Err(error) => download("", "text/plain", Err(error)),

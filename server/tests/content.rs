@@ -91,26 +91,37 @@ async fn each_partner_sees_what_its_tier_and_type_open(backend: Backend) {
     // Bluepeak: a Gold reseller.
     let bluepeak = app.sign_in(BLUEPEAK).await;
     let items = library(&app, &bluepeak).await;
-    assert!(titled(&items, PLAYBOOK).is_none(), "an item for managed-service providers only is not shown to a reseller");
+    assert!(
+        titled(&items, PLAYBOOK).is_none(),
+        "an item for managed-service providers only is not shown to a reseller"
+    );
     let battlecard = titled(&items, BATTLECARD).expect("Gold opens the battlecard");
     assert_eq!(battlecard["locked"], false);
     assert_eq!(battlecard["downloads"], 2, "its own downloads: {battlecard}");
     let roadmap = titled(&items, ROADMAP).expect("a Platinum item is shown");
     assert_eq!((roadmap["locked"].as_bool(), roadmap["unlocked_by"].as_str()), (Some(true), Some("Platinum")));
     assert!(roadmap["url"].is_null(), "a locked link keeps its address: {roadmap}");
-    assert_eq!(titled(&items, PRICING).and_then(|item| item["url"].as_str()).map(|url| url.starts_with("https://")), Some(true));
+    assert_eq!(
+        titled(&items, PRICING).and_then(|item| item["url"].as_str()).map(|url| url.starts_with("https://")),
+        Some(true)
+    );
     assert!(body_has_no_manage(&app, &bluepeak).await, "partners do not manage the library");
 
     // Copperline: a Silver managed-service provider.
     let copperline = app.sign_in(COPPERLINE).await;
     let items = library(&app, &copperline).await;
     assert_eq!(titled(&items, PLAYBOOK).map(|item| &item["locked"]), Some(&Value::Bool(false)), "its type's own item");
-    assert_eq!(titled(&items, BATTLECARD).map(|item| &item["locked"]), Some(&Value::Bool(true)), "Silver is below Gold");
+    assert_eq!(
+        titled(&items, BATTLECARD).map(|item| &item["locked"]),
+        Some(&Value::Bool(true)),
+        "Silver is below Gold"
+    );
     assert_eq!(titled(&items, BROCHURE).map(|item| &item["downloads"]), Some(&Value::from(1)), "its own count only");
 
     // A search by a word and a tag; marketing sees everything, with every partner's downloads.
     let (_, found) = app.call(&copperline, "content_library", &[("q", "PLAYBOOK"), ("tag", "services")]).await;
-    let found: Vec<&str> = found["items"].as_array().expect("items").iter().filter_map(|item| item["title"].as_str()).collect();
+    let found: Vec<&str> =
+        found["items"].as_array().expect("items").iter().filter_map(|item| item["title"].as_str()).collect();
     assert_eq!(found, [PLAYBOOK]);
     let marketing = app.sign_in(MARKETING).await;
     let (_, everything) = app.call(&marketing, "content_library", &[]).await;
@@ -144,10 +155,17 @@ async fn a_gated_file_is_not_served_by_its_address_and_an_open_one_is_counted(ba
     for path in [format!("/content/{playbook}/file"), "/content/999999/file".into(), "/content/x/file".into()] {
         assert_eq!(get(&app, &bluepeak, &path).await.status(), StatusCode::NOT_FOUND, "{path}");
     }
-    assert_eq!(get(&app, &bluepeak, &format!("/content/{pricing}/file")).await.status(), StatusCode::NOT_FOUND, "a link is no file");
+    assert_eq!(
+        get(&app, &bluepeak, &format!("/content/{pricing}/file")).await.status(),
+        StatusCode::NOT_FOUND,
+        "a link is no file"
+    );
     let stranger = app.client();
     let anonymous = get(&app, &stranger, &format!("/content/{battlecard}/file")).await;
-    assert_eq!((anonymous.status(), anonymous.headers().get(LOCATION).and_then(|v| v.to_str().ok())), (StatusCode::SEE_OTHER, Some("/sign-in")));
+    assert_eq!(
+        (anonymous.status(), anonymous.headers().get(LOCATION).and_then(|v| v.to_str().ok())),
+        (StatusCode::SEE_OTHER, Some("/sign-in"))
+    );
 
     // Open: the file as kept, to download and never to run; each download counted for the partner.
     let counted = || app.count("SELECT CAST(COALESCE(SUM(downloads), 0) AS BIGINT) FROM content_downloads");
@@ -162,7 +180,10 @@ async fn a_gated_file_is_not_served_by_its_address_and_an_open_one_is_counted(ba
     assert_eq!(counted().await, before + 1);
     let link = get(&app, &bluepeak, &format!("/content/{pricing}/link")).await;
     assert_eq!(link.status(), StatusCode::SEE_OTHER);
-    assert_eq!(link.headers().get(LOCATION).and_then(|v| v.to_str().ok()), Some("https://www.acme.example/partners/pricing-calculator"));
+    assert_eq!(
+        link.headers().get(LOCATION).and_then(|v| v.to_str().ok()),
+        Some("https://www.acme.example/partners/pricing-calculator")
+    );
     assert_eq!(counted().await, before + 2);
     // Vendor staff open anything and are not counted as a partner.
     let marketing = app.sign_in(MARKETING).await;
@@ -193,13 +214,18 @@ async fn an_oversized_or_disguised_upload_is_refused_and_nothing_is_kept(backend
         assert!(body["fields"]["file"].as_str().is_some_and(|message| message.contains(said)), "{name}: {body}");
     }
     // A good file with a bad field: the field is named, and the file is not kept either.
-    let (status, body) = upload(&app, &marketing, &[("title", " "), ("tier", "999")], ("price-list.pdf", PDF.to_vec())).await;
+    let (status, body) =
+        upload(&app, &marketing, &[("title", " "), ("tier", "999")], ("price-list.pdf", PDF.to_vec())).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body["fields"]["title"].is_string() && body["fields"]["tier"].is_string(), "{body}");
     // Partners and channel managers do not add to the library.
     for who in [BLUEPEAK, "cam@acme.test"] {
         let client = app.sign_in(who).await;
-        assert_eq!(upload(&app, &client, &fields, ("price-list.pdf", PDF.to_vec())).await.0, StatusCode::FORBIDDEN, "{who}");
+        assert_eq!(
+            upload(&app, &client, &fields, ("price-list.pdf", PDF.to_vec())).await.0,
+            StatusCode::FORBIDDEN,
+            "{who}"
+        );
     }
     assert_eq!((items().await, kept_files(&app)), (count, files.clone()), "nothing was kept");
 
@@ -233,8 +259,12 @@ async fn managers_regate_and_remove_items_and_the_last_user_of_a_file_takes_it_a
     let (status, detail) = app.call(&marketing, "content_item", &[("id", &brochure.to_string())]).await;
     assert_eq!(status, StatusCode::OK, "{detail}");
     assert_eq!(detail["downloads"].as_array().map(Vec::len), Some(2), "Bluepeak and Copperline: {detail}");
-    let platinum = detail["choices"]["tiers"].as_array().and_then(|tiers| tiers.iter().find(|tier| tier[1] == "Platinum"))
-        .and_then(|tier| tier[0].as_i64()).expect("Platinum").to_string();
+    let platinum = detail["choices"]["tiers"]
+        .as_array()
+        .and_then(|tiers| tiers.iter().find(|tier| tier[1] == "Platinum"))
+        .and_then(|tier| tier[0].as_i64())
+        .expect("Platinum")
+        .to_string();
     let id = brochure.to_string();
     let change = [("id", id.as_str()), ("title", BROCHURE), ("tags", "Cloud"), ("tier", platinum.as_str())];
 
@@ -242,7 +272,8 @@ async fn managers_regate_and_remove_items_and_the_last_user_of_a_file_takes_it_a
     let bluepeak = app.sign_in(BLUEPEAK).await;
     assert_eq!(app.call(&bluepeak, "save_content", &change).await.0, StatusCode::FORBIDDEN);
     assert_eq!(app.call(&bluepeak, "content_item", &[("id", id.as_str())]).await.0, StatusCode::FORBIDDEN);
-    let (status, body) = app.call(&marketing, "add_content_link", &[("title", "Guide"), ("url", "javascript:alert(1)")]).await;
+    let (status, body) =
+        app.call(&marketing, "add_content_link", &[("title", "Guide"), ("url", "javascript:alert(1)")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body["fields"]["url"].is_string(), "{body}");
 
@@ -254,7 +285,8 @@ async fn managers_regate_and_remove_items_and_the_last_user_of_a_file_takes_it_a
     assert_eq!(get(&app, &bluepeak, &format!("/content/{brochure}/file")).await.status(), StatusCode::FORBIDDEN);
 
     // The same file uploaded again is kept once; removing one item keeps the file for the other.
-    let download = get(&app, &marketing, &format!("/content/{brochure}/file")).await.bytes().await.expect("file").to_vec();
+    let download =
+        get(&app, &marketing, &format!("/content/{brochure}/file")).await.bytes().await.expect("file").to_vec();
     let files = kept_files(&app);
     let (status, body) = upload(&app, &marketing, &[("title", "Brochure again")], ("again.pdf", download)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -268,6 +300,9 @@ async fn managers_regate_and_remove_items_and_the_last_user_of_a_file_takes_it_a
     assert_eq!(status, StatusCode::OK);
     assert_eq!(kept_files(&app).len(), files.len() - 1, "its last item took the file along");
     assert_eq!(app.call(&marketing, "remove_content", &[("id", &again.to_string())]).await.0, StatusCode::NOT_FOUND);
-    assert_eq!(app.count("SELECT COUNT(*) FROM content_downloads WHERE item_id NOT IN (SELECT id FROM content_items)").await, 0);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM content_downloads WHERE item_id NOT IN (SELECT id FROM content_items)").await,
+        0
+    );
     app.stop().await;
 }

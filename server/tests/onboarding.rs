@@ -229,7 +229,7 @@ async fn an_admin_changes_a_checklist_and_nothing_partners_did_is_undone(backend
         templates.as_array().and_then(|all| all.iter().find(|t| t["partner_type"] == name)).cloned().expect("type")
     };
     let isv = template("ISV")["partner_type_id"].to_string();
-    assert_eq!(template("Reseller")["steps"].as_array().map(Vec::len), Some(8));
+    assert_eq!(template("Reseller")["steps"].as_array().map(Vec::len), Some(9));
 
     let steps = || app.count("SELECT COUNT(*) FROM onboarding_steps WHERE retired_at IS NULL");
     let before = steps().await;
@@ -250,7 +250,7 @@ async fn an_admin_changes_a_checklist_and_nothing_partners_did_is_undone(backend
         }
     };
     for (kind, href, partner_type, field) in [
-        ("first_campaign_launched", "", isv.clone(), "kind"),
+        ("first_campaign_won", "", isv.clone(), "kind"),
         ("manual", "javascript:alert(1)", isv.clone(), "href"),
         ("manual", "", "999999".to_owned(), "partner_type_id"),
     ] {
@@ -295,7 +295,7 @@ async fn an_admin_changes_a_checklist_and_nothing_partners_did_is_undone(backend
     assert_eq!(state(&view, "Hold a kickoff call with your channel manager"), "waiting");
     let (_, templates) = app.call(&admin, "onboarding_templates", &[]).await;
     let reseller = templates.as_array().and_then(|all| all.iter().find(|t| t["partner_type"] == "Reseller")).cloned();
-    assert_eq!(reseller.and_then(|t| t["steps"].as_array().map(Vec::len)), Some(8), "other types are untouched");
+    assert_eq!(reseller.and_then(|t| t["steps"].as_array().map(Vec::len)), Some(9), "other types are untouched");
     app.stop().await;
 }
 

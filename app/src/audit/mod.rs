@@ -34,10 +34,11 @@ pub enum AuditAction {
     AssignedChannelManager,
     ChangedContent,
     ChangedCampaign,
+    LaunchedCampaign,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 27] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -64,6 +65,7 @@ impl AuditAction {
         AuditAction::AssignedChannelManager,
         AuditAction::ChangedContent,
         AuditAction::ChangedCampaign,
+        AuditAction::LaunchedCampaign,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,6 +96,7 @@ impl AuditAction {
             AuditAction::AssignedChannelManager => "partner.manager",
             AuditAction::ChangedContent => "content.change",
             AuditAction::ChangedCampaign => "campaign.change",
+            AuditAction::LaunchedCampaign => "campaign.launch",
         }
     }
 
@@ -130,6 +133,7 @@ impl AuditAction {
             AuditAction::AssignedChannelManager => "Assigned a partner's channel manager",
             AuditAction::ChangedContent => "Added, changed or removed library content",
             AuditAction::ChangedCampaign => "Created, changed, published or closed a campaign",
+            AuditAction::LaunchedCampaign => "Launched, personalised, paused or resumed a campaign's landing page",
         }
     }
 }

@@ -37,19 +37,31 @@ pub const PROFILE: NavItem = NavItem { label: "Profile", href: "/profile" };
 pub const TIER: NavItem = NavItem { label: "Tier", href: "/tier" };
 pub const CONTENT: NavItem = NavItem { label: "Content", href: "/content" };
 pub const CAMPAIGNS: NavItem = NavItem { label: "Campaigns", href: "/campaigns" };
+pub const LEADS: NavItem = NavItem { label: "Leads", href: "/leads" };
 
 /// The navigation for a role: only what that role may open.
 pub fn nav_items(role: Role) -> &'static [NavItem] {
     match role {
-        Role::Admin => {
-            &[HOME, DASHBOARD, PARTNERS, ONBOARDING, DEALS, APPROVALS, LEADERBOARD, TRAINING, CONTENT, CAMPAIGNS, TEAM, ADMINISTRATION]
-        }
+        Role::Admin => &[
+            HOME,
+            DASHBOARD,
+            PARTNERS,
+            ONBOARDING,
+            DEALS,
+            APPROVALS,
+            LEADERBOARD,
+            TRAINING,
+            CONTENT,
+            CAMPAIGNS,
+            TEAM,
+            ADMINISTRATION,
+        ],
         Role::ChannelManager => {
-            &[HOME, DASHBOARD, MY_PARTNERS, ONBOARDING, DEALS, APPROVALS, LEADERBOARD, TRAINING, CONTENT, TEAM]
+            &[HOME, DASHBOARD, MY_PARTNERS, ONBOARDING, DEALS, APPROVALS, LEADS, LEADERBOARD, TRAINING, CONTENT, TEAM]
         }
         Role::Marketing => &[HOME, CAMPAIGNS, CONTENT, PARTNERS, LEADERBOARD, TRAINING, TEAM],
         Role::PartnerAdmin | Role::PartnerUser => {
-            &[HOME, DEALS, TIER, SCORECARD, LEADERBOARD, TRAINING, CONTENT, CAMPAIGNS, TEAM, PROFILE]
+            &[HOME, DEALS, LEADS, TIER, SCORECARD, LEADERBOARD, TRAINING, CONTENT, CAMPAIGNS, TEAM, PROFILE]
         }
     }
 }
@@ -108,6 +120,8 @@ pub const TRAINING_AUTHOR_ROLES: &[Role] = &[Role::Admin, Role::Marketing];
 pub const CONTENT_MANAGER_ROLES: &[Role] = &[Role::Admin, Role::Marketing];
 /// Who writes, publishes and closes co-branded campaigns.
 pub const CAMPAIGN_MANAGER_ROLES: &[Role] = &[Role::Admin, Role::Marketing];
+/// Who launches a campaign under a partner's name: its people.
+pub const CAMPAIGN_PARTNER_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
 /// Who takes courses and is certified: a partner's people.
 pub const TRAINEE_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
 /// Who sees the certifications of the people within their reach.

@@ -3,7 +3,11 @@
 //! rendered for every targeted partner, and publishes it. Rendering is [`render`]'s: marketing's
 //! texts as plain-text templates, Tessera's layouts with auto-escaping.
 
+pub mod launch;
+mod leads;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod public;
 #[cfg(feature = "ssr")]
 pub mod render;
 pub mod server;
@@ -12,6 +16,7 @@ pub mod store;
 #[cfg(test)]
 mod tests;
 
+pub use leads::LeadsPage;
 pub use pages::{CampaignEditorPage, CampaignPage, CampaignsPage};
 
 use chrono::NaiveDate;
@@ -225,7 +230,8 @@ impl CampaignInput {
         let intro = template("intro", &self.intro, None, MAX_TEXT);
         let body = template("body", &self.body, None, MAX_TEXT);
         let cta_text = template("cta_text", &self.cta_text, None, MAX_LINE);
-        let email_subject = template("email_subject", &self.email_subject, Some("Write the email's subject."), MAX_LINE);
+        let email_subject =
+            template("email_subject", &self.email_subject, Some("Write the email's subject."), MAX_LINE);
         let email_body = template("email_body", &self.email_body, None, MAX_TEXT);
         let posts = split_posts(&self.posts);
         if posts.len() > MAX_POSTS {
@@ -340,6 +346,9 @@ pub struct Readiness {
     pub name: String,
     pub tier: String,
     pub missing: Vec<String>,
+    /// When it launched the campaign, and what its landing page has brought since.
+    pub launched: Option<chrono::DateTime<chrono::Utc>>,
+    pub counts: launch::Counts,
 }
 
 /// A campaign for its viewer: its settings; for its managers each targeted partner's readiness
@@ -351,8 +360,12 @@ pub struct CampaignDetail {
     pub can_manage: bool,
     /// The partners it targets (the viewer's own organisation only, for a partner).
     pub readiness: Vec<Readiness>,
-    /// The social posts as the first of `readiness` will see them.
+    /// The social posts as the first of `readiness` will see them (a launched partner, with its page's link).
     pub posts: Vec<String>,
+    /// For a partner's people who may launch it: the launch form's values (its own, once launched).
+    pub personal: Option<launch::LaunchInput>,
+    /// The partner's launch, once it has launched.
+    pub launch: Option<launch::LaunchView>,
 }
 
 impl CampaignDetail {

@@ -4,12 +4,18 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::server::{ChangeCampaignState, SaveCampaign, campaign_view, campaign_for_editing, campaigns};
-use super::{AudienceChoices, CampaignDetail, CampaignInput, CampaignList, CampaignRow, CampaignState, PLACEHOLDERS};
+use super::launch::{Counts, LaunchInput, LaunchView};
+use super::server::{
+    ChangeCampaignState, LaunchCampaign, PauseLandingPage, SaveCampaign, campaign_for_editing, campaign_view, campaigns,
+};
+use super::{
+    AudienceChoices, CampaignDetail, CampaignDraft, CampaignInput, CampaignList, CampaignRow, CampaignState,
+    PLACEHOLDERS,
+};
 use crate::auth::Role;
 use crate::auth::access::CAMPAIGN_MANAGER_ROLES;
 use crate::layout::guarded_page;
-use crate::ui::{Badge, CheckGroup, Field, FormError, Notice, ScrollTable, form_error};
+use crate::ui::{Badge, CheckGroup, Field, FormError, Notice, ScrollTable, day_text, form_error};
 
 fn state_tone(state: CampaignState) -> &'static str {
     match state {
@@ -27,16 +33,23 @@ fn id_param() -> impl Fn() -> i64 + Send + Sync + Copy + 'static {
 
 #[component]
 pub fn CampaignsPage() -> impl IntoView {
-    guarded_page(&Role::ALL, || (), |_| campaigns(), |user, list| {
-        view! { <Campaigns list partner=!user.role.is_vendor_staff()/> }
-    })
+    guarded_page(
+        &Role::ALL,
+        || (),
+        |_| campaigns(),
+        |user, list| {
+            view! { <Campaigns list partner=!user.role.is_vendor_staff()/> }
+        },
+    )
 }
 
 #[component]
 fn Campaigns(list: CampaignList, partner: bool) -> impl IntoView {
     let lead = match partner {
         true => "Campaigns ready to launch under your own name: see each as your prospects will, with your logo.",
-        false => "Co-branded campaigns partners launch under their own name: a landing page, an email and social posts.",
+        false => {
+            "Co-branded campaigns partners launch under their own name: a landing page, an email and social posts."
+        }
     };
     view! {
         <h1>"Campaigns"</h1>
@@ -70,22 +83,31 @@ fn CampaignItem(row: CampaignRow, partner: bool) -> impl IntoView {
 #[component]
 pub fn CampaignPage() -> impl IntoView {
     let change = ServerAction::<ChangeCampaignState>::new();
+    let launch = ServerAction::<LaunchCampaign>::new();
+    let pause = ServerAction::<PauseLandingPage>::new();
     let id = id_param();
     guarded_page(
         &Role::ALL,
-        move || (id(), change.version().get()),
-        |(id, _)| campaign_view(id),
-        move |_, detail| view! { <Campaign detail change/> },
+        move || (id(), change.version().get(), launch.version().get(), pause.version().get()),
+        |(id, ..)| campaign_view(id),
+        move |_, detail| view! { <Campaign detail change launch pause/> },
     )
 }
 
 #[component]
-fn Campaign(detail: CampaignDetail, change: ServerAction<ChangeCampaignState>) -> impl IntoView {
+fn Campaign(
+    detail: CampaignDetail,
+    change: ServerAction<ChangeCampaignState>,
+    launch: ServerAction<LaunchCampaign>,
+    pause: ServerAction<PauseLandingPage>,
+) -> impl IntoView {
     let error = form_error(change);
     let row = detail.row.clone();
     let state_action = match (detail.can_manage, row.state) {
-        (true, CampaignState::Draft) => Some(("published", "Publish: open it to the partners it targets", "button primary")),
-        (true, CampaignState::Published) => Some(("closed", "Close it to new launches", "button secondary")),
+        (true, CampaignState::Draft) => {
+            Some(("published", "Publish: open it to the partners it targets", "button primary"))
+        }
+        (true, CampaignState::Published) => Some(("closed", "Close it: end its landing pages", "button secondary")),
         _ => None,
     };
     let missing = detail.readiness.iter().filter(|partner| !partner.missing.is_empty()).count();
@@ -101,10 +123,27 @@ fn Campaign(detail: CampaignDetail, change: ServerAction<ChangeCampaignState>) -
         ),
         false => format!("Open from {} to {}", row.starts_on, row.ends_on),
     };
+    // A partner that launched shares the posts it chose; before, it sees every one offered.
+    let shared: Vec<String> = match (&detail.launch, &detail.personal) {
+        (Some(_), Some(personal)) => detail
+            .posts
+            .iter()
+            .enumerate()
+            .filter(|(at, _)| personal.posts.contains(&at.to_string()))
+            .map(|(_, post)| post.clone())
+            .collect(),
+        _ => detail.posts.clone(),
+    };
     let previews: Vec<_> = detail
         .readiness
         .iter()
-        .map(|partner| (partner.name.clone(), detail.landing_href(partner.organisation_id), detail.email_href(partner.organisation_id)))
+        .map(|partner| {
+            (
+                partner.name.clone(),
+                detail.landing_href(partner.organisation_id),
+                detail.email_href(partner.organisation_id),
+            )
+        })
         .collect();
     view! {
         <p class="crumbs"><a href="/campaigns">"Campaigns"</a> " / " {row.name.clone()}</p>
@@ -129,11 +168,17 @@ fn Campaign(detail: CampaignDetail, change: ServerAction<ChangeCampaignState>) -
             <FormError error/>
         })}
         {detail.can_manage.then(|| view! { <ReadinessTable detail=detail.clone()/> })}
+        {detail.launch.clone().map(|own| view! {
+            <LaunchCard own campaign=row.id email=detail.readiness.first().map(|partner| detail.email_href(partner.organisation_id)) pause/>
+        })}
+        {detail.personal.clone().map(|input| view! {
+            <LaunchForm input draft=detail.draft.clone() posts=detail.posts.clone() launched=detail.launch.is_some() launch/>
+        })}
         <section class="card" aria-labelledby="posts-title">
-            <h2 id="posts-title">"Social posts"</h2>
-            {detail.posts.is_empty().then(|| view! { <p class="muted">"This campaign offers no posts."</p> })}
+            <h2 id="posts-title">{if detail.launch.is_some() { "Your social posts, with your page's link" } else { "Social posts" }}</h2>
+            {shared.is_empty().then(|| view! { <p class="muted">"No post to share."</p> })}
             <ul class="posts">
-                {detail.posts.iter().map(|post| view! { <li class="pre">{post.clone()}</li> }).collect_view()}
+                {shared.into_iter().map(|post| view! { <li class="pre">{post}</li> }).collect_view()}
             </ul>
         </section>
         <section aria-labelledby="previews-title">
@@ -158,16 +203,32 @@ fn Campaign(detail: CampaignDetail, change: ServerAction<ChangeCampaignState>) -
 /// How many partners' landing pages a campaign's page frames (each is a request of its own).
 const FRAMED: usize = 6;
 
-/// Each targeted partner, what its co-branded pages would lack, and its preview.
+/// Each targeted partner, what its co-branded pages would lack, what its landing page brought,
+/// and its preview; the campaign's totals and conversion above.
 #[component]
 fn ReadinessTable(detail: CampaignDetail) -> impl IntoView {
+    let launched = detail.readiness.iter().filter(|partner| partner.launched.is_some()).count();
+    let total = detail.readiness.iter().fold(Counts::default(), |total, partner| total.add(partner.counts));
     view! {
+        <section class="card" aria-labelledby="report-title">
+            <h2 id="report-title">"How it is doing"</h2>
+            <Figures counts=total/>
+            <p>
+                {format!("Launched by {} of {} partners. ", launched, detail.readiness.len())}
+                {format!("Views to leads: {}; leads to deals: {}.", Counts::rate(total.leads, total.views), Counts::rate(total.deals, total.leads))}
+            </p>
+            <Funnel counts=total/>
+        </section>
         <section class="card" aria-labelledby="readiness-title">
             <h2 id="readiness-title">"Partners it targets"</h2>
             {detail.readiness.is_empty().then(|| view! { <p class="muted">"No partner is in its audience: choose other tiers or types."</p> })}
             <ScrollTable label="Each partner's readiness">
                 <table>
-                    <thead><tr><th scope="col">"Partner"</th><th scope="col">"Tier"</th><th scope="col">"Ready"</th><th scope="col">"Preview"</th></tr></thead>
+                    <thead><tr>
+                        <th scope="col">"Partner"</th><th scope="col">"Tier"</th><th scope="col">"Ready"</th>
+                        <th scope="col">"Launched"</th><th scope="col" class="num">"Views"</th><th scope="col" class="num">"Clicks"</th>
+                        <th scope="col" class="num">"Leads"</th><th scope="col" class="num">"Deals"</th><th scope="col">"Preview"</th>
+                    </tr></thead>
                     <tbody>
                         {detail.readiness.clone().into_iter().map(|partner| view! {
                             <tr>
@@ -177,6 +238,11 @@ fn ReadinessTable(detail: CampaignDetail) -> impl IntoView {
                                     true => view! { <Badge text="Ready" tone="success"/> }.into_any(),
                                     false => view! { <Badge text=format!("Missing {}", partner.missing.join(", ")) tone="warning"/> }.into_any(),
                                 }}</td>
+                                <td>{partner.launched.map(day_text).unwrap_or_else(|| "–".to_owned())}</td>
+                                <td class="num">{partner.counts.views}</td>
+                                <td class="num">{partner.counts.clicks}</td>
+                                <td class="num">{partner.counts.leads}</td>
+                                <td class="num">{partner.counts.deals}</td>
                                 <td>
                                     <a href=detail.landing_href(partner.organisation_id) rel="external" target="_blank">"Landing page"</a>
                                     " · "
@@ -187,6 +253,128 @@ fn ReadinessTable(detail: CampaignDetail) -> impl IntoView {
                     </tbody>
                 </table>
             </ScrollTable>
+        </section>
+    }
+}
+
+/// A landing page's figures, or a campaign's totals.
+#[component]
+fn Figures(counts: Counts) -> impl IntoView {
+    let figures =
+        [("Views", counts.views), ("Clicks", counts.clicks), ("Leads", counts.leads), ("Deals", counts.deals)];
+    view! {
+        <dl class="figures">
+            {figures.into_iter().map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> }).collect_view()}
+        </dl>
+    }
+}
+
+/// Views, leads and deals as bars, each as wide as its share of the views.
+#[component]
+fn Funnel(counts: Counts) -> impl IntoView {
+    let most = counts.views.max(counts.leads).max(1);
+    let steps = [("Views", counts.views), ("Leads", counts.leads), ("Deals", counts.deals)];
+    view! {
+        <figure class="funnel">
+            <figcaption class="muted">"From view to lead to deal"</figcaption>
+            {steps.into_iter().map(|(label, value)| {
+                let width = format!("width: {}%", (value * 100 / most).max(1));
+                view! {
+                    <div class="funnel-step">
+                        <span class="funnel-label">{label}</span>
+                        <span class="funnel-bar" style=width></span>
+                        <span class="funnel-value">{value}</span>
+                    </div>
+                }
+            }).collect_view()}
+        </figure>
+    }
+}
+
+/// A partner's launched landing page: where it is, what it brought, the email, pausing.
+#[component]
+fn LaunchCard(
+    own: LaunchView,
+    campaign: i64,
+    email: Option<String>,
+    pause: ServerAction<PauseLandingPage>,
+) -> impl IntoView {
+    let error = form_error(pause);
+    let (to, label) = match own.paused {
+        true => ("live", "Put the page live again"),
+        false => ("paused", "Pause the page"),
+    };
+    view! {
+        <section class="card" aria-labelledby="launch-title">
+            <h2 id="launch-title">"Your landing page"</h2>
+            <p class="badges">
+                {match own.paused {
+                    true => view! { <Badge text="Paused: visitors are told it is not available" tone="warning"/> }.into_any(),
+                    false => view! { <Badge text="Live" tone="success"/> }.into_any(),
+                }}
+                <Badge text=format!("Launched {}", day_text(own.launched_at))/>
+            </p>
+            <p class="field">
+                <label for="launch-address">"Its address, to share"</label>
+                <input id="launch-address" type="text" readonly value=own.address.clone()/>
+            </p>
+            <Figures counts=own.counts/>
+            <p class="actions">
+                <a href=own.address.clone() rel="external" target="_blank">"Open the page"</a>
+                {email.map(|email| view! { <a href=format!("{email}?download=1") download="">"Download the email (HTML)"</a> })}
+                <a href="/leads">"See your leads"</a>
+            </p>
+            <ActionForm action=pause>
+                <input type="hidden" name="campaign" value=campaign.to_string()/>
+                <input type="hidden" name="to" value=to/>
+                <button type="submit" class="button secondary">{label}</button>
+            </ActionForm>
+            <FormError error/>
+        </section>
+    }
+}
+
+/// What a partner may change before (or after) it launches, as marketing allowed, and the launch itself.
+#[component]
+fn LaunchForm(
+    input: LaunchInput,
+    draft: CampaignDraft,
+    posts: Vec<String>,
+    launched: bool,
+    launch: ServerAction<LaunchCampaign>,
+) -> impl IntoView {
+    let error = form_error(launch);
+    let editable = draft.editable;
+    let choices: Vec<(String, String)> =
+        posts.iter().enumerate().map(|(at, post)| (at.to_string(), post.clone())).collect();
+    let (heading, button) = match launched {
+        true => ("Change what your page says", "Save the changes"),
+        false => ("Launch it under your name", "Launch"),
+    };
+    let nothing_to_change = !editable.intro && !editable.call_to_action && !editable.posts;
+    view! {
+        <section class="card" aria-labelledby="personal-title">
+            <h2 id="personal-title">{heading}</h2>
+            {(!launched).then(|| view! {
+                <p class="muted">"Launching gives you a public landing page with your logo and a form whose leads come to you, the email to send, and posts to share."</p>
+            })}
+            <ActionForm action=launch attr:class="stack">
+                <input type="hidden" name="campaign" value=input.campaign.clone()/>
+                {editable.intro.then(|| view! {
+                    <Field label="Your introduction" name="intro" error rows=3 value=input.intro.clone() hint="The first words under the headline."/>
+                })}
+                {editable.call_to_action.then(|| view! {
+                    <Field label="Call to action" name="cta_text" error value=input.cta_text.clone() hint="The button's words."/>
+                    <Field label="Where it leads" name="cta_url" kind="url" error value=input.cta_url.clone()
+                        hint="A web address, like https://example.com/book. Empty: your website, or else the form on the page."/>
+                })}
+                {editable.posts.then(|| view! {
+                    <CheckGroup legend="Posts you share" name="posts" error choices=choices.clone() checked=input.posts.clone()/>
+                })}
+                {nothing_to_change.then(|| view! { <p class="muted">"Marketing wrote this campaign to be launched as it is."</p> })}
+                <FormError error/>
+                <p class="actions"><button type="submit" class="button primary">{button}</button></p>
+            </ActionForm>
         </section>
     }
 }
@@ -221,7 +409,8 @@ fn CampaignEditor(input: CampaignInput, choices: AudienceChoices, save: ServerAc
     };
     let tiers: Vec<(String, String)> = choices.tiers.iter().map(|(id, name)| (id.to_string(), name.clone())).collect();
     let types: Vec<(String, String)> = choices.types.iter().map(|(id, name)| (id.to_string(), name.clone())).collect();
-    let saved = move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <Notice text="Saved." tone="success"/> });
+    let saved =
+        move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <Notice text="Saved." tone="success"/> });
     view! {
         <p class="crumbs"><a href="/campaigns">"Campaigns"</a> " / " {heading.clone()}</p>
         <h1>{heading}</h1>

@@ -25,6 +25,7 @@ static LAYOUTS: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("landing-body.html", include_str!("layouts/landing-body.html")),
         ("landing.css", include_str!("layouts/landing.css")),
         ("email.html", include_str!("layouts/email.html")),
+        ("unavailable.html", include_str!("layouts/unavailable.html")),
     ];
     for (name, source) in layouts {
         if let Err(error) = env.add_template(name, source) {
@@ -59,10 +60,15 @@ pub struct PartnerFacts {
 /// loop), each one known (the message names the first stranger and lists what may be used).
 pub fn check_template(text: &str) -> Result<(), String> {
     if text.contains("{%") || text.contains("{#") {
-        return Err("Use placeholders only, like {{ company }}: a text holds no {% instructions %} or {# notes #}.".into());
+        return Err(
+            "Use placeholders only, like {{ company }}: a text holds no {% instructions %} or {# notes #}.".into()
+        );
     }
     let template = TEXTS.template_from_str(text).map_err(|error| {
-        format!("This does not read as a template: {}. Placeholders are written {{{{ company }}}}.", error.detail().unwrap_or("a mistake"))
+        format!(
+            "This does not read as a template: {}. Placeholders are written {{{{ company }}}}.",
+            error.detail().unwrap_or("a mistake")
+        )
     })?;
     let mut unknown: Vec<String> = template
         .undeclared_variables(false)
@@ -112,7 +118,11 @@ pub fn render_text(template: &str, partner: &PartnerFacts, link: &str) -> String
 
 /// Paragraphs: the text split at blank lines, each trimmed, empty ones left out.
 pub fn paragraphs(text: &str) -> Vec<String> {
-    text.replace("\r\n", "\n").split("\n\n").map(|paragraph| paragraph.trim().to_owned()).filter(|p| !p.is_empty()).collect()
+    text.replace("\r\n", "\n")
+        .split("\n\n")
+        .map(|paragraph| paragraph.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// Every text of a campaign rendered for `partner`, `link` in place of `{{ link }}`: the same
@@ -160,7 +170,14 @@ pub const TRAP: &str = "website_url";
 
 /// The lead form, empty, posting to `form_action` (none in a preview).
 pub fn lead_form(form_action: Option<String>) -> LandingLinks {
-    let field = |name, label, kind, autocomplete, required| FormField { name, label, kind, autocomplete, required, ..FormField::default() };
+    let field = |name, label, kind, autocomplete, required| FormField {
+        name,
+        label,
+        kind,
+        autocomplete,
+        required,
+        ..FormField::default()
+    };
     LandingLinks {
         form_action,
         cta_href: None,
@@ -224,12 +241,31 @@ fn landing<'a>(vendor: &'a str, texts: &'a Texts, partner: &'a PartnerFacts, lin
 pub struct LayoutError(#[from] minijinja::Error);
 
 /// The landing page, whole (its own document, styles inline, no script).
-pub fn landing_page(vendor: &str, texts: &Texts, partner: &PartnerFacts, links: &LandingLinks) -> Result<String, LayoutError> {
+pub fn landing_page(
+    vendor: &str,
+    texts: &Texts,
+    partner: &PartnerFacts,
+    links: &LandingLinks,
+) -> Result<String, LayoutError> {
     Ok(LAYOUTS.get_template("landing.html")?.render(landing(vendor, texts, partner, links))?)
 }
 
+/// What an address that is no live landing page shows: the same for one never launched, paused
+/// or ended, so it tells nothing of which.
+pub fn unavailable_page() -> String {
+    LAYOUTS.get_template("unavailable.html").and_then(|layout| layout.render(())).unwrap_or_else(|error| {
+        tracing::error!(%error, "the unavailable page did not render");
+        "This page is not available.".to_owned()
+    })
+}
+
 /// The landing page's body alone, for a preview inside Tessera's own pages.
-pub fn landing_preview(vendor: &str, texts: &Texts, partner: &PartnerFacts, links: &LandingLinks) -> Result<String, LayoutError> {
+pub fn landing_preview(
+    vendor: &str,
+    texts: &Texts,
+    partner: &PartnerFacts,
+    links: &LandingLinks,
+) -> Result<String, LayoutError> {
     Ok(LAYOUTS.get_template("landing-body.html")?.render(landing(vendor, texts, partner, links))?)
 }
 
@@ -254,7 +290,12 @@ struct Email<'a> {
 
 /// The email as a document mail clients render: tables and inline styles, a logo at most 240
 /// pixels wide (its height kept in proportion), the call to action as a button.
-pub fn email_html(vendor: &str, texts: &Texts, partner: &PartnerFacts, cta_href: Option<&str>) -> Result<String, LayoutError> {
+pub fn email_html(
+    vendor: &str,
+    texts: &Texts,
+    partner: &PartnerFacts,
+    cta_href: Option<&str>,
+) -> Result<String, LayoutError> {
     let (logo_width, logo_height) = match &partner.logo {
         Some((_, width, height)) if *width > 0 && *height > 0 => email_logo_size(*width, *height),
         _ => (0, 0),

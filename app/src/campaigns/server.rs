@@ -4,15 +4,19 @@
 
 use leptos::prelude::*;
 
+use super::launch::{LaunchInput, LeadList};
 use super::{AudienceChoices, CampaignDetail, CampaignInput, CampaignList};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
+    super::launch::{LaunchView, Personal},
+    super::public::{self, PublicPages},
     super::render::{self, LandingLinks, PartnerFacts},
+    super::store::launches::{self, StoredLaunch},
     super::store::{self, CampaignPartner, Saved, StoredCampaign},
     super::{CampaignRow, CampaignState, Readiness},
-    crate::auth::access::CAMPAIGN_MANAGER_ROLES,
+    crate::auth::access::{CAMPAIGN_MANAGER_ROLES, CAMPAIGN_PARTNER_ROLES},
     crate::auth::reach::Reach,
     crate::auth::{SessionUser, guard},
     crate::state::{self, ServerState},
@@ -21,7 +25,7 @@ use {
 
 /// The vendor's name, as co-branded pages say it ("with Acme Cloud").
 #[cfg(feature = "ssr")]
-const VENDOR: &str = "Acme Cloud";
+pub const VENDOR: &str = "Acme Cloud";
 
 #[cfg(feature = "ssr")]
 fn may_manage(user: &SessionUser) -> bool {
@@ -63,7 +67,11 @@ async fn partners(db: &crate::db::Db) -> Result<Vec<CampaignPartner>, AppError> 
 /// state (a channel manager, their own partners); for a partner's people their own organisation,
 /// once the campaign is published.
 #[cfg(feature = "ssr")]
-fn targeted<'a>(user: &SessionUser, campaign: &StoredCampaign, partners: &'a [CampaignPartner]) -> Vec<&'a CampaignPartner> {
+fn targeted<'a>(
+    user: &SessionUser,
+    campaign: &StoredCampaign,
+    partners: &'a [CampaignPartner],
+) -> Vec<&'a CampaignPartner> {
     let reach = Reach::of(user);
     let shown = user.role.is_vendor_staff() || campaign.state == CampaignState::Published;
     partners
@@ -116,6 +124,9 @@ pub async fn campaign_view(id: i64) -> Result<CampaignDetail, AppError> {
     if targeted.is_empty() && !user.role.is_vendor_staff() {
         return Err(AppError::NotFound);
     }
+    let launched = launches::launches(&state.db, id).await?;
+    let launch_of =
+        |organisation_id: i64| launched.iter().find(|(launch, _)| launch.organisation_id == organisation_id);
     let readiness = targeted
         .iter()
         .map(|partner| Readiness {
@@ -123,15 +134,46 @@ pub async fn campaign_view(id: i64) -> Result<CampaignDetail, AppError> {
             name: partner.facts.company.clone(),
             tier: partner.tier.clone(),
             missing: missing(&partner.facts),
+            launched: launch_of(partner.id).map(|(launch, _)| launch.launched_at),
+            counts: launch_of(partner.id).map(|(_, counts)| *counts).unwrap_or_default(),
         })
         .collect();
-    let link = format!("{}/p/…", state.settings.public_url);
+    // A partner sees its own launch: the posts it shares with its page's link, and the form to change them.
+    let own = match user.role.is_vendor_staff() {
+        true => None,
+        false => launch_of(user.organisation_id),
+    };
     let posts = match targeted.first() {
-        Some(partner) => campaign.draft.texts.posts.iter().map(|post| render::render_text(post, &partner.facts, &link)).collect(),
+        Some(partner) => {
+            let link = match own {
+                Some((launch, _)) => public::address(&state.settings.public_url, &launch.slug),
+                None => format!("{}/p/…", state.settings.public_url),
+            };
+            campaign.draft.texts.posts.iter().map(|post| render::render_text(post, &partner.facts, &link)).collect()
+        }
         None => campaign.draft.texts.posts.clone(),
     };
+    let may_launch = CAMPAIGN_PARTNER_ROLES.contains(&user.role) && campaign.state == CampaignState::Published;
+    let personal = may_launch.then(|| match own {
+        Some((launch, _)) => launch.personal.input(&campaign.draft),
+        None => Personal::of_campaign(&campaign.draft).input(&campaign.draft),
+    });
+    let launch = own.map(|(launch, counts)| LaunchView {
+        address: public::address(&state.settings.public_url, &launch.slug),
+        paused: launch.paused,
+        launched_at: launch.launched_at,
+        counts: *counts,
+    });
     let choices = store::audience_choices(&state.db).await?;
-    Ok(CampaignDetail { row: row(&campaign, &choices), draft: campaign.draft, can_manage: may_manage(&user), readiness, posts })
+    Ok(CampaignDetail {
+        row: row(&campaign, &choices),
+        draft: campaign.draft,
+        can_manage: may_manage(&user),
+        readiness,
+        posts,
+        personal,
+        launch,
+    })
 }
 
 /// A campaign's form: the one `id` (0 for a new one, its window the coming month) with the tiers
@@ -218,6 +260,101 @@ pub async fn change_campaign_state(id: i64, to: String) -> Result<(), AppError> 
     Ok(())
 }
 
+/// The campaign `id` a partner's people may launch (or change their launch of): published and
+/// aimed at their organisation. "Not found" otherwise.
+#[cfg(feature = "ssr")]
+async fn launchable(
+    state: &ServerState,
+    user: &SessionUser,
+    id: i64,
+) -> Result<(StoredCampaign, CampaignPartner), AppError> {
+    let campaign = store::campaign(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let partners = partners(&state.db).await?;
+    let partner =
+        targeted(user, &campaign, &partners).into_iter().find(|partner| partner.id == user.organisation_id).cloned();
+    Ok((campaign, partner.ok_or(AppError::NotFound)?))
+}
+
+/// Launches a campaign under the caller's organisation, with what marketing let it change (or
+/// keeps what it changed of its launch): a partner's people, within the launch window for a
+/// first launch. The landing page's address; the same one after every change.
+#[server(endpoint = "launch_campaign")]
+pub async fn launch_campaign(#[server(flatten)] input: LaunchInput) -> Result<String, AppError> {
+    let user = guard::require_role(CAMPAIGN_PARTNER_ROLES)?;
+    let state = state::server_state()?;
+    let id = input.campaign.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let (campaign, _) = launchable(&state, &user, id).await?;
+    let typed =
+        [("intro", input.intro.clone()), ("cta_text", input.cta_text.clone()), ("cta_url", input.cta_url.clone())];
+    let personal = input
+        .check(&campaign.draft, render::check_template)
+        .map_err(|fields| AppError::invalid_keeping(fields, typed.clone()))?;
+    let now = Utc::now();
+    let existing = launches::launch_of(&state.db, campaign.draft.id, user.organisation_id).await?;
+    let slug = match &existing {
+        Some(launch) => launch.slug.clone(),
+        None => {
+            let today = now.date_naive();
+            let draft = &campaign.draft;
+            if today < draft.starts_on || today > draft.ends_on {
+                let message = match today < draft.starts_on {
+                    true => format!("This campaign opens for launches on {}.", draft.starts_on),
+                    false => format!("This campaign took launches until {}.", draft.ends_on),
+                };
+                return Err(AppError::field("form", message));
+            }
+            let mut slug = crate::auth::secrets::new_token()?;
+            slug.truncate(SLUG_CHARS);
+            slug
+        }
+    };
+    launches::save(
+        &state.db,
+        (campaign.draft.id, &campaign.draft.name),
+        (user.organisation_id, &slug),
+        &personal,
+        (user.user_id, now),
+    )
+    .await?;
+    state::provided::<PublicPages>()?.forget(&slug);
+    guard::redirect_form_post(&format!("/campaigns/{}", campaign.draft.id));
+    Ok(public::address(&state.settings.public_url, &slug))
+}
+
+/// How many characters of a fresh token a landing page's address takes: 22 of base64, 132 random bits.
+#[cfg(feature = "ssr")]
+const SLUG_CHARS: usize = 22;
+
+/// Pauses (`to` "paused": its address answers that it is not available) or resumes (`to` "live")
+/// the caller's organisation's landing page for campaign `campaign`.
+#[server(endpoint = "pause_landing_page")]
+pub async fn pause_landing_page(campaign: i64, to: String) -> Result<(), AppError> {
+    let user = guard::require_role(CAMPAIGN_PARTNER_ROLES)?;
+    let state = state::server_state()?;
+    let (stored, _) = launchable(&state, &user, campaign).await?;
+    let launch: StoredLaunch =
+        launches::launch_of(&state.db, campaign, user.organisation_id).await?.ok_or(AppError::NotFound)?;
+    let paused = match to.as_str() {
+        "paused" => true,
+        "live" => false,
+        _ => return Err(AppError::field("to", "Pause the page, or put it live again.")),
+    };
+    launches::set_paused(&state.db, (launch.id, &stored.draft.name), paused, (user.user_id, Utc::now())).await?;
+    state::provided::<PublicPages>()?.forget(&launch.slug);
+    guard::redirect_form_post(&format!("/campaigns/{campaign}"));
+    Ok(())
+}
+
+/// The leads the caller may see: a partner's own, a channel manager's partners', every one for
+/// the rest of vendor staff; newest first.
+#[server(endpoint = "leads")]
+pub async fn leads() -> Result<LeadList, AppError> {
+    let user = guard::signed_in()?;
+    let db = state::db()?;
+    let rows = launches::leads(&db, Reach::of(&user)).await?;
+    Ok(LeadList { rows, can_register: crate::auth::access::DEAL_PARTNER_ROLES.contains(&user.role) })
+}
+
 /// Which of a campaign's documents to render.
 #[cfg(feature = "ssr")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -239,14 +376,29 @@ pub async fn preview(
     let partners = partners(&state.db).await?;
     let targeted = targeted(user, &campaign, &partners);
     let partner = targeted.into_iter().find(|partner| partner.id == organisation_id).ok_or(AppError::NotFound)?;
-    let link = format!("{}/p/…", state.settings.public_url);
-    let texts = render::render_texts(&campaign.draft.texts, &partner.facts, &link);
+    let launch = launches::launch_of(&state.db, id, organisation_id).await?;
+    // Launched, the email links to its page and shows its logo at whole public addresses (mail clients load them from afar).
+    let (texts, email_facts, cta) = match &launch {
+        Some(launch) => {
+            let link = public::address(&state.settings.public_url, &launch.slug);
+            let mut facts = partner.facts.clone();
+            facts.logo = facts.logo.map(|(src, width, height)| {
+                let version = src.split_once("?v=").map(|(_, version)| version).unwrap_or_default();
+                (format!("{link}/logo?v={version}"), width, height)
+            });
+            (public::launched_texts(&campaign, launch, &partner.facts, &link), facts, format!("{link}/go"))
+        }
+        None => {
+            let link = format!("{}/p/…", state.settings.public_url);
+            (render::render_texts(&campaign.draft.texts, &partner.facts, &link), partner.facts.clone(), "#".to_owned())
+        }
+    };
     let rendered = match document {
         Document::Landing => {
             let links = LandingLinks { cta_href: Some("#".into()), ..render::lead_form(None) };
             render::landing_page(VENDOR, &texts, &partner.facts, &links)
         }
-        Document::Email => render::email_html(VENDOR, &texts, &partner.facts, Some("#")),
+        Document::Email => render::email_html(VENDOR, &texts, &email_facts, Some(&cta)),
     };
     rendered.map_err(|error| {
         tracing::error!(%error, "a campaign preview did not render");

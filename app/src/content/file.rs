@@ -83,7 +83,8 @@ fn article_for(word: &str) -> &'static str {
 /// The `Content-Disposition` of a download named `name`: an attachment, with a plain fallback
 /// name and the name itself, percent-encoded (RFC 6266 and 8187).
 pub fn attachment(name: &str) -> String {
-    let plain: String = name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
+    let plain: String =
+        name.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' }).collect();
     let encoded: String = name
         .bytes()
         .map(|byte| match byte {

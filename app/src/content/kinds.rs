@@ -52,7 +52,8 @@ pub fn kept_type(media_type: &str) -> Option<FileType> {
 
 /// What the upload field's file chooser offers (by type, and by ending for the Office files
 /// browsers may not name).
-pub const ACCEPTED: &str = "application/pdf,.pdf,.pptx,.docx,.xlsx,image/png,image/jpeg,image/webp,video/mp4,.mp4,application/zip,.zip";
+pub const ACCEPTED: &str =
+    "application/pdf,.pdf,.pptx,.docx,.xlsx,image/png,image/jpeg,image/webp,video/mp4,.mp4,application/zip,.zip";
 
 #[cfg(test)]
 mod tests {

@@ -157,7 +157,11 @@ pub struct LibraryQuery {
 impl LibraryQuery {
     /// The search a page's address asks for (`get` reads one of its query's values).
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> LibraryQuery {
-        LibraryQuery { q: get("q").unwrap_or_default(), tag: get("tag").unwrap_or_default(), kind: get("kind").unwrap_or_default() }
+        LibraryQuery {
+            q: get("q").unwrap_or_default(),
+            tag: get("tag").unwrap_or_default(),
+            kind: get("kind").unwrap_or_default(),
+        }
     }
 
     /// Whether `card` answers the query: every word of `q` somewhere in it (whatever the case),

@@ -35,10 +35,19 @@ pub fn ContentLibraryPage() -> impl IntoView {
 }
 
 #[component]
-fn LibraryView(library: Library, query: LibraryQuery, partner: bool, add_link: ServerAction<AddContentLink>) -> impl IntoView {
+fn LibraryView(
+    library: Library,
+    query: LibraryQuery,
+    partner: bool,
+    add_link: ServerAction<AddContentLink>,
+) -> impl IntoView {
     let lead = match partner {
-        true => "Brochures, battlecards and links for selling Acme Cloud. Items marked with a tier open when you reach it.",
-        false => "What partners download and open to sell with. Each item can be kept for a tier and above, or for some partner types.",
+        true => {
+            "Brochures, battlecards and links for selling Acme Cloud. Items marked with a tier open when you reach it."
+        }
+        false => {
+            "What partners download and open to sell with. Each item can be kept for a tier and above, or for some partner types."
+        }
     };
     let narrowed = query != LibraryQuery::default();
     let count = crate::text::count(library.items.len() as i64, "item", "items");
@@ -143,7 +152,12 @@ const TAGS_HINT: &str = "Products or topics, separated by commas: Cloud, Securit
 /// The fields every item has: title, description, tags, tier and partner types (their ids begin
 /// with `form`, as two forms share a page).
 #[component]
-fn DescriptionFields(form: &'static str, input: ContentInput, choices: ContentChoices, error: FormErrors) -> impl IntoView {
+fn DescriptionFields(
+    form: &'static str,
+    input: ContentInput,
+    choices: ContentChoices,
+    error: FormErrors,
+) -> impl IntoView {
     let id = move |name: &str| format!("{form}-{name}");
     view! {
         <Field label="Title" name="title" id=id("title") error value=input.title required=true/>
@@ -223,10 +237,15 @@ pub fn ContentItemPage() -> impl IntoView {
 }
 
 #[component]
-fn ItemDetail(detail: ContentDetail, save: ServerAction<SaveContent>, remove: ServerAction<RemoveContent>) -> impl IntoView {
+fn ItemDetail(
+    detail: ContentDetail,
+    save: ServerAction<SaveContent>,
+    remove: ServerAction<RemoveContent>,
+) -> impl IntoView {
     let error = form_error(save);
     let card = detail.card;
-    let saved = move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <Notice text="Saved." tone="success"/> });
+    let saved =
+        move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <Notice text="Saved." tone="success"/> });
     let link = card.kind == ContentKind::Link;
     let opened = detail.downloads.iter().map(|(_, count, _)| count).sum::<i64>();
     view! {

@@ -172,7 +172,8 @@ pub async fn upload_content(data: server_fn::codec::MultipartData) -> Result<(),
     };
     let checked = checked.map_err(|_| AppError::Internal)?;
     let file = store::NewFile { bytes: &sent.bytes, name: &checked.name, media_type: checked.kind.media_type };
-    let id = store::add(&state.db, &state.files, &draft, Some(file), (user.user_id, Utc::now())).await.map_err(added)?;
+    let id =
+        store::add(&state.db, &state.files, &draft, Some(file), (user.user_id, Utc::now())).await.map_err(added)?;
     guard::redirect_form_post(&format!("/content/{id}"));
     Ok(())
 }

@@ -90,7 +90,8 @@ pub async fn items(db: &Db, downloads_of: Option<i64>) -> Result<Vec<StoredItem>
     });
     for item in &mut items {
         item.tags = tags.iter().filter(|(id, _)| *id == item.id).map(|(_, tag)| tag.clone()).collect();
-        item.types = types.iter().filter(|(id, ..)| *id == item.id).map(|(_, kind, name)| (*kind, name.clone())).collect();
+        item.types =
+            types.iter().filter(|(id, ..)| *id == item.id).map(|(_, kind, name)| (*kind, name.clone())).collect();
     }
     Ok(items)
 }
@@ -189,15 +190,23 @@ async fn describe(tx: &mut Tx, id: i64, draft: &ContentDraft) -> Result<(), sqlx
 
 /// Changes item `id`'s description (and a link's address), by `by` at `now`, with its audit
 /// entry; `false` when there is no such item.
-pub async fn change(db: &Db, id: i64, draft: &ContentDraft, (by, now): (i64, DateTime<Utc>)) -> Result<bool, sqlx::Error> {
+pub async fn change(
+    db: &Db,
+    id: i64,
+    draft: &ContentDraft,
+    (by, now): (i64, DateTime<Utc>),
+) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let changed = execute_in!(tx, sqlx::query(UPDATE_ITEM)
-        .bind(&draft.title)
-        .bind(&draft.description)
-        .bind(&draft.url)
-        .bind(draft.tier)
-        .bind(now)
-        .bind(id))?;
+    let changed = execute_in!(
+        tx,
+        sqlx::query(UPDATE_ITEM)
+            .bind(&draft.title)
+            .bind(&draft.description)
+            .bind(&draft.url)
+            .bind(draft.tier)
+            .bind(now)
+            .bind(id)
+    )?;
     if changed == 0 {
         tx.rollback().await?;
         return Ok(false);

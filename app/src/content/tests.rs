@@ -84,7 +84,10 @@ fn every_bad_field_is_named_at_once() {
 #[test]
 fn a_link_goes_only_to_a_web_address() {
     let link = |url: &str| ContentInput { url: url.into(), ..input() }.check(ContentKind::Link, &choices());
-    assert_eq!(link(" https://www.acme.example/guide ").map(|draft| draft.url), Ok(Some("https://www.acme.example/guide".into())));
+    assert_eq!(
+        link(" https://www.acme.example/guide ").map(|draft| draft.url),
+        Ok(Some("https://www.acme.example/guide".into()))
+    );
     for bad in ["javascript:alert(1)", "data:text/html;base64,PHNjcmlwdD4=", "www.acme.example", "https://acme", ""] {
         assert!(link(bad).is_err_and(|fields| fields.contains_key("url")), "{bad}");
     }
@@ -144,9 +147,16 @@ mod files {
     #[test]
     fn a_file_is_what_its_content_says_and_its_name_must_agree() {
         assert_eq!(check("Brochure.PDF", PDF).map(|ok| (ok.kind.label, ok.name)), Ok(("PDF", "Brochure.PDF".into())));
-        assert_eq!(check("brochure", PDF).map(|ok| ok.name), Ok("brochure.pdf".into()), "a name without an ending gets one");
+        assert_eq!(
+            check("brochure", PDF).map(|ok| ok.name),
+            Ok("brochure.pdf".into()),
+            "a name without an ending gets one"
+        );
         let disguised = check("price-list.png", PDF).expect_err("a PDF named .png");
-        assert_eq!(disguised, "This file is a PDF, not the .png its name says: rename it .pdf or choose the right file.");
+        assert_eq!(
+            disguised,
+            "This file is a PDF, not the .png its name says: rename it .pdf or choose the right file."
+        );
         let script = check("brochure.pdf", b"<html><script>alert(1)</script></html>").expect_err("HTML is not kept");
         assert!(script.starts_with("This file's content is text/html (.html)"), "{script}");
         let program = check("setup.pdf", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0").expect_err("a program");
@@ -161,7 +171,10 @@ mod files {
     fn a_file_over_25_mb_is_refused_with_its_size() {
         let mut big = PDF.to_vec();
         big.resize(super::MAX_CONTENT_BYTES + 3 * 1024 * 1024, b' ');
-        assert_eq!(check("big.pdf", &big), Err("The file is 28.0 MB; the library keeps files of at most 25.0 MB.".into()));
+        assert_eq!(
+            check("big.pdf", &big),
+            Err("The file is 28.0 MB; the library keeps files of at most 25.0 MB.".into())
+        );
     }
 
     #[test]

@@ -14,6 +14,36 @@ pub enum DomainError {
     Invalid,
 }
 
+/// Mail providers anyone may have an address at: such an address says nothing of its owner's company.
+const WEBMAIL: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "msn.com",
+    "yahoo.com",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "gmx.com",
+    "gmx.de",
+    "web.de",
+    "mail.com",
+    "yandex.ru",
+    "qq.com",
+];
+
+/// The customer's domain an email address suggests: its registrable domain, unless that is a
+/// mail provider anyone may use.
+pub fn customer_domain_of_email(email: &str) -> Option<String> {
+    let (_, domain) = email.rsplit_once('@')?;
+    let domain = normalise_domain(domain).ok()?;
+    (!WEBMAIL.contains(&domain.as_str())).then_some(domain)
+}
+
 /// The registrable domain behind what a person typed (an address, a host name, a URL).
 pub fn normalise_domain(raw: &str) -> Result<String, DomainError> {
     let mut host = raw.trim();

@@ -57,6 +57,9 @@ pub struct DealInput {
     pub products: String,
     pub attribution: String,
     pub notes: String,
+    /// The campaign lead it is registered from, if any: the deal counts for that campaign.
+    #[serde(default)]
+    pub lead: String,
 }
 
 impl DealInput {
@@ -264,6 +267,7 @@ mod tests {
             products: "Cloud Suite, Backup Pro".into(),
             attribution: "sourced".into(),
             notes: "Met at the partner summit.".into(),
+            lead: String::new(),
         }
     }
 

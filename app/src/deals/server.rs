@@ -34,12 +34,58 @@ use {
 pub struct DealFormSetup {
     pub form_token: String,
     pub today: NaiveDate,
+    /// The form's first values: from a lead, when registering one.
+    pub prefill: DealInput,
+    /// Where the prefilled values came from, as the form says it.
+    pub source: Option<String>,
 }
 
+/// A new deal form; with `lead` (one of the caller's organisation's leads not yet registered),
+/// filled from that lead.
 #[server(endpoint = "deal_form")]
-pub async fn deal_form() -> Result<DealFormSetup, AppError> {
-    guard::require_role(DEAL_PARTNER_ROLES)?;
-    Ok(DealFormSetup { form_token: crate::auth::secrets::new_token()?, today: Utc::now().date_naive() })
+pub async fn deal_form(#[server(default)] lead: String) -> Result<DealFormSetup, AppError> {
+    let user = guard::require_role(DEAL_PARTNER_ROLES)?;
+    let mut prefill = DealInput { currency: "USD".into(), attribution: "sourced".into(), ..DealInput::default() };
+    let mut source = None;
+    if !lead.trim().is_empty() {
+        let lead = own_lead(&state::db()?, &user, &lead).await?;
+        prefill.customer_company = lead.company.clone();
+        prefill.customer_domain = domain::customer_domain_of_email(&lead.email).unwrap_or_default();
+        prefill.contact_name = lead.name.clone();
+        prefill.contact_email = lead.email.clone();
+        prefill.notes = format!(
+            "From the landing page of the campaign \u{201c}{}\u{201d}, {}.{}",
+            lead.campaign,
+            lead.received_at.format("%Y-%m-%d"),
+            if lead.phone.is_empty() { String::new() } else { format!(" Phone: {}.", lead.phone) }
+        );
+        prefill.lead = lead.id.to_string();
+        source = Some(format!(
+            "Filled from the lead {} of {} (campaign \u{201c}{}\u{201d}).",
+            lead.name, lead.company, lead.campaign
+        ));
+    }
+    Ok(DealFormSetup {
+        form_token: crate::auth::secrets::new_token()?,
+        today: Utc::now().date_naive(),
+        prefill,
+        source,
+    })
+}
+
+/// The caller's organisation's lead `id`, not yet registered as a deal; "not found" for anyone
+/// else's, and a field message for one already registered.
+#[cfg(feature = "ssr")]
+async fn own_lead(db: &Db, user: &SessionUser, id: &str) -> Result<store::LeadSource, AppError> {
+    let id = id.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let lead = store::lead(db, id).await?.ok_or(AppError::NotFound)?;
+    if lead.organisation_id != user.organisation_id {
+        return Err(AppError::NotFound);
+    }
+    match lead.deal_id {
+        Some(deal) => Err(AppError::field("lead", format!("This lead is already registered, as deal #{deal}."))),
+        None => Ok(lead),
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -173,6 +219,10 @@ pub async fn save_deal(
         conflicts::find(&state.db, &valid.customer_company, Some(&registrable), user.organisation_id).await?;
     let company_key = matching::normalise_company_name(&valid.customer_company);
     let products = valid.products.join(", ");
+    let lead = match input.lead.trim() {
+        "" => None,
+        lead => Some(own_lead(&state.db, &user, lead).await?.id),
+    };
     let deal = store::NewDeal {
         organisation_id: user.organisation_id,
         created_by: user.user_id,
@@ -191,6 +241,7 @@ pub async fn save_deal(
         attribution: valid.attribution,
         notes: &valid.notes,
         possible_conflict: !conflicts.is_empty(),
+        lead_id: lead,
         now,
         sla_due_at: (status == DealStatus::Submitted).then(|| schedule::sla_due(now)),
     };

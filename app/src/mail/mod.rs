@@ -47,6 +47,17 @@ pub fn deal_decided(company: &str, outcome: &str, reason: Option<&str>, link: &s
     }
 }
 
+/// To a partner's admins, when a prospect sends one of its landing pages' forms.
+pub fn lead_captured(name: &str, company: &str, campaign: &str, link: &str) -> Message {
+    Message {
+        subject: format!("A new lead from {campaign}: {name} of {company}"),
+        body: format!(
+            "{name} of {company} sent the form on your landing page for \u{201c}{campaign}\u{201d}.\n\n\
+             See the lead, and register it as a deal in one click:\n{link}"
+        ),
+    }
+}
+
 /// To a partner's person whose certification ends soon (30 and 7 days before).
 pub fn certification_expiring(course: &str, days: i64, until: DateTime<Utc>, link: &str) -> Message {
     Message {

@@ -24,7 +24,7 @@ pub const STUCK_QUIET_DAYS: i64 = 14;
 pub const STUCK_NO_DEAL_DAY: i64 = 60;
 
 /// Something a partner does that an automatic step waits for. Stored by [`Milestone::as_str`];
-/// the catalogue grows with the features that record new ones (a first campaign launched, say).
+/// the catalogue grows with the features that record new ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Milestone {
@@ -34,16 +34,18 @@ pub enum Milestone {
     CertificationEarned,
     FirstDealRegistered,
     FirstDealWon,
+    FirstCampaignLaunched,
 }
 
 impl Milestone {
-    pub const ALL: [Milestone; 6] = [
+    pub const ALL: [Milestone; 7] = [
         Milestone::AgreementAccepted,
         Milestone::ProfileCompleted,
         Milestone::ColleagueInvited,
         Milestone::CertificationEarned,
         Milestone::FirstDealRegistered,
         Milestone::FirstDealWon,
+        Milestone::FirstCampaignLaunched,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +56,7 @@ impl Milestone {
             Milestone::CertificationEarned => "certification_earned",
             Milestone::FirstDealRegistered => "first_deal_registered",
             Milestone::FirstDealWon => "first_deal_won",
+            Milestone::FirstCampaignLaunched => "first_campaign_launched",
         }
     }
 
@@ -70,6 +73,7 @@ impl Milestone {
             Milestone::CertificationEarned => "a first certification earned",
             Milestone::FirstDealRegistered => "the first deal registered",
             Milestone::FirstDealWon => "the first deal won",
+            Milestone::FirstCampaignLaunched => "the first campaign launched",
         }
     }
 
@@ -84,6 +88,9 @@ impl Milestone {
                 "Ticks itself when your organisation submits its first deal registration."
             }
             Milestone::FirstDealWon => "Ticks itself when your organisation marks its first deal won.",
+            Milestone::FirstCampaignLaunched => {
+                "Ticks itself when your organisation launches its first co-branded campaign."
+            }
         }
     }
 
@@ -96,6 +103,7 @@ impl Milestone {
             Milestone::CertificationEarned => "/training",
             Milestone::FirstDealRegistered => "/deals/new",
             Milestone::FirstDealWon => "/deals",
+            Milestone::FirstCampaignLaunched => "/campaigns",
         }
     }
 }
@@ -113,6 +121,7 @@ pub struct Milestones {
     pub certification_earned: Option<DateTime<Utc>>,
     pub first_deal_registered: Option<DateTime<Utc>>,
     pub first_deal_won: Option<NaiveDate>,
+    pub first_campaign_launched: Option<DateTime<Utc>>,
 }
 
 impl Milestones {
@@ -124,6 +133,7 @@ impl Milestones {
             Milestone::ColleagueInvited => self.colleague_invited,
             Milestone::CertificationEarned => self.certification_earned,
             Milestone::FirstDealRegistered => self.first_deal_registered,
+            Milestone::FirstCampaignLaunched => self.first_campaign_launched,
             Milestone::FirstDealWon => {
                 self.first_deal_won.and_then(|day| day.and_hms_opt(0, 0, 0)).map(|at| at.and_utc())
             }

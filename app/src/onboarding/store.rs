@@ -14,7 +14,7 @@ use crate::{bind_all, execute_in, on_db, on_tx};
 
 /// When each milestone first happened, per organisation: the first acceptance of the agreement,
 /// the company profile first complete, the first invitation one of its own people sent, its first certification, its first submitted
-/// deal, its first won deal.
+/// deal, its first won deal, its first campaign launched.
 macro_rules! milestone_columns {
     () => {
         "o.id AS organisation_id, o.created_at AS joined, \
@@ -25,7 +25,8 @@ macro_rules! milestone_columns {
          (SELECT MIN(c.earned_at) FROM certifications c WHERE c.organisation_id = o.id) AS certification_earned, \
          (SELECT MIN(d.submitted_at) FROM deals d WHERE d.organisation_id = o.id AND d.submitted_at IS NOT NULL) \
           AS first_deal_registered, \
-         (SELECT MIN(d.closed_on) FROM deals d WHERE d.organisation_id = o.id AND d.status = 'won') AS first_deal_won"
+         (SELECT MIN(d.closed_on) FROM deals d WHERE d.organisation_id = o.id AND d.status = 'won') AS first_deal_won, \
+         (SELECT MIN(l.launched_at) FROM campaign_launches l WHERE l.organisation_id = o.id) AS first_campaign_launched"
     };
 }
 

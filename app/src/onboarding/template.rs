@@ -160,7 +160,7 @@ mod tests {
         assert_eq!(automatic.href, None);
         let empty = StepInput::default().check().expect_err("invalid");
         assert_eq!(empty.keys().collect::<Vec<_>>(), ["kind", "partner_type_id", "title"]);
-        assert!(input("first_campaign_launched", "").check().expect_err("unknown").contains_key("kind"));
+        assert!(input("first_campaign_won", "").check().expect_err("unknown").contains_key("kind"));
         assert!(StepInput { title: "A\nB".into(), ..input(MANUAL, "") }.check().is_err());
     }
 

@@ -140,7 +140,7 @@ fn every_milestone_and_state_parses_back_from_its_stored_name() {
     for state in [StepState::Pending, StepState::Waiting, StepState::Done, StepState::Skipped] {
         assert_eq!(StepState::parse(state.as_str()), Some(state));
     }
-    assert_eq!(Milestone::parse("first_campaign_launched"), None);
+    assert_eq!(Milestone::parse("first_campaign_won"), None);
     for command in StepCommand::ALL {
         assert_eq!(StepCommand::parse(command.as_str()), Some(command));
     }

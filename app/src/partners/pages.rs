@@ -22,8 +22,8 @@ use crate::team::server::Invite;
 use crate::team::{InviteForm, MemberTable};
 use crate::training::CertificateTable;
 use crate::ui::{
-    Badge, Field, FormError, FormErrors, Notice, Pager, ScrollTable, encode_query, filter_choice, form_error, posted_error,
-    tier_tone,
+    Badge, Field, FormError, FormErrors, Notice, Pager, ScrollTable, encode_query, filter_choice, form_error,
+    posted_error, tier_tone,
 };
 
 #[component]

@@ -219,6 +219,13 @@ pub async fn logo_file(
     id: i64,
 ) -> Result<(super::logo::LogoKind, Vec<u8>), AppError> {
     guard::reachable_partner(db, user, id).await?;
+    public_logo(db, id).await
+}
+
+/// Partner `id`'s logo with no question of who asks: for what the partner itself made public
+/// (a live landing page, its email).
+#[cfg(feature = "ssr")]
+pub async fn public_logo(db: &crate::db::Db, id: i64) -> Result<(super::logo::LogoKind, Vec<u8>), AppError> {
     let (media_type, body) = store::logo(db, id).await?.ok_or(AppError::NotFound)?;
     let kind = super::logo::LogoKind::parse(&media_type).ok_or(AppError::Internal)?;
     Ok((kind, body))

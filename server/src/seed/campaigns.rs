@@ -1,10 +1,13 @@
-//! The demo campaigns: one published to resellers and managed-service providers, one draft for
-//! Gold and Platinum partners.
+//! The demo campaigns: one published to resellers and managed-service providers, launched by
+//! Bluepeak with a week of views and clicks and three leads; one draft for Gold and Platinum partners.
 
+use app::campaigns::launch::{LaunchInput, Lead};
+use app::campaigns::store::launches::{self, StoredLaunch};
 use app::campaigns::store::{self, Saved};
 use app::campaigns::{CampaignInput, CampaignState, render};
 use app::db::Db;
-use chrono::{Duration, Utc};
+use app::on_db;
+use chrono::{DateTime, Duration, Utc};
 
 use super::SeedError;
 
@@ -67,7 +70,58 @@ pub async fn demo(db: &Db, author: i64) -> Result<(), SeedError> {
         if publish {
             let moved = (CampaignState::Draft, CampaignState::Published);
             store::set_state(db, (id, &draft.name), moved, (author, now + Duration::days(1))).await?;
+            bluepeak_launches(db, id, now + Duration::days(4)).await?;
         }
+    }
+    Ok(())
+}
+
+/// Bluepeak launches campaign `id` `at`, in its own words and with two of the three posts, and
+/// its page draws views and clicks every day since, and three leads.
+async fn bluepeak_launches(db: &Db, id: i64, at: DateTime<Utc>) -> Result<(), SeedError> {
+    let (organisation, launcher): (i64, i64) = on_db!(db, pool => sqlx::query_as(
+        "SELECT o.id, u.id FROM organisations o JOIN users u ON u.organisation_id = o.id \
+         WHERE o.name = 'Bluepeak Systems' AND u.email = 'partner@bluepeak.test'")
+        .fetch_one(pool).await)?;
+    let campaign = store::campaign(db, id).await?.ok_or(SeedError::Invalid("the demo campaign"))?;
+    let input = LaunchInput {
+        campaign: id.to_string(),
+        intro: "Bluepeak has looked after servers in the region for fifteen years. We set up Acme Cloud Backup in a day and check every restore ourselves.".into(),
+        cta_text: "Book a free backup check".into(),
+        cta_url: String::new(),
+        posts: vec!["0".into(), "1".into()],
+    };
+    let personal =
+        input.check(&campaign.draft, render::check_template).map_err(|_| SeedError::Invalid("the demo launch"))?;
+    let mut slug = app::auth::secrets::new_token().map_err(|_| SeedError::Invalid("randomness for the demo launch"))?;
+    slug.truncate(22);
+    launches::save(db, (id, &campaign.draft.name), (organisation, &slug), &personal, (launcher, at)).await?;
+    let launch: StoredLaunch =
+        launches::launch_of(db, id, organisation).await?.ok_or(SeedError::Invalid("the demo launch"))?;
+    let days = (Utc::now() - at).num_days().max(1);
+    let visits: Vec<_> = (0..=days)
+        .map(|day| {
+            let views = 18 + (day * 7) % 13;
+            (launch.id, (at + Duration::days(day)).date_naive(), views, views / 4)
+        })
+        .collect();
+    launches::add_visits(db, &visits).await?;
+    let leads = [
+        ("Dana Whitfield", "dana@harbourdental.example", "Harbour Dental", "+1 555 0142", 2),
+        ("Omar Haddad", "omar.haddad@northwindfreight.example", "Northwind Freight", "", 4),
+        ("Grace Liu", "grace@lakesidelaw.example", "Lakeside Law", "+1 555 0199", 6),
+    ];
+    for (name, email, company, phone, day) in leads {
+        let lead = Lead { name: name.into(), email: email.into(), company: company.into(), phone: phone.into() };
+        let link = "/leads";
+        launches::add_lead(
+            db,
+            &launch,
+            (&campaign.draft.name, link),
+            &lead,
+            at + Duration::days(day) + Duration::hours(3),
+        )
+        .await?;
     }
     Ok(())
 }

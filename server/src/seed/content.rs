@@ -10,7 +10,15 @@ use chrono::{Duration, Utc};
 use super::SeedError;
 
 /// (title, description, tags, tier, partner types, file name or address, the file's lines)
-type Item = (&'static str, &'static str, &'static str, &'static str, &'static [&'static str], &'static str, &'static [&'static str]);
+type Item = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static [&'static str],
+);
 
 const ITEMS: &[Item] = &[
     (
@@ -84,7 +92,8 @@ pub async fn demo(db: &Db, files: &FileStore, author: i64) -> Result<(), SeedErr
         return Ok(());
     }
     let choices = store::choices(db).await?;
-    let id_of = |names: &[(i64, String)], name: &str| names.iter().find(|(_, have)| have == name).map(|(id, _)| id.to_string());
+    let id_of =
+        |names: &[(i64, String)], name: &str| names.iter().find(|(_, have)| have == name).map(|(id, _)| id.to_string());
     let started = Utc::now() - Duration::days(20);
     for (at, (title, description, tags, tier, types, source, lines)) in ITEMS.iter().enumerate() {
         let input = ContentInput {
@@ -190,7 +199,12 @@ mod tests {
     fn a_demo_pdf_points_at_each_of_its_objects() {
         let bytes = pdf(&["Title"]);
         let text = String::from_utf8(bytes).expect("text");
-        let xref: usize = text.rsplit("startxref\n").next().and_then(|rest| rest.lines().next()).and_then(|n| n.parse().ok()).expect("xref offset");
+        let xref: usize = text
+            .rsplit("startxref\n")
+            .next()
+            .and_then(|rest| rest.lines().next())
+            .and_then(|n| n.parse().ok())
+            .expect("xref offset");
         assert!(text[xref..].starts_with("xref\n"));
         for (at, line) in text[xref..].lines().skip(3).take(5).enumerate() {
             let offset: usize = line[..10].parse().expect("offset");

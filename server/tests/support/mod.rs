@@ -101,12 +101,29 @@ impl TestApp {
         tessera::telemetry::init(&cli.log);
         let server = tessera::start(&cli).await.expect("server starts");
         tessera::seed::demo(&server.db, &server.state.files).await.expect("demo data loads");
-        TestApp { base: format!("http://{}", server.addr), server: Some(server), url, data, postgres_database, _dir: dir }
+        TestApp {
+            base: format!("http://{}", server.addr),
+            server: Some(server),
+            url,
+            data,
+            postgres_database,
+            _dir: dir,
+        }
     }
 
     /// Another `tessera` server on the same database (as behind a load balancer), and its base URL.
     pub async fn second_server(&self) -> (String, RunningServer) {
-        let args = ["tessera", "--database-url", &self.url, "--addr", "127.0.0.1:0", "--log", "warn", "--data-dir", &self.data];
+        let args = [
+            "tessera",
+            "--database-url",
+            &self.url,
+            "--addr",
+            "127.0.0.1:0",
+            "--log",
+            "warn",
+            "--data-dir",
+            &self.data,
+        ];
         let cli = Cli::try_parse_from(args).expect("test configuration parses");
         let server = tessera::start(&cli).await.expect("second server starts");
         (format!("http://{}", server.addr), server)
@@ -122,6 +139,12 @@ impl TestApp {
 
     pub fn facts(&self) -> &app::kpi::cache::FactCache {
         &self.server.as_ref().expect("running").facts
+    }
+
+    /// Writes the landing pages' views and clicks counted so far (the server does every few seconds).
+    pub async fn write_tally(&self) {
+        let server = self.server.as_ref().expect("running");
+        server.landing_pages.flush(&server.db).await.expect("views and clicks written");
     }
 
     /// What the server shares with its server functions and jobs.

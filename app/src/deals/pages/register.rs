@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::auth::access::DEAL_PARTNER_ROLES;
 use crate::deals::form::{DealInput, looks_like_domain, validate_deal};
@@ -13,14 +13,15 @@ use crate::deals::server::{DealFormSetup, SaveDeal, deal_check, deal_form};
 use crate::error::{AppError, FieldErrors};
 use crate::layout::guarded_page;
 use crate::money::Currency;
-use crate::ui::{Field, FormError, FormErrors, form_error};
+use crate::ui::{Field, FormError, FormErrors, Notice, form_error};
 
 #[component]
 pub fn NewDealPage() -> impl IntoView {
+    let query = use_query_map();
     guarded_page(
         DEAL_PARTNER_ROLES,
-        || (),
-        |_| deal_form(),
+        move || query.read().get("lead").unwrap_or_default(),
+        deal_form,
         |_, setup| {
             view! {
                 <h1>"Register a deal"</h1>
@@ -52,8 +53,8 @@ fn set_field(input: &mut DealInput, name: &str, value: String) {
 fn DealForm(setup: DealFormSetup) -> impl IntoView {
     let action = ServerAction::<SaveDeal>::new();
     let server_error = form_error(action);
-    let input =
-        RwSignal::new(DealInput { currency: "USD".into(), attribution: "sourced".into(), ..DealInput::default() });
+    let prefill = setup.prefill.clone();
+    let input = RwSignal::new(prefill.clone());
     // Fields edited since the last attempt to save: their messages come from the live check.
     let touched = RwSignal::new(BTreeSet::<String>::new());
     let today = setup.today;
@@ -122,13 +123,15 @@ fn DealForm(setup: DealFormSetup) -> impl IntoView {
         ("influenced".to_owned(), "Influenced: we helped a deal the vendor found".to_owned()),
     ];
     view! {
+        {setup.source.clone().map(|source| view! { <Notice text=source/> })}
         <FormError error/>
         <ActionForm action=action attr:novalidate=true attr:class="card deal-form">
             <input type="hidden" name="form_token" value=setup.form_token.clone()/>
+            <input type="hidden" name="lead" value=prefill.lead.clone()/>
             <fieldset>
                 <legend>"Customer"</legend>
-                <Field label="Customer company" name="customer_company" error on_input=edit("customer_company") required=true/>
-                <Field label="Customer domain" name="customer_domain" hint="The customer's web address, like example.com"
+                <Field label="Customer company" name="customer_company" value=prefill.customer_company.clone() error on_input=edit("customer_company") required=true/>
+                <Field label="Customer domain" name="customer_domain" value=prefill.customer_domain.clone() hint="The customer's web address, like example.com"
                     error on_input=edit("customer_domain") required=true/>
                 {move || possible_conflict.get().then(|| view! {
                     <div class="notice notice-warning" role="status" data-testid="conflict-warning">
@@ -137,8 +140,8 @@ fn DealForm(setup: DealFormSetup) -> impl IntoView {
                         "You can still submit: your channel manager will look at both before deciding."
                     </div>
                 })}
-                <Field label="Contact name" name="contact_name" error on_input=edit("contact_name") required=true/>
-                <Field label="Contact email" name="contact_email" kind="email" error on_input=edit("contact_email") required=true/>
+                <Field label="Contact name" name="contact_name" value=prefill.contact_name.clone() error on_input=edit("contact_name") required=true/>
+                <Field label="Contact email" name="contact_email" value=prefill.contact_email.clone() kind="email" error on_input=edit("contact_email") required=true/>
             </fieldset>
             <fieldset>
                 <legend>"Opportunity"</legend>
@@ -152,7 +155,7 @@ fn DealForm(setup: DealFormSetup) -> impl IntoView {
                     on_input=edit("products") required=true/>
                 <Field label="Sourced or influenced" name="attribution" options=attributions value="sourced" error
                     on_input=edit("attribution")/>
-                <Field label="Notes" name="notes" rows=4 error on_input=edit("notes")/>
+                <Field label="Notes" name="notes" rows=4 value=prefill.notes.clone() error on_input=edit("notes")/>
             </fieldset>
             <div class="actions">
                 <button type="submit" class="button secondary" name="intent" value="draft" disabled=move || action.pending().get()>"Save draft"</button>

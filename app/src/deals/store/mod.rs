@@ -55,6 +55,9 @@ macro_rules! pipeline_candidates {
 }
 
 crate::statements! {
+    const LEAD = "SELECT c.id, c.organisation_id, c.name, c.email, c.company, c.phone, c.created_at AS received_at, \
+        m.name AS campaign, d.id AS deal_id FROM campaign_leads c JOIN campaign_launches l ON l.id = c.launch_id \
+        JOIN campaigns m ON m.id = l.campaign_id LEFT JOIN deals d ON d.lead_id = c.id WHERE c.id = $1";
     const RECORD = "SELECT d.id, d.organisation_id, o.name AS partner_name, u.name AS created_by_name, d.status, \
         d.customer_company, d.customer_domain, d.contact_name, d.contact_email, d.amount_minor, d.currency, \
         d.expected_close_date, d.products, d.attribution, d.notes, d.possible_conflict, d.created_at, \
@@ -67,7 +70,7 @@ crate::statements! {
     const INSERT = "INSERT INTO deals (organisation_id, created_by, form_token, status, customer_company, \
         company_key, name_prefix, customer_domain, contact_name, contact_email, amount_minor, currency, \
         expected_close_date, products, attribution, notes, possible_conflict, created_at, updated_at, submitted_at, \
-        sla_due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20) \
+        sla_due_at, lead_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20, $21) \
         ON CONFLICT (form_token) DO NOTHING RETURNING id";
     const BY_FORM_TOKEN = "SELECT id, status, possible_conflict FROM deals WHERE form_token = $1 AND created_by = $2";
     const INSERT_TIMELINE = "INSERT INTO deal_events (deal_id, actor_id, at, kind, from_status, to_status, note) \
@@ -210,6 +213,25 @@ pub fn assembled_statements() -> Vec<String> {
     ]
 }
 
+/// A campaign's lead as a deal registration starts from it (read here; campaigns keep leads).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LeadSource {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub name: String,
+    pub email: String,
+    pub company: String,
+    pub phone: String,
+    pub received_at: DateTime<Utc>,
+    pub campaign: String,
+    /// The deal already registered from it.
+    pub deal_id: Option<i64>,
+}
+
+pub async fn lead(db: &Db, id: i64) -> Result<Option<LeadSource>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(LEAD).bind(id).fetch_optional(pool).await)
+}
+
 pub async fn record(db: &Db, id: i64) -> Result<Option<DealRecord>, sqlx::Error> {
     on_db!(db, pool => sqlx::query_as(RECORD).bind(id).fetch_optional(pool).await)
 }
@@ -237,6 +259,8 @@ pub struct NewDeal<'a> {
     pub attribution: Attribution,
     pub notes: &'a str,
     pub possible_conflict: bool,
+    /// The campaign lead it was registered from.
+    pub lead_id: Option<i64>,
     pub now: DateTime<Utc>,
     pub sla_due_at: Option<DateTime<Utc>>,
 }
@@ -292,7 +316,7 @@ pub async fn insert(db: &Db, deal: &NewDeal<'_>) -> Result<Option<Saved>, sqlx::
         .bind(deal.contact_name).bind(deal.contact_email).bind(deal.amount_minor).bind(deal.currency)
         .bind(deal.expected_close_date).bind(deal.products).bind(deal.attribution).bind(deal.notes)
         .bind(deal.possible_conflict).bind(deal.now).bind(submitted.then_some(deal.now)).bind(deal.sla_due_at)
-        .fetch_optional(conn).await)?;
+        .bind(deal.lead_id).fetch_optional(conn).await)?;
     if let Some(id) = id {
         let line = TimelineLine {
             deal_id: id,

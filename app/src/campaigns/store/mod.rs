@@ -1,6 +1,8 @@
 //! Campaigns in the database, with their one writer ([`save`], [`set_state`]), and the facts of
 //! the partners a campaign targets.
 
+pub mod launches;
+
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::render::PartnerFacts;
@@ -8,6 +10,18 @@ use super::{Audience, AudienceChoices, CampaignDraft, CampaignState, Editable, T
 use crate::audit::{self, AuditAction};
 use crate::db::{Db, Tx};
 use crate::{execute_in, on_db, on_tx};
+
+macro_rules! partner_columns {
+    () => {
+        "SELECT o.id, o.name, COALESCE(t.name, '') AS tier, o.tier_id, o.partner_type_id, o.channel_manager_id, \
+        o.website, o.contact_email, o.phone, COALESCE(a.name, '') AS contact_name, \
+        CAST(l.width AS BIGINT) AS width, CAST(l.height AS BIGINT) AS height, l.uploaded_at \
+        FROM organisations o LEFT JOIN tiers t ON t.id = o.tier_id \
+        LEFT JOIN organisation_logos l ON l.organisation_id = o.id \
+        LEFT JOIN users a ON a.id = (SELECT MIN(u.id) FROM users u WHERE u.organisation_id = o.id \
+            AND u.role = 'partner_admin' AND u.deactivated_at IS NULL)"
+    };
+}
 
 crate::statements! {
     const CAMPAIGNS = "SELECT id, name, summary, headline, intro, body, cta_text, email_subject, email_body, posts, \
@@ -28,14 +42,8 @@ crate::statements! {
     const INSERT_TIER = "INSERT INTO campaign_tiers (campaign_id, tier_id) VALUES ($1, $2)";
     const INSERT_TYPE = "INSERT INTO campaign_types (campaign_id, partner_type_id) VALUES ($1, $2)";
     const SET_STATE = "UPDATE campaigns SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4";
-    const PARTNERS = "SELECT o.id, o.name, COALESCE(t.name, '') AS tier, o.tier_id, o.partner_type_id, o.channel_manager_id, \
-        o.website, o.contact_email, o.phone, COALESCE(a.name, '') AS contact_name, \
-        CAST(l.width AS BIGINT) AS width, CAST(l.height AS BIGINT) AS height, l.uploaded_at \
-        FROM organisations o LEFT JOIN tiers t ON t.id = o.tier_id \
-        LEFT JOIN organisation_logos l ON l.organisation_id = o.id \
-        LEFT JOIN users a ON a.id = (SELECT MIN(u.id) FROM users u WHERE u.organisation_id = o.id \
-            AND u.role = 'partner_admin' AND u.deactivated_at IS NULL) \
-        WHERE o.kind = 'partner' ORDER BY o.name";
+    const PARTNERS = concat!(partner_columns!(), " WHERE o.kind = 'partner' ORDER BY o.name");
+    const PARTNER = concat!(partner_columns!(), " WHERE o.kind = 'partner' AND o.id = $1");
 }
 
 #[derive(sqlx::FromRow)]
@@ -73,7 +81,9 @@ pub async fn campaigns(db: &Db) -> Result<Vec<StoredCampaign>, sqlx::Error> {
         let types = sqlx::query_as(TYPES).fetch_all(pool).await?;
         (records, tiers, types)
     });
-    let of = |pairs: &[(i64, i64)], id: i64| pairs.iter().filter(|(campaign, _)| *campaign == id).map(|(_, value)| *value).collect();
+    let of = |pairs: &[(i64, i64)], id: i64| {
+        pairs.iter().filter(|(campaign, _)| *campaign == id).map(|(_, value)| *value).collect()
+    };
     Ok(records
         .into_iter()
         .map(|record| StoredCampaign {
@@ -146,11 +156,26 @@ pub async fn save(db: &Db, draft: &CampaignDraft, (by, now): (i64, DateTime<Utc>
             .bind(draft.editable.posts).bind(by).bind(now)
             .fetch_one(conn).await)?,
         id => {
-            let changed = execute_in!(tx, sqlx::query(UPDATE)
-                .bind(&draft.name).bind(&draft.summary).bind(&texts.headline).bind(&texts.intro).bind(&texts.body)
-                .bind(&texts.cta_text).bind(&texts.email_subject).bind(&texts.email_body).bind(&posts)
-                .bind(draft.starts_on).bind(draft.ends_on).bind(draft.editable.intro).bind(draft.editable.call_to_action)
-                .bind(draft.editable.posts).bind(now).bind(id))?;
+            let changed = execute_in!(
+                tx,
+                sqlx::query(UPDATE)
+                    .bind(&draft.name)
+                    .bind(&draft.summary)
+                    .bind(&texts.headline)
+                    .bind(&texts.intro)
+                    .bind(&texts.body)
+                    .bind(&texts.cta_text)
+                    .bind(&texts.email_subject)
+                    .bind(&texts.email_body)
+                    .bind(&posts)
+                    .bind(draft.starts_on)
+                    .bind(draft.ends_on)
+                    .bind(draft.editable.intro)
+                    .bind(draft.editable.call_to_action)
+                    .bind(draft.editable.posts)
+                    .bind(now)
+                    .bind(id)
+            )?;
             if changed == 0 {
                 tx.rollback().await?;
                 return Ok(Saved::NotFound);
@@ -234,29 +259,46 @@ impl crate::auth::reach::Reachable for CampaignPartner {
     }
 }
 
-/// Every partner with the facts its campaigns show: the company profile, its partner admin as
-/// the contact, and where its logo is served (`logo_src` of the partner's id and upload time).
-pub async fn partners(db: &Db, logo_src: impl Fn(i64, DateTime<Utc>) -> String) -> Result<Vec<CampaignPartner>, sqlx::Error> {
-    let records: Vec<PartnerRecord> = on_db!(db, pool => sqlx::query_as(PARTNERS).fetch_all(pool).await)?;
-    Ok(records
-        .into_iter()
-        .map(|record| CampaignPartner {
-            id: record.id,
-            channel_manager_id: record.channel_manager_id,
-            tier: record.tier,
-            tier_id: record.tier_id,
-            partner_type_id: record.partner_type_id,
+impl PartnerRecord {
+    fn partner(self, logo_src: impl Fn(i64, DateTime<Utc>) -> String) -> CampaignPartner {
+        CampaignPartner {
+            id: self.id,
+            channel_manager_id: self.channel_manager_id,
+            tier: self.tier,
+            tier_id: self.tier_id,
+            partner_type_id: self.partner_type_id,
             facts: PartnerFacts {
-                logo: match (record.width, record.height, record.uploaded_at) {
-                    (Some(width), Some(height), Some(at)) => Some((logo_src(record.id, at), width, height)),
+                logo: match (self.width, self.height, self.uploaded_at) {
+                    (Some(width), Some(height), Some(at)) => Some((logo_src(self.id, at), width, height)),
                     _ => None,
                 },
-                company: record.name,
-                contact_name: record.contact_name,
-                contact_email: record.contact_email,
-                phone: record.phone,
-                website: record.website,
+                company: self.name,
+                contact_name: self.contact_name,
+                contact_email: self.contact_email,
+                phone: self.phone,
+                website: self.website,
             },
-        })
-        .collect())
+        }
+    }
+}
+
+/// Every partner with the facts its campaigns show: the company profile, its partner admin as
+/// the contact, and where its logo is served (`logo_src` of the partner's id and upload time).
+pub async fn partners(
+    db: &Db,
+    logo_src: impl Fn(i64, DateTime<Utc>) -> String,
+) -> Result<Vec<CampaignPartner>, sqlx::Error> {
+    let records: Vec<PartnerRecord> = on_db!(db, pool => sqlx::query_as(PARTNERS).fetch_all(pool).await)?;
+    Ok(records.into_iter().map(|record| record.partner(&logo_src)).collect())
+}
+
+/// Partner `id` as [`partners`] has it, its logo at `logo_src` of its upload time.
+pub async fn partner(
+    db: &Db,
+    id: i64,
+    logo_src: impl Fn(DateTime<Utc>) -> String,
+) -> Result<Option<CampaignPartner>, sqlx::Error> {
+    let record: Option<PartnerRecord> =
+        on_db!(db, pool => sqlx::query_as(PARTNER).bind(id).fetch_optional(pool).await)?;
+    Ok(record.map(|record| record.partner(|_, at| logo_src(at))))
 }
