@@ -53,9 +53,9 @@ test('a partner personalises and launches a campaign; a visitor without JavaScri
   await open(page, '/campaigns/new', testInfo);
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Headline').fill('{{ company }} patches every server');
-  await page.getByLabel('Introduction').fill('Monthly patching, tested first.');
+  await page.getByRole('textbox', { name: 'Introduction' }).fill('Monthly patching, tested first.');
   await page.getByLabel('Subject').fill('Patching from {{ company }}');
-  await page.getByLabel('Posts').fill('Patched on time, every time: {{ link }}\n---\nAsk {{ company }} about patching.');
+  await page.getByRole('textbox', { name: 'Posts' }).fill('Patched on time, every time: {{ link }}\n---\nAsk {{ company }} about patching.');
   await page.getByRole('group', { name: 'Partner types' }).getByLabel('MSP').check();
   await page.getByRole('button', { name: 'Create the campaign' }).click();
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();

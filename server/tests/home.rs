@@ -71,7 +71,12 @@ async fn a_partners_home_lists_its_own_deals_needing_it_and_its_recent_wins(back
         let client = app.sign_in(email).await;
         let home = home(&app, &client).await;
         assert_eq!(home["actions"][0]["href"], "/deals/new", "{email}: registering a deal is the first action");
-        assert_eq!(section_ids(&home), ["needs-you", "tier", "recent-wins"]);
+        assert_eq!(section_ids(&home), ["needs-you", "tier", "recent-wins", "campaigns"]);
+        // The demo's launch brought three leads no one has registered yet.
+        let campaigns = section(&home, "campaigns");
+        assert_eq!(campaigns["items"][0]["title"], "3 leads to follow up", "{campaigns}");
+        assert_eq!(campaigns["items"][0]["href"], "/leads");
+        assert!(campaigns["items"].as_array().expect("items").iter().any(|item| item["title"] == "Back up every server" && item["badge"] == "Live"), "{campaigns}");
 
         let since = Utc::now() - Duration::days(7);
         let until = Utc::now() + Duration::days(14);
@@ -179,7 +184,7 @@ async fn an_admins_home_covers_the_program_and_its_setup(backend: Backend) {
     let app = demo_with_history(backend).await;
     let admin = app.sign_in("admin@acme.test").await;
     let home = home(&app, &admin).await;
-    assert_eq!(section_ids(&home), ["approvals", "at-risk", "tier-changes", "protection", "setup"]);
+    assert_eq!(section_ids(&home), ["approvals", "at-risk", "tier-changes", "protection", "setup", "campaigns"]);
     let waiting = app.count("SELECT COUNT(*) FROM deals WHERE status = 'submitted'").await;
     assert_eq!(section(&home, "approvals")["more"]["text"], format!("Open the approval queue ({waiting} deals)"));
     // The demo never imports the vendor's pipeline; a partner without a channel manager shows too.
@@ -200,10 +205,17 @@ async fn marketings_home_lists_only_what_exists_for_marketing(backend: Backend) 
     let app = demo_with_history(backend).await;
     let marketing = app.sign_in("marketing@acme.test").await;
     let home = home(&app, &marketing).await;
-    assert_eq!(section_ids(&home), ["new-partners"]);
+    assert_eq!(section_ids(&home), ["campaigns", "new-partners"]);
     let hrefs: Vec<&str> =
         home["actions"].as_array().expect("actions").iter().filter_map(|a| a["href"].as_str()).collect();
-    assert_eq!(hrefs, ["/partners", "/leaderboard"], "links only to pages marketing can open");
+    assert_eq!(hrefs, ["/campaigns/new", "/partners"], "links only to pages marketing can open");
+    // The campaigns tile: the published campaign's launch and figures, the draft waiting.
+    let campaigns = section(&home, "campaigns");
+    let items = campaigns["items"].as_array().expect("items");
+    let backup = items.iter().find(|item| item["title"] == "Back up every server").expect("the published campaign");
+    assert_eq!(backup["badge"], "1 launch");
+    assert!(backup["detail"].as_str().is_some_and(|detail| detail.contains(" views · ") && detail.contains("3 leads · 0 deals")), "{backup}");
+    assert!(items.iter().any(|item| item["title"] == "Migration week" && item["badge"] == "Draft"), "{campaigns}");
     let since = (Utc::now() - Duration::days(90)).date_naive();
     // A partner joins when it first accepts the agreement; one in the program before onboarding,
     // or one that accepted nothing yet, when it was added.

@@ -3,6 +3,8 @@
 //! rendered for every targeted partner, and publishes it. Rendering is [`render`]'s: marketing's
 //! texts as plain-text templates, Tessera's layouts with auto-escaping.
 
+#[cfg(feature = "ssr")]
+pub mod agenda;
 pub mod launch;
 mod leads;
 mod pages;

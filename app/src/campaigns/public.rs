@@ -35,6 +35,8 @@ pub const SEND_WINDOW: Duration = Duration::from_secs(600);
 pub struct LivePage {
     pub launch: StoredLaunch,
     pub campaign: String,
+    /// The vendor's name, as the page says it.
+    pub vendor: String,
     pub facts: PartnerFacts,
     pub texts: Texts,
     /// The page as a visitor first sees it.
@@ -188,8 +190,10 @@ async fn load(state: &ServerState, slug: &str) -> Result<Option<LivePage>, AppEr
     };
     let link = address(&state.settings.public_url, slug);
     let texts = launched_texts(&campaign, &launch, &partner.facts, &link);
-    let html = render_page(&texts, &partner.facts, &launch.slug, None)?;
+    let vendor = store::vendor_name(&state.db).await?;
+    let html = render_page((&vendor, &texts, &partner.facts), &launch.slug, None)?;
     Ok(Some(LivePage {
+        vendor,
         cta_target: cta_target(&launch, &partner.facts),
         campaign: campaign.draft.name,
         facts: partner.facts,
@@ -205,10 +209,9 @@ pub enum FormState<'a> {
     Refused(&'a LeadInput, &'a FieldErrors),
 }
 
-/// The landing page at `slug`, its form live.
+/// The landing page at `slug` of `vendor`'s campaign `texts` for the partner of `facts`, its form live.
 pub fn render_page(
-    texts: &Texts,
-    facts: &PartnerFacts,
+    (vendor, texts, facts): (&str, &Texts, &PartnerFacts),
     slug: &str,
     form: Option<FormState>,
 ) -> Result<String, AppError> {
@@ -233,7 +236,7 @@ pub fn render_page(
             }
         }
     }
-    render::landing_page(super::server::VENDOR, texts, facts, &links).map_err(|error| {
+    render::landing_page(vendor, texts, facts, &links).map_err(|error| {
         tracing::error!(%error, "a landing page did not render");
         AppError::Internal
     })
@@ -256,8 +259,11 @@ pub async fn send(state: &ServerState, page: &LivePage, input: &LeadInput) -> Re
     let lead: Lead = match input.check() {
         Ok(lead) => lead,
         Err(problems) => {
-            let html =
-                render_page(&page.texts, &page.facts, &page.launch.slug, Some(FormState::Refused(input, &problems)))?;
+            let html = render_page(
+                (&page.vendor, &page.texts, &page.facts),
+                &page.launch.slug,
+                Some(FormState::Refused(input, &problems)),
+            )?;
             return Ok(Sent::Refused(html));
         }
     };
@@ -271,5 +277,5 @@ pub async fn send(state: &ServerState, page: &LivePage, input: &LeadInput) -> Re
 
 /// The page after its form was sent: thanks.
 pub fn thanked(page: &LivePage) -> Result<String, AppError> {
-    render_page(&page.texts, &page.facts, &page.launch.slug, Some(FormState::Sent))
+    render_page((page.vendor.as_str(), &page.texts, &page.facts), &page.launch.slug, Some(FormState::Sent))
 }

@@ -23,10 +23,6 @@ use {
     chrono::Utc,
 };
 
-/// The vendor's name, as co-branded pages say it ("with Acme Cloud").
-#[cfg(feature = "ssr")]
-pub const VENDOR: &str = "Acme Cloud";
-
 #[cfg(feature = "ssr")]
 fn may_manage(user: &SessionUser) -> bool {
     CAMPAIGN_MANAGER_ROLES.contains(&user.role)
@@ -393,12 +389,13 @@ pub async fn preview(
             (render::render_texts(&campaign.draft.texts, &partner.facts, &link), partner.facts.clone(), "#".to_owned())
         }
     };
+    let vendor = store::vendor_name(&state.db).await?;
     let rendered = match document {
         Document::Landing => {
             let links = LandingLinks { cta_href: Some("#".into()), ..render::lead_form(None) };
-            render::landing_page(VENDOR, &texts, &partner.facts, &links)
+            render::landing_page(&vendor, &texts, &partner.facts, &links)
         }
-        Document::Email => render::email_html(VENDOR, &texts, &email_facts, Some(&cta)),
+        Document::Email => render::email_html(&vendor, &texts, &email_facts, Some(&cta)),
     };
     rendered.map_err(|error| {
         tracing::error!(%error, "a campaign preview did not render");

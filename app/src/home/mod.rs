@@ -66,6 +66,7 @@ pub async fn home_summary() -> Result<HomeData, crate::error::AppError> {
                 1.min(sections.len()),
                 crate::tiers::agenda::partner_home_section(&db, user.organisation_id).await?,
             );
+            sections.push(crate::campaigns::agenda::partner_section(&db, user.organisation_id).await?);
             HomeData {
                 actions: vec![link("Register a deal", "/deals/new")],
                 sections,
@@ -86,6 +87,7 @@ pub async fn home_summary() -> Result<HomeData, crate::error::AppError> {
                     gaps,
                     "Every partner has a channel manager and people, and the vendor pipeline is imported.",
                 ));
+                sections.push(crate::campaigns::agenda::marketing_section(&db).await?);
             }
             HomeData {
                 actions: vec![link("Approval queue", "/deals/queue"), link("Dashboard", "/dashboard")],
@@ -95,8 +97,11 @@ pub async fn home_summary() -> Result<HomeData, crate::error::AppError> {
             }
         }
         Role::Marketing => HomeData {
-            actions: vec![link("Partner directory", "/partners"), link("Leaderboard", "/leaderboard")],
-            sections: vec![partners::agenda::newest(&db, reach, now).await?],
+            actions: vec![link("New campaign", "/campaigns/new"), link("Partner directory", "/partners")],
+            sections: vec![
+                crate::campaigns::agenda::marketing_section(&db).await?,
+                partners::agenda::newest(&db, reach, now).await?,
+            ],
             overview: overview().await?,
             organisation: None,
         },
@@ -118,7 +123,7 @@ fn role_intro(role: Role) -> &'static str {
     match role {
         Role::Admin => "What needs you across the partner program today.",
         Role::ChannelManager => "What your partners need from you today.",
-        Role::Marketing => "The partners you can reach, and who joined lately.",
+        Role::Marketing => "How your campaigns are doing, and who joined the program lately.",
         Role::PartnerAdmin | Role::PartnerUser => "Your deals, and what needs you next.",
     }
 }

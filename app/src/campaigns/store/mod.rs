@@ -44,6 +44,7 @@ crate::statements! {
     const SET_STATE = "UPDATE campaigns SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4";
     const PARTNERS = concat!(partner_columns!(), " WHERE o.kind = 'partner' ORDER BY o.name");
     const PARTNER = concat!(partner_columns!(), " WHERE o.kind = 'partner' AND o.id = $1");
+    const VENDOR = "SELECT name FROM organisations WHERE kind = 'vendor' ORDER BY id LIMIT 1";
 }
 
 #[derive(sqlx::FromRow)]
@@ -116,6 +117,12 @@ pub async fn campaigns(db: &Db) -> Result<Vec<StoredCampaign>, sqlx::Error> {
 
 pub async fn campaign(db: &Db, id: i64) -> Result<Option<StoredCampaign>, sqlx::Error> {
     Ok(campaigns(db).await?.into_iter().find(|campaign| campaign.draft.id == id))
+}
+
+/// The vendor's name, as co-branded pages say it ("with Acme Cloud").
+pub async fn vendor_name(db: &Db) -> Result<String, sqlx::Error> {
+    let name: Option<String> = on_db!(db, pool => sqlx::query_scalar(VENDOR).fetch_optional(pool).await)?;
+    Ok(name.unwrap_or_else(|| "the vendor".to_owned()))
 }
 
 /// The tiers and active partner types a campaign may target.
