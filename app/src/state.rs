@@ -51,6 +51,23 @@ pub struct Settings {
     pub public_url: String,
     /// Where uploaded files are kept (`files/` under it). Servers sharing a database share it too.
     pub data_dir: std::path::PathBuf,
+    /// The reverse proxies in front of Tessera, whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl Settings {
+    /// The client behind a request from `peer`: `peer` itself, unless it is a trusted proxy; then
+    /// the nearest address in `forwarded` (`X-Forwarded-For`, read right to left) that is not a
+    /// trusted proxy too. What a client writes there itself is never believed past the proxies.
+    pub fn client_ip(&self, peer: std::net::IpAddr, forwarded: Option<&str>) -> std::net::IpAddr {
+        if !self.trusted_proxies.contains(&peer) {
+            return peer;
+        }
+        let hops = forwarded.unwrap_or_default().rsplit(',').map(str::trim);
+        hops.map_while(|hop| hop.parse::<std::net::IpAddr>().ok())
+            .find(|hop| !self.trusted_proxies.contains(hop))
+            .unwrap_or(peer)
+    }
 }
 
 /// A value the server provided as context, or an internal error (a bug in the server's set-up).
@@ -67,4 +84,44 @@ pub fn server_state() -> Result<ServerState, AppError> {
 
 pub fn db() -> Result<Db, AppError> {
     server_state().map(|state| state.db.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn behind(proxies: &[&str]) -> Settings {
+        Settings {
+            session_ttl: chrono::Duration::hours(1),
+            secure_cookies: false,
+            public_url: "http://127.0.0.1:3000".into(),
+            data_dir: "data".into(),
+            trusted_proxies: proxies.iter().map(|ip| ip.parse().expect("ip")).collect(),
+        }
+    }
+
+    #[test]
+    fn the_client_is_the_peer_unless_a_trusted_proxy_forwarded_it() {
+        let ip = |text: &str| text.parse::<std::net::IpAddr>().expect("ip");
+        let direct = behind(&[]);
+        assert_eq!(
+            direct.client_ip(ip("203.0.113.9"), Some("198.51.100.1")),
+            ip("203.0.113.9"),
+            "a client's own header is not believed"
+        );
+        let proxied = behind(&["10.0.0.2", "10.0.0.3"]);
+        assert_eq!(proxied.client_ip(ip("10.0.0.2"), Some("198.51.100.7")), ip("198.51.100.7"));
+        assert_eq!(
+            proxied.client_ip(ip("10.0.0.2"), Some("1.2.3.4, 198.51.100.7, 10.0.0.3")),
+            ip("198.51.100.7"),
+            "the nearest untrusted hop, not what the client wrote first"
+        );
+        assert_eq!(proxied.client_ip(ip("10.0.0.2"), None), ip("10.0.0.2"));
+        assert_eq!(proxied.client_ip(ip("10.0.0.2"), Some("garbage")), ip("10.0.0.2"));
+        assert_eq!(
+            proxied.client_ip(ip("203.0.113.9"), Some("198.51.100.7")),
+            ip("203.0.113.9"),
+            "only a trusted proxy forwards"
+        );
+    }
 }

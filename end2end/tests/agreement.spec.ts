@@ -69,7 +69,7 @@ test('an invited partner admin sets a password, accepts the agreement, passes a 
   // admin's open onboarding board follows (live when hydrated).
   await open(page, '/onboarding/board', testInfo);
   const row = page.locator('tr', { hasText: partner });
-  await expect(row).toContainText('12 %');
+  await expect(row).toContainText('11 %');
   const summary = invitee.getByTestId('checklist-summary');
   await open(invitee, '/onboarding', testInfo);
   await expect(summary).toContainText('1 of 9 steps done');
@@ -96,12 +96,12 @@ test('an invited partner admin sets a password, accepts the agreement, passes a 
   await open(invitee, '/onboarding', testInfo);
   await expect(summary).toContainText('2 of 9 steps done');
   if (!hydrated(testInfo)) await page.reload();
-  await expect(row).toContainText('25 %');
+  await expect(row).toContainText('22 %');
 
   await invitee.getByRole('button', { name: 'Mark \u201cLearn how deal registration protects you\u201d done' }).click();
   await expect(summary).toContainText('3 of 9 steps done');
   if (!hydrated(testInfo)) await page.reload();
-  await expect(row).toContainText('37 %');
+  await expect(row).toContainText('33 %');
   await expectAccessible(invitee, testInfo);
 
   // The checklist's next step is a course: the partner reads it and passes its quiz (the
@@ -123,7 +123,7 @@ test('an invited partner admin sets a password, accepts the agreement, passes a 
   await open(invitee, '/onboarding', testInfo);
   await expect(summary).toContainText('4 of 9 steps done');
   if (!hydrated(testInfo)) await page.reload();
-  await expect(row).toContainText('50 %');
+  await expect(row).toContainText('44 %');
 
   // Registering a first deal ticks the next.
   await open(invitee, '/deals/new', testInfo);
@@ -134,7 +134,7 @@ test('an invited partner admin sets a password, accepts the agreement, passes a 
   await open(invitee, '/onboarding', testInfo);
   await expect(summary).toContainText('5 of 9 steps done');
   if (!hydrated(testInfo)) await page.reload();
-  await expect(row).toContainText('62 %');
+  await expect(row).toContainText('55 %');
   await invitee.context().close();
 
   // The partner's profile shows the acceptance to the admin.

@@ -30,6 +30,12 @@ pub struct Cli {
     #[arg(long, env = "TESSERA_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: std::path::PathBuf,
 
+    /// The reverse proxies in front of Tessera (IP addresses, comma-separated): a request from one
+    /// is from the client its `X-Forwarded-For` names (per-client limits, like the landing pages'
+    /// form, count that client). None by default: the connecting address is the client.
+    #[arg(long, env = "TESSERA_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Log filter, e.g. `info` or `tessera=debug,info`.
     #[arg(long, env = "TESSERA_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -90,6 +96,7 @@ impl Cli {
             secure_cookies: public_url.starts_with("https://"),
             public_url,
             data_dir: self.data_dir.clone(),
+            trusted_proxies: self.trusted_proxies.clone(),
         }
     }
 }

@@ -382,11 +382,14 @@ async fn landing_form(
     State(state): State<RouterState>,
     axum::extract::Path(slug): axum::extract::Path<String>,
     axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
     form: Result<axum::Form<app::campaigns::launch::LeadInput>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     use app::campaigns::public::{self, Sent};
     let pages = &state.server.landing_pages;
-    if let Err(wait) = pages.admit(peer.ip()) {
+    let forwarded = headers.get("x-forwarded-for").and_then(|value| value.to_str().ok());
+    let client = state.server.state.settings.client_ip(peer.ip(), forwarded);
+    if let Err(wait) = pages.admit(client) {
         let seconds = wait.as_secs().max(1);
         let minutes = seconds.div_ceil(60);
         let said = format!(

@@ -375,6 +375,15 @@ async fn a_partner_launches_and_its_landing_page_brings_leads_that_become_deals(
     form.push(("lead", &lead));
     let (status, saved) = app.call(&copperline, "save_deal", &form).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
+    // The same form sent again, or another form for the same lead (a second tab): the one deal.
+    let (status, resent) = app.call(&copperline, "save_deal", &form).await;
+    assert_eq!((status, &resent["id"]), (StatusCode::OK, &saved["id"]), "{resent}");
+    let other_token = support::form_token(&app, &copperline).await;
+    let mut other = support::deal_form(&other_token, "submit", "Harbour Shipping", "harbour.example", &close);
+    other.push(("lead", &lead));
+    let (status, second) = app.call(&copperline, "save_deal", &other).await;
+    assert_eq!((status, &second["id"]), (StatusCode::OK, &saved["id"]), "{second}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM deals WHERE lead_id IS NOT NULL").await, 1);
     let (status, again) = app.call(&copperline, "deal_form", &[("lead", &lead)]).await;
     assert_eq!(
         (status, again["fields"]["lead"].is_string()),
@@ -393,7 +402,7 @@ async fn a_partner_launches_and_its_landing_page_brings_leads_that_become_deals(
     assert_eq!(row["counts"], serde_json::json!({ "views": 1, "clicks": 1, "leads": 1, "deals": 1 }), "{row}");
 
     // Paused, the address says it is not available, and takes no form; resumed, it is back.
-    let (status, body) = app.call(&copperline, "pause_landing_page", &[("campaign", &id), ("to", "paused")]).await;
+    let (status, body) = app.call(&copperline, "pause_landing_page", &[("campaign", &id), ("paused", "true")]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let paused = visitor.get(&address).send().await.expect("page");
     assert_eq!(paused.status(), StatusCode::NOT_FOUND);
@@ -405,7 +414,7 @@ async fn a_partner_launches_and_its_landing_page_brings_leads_that_become_deals(
     let mut late = PROSPECT;
     late[1] = ("email", "late@harbour.example");
     assert_eq!(send_form(&visitor, &address, &late).await.status(), StatusCode::NOT_FOUND);
-    app.call(&copperline, "pause_landing_page", &[("campaign", &id), ("to", "live")]).await;
+    app.call(&copperline, "pause_landing_page", &[("campaign", &id), ("paused", "false")]).await;
     assert_eq!(visitor.get(&address).send().await.expect("page").status(), StatusCode::OK);
     app.stop().await;
 }

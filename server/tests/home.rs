@@ -76,7 +76,14 @@ async fn a_partners_home_lists_its_own_deals_needing_it_and_its_recent_wins(back
         let campaigns = section(&home, "campaigns");
         assert_eq!(campaigns["items"][0]["title"], "3 leads to follow up", "{campaigns}");
         assert_eq!(campaigns["items"][0]["href"], "/leads");
-        assert!(campaigns["items"].as_array().expect("items").iter().any(|item| item["title"] == "Back up every server" && item["badge"] == "Live"), "{campaigns}");
+        assert!(
+            campaigns["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .any(|item| item["title"] == "Back up every server" && item["badge"] == "Live"),
+            "{campaigns}"
+        );
 
         let since = Utc::now() - Duration::days(7);
         let until = Utc::now() + Duration::days(14);
@@ -214,7 +221,12 @@ async fn marketings_home_lists_only_what_exists_for_marketing(backend: Backend) 
     let items = campaigns["items"].as_array().expect("items");
     let backup = items.iter().find(|item| item["title"] == "Back up every server").expect("the published campaign");
     assert_eq!(backup["badge"], "1 launch");
-    assert!(backup["detail"].as_str().is_some_and(|detail| detail.contains(" views · ") && detail.contains("3 leads · 0 deals")), "{backup}");
+    assert!(
+        backup["detail"]
+            .as_str()
+            .is_some_and(|detail| detail.contains(" views · ") && detail.contains("3 leads · 0 deals")),
+        "{backup}"
+    );
     assert!(items.iter().any(|item| item["title"] == "Migration week" && item["badge"] == "Draft"), "{campaigns}");
     let since = (Utc::now() - Duration::days(90)).date_naive();
     // A partner joins when it first accepts the agreement; one in the program before onboarding,

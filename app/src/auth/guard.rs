@@ -129,6 +129,7 @@ mod tests {
             secure_cookies: secure,
             public_url: String::new(),
             data_dir: std::path::PathBuf::from("data"),
+            trusted_proxies: Vec::new(),
         }
     }
 

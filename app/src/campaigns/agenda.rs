@@ -4,7 +4,6 @@
 use super::CampaignState;
 use super::launch::Counts;
 use super::store::{self, launches};
-use crate::auth::reach::Reach;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::ui::agenda::{AgendaItem, AgendaSection, Urgency};
@@ -56,14 +55,10 @@ pub async fn marketing_section(db: &Db) -> Result<AgendaSection, AppError> {
 /// brought, and the campaigns open to it that it has not launched.
 pub async fn partner_section(db: &Db, organisation_id: i64) -> Result<AgendaSection, AppError> {
     let mut items = Vec::new();
-    let waiting = launches::leads(db, Reach::Own { organisation_id })
-        .await?
-        .into_iter()
-        .filter(|lead| lead.deal_id.is_none())
-        .count();
+    let waiting = launches::waiting_leads(db, organisation_id).await?;
     if waiting > 0 {
         items.push(AgendaItem {
-            title: crate::text::count(waiting as i64, "lead to follow up", "leads to follow up"),
+            title: crate::text::count(waiting, "lead to follow up", "leads to follow up"),
             badge: "Leads".into(),
             detail: "Prospects who sent your landing pages' forms: register the real ones as deals.".into(),
             href: "/leads".into(),

@@ -197,6 +197,8 @@ pub struct LeadList {
     pub rows: Vec<LeadRow>,
     /// Whether the viewer registers deals (a partner's people).
     pub can_register: bool,
+    /// The most the list holds (the newest).
+    pub shown: usize,
 }
 
 /// Limits of the lead form's fields.

@@ -35,6 +35,7 @@ fn Leads(list: LeadList, staff: bool) -> impl IntoView {
         }
     };
     let can_register = list.can_register;
+    let cut = list.rows.len() >= list.shown;
     view! {
         <h1>"Leads"</h1>
         <p class="lead">{lead}</p>
@@ -44,6 +45,7 @@ fn Leads(list: LeadList, staff: bool) -> impl IntoView {
                 " " {(!staff).then(|| view! { <a href="/campaigns">"See the campaigns"</a> })}
             </p>
         })}
+        {cut.then(|| view! { <p class="muted">{format!("The newest {} leads.", list.shown)}</p> })}
         {(!list.rows.is_empty()).then(|| view! {
             <ScrollTable label="Leads">
                 <table>

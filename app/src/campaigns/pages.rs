@@ -300,9 +300,9 @@ fn LaunchCard(
     pause: ServerAction<PauseLandingPage>,
 ) -> impl IntoView {
     let error = form_error(pause);
-    let (to, label) = match own.paused {
-        true => ("live", "Put the page live again"),
-        false => ("paused", "Pause the page"),
+    let (pause_it, label) = match own.paused {
+        true => ("false", "Put the page live again"),
+        false => ("true", "Pause the page"),
     };
     view! {
         <section class="card" aria-labelledby="launch-title">
@@ -326,7 +326,7 @@ fn LaunchCard(
             </p>
             <ActionForm action=pause>
                 <input type="hidden" name="campaign" value=campaign.to_string()/>
-                <input type="hidden" name="to" value=to/>
+                <input type="hidden" name="paused" value=pause_it/>
                 <button type="submit" class="button secondary">{label}</button>
             </ActionForm>
             <FormError error/>

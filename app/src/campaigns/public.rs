@@ -135,25 +135,25 @@ impl PublicPages {
         self.tally().entry((id, Utc::now().date_naive())).or_default().1 += 1;
     }
 
-    /// Writes the views and clicks counted since the last flush; kept for the next one if the
-    /// database does not take them.
+    /// Writes the views and clicks counted since the last flush. What is written leaves memory only
+    /// once the database has it, so neither a failed write nor a server stopping midway loses it.
     pub async fn flush(&self, db: &Db) -> Result<usize, sqlx::Error> {
         let counted: Vec<(i64, NaiveDate, i64, i64)> =
-            self.tally().drain().map(|((id, day), (views, clicks))| (id, day, views, clicks)).collect();
+            self.tally().iter().map(|(&(id, day), &(views, clicks))| (id, day, views, clicks)).collect();
         if counted.is_empty() {
             return Ok(0);
         }
-        match launches::add_visits(db, &counted).await {
-            Ok(()) => Ok(counted.len()),
-            Err(error) => {
-                let mut tally = self.tally();
-                for (id, day, views, clicks) in counted {
-                    let kept = tally.entry((id, day)).or_default();
-                    (kept.0, kept.1) = (kept.0 + views, kept.1 + clicks);
+        launches::add_visits(db, &counted).await?;
+        let mut tally = self.tally();
+        for (id, day, views, clicks) in &counted {
+            if let Some(kept) = tally.get_mut(&(*id, *day)) {
+                (kept.0, kept.1) = (kept.0 - views, kept.1 - clicks);
+                if *kept == (0, 0) {
+                    tally.remove(&(*id, *day));
                 }
-                Err(error)
             }
         }
+        Ok(counted.len())
     }
 
     /// Whether `client` may send a form now; if not, how long until it may.
@@ -188,6 +188,10 @@ async fn load(state: &ServerState, slug: &str) -> Result<Option<LivePage>, AppEr
     let Some(partner) = store::partner(&state.db, launch.organisation_id, |at| logo_src(slug, at)).await? else {
         return Ok(None);
     };
+    // A partner whose tier or type has left the campaign's audience no longer runs it.
+    if !campaign.draft.audience.includes(partner.tier_id, partner.partner_type_id) {
+        return Ok(None);
+    }
     let link = address(&state.settings.public_url, slug);
     let texts = launched_texts(&campaign, &launch, &partner.facts, &link);
     let vendor = store::vendor_name(&state.db).await?;

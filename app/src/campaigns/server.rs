@@ -287,54 +287,34 @@ pub async fn launch_campaign(#[server(flatten)] input: LaunchInput) -> Result<St
         .map_err(|fields| AppError::invalid_keeping(fields, typed.clone()))?;
     let now = Utc::now();
     let existing = launches::launch_of(&state.db, campaign.draft.id, user.organisation_id).await?;
-    let slug = match &existing {
-        Some(launch) => launch.slug.clone(),
-        None => {
-            let today = now.date_naive();
-            let draft = &campaign.draft;
-            if today < draft.starts_on || today > draft.ends_on {
-                let message = match today < draft.starts_on {
-                    true => format!("This campaign opens for launches on {}.", draft.starts_on),
-                    false => format!("This campaign took launches until {}.", draft.ends_on),
-                };
-                return Err(AppError::field("form", message));
-            }
-            let mut slug = crate::auth::secrets::new_token()?;
-            slug.truncate(SLUG_CHARS);
-            slug
+    if existing.is_none() {
+        let today = now.date_naive();
+        let draft = &campaign.draft;
+        if today < draft.starts_on || today > draft.ends_on {
+            let message = match today < draft.starts_on {
+                true => format!("This campaign opens for launches on {}.", draft.starts_on),
+                false => format!("This campaign took launches until {}.", draft.ends_on),
+            };
+            return Err(AppError::field("form", message));
         }
-    };
-    launches::save(
-        &state.db,
-        (campaign.draft.id, &campaign.draft.name),
-        (user.organisation_id, &slug),
-        &personal,
-        (user.user_id, now),
-    )
-    .await?;
+    }
+    let fresh = launches::new_slug()?;
+    let named = (campaign.draft.id, campaign.draft.name.as_str());
+    let slug = launches::save(&state.db, named, (user.organisation_id, &fresh), &personal, (user.user_id, now)).await?;
     state::provided::<PublicPages>()?.forget(&slug);
     guard::redirect_form_post(&format!("/campaigns/{}", campaign.draft.id));
     Ok(public::address(&state.settings.public_url, &slug))
 }
 
-/// How many characters of a fresh token a landing page's address takes: 22 of base64, 132 random bits.
-#[cfg(feature = "ssr")]
-const SLUG_CHARS: usize = 22;
-
-/// Pauses (`to` "paused": its address answers that it is not available) or resumes (`to` "live")
-/// the caller's organisation's landing page for campaign `campaign`.
+/// Pauses (its address then answers that it is not available) or resumes the caller's
+/// organisation's landing page for campaign `campaign`.
 #[server(endpoint = "pause_landing_page")]
-pub async fn pause_landing_page(campaign: i64, to: String) -> Result<(), AppError> {
+pub async fn pause_landing_page(campaign: i64, paused: bool) -> Result<(), AppError> {
     let user = guard::require_role(CAMPAIGN_PARTNER_ROLES)?;
     let state = state::server_state()?;
     let (stored, _) = launchable(&state, &user, campaign).await?;
     let launch: StoredLaunch =
         launches::launch_of(&state.db, campaign, user.organisation_id).await?.ok_or(AppError::NotFound)?;
-    let paused = match to.as_str() {
-        "paused" => true,
-        "live" => false,
-        _ => return Err(AppError::field("to", "Pause the page, or put it live again.")),
-    };
     launches::set_paused(&state.db, (launch.id, &stored.draft.name), paused, (user.user_id, Utc::now())).await?;
     state::provided::<PublicPages>()?.forget(&launch.slug);
     guard::redirect_form_post(&format!("/campaigns/{campaign}"));
@@ -348,7 +328,8 @@ pub async fn leads() -> Result<LeadList, AppError> {
     let user = guard::signed_in()?;
     let db = state::db()?;
     let rows = launches::leads(&db, Reach::of(&user)).await?;
-    Ok(LeadList { rows, can_register: crate::auth::access::DEAL_PARTNER_ROLES.contains(&user.role) })
+    let can_register = crate::auth::access::DEAL_PARTNER_ROLES.contains(&user.role);
+    Ok(LeadList { rows, can_register, shown: launches::LEADS_SHOWN })
 }
 
 /// Which of a campaign's documents to render.

@@ -125,4 +125,19 @@ mod tests {
         assert_eq!(normalise_domain("-example.com"), Err(DomainError::Invalid));
         assert_eq!(normalise_domain("exam_ple.com"), Err(DomainError::Invalid));
     }
+
+    #[test]
+    fn an_email_suggests_its_company_domain_unless_it_is_webmail() {
+        let cases = [
+            ("ada@harbour.example", Some("harbour.example")),
+            ("ada@sales.harbour.co.uk", Some("harbour.co.uk")),
+            ("Ada@GMAIL.com", None),
+            ("ada@outlook.com", None),
+            ("no-at-sign", None),
+            ("ada@192.168.1.1", None),
+        ];
+        for (email, domain) in cases {
+            assert_eq!(customer_domain_of_email(email).as_deref(), domain, "{email}");
+        }
+    }
 }

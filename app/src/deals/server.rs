@@ -49,6 +49,9 @@ pub async fn deal_form(#[server(default)] lead: String) -> Result<DealFormSetup,
     let mut source = None;
     if !lead.trim().is_empty() {
         let lead = own_lead(&state::db()?, &user, &lead).await?;
+        if let Some(deal) = lead.deal_id {
+            return Err(AppError::field("lead", format!("This lead is already registered, as deal #{deal}.")));
+        }
         prefill.customer_company = lead.company.clone();
         prefill.customer_domain = domain::customer_domain_of_email(&lead.email).unwrap_or_default();
         prefill.contact_name = lead.name.clone();
@@ -73,18 +76,14 @@ pub async fn deal_form(#[server(default)] lead: String) -> Result<DealFormSetup,
     })
 }
 
-/// The caller's organisation's lead `id`, not yet registered as a deal; "not found" for anyone
-/// else's, and a field message for one already registered.
+/// The caller's organisation's lead `id`; "not found" for anyone else's.
 #[cfg(feature = "ssr")]
 async fn own_lead(db: &Db, user: &SessionUser, id: &str) -> Result<store::LeadSource, AppError> {
     let id = id.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
     let lead = store::lead(db, id).await?.ok_or(AppError::NotFound)?;
-    if lead.organisation_id != user.organisation_id {
-        return Err(AppError::NotFound);
-    }
-    match lead.deal_id {
-        Some(deal) => Err(AppError::field("lead", format!("This lead is already registered, as deal #{deal}."))),
-        None => Ok(lead),
+    match lead.organisation_id == user.organisation_id {
+        true => Ok(lead),
+        false => Err(AppError::NotFound),
     }
 }
 

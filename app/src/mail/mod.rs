@@ -140,7 +140,7 @@ pub fn without_tokens(text: &str) -> String {
 }
 
 #[cfg(feature = "ssr")]
-pub use self::store::{STATEMENTS, newest, queue, recent};
+pub use self::store::{STATEMENTS, newest, queue, queue_to_partner_admins, recent};
 
 #[cfg(feature = "ssr")]
 mod store;

@@ -40,8 +40,6 @@ crate::statements! {
         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (organisation_id, step_id) \
         DO UPDATE SET state = excluded.state, marked_by = excluded.marked_by, marked_at = excluded.marked_at \
         WHERE onboarding_marks.state = $6";
-    const PARTNER_ADMINS_OF = "SELECT email FROM users WHERE organisation_id = $1 AND role = 'partner_admin' \
-        AND deactivated_at IS NULL ORDER BY id";
     const TYPES = "SELECT id, name FROM partner_types ORDER BY name";
     const NEXT_POSITION = "SELECT COALESCE(MAX(position), 0) + 1 FROM onboarding_steps WHERE partner_type_id = $1";
     const INSERT_STEP = "INSERT INTO onboarding_steps \
@@ -302,17 +300,13 @@ pub async fn nudge(
     now: DateTime<Utc>,
 ) -> Result<usize, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let admins: Vec<String> =
-        on_tx!(tx, conn => sqlx::query_scalar(PARTNER_ADMINS_OF).bind(organisation.0).fetch_all(conn).await)?;
-    if admins.is_empty() {
+    let told = mail::queue_to_partner_admins(&mut tx, organisation.0, message, now).await?;
+    if told == 0 {
         tx.rollback().await?;
         return Ok(0);
-    }
-    for admin in &admins {
-        mail::queue(&mut tx, admin, message, now).await?;
     }
     execute_in!(tx, sqlx::query(INSERT_NUDGE).bind(organisation.0).bind(by).bind(now))?;
     audit::record(&mut tx, by, AuditAction::NudgedPartner, organisation.1, now).await?;
     tx.commit().await?;
-    Ok(admins.len())
+    Ok(told)
 }

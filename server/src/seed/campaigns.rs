@@ -93,8 +93,7 @@ async fn bluepeak_launches(db: &Db, id: i64, at: DateTime<Utc>) -> Result<(), Se
     };
     let personal =
         input.check(&campaign.draft, render::check_template).map_err(|_| SeedError::Invalid("the demo launch"))?;
-    let mut slug = app::auth::secrets::new_token().map_err(|_| SeedError::Invalid("randomness for the demo launch"))?;
-    slug.truncate(22);
+    let slug = launches::new_slug().map_err(|_| SeedError::Invalid("randomness for the demo launch"))?;
     launches::save(db, (id, &campaign.draft.name), (organisation, &slug), &personal, (launcher, at)).await?;
     let launch: StoredLaunch =
         launches::launch_of(db, id, organisation).await?.ok_or(SeedError::Invalid("the demo launch"))?;

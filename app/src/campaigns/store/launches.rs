@@ -11,7 +11,7 @@ use super::super::launch::{Counts, Lead, LeadRow, Personal};
 use crate::audit::{self, AuditAction};
 use crate::auth::reach::Reach;
 use crate::db::{Conditions, Db};
-use crate::mail::{self, Message};
+use crate::mail;
 use crate::{bind_all, execute_in, on_db, on_tx};
 
 macro_rules! launch_columns {
@@ -37,21 +37,21 @@ crate::statements! {
     const UPSERT = "INSERT INTO campaign_launches (campaign_id, organisation_id, slug, intro, cta_text, cta_url, posts, \
         paused, launched_by, launched_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8, $9, $9) \
         ON CONFLICT (campaign_id, organisation_id) DO UPDATE SET intro = excluded.intro, cta_text = excluded.cta_text, \
-        cta_url = excluded.cta_url, posts = excluded.posts, updated_at = excluded.updated_at RETURNING id";
+        cta_url = excluded.cta_url, posts = excluded.posts, updated_at = excluded.updated_at RETURNING slug";
     const SET_PAUSED = "UPDATE campaign_launches SET paused = $1, updated_at = $2 WHERE id = $3 AND paused <> $1";
     const ADD_VISITS = "INSERT INTO campaign_visits (launch_id, day, views, clicks) VALUES ($1, $2, $3, $4) \
         ON CONFLICT (launch_id, day) DO UPDATE SET views = campaign_visits.views + excluded.views, \
         clicks = campaign_visits.clicks + excluded.clicks";
     const VISITS = "SELECT v.launch_id, CAST(SUM(v.views) AS BIGINT), CAST(SUM(v.clicks) AS BIGINT) \
         FROM campaign_visits v JOIN campaign_launches l ON l.id = v.launch_id WHERE l.campaign_id = $1 GROUP BY v.launch_id";
-    const LEAD_COUNTS = "SELECT c.launch_id, COUNT(*), COUNT(d.id) FROM campaign_leads c \
+    const LEAD_COUNTS = "SELECT c.launch_id, COUNT(*), COUNT(d.submitted_at) FROM campaign_leads c \
         JOIN campaign_launches l ON l.id = c.launch_id LEFT JOIN deals d ON d.lead_id = c.id \
         WHERE l.campaign_id = $1 GROUP BY c.launch_id";
+    const WAITING = "SELECT COUNT(*) FROM campaign_leads c LEFT JOIN deals d ON d.lead_id = c.id \
+        WHERE c.organisation_id = $1 AND d.id IS NULL";
     const SAME_LEAD = "SELECT COUNT(*) FROM campaign_leads WHERE launch_id = $1 AND email = $2 AND created_at > $3";
     const INSERT_LEAD = "INSERT INTO campaign_leads (launch_id, organisation_id, name, email, company, phone, created_at) \
         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
-    const PARTNER_ADMINS = "SELECT email FROM users WHERE organisation_id = $1 AND role = 'partner_admin' \
-        AND deactivated_at IS NULL ORDER BY id";
 }
 
 /// A partner's launch of a campaign.
@@ -139,25 +139,35 @@ pub async fn launches(db: &Db, campaign_id: i64) -> Result<Vec<(StoredLaunch, Co
         .collect())
 }
 
+/// How many characters of a fresh token a landing page's address takes: 22 of base64, 132 random bits.
+const SLUG_CHARS: usize = 22;
+
+/// A new landing page's address: unguessable, and short enough for a post.
+pub fn new_slug() -> Result<String, crate::error::AppError> {
+    let mut slug = crate::auth::secrets::new_token()?;
+    slug.truncate(SLUG_CHARS);
+    Ok(slug)
+}
+
 /// Launches campaign `campaign_id` for partner `organisation_id` at `slug` (a new launch), or
-/// keeps what it changed (a launch it made before keeps its address), by `by` at `now`, with its
-/// audit entry. The launch's id.
+/// keeps what it changed (a launch made before keeps its own address, whatever `slug` says), by
+/// `by` at `now`, with its audit entry. The launch's address.
 pub async fn save(
     db: &Db,
     (campaign_id, name): (i64, &str),
     (organisation_id, slug): (i64, &str),
     personal: &Personal,
     (by, now): (i64, DateTime<Utc>),
-) -> Result<i64, sqlx::Error> {
+) -> Result<String, sqlx::Error> {
     let posts = personal.posts.iter().map(usize::to_string).collect::<Vec<_>>().join(",");
     let mut tx = db.begin().await?;
-    let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(UPSERT)
+    let slug: String = on_tx!(tx, conn => sqlx::query_scalar(UPSERT)
         .bind(campaign_id).bind(organisation_id).bind(slug).bind(&personal.intro).bind(&personal.cta_text)
         .bind(&personal.cta_url).bind(&posts).bind(by).bind(now)
         .fetch_one(conn).await)?;
     audit::record(&mut tx, by, AuditAction::LaunchedCampaign, &format!("Launched campaign {name}"), now).await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(slug)
 }
 
 /// Pauses or resumes launch `id` of campaign `name`, by `by` at `now`; `false` when it already was.
@@ -220,12 +230,8 @@ pub async fn add_lead(
     let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(INSERT_LEAD)
         .bind(launch.id).bind(launch.organisation_id).bind(&lead.name).bind(&lead.email).bind(&lead.company)
         .bind(&lead.phone).bind(now).fetch_one(conn).await)?;
-    let admins: Vec<String> =
-        on_tx!(tx, conn => sqlx::query_scalar(PARTNER_ADMINS).bind(launch.organisation_id).fetch_all(conn).await)?;
-    let message: Message = mail::lead_captured(&lead.name, &lead.company, campaign, link);
-    for admin in admins {
-        mail::queue(&mut tx, &admin, &message, now).await?;
-    }
+    let message = mail::lead_captured(&lead.name, &lead.company, campaign, link);
+    mail::queue_to_partner_admins(&mut tx, launch.organisation_id, &message, now).await?;
     tx.commit().await?;
     Ok(Added::Added(id))
 }
@@ -266,7 +272,7 @@ impl LeadRecord {
 fn leads_sql(reach: Reach) -> Conditions {
     let mut sql = Conditions::new(concat!(lead_columns!(), " WHERE 1 = 1"));
     reach.narrow(&mut sql, "o");
-    sql.sql.push_str(" ORDER BY c.created_at DESC, c.id DESC LIMIT 500");
+    sql.sql.push_str(&format!(" ORDER BY c.created_at DESC, c.id DESC LIMIT {LEADS_SHOWN}"));
     sql
 }
 
@@ -277,6 +283,14 @@ pub async fn leads(db: &Db, reach: Reach) -> Result<Vec<LeadRow>, sqlx::Error> {
         on_db!(db, pool => bind_all!(sqlx::query_as(AssertSqlSafe(sql.sql)), &sql.params).fetch_all(pool).await)?;
     Ok(records.into_iter().map(LeadRecord::row).collect())
 }
+
+/// How many of partner `organisation_id`'s leads are not yet registered as deals.
+pub async fn waiting_leads(db: &Db, organisation_id: i64) -> Result<i64, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_scalar(WAITING).bind(organisation_id).fetch_one(pool).await)
+}
+
+/// The most leads a list shows, newest first.
+pub const LEADS_SHOWN: usize = 500;
 
 /// SQL this module assembles at run time, for the test that prepares every statement.
 pub fn assembled_statements() -> Vec<String> {

@@ -73,6 +73,7 @@ crate::statements! {
         sla_due_at, lead_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19, $20, $21) \
         ON CONFLICT (form_token) DO NOTHING RETURNING id";
     const BY_FORM_TOKEN = "SELECT id, status, possible_conflict FROM deals WHERE form_token = $1 AND created_by = $2";
+    const BY_LEAD = "SELECT id, status, possible_conflict FROM deals WHERE lead_id = $1";
     const INSERT_TIMELINE = "INSERT INTO deal_events (deal_id, actor_id, at, kind, from_status, to_status, note) \
         VALUES ($1, $2, $3, $4, $5, $6, $7)";
     const APPLY = "UPDATE deals SET status = $3, updated_at = $4, \
@@ -301,7 +302,8 @@ pub async fn record_timeline(tx: &mut Tx, line: &TimelineLine<'_>) -> Result<(),
     Ok(())
 }
 
-/// Writes a new deal and its first timeline line, once per form token.
+/// Writes a new deal and its first timeline line, once per form token and once per lead: a second
+/// deal from the same lead (a resent form, another tab) is answered with the first.
 pub async fn insert(db: &Db, deal: &NewDeal<'_>) -> Result<Option<Saved>, sqlx::Error> {
     let submitted = deal.status == DealStatus::Submitted;
     let (kind, note) = if submitted {
@@ -310,6 +312,15 @@ pub async fn insert(db: &Db, deal: &NewDeal<'_>) -> Result<Option<Saved>, sqlx::
         (TimelineKind::Created, "Saved as a draft")
     };
     let mut tx = db.begin().await?;
+    if let Some(lead) = deal.lead_id {
+        tx.exclude_others("deal_leads").await?;
+        let existing: Option<(i64, DealStatus, bool)> =
+            on_tx!(tx, conn => sqlx::query_as(BY_LEAD).bind(lead).fetch_optional(conn).await)?;
+        if let Some((id, status, possible_conflict)) = existing {
+            tx.rollback().await?;
+            return Ok(Some(Saved { id, status, possible_conflict, created: false }));
+        }
+    }
     let id: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(INSERT)
         .bind(deal.organisation_id).bind(deal.created_by).bind(deal.form_token).bind(deal.status)
         .bind(deal.customer_company).bind(deal.company_key).bind(deal.name_prefix).bind(deal.customer_domain)
