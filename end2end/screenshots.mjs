@@ -8,9 +8,9 @@ const folder = process.argv[2] ?? 'screenshots';
 const people = ['admin@acme.test', 'cam@acme.test', 'marketing@acme.test', 'partner@bluepeak.test', 'rep@bluepeak.test', 'partner@copperline.test'];
 const more = {
   'admin@acme.test': ['/dashboard', '/admin/program', '/admin/lists', '/partners/3'],
-  'cam@acme.test': ['/partners?health=at_risk&sort=health', '/tiers/approvals', '/partners/2'],
+  'cam@acme.test': ['/partners?health=at_risk&sort=health', '/tiers/approvals', '/partners/2', '/leads'],
   'marketing@acme.test': ['/content', '/content/2', '/campaigns', '/campaigns/1', '/campaigns/new'],
-  'partner@bluepeak.test': ['/tier', '/program', '/profile', '/training', '/content', '/campaigns/1'],
+  'partner@bluepeak.test': ['/tier', '/program', '/profile', '/training', '/content', '/campaigns/1', '/leads'],
   'partner@copperline.test': ['/content', '/campaigns/1'],
 };
 const widths = { desktop: { width: 1280, height: 900 }, phone: { width: 360, height: 740 } };
@@ -32,6 +32,18 @@ for (const email of people) {
       const file = `${folder}/${what}-${email.split('@')[0]}-${email.split('@')[1].split('.')[0]}-${name}.png`;
       await page.screenshot({ path: file, fullPage: true });
       console.log(file);
+    }
+    // Bluepeak's public landing page, as a prospect sees it (no sign-in).
+    if (email === 'partner@bluepeak.test') {
+      await page.goto('/campaigns/1');
+      const address = await page.locator('#launch-address').inputValue();
+      const visitor = await browser.newContext({ viewport });
+      const landing = await visitor.newPage();
+      await landing.goto(address);
+      const file = `${folder}/landing-page-bluepeak-${name}.png`;
+      await landing.screenshot({ path: file, fullPage: true });
+      console.log(file);
+      await visitor.close();
     }
     await context.close();
   }

@@ -220,6 +220,12 @@ async fn backup_campaign(app: &TestApp, client: &reqwest::Client) -> String {
         .to_string()
 }
 
+async fn detail_for(app: &TestApp, client: &reqwest::Client, id: &str) -> Value {
+    let (status, detail) = app.call(client, "campaign_view", &[("id", id)]).await;
+    assert_eq!(status, StatusCode::OK, "{detail}");
+    detail
+}
+
 async fn leads_seen(app: &TestApp, client: &reqwest::Client) -> Vec<String> {
     let (status, list) = app.call(client, "leads", &[]).await;
     assert_eq!(status, StatusCode::OK, "{list}");
@@ -400,6 +406,23 @@ async fn a_partner_launches_and_its_landing_page_brings_leads_that_become_deals(
         .cloned()
         .expect("Copperline");
     assert_eq!(row["counts"], serde_json::json!({ "views": 1, "clicks": 1, "leads": 1, "deals": 1 }), "{row}");
+    // Its charts: the funnel over every partner, and views day by day adding up to the same (the
+    // campaign opened ten days ago); Copperline's manager sees Copperline's figures alone.
+    let total_views: i64 =
+        report["readiness"].as_array().expect("rows").iter().filter_map(|row| row["counts"]["views"].as_i64()).sum();
+    assert_eq!(report["charts"][0]["bars"][0]["value"].as_i64(), Some(total_views), "{}", report["charts"]);
+    let daily: i64 =
+        report["charts"][1]["bars"].as_array().expect("days").iter().filter_map(|bar| bar["value"].as_i64()).sum();
+    assert_eq!(daily, total_views, "{}", report["charts"][1]);
+    let (_, managed) = app.call(&app.sign_in("cam2@acme.test").await, "campaign_view", &[("id", &id)]).await;
+    let funnel: Vec<i64> =
+        managed["charts"][0]["bars"].as_array().expect("bars").iter().filter_map(|bar| bar["value"].as_i64()).collect();
+    assert_eq!(funnel, [1, 1, 1, 1], "{managed}");
+    assert_eq!(
+        detail_for(&app, &copperline, &id).await["charts"],
+        serde_json::json!([]),
+        "a partner sees its own figures, not the report"
+    );
 
     // Paused, the address says it is not available, and takes no form; resumed, it is back.
     let (status, body) = app.call(&copperline, "pause_landing_page", &[("campaign", &id), ("paused", "true")]).await;

@@ -368,6 +368,8 @@ pub struct CampaignDetail {
     pub personal: Option<launch::LaunchInput>,
     /// The partner's launch, once it has launched.
     pub launch: Option<launch::LaunchView>,
+    /// For vendor staff: the funnel from view to deal, and views day by day, over the partners in reach.
+    pub charts: Vec<crate::kpi::Chart>,
 }
 
 impl CampaignDetail {

@@ -14,6 +14,7 @@ use super::{
 };
 use crate::auth::Role;
 use crate::auth::access::CAMPAIGN_MANAGER_ROLES;
+use crate::kpi::charts::ChartView;
 use crate::layout::guarded_page;
 use crate::ui::{Badge, CheckGroup, Field, FormError, Notice, ScrollTable, day_text, form_error};
 
@@ -217,8 +218,10 @@ fn ReadinessTable(detail: CampaignDetail) -> impl IntoView {
                 {format!("Launched by {} of {} partners. ", launched, detail.readiness.len())}
                 {format!("Views to leads: {}; leads to deals: {}.", Counts::rate(total.leads, total.views), Counts::rate(total.deals, total.leads))}
             </p>
-            <Funnel counts=total/>
         </section>
+        <div class="charts">
+            {detail.charts.clone().into_iter().map(|chart| view! { <ChartView chart/> }).collect_view()}
+        </div>
         <section class="card" aria-labelledby="readiness-title">
             <h2 id="readiness-title">"Partners it targets"</h2>
             {detail.readiness.is_empty().then(|| view! { <p class="muted">"No partner is in its audience: choose other tiers or types."</p> })}
@@ -266,28 +269,6 @@ fn Figures(counts: Counts) -> impl IntoView {
         <dl class="figures">
             {figures.into_iter().map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> }).collect_view()}
         </dl>
-    }
-}
-
-/// Views, leads and deals as bars, each as wide as its share of the views.
-#[component]
-fn Funnel(counts: Counts) -> impl IntoView {
-    let most = counts.views.max(counts.leads).max(1);
-    let steps = [("Views", counts.views), ("Leads", counts.leads), ("Deals", counts.deals)];
-    view! {
-        <figure class="funnel">
-            <figcaption class="muted">"From view to lead to deal"</figcaption>
-            {steps.into_iter().map(|(label, value)| {
-                let width = format!("width: {}%", (value * 100 / most).max(1));
-                view! {
-                    <div class="funnel-step">
-                        <span class="funnel-label">{label}</span>
-                        <span class="funnel-bar" style=width></span>
-                        <span class="funnel-value">{value}</span>
-                    </div>
-                }
-            }).collect_view()}
-        </figure>
     }
 }
 

@@ -10,7 +10,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::launch::{LaunchView, Personal},
+    super::launch::{Counts, LaunchView, Personal},
     super::public::{self, PublicPages},
     super::render::{self, LandingLinks, PartnerFacts},
     super::store::launches::{self, StoredLaunch},
@@ -123,7 +123,7 @@ pub async fn campaign_view(id: i64) -> Result<CampaignDetail, AppError> {
     let launched = launches::launches(&state.db, id).await?;
     let launch_of =
         |organisation_id: i64| launched.iter().find(|(launch, _)| launch.organisation_id == organisation_id);
-    let readiness = targeted
+    let readiness: Vec<Readiness> = targeted
         .iter()
         .map(|partner| Readiness {
             organisation_id: partner.id,
@@ -160,6 +160,14 @@ pub async fn campaign_view(id: i64) -> Result<CampaignDetail, AppError> {
         launched_at: launch.launched_at,
         counts: *counts,
     });
+    let charts = match user.role.is_vendor_staff() {
+        true => {
+            let reached: Vec<i64> =
+                targeted.iter().filter_map(|partner| launch_of(partner.id)).map(|(launch, _)| launch.id).collect();
+            report_charts(&state.db, &campaign, &readiness, &reached).await?
+        }
+        false => Vec::new(),
+    };
     let choices = store::audience_choices(&state.db).await?;
     Ok(CampaignDetail {
         row: row(&campaign, &choices),
@@ -169,7 +177,64 @@ pub async fn campaign_view(id: i64) -> Result<CampaignDetail, AppError> {
         posts,
         personal,
         launch,
+        charts,
     })
+}
+
+/// How many days of views the report draws.
+#[cfg(feature = "ssr")]
+const REPORT_DAYS: i64 = 14;
+
+/// The report's charts over the partners in reach (`readiness`, and `reached`: their launches):
+/// the funnel from view to deal, and views on each of the last [`REPORT_DAYS`] days of the window.
+#[cfg(feature = "ssr")]
+async fn report_charts(
+    db: &crate::db::Db,
+    campaign: &StoredCampaign,
+    readiness: &[Readiness],
+    reached: &[i64],
+) -> Result<Vec<crate::kpi::Chart>, AppError> {
+    use crate::kpi::{Bar, Chart};
+    let total = readiness.iter().fold(Counts::default(), |total, partner| total.add(partner.counts));
+    let step = |label: &str, value: i64, href: &str| Bar {
+        label: label.into(),
+        value,
+        text: value.to_string(),
+        href: href.into(),
+    };
+    let funnel = Chart {
+        id: "campaign-funnel".into(),
+        title: "From view to lead to deal".into(),
+        columns: false,
+        bars: vec![
+            step("Views", total.views, "#readiness-title"),
+            step("Clicks", total.clicks, "#readiness-title"),
+            step("Leads", total.leads, "/leads"),
+            step("Deals", total.deals, "/leads"),
+        ],
+    };
+    let last = Utc::now().date_naive().min(campaign.draft.ends_on);
+    let first = (last - chrono::Duration::days(REPORT_DAYS - 1)).max(campaign.draft.starts_on);
+    let visits = launches::daily(db, campaign.draft.id, first).await?;
+    let bars = first
+        .iter_days()
+        .take_while(|day| *day <= last)
+        .map(|day| {
+            let views: i64 = visits
+                .iter()
+                .filter(|(launch, on, ..)| *on == day && reached.contains(launch))
+                .map(|(_, _, views, _)| views)
+                .sum();
+            Bar {
+                label: day.format("%d %b").to_string(),
+                value: views,
+                text: crate::text::count(views, "view", "views"),
+                href: "#readiness-title".into(),
+            }
+        })
+        .collect();
+    let daily = Chart { id: "campaign-views".into(), title: "Views each day".into(), columns: true, bars };
+    Ok(vec![funnel, daily])
 }
 
 /// A campaign's form: the one `id` (0 for a new one, its window the coming month) with the tiers

@@ -3,7 +3,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod cache;
-mod charts;
+pub mod charts;
 #[cfg(feature = "ssr")]
 pub mod compute;
 pub mod formulas;

@@ -47,6 +47,8 @@ crate::statements! {
     const LEAD_COUNTS = "SELECT c.launch_id, COUNT(*), COUNT(d.submitted_at) FROM campaign_leads c \
         JOIN campaign_launches l ON l.id = c.launch_id LEFT JOIN deals d ON d.lead_id = c.id \
         WHERE l.campaign_id = $1 GROUP BY c.launch_id";
+    const DAILY = "SELECT v.launch_id, v.day, CAST(v.views AS BIGINT), CAST(v.clicks AS BIGINT) FROM campaign_visits v \
+        JOIN campaign_launches l ON l.id = v.launch_id WHERE l.campaign_id = $1 AND v.day >= $2";
     const WAITING = "SELECT COUNT(*) FROM campaign_leads c LEFT JOIN deals d ON d.lead_id = c.id \
         WHERE c.organisation_id = $1 AND d.id IS NULL";
     const SAME_LEAD = "SELECT COUNT(*) FROM campaign_leads WHERE launch_id = $1 AND email = $2 AND created_at > $3";
@@ -187,6 +189,11 @@ pub async fn set_paused(
     audit::record(&mut tx, by, AuditAction::LaunchedCampaign, &said, now).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// The views and clicks of campaign `campaign_id`'s launches on each day since `from`: (launch, day, views, clicks).
+pub async fn daily(db: &Db, campaign_id: i64, from: NaiveDate) -> Result<Vec<(i64, NaiveDate, i64, i64)>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(DAILY).bind(campaign_id).bind(from).fetch_all(pool).await)
 }
 
 /// Adds views and clicks counted in memory: (launch, day, views, clicks).
