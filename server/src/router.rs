@@ -351,6 +351,18 @@ fn landing_gone() -> Response {
     landing_answer(StatusCode::NOT_FOUND, app::campaigns::render::unavailable_page())
 }
 
+/// The live landing page at `slug`; otherwise what to answer (the page that says it is not available, or the error's).
+async fn live_page(
+    state: &RouterState,
+    slug: &str,
+) -> Result<std::sync::Arc<app::campaigns::public::LivePage>, Response> {
+    match state.server.landing_pages.live(&state.server.state, slug).await {
+        Ok(Some(page)) => Ok(page),
+        Ok(None) => Err(landing_gone()),
+        Err(error) => Err(download("", "text/plain", Err(error))),
+    }
+}
+
 /// A partner's public landing page: anyone may open it; each opening is counted (in memory,
 /// written in batches), but the one that follows a sent form or the call to action.
 async fn landing_page(
@@ -359,10 +371,9 @@ async fn landing_page(
     Query(query): Query<std::collections::HashMap<String, String>>,
 ) -> Response {
     let pages = &state.server.landing_pages;
-    let page = match pages.live(&state.server.state, &slug).await {
-        Ok(Some(page)) => page,
-        Ok(None) => return landing_gone(),
-        Err(error) => return download("", "text/plain", Err(error)),
+    let page = match live_page(&state, &slug).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
     };
     if query.contains_key("sent") {
         return match app::campaigns::public::thanked(&page) {
@@ -398,10 +409,9 @@ async fn landing_form(
         );
         return (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, seconds.to_string())], said).into_response();
     }
-    let page = match pages.live(&state.server.state, &slug).await {
-        Ok(Some(page)) => page,
-        Ok(None) => return landing_gone(),
-        Err(error) => return download("", "text/plain", Err(error)),
+    let page = match live_page(&state, &slug).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
     };
     // A body that is no form reads as an empty one: every required field is then named.
     let input = form.map(|axum::Form(input)| input).unwrap_or_default();
@@ -417,14 +427,12 @@ async fn landing_go(
     State(state): State<RouterState>,
     axum::extract::Path(slug): axum::extract::Path<String>,
 ) -> Response {
-    let pages = &state.server.landing_pages;
-    match pages.live(&state.server.state, &slug).await {
-        Ok(Some(page)) => {
-            pages.count_click(page.launch.id);
+    match live_page(&state, &slug).await {
+        Ok(page) => {
+            state.server.landing_pages.count_click(page.launch.id);
             Redirect::to(&page.cta_target).into_response()
         }
-        Ok(None) => landing_gone(),
-        Err(error) => download("", "text/plain", Err(error)),
+        Err(answer) => answer,
     }
 }
 
@@ -433,13 +441,11 @@ async fn landing_logo(
     State(state): State<RouterState>,
     axum::extract::Path(slug): axum::extract::Path<String>,
 ) -> Response {
-    let server = &state.server.state;
-    let page = match state.server.landing_pages.live(server, &slug).await {
-        Ok(Some(page)) => page,
-        Ok(None) => return download("", "text/plain", Err(app::error::AppError::NotFound)),
-        Err(error) => return download("", "text/plain", Err(error)),
+    let page = match live_page(&state, &slug).await {
+        Ok(page) => page,
+        Err(answer) => return answer,
     };
-    match app::partners::server::public_logo(&server.db, page.launch.organisation_id).await {
+    match app::partners::server::public_logo(&state.server.state.db, page.launch.organisation_id).await {
         Ok((kind, body)) => (
             [
                 (header::CONTENT_TYPE, kind.media_type().to_owned()),

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{CampaignDraft, MAX_LINE, MAX_TEXT, Texts};
+use super::{CampaignDraft, MAX_LINE, MAX_TEXT, Texts, template_text};
 use crate::error::FieldErrors;
 use crate::text::web_address;
 
@@ -45,20 +45,9 @@ impl LaunchInput {
     ) -> Result<Personal, FieldErrors> {
         let mut fields = FieldErrors::new();
         let editable = campaign.editable;
-        let mut text = |name: &str, text: &str, max: usize, allowed: bool| -> String {
-            let text = text.trim().replace("\r\n", "\n");
-            if !allowed {
-                return String::new();
-            }
-            let problem = match text.chars().count() {
-                0 => None,
-                count if count > max => Some(format!("Use at most {max} characters.")),
-                _ => check_template(&text).err(),
-            };
-            if let Some(problem) = problem {
-                fields.insert(name.to_owned(), problem);
-            }
-            text
+        let mut text = |name: &str, typed: &str, max: usize, allowed: bool| match allowed {
+            true => template_text(&mut fields, (name, typed), (max, None), &check_template),
+            false => String::new(),
         };
         let intro = text("intro", &self.intro, MAX_TEXT, editable.intro);
         let cta_text = text("cta_text", &self.cta_text, MAX_LINE, editable.call_to_action);

@@ -215,18 +215,8 @@ impl CampaignInput {
         if summary.chars().count() > MAX_LINE * 2 {
             fields.insert("summary".into(), format!("Use at most {} characters.", MAX_LINE * 2));
         }
-        let mut template = |name: &str, text: &str, required: Option<&str>, max: usize| -> String {
-            let text = text.trim().replace("\r\n", "\n");
-            let problem = match (text.is_empty(), required) {
-                (true, Some(empty)) => Some(empty.to_owned()),
-                (true, None) => None,
-                _ if text.chars().count() > max => Some(format!("Use at most {max} characters.")),
-                _ => check_template(&text).err(),
-            };
-            if let Some(problem) = problem {
-                fields.insert(name.to_owned(), problem);
-            }
-            text
+        let mut template = |name: &str, text: &str, required: Option<&str>, max: usize| {
+            template_text(&mut fields, (name, text), (max, required), &check_template)
         };
         let headline = template("headline", &self.headline, Some("Write the landing page's headline."), MAX_LINE);
         let intro = template("intro", &self.intro, None, MAX_TEXT);
@@ -292,6 +282,28 @@ impl CampaignInput {
             editable,
         })
     }
+}
+
+/// One of a campaign's texts as typed, trimmed and with `\n` line ends. Its problem goes into
+/// `fields` under `name`: empty when `required` says what to write, longer than `max`, or no
+/// template `check_template` accepts.
+fn template_text(
+    fields: &mut FieldErrors,
+    (name, text): (&str, &str),
+    (max, required): (usize, Option<&str>),
+    check_template: &impl Fn(&str) -> Result<(), String>,
+) -> String {
+    let text = text.trim().replace("\r\n", "\n");
+    let problem = match (text.is_empty(), required) {
+        (true, Some(empty)) => Some(empty.to_owned()),
+        (true, None) => None,
+        _ if text.chars().count() > max => Some(format!("Use at most {max} characters.")),
+        _ => check_template(&text).err(),
+    };
+    if let Some(problem) = problem {
+        fields.insert(name.to_owned(), problem);
+    }
+    text
 }
 
 impl CampaignDraft {

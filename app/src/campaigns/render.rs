@@ -21,6 +21,7 @@ static LAYOUTS: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     let layouts = [
+        ("document.html", include_str!("layouts/document.html")),
         ("landing.html", include_str!("layouts/landing.html")),
         ("landing-body.html", include_str!("layouts/landing-body.html")),
         ("landing.css", include_str!("layouts/landing.css")),

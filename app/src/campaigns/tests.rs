@@ -228,6 +228,11 @@ mod rendering {
     #[test]
     fn placeholders_become_the_partners_facts() {
         let page = landing(&partner());
+        assert!(
+            page.starts_with("<!DOCTYPE html>")
+                && page.contains("<title>Bluepeak Systems protects your servers | Bluepeak Systems</title>"),
+            "{page}"
+        );
         assert!(page.contains("<h1>Bluepeak Systems protects your servers</h1>"), "{page}");
         assert!(page.contains("<p class=\"lp-intro\">Talk to Ava Okafor today.</p>"));
         assert!(
@@ -245,6 +250,16 @@ mod rendering {
         assert!(!page.contains("<script"), "a landing page runs nothing");
         let posts = render_texts(&texts(), &partner(), "https://tessera.test/p/abc").posts;
         assert_eq!(posts, ["Read more: https://tessera.test/p/abc"]);
+    }
+
+    #[test]
+    fn an_address_that_is_no_live_page_says_so_and_names_nobody() {
+        let page = unavailable_page();
+        assert!(
+            page.starts_with("<!DOCTYPE html>") && page.contains("<title>This page is not available</title>"),
+            "{page}"
+        );
+        assert!(page.contains("<h1>This page is not available</h1>") && !page.contains("<script"), "{page}");
     }
 
     #[test]
