@@ -21,6 +21,8 @@ pub enum DealOutcome {
     Rejected,
     Won,
     Lost,
+    /// A won deal reopened as lost.
+    Reopened,
     Expired,
 }
 

@@ -17,6 +17,7 @@ pub mod events;
 #[cfg(feature = "ssr")]
 pub mod files;
 pub mod home;
+pub mod incentives;
 pub mod kpi;
 pub mod layout;
 pub mod lists;
@@ -60,7 +61,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 18] = [
+    let fixed: [&[&str]; 19] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -79,6 +80,7 @@ pub fn every_statement() -> Vec<String> {
         content::store::STATEMENTS,
         campaigns::store::STATEMENTS,
         campaigns::store::launches::STATEMENTS,
+        incentives::store::STATEMENTS,
     ];
     let assembled = [
         deals::store::assembled_statements(),
@@ -88,6 +90,7 @@ pub fn every_statement() -> Vec<String> {
         onboarding::store::assembled_statements(),
         training::store::assembled_statements(),
         campaigns::store::launches::assembled_statements(),
+        incentives::store::assembled_statements(),
     ];
     fixed.into_iter().flatten().map(|sql| sql.to_string()).chain(assembled.into_iter().flatten()).collect()
 }
@@ -153,6 +156,7 @@ use campaigns::{CampaignEditorPage, CampaignPage, CampaignsPage, LeadsPage};
 use content::{ContentItemPage, ContentLibraryPage};
 use deals::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePage};
 use home::HomePage;
+use incentives::{EarningsPage, IncentivesPage};
 use kpi::{DashboardPage, LeaderboardPage, MetricsPage, ScorecardPage};
 use lists::ProgramListsPage;
 use onboarding::{OnboardingBoardPage, OnboardingPage, OnboardingTemplatesPage};
@@ -202,6 +206,8 @@ lazy_page!(
     NewCampaignRoute => CampaignEditorPage,
     EditCampaignRoute => CampaignEditorPage,
     LeadsRoute => LeadsPage,
+    EarningsRoute => EarningsPage,
+    IncentivesRoute => IncentivesPage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -268,6 +274,8 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("campaigns"), ParamSegment("id")) view={Lazy::<CampaignRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("campaigns"), ParamSegment("id"), StaticSegment("edit")) view={Lazy::<EditCampaignRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("leads") view={Lazy::<LeadsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("earnings") view={Lazy::<EarningsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("incentives") view={Lazy::<IncentivesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("training") view={Lazy::<TrainingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("training"), StaticSegment("new")) view={Lazy::<NewCourseRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("training"), StaticSegment("people")) view={Lazy::<CertificationsRoute>::new()} ssr=SsrMode::Async/>

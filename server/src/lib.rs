@@ -256,7 +256,11 @@ pub async fn seed(cli: &Cli, demo: bool, history: bool, scale: Option<(usize, us
     if history {
         let deals = history::demo_history(&db).await?;
         seed::demo_standings(&db).await?;
-        println!("Demo history: {deals} deals over eighteen months, and every partner's tier evaluated.");
+        seed::demo_ledger(&db, &cli.settings().public_url).await?;
+        println!(
+            "Demo history: {deals} deals over eighteen months, every partner's tier evaluated, and their incentives \
+             on the ledger."
+        );
     }
     if let Some((partners, deals)) = scale {
         let scale = scale::scale(&db, partners, deals).await?;

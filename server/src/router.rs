@@ -49,6 +49,8 @@ pub fn router(
         .merge(pkg)
         .route("/deals/export.csv", get(export_deals))
         .route("/partners/export.csv", get(export_partners))
+        .route("/earnings.csv", get(export_statement))
+        .route("/incentives/runs/{run}", get(export_run))
         .route("/agreement/receipts/{id}", get(agreement_receipt))
         .route("/logos/{id}", get(partner_logo))
         .route("/content/{id}/file", get(content_file))
@@ -129,6 +131,53 @@ async fn export_partners(
     };
     let csv = app::partners::export::partners_csv(&state.server.state.db, &state.server.facts, user, &drill).await;
     csv_download("partners.csv", csv)
+}
+
+/// Which statement to download: a partner (for vendor staff) and a quarter (else all time).
+#[derive(Debug, Default, serde::Deserialize)]
+struct StatementQuery {
+    partner: Option<String>,
+    period: Option<String>,
+}
+
+/// An earnings statement as a CSV download: a partner's people their own, vendor staff a
+/// partner's within reach.
+async fn export_statement(
+    State(state): State<RouterState>,
+    Query(query): Query<StatementQuery>,
+    request: Request,
+) -> Response {
+    let user = match admitted(&request) {
+        Ok(user) => user,
+        Err(refused) => return refused,
+    };
+    let partner = match query.partner.as_deref().map(str::trim).filter(|raw| !raw.is_empty()) {
+        None => None,
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => return csv_download("", Err(app::error::AppError::NotFound)),
+        },
+    };
+    let csv =
+        app::incentives::export::statement_csv(&state.server.state.db, user, partner, query.period.as_deref()).await;
+    csv_download("earnings.csv", csv)
+}
+
+/// A payout run as CSV for accounts payable (`/incentives/runs/12.csv`), for admins.
+async fn export_run(
+    State(state): State<RouterState>,
+    axum::extract::Path(run): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let user = match admitted(&request) {
+        Ok(user) => user,
+        Err(refused) => return refused,
+    };
+    let Some(run) = run.strip_suffix(".csv").and_then(|id| id.parse::<i64>().ok()) else {
+        return csv_download("", Err(app::error::AppError::NotFound));
+    };
+    let csv = app::incentives::export::run_csv(&state.server.state.db, user, run).await;
+    csv_download(&format!("payout-run-{run}.csv"), csv)
 }
 
 /// The signed-in person behind a download, if their organisation's standing with the partner

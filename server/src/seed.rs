@@ -3,6 +3,7 @@
 mod agreement;
 mod campaigns;
 mod content;
+mod incentives;
 mod onboarding;
 mod tiers;
 mod training;
@@ -140,6 +141,12 @@ pub async fn demo(db: &Db, files: &app::files::FileStore) -> Result<String, Seed
         report.push_str(&format!("  {email:<26} {who}\n"));
     }
     Ok(report)
+}
+
+/// The demo ledger from the demo history's won deals (see [`incentives::demo_history`]).
+pub async fn demo_ledger(db: &Db, public_url: &str) -> Result<(), SeedError> {
+    let admin = user_id(db, "admin@acme.test").await?;
+    incentives::demo_history(db, admin, public_url).await
 }
 
 /// Every partner's tier standing from the demo history (see [`tiers::demo_standings`]).

@@ -35,10 +35,13 @@ pub enum AuditAction {
     ChangedContent,
     ChangedCampaign,
     LaunchedCampaign,
+    ClosedIncentivePeriod,
+    ApprovedPayoutRun,
+    PaidPayoutRun,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 30] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -66,6 +69,9 @@ impl AuditAction {
         AuditAction::ChangedContent,
         AuditAction::ChangedCampaign,
         AuditAction::LaunchedCampaign,
+        AuditAction::ClosedIncentivePeriod,
+        AuditAction::ApprovedPayoutRun,
+        AuditAction::PaidPayoutRun,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -97,6 +103,9 @@ impl AuditAction {
             AuditAction::ChangedContent => "content.change",
             AuditAction::ChangedCampaign => "campaign.change",
             AuditAction::LaunchedCampaign => "campaign.launch",
+            AuditAction::ClosedIncentivePeriod => "incentives.close_period",
+            AuditAction::ApprovedPayoutRun => "payout.approve",
+            AuditAction::PaidPayoutRun => "payout.paid",
         }
     }
 
@@ -134,6 +143,9 @@ impl AuditAction {
             AuditAction::ChangedContent => "Added, changed or removed library content",
             AuditAction::ChangedCampaign => "Created, changed, published or closed a campaign",
             AuditAction::LaunchedCampaign => "Launched, personalised, paused or resumed a campaign's landing page",
+            AuditAction::ClosedIncentivePeriod => "Closed a quarter of the incentive ledger",
+            AuditAction::ApprovedPayoutRun => "Approved a payout run",
+            AuditAction::PaidPayoutRun => "Marked a payout run paid",
         }
     }
 }

@@ -38,6 +38,8 @@ pub const TIER: NavItem = NavItem { label: "Tier", href: "/tier" };
 pub const CONTENT: NavItem = NavItem { label: "Content", href: "/content" };
 pub const CAMPAIGNS: NavItem = NavItem { label: "Campaigns", href: "/campaigns" };
 pub const LEADS: NavItem = NavItem { label: "Leads", href: "/leads" };
+pub const EARNINGS: NavItem = NavItem { label: "Earnings", href: "/earnings" };
+pub const INCENTIVES: NavItem = NavItem { label: "Incentives", href: "/incentives" };
 
 /// The navigation for a role: only what that role may open.
 pub fn nav_items(role: Role) -> &'static [NavItem] {
@@ -53,15 +55,27 @@ pub fn nav_items(role: Role) -> &'static [NavItem] {
             TRAINING,
             CONTENT,
             CAMPAIGNS,
+            INCENTIVES,
             TEAM,
             ADMINISTRATION,
         ],
-        Role::ChannelManager => {
-            &[HOME, DASHBOARD, MY_PARTNERS, ONBOARDING, DEALS, APPROVALS, LEADS, LEADERBOARD, TRAINING, CONTENT, TEAM]
-        }
+        Role::ChannelManager => &[
+            HOME,
+            DASHBOARD,
+            MY_PARTNERS,
+            ONBOARDING,
+            DEALS,
+            APPROVALS,
+            LEADS,
+            INCENTIVES,
+            LEADERBOARD,
+            TRAINING,
+            CONTENT,
+            TEAM,
+        ],
         Role::Marketing => &[HOME, CAMPAIGNS, CONTENT, PARTNERS, LEADERBOARD, TRAINING, TEAM],
         Role::PartnerAdmin | Role::PartnerUser => {
-            &[HOME, DEALS, LEADS, TIER, SCORECARD, LEADERBOARD, TRAINING, CONTENT, CAMPAIGNS, TEAM, PROFILE]
+            &[HOME, DEALS, LEADS, EARNINGS, TIER, SCORECARD, LEADERBOARD, TRAINING, CONTENT, CAMPAIGNS, TEAM, PROFILE]
         }
     }
 }
@@ -126,6 +140,13 @@ pub const CAMPAIGN_PARTNER_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerU
 pub const TRAINEE_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
 /// Who sees the certifications of the people within their reach.
 pub const CERTIFICATION_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager, Role::Marketing, Role::PartnerAdmin];
+/// Who reads an earnings statement: a partner's people their own; admins and channel managers
+/// a partner's within reach.
+pub const EARNINGS_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager, Role::PartnerAdmin, Role::PartnerUser];
+/// Who sees what the vendor owes partners (channel managers: their partners).
+pub const INCENTIVE_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager];
+/// Who closes quarters and approves and pays payout runs.
+pub const INCENTIVE_ADMIN_ROLES: &[Role] = &[Role::Admin];
 /// Who sees their own organisation's tier (`/tier`): a partner's people.
 pub const OWN_TIER_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
 /// Who approves or declines tier changes and has partners evaluated now (whose partners: reach).
@@ -179,6 +200,8 @@ mod tests {
             assert_eq!(hrefs.contains(&"/deals/queue"), DEAL_MANAGER_ROLES.contains(&role), "{role:?}");
             assert_eq!(hrefs.contains(&"/dashboard"), DASHBOARD_ROLES.contains(&role), "{role:?}");
             assert_eq!(hrefs.contains(&"/tier"), OWN_TIER_ROLES.contains(&role), "{role:?}");
+            assert_eq!(hrefs.contains(&"/incentives"), INCENTIVE_ROLES.contains(&role), "{role:?}");
+            assert_eq!(hrefs.contains(&"/earnings"), OWN_TIER_ROLES.contains(&role), "{role:?}");
             assert!(hrefs.contains(&"/leaderboard"), "{role:?}");
             assert_eq!(hrefs.first(), Some(&"/"));
         }

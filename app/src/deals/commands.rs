@@ -9,13 +9,17 @@ use crate::error::AppError;
 use {
     super::conflicts,
     super::form::validate_outcome,
-    super::plan::{Actor, DealCommand, Plan, PlanError, plan},
+    super::plan::{Actor, DealCommand, LedgerEffect, Plan, PlanError, plan},
     super::server::reachable_deal,
     super::store,
     super::{ConflictMatch, DealRecord},
     crate::auth::access::{DEAL_MANAGER_ROLES, DEAL_PARTNER_ROLES, DEAL_ROLES},
     crate::auth::{SessionUser, guard, reach::Reach},
     crate::events::{Event, EventBus},
+    crate::incentives::{
+        self,
+        ledger::{self, WonDeal},
+    },
     crate::money::Currency,
     crate::state::{self, ServerState},
     chrono::{DateTime, Utc},
@@ -64,7 +68,21 @@ pub async fn carry_out(
     let plan = plan(&deal.state(), actor, command, now)?;
     let link = format!("{}/deals/{}", state.settings.public_url, deal.id);
     let message = plan.notify.as_ref().map(|notify| notify.message(&deal.customer_company, &link));
-    if !store::apply(&state.db, deal.id, actor, &plan, message.as_ref(), now).await? {
+    let accruals = match (plan.ledger, plan.change.final_amount_minor) {
+        (LedgerEffect::Accrue, Some(final_amount_minor)) => {
+            let won = WonDeal {
+                deal_id: deal.id,
+                organisation_id: deal.organisation_id,
+                customer_company: &deal.customer_company,
+                final_amount_minor,
+                currency: &deal.currency,
+            };
+            let tier = incentives::store::tier_of(&state.db, deal.organisation_id).await?;
+            ledger::deal_won(&won, tier.as_ref().map(|(name, benefits)| (name.as_str(), benefits)), now)
+        }
+        _ => Vec::new(),
+    };
+    if !store::apply(&state.db, deal.id, actor, &plan, message.as_ref(), &accruals, now).await? {
         return Err(AppError::field("form", "This deal changed meanwhile. Reload the page to see its status."));
     }
     publish(&state.events, deal, &plan, now);
@@ -163,6 +181,15 @@ pub async fn close_deal(id: i64, outcome: String, final_amount: String, closed_o
         Ok(DealCommand::Close { outcome, final_amount, closed_on })
     })
     .await
+}
+
+/// A manager reopens a won deal as lost, with a reason the partner sees: what it earned the
+/// partner is reversed on the ledger (a clawback of what was already paid).
+#[server(endpoint = "reopen_deal")]
+pub async fn reopen_deal(id: i64, reason: String) -> Result<(), AppError> {
+    let user = guard::require_role(DEAL_MANAGER_ROLES)?;
+    let reason = text(Some(reason));
+    command_deal(user, id, &format!("/deals/{id}"), |_, _| async move { Ok(DealCommand::Reopen { reason }) }).await
 }
 
 /// A partner asks once for more protection time on an approved deal.

@@ -35,7 +35,7 @@ pub use pages::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePag
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::money::{Currency, Money};
+pub use crate::money::amount_text;
 pub use form::Attribution;
 pub use plan::DealControls;
 use status::{DealStatus, ExtensionState, TimelineKind};
@@ -122,14 +122,6 @@ impl DealDrill {
 /// The columns a vendor pipeline CSV must have, in any order.
 pub const PIPELINE_COLUMNS: [&str; 7] =
     ["reference", "customer_company", "customer_domain", "amount", "currency", "stage", "owner"];
-
-/// `12,500.00 USD`, or the raw figures if the currency is unknown.
-pub fn amount_text(minor: i64, currency: &str) -> String {
-    match Currency::parse(currency) {
-        Some(currency) => Money { minor, currency }.display(),
-        None => format!("{minor} {currency}"),
-    }
-}
 
 /// One line of a deals list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -277,6 +269,7 @@ impl DealRecord {
             protected_until: self.protected_until,
             customer_company: self.customer_company.clone(),
             amount_minor: self.amount_minor,
+            final_amount_minor: self.final_amount_minor,
             reminded,
         }
     }
@@ -341,6 +334,8 @@ pub struct DealView {
     /// Filled for vendor staff only: partners never learn who else registered a customer.
     pub conflicts: Vec<ConflictMatch>,
     pub controls: DealControls,
+    /// What the deal earned its partner on the incentive ledger (once won), oldest first.
+    pub earnings: Vec<crate::incentives::StatementLine>,
     /// For managers: the deal their queue leads on to (the earliest due other than this one).
     pub next_in_queue: Option<i64>,
     pub now: DateTime<Utc>,

@@ -53,6 +53,8 @@ pub struct DealState {
     pub protected_until: Option<DateTime<Utc>>,
     pub customer_company: String,
     pub amount_minor: i64,
+    /// The amount it was won for, once won.
+    pub final_amount_minor: Option<i64>,
     /// The reminders already sent before protection ends.
     pub reminded: Vec<Reminder>,
 }
@@ -87,6 +89,11 @@ pub enum DealCommand {
     },
     DecideExtension {
         grant: bool,
+    },
+    /// A manager reopens a won deal as lost (the customer cancelled, the order fell through):
+    /// what it earned the partner is reversed.
+    Reopen {
+        reason: String,
     },
     /// The protection clock: a reminder before protection ends.
     Remind(Reminder),
@@ -151,6 +158,19 @@ pub struct Plan {
     pub notify: Option<Notify>,
     /// Published on the event bus once stored, with the amount it concerns.
     pub event: Option<(DealOutcome, i64)>,
+    /// What the change does to the partner's incentive ledger.
+    pub ledger: LedgerEffect,
+}
+
+/// What a deal's change does to the incentive ledger, in the same transaction.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LedgerEffect {
+    #[default]
+    None,
+    /// Won: its margin and registration discount accrue at the partner's tier of the moment.
+    Accrue,
+    /// A won deal reopened as lost: every entry it accrued is reversed (a clawback once paid).
+    Reverse,
 }
 
 /// Why a command cannot be carried out.
@@ -162,6 +182,8 @@ pub enum PlanError {
     NotAllowed { status: DealStatus, action: &'static str },
     #[error("Say why the deal is rejected: the partner sees the reason.")]
     ReasonRequired,
+    #[error("Say why the won deal is reopened as lost: the partner sees the reason.")]
+    ReopenReasonRequired,
     #[error("Say why the deal needs more time.")]
     ExtensionReasonRequired,
     #[error("An extension was already requested for this deal.")]
@@ -177,7 +199,9 @@ impl PlanError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             PlanError::Forbidden => None,
-            PlanError::ReasonRequired | PlanError::ExtensionReasonRequired => Some("reason"),
+            PlanError::ReasonRequired | PlanError::ExtensionReasonRequired | PlanError::ReopenReasonRequired => {
+                Some("reason")
+            }
             _ => Some("form"),
         }
     }
@@ -194,6 +218,7 @@ impl DealCommand {
             DealCommand::Close { outcome: Outcome::Lost, .. } => "marked as lost",
             DealCommand::RequestExtension { .. } => "extended",
             DealCommand::DecideExtension { .. } => "extended",
+            DealCommand::Reopen { .. } => "reopened as lost",
             DealCommand::Remind(_) => "reminded",
             DealCommand::Expire => "expired",
         }
@@ -203,9 +228,10 @@ impl DealCommand {
     fn allowed(&self, actor: Actor) -> bool {
         match self {
             DealCommand::Submit { .. } | DealCommand::RequestExtension { .. } => actor.is_partner(),
-            DealCommand::Approve { .. } | DealCommand::Reject { .. } | DealCommand::DecideExtension { .. } => {
-                actor.is_manager()
-            }
+            DealCommand::Approve { .. }
+            | DealCommand::Reject { .. }
+            | DealCommand::DecideExtension { .. }
+            | DealCommand::Reopen { .. } => actor.is_manager(),
             DealCommand::Close { .. } => actor.is_partner() || actor.is_manager(),
             DealCommand::Remind(_) | DealCommand::Expire => actor == Actor::Tessera,
         }
@@ -228,6 +254,7 @@ pub fn plan(deal: &DealState, actor: Actor, command: &DealCommand, now: DateTime
         note,
         notify: None,
         event: None,
+        ledger: LedgerEffect::None,
     };
     let plan = match command {
         DealCommand::Submit { possible_conflict } => {
@@ -289,7 +316,21 @@ pub fn plan(deal: &DealState, actor: Actor, command: &DealCommand, now: DateTime
                 ..Change::default()
             };
             let note = format!("Final amount {} on {closed_on}", final_amount.display());
-            Plan { event: Some((event, final_amount.minor)), ..moving(to, kind, note, change) }
+            let ledger = if *outcome == Outcome::Won { LedgerEffect::Accrue } else { LedgerEffect::None };
+            Plan { event: Some((event, final_amount.minor)), ledger, ..moving(to, kind, note, change) }
+        }
+        DealCommand::Reopen { reason } => {
+            if reason.is_empty() {
+                return Err(PlanError::ReopenReasonRequired);
+            }
+            if deal.status != Won {
+                return Err(refused());
+            }
+            Plan {
+                event: Some((DealOutcome::Reopened, deal.final_amount_minor.unwrap_or(deal.amount_minor))),
+                ledger: LedgerEffect::Reverse,
+                ..moving(Lost, TimelineKind::Reopened, reason.clone(), Change::default())
+            }
         }
         DealCommand::RequestExtension { reason } => {
             if reason.is_empty() {
@@ -365,6 +406,7 @@ pub struct DealControls {
     pub close: bool,
     pub request_extension: bool,
     pub decide_extension: bool,
+    pub reopen: bool,
 }
 
 impl DealControls {
@@ -378,6 +420,7 @@ impl DealControls {
             close: accepts(DealCommand::Close { outcome: Outcome::Won, final_amount: amount, closed_on: today }),
             request_extension: accepts(DealCommand::RequestExtension { reason: "·".into() }),
             decide_extension: accepts(DealCommand::DecideExtension { grant: true }),
+            reopen: accepts(DealCommand::Reopen { reason: "·".into() }),
         }
     }
 }

@@ -292,6 +292,7 @@ pub async fn deal_detail(id: i64) -> Result<DealView, AppError> {
     };
     Ok(DealView {
         timeline: store::timeline(&db, id).await?,
+        earnings: crate::incentives::store::of_deal(&db, id).await?,
         controls: DealControls::for_actor(&deal.state(), actor, now),
         conflicts,
         next_in_queue,

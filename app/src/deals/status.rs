@@ -127,10 +127,12 @@ pub enum TimelineKind {
     ExtensionRequested,
     ExtensionApproved,
     ExtensionDeclined,
+    /// A won deal reopened as lost.
+    Reopened,
 }
 
 impl TimelineKind {
-    pub const ALL: [TimelineKind; 11] = [
+    pub const ALL: [TimelineKind; 12] = [
         TimelineKind::Created,
         TimelineKind::Submitted,
         TimelineKind::Approved,
@@ -142,6 +144,7 @@ impl TimelineKind {
         TimelineKind::ExtensionRequested,
         TimelineKind::ExtensionApproved,
         TimelineKind::ExtensionDeclined,
+        TimelineKind::Reopened,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -157,6 +160,7 @@ impl TimelineKind {
             TimelineKind::ExtensionRequested => "extension_requested",
             TimelineKind::ExtensionApproved => "extension_approved",
             TimelineKind::ExtensionDeclined => "extension_declined",
+            TimelineKind::Reopened => "reopened",
         }
     }
 
@@ -173,6 +177,7 @@ impl TimelineKind {
             TimelineKind::ExtensionRequested => "Extension requested",
             TimelineKind::ExtensionApproved => "Extension granted",
             TimelineKind::ExtensionDeclined => "Extension declined",
+            TimelineKind::Reopened => "Reopened as lost",
         }
     }
 

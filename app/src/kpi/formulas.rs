@@ -308,8 +308,8 @@ pub fn program_roi(revenue_minor: i64, margin_basis_points: i64, cost_minor: i64
     if cost_minor <= 0 {
         return None;
     }
-    let gross = revenue_minor as i128 * margin_basis_points as i128 / 10_000;
-    Some((gross - cost_minor as i128) as f64 / cost_minor as f64)
+    let gross = crate::money::share(revenue_minor, margin_basis_points);
+    Some((gross as i128 - cost_minor as i128) as f64 / cost_minor as f64)
 }
 
 /// Integer division rounded half away from zero, for money that must stay in whole minor units.

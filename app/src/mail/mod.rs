@@ -58,6 +58,20 @@ pub fn lead_captured(name: &str, company: &str, campaign: &str, link: &str) -> M
     }
 }
 
+/// To a partner's admins, when a payout run that pays it is marked paid: `amounts` per currency.
+pub fn payout_paid(quarter: &str, amounts: &[(String, i64)], link: &str) -> Message {
+    let paid: Vec<String> =
+        amounts.iter().map(|(currency, minor)| crate::money::amount_text(*minor, currency)).collect();
+    Message {
+        subject: format!("Your {quarter} incentives are paid: {}", paid.join(" and ")),
+        body: format!(
+            "The vendor paid your approved incentives of {quarter}: {}.\n\n\
+             Every entry, and what it came from, is on your earnings statement:\n{link}",
+            paid.join(" and ")
+        ),
+    }
+}
+
 /// To a partner's person whose certification ends soon (30 and 7 days before).
 pub fn certification_expiring(course: &str, days: i64, until: DateTime<Utc>, link: &str) -> Message {
     Message {

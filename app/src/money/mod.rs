@@ -171,6 +171,24 @@ impl Money {
     }
 }
 
+/// An amount in minor units of the currency coded `currency`, as [`Money::display`] writes it
+/// (`12,500.00 USD`), or the raw figures if the currency is unknown.
+pub fn amount_text(minor: i64, currency: &str) -> String {
+    match Currency::parse(currency) {
+        Some(currency) => Money { minor, currency }.display(),
+        None => format!("{minor} {currency}"),
+    }
+}
+
+/// `basis_points` (hundredths of a percent) of `amount_minor`: Tessera's one rounding rule for
+/// every share of an amount (margins, discounts, rebates, accruals). The exact product is rounded
+/// to the nearest minor unit, halves away from zero, so an amount and its reversal round alike.
+pub fn share(amount_minor: i64, basis_points: i64) -> i64 {
+    let product = amount_minor as i128 * basis_points as i128;
+    let rounded = (product.abs() + 5_000) / 10_000;
+    (rounded * product.signum()) as i64
+}
+
 fn group_thousands(value: i64) -> String {
     let text = value.to_string();
     let mut out = String::with_capacity(text.len() + text.len() / 3);
@@ -228,6 +246,24 @@ mod tests {
         assert_eq!(Money { minor: 5, currency: Currency::EUR }.display(), "0.05 EUR");
         assert_eq!(Money { minor: 1_500_000, currency: Currency::JPY }.display(), "1,500,000 JPY");
         assert_eq!(Money { minor: -100_000, currency: Currency::GBP }.display(), "-1,000.00 GBP");
+    }
+
+    #[test]
+    fn shares_round_to_the_nearest_minor_unit_halves_away_from_zero() {
+        let cases = [
+            (100_000_00, 1_500, 15_000_00),
+            // 0.5 % of 0.99: 0.495 cents → 0 cents; of 1.00: 0.5 → 1 (the half goes up).
+            (99, 50, 0),
+            (100, 50, 1),
+            (-100, 50, -1),
+            (12_345, 333, 411), // 411.0885
+            (0, 1_000, 0),
+            (i64::MAX / 10_000, 10_000, i64::MAX / 10_000),
+        ];
+        for (amount, basis_points, expected) in cases {
+            assert_eq!(share(amount, basis_points), expected, "{amount} at {basis_points} bp");
+            assert_eq!(share(-amount, basis_points), -expected, "a reversal rounds alike");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::program::Program;
-use crate::money::Currency;
+use crate::money::{Currency, share};
 
 /// The deal amount the calculator starts from, in major units of the reporting currency.
 pub const DEFAULT_AMOUNT: i64 = 100_000;
@@ -23,11 +23,6 @@ impl TierEarnings {
     pub fn total_minor(&self) -> i64 {
         self.margin_minor + self.registration_minor + self.rebate_minor
     }
-}
-
-/// `basis_points` of `amount_minor`, rounded to the nearest minor unit (halves up).
-fn share(amount_minor: i64, basis_points: i64) -> i64 {
-    ((amount_minor as i128 * basis_points as i128 + 5_000) / 10_000) as i64
 }
 
 /// What a registered deal of `amount_minor` earns at each tier of `program`, lowest tier first.

@@ -365,7 +365,11 @@ pub async fn follow_events(state: ServerState) {
     loop {
         let organisation_id = match receiver.recv().await {
             Ok(envelope) if envelope.origin == state.events.origin() => match envelope.event {
-                Event::Deal { organisation_id, outcome: crate::events::DealOutcome::Won, .. }
+                Event::Deal {
+                    organisation_id,
+                    outcome: crate::events::DealOutcome::Won | crate::events::DealOutcome::Reopened,
+                    ..
+                }
                 | Event::Certification { organisation_id, .. } => organisation_id,
                 _ => continue,
             },

@@ -78,7 +78,7 @@ pub fn points(now: DateTime<Utc>) -> [(String, DateTime<Utc>); MOMENTS] {
 }
 
 fn margin(program: &Program, index: usize, revenue_minor: i64) -> i128 {
-    revenue_minor as i128 * program.tiers[index].benefits.margin_bp as i128 / 10_000
+    crate::money::share(revenue_minor, program.tiers[index].benefits.margin_bp) as i128
 }
 
 /// The draft against the published configuration for every partner at every point (`labels`,

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::deals::commands::{CloseDeal, DecideDeal, DecideExtension, RequestExtension, SubmitDeal};
+use crate::deals::commands::{CloseDeal, DecideDeal, DecideExtension, ReopenDeal, RequestExtension, SubmitDeal};
 use crate::deals::{DealControls, DealRecord, schedule};
 use crate::ui::{Field, FormError, form_error};
 
@@ -16,6 +16,7 @@ pub struct DealActions {
     close: ServerAction<CloseDeal>,
     request: ServerAction<RequestExtension>,
     extension: ServerAction<DecideExtension>,
+    reopen: ServerAction<ReopenDeal>,
 }
 
 impl DealActions {
@@ -26,17 +27,19 @@ impl DealActions {
             close: ServerAction::new(),
             request: ServerAction::new(),
             extension: ServerAction::new(),
+            reopen: ServerAction::new(),
         }
     }
 
     /// Goes up whenever a command is carried out.
-    pub fn versions(&self) -> [usize; 5] {
+    pub fn versions(&self) -> [usize; 6] {
         [
             self.submit.version().get(),
             self.decide.version().get(),
             self.close.version().get(),
             self.request.version().get(),
             self.extension.version().get(),
+            self.reopen.version().get(),
         ]
     }
 }
@@ -65,7 +68,7 @@ pub fn DealCommands(
     /// Other partners holding this customer's domain approved: approving asks to confirm.
     approved_elsewhere: Vec<String>,
 ) -> impl IntoView {
-    let DealActions { submit, decide, close, request, extension } = actions;
+    let DealActions { submit, decide, close, request, extension, reopen } = actions;
     let id = deal.id;
     // No outcome is chosen for the manager: a deal recorded as won by default is a wrong figure.
     let outcomes = vec![
@@ -116,6 +119,20 @@ pub fn DealCommands(
                         <Field label="Close date" name="closed_on" kind="date" error required=true/>
                     </div>
                     <button type="submit" class="button primary">"Record outcome"</button>
+                </ActionForm>
+            </section>
+        }})}
+        {controls.reopen.then(|| { let error = form_error(reopen); view! {
+            <section class="card" aria-labelledby="deal-reopen">
+                <h2 id="deal-reopen">"Reopen as lost"</h2>
+                <p class="muted">
+                    "When a won deal falls through (the order is cancelled, the customer does not pay), reopen it as lost:                      what it earned the partner is reversed on the ledger, and deducted from its next payout if already paid."
+                </p>
+                <FormError error/>
+                <ActionForm action=reopen attr:novalidate=true>
+                    <input type="hidden" name="id" value=id/>
+                    <Field label="Why (the partner sees it)" name="reason" rows=3 error/>
+                    <button type="submit" class="button danger">"Reopen as lost"</button>
                 </ActionForm>
             </section>
         }})}

@@ -11,6 +11,7 @@ use crate::deals::server::deal_detail;
 use crate::deals::status::{DealStatus, ExtensionState};
 use crate::deals::{DealView, TimelineEntry, amount_text, schedule};
 use crate::error::AppError;
+use crate::incentives::EntryTable;
 use crate::layout::guarded_page;
 use crate::ui::{Badge, Notice, ScrollTable};
 
@@ -23,7 +24,7 @@ pub fn DealPage() -> impl IntoView {
     let params = use_params_map();
     let actions = DealActions::new();
     let source = move || (params.read().get("id").and_then(|id| id.parse::<i64>().ok()), actions.versions());
-    let load = |(id, _): (Option<i64>, [usize; 5])| async move {
+    let load = |(id, _): (Option<i64>, [usize; 6])| async move {
         match id {
             Some(id) => deal_detail(id).await,
             None => Err(AppError::NotFound),
@@ -34,7 +35,7 @@ pub fn DealPage() -> impl IntoView {
 
 #[component]
 fn DealDetail(view: DealView, actions: DealActions) -> impl IntoView {
-    let DealView { deal, timeline, conflicts, controls, next_in_queue, now } = view;
+    let DealView { deal, timeline, conflicts, controls, next_in_queue, now, earnings } = view;
     let approved_elsewhere: Vec<String> =
         conflicts.iter().filter(|found| found.holds_domain_approved()).map(|found| found.holder.clone()).collect();
     let overdue = deal.status == DealStatus::Submitted && deal.sla_due_at.is_some_and(|due| due < now);
@@ -112,6 +113,13 @@ fn DealDetail(view: DealView, actions: DealActions) -> impl IntoView {
                         </tbody>
                     </table>
                 </ScrollTable>
+            </section>
+        })}
+        {(!earnings.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="deal-earnings">
+                <h2 id="deal-earnings">"What this deal earned"</h2>
+                <p class="muted">"Entries on the partner's incentive ledger, at its tier when the deal was won."</p>
+                <EntryTable lines=earnings/>
             </section>
         })}
         <DealCommands actions controls deal=deal.clone() approved_elsewhere/>

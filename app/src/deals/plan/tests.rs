@@ -17,6 +17,7 @@ fn deal(status: DealStatus) -> DealState {
         protected_until: (status == DealStatus::Approved).then(|| now() + Duration::days(40)),
         customer_company: "Globex".into(),
         amount_minor: 12_500_00,
+        final_amount_minor: (status == DealStatus::Won).then_some(10_000_00),
         reminded: Vec::new(),
     }
 }
@@ -40,6 +41,7 @@ fn commands() -> Vec<(&'static str, DealCommand)> {
         ),
         ("lost", DealCommand::Close { outcome: Outcome::Lost, final_amount: usd(1), closed_on: now().date_naive() }),
         ("expire", DealCommand::Expire),
+        ("reopen", DealCommand::Reopen { reason: "The customer cancelled the order".into() }),
     ]
 }
 
@@ -53,6 +55,7 @@ fn exactly_the_workflow_moves_are_allowed() {
         (Approved, "won", Won),
         (Approved, "lost", Lost),
         (Approved, "expire", Expired),
+        (Won, "reopen", Lost),
     ];
     for from in DealStatus::ALL {
         for (label, command) in commands() {
@@ -82,6 +85,9 @@ fn final_statuses_admit_no_move() {
     commands.push(("remind", DealCommand::Remind(Reminder::FourteenDays)));
     for from in DealStatus::ALL.into_iter().filter(|s| s.is_final()) {
         for (label, command) in &commands {
+            if (from, *label) == (DealStatus::Won, "reopen") {
+                continue;
+            }
             // Whoever may give the command is refused because of the status, not their role.
             let actor = match *label {
                 "submit" | "extend" => PARTNER,
@@ -172,6 +178,30 @@ fn closing_records_the_final_amount_and_publishes_it() {
     assert_eq!(plan.note, "Final amount 10,000.00 USD on 2026-11-24");
     assert_eq!(plan.event, Some((DealOutcome::Won, 10_000_00)));
     assert_eq!(plan.notify, None);
+    assert_eq!(plan.ledger, LedgerEffect::Accrue);
+    let lost = &commands()[4].1;
+    assert_eq!(
+        super::plan(&deal(DealStatus::Approved), PARTNER, lost, now()).expect("lost").ledger,
+        LedgerEffect::None
+    );
+}
+
+#[test]
+fn a_manager_reopens_a_won_deal_as_lost_with_a_reason_and_its_earnings_are_reversed() {
+    let won = deal(DealStatus::Won);
+    let reopen = DealCommand::Reopen { reason: "The customer cancelled the order".into() };
+    let plan = plan(&won, MANAGER, &reopen, now()).expect("reopened");
+    assert_eq!((plan.from, plan.to, plan.timeline), (DealStatus::Won, DealStatus::Lost, TimelineKind::Reopened));
+    assert_eq!(plan.ledger, LedgerEffect::Reverse);
+    assert_eq!(plan.event, Some((DealOutcome::Reopened, 10_000_00)));
+    assert_eq!(plan.note, "The customer cancelled the order");
+    assert_eq!(super::plan(&won, PARTNER, &reopen, now()), Err(PlanError::Forbidden));
+    assert_eq!(
+        super::plan(&won, MANAGER, &DealCommand::Reopen { reason: String::new() }, now()),
+        Err(PlanError::ReopenReasonRequired)
+    );
+    assert!(DealControls::for_actor(&won, MANAGER, now()).reopen);
+    assert!(!DealControls::for_actor(&won, PARTNER, now()).reopen);
 }
 
 #[test]

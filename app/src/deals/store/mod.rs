@@ -5,12 +5,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
 
-use super::plan::{Actor, Plan};
+use super::plan::{Actor, LedgerEffect, Plan};
 use super::schedule::Reminder;
 use super::status::{DealStatus, TimelineKind};
 use super::{Attribution, DealRecord, DealRow, DealSort, QueueRow, TimelineEntry};
 use crate::auth::reach::Reach;
 use crate::db::{Conditions, Db, Tx};
+use crate::incentives::{self, ledger::NewEntry};
 use crate::mail::{self, Message};
 use crate::money::Currency;
 use crate::{bind_all, execute_in, on_db, on_tx};
@@ -351,14 +352,16 @@ pub async fn insert(db: &Db, deal: &NewDeal<'_>) -> Result<Option<Saved>, sqlx::
 }
 
 /// The one writer of deal changes: applies `plan` to deal `deal_id` if it is still where the plan
-/// found it, records the timeline line and queues the plan's email (to whoever registered the
-/// deal, with `link`), all or nothing. False when the deal had moved on meanwhile.
+/// found it, records the timeline line, queues the plan's email (to whoever registered the
+/// deal) and books its ledger effect (`accruals` when won; reversals when reopened), all or
+/// nothing. False when the deal had moved on meanwhile.
 pub async fn apply(
     db: &Db,
     deal_id: i64,
     actor: Actor,
     plan: &Plan,
     message: Option<&Message>,
+    accruals: &[NewEntry],
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let change = &plan.change;
@@ -402,6 +405,13 @@ pub async fn apply(
         let recipient: String =
             on_tx!(tx, conn => sqlx::query_scalar(CREATOR_EMAIL).bind(deal_id).fetch_one(conn).await)?;
         mail::queue(&mut tx, &recipient, message, now).await?;
+    }
+    match plan.ledger {
+        LedgerEffect::None => {}
+        LedgerEffect::Accrue => incentives::store::append(&mut tx, accruals).await?,
+        LedgerEffect::Reverse => {
+            incentives::store::reverse_deal(&mut tx, deal_id, &plan.note, actor.user_id(), now).await?
+        }
     }
     tx.commit().await?;
     Ok(true)

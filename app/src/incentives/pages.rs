@@ -1,0 +1,444 @@
+//! The earnings statement (`/earnings`) and the vendor's incentives page (`/incentives`): what
+//! is owed, the quarters to close with a preview first, and the payout runs.
+
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+use super::ledger::{EntryStatus, quarter_label};
+use super::server::{ApprovePayoutRun, ClosePeriod, MarkRunPaid, earnings, incentive_liabilities};
+use super::{ClosePreview, Liabilities, PayoutRun, PeriodState, Statement, StatementLine, Tally};
+use crate::auth::access::{EARNINGS_ROLES, INCENTIVE_ROLES};
+use crate::layout::guarded_page;
+use crate::money::amount_text;
+use crate::ui::{Badge, FormError, Notice, ScrollTable, encode_query, form_error};
+
+/// The address of a quarter in forms and links: `2026-Q3`.
+fn quarter_key(start: chrono::NaiveDate) -> String {
+    let label = quarter_label(start);
+    let (quarter, year) = label.split_once(' ').unwrap_or((&label, ""));
+    format!("{year}-{quarter}")
+}
+
+fn status_tone(status: EntryStatus) -> &'static str {
+    match status {
+        EntryStatus::Accrued => "neutral",
+        EntryStatus::Approved => "warning",
+        EntryStatus::Paid => "success",
+    }
+}
+
+/// The cells of a tally: accrued, approved, paid and the total.
+#[component]
+fn TallyCells(tally: Tally, currency: String) -> impl IntoView {
+    let cell = |minor: i64| view! { <td class="numeric">{amount_text(minor, &currency)}</td> };
+    view! { {cell(tally.accrued)} {cell(tally.approved)} {cell(tally.paid)} {cell(tally.total())} }
+}
+
+fn tally_head() -> impl IntoView {
+    view! {
+        <th scope="col" class="numeric">"Accrued"</th>
+        <th scope="col" class="numeric">"Approved"</th>
+        <th scope="col" class="numeric">"Paid"</th>
+        <th scope="col" class="numeric">"Total"</th>
+    }
+}
+
+#[component]
+pub fn EarningsPage() -> impl IntoView {
+    let query = use_query_map();
+    let source = move || {
+        let query = query.read();
+        (query.get("partner").and_then(|raw| raw.trim().parse::<i64>().ok()), query.get("period"))
+    };
+    guarded_page(
+        EARNINGS_ROLES,
+        source,
+        |(partner, period)| earnings(partner, period),
+        |_, statement| view! { <StatementView statement/> },
+    )
+}
+
+#[component]
+fn StatementView(statement: Statement) -> impl IntoView {
+    let Statement { partner_id, partner, period, periods, lines, by_kind, totals, staff } = statement;
+    let chosen = period.map(quarter_key).unwrap_or_default();
+    let mut csv = format!("/earnings.csv?period={}", encode_query(&chosen));
+    if staff {
+        csv.push_str(&format!("&partner={partner_id}"));
+    }
+    let title = if staff { format!("Earnings: {partner}") } else { "Earnings".to_owned() };
+    let shown = match period {
+        Some(period) => format!("{} entries in {}", lines.len(), quarter_label(period)),
+        None => format!("{} entries, all time", lines.len()),
+    };
+    view! {
+        <div class="page-head">
+            <h1>{title}</h1>
+            {staff.then(|| view! { <a class="button secondary" href="/incentives">"All incentives"</a> })}
+        </div>
+        <p class="lead">
+            "Every amount the program owes, each traced to the deal, claim or rule it came from. Accrued amounts are \
+             approved when their quarter closes and paid in the vendor's next payout run; a correction is a reversal \
+             beside the entry it corrects."
+        </p>
+        <Form method="GET" action="" attr:class="filters card no-print">
+            {staff.then(|| view! { <input type="hidden" name="partner" value=partner_id/> })}
+            <div class="field">
+                <label for="statement-period">"Quarter"</label>
+                <select id="statement-period" name="period">
+                    <option value="" selected=chosen.is_empty()>"All time"</option>
+                    {periods.into_iter().map(|start| {
+                        let key = quarter_key(start);
+                        let selected = key == chosen;
+                        view! { <option value=key selected=selected>{quarter_label(start)}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button secondary">"Show"</button>
+        </Form>
+        <div class="list-head no-print">
+            <p class="muted" data-testid="statement-count">{shown}</p>
+            <a class="button secondary" href=csv rel="external" download="earnings.csv">"Download CSV"</a>
+        </div>
+        <p class="muted no-print">"For a PDF, print this page: the printed statement leaves out the navigation."</p>
+        {lines.is_empty().then(|| view! {
+            <Notice text="Nothing yet. Margins and registration discounts accrue when a registered deal is won."/>
+        })}
+        {totals.into_iter().map(|(currency, tally)| view! {
+            <section class="card" aria-label=format!("Totals in {currency}")>
+                <h2>{format!("Totals in {currency}")}</h2>
+                <dl class="figures" data-testid=format!("totals-{currency}")>
+                    <div><dt>"Accrued"</dt><dd>{amount_text(tally.accrued, &currency)}</dd></div>
+                    <div><dt>"Approved, to be paid"</dt><dd>{amount_text(tally.approved, &currency)}</dd></div>
+                    <div><dt>"Paid"</dt><dd>{amount_text(tally.paid, &currency)}</dd></div>
+                    <div><dt>"Total"</dt><dd>{amount_text(tally.total(), &currency)}</dd></div>
+                </dl>
+            </section>
+        }).collect_view()}
+        {(!by_kind.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="statement-kinds">
+                <h2 id="statement-kinds">"By kind"</h2>
+                <ScrollTable label="Earnings by kind">
+                    <table>
+                        <thead><tr><th scope="col">"Kind"</th><th scope="col">"Currency"</th>{tally_head()}</tr></thead>
+                        <tbody>
+                            {by_kind.into_iter().map(|((currency, kind), tally)| view! {
+                                <tr><td>{kind.label()}</td><td>{currency.clone()}</td><TallyCells tally currency/></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </ScrollTable>
+            </section>
+        })}
+        {(!lines.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="statement-lines">
+                <h2 id="statement-lines">"Entries"</h2>
+                <EntryTable lines/>
+            </section>
+        })}
+    }
+}
+
+/// Ledger entries, newest first: what each came from, how it was worked out, and where it stands.
+#[component]
+pub fn EntryTable(lines: Vec<StatementLine>) -> impl IntoView {
+    view! {
+        <ScrollTable label="Ledger entries">
+            <table data-testid="ledger-entries">
+                <thead><tr>
+                    <th scope="col">"Entry"</th><th scope="col">"Booked (UTC)"</th><th scope="col">"Kind"</th>
+                    <th scope="col">"From"</th><th scope="col" class="numeric">"Worked out"</th>
+                    <th scope="col" class="numeric">"Amount"</th><th scope="col">"Status"</th>
+                </tr></thead>
+                <tbody>
+                    {lines.into_iter().map(|line| view! { <EntryRow line/> }).collect_view()}
+                </tbody>
+            </table>
+        </ScrollTable>
+    }
+}
+
+#[component]
+fn EntryRow(line: StatementLine) -> impl IntoView {
+    let worked_out = match (line.basis_minor, line.rate_bp) {
+        (Some(basis), Some(rate)) => {
+            format!("{} × {}.{:02} %", amount_text(basis, &line.currency), rate / 100, rate % 100)
+        }
+        _ => String::new(),
+    };
+    let note = match (line.reverses, line.reversed_by) {
+        (Some(original), _) => Some(format!("Reverses #{original}")),
+        (None, Some(reversal)) => Some(format!("Reversed by #{reversal}")),
+        (None, None) => None,
+    };
+    view! {
+        <tr id=format!("entry-{}", line.id)>
+            <td>{format!("#{}", line.id)}</td>
+            <td>{line.booked_at.format("%Y-%m-%d %H:%M").to_string()}</td>
+            <td>{line.kind.label()}</td>
+            <td>
+                {line.description.clone()}
+                {line.deal_id.map(|deal| view! { " · " <a href=format!("/deals/{deal}")>{format!("Deal #{deal}")}</a> })}
+                {note.map(|note| view! { <br/><span class="muted">{note}</span> })}
+            </td>
+            <td class="numeric">{worked_out}</td>
+            <td class="numeric">{amount_text(line.amount_minor, &line.currency)}</td>
+            <td>
+                <Badge text=line.status.label() tone=status_tone(line.status)/>
+                {line.run_id.map(|run| view! { " " <span class="muted">{format!("run #{run}")}</span> })}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+pub fn IncentivesPage() -> impl IntoView {
+    let close = ServerAction::<ClosePeriod>::new();
+    let approve = ServerAction::<ApprovePayoutRun>::new();
+    let pay = ServerAction::<MarkRunPaid>::new();
+    let query = use_query_map();
+    let source =
+        move || (query.read().get("close"), close.version().get(), approve.version().get(), pay.version().get());
+    guarded_page(
+        INCENTIVE_ROLES,
+        source,
+        |(preview, ..)| incentive_liabilities(preview),
+        move |_, owed| view! { <LiabilitiesView owed close approve pay/> },
+    )
+}
+
+#[component]
+fn LiabilitiesView(
+    owed: Liabilities,
+    close: ServerAction<ClosePeriod>,
+    approve: ServerAction<ApprovePayoutRun>,
+    pay: ServerAction<MarkRunPaid>,
+) -> impl IntoView {
+    let Liabilities { by_period, by_partner, periods, payable, runs, admin, preview } = owed;
+    let lead = if admin {
+        "What the program owes partners, by quarter, kind and partner. Close an ended quarter to approve its entries, \
+         then approve a payout run, export it for accounts payable and mark it paid."
+    } else {
+        "What the program owes your partners, by quarter, kind and partner."
+    };
+    view! {
+        <h1>"Incentives"</h1>
+        <p class="lead">{lead}</p>
+        {by_period.is_empty().then(|| view! { <Notice text="Nothing is owed yet: entries accrue as registered deals are won."/> })}
+        {preview.map(|preview| view! { <ClosePreviewCard preview close/> })}
+        {(admin && !periods.is_empty()).then(|| view! { <Quarters periods/> })}
+        {admin.then(|| view! { <Payouts payable runs approve pay/> })}
+        {(!by_partner.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="owed-partners">
+                <h2 id="owed-partners">"By partner"</h2>
+                <ScrollTable label="Owed by partner">
+                    <table>
+                        <thead><tr><th scope="col">"Partner"</th><th scope="col">"Currency"</th>{tally_head()}</tr></thead>
+                        <tbody>
+                            {by_partner.into_iter().map(|((name, id, currency), tally)| view! {
+                                <tr>
+                                    <td><a href=format!("/earnings?partner={id}")>{name}</a></td>
+                                    <td>{currency.clone()}</td>
+                                    <TallyCells tally currency/>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </ScrollTable>
+            </section>
+        })}
+        {(!by_period.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="owed-quarters">
+                <h2 id="owed-quarters">"By quarter and kind"</h2>
+                <ScrollTable label="Owed by quarter and kind">
+                    <table>
+                        <thead><tr>
+                            <th scope="col">"Quarter"</th><th scope="col">"Kind"</th><th scope="col">"Currency"</th>{tally_head()}
+                        </tr></thead>
+                        <tbody>
+                            {by_period.into_iter().map(|((start, kind, currency), tally)| view! {
+                                <tr><td>{quarter_label(start)}</td><td>{kind.label()}</td><td>{currency.clone()}</td><TallyCells tally currency/></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </ScrollTable>
+            </section>
+        })}
+    }
+}
+
+/// The quarters with entries: closed (when, by whom), ended and waiting to close, or running.
+#[component]
+fn Quarters(periods: Vec<PeriodState>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="quarters">
+            <h2 id="quarters">"Quarters"</h2>
+            <ScrollTable label="Quarters">
+                <table>
+                    <thead><tr><th scope="col">"Quarter"</th><th scope="col">"State"</th><th scope="col">"Close"</th></tr></thead>
+                    <tbody>
+                        {periods.into_iter().map(|period| {
+                            let label = quarter_label(period.start);
+                            let state = match (&period.closed_at, period.ended) {
+                                (Some(at), _) => format!(
+                                    "Closed {}{}",
+                                    at.format("%Y-%m-%d"),
+                                    period.closed_by.as_ref().map(|by| format!(" by {by}")).unwrap_or_default()
+                                ),
+                                (None, true) => "Ended, waiting to close".to_owned(),
+                                (None, false) => "Running".to_owned(),
+                            };
+                            let closable = period.closed_at.is_none() && period.ended;
+                            view! {
+                                <tr>
+                                    <td>{label.clone()}</td>
+                                    <td>{state}</td>
+                                    <td>{closable.then(|| view! {
+                                        <a class="button secondary small" href=format!("/incentives?close={}", quarter_key(period.start))>
+                                            {format!("Preview closing {label}")}
+                                        </a>
+                                    })}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </ScrollTable>
+        </section>
+    }
+}
+
+#[component]
+fn ClosePreviewCard(preview: ClosePreview, close: ServerAction<ClosePeriod>) -> impl IntoView {
+    let error = form_error(close);
+    let label = quarter_label(preview.period_start);
+    let totals: Vec<String> = preview.totals.iter().map(|(currency, sum)| amount_text(*sum, currency)).collect();
+    let what = match (preview.already_closed, preview.ended) {
+        (true, _) => format!("{label} is closed: closing it again changes nothing."),
+        (false, false) => format!("{label} has not ended yet: close it once it has."),
+        (false, true) if preview.entries == 0 => {
+            format!("Closing {label} approves nothing: every entry of it is approved.")
+        }
+        (false, true) => format!(
+            "Closing {label} approves its {} accrued entries for payment: {}.",
+            preview.entries,
+            totals.join(" and ")
+        ),
+    };
+    let can_close = !preview.already_closed && preview.ended;
+    view! {
+        <section class="card" aria-labelledby="close-preview" data-testid="close-preview">
+            <h2 id="close-preview">{format!("Close {label}")}</h2>
+            <p>{what}</p>
+            <FormError error/>
+            {can_close.then(|| view! {
+                <ActionForm action=close>
+                    <input type="hidden" name="period" value=quarter_key(preview.period_start)/>
+                    <div class="actions">
+                        <button type="submit" class="button primary">{format!("Close {label}")}</button>
+                        <a class="button secondary" href="/incentives">"Cancel"</a>
+                    </div>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+/// Approved entries waiting for a run, and the runs: export for accounts payable, mark paid.
+#[component]
+fn Payouts(
+    payable: Vec<super::Payable>,
+    runs: Vec<PayoutRun>,
+    approve: ServerAction<ApprovePayoutRun>,
+    pay: ServerAction<MarkRunPaid>,
+) -> impl IntoView {
+    let approve_error = form_error(approve);
+    let pay_error = form_error(pay);
+    view! {
+        <section class="card" aria-labelledby="payouts">
+            <h2 id="payouts">"Payouts"</h2>
+            <FormError error=approve_error/>
+            {payable.is_empty().then(|| view! { <p class="muted">"No approved entry waits for a payout run."</p> })}
+            {(!payable.is_empty()).then(|| view! {
+                <ScrollTable label="Approved, waiting for a payout run">
+                    <table>
+                        <thead><tr>
+                            <th scope="col">"Quarter"</th><th scope="col">"Currency"</th><th scope="col" class="numeric">"Entries"</th>
+                            <th scope="col" class="numeric">"Amount"</th><th scope="col">"Run"</th>
+                        </tr></thead>
+                        <tbody>
+                            {payable.into_iter().map(|row| view! {
+                                <tr>
+                                    <td>{quarter_label(row.period_start)}</td>
+                                    <td>{row.currency.clone()}</td>
+                                    <td class="numeric">{row.entries}</td>
+                                    <td class="numeric">{amount_text(row.amount_minor, &row.currency)}</td>
+                                    <td>
+                                        <ActionForm action=approve>
+                                            <input type="hidden" name="period" value=quarter_key(row.period_start)/>
+                                            <button type="submit" class="button primary small">
+                                                {format!("Approve a payout run for {}", quarter_label(row.period_start))}
+                                            </button>
+                                        </ActionForm>
+                                    </td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </ScrollTable>
+            })}
+            <h3>"Payout runs"</h3>
+            <FormError error=pay_error/>
+            {runs.is_empty().then(|| view! { <p class="muted">"No payout run yet."</p> })}
+            {(!runs.is_empty()).then(|| view! {
+                <ScrollTable label="Payout runs">
+                    <table data-testid="payout-runs">
+                        <thead><tr>
+                            <th scope="col">"Run"</th><th scope="col">"Quarter"</th><th scope="col">"Approved"</th>
+                            <th scope="col" class="numeric">"Partners"</th><th scope="col" class="numeric">"Amount"</th>
+                            <th scope="col">"Paid"</th><th scope="col">"Accounts payable"</th>
+                        </tr></thead>
+                        <tbody>
+                            {runs.into_iter().map(|run| view! { <RunRow run pay/> }).collect_view()}
+                        </tbody>
+                    </table>
+                </ScrollTable>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn RunRow(run: PayoutRun, pay: ServerAction<MarkRunPaid>) -> impl IntoView {
+    let amounts: Vec<String> = run.totals.iter().map(|(currency, sum)| amount_text(*sum, currency)).collect();
+    let paid = match (&run.paid_at, &run.paid_by) {
+        (Some(at), by) => view! {
+            <Badge text="Paid" tone="success"/>
+            " " {format!("{}{}", at.format("%Y-%m-%d"), by.as_ref().map(|by| format!(" by {by}")).unwrap_or_default())}
+        }
+        .into_any(),
+        (None, _) => view! {
+            <ActionForm action=pay>
+                <input type="hidden" name="run" value=run.id/>
+                <button type="submit" class="button primary small">{format!("Mark run #{} paid", run.id)}</button>
+            </ActionForm>
+        }
+        .into_any(),
+    };
+    view! {
+        <tr>
+            <td>{format!("#{}", run.id)}</td>
+            <td>{quarter_label(run.period_start)}</td>
+            <td>{format!("{} by {}", run.approved_at.format("%Y-%m-%d"), run.approved_by)}</td>
+            <td class="numeric">{run.partners}</td>
+            <td class="numeric">{amounts.join(", ")}</td>
+            <td>{paid}</td>
+            <td>
+                <a href=format!("/incentives/runs/{}.csv", run.id) rel="external" download=format!("payout-run-{}.csv", run.id)>
+                    {format!("Export run #{} (CSV)", run.id)}
+                </a>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,357 @@
+//! The ledger in the database. [`append`] is the one writer of entries (inside the transaction
+//! of whatever caused them); approvals, quarters and payout runs are only ever added to, except a
+//! run's payment, recorded once.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::AssertSqlSafe;
+
+use super::ledger::{self, Booked, EntryKind, EntryStatus, NewEntry};
+use super::{Payable, PayoutRun, RunLine, StatementLine};
+use crate::audit::{self, AuditAction};
+use crate::auth::reach::Reach;
+use crate::db::{Conditions, Db, Tx};
+use crate::mail::{self, Message};
+use crate::tiers::program::Benefits;
+use crate::{bind_all, execute_in, on_db, on_tx};
+
+/// Where an entry stands, from its approval and its run's payment.
+macro_rules! status {
+    () => {
+        "CASE WHEN r.paid_at IS NOT NULL THEN 'paid' WHEN a.entry_id IS NOT NULL THEN 'approved' ELSE 'accrued' END"
+    };
+}
+macro_rules! standing {
+    () => {
+        " FROM incentive_entries e LEFT JOIN incentive_approvals a ON a.entry_id = e.id \
+         LEFT JOIN payout_run_entries pe ON pe.entry_id = e.id LEFT JOIN payout_runs r ON r.id = pe.run_id"
+    };
+}
+macro_rules! line_columns {
+    () => {
+        concat!(
+            "SELECT e.id, e.booked_at, e.period_start, e.kind, e.description, e.deal_id, e.amount_minor, e.currency, \
+             e.basis_minor, e.rate_bp, ",
+            status!(),
+            " AS status, e.reverses, (SELECT v.id FROM incentive_entries v WHERE v.reverses = e.id) AS reversed_by, \
+             pe.run_id",
+            standing!()
+        )
+    };
+}
+
+crate::statements! {
+    const INSERT = "INSERT INTO incentive_entries (organisation_id, kind, deal_id, amount_minor, currency, basis_minor, \
+        rate_bp, period_start, description, reverses, booked_by, booked_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+    const UNREVERSED_OF_DEAL = "SELECT e.id, e.organisation_id, e.kind, e.deal_id, e.amount_minor, e.currency, \
+        e.basis_minor, e.rate_bp FROM incentive_entries e WHERE e.deal_id = $1 AND e.reverses IS NULL \
+        AND NOT EXISTS (SELECT 1 FROM incentive_entries v WHERE v.reverses = e.id) ORDER BY e.id";
+    const TIER_OF = "SELECT tier_id FROM organisations WHERE id = $1";
+    const NAME_OF = "SELECT name FROM organisations WHERE id = $1";
+    const OF_DEAL = concat!(line_columns!(), " WHERE e.deal_id = $1 ORDER BY e.booked_at, e.id");
+    const OF_PARTNER = concat!(line_columns!(), " WHERE e.organisation_id = $1 ORDER BY e.booked_at DESC, e.id DESC LIMIT 5000");
+    const OF_PARTNER_IN = concat!(line_columns!(),
+        " WHERE e.organisation_id = $1 AND e.period_start = $2 ORDER BY e.booked_at DESC, e.id DESC LIMIT 5000");
+    const PERIODS_OF = "SELECT DISTINCT period_start FROM incentive_entries WHERE organisation_id = $1 \
+        ORDER BY period_start DESC";
+    const PERIODS = "SELECT s.period_start, p.closed_at, u.name FROM (SELECT DISTINCT period_start FROM incentive_entries) s \
+        LEFT JOIN incentive_periods p ON p.period_start = s.period_start LEFT JOIN users u ON u.id = p.closed_by \
+        ORDER BY s.period_start DESC";
+    const ACCRUED_IN = concat!("SELECT e.currency, CAST(SUM(e.amount_minor) AS BIGINT), COUNT(*)", standing!(),
+        " WHERE e.period_start = $1 AND a.entry_id IS NULL GROUP BY e.currency ORDER BY e.currency");
+    const IS_CLOSED = "SELECT COUNT(*) FROM incentive_periods WHERE period_start = $1";
+    const CLOSE = "INSERT INTO incentive_periods (period_start, closed_by, closed_at) VALUES ($1, $2, $3) \
+        ON CONFLICT (period_start) DO NOTHING";
+    const APPROVE_PERIOD = "INSERT INTO incentive_approvals (entry_id, approved_by, approved_at) \
+        SELECT e.id, $2, $3 FROM incentive_entries e WHERE e.period_start = $1 \
+        AND NOT EXISTS (SELECT 1 FROM incentive_approvals a WHERE a.entry_id = e.id)";
+    const PAYABLE = "SELECT e.period_start, e.currency, CAST(SUM(e.amount_minor) AS BIGINT) AS amount_minor, \
+        COUNT(*) AS entries FROM incentive_entries e JOIN incentive_approvals a ON a.entry_id = e.id \
+        WHERE NOT EXISTS (SELECT 1 FROM payout_run_entries pe WHERE pe.entry_id = e.id) \
+        GROUP BY e.period_start, e.currency ORDER BY e.period_start DESC, e.currency";
+    const WAITING_RUN = "SELECT id FROM payout_runs WHERE period_start = $1 AND paid_at IS NULL";
+    const INSERT_RUN = "INSERT INTO payout_runs (period_start, approved_by, approved_at) VALUES ($1, $2, $3) RETURNING id";
+    const FILL_RUN = "INSERT INTO payout_run_entries (entry_id, run_id) \
+        SELECT e.id, $2 FROM incentive_entries e JOIN incentive_approvals a ON a.entry_id = e.id \
+        WHERE e.period_start = $1 AND NOT EXISTS (SELECT 1 FROM payout_run_entries pe WHERE pe.entry_id = e.id)";
+    const RUNS = "SELECT r.id, r.period_start, ua.name, r.approved_at, up.name, r.paid_at, \
+        (SELECT COUNT(*) FROM payout_run_entries pe WHERE pe.run_id = r.id), \
+        (SELECT COUNT(DISTINCT e.organisation_id) FROM payout_run_entries pe JOIN incentive_entries e ON e.id = pe.entry_id \
+            WHERE pe.run_id = r.id) \
+        FROM payout_runs r JOIN users ua ON ua.id = r.approved_by LEFT JOIN users up ON up.id = r.paid_by \
+        ORDER BY r.id DESC LIMIT 40";
+    const RUN_TOTALS = "SELECT pe.run_id, e.currency, CAST(SUM(e.amount_minor) AS BIGINT) FROM payout_run_entries pe \
+        JOIN incentive_entries e ON e.id = pe.entry_id WHERE pe.run_id IN (SELECT id FROM payout_runs ORDER BY id DESC LIMIT 40) \
+        GROUP BY pe.run_id, e.currency ORDER BY e.currency";
+    const RUN_LINES = "SELECT e.organisation_id, o.name AS partner, e.currency, CAST(SUM(e.amount_minor) AS BIGINT) AS amount_minor, \
+        COUNT(*) AS entries FROM payout_run_entries pe JOIN incentive_entries e ON e.id = pe.entry_id \
+        JOIN organisations o ON o.id = e.organisation_id WHERE pe.run_id = $1 \
+        GROUP BY e.organisation_id, o.name, e.currency ORDER BY o.name, e.organisation_id, e.currency";
+    const RUN_PERIOD = "SELECT period_start FROM payout_runs WHERE id = $1";
+    const PAY_RUN = "UPDATE payout_runs SET paid_by = $2, paid_at = $3 WHERE id = $1 AND paid_at IS NULL";
+}
+
+/// Entries summed per key and status, within a reach: `$keys` are the grouping columns.
+macro_rules! tally_sql {
+    ($keys:literal) => {
+        concat!(
+            "SELECT ",
+            $keys,
+            ", ",
+            status!(),
+            " AS status, CAST(SUM(e.amount_minor) AS BIGINT)",
+            standing!(),
+            " JOIN organisations o ON o.id = e.organisation_id WHERE 1 = 1"
+        )
+    };
+}
+
+fn by_period_sql(reach: Reach) -> Conditions {
+    let mut sql = Conditions::new(tally_sql!("e.period_start, e.kind, e.currency"));
+    reach.narrow(&mut sql, "o");
+    sql.sql.push_str(" GROUP BY e.period_start, e.kind, e.currency, 4");
+    sql
+}
+
+fn by_partner_sql(reach: Reach) -> Conditions {
+    let mut sql = Conditions::new(tally_sql!("o.name, o.id, e.currency"));
+    reach.narrow(&mut sql, "o");
+    sql.sql.push_str(" GROUP BY o.name, o.id, e.currency, 4");
+    sql
+}
+
+/// The SQL assembled at run time, in its fullest form, for the test that prepares every statement.
+pub fn assembled_statements() -> Vec<String> {
+    let reach = Reach::Assigned { channel_manager_id: 1 };
+    vec![by_period_sql(reach).sql, by_partner_sql(reach).sql]
+}
+
+/// The one writer of ledger entries, in the transaction of what caused them.
+pub async fn append(tx: &mut Tx, entries: &[NewEntry]) -> Result<(), sqlx::Error> {
+    for entry in entries {
+        execute_in!(
+            tx,
+            sqlx::query(INSERT)
+                .bind(entry.organisation_id)
+                .bind(entry.kind)
+                .bind(entry.deal_id)
+                .bind(entry.amount_minor)
+                .bind(&entry.currency)
+                .bind(entry.basis_minor)
+                .bind(entry.rate_bp)
+                .bind(entry.period_start)
+                .bind(&entry.description)
+                .bind(entry.reverses)
+                .bind(entry.booked_by)
+                .bind(entry.booked_at)
+        )?;
+    }
+    Ok(())
+}
+
+/// Reverses every entry deal `deal_id` accrued and nothing has reversed yet (a clawback of what
+/// was paid), in the transaction that reopens it.
+pub async fn reverse_deal(
+    tx: &mut Tx,
+    deal_id: i64,
+    why: &str,
+    by: Option<i64>,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let booked: Vec<Booked> =
+        on_tx!(tx, conn => sqlx::query_as(UNREVERSED_OF_DEAL).bind(deal_id).fetch_all(conn).await)?;
+    let reversals: Vec<NewEntry> = booked.iter().map(|entry| ledger::reversal(entry, why, by, at)).collect();
+    append(tx, &reversals).await
+}
+
+/// Partner `organisation_id`'s tier now, by name, and its benefits in the program in force.
+pub async fn tier_of(db: &Db, organisation_id: i64) -> Result<Option<(String, Benefits)>, sqlx::Error> {
+    let tier_id: Option<Option<i64>> =
+        on_db!(db, pool => sqlx::query_scalar(TIER_OF).bind(organisation_id).fetch_optional(pool).await)?;
+    let Some(tier_id) = tier_id.flatten() else {
+        return Ok(None);
+    };
+    let (_, program) = crate::tiers::store::current(db).await?;
+    Ok(program.tiers.into_iter().find(|tier| tier.id == tier_id).map(|tier| (tier.name, tier.benefits)))
+}
+
+/// Organisation `organisation_id`'s name.
+pub async fn name_of(db: &Db, organisation_id: i64) -> Result<String, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_scalar(NAME_OF).bind(organisation_id).fetch_one(pool).await)
+}
+
+/// What deal `deal_id` earned its partner, oldest first.
+pub async fn of_deal(db: &Db, deal_id: i64) -> Result<Vec<StatementLine>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(OF_DEAL).bind(deal_id).fetch_all(pool).await)
+}
+
+/// Partner `organisation_id`'s entries, newest first: of one quarter, or of all.
+pub async fn of_partner(
+    db: &Db,
+    organisation_id: i64,
+    period: Option<NaiveDate>,
+) -> Result<Vec<StatementLine>, sqlx::Error> {
+    match period {
+        Some(period) => {
+            on_db!(db, pool => sqlx::query_as(OF_PARTNER_IN).bind(organisation_id).bind(period).fetch_all(pool).await)
+        }
+        None => on_db!(db, pool => sqlx::query_as(OF_PARTNER).bind(organisation_id).fetch_all(pool).await),
+    }
+}
+
+/// The quarters partner `organisation_id` has entries in, newest first.
+pub async fn periods_of(db: &Db, organisation_id: i64) -> Result<Vec<NaiveDate>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_scalar(PERIODS_OF).bind(organisation_id).fetch_all(pool).await)
+}
+
+/// Every quarter with entries, newest first, with when (and by whom) it was closed.
+pub async fn periods(db: &Db) -> Result<Vec<(NaiveDate, Option<DateTime<Utc>>, Option<String>)>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(PERIODS).fetch_all(pool).await)
+}
+
+type TallyRow<K> = (K, EntryStatus, i64);
+
+/// Sums within `reach` per quarter, kind, currency and status.
+pub async fn by_period(db: &Db, reach: Reach) -> Result<Vec<TallyRow<(NaiveDate, EntryKind, String)>>, sqlx::Error> {
+    let sql = by_period_sql(reach);
+    let rows: Vec<(NaiveDate, EntryKind, String, EntryStatus, i64)> =
+        on_db!(db, pool => bind_all!(sqlx::query_as(AssertSqlSafe(sql.sql)), &sql.params).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(|(period, kind, currency, status, sum)| ((period, kind, currency), status, sum)).collect())
+}
+
+/// Sums within `reach` per partner (name, id), currency and status.
+pub async fn by_partner(db: &Db, reach: Reach) -> Result<Vec<TallyRow<(String, i64, String)>>, sqlx::Error> {
+    let sql = by_partner_sql(reach);
+    let rows: Vec<(String, i64, String, EntryStatus, i64)> =
+        on_db!(db, pool => bind_all!(sqlx::query_as(AssertSqlSafe(sql.sql)), &sql.params).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(|(name, id, currency, status, sum)| ((name, id, currency), status, sum)).collect())
+}
+
+/// What closing quarter `period` would approve: per currency, the sum and count of its accrued entries.
+pub async fn accrued_in(db: &Db, period: NaiveDate) -> Result<Vec<(String, i64, i64)>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(ACCRUED_IN).bind(period).fetch_all(pool).await)
+}
+
+pub async fn is_closed(db: &Db, period: NaiveDate) -> Result<bool, sqlx::Error> {
+    let count: i64 = on_db!(db, pool => sqlx::query_scalar(IS_CLOSED).bind(period).fetch_one(pool).await)?;
+    Ok(count > 0)
+}
+
+/// Closes quarter `period`: approves every entry booked in it. Closing a closed quarter changes
+/// nothing (false). `by` is `None` when the nightly job closes it.
+pub async fn close(db: &Db, period: NaiveDate, by: Option<i64>, at: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    tx.exclude_others("incentive_periods").await?;
+    if execute_in!(tx, sqlx::query(CLOSE).bind(period).bind(by).bind(at))? == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    execute_in!(tx, sqlx::query(APPROVE_PERIOD).bind(period).bind(by).bind(at))?;
+    if let Some(by) = by {
+        audit::record(&mut tx, by, AuditAction::ClosedIncentivePeriod, &ledger::quarter_label(period), at).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Approved entries no run holds yet, per quarter and currency.
+pub async fn payable(db: &Db) -> Result<Vec<Payable>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(PAYABLE).fetch_all(pool).await)
+}
+
+/// Why a payout run was not made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunRefused {
+    /// A run of that quarter still waits to be paid.
+    Waiting(i64),
+    /// No approved entry of that quarter is left to pay.
+    Nothing,
+}
+
+/// Approves a payout run of quarter `period`'s approved entries no run holds yet.
+pub async fn approve_run(
+    db: &Db,
+    period: NaiveDate,
+    by: i64,
+    at: DateTime<Utc>,
+) -> Result<Result<i64, RunRefused>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    tx.exclude_others("payout_runs").await?;
+    let waiting: Option<i64> =
+        on_tx!(tx, conn => sqlx::query_scalar(WAITING_RUN).bind(period).fetch_optional(conn).await)?;
+    if let Some(waiting) = waiting {
+        tx.rollback().await?;
+        return Ok(Err(RunRefused::Waiting(waiting)));
+    }
+    let run: i64 =
+        on_tx!(tx, conn => sqlx::query_scalar(INSERT_RUN).bind(period).bind(by).bind(at).fetch_one(conn).await)?;
+    if execute_in!(tx, sqlx::query(FILL_RUN).bind(period).bind(run))? == 0 {
+        tx.rollback().await?;
+        return Ok(Err(RunRefused::Nothing));
+    }
+    audit::record(&mut tx, by, AuditAction::ApprovedPayoutRun, &format!("run #{run}"), at).await?;
+    tx.commit().await?;
+    Ok(Ok(run))
+}
+
+/// The newest runs with their sums.
+pub async fn runs(db: &Db) -> Result<Vec<PayoutRun>, sqlx::Error> {
+    type Row = (i64, NaiveDate, String, DateTime<Utc>, Option<String>, Option<DateTime<Utc>>, i64, i64);
+    let rows: Vec<Row> = on_db!(db, pool => sqlx::query_as(RUNS).fetch_all(pool).await)?;
+    let totals: Vec<(i64, String, i64)> = on_db!(db, pool => sqlx::query_as(RUN_TOTALS).fetch_all(pool).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, period_start, approved_by, approved_at, paid_by, paid_at, entries, partners)| PayoutRun {
+            id,
+            period_start,
+            approved_by,
+            approved_at,
+            paid_by,
+            paid_at,
+            entries,
+            partners,
+            totals: totals
+                .iter()
+                .filter(|(run, _, _)| *run == id)
+                .map(|(_, currency, sum)| (currency.clone(), *sum))
+                .collect(),
+        })
+        .collect())
+}
+
+/// What run `run` pays each partner, per currency; `None` for a run that does not exist.
+pub async fn run_lines(db: &Db, run: i64) -> Result<Option<(NaiveDate, Vec<RunLine>)>, sqlx::Error> {
+    let period: Option<NaiveDate> =
+        on_db!(db, pool => sqlx::query_scalar(RUN_PERIOD).bind(run).fetch_optional(pool).await)?;
+    let Some(period) = period else {
+        return Ok(None);
+    };
+    let lines = on_db!(db, pool => sqlx::query_as(RUN_LINES).bind(run).fetch_all(pool).await)?;
+    Ok(Some((period, lines)))
+}
+
+/// Records run `run` as paid, once: tells each partner's admins what it was paid. False when it
+/// was already paid (or does not exist).
+pub async fn pay_run(db: &Db, run: i64, by: i64, at: DateTime<Utc>, link: &str) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    if execute_in!(tx, sqlx::query(PAY_RUN).bind(run).bind(by).bind(at))? == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    let period: NaiveDate = on_tx!(tx, conn => sqlx::query_scalar(RUN_PERIOD).bind(run).fetch_one(conn).await)?;
+    let lines: Vec<RunLine> = on_tx!(tx, conn => sqlx::query_as(RUN_LINES).bind(run).fetch_all(conn).await)?;
+    let mut partners: Vec<(i64, Vec<(String, i64)>)> = Vec::new();
+    for line in lines {
+        match partners.last_mut() {
+            Some((id, amounts)) if *id == line.organisation_id => amounts.push((line.currency, line.amount_minor)),
+            _ => partners.push((line.organisation_id, vec![(line.currency, line.amount_minor)])),
+        }
+    }
+    for (organisation_id, amounts) in partners {
+        let message: Message = mail::payout_paid(&ledger::quarter_label(period), &amounts, link);
+        mail::queue_to_partner_admins(&mut tx, organisation_id, &message, at).await?;
+    }
+    audit::record(&mut tx, by, AuditAction::PaidPayoutRun, &format!("run #{run}"), at).await?;
+    tx.commit().await?;
+    Ok(true)
+}

@@ -1,0 +1,97 @@
+//! The demo ledger, from the demo history: every won deal's margin and registration discount at
+//! its partner's tier, booked the day it was won; every quarter before the last closed, paid in
+//! a payout run; the last ended quarter left for the admin to close; and one won deal of the
+//! README's partner reopened as lost, so its statement shows a clawback.
+
+use app::db::Db;
+use app::deals::status::{DealStatus, TimelineKind};
+use app::deals::store::{TimelineLine, record_timeline};
+use app::incentives::ledger::{self, WonDeal};
+use app::incentives::store;
+use app::on_db;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::SeedError;
+
+type WonRow = (i64, i64, String, i64, String, NaiveDate);
+
+pub async fn demo_history(db: &Db, admin: i64, public_url: &str) -> Result<(), SeedError> {
+    let booked: i64 =
+        on_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM incentive_entries").fetch_one(pool).await)?;
+    if booked > 0 {
+        return Ok(());
+    }
+    let won: Vec<WonRow> = on_db!(db, pool => sqlx::query_as(
+        "SELECT id, organisation_id, customer_company, COALESCE(final_amount_minor, amount_minor), currency, closed_on \
+         FROM deals WHERE status = 'won' AND closed_on IS NOT NULL ORDER BY closed_on, id")
+        .fetch_all(pool).await)?;
+    let mut tiers = std::collections::HashMap::new();
+    let mut tx = db.begin().await?;
+    for (deal_id, organisation_id, company, amount, currency, closed_on) in &won {
+        if !tiers.contains_key(organisation_id) {
+            tiers.insert(*organisation_id, store::tier_of(db, *organisation_id).await?);
+        }
+        let tier = tiers.get(organisation_id).and_then(Option::as_ref);
+        let deal = WonDeal {
+            deal_id: *deal_id,
+            organisation_id: *organisation_id,
+            customer_company: company,
+            final_amount_minor: *amount,
+            currency,
+        };
+        let at = noon(*closed_on);
+        let entries = ledger::deal_won(&deal, tier.map(|(name, benefits)| (name.as_str(), benefits)), at);
+        store::append(&mut tx, &entries).await?;
+    }
+    tx.commit().await?;
+
+    // Every quarter before the last ended one: closed five days after its end, paid ten days later.
+    let now = Utc::now();
+    let last_ended = ledger::quarter_of(ledger::quarter_of(now.date_naive()) - Duration::days(1));
+    let quarters: Vec<NaiveDate> = store::periods(db).await?.into_iter().map(|(start, _, _)| start).collect();
+    let link = format!("{public_url}/earnings");
+    for start in quarters.into_iter().rev().filter(|start| *start < last_ended) {
+        let end = noon(ledger::next_quarter(start));
+        store::close(db, start, Some(admin), end + Duration::days(5)).await?;
+        if let Ok(run) = store::approve_run(db, start, admin, end + Duration::days(10)).await? {
+            store::pay_run(db, run, admin, end + Duration::days(15), &link).await?;
+        }
+    }
+    reopen_one(db, admin, now).await
+}
+
+fn noon(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc()
+}
+
+/// The README partner's oldest won deal, reopened as lost three weeks ago: the customer
+/// cancelled, and what it earned is clawed back from the next payout.
+async fn reopen_one(db: &Db, admin: i64, now: DateTime<Utc>) -> Result<(), SeedError> {
+    let deal: Option<i64> = on_db!(db, pool => sqlx::query_scalar(
+        "SELECT d.id FROM deals d JOIN organisations o ON o.id = d.organisation_id \
+         WHERE o.name = $1 AND d.status = 'won' ORDER BY d.closed_on, d.id LIMIT 1")
+        .bind(super::PARTNERS[0].0).fetch_optional(pool).await)?;
+    let Some(deal_id) = deal else {
+        return Ok(());
+    };
+    let at = now - Duration::days(21);
+    let why = "The customer cancelled the order before paying.";
+    let mut tx = db.begin().await?;
+    app::execute_in!(
+        tx,
+        sqlx::query("UPDATE deals SET status = 'lost', updated_at = $2 WHERE id = $1").bind(deal_id).bind(at)
+    )?;
+    let line = TimelineLine {
+        deal_id,
+        actor_id: Some(admin),
+        at,
+        kind: TimelineKind::Reopened,
+        from: Some(DealStatus::Won),
+        to: DealStatus::Lost,
+        note: why,
+    };
+    record_timeline(&mut tx, &line).await?;
+    store::reverse_deal(&mut tx, deal_id, why, Some(admin), at).await?;
+    tx.commit().await?;
+    Ok(())
+}
