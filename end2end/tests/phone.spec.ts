@@ -5,16 +5,16 @@ import { open, signedInAs } from './helpers';
 const PAGES: Record<string, string[]> = {
   'admin@acme.test': ['/', '/dashboard', '/dashboard?period=year', '/partners', '/partners/1', '/deals', '/deals/queue',
     '/deals/pipeline', '/deals/1', '/leaderboard', '/leaderboard?within=tier:Gold', '/metrics', '/team', '/admin',
-    '/admin/agreement', '/admin/onboarding', '/admin/program', '/partners/2/tier', '/tiers/approvals', '/agreement', '/onboarding/board', '/training', '/training/people'],
+    '/admin/agreement', '/admin/onboarding', '/admin/program', '/partners/2/tier', '/tiers/approvals', '/agreement', '/onboarding/board', '/training', '/training/people', '/incentives'],
   'cam@acme.test': ['/', '/dashboard', '/partners', '/deals', '/deals/queue', '/leads', '/leaderboard', '/metrics', '/team',
-    '/onboarding/board', '/training/people', '/tiers/approvals'],
+    '/onboarding/board', '/training/people', '/tiers/approvals', '/incentives'],
   'marketing@acme.test': ['/', '/partners', '/leaderboard', '/metrics', '/team', '/training', '/training/new', '/training/1/edit',
     '/content', '/content/1', '/campaigns', '/campaigns/new', '/campaigns/1', '/campaigns/1/edit'],
   'partner@bluepeak.test': ['/', '/deals', '/deals/new', '/scorecard', '/leaderboard', '/metrics', '/team', '/agreement',
-    '/training', '/training/1', '/training/people', '/profile', '/tier', '/program', '/content', '/campaigns', '/campaigns/1', '/leads'],
+    '/training', '/training/1', '/training/people', '/profile', '/tier', '/program', '/content', '/campaigns', '/campaigns/1', '/leads', '/earnings'],
   'partner@granite.test': ['/', '/agreement'],
   'partner@pinecone.test': ['/', '/onboarding', '/profile'],
-  'rep@bluepeak.test': ['/', '/deals', '/deals/new', '/leaderboard', '/team'],
+  'rep@bluepeak.test': ['/', '/deals', '/deals/new', '/leaderboard', '/team', '/earnings'],
 };
 
 for (const [email, paths] of Object.entries(PAGES)) {

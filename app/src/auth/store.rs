@@ -76,6 +76,7 @@ crate::statements! {
     pub const DELETE_SESSIONS_OF = "DELETE FROM sessions WHERE user_id = $1";
     const FORGET_ATTEMPTS_OF = "DELETE FROM sign_in_failures WHERE email = (SELECT email FROM users WHERE id = $1)";
     const ORGANISATION_FACTS = "SELECT id, kind, channel_manager_id FROM organisations WHERE id = $1";
+    const ORGANISATION_NAME = "SELECT name FROM organisations WHERE id = $1";
 }
 
 /// A session that has not ended: whose it is, and when it ends.
@@ -340,6 +341,11 @@ pub async fn complete_password_reset(
 }
 
 /// What reach decisions about an organisation need; `None` if there is no such organisation.
+/// Organisation `id`'s name, for a page about it (the caller checked it is within reach).
+pub async fn organisation_name(db: &Db, id: i64) -> Result<Option<String>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_scalar(ORGANISATION_NAME).bind(id).fetch_optional(pool).await)
+}
+
 pub async fn organisation_facts(db: &Db, id: i64) -> Result<Option<OrganisationFacts>, sqlx::Error> {
     let row: Option<(i64, String, Option<i64>)> =
         on_db!(db, pool => sqlx::query_as(ORGANISATION_FACTS).bind(id).fetch_optional(pool).await)?;

@@ -53,7 +53,7 @@ pub async fn statement_of(
     };
     let lines = store::of_partner(db, partner_id, period).await?;
     let periods = store::periods_of(db, partner_id).await?;
-    let name = store::name_of(db, partner_id).await?;
+    let name = crate::auth::store::organisation_name(db, partner_id).await?.ok_or(AppError::NotFound)?;
     Ok(Statement::new(partner_id, name, period, periods, lines, user.role.is_vendor_staff()))
 }
 

@@ -47,7 +47,6 @@ crate::statements! {
         e.basis_minor, e.rate_bp FROM incentive_entries e WHERE e.deal_id = $1 AND e.reverses IS NULL \
         AND NOT EXISTS (SELECT 1 FROM incentive_entries v WHERE v.reverses = e.id) ORDER BY e.id";
     const TIER_OF = "SELECT tier_id FROM organisations WHERE id = $1";
-    const NAME_OF = "SELECT name FROM organisations WHERE id = $1";
     const OF_DEAL = concat!(line_columns!(), " WHERE e.deal_id = $1 ORDER BY e.booked_at, e.id");
     const OF_PARTNER = concat!(line_columns!(), " WHERE e.organisation_id = $1 ORDER BY e.booked_at DESC, e.id DESC LIMIT 5000");
     const OF_PARTNER_IN = concat!(line_columns!(),
@@ -173,11 +172,6 @@ pub async fn tier_of(db: &Db, organisation_id: i64) -> Result<Option<(String, Be
     };
     let (_, program) = crate::tiers::store::current(db).await?;
     Ok(program.tiers.into_iter().find(|tier| tier.id == tier_id).map(|tier| (tier.name, tier.benefits)))
-}
-
-/// Organisation `organisation_id`'s name.
-pub async fn name_of(db: &Db, organisation_id: i64) -> Result<String, sqlx::Error> {
-    on_db!(db, pool => sqlx::query_scalar(NAME_OF).bind(organisation_id).fetch_one(pool).await)
 }
 
 /// What deal `deal_id` earned its partner, oldest first.

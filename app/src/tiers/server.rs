@@ -200,7 +200,7 @@ pub async fn tier_standing(organisation_id: Option<i64>) -> Result<StandingView,
 /// Where partner `id` stands now (the caller checked it may be seen).
 #[cfg(feature = "ssr")]
 pub(super) async fn standing_of(db: &Db, id: i64, can_evaluate: bool) -> Result<StandingView, AppError> {
-    let partner = crate::partners::store::partner(db, id).await?.ok_or(AppError::NotFound)?;
+    let partner_name = crate::auth::store::organisation_name(db, id).await?.ok_or(AppError::NotFound)?;
     let (_, program) = store::current(db).await?;
     let currency = conversion(db).await?.currency();
     let now = Utc::now();
@@ -225,7 +225,7 @@ pub(super) async fn standing_of(db: &Db, id: i64, can_evaluate: bool) -> Result<
         .map(|(to, _)| format!("A change to {} awaits its channel manager's approval.", name(to)));
     Ok(StandingView {
         organisation_id: id,
-        organisation_name: partner.name,
+        organisation_name: partner_name,
         tier: evaluation.current.map(name),
         tier_id: evaluation.current,
         next: evaluation.next.map(name),

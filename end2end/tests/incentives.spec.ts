@@ -1,0 +1,79 @@
+import { expect, test } from '@playwright/test';
+import { anotherPerson, expectAccessible, fillDeal, inDays, open, signedInAs } from './helpers';
+
+test('a won registered deal puts its margin and registration discount on the partner\'s statement; reopened as lost, both are reversed', async ({ page, browser }, testInfo) => {
+  test.slow();
+  const stamp = `${testInfo.project.name}-${Date.now()}`;
+  const company = `Vandelay ${stamp}`;
+
+  // Bluepeak registers a deal; its channel manager approves it.
+  await signedInAs(page, 'partner@bluepeak.test', testInfo);
+  await open(page, '/deals/new', testInfo);
+  await fillDeal(page, company, `vandelay-${stamp}.com`.toLowerCase());
+  await page.getByRole('button', { name: 'Submit', exact: true }).click();
+  await expect(page).toHaveURL(/\/deals\/\d+$/);
+  const dealUrl = new URL(page.url()).pathname;
+  const manager = await anotherPerson(browser, testInfo);
+  await signedInAs(manager, 'cam@acme.test', testInfo);
+  await open(manager, dealUrl, testInfo);
+  await manager.getByRole('button', { name: 'Approve' }).click();
+  await expect(manager.getByTestId('deal-status')).toHaveText('Approved');
+
+  // Bluepeak wins it: the deal shows what it earned, at Bluepeak's tier.
+  await open(page, dealUrl, testInfo);
+  await page.getByLabel('Outcome').selectOption('won');
+  await page.getByLabel('Final amount').fill('40,000.00');
+  await page.getByLabel('Close date').fill(inDays(0));
+  await page.getByRole('button', { name: 'Record outcome' }).click();
+  await expect(page.getByTestId('deal-status')).toHaveText('Won');
+  const earned = page.getByRole('region', { name: 'What this deal earned' });
+  await expect(earned.getByRole('row', { name: /Margin on/ })).toContainText('40,000.00 USD ×');
+  await expect(earned.getByRole('row', { name: /Deal-registration discount on/ })).toContainText('Accrued');
+  await expectAccessible(page, testInfo);
+
+  // Its statement lists both, each linking back to the deal.
+  await open(page, '/earnings', testInfo);
+  await expect(page.getByRole('heading', { level: 1, name: 'Earnings' })).toBeVisible();
+  const entries = page.getByTestId('ledger-entries');
+  await expect(entries.getByRole('row', { name: new RegExp(`Margin on ${company}`) })).toBeVisible();
+  await expect(entries.getByRole('row', { name: new RegExp(`Deal-registration discount on ${company}`) }).getByRole('link')).toHaveAttribute('href', dealUrl);
+  await expect(page.getByRole('link', { name: 'Download CSV' })).toHaveAttribute('href', /\/earnings\.csv/);
+  await expectAccessible(page, testInfo);
+
+  // The manager reopens it as lost (the reason is required): both entries are reversed.
+  await open(manager, dealUrl, testInfo);
+  await manager.getByRole('button', { name: 'Reopen as lost' }).click();
+  await expect(manager.getByText('Say why the won deal is reopened as lost')).toBeVisible();
+  await manager.getByLabel('Why (the partner sees it)').fill('The customer cancelled the order.');
+  await manager.getByRole('button', { name: 'Reopen as lost' }).click();
+  await expect(manager.getByTestId('deal-status')).toHaveText('Lost');
+  await expect(manager.getByTestId('timeline')).toContainText('Reopened as lost');
+  const reversals = manager.getByRole('region', { name: 'What this deal earned' }).getByRole('row', { name: /Reversal of entry/ });
+  await expect(reversals).toHaveCount(2);
+  await expect(reversals.first()).toContainText('-');
+
+  await open(page, '/earnings', testInfo);
+  await expect(page.getByTestId('ledger-entries').getByRole('row', { name: /Reversal of entry/ }).filter({ hasText: 'The customer cancelled the order.' })).toHaveCount(2);
+});
+
+test('an admin sees what the program owes, previews closing a quarter, and a channel manager sees only their partners', async ({ page, browser }, testInfo) => {
+  test.slow();
+  await signedInAs(page, 'admin@acme.test', testInfo);
+  await open(page, '/incentives', testInfo);
+  await expect(page.getByRole('heading', { level: 1, name: 'Incentives' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Payouts' })).toBeVisible();
+  await expectAccessible(page, testInfo);
+  // A quarter that has not ended cannot close: the preview says so and offers no button.
+  const now = new Date();
+  const quarter = `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
+  await open(page, `/incentives?close=${quarter}`, testInfo);
+  await expect(page.getByTestId('close-preview')).toContainText('has not ended yet');
+  await expect(page.getByTestId('close-preview').getByRole('button')).toHaveCount(0);
+
+  const manager = await anotherPerson(browser, testInfo);
+  await signedInAs(manager, 'cam@acme.test', testInfo);
+  await open(manager, '/incentives', testInfo);
+  await expect(manager.getByRole('heading', { level: 1, name: 'Incentives' })).toBeVisible();
+  await expect(manager.getByRole('heading', { name: 'Payouts' })).toHaveCount(0);
+  await expectAccessible(manager, testInfo);
+});
