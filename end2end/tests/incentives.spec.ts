@@ -21,9 +21,9 @@ test('a won registered deal puts its margin and registration discount on the par
 
   // Bluepeak wins it: the deal shows what it earned, at Bluepeak's tier.
   await open(page, dealUrl, testInfo);
-  await page.getByLabel('Outcome').selectOption('won');
-  await page.getByLabel('Final amount').fill('40,000.00');
-  await page.getByLabel('Close date').fill(inDays(0));
+  await page.getByLabel('Outcome', { exact: true }).selectOption('won');
+  await page.getByLabel('Final amount', { exact: true }).fill('40,000.00');
+  await page.getByLabel('Close date', { exact: true }).fill(inDays(0));
   await page.getByRole('button', { name: 'Record outcome' }).click();
   await expect(page.getByTestId('deal-status')).toHaveText('Won');
   const earned = page.getByRole('region', { name: 'What this deal earned' });
@@ -53,7 +53,9 @@ test('a won registered deal puts its margin and registration discount on the par
   await expect(reversals.first()).toContainText('-');
 
   await open(page, '/earnings', testInfo);
-  await expect(page.getByTestId('ledger-entries').getByRole('row', { name: /Reversal of entry/ }).filter({ hasText: 'The customer cancelled the order.' })).toHaveCount(2);
+  const reversed = page.getByTestId('ledger-entries').getByRole('row', { name: /Reversal of entry/ }).filter({ has: page.locator(`a[href="${dealUrl}"]`) });
+  await expect(reversed).toHaveCount(2);
+  await expect(reversed.first()).toContainText('The customer cancelled the order.');
 });
 
 test('an admin sees what the program owes, previews closing a quarter, and a channel manager sees only their partners', async ({ page, browser }, testInfo) => {

@@ -1,7 +1,6 @@
 //! The incentives' server functions: a partner's statement, the vendor's liabilities, closing a
 //! quarter, and approving and paying payout runs. Each is guard → reach → store.
 
-use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use super::{Liabilities, Statement};
@@ -16,7 +15,7 @@ use {
     crate::auth::{SessionUser, guard, reach::Reach},
     crate::db::Db,
     crate::state,
-    chrono::Utc,
+    chrono::{NaiveDate, Utc},
 };
 
 /// The quarter a form or address names, or a field error on `field`.
