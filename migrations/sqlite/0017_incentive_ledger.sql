@@ -56,3 +56,18 @@ CREATE TABLE payout_run_entries (
     run_id INTEGER NOT NULL REFERENCES payout_runs (id)
 );
 CREATE INDEX payout_run_entries_run ON payout_run_entries (run_id);
+
+-- Volume rebate schedules, by name (a tier's benefits name the schedule its partners earn by):
+-- whether the rate reached applies to all the quarter's revenue or each rate to its band, and
+-- the bands as JSON, `[{"threshold_minor": 25000000, "rate_bp": 200}, …]`, in the reporting currency.
+CREATE TABLE rebate_schedules (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    method TEXT NOT NULL CHECK (method IN ('retroactive', 'incremental')),
+    bands TEXT NOT NULL,
+    updated_by INTEGER REFERENCES users (id),
+    updated_at TEXT NOT NULL
+);
+-- A quarter's close books one rebate per partner.
+CREATE UNIQUE INDEX incentive_entries_rebate ON incentive_entries (organisation_id, period_start)
+    WHERE kind = 'rebate' AND reverses IS NULL;

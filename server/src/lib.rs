@@ -265,8 +265,8 @@ pub async fn seed(cli: &Cli, demo: bool, history: bool, scale: Option<(usize, us
     if let Some((partners, deals)) = scale {
         let scale = scale::scale(&db, partners, deals).await?;
         println!(
-            "Scale data ready: {} partners, {} deals, {} timeline events in {:.1} s.",
-            scale.partners, scale.deals, scale.events, scale.seconds
+            "Scale data ready: {} partners, {} deals, {} timeline events, {} ledger entries in {:.1} s.",
+            scale.partners, scale.deals, scale.events, scale.entries, scale.seconds
         );
     }
     db.close().await;

@@ -12,6 +12,7 @@ use std::time::Instant;
 use app::db::Db;
 use app::deals::matching::{name_prefix, normalise_company_name};
 use app::deals::schedule;
+use app::incentives::ledger::{self, WonDeal};
 use app::on_db;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::AssertSqlSafe;
@@ -208,6 +209,8 @@ pub struct ScaleReport {
     pub partners: usize,
     pub deals: usize,
     pub events: usize,
+    /// Ledger entries: the won deals' margins and registration discounts.
+    pub entries: usize,
     pub seconds: f64,
 }
 
@@ -245,6 +248,7 @@ pub async fn scale(db: &Db, partners: usize, deals: usize) -> Result<ScaleReport
     let first_user = scalar(db, "SELECT COALESCE(MAX(id), 0) + 1 FROM users").await?;
     let progress = Progress::new("partners", partners);
     let mut org_rows = Vec::with_capacity(partners);
+    let mut partner_tiers = Vec::with_capacity(partners);
     let mut user_rows = Vec::with_capacity(partners);
     for index in 0..partners {
         let org = first_org + index as i64;
@@ -255,7 +259,11 @@ pub async fn scale(db: &Db, partners: usize, deals: usize) -> Result<ScaleReport
             Value::Text(name.clone()),
             Value::Text("partner".into()),
             Value::OptInt(type_ids.get(index % TYPES.len().min(type_ids.len().max(1))).copied()),
-            Value::OptInt(tier_id(pick(&mut rng, &TIERS))),
+            Value::OptInt({
+                let tier = tier_id(pick(&mut rng, &TIERS));
+                partner_tiers.push(tier);
+                tier
+            }),
             Value::Text(REGIONS[index % REGIONS.len()].into()),
             Value::OptInt(cams.get(index % cams.len().max(1)).copied()),
             Value::Time(now - Duration::days(365 * 3 + rng.below(30) as i64)),
@@ -337,6 +345,23 @@ pub async fn scale(db: &Db, partners: usize, deals: usize) -> Result<ScaleReport
         "closed_on",
     ];
     let event_columns = ["id", "deal_id", "actor_id", "at", "kind", "from_status", "to_status", "note"];
+    // Each won deal's margin and registration discount on the ledger, at its partner's tier.
+    let (_, program) = app::tiers::store::current(db).await?;
+    let benefits =
+        |tier: Option<i64>| program.tiers.iter().find(|t| Some(t.id) == tier).map(|t| (t.name.as_str(), &t.benefits));
+    let entry_columns = [
+        "organisation_id",
+        "kind",
+        "deal_id",
+        "amount_minor",
+        "currency",
+        "basis_minor",
+        "rate_bp",
+        "period_start",
+        "description",
+        "booked_at",
+    ];
+    let mut entries = 0;
     const BATCH: usize = 20_000;
     let progress = Progress::new("deals", deals);
     let mut next_event = first_event;
@@ -347,6 +372,7 @@ pub async fn scale(db: &Db, partners: usize, deals: usize) -> Result<ScaleReport
         let count = BATCH.min(deals - done);
         let mut deal_rows = Vec::with_capacity(count);
         let mut event_rows = Vec::with_capacity(count * 2);
+        let mut entry_rows = Vec::new();
         for offset in 0..count {
             let id = first_deal + (done + offset) as i64;
             let partner = (rng.unit().powf(2.0) * partners as f64) as usize % partners.max(1);
@@ -405,6 +431,29 @@ pub async fn scale(db: &Db, partners: usize, deals: usize) -> Result<ScaleReport
             };
             let updated = closed.or(decided).or(submitted).unwrap_or(created).min(now);
             let final_amount = matches!(status, "won" | "lost").then(|| amount / 100 * (80 + rng.below(40) as i64));
+            if let (Some(at), Some(final_amount_minor), "won") = (closed, final_amount, status) {
+                let won = WonDeal {
+                    deal_id: id,
+                    organisation_id: org,
+                    customer_company: &company,
+                    final_amount_minor,
+                    currency,
+                };
+                for entry in ledger::deal_won(&won, benefits(partner_tiers[partner]), at) {
+                    entry_rows.push(vec![
+                        Value::Int(entry.organisation_id),
+                        Value::Text(entry.kind.as_str().into()),
+                        Value::OptInt(entry.deal_id),
+                        Value::Int(entry.amount_minor),
+                        Value::Text(entry.currency),
+                        Value::OptInt(entry.basis_minor),
+                        Value::OptInt(entry.rate_bp),
+                        Value::Date(entry.period_start),
+                        Value::Text(entry.description),
+                        Value::Time(entry.booked_at),
+                    ]);
+                }
+            }
             deal_rows.push(vec![
                 Value::Int(id),
                 Value::Int(org),
@@ -463,11 +512,13 @@ pub async fn scale(db: &Db, partners: usize, deals: usize) -> Result<ScaleReport
         events += event_rows.len();
         insert_rows(db, "deals", &deal_columns, deal_rows, 10).await?;
         insert_rows(db, "deal_events", &event_columns, event_rows, 30).await?;
+        entries += entry_rows.len();
+        insert_rows(db, "incentive_entries", &entry_columns, entry_rows, 100).await?;
         done += count;
         progress.show(done);
     }
     if let Db::Postgres(pool) = db {
-        for table in ["organisations", "users", "deals", "deal_events"] {
+        for table in ["organisations", "users", "deals", "deal_events", "incentive_entries"] {
             sqlx::query(AssertSqlSafe(format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
             )))
@@ -480,5 +531,5 @@ pub async fn scale(db: &Db, partners: usize, deals: usize) -> Result<ScaleReport
         sqlx::query("ANALYZE").execute(pool).await?;
         pool.close().await;
     }
-    Ok(ScaleReport { partners, deals, events, seconds: started.elapsed().as_secs_f64() })
+    Ok(ScaleReport { partners, deals, events, entries, seconds: started.elapsed().as_secs_f64() })
 }

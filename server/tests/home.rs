@@ -71,7 +71,13 @@ async fn a_partners_home_lists_its_own_deals_needing_it_and_its_recent_wins(back
         let client = app.sign_in(email).await;
         let home = home(&app, &client).await;
         assert_eq!(home["actions"][0]["href"], "/deals/new", "{email}: registering a deal is the first action");
-        assert_eq!(section_ids(&home), ["needs-you", "tier", "recent-wins", "campaigns"]);
+        assert_eq!(section_ids(&home), ["needs-you", "tier", "recent-wins", "campaigns", "earnings"]);
+        // The win just now accrued Gold's 20 % margin and 5 % registration discount on 90,000.
+        let earnings = section(&home, "earnings");
+        let titles: Vec<&str> =
+            earnings["items"].as_array().expect("items").iter().filter_map(|item| item["title"].as_str()).collect();
+        assert!(titles.contains(&"22,500.00 USD owed to you"), "{earnings}");
+        assert!(titles.iter().any(|title| title.starts_with("Volume rebate of ")), "{earnings}");
         // The demo's launch brought three leads no one has registered yet.
         let campaigns = section(&home, "campaigns");
         assert_eq!(campaigns["items"][0]["title"], "3 leads to follow up", "{campaigns}");
@@ -191,7 +197,10 @@ async fn an_admins_home_covers_the_program_and_its_setup(backend: Backend) {
     let app = demo_with_history(backend).await;
     let admin = app.sign_in("admin@acme.test").await;
     let home = home(&app, &admin).await;
-    assert_eq!(section_ids(&home), ["approvals", "at-risk", "tier-changes", "protection", "setup", "campaigns"]);
+    assert_eq!(
+        section_ids(&home),
+        ["approvals", "at-risk", "tier-changes", "protection", "setup", "incentives", "campaigns"]
+    );
     let waiting = app.count("SELECT COUNT(*) FROM deals WHERE status = 'submitted'").await;
     assert_eq!(section(&home, "approvals")["more"]["text"], format!("Open the approval queue ({waiting} deals)"));
     // The demo never imports the vendor's pipeline; a partner without a channel manager shows too.

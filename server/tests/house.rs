@@ -161,6 +161,7 @@ const WITHOUT_IDS: &[&str] = &[
     "close_period",
     "approve_payout_run",
     "mark_run_paid",
+    "save_rebate_schedule",
 ];
 
 async fn every_server_function_taking_an_id_answers_not_found_for_another_partners(backend: Backend) {

@@ -15,6 +15,8 @@ on_both_databases!(
     winning_accrues_at_the_tier_of_that_moment_and_reopening_claws_back,
     a_quarter_closes_once_and_a_payout_run_pays_once,
     nobody_reads_another_partners_ledger_or_pays_their_own,
+    closing_a_quarter_books_each_partners_volume_rebate_once,
+    a_partner_sees_its_rebate_forecast_and_admins_keep_the_schedules,
 );
 
 const BLUEPEAK: &str = "partner@bluepeak.test";
@@ -152,9 +154,7 @@ async fn book_last_quarter(app: &TestApp, organisation_id: i64, amount: i64) -> 
 }
 
 fn quarter_key(start: chrono::NaiveDate) -> String {
-    let label = ledger::quarter_label(start);
-    let (quarter, year) = label.split_once(' ').expect("label");
-    format!("{year}-{quarter}")
+    ledger::quarter_key(start)
 }
 
 async fn a_quarter_closes_once_and_a_payout_run_pays_once(backend: Backend) {
@@ -276,4 +276,101 @@ async fn nobody_reads_another_partners_ledger_or_pays_their_own(backend: Backend
     assert_eq!(status, if copperline_is_sams { StatusCode::OK } else { StatusCode::NOT_FOUND });
     let listed = owed["by_partner"].as_array().expect("by partner").iter().any(|row| row[0][1] == copperline);
     assert_eq!(listed, copperline_is_sams);
+}
+
+/// Moves deal `id`'s close into the quarter before this one, as if it had been won then.
+async fn won_last_quarter(app: &TestApp, id: i64) -> chrono::NaiveDate {
+    let last_quarter = ledger::quarter_of(ledger::quarter_of(Utc::now().date_naive()) - Duration::days(1));
+    on_db!(app.db(), pool => sqlx::query("UPDATE deals SET closed_on = $1 WHERE id = $2")
+        .bind(last_quarter + Duration::days(20)).bind(id).execute(pool).await.map(|_| ()))
+    .expect("move the close");
+    last_quarter
+}
+
+async fn closing_a_quarter_books_each_partners_volume_rebate_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.sign_in(ADMIN).await;
+    let partner = app.sign_in(BLUEPEAK).await;
+    let manager = app.sign_in(MANAGER).await;
+    let bluepeak = app.organisation_id("Bluepeak Systems").await;
+    // Bluepeak is Gold, whose demo schedule is retroactive: 2 % from 250,000, 3 % from 500,000 USD a quarter.
+    assert_eq!(tier_name(&app, bluepeak).await, "Gold");
+    let first = win_deal(&app, &partner, &manager, "Initech", "initech.com", "200,000.00").await;
+    let second = win_deal(&app, &partner, &manager, "Hooli", "hooli.com", "100,000.00").await;
+    let quarter = won_last_quarter(&app, first).await;
+    won_last_quarter(&app, second).await;
+    let key = quarter_key(quarter);
+
+    // The preview names the rebates closing books; closing books them, approved; closing again adds nothing.
+    let (status, owed) = app.call(&admin, "incentive_liabilities", &[("close", &key)]).await;
+    assert_eq!(status, StatusCode::OK, "{owed}");
+    assert_eq!(owed["preview"]["rebates"], 1, "{owed}");
+    assert_eq!(owed["preview"]["rebate_minor"], 6_000_00, "2 % of 300,000.00 reached retroactively");
+    for _ in 0..2 {
+        let (status, body) = app.call(&admin, "close_period", &[("period", &key)]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let rebates: Vec<(i64, i64, String)> = on_db!(app.db(), pool => sqlx::query_as(
+        "SELECT organisation_id, amount_minor, currency FROM incentive_entries WHERE kind = 'rebate'")
+        .fetch_all(pool).await)
+    .expect("rebates");
+    assert_eq!(rebates, [(bluepeak, 6_000_00, "USD".to_owned())]);
+    let (status, statement) = app.call(&partner, "earnings", &[("period", &key)]).await;
+    assert_eq!(status, StatusCode::OK, "{statement}");
+    let rebate = statement["lines"]
+        .as_array()
+        .expect("lines")
+        .iter()
+        .find(|line| line["kind"] == "rebate")
+        .cloned()
+        .expect("a rebate line");
+    assert_eq!(
+        (rebate["status"].as_str(), rebate["basis_minor"].as_i64(), rebate["rate_bp"].as_i64()),
+        (Some("approved"), Some(300_000_00), Some(200))
+    );
+}
+
+async fn a_partner_sees_its_rebate_forecast_and_admins_keep_the_schedules(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.sign_in(ADMIN).await;
+    let copperline = app.sign_in("partner@copperline.test").await;
+    let manager = app.sign_in("cam2@acme.test").await;
+    // Copperline is Silver, whose demo schedule is incremental: 1 % from 100,000, 1.5 % from 250,000 USD.
+    win_deal(&app, &copperline, &manager, "Initech", "initech.com", "150,000.00").await;
+    let (status, statement) = app.call(&copperline, "earnings", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{statement}");
+    let forecast = &statement["forecast"];
+    assert_eq!(forecast["schedule"], "Silver quarterly");
+    assert_eq!(forecast["revenue_minor"], 150_000_00);
+    assert_eq!(forecast["accrual_minor"], 500_00, "1 % of the 50,000 above 100,000");
+    assert_eq!(forecast["next"], serde_json::json!([250_000_00, 150, 100_000_00]));
+
+    // A schedule with mistakes is named field by field and nothing is saved; a partner saves none.
+    let audited = || app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'rebate_schedule.change'");
+    let before = audited().await;
+    let bad = [("name", ""), ("method", "sometimes"), ("bands", "500000 = 3\n250000 = 2")];
+    let (status, body) = app.call(&admin, "save_rebate_schedule", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"]["bands"], "Line 2: each threshold must be above the one before.");
+    assert!(body["fields"]["name"].is_string() && body["fields"]["method"].is_string(), "{body}");
+    let (status, _) = app
+        .call(&copperline, "save_rebate_schedule", &[("name", "Mine"), ("method", "retroactive"), ("bands", "0 = 50")])
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(audited().await, before);
+
+    // Silver's schedule changed to retroactive: the forecast follows at once.
+    let silver = [("name", "Silver quarterly"), ("method", "retroactive"), ("bands", "100,000 = 1\n250,000 = 1.5")];
+    let (status, body) = app.call(&admin, "save_rebate_schedule", &silver).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, statement) = app.call(&copperline, "earnings", &[]).await;
+    assert_eq!(statement["forecast"]["accrual_minor"], 1_500_00, "1 % of all 150,000");
+    let (_, owed) = app.call(&admin, "incentive_liabilities", &[]).await;
+    let schedules = owed["schedules"].as_array().expect("schedules");
+    assert_eq!(schedules.len(), 3, "changed, not added: {owed}");
+    assert!(
+        schedules
+            .iter()
+            .any(|row| row["schedule"]["name"] == "Silver quarterly" && row["tiers"] == serde_json::json!(["Silver"]))
+    );
 }

@@ -38,10 +38,11 @@ pub enum AuditAction {
     ClosedIncentivePeriod,
     ApprovedPayoutRun,
     PaidPayoutRun,
+    ChangedRebateSchedule,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 30] = [
+    pub const ALL: [AuditAction; 31] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -72,6 +73,7 @@ impl AuditAction {
         AuditAction::ClosedIncentivePeriod,
         AuditAction::ApprovedPayoutRun,
         AuditAction::PaidPayoutRun,
+        AuditAction::ChangedRebateSchedule,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -106,6 +108,7 @@ impl AuditAction {
             AuditAction::ClosedIncentivePeriod => "incentives.close_period",
             AuditAction::ApprovedPayoutRun => "payout.approve",
             AuditAction::PaidPayoutRun => "payout.paid",
+            AuditAction::ChangedRebateSchedule => "rebate_schedule.change",
         }
     }
 
@@ -146,6 +149,7 @@ impl AuditAction {
             AuditAction::ClosedIncentivePeriod => "Closed a quarter of the incentive ledger",
             AuditAction::ApprovedPayoutRun => "Approved a payout run",
             AuditAction::PaidPayoutRun => "Marked a payout run paid",
+            AuditAction::ChangedRebateSchedule => "Added or changed a volume rebate schedule",
         }
     }
 }

@@ -67,6 +67,7 @@ pub async fn home_summary() -> Result<HomeData, crate::error::AppError> {
                 crate::tiers::agenda::partner_home_section(&db, user.organisation_id).await?,
             );
             sections.push(crate::campaigns::agenda::partner_section(&db, user.organisation_id).await?);
+            sections.push(crate::incentives::agenda::partner_section(&db, user.organisation_id, now).await?);
             HomeData {
                 actions: vec![link("Register a deal", "/deals/new")],
                 sections,
@@ -87,6 +88,7 @@ pub async fn home_summary() -> Result<HomeData, crate::error::AppError> {
                     gaps,
                     "Every partner has a channel manager and people, and the vendor pipeline is imported.",
                 ));
+                sections.push(crate::incentives::agenda::admin_section(&db, now).await?);
                 sections.push(crate::campaigns::agenda::marketing_section(&db).await?);
             }
             HomeData {

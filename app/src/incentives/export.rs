@@ -14,6 +14,7 @@ mod ssr {
     use crate::error::AppError;
     use crate::money::amount_text;
     use crate::text::defuse_formula;
+    use crate::tiers::form::percent_text;
 
     fn finish(writer: csv::Writer<Vec<u8>>) -> Result<String, AppError> {
         let bytes = writer.into_inner().map_err(|error| {
@@ -74,7 +75,7 @@ mod ssr {
             defuse_formula(&line.description),
             optional(line.deal_id),
             line.basis_minor.map(|basis| amount_text(basis, &line.currency)).unwrap_or_default(),
-            line.rate_bp.map(|rate| format!("{}.{:02}", rate / 100, rate % 100)).unwrap_or_default(),
+            line.rate_bp.map(|rate| percent_text(rate).trim_end_matches(" %").to_owned()).unwrap_or_default(),
             amount_text(line.amount_minor, &line.currency),
             line.amount_minor.to_string(),
             line.currency.clone(),

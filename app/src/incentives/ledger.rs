@@ -110,6 +110,11 @@ pub fn quarter_label(start: NaiveDate) -> String {
     format!("Q{} {}", start.month0() / 3 + 1, start.year())
 }
 
+/// A quarter as addresses and forms write it: `2026-Q3`, which [`parse_quarter`] reads.
+pub fn quarter_key(start: NaiveDate) -> String {
+    format!("{}-Q{}", start.year(), start.month0() / 3 + 1)
+}
+
 /// Parses a quarter as written in an address, `2026-07-01` or `2026-Q3`, into its first day.
 pub fn parse_quarter(raw: &str) -> Option<NaiveDate> {
     let raw = raw.trim();

@@ -3,9 +3,12 @@
 //! Partners read their earnings statement (`/earnings`); the vendor sees what it owes, closes
 //! quarters and pays approved entries in payout runs (`/incentives`).
 
+#[cfg(feature = "ssr")]
+pub mod agenda;
 pub mod export;
 pub mod ledger;
 mod pages;
+pub mod rebates;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -20,6 +23,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use self::ledger::{EntryKind, EntryStatus};
+use self::rebates::{Forecast, Schedule};
+use crate::money::Currency;
 
 /// Amounts by where they stand, in one currency's minor units.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +101,10 @@ pub struct Statement {
     pub totals: Vec<(String, Tally)>,
     /// Whether the viewer is vendor staff (who came from the incentives page).
     pub staff: bool,
+    /// Where the partner stands on its volume rebate this quarter (when its tier earns one).
+    pub forecast: Option<Forecast>,
+    /// The currency rebates are reckoned in.
+    pub reporting: Currency,
 }
 
 impl Statement {
@@ -111,7 +120,18 @@ impl Statement {
         let by_kind =
             tally_by(lines.iter().map(|line| ((line.currency.clone(), line.kind), line.status, line.amount_minor)));
         let totals = tally_by(lines.iter().map(|line| (line.currency.clone(), line.status, line.amount_minor)));
-        Statement { partner_id, partner, period, periods, lines, by_kind, totals, staff }
+        Statement {
+            partner_id,
+            partner,
+            period,
+            periods,
+            lines,
+            by_kind,
+            totals,
+            staff,
+            forecast: None,
+            reporting: Currency::USD,
+        }
     }
 }
 
@@ -133,6 +153,10 @@ pub struct ClosePreview {
     pub totals: Vec<(String, i64)>,
     pub already_closed: bool,
     pub ended: bool,
+    /// The volume rebates closing books: how many partners earn one, and their sum.
+    pub rebates: i64,
+    pub rebate_minor: i64,
+    pub reporting: Currency,
 }
 
 /// Approved entries no payout run holds yet, per quarter and currency.
@@ -185,4 +209,15 @@ pub struct Liabilities {
     /// Whether the viewer closes quarters and pays (admins); channel managers read their partners'.
     pub admin: bool,
     pub preview: Option<ClosePreview>,
+    /// The volume rebate schedules (admins).
+    pub schedules: Vec<ScheduleRow>,
+    pub reporting: Currency,
+}
+
+/// A rebate schedule as the incentives page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleRow {
+    pub schedule: Schedule,
+    /// The tiers that name it.
+    pub tiers: Vec<String>,
 }

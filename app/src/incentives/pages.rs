@@ -5,20 +5,16 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use super::ledger::{EntryStatus, quarter_label};
+use super::ledger::{EntryStatus, quarter_key, quarter_label};
+use super::rebates::{Forecast, Method};
+use super::server::SaveRebateSchedule;
 use super::server::{ApprovePayoutRun, ClosePeriod, MarkRunPaid, earnings, incentive_liabilities};
-use super::{ClosePreview, Liabilities, PayoutRun, PeriodState, Statement, StatementLine, Tally};
+use super::{ClosePreview, Liabilities, PayoutRun, PeriodState, ScheduleRow, Statement, StatementLine, Tally};
 use crate::auth::access::{EARNINGS_ROLES, INCENTIVE_ROLES};
 use crate::layout::guarded_page;
-use crate::money::amount_text;
-use crate::ui::{Badge, FormError, Notice, ScrollTable, encode_query, form_error};
-
-/// The address of a quarter in forms and links: `2026-Q3`.
-fn quarter_key(start: chrono::NaiveDate) -> String {
-    let label = quarter_label(start);
-    let (quarter, year) = label.split_once(' ').unwrap_or((&label, ""));
-    format!("{year}-{quarter}")
-}
+use crate::money::{Currency, Money, amount_text};
+use crate::tiers::form::percent_text;
+use crate::ui::{Badge, Field, FormError, Notice, ScrollTable, encode_query, form_error};
 
 fn status_tone(status: EntryStatus) -> &'static str {
     match status {
@@ -61,7 +57,8 @@ pub fn EarningsPage() -> impl IntoView {
 
 #[component]
 fn StatementView(statement: Statement) -> impl IntoView {
-    let Statement { partner_id, partner, period, periods, lines, by_kind, totals, staff } = statement;
+    let Statement { partner_id, partner, period, periods, lines, by_kind, totals, staff, forecast, reporting } =
+        statement;
     let chosen = period.map(quarter_key).unwrap_or_default();
     let mut csv = format!("/earnings.csv?period={}", encode_query(&chosen));
     if staff {
@@ -102,6 +99,7 @@ fn StatementView(statement: Statement) -> impl IntoView {
             <a class="button secondary" href=csv rel="external" download="earnings.csv">"Download CSV"</a>
         </div>
         <p class="muted no-print">"For a PDF, print this page: the printed statement leaves out the navigation."</p>
+        {forecast.map(|forecast| view! { <RebateForecast forecast reporting/> })}
         {lines.is_empty().then(|| view! {
             <Notice text="Nothing yet. Margins and registration discounts accrue when a registered deal is won."/>
         })}
@@ -140,6 +138,34 @@ fn StatementView(statement: Statement) -> impl IntoView {
     }
 }
 
+/// The running quarter's volume rebate: the schedule, revenue so far, what it would earn, and
+/// how far the next threshold is.
+#[component]
+fn RebateForecast(forecast: Forecast, reporting: Currency) -> impl IntoView {
+    let money = move |minor: i64| Money { minor, currency: reporting }.display();
+    let next = match forecast.next {
+        Some((threshold, rate, distance)) => format!(
+            "{} more won revenue this quarter reaches {} (from {}).",
+            money(distance),
+            percent_text(rate),
+            money(threshold)
+        ),
+        None => "The top rate is reached.".to_owned(),
+    };
+    view! {
+        <section class="card" aria-labelledby="rebate-forecast" data-testid="rebate-forecast">
+            <h2 id="rebate-forecast">"Volume rebate this quarter"</h2>
+            <p class="muted">{format!("{} · {}", forecast.schedule, forecast.method.label())}</p>
+            <dl class="figures">
+                <div><dt>"Won revenue so far"</dt><dd>{money(forecast.revenue_minor)}</dd></div>
+                <div><dt>"Rate reached"</dt><dd>{forecast.rate_bp.map(percent_text).unwrap_or_else(|| "None yet".into())}</dd></div>
+                <div><dt>"Rebate if the quarter closed now"</dt><dd>{money(forecast.accrual_minor)}</dd></div>
+            </dl>
+            <p>{next}</p>
+        </section>
+    }
+}
+
 /// Ledger entries, newest first: what each came from, how it was worked out, and where it stands.
 #[component]
 pub fn EntryTable(lines: Vec<StatementLine>) -> impl IntoView {
@@ -163,7 +189,7 @@ pub fn EntryTable(lines: Vec<StatementLine>) -> impl IntoView {
 fn EntryRow(line: StatementLine) -> impl IntoView {
     let worked_out = match (line.basis_minor, line.rate_bp) {
         (Some(basis), Some(rate)) => {
-            format!("{} × {}.{:02} %", amount_text(basis, &line.currency), rate / 100, rate % 100)
+            format!("{} × {}", amount_text(basis, &line.currency), percent_text(rate))
         }
         _ => String::new(),
     };
@@ -197,14 +223,17 @@ pub fn IncentivesPage() -> impl IntoView {
     let close = ServerAction::<ClosePeriod>::new();
     let approve = ServerAction::<ApprovePayoutRun>::new();
     let pay = ServerAction::<MarkRunPaid>::new();
+    let schedule = ServerAction::<SaveRebateSchedule>::new();
     let query = use_query_map();
-    let source =
-        move || (query.read().get("close"), close.version().get(), approve.version().get(), pay.version().get());
+    let source = move || {
+        let versions = [close.version().get(), approve.version().get(), pay.version().get(), schedule.version().get()];
+        (query.read().get("close"), versions)
+    };
     guarded_page(
         INCENTIVE_ROLES,
         source,
         |(preview, ..)| incentive_liabilities(preview),
-        move |_, owed| view! { <LiabilitiesView owed close approve pay/> },
+        move |_, owed| view! { <LiabilitiesView owed close approve pay schedule/> },
     )
 }
 
@@ -214,8 +243,9 @@ fn LiabilitiesView(
     close: ServerAction<ClosePeriod>,
     approve: ServerAction<ApprovePayoutRun>,
     pay: ServerAction<MarkRunPaid>,
+    schedule: ServerAction<SaveRebateSchedule>,
 ) -> impl IntoView {
-    let Liabilities { by_period, by_partner, periods, payable, runs, admin, preview } = owed;
+    let Liabilities { by_period, by_partner, periods, payable, runs, admin, preview, schedules, reporting } = owed;
     let lead = if admin {
         "What the program owes partners, by quarter, kind and partner. Close an ended quarter to approve its entries, \
          then approve a payout run, export it for accounts payable and mark it paid."
@@ -229,6 +259,7 @@ fn LiabilitiesView(
         {preview.map(|preview| view! { <ClosePreviewCard preview close/> })}
         {(admin && !periods.is_empty()).then(|| view! { <Quarters periods/> })}
         {admin.then(|| view! { <Payouts payable runs approve pay/> })}
+        {admin.then(|| view! { <Schedules schedules reporting save=schedule/> })}
         {(!by_partner.is_empty()).then(|| view! {
             <section class="card" aria-labelledby="owed-partners">
                 <h2 id="owed-partners">"By partner"</h2>
@@ -327,10 +358,20 @@ fn ClosePreviewCard(preview: ClosePreview, close: ServerAction<ClosePeriod>) -> 
         ),
     };
     let can_close = !preview.already_closed && preview.ended;
+    let rebates = match preview.rebates {
+        0 => {
+            "It books no volume rebate: no partner's won revenue of the quarter reaches its tier's schedule.".to_owned()
+        }
+        count => format!(
+            "It books {count} volume rebates, {} in all, on each partner's won revenue of the quarter.",
+            Money { minor: preview.rebate_minor, currency: preview.reporting }.display()
+        ),
+    };
     view! {
         <section class="card" aria-labelledby="close-preview" data-testid="close-preview">
             <h2 id="close-preview">{format!("Close {label}")}</h2>
             <p>{what}</p>
+            {can_close.then(|| view! { <p data-testid="close-rebates">{rebates}</p> })}
             <FormError error/>
             {can_close.then(|| view! {
                 <ActionForm action=close>
@@ -440,5 +481,62 @@ fn RunRow(run: PayoutRun, pay: ServerAction<MarkRunPaid>) -> impl IntoView {
                 </a>
             </td>
         </tr>
+    }
+}
+
+/// The volume rebate schedules, the tiers naming each, and the form that adds or changes one.
+#[component]
+fn Schedules(
+    schedules: Vec<ScheduleRow>,
+    reporting: Currency,
+    save: ServerAction<SaveRebateSchedule>,
+) -> impl IntoView {
+    let error = form_error(save);
+    let methods: Vec<(String, String)> =
+        Method::ALL.into_iter().map(|method| (method.as_str().to_owned(), method.label().to_owned())).collect();
+    view! {
+        <section class="card" aria-labelledby="rebate-schedules">
+            <h2 id="rebate-schedules">"Volume rebate schedules"</h2>
+            <p class="muted">
+                "A tier names its schedule in the program configuration (its rebate schedule); a tier naming none earns its \
+                 flat rebate rate. Rebates are booked when a quarter closes, on each partner's won revenue of the quarter."
+            </p>
+            {schedules.is_empty().then(|| view! { <p class="muted">"No schedule yet."</p> })}
+            {(!schedules.is_empty()).then(|| view! {
+                <ScrollTable label="Volume rebate schedules">
+                    <table>
+                        <thead><tr>
+                            <th scope="col">"Schedule"</th><th scope="col">"Rates apply"</th>
+                            <th scope="col">"Thresholds a quarter"</th><th scope="col">"Tiers"</th>
+                        </tr></thead>
+                        <tbody>
+                            {schedules.into_iter().map(|row| view! {
+                                <tr>
+                                    <td>{row.schedule.name.clone()}</td>
+                                    <td>{row.schedule.method.as_str()}</td>
+                                    <td>{row.schedule.describe(reporting)}</td>
+                                    <td>{if row.tiers.is_empty() { "None".to_owned() } else { row.tiers.join(", ") }}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </ScrollTable>
+            })}
+            <h3>"Add or change a schedule"</h3>
+            <FormError error/>
+            <ActionForm action=save attr:novalidate=true>
+                <Field label="Name" name="name" hint="Saving a name that exists changes that schedule." error required=true/>
+                <Field label="How rates apply" name="method" options=methods error required=true/>
+                <Field
+                    label="Thresholds"
+                    name="bands"
+                    rows=4
+                    hint=format!("One a line: a quarter's won revenue in {}, = and the rate in %, like 250,000 = 2", reporting.code())
+                    error
+                    required=true
+                />
+                <button type="submit" class="button primary">"Save the schedule"</button>
+            </ActionForm>
+        </section>
     }
 }

@@ -3,14 +3,16 @@
 
 use leptos::prelude::*;
 
+use super::rebates::ScheduleInput;
 use super::{Liabilities, Statement};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
     super::ledger::{self, parse_quarter},
+    super::rebates::RebateRules,
     super::store::{self, RunRefused},
-    super::{ClosePreview, PeriodState, tally_by},
+    super::{ClosePreview, PeriodState, ScheduleRow, tally_by},
     crate::auth::access::{EARNINGS_ROLES, INCENTIVE_ADMIN_ROLES, INCENTIVE_ROLES},
     crate::auth::{SessionUser, guard, reach::Reach},
     crate::db::Db,
@@ -53,7 +55,16 @@ pub async fn statement_of(
     let lines = store::of_partner(db, partner_id, period).await?;
     let periods = store::periods_of(db, partner_id).await?;
     let name = crate::auth::store::organisation_name(db, partner_id).await?.ok_or(AppError::NotFound)?;
-    Ok(Statement::new(partner_id, name, period, periods, lines, user.role.is_vendor_staff()))
+    let mut statement = Statement::new(partner_id, name, period, periods, lines, user.role.is_vendor_staff());
+    // The running quarter's rebate forecast, beside all time or that quarter.
+    let running = ledger::quarter_of(Utc::now().date_naive());
+    let rules = store::rebate_rules(db).await?;
+    statement.reporting = rules.conversion.currency();
+    if period.is_none_or(|period| period == running) {
+        let tier = store::tier_id_of(db, partner_id).await?;
+        statement.forecast = rules.forecast(tier, &store::revenue_of(db, partner_id, running).await?);
+    }
+    Ok(statement)
 }
 
 /// The earnings statement: a partner's people see their own; admins and channel managers a
@@ -86,8 +97,11 @@ pub async fn incentive_liabilities(close: Option<String>) -> Result<Liabilities,
             runs: Vec::new(),
             admin,
             preview: None,
+            schedules: Vec::new(),
+            reporting: crate::money::store::conversion(&db).await?.currency(),
         });
     }
+    let rules = store::rebate_rules(&db).await?;
     let periods = store::periods(&db)
         .await?
         .into_iter()
@@ -99,7 +113,7 @@ pub async fn incentive_liabilities(close: Option<String>) -> Result<Liabilities,
         })
         .collect();
     let preview = match close.as_deref().map(str::trim).filter(|raw| !raw.is_empty()) {
-        Some(raw) => Some(close_preview(&db, quarter_field(raw, "close")?, now).await?),
+        Some(raw) => Some(close_preview(&db, &rules, quarter_field(raw, "close")?, now).await?),
         None => None,
     };
     Ok(Liabilities {
@@ -110,19 +124,67 @@ pub async fn incentive_liabilities(close: Option<String>) -> Result<Liabilities,
         runs: store::runs(&db).await?,
         admin,
         preview,
+        schedules: schedule_rows(&rules),
+        reporting: rules.conversion.currency(),
     })
 }
 
 #[cfg(feature = "ssr")]
-async fn close_preview(db: &Db, period: NaiveDate, now: chrono::DateTime<Utc>) -> Result<ClosePreview, AppError> {
+async fn close_preview(
+    db: &Db,
+    rules: &RebateRules,
+    period: NaiveDate,
+    now: chrono::DateTime<Utc>,
+) -> Result<ClosePreview, AppError> {
     let accrued = store::accrued_in(db, period).await?;
+    let rebates = rules.at_close(period, &store::revenue_in(db, period).await?, None, now);
     Ok(ClosePreview {
         period_start: period,
         entries: accrued.iter().map(|(_, _, count)| count).sum(),
         totals: accrued.into_iter().map(|(currency, sum, _)| (currency, sum)).collect(),
         already_closed: store::is_closed(db, period).await?,
         ended: ledger::has_ended(period, now),
+        rebates: rebates.len() as i64,
+        rebate_minor: rebates.iter().map(|entry| entry.amount_minor).sum(),
+        reporting: rules.conversion.currency(),
     })
+}
+
+/// Each schedule with the tiers of the program in force that name it.
+#[cfg(feature = "ssr")]
+fn schedule_rows(rules: &RebateRules) -> Vec<ScheduleRow> {
+    rules
+        .schedules
+        .iter()
+        .map(|schedule| ScheduleRow {
+            tiers: rules
+                .program
+                .tiers
+                .iter()
+                .filter(|tier| tier.benefits.rebate_schedule.trim().eq_ignore_ascii_case(&schedule.name))
+                .map(|tier| tier.name.clone())
+                .collect(),
+            schedule: schedule.clone(),
+        })
+        .collect()
+}
+
+/// An admin adds a volume rebate schedule, or changes the one of the same name. Tiers name the
+/// schedule their partners earn by in the program configuration.
+#[server(endpoint = "save_rebate_schedule")]
+pub async fn save_rebate_schedule(#[server(flatten)] input: ScheduleInput) -> Result<(), AppError> {
+    let user = guard::require_role(INCENTIVE_ADMIN_ROLES)?;
+    let db = state::db()?;
+    let currency = crate::money::store::conversion(&db).await?.currency();
+    let schedule = input.check(currency).map_err(|fields| {
+        AppError::invalid_keeping(
+            fields,
+            [("name", input.name.clone()), ("method", input.method.clone()), ("bands", input.bands.clone())],
+        )
+    })?;
+    store::save_schedule(&db, &schedule, user.user_id, Utc::now()).await?;
+    guard::redirect_form_post("/incentives");
+    Ok(())
 }
 
 /// An admin closes an ended quarter: its accrued entries are approved for payment. Closing it

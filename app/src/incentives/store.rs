@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
 
 use super::ledger::{self, Booked, EntryKind, EntryStatus, NewEntry};
+use super::rebates::{Band, Method, RebateRules, Revenue, Schedule};
 use super::{Payable, PayoutRun, RunLine, StatementLine};
 use crate::audit::{self, AuditAction};
 use crate::auth::reach::Reach;
@@ -36,6 +37,15 @@ macro_rules! line_columns {
              pe.run_id",
             standing!()
         )
+    };
+}
+
+/// Won revenue per partner, tier and currency in a quarter (`$1` its first day, `$2` the next's).
+macro_rules! revenue {
+    () => {
+        "SELECT d.organisation_id, o.tier_id, d.currency, CAST(SUM(COALESCE(d.final_amount_minor, d.amount_minor)) AS BIGINT) \
+         AS amount_minor FROM deals d JOIN organisations o ON o.id = d.organisation_id \
+         WHERE d.status = 'won' AND d.closed_on >= $1 AND d.closed_on < $2"
     };
 }
 
@@ -88,6 +98,13 @@ crate::statements! {
         GROUP BY e.organisation_id, o.name, e.currency ORDER BY o.name, e.organisation_id, e.currency";
     const RUN_PERIOD = "SELECT period_start FROM payout_runs WHERE id = $1";
     const PAY_RUN = "UPDATE payout_runs SET paid_by = $2, paid_at = $3 WHERE id = $1 AND paid_at IS NULL";
+    const SCHEDULES = "SELECT name, method, bands FROM rebate_schedules ORDER BY name";
+    const SAVE_SCHEDULE = "INSERT INTO rebate_schedules (name, method, bands, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
+        ON CONFLICT (name) DO UPDATE SET method = excluded.method, bands = excluded.bands, \
+        updated_by = excluded.updated_by, updated_at = excluded.updated_at";
+    const REVENUE_IN = concat!(revenue!(), " GROUP BY d.organisation_id, o.tier_id, d.currency ORDER BY d.organisation_id, d.currency");
+    const REVENUE_OF = concat!(revenue!(), " AND d.organisation_id = $3 GROUP BY d.organisation_id, o.tier_id, d.currency \
+        ORDER BY d.organisation_id, d.currency");
 }
 
 /// Entries summed per key and status, within a reach: `$keys` are the grouping columns.
@@ -165,13 +182,18 @@ pub async fn reverse_deal(
 
 /// Partner `organisation_id`'s tier now, by name, and its benefits in the program in force.
 pub async fn tier_of(db: &Db, organisation_id: i64) -> Result<Option<(String, Benefits)>, sqlx::Error> {
-    let tier_id: Option<Option<i64>> =
-        on_db!(db, pool => sqlx::query_scalar(TIER_OF).bind(organisation_id).fetch_optional(pool).await)?;
-    let Some(tier_id) = tier_id.flatten() else {
+    let Some(tier_id) = tier_id_of(db, organisation_id).await? else {
         return Ok(None);
     };
     let (_, program) = crate::tiers::store::current(db).await?;
     Ok(program.tiers.into_iter().find(|tier| tier.id == tier_id).map(|tier| (tier.name, tier.benefits)))
+}
+
+/// Partner `organisation_id`'s tier now (by id), if it has one.
+pub async fn tier_id_of(db: &Db, organisation_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let tier_id: Option<Option<i64>> =
+        on_db!(db, pool => sqlx::query_scalar(TIER_OF).bind(organisation_id).fetch_optional(pool).await)?;
+    Ok(tier_id.flatten())
 }
 
 /// What deal `deal_id` earned its partner, oldest first.
@@ -231,15 +253,63 @@ pub async fn is_closed(db: &Db, period: NaiveDate) -> Result<bool, sqlx::Error> 
     Ok(count > 0)
 }
 
-/// Closes quarter `period`: approves every entry booked in it. Closing a closed quarter changes
+/// The rebate schedules, by name.
+pub async fn schedules(db: &Db) -> Result<Vec<Schedule>, sqlx::Error> {
+    let rows: Vec<(String, Method, String)> = on_db!(db, pool => sqlx::query_as(SCHEDULES).fetch_all(pool).await)?;
+    rows.into_iter()
+        .map(|(name, method, bands)| {
+            let bands: Vec<Band> =
+                serde_json::from_str(&bands).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
+            Ok(Schedule { name, method, bands })
+        })
+        .collect()
+}
+
+/// The one writer of rebate schedules: saves `schedule`, replacing the one of the same name.
+pub async fn save_schedule(db: &Db, schedule: &Schedule, by: i64, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    let bands = serde_json::to_string(&schedule.bands).map_err(|error| sqlx::Error::Encode(Box::new(error)))?;
+    let mut tx = db.begin().await?;
+    execute_in!(
+        tx,
+        sqlx::query(SAVE_SCHEDULE).bind(&schedule.name).bind(schedule.method).bind(bands).bind(by).bind(at)
+    )?;
+    audit::record(&mut tx, by, AuditAction::ChangedRebateSchedule, &schedule.name, at).await?;
+    tx.commit().await
+}
+
+/// What rebates are computed from now: the program in force, the schedules and the conversion.
+pub async fn rebate_rules(db: &Db) -> Result<RebateRules, sqlx::Error> {
+    let (_, program) = crate::tiers::store::current(db).await?;
+    Ok(RebateRules { program, schedules: schedules(db).await?, conversion: crate::money::store::conversion(db).await? })
+}
+
+/// Won revenue per partner in quarter `period`, ordered by partner.
+pub async fn revenue_in(db: &Db, period: NaiveDate) -> Result<Vec<Revenue>, sqlx::Error> {
+    let next = ledger::next_quarter(period);
+    on_db!(db, pool => sqlx::query_as(REVENUE_IN).bind(period).bind(next).fetch_all(pool).await)
+}
+
+/// Partner `organisation_id`'s won revenue in quarter `period`, per currency.
+pub async fn revenue_of(db: &Db, organisation_id: i64, period: NaiveDate) -> Result<Vec<Revenue>, sqlx::Error> {
+    let next = ledger::next_quarter(period);
+    on_db!(db, pool => sqlx::query_as(REVENUE_OF).bind(period).bind(next).bind(organisation_id).fetch_all(pool).await)
+}
+
+/// Closes quarter `period`: books each partner's volume rebate on the quarter's won revenue and
+/// approves every entry of the quarter, in one transaction. Closing a closed quarter changes
 /// nothing (false). `by` is `None` when the nightly job closes it.
 pub async fn close(db: &Db, period: NaiveDate, by: Option<i64>, at: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    let rules = rebate_rules(db).await?;
     let mut tx = db.begin().await?;
     tx.exclude_others("incentive_periods").await?;
     if execute_in!(tx, sqlx::query(CLOSE).bind(period).bind(by).bind(at))? == 0 {
         tx.rollback().await?;
         return Ok(false);
     }
+    let next = ledger::next_quarter(period);
+    let revenue: Vec<Revenue> =
+        on_tx!(tx, conn => sqlx::query_as(REVENUE_IN).bind(period).bind(next).fetch_all(conn).await)?;
+    append(&mut tx, &rules.at_close(period, &revenue, by, at)).await?;
     execute_in!(tx, sqlx::query(APPROVE_PERIOD).bind(period).bind(by).bind(at))?;
     if let Some(by) = by {
         audit::record(&mut tx, by, AuditAction::ClosedIncentivePeriod, &ledger::quarter_label(period), at).await?;

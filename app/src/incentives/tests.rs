@@ -180,3 +180,189 @@ fn tallies_keep_each_status_apart() {
         [("a", Tally { accrued: 5, approved: 3, paid: -1 }), ("b", Tally { accrued: 0, approved: 0, paid: 7 })]
     );
 }
+
+mod rebates {
+    use super::super::rebates::*;
+    use crate::money::Currency;
+
+    /// 2 % from 250,000.00 and 3 % from 500,000.00 a quarter, in US dollars.
+    fn schedule(method: Method) -> Schedule {
+        Schedule {
+            name: "Gold quarterly".into(),
+            method,
+            bands: vec![
+                Band { threshold_minor: 250_000_00, rate_bp: 200 },
+                Band { threshold_minor: 500_000_00, rate_bp: 300 },
+            ],
+        }
+    }
+
+    #[test]
+    fn retroactive_and_incremental_rebates_on_the_same_revenue_by_hand() {
+        // revenue, retroactive, incremental — worked out by hand:
+        let table = [
+            (0, 0, 0),
+            (249_999_99, 0, 0),
+            // Exactly at a threshold, it is reached: 2 % of 250,000 = 5,000; the band above it is empty.
+            (250_000_00, 5_000_00, 0),
+            (300_000_00, 6_000_00, 1_000_00),
+            // 2 % of 499,999.99 = 9,999.9998 → 10,000.00; 2 % of 249,999.99 = 4,999.9998 → 5,000.00.
+            (499_999_99, 10_000_00, 5_000_00),
+            // 3 % of all 500,000 = 15,000; incremental: 2 % of 250,000 = 5,000, 3 % of 0 = 0.
+            (500_000_00, 15_000_00, 5_000_00),
+            // 3 % of 612,345.67 = 18,370.3701 → 18,370.37; 5,000 + 3 % of 112,345.67 (3,370.3701) = 8,370.37.
+            (612_345_67, 18_370_37, 8_370_37),
+        ];
+        for (revenue, retroactive, incremental) in table {
+            assert_eq!(schedule(Method::Retroactive).rebate(revenue), retroactive, "retroactive on {revenue}");
+            assert_eq!(schedule(Method::Incremental).rebate(revenue), incremental, "incremental on {revenue}");
+        }
+    }
+
+    #[test]
+    fn a_band_from_zero_and_a_flat_rate_pay_from_the_first_cent() {
+        let flat = Schedule::flat("Silver", 50);
+        assert_eq!(flat.rebate(100_00), 50);
+        assert_eq!(flat.rebate(99), 0, "0.495 cents rounds to nothing");
+        assert_eq!(flat.rebate(-5_00), 0, "a quarter that nets negative earns no rebate");
+        let incremental = Schedule {
+            name: "Ladder".into(),
+            method: Method::Incremental,
+            bands: vec![Band { threshold_minor: 0, rate_bp: 100 }, Band { threshold_minor: 100_000_00, rate_bp: 150 }],
+        };
+        // 1 % of 100,000 = 1,000 and 1.5 % of 33,333.33 = 499.99995: 1,499.99995, rounded once → 1,500.00.
+        assert_eq!(incremental.rebate(133_333_33), 1_500_00);
+    }
+
+    #[test]
+    fn the_forecast_says_the_distance_to_the_next_threshold() {
+        let forecast = schedule(Method::Retroactive).forecast(300_000_00);
+        assert_eq!(forecast.accrual_minor, 6_000_00);
+        assert_eq!(forecast.rate_bp, Some(200));
+        assert_eq!(forecast.next, Some((500_000_00, 300, 200_000_00)));
+        let below = schedule(Method::Incremental).forecast(10_00);
+        assert_eq!((below.accrual_minor, below.rate_bp, below.next), (0, None, Some((250_000_00, 200, 249_990_00))));
+        assert_eq!(schedule(Method::Retroactive).forecast(900_000_00).next, None);
+    }
+
+    #[test]
+    fn bands_are_read_line_by_line_and_every_mistake_is_named() {
+        let bands = parse_bands("250,000 = 2\n\n500000=3.5", Currency::USD).expect("bands");
+        assert_eq!(
+            bands,
+            [Band { threshold_minor: 250_000_00, rate_bp: 200 }, Band { threshold_minor: 500_000_00, rate_bp: 350 }]
+        );
+        assert_eq!(parse_bands("0 = 1", Currency::USD), Ok(vec![Band { threshold_minor: 0, rate_bp: 100 }]));
+        let cases = [
+            ("", "Write at least one threshold and its rate, like 250,000 = 2."),
+            ("250000 2", "Line 1: write the revenue, then = and the rate, like 250,000 = 2."),
+            ("lots = 2", "Line 1: Enter the amount as a number, like 12,500.00."),
+            ("250000 = 0", "Line 1: the rate is a percentage above 0 and at most 100, like 2 or 2.5."),
+            ("250000 = 101", "Line 1: the rate is a percentage above 0 and at most 100, like 2 or 2.5."),
+            ("500000 = 3\n250000 = 2", "Line 2: each threshold must be above the one before."),
+        ];
+        for (raw, message) in cases {
+            assert_eq!(parse_bands(raw, Currency::USD), Err(message.to_owned()), "{raw:?}");
+        }
+        let input = ScheduleInput { name: " ".into(), method: "sometimes".into(), bands: "x".into() };
+        let errors = input.check(Currency::USD).expect_err("three mistakes");
+        assert_eq!(errors.keys().collect::<Vec<_>>(), ["bands", "method", "name"]);
+    }
+}
+
+mod rules {
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    use super::super::ledger::{EntryKind, parse_quarter, quarter_key};
+    use super::super::rebates::*;
+    use crate::money::Conversion;
+    use crate::tiers::program::{Approval, Benefits, Policy, Program, SupportLevel, Tier};
+
+    fn tier(id: i64, name: &str, rebate_bp: i64, schedule: &str) -> Tier {
+        Tier {
+            id,
+            name: name.into(),
+            requirements: Vec::new(),
+            benefits: Benefits {
+                margin_bp: 1_000,
+                registration_bp: 0,
+                mdf_bp: 0,
+                rebate_bp,
+                rebate_schedule: schedule.into(),
+                support: SupportLevel::Standard,
+                courses: Vec::new(),
+            },
+        }
+    }
+
+    fn rules() -> RebateRules {
+        RebateRules {
+            program: Program {
+                tiers: vec![
+                    tier(1, "Registered", 0, ""),
+                    tier(2, "Silver", 50, "No such schedule"),
+                    tier(3, "Gold", 100, "gold QUARTERLY"),
+                ],
+                policy: Policy { approval: Approval::Automatic, grace_days: 30 },
+                public: false,
+            },
+            schedules: vec![Schedule {
+                name: "Gold quarterly".into(),
+                method: Method::Retroactive,
+                bands: vec![Band { threshold_minor: 250_000_00, rate_bp: 200 }],
+            }],
+            conversion: Conversion::new("USD", &[("USD".into(), 1_000_000), ("EUR".into(), 1_100_000)]),
+        }
+    }
+
+    fn revenue(organisation_id: i64, tier_id: i64, currency: &str, amount_minor: i64) -> Revenue {
+        Revenue { organisation_id, tier_id: Some(tier_id), currency: currency.into(), amount_minor }
+    }
+
+    #[test]
+    fn a_tier_earns_by_the_schedule_it_names_else_by_its_flat_rate_else_nothing() {
+        let rules = rules();
+        assert_eq!(
+            rules.schedule_for(Some(3)).map(|s| s.name),
+            Some("Gold quarterly".to_owned()),
+            "names match in any case"
+        );
+        assert_eq!(
+            rules.schedule_for(Some(2)),
+            Some(Schedule::flat("Silver", 50)),
+            "an unknown name falls back to the flat rate"
+        );
+        assert_eq!(rules.schedule_for(Some(1)), None);
+        assert_eq!(rules.schedule_for(None), None);
+        assert_eq!(rules.schedule_for(Some(9)), None);
+    }
+
+    #[test]
+    fn closing_books_one_rebate_per_partner_on_its_revenue_in_the_reporting_currency() {
+        let quarter = NaiveDate::from_ymd_opt(2026, 7, 1).expect("day");
+        let at = Utc.with_ymd_and_hms(2026, 10, 5, 12, 0, 0).single().expect("time");
+        let rows = [
+            // Gold: 200,000 USD + 50,000 EUR (55,000 USD) = 255,000 USD, past 250,000: 2 % of it all.
+            revenue(10, 3, "EUR", 50_000_00),
+            revenue(10, 3, "USD", 200_000_00),
+            // Gold below its threshold: nothing.
+            revenue(11, 3, "USD", 100_000_00),
+            // Silver's flat 0.5 %.
+            revenue(12, 2, "USD", 10_000_00),
+            // Registered earns no rebate.
+            revenue(13, 1, "USD", 900_000_00),
+        ];
+        let entries = rules().at_close(quarter, &rows, Some(1), at);
+        let got: Vec<_> =
+            entries.iter().map(|e| (e.organisation_id, e.amount_minor, e.basis_minor, e.rate_bp)).collect();
+        assert_eq!(got, [(10, 5_100_00, Some(255_000_00), Some(200)), (12, 50_00, Some(10_000_00), Some(50))]);
+        assert!(
+            entries.iter().all(|e| e.kind == EntryKind::Rebate && e.period_start == quarter && e.currency == "USD")
+        );
+        assert_eq!(
+            entries[0].description,
+            "Volume rebate for Q3 2026 on 255,000.00 USD of won revenue, Gold quarterly (retroactive)"
+        );
+        assert_eq!(parse_quarter(&quarter_key(quarter)), Some(quarter));
+    }
+}

@@ -184,9 +184,14 @@ pub fn amount_text(minor: i64, currency: &str) -> String {
 /// every share of an amount (margins, discounts, rebates, accruals). The exact product is rounded
 /// to the nearest minor unit, halves away from zero, so an amount and its reversal round alike.
 pub fn share(amount_minor: i64, basis_points: i64) -> i64 {
-    let product = amount_minor as i128 * basis_points as i128;
-    let rounded = (product.abs() + 5_000) / 10_000;
-    (rounded * product.signum()) as i64
+    round_basis_points(amount_minor as i128 * basis_points as i128)
+}
+
+/// An exact amount in ten-thousandths of a minor unit (an amount times basis points, or a sum of
+/// such products) rounded by [`share`]'s rule: to the nearest minor unit, halves away from zero.
+pub fn round_basis_points(exact: i128) -> i64 {
+    let rounded = (exact.abs() + 5_000) / 10_000;
+    (rounded * exact.signum()) as i64
 }
 
 fn group_thousands(value: i64) -> String {

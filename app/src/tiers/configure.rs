@@ -233,7 +233,13 @@ fn TierFields(row: usize, tier: TierForm, partners: i64, last: bool, error: Form
                 <Field label="MDF accrual (%)" name=name("mdf") error value=tier.mdf.clone()/>
                 <Field label="Rebate (%)" name=name("rebate") error value=tier.rebate.clone()/>
             </div>
-            <Field label="Rebate schedule" name=name("rebate_schedule") error value=tier.rebate_schedule.clone()/>
+            <Field
+                label="Rebate schedule"
+                name=name("rebate_schedule")
+                hint="The name of a volume rebate schedule (Incentives); none: the flat rebate above"
+                error
+                value=tier.rebate_schedule.clone()
+            />
             <Field label="Support" name=name("support") error value=tier.support.clone() options=supports/>
             {(!adding).then(|| view! {
                 <Field label="Remove this tier (its partners are placed again by their figures)" name=name("remove")

@@ -1,4 +1,4 @@
-//! The demo ledger, from the demo history: every won deal's margin and registration discount at
+//! The demo's volume rebate schedules, and the demo ledger from the demo history: every won deal's margin and registration discount at
 //! its partner's tier, booked the day it was won; every quarter before the last closed, paid in
 //! a payout run; the last ended quarter left for the admin to close; and one won deal of the
 //! README's partner reopened as lost, so its statement shows a clawback.
@@ -7,13 +7,36 @@ use app::db::Db;
 use app::deals::status::{DealStatus, TimelineKind};
 use app::deals::store::{TimelineLine, record_timeline};
 use app::incentives::ledger::{self, WonDeal};
+use app::incentives::rebates::ScheduleInput;
 use app::incentives::store;
+use app::money::Currency;
 use app::on_db;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::SeedError;
 
 type WonRow = (i64, i64, String, i64, String, NaiveDate);
+
+/// The volume rebate schedules the demo tiers name: Silver's incremental, Gold's and Platinum's
+/// retroactive (quarterly won revenue in US dollars = rate in %).
+const SCHEDULES: [(&str, &str, &str); 3] = [
+    ("Silver quarterly", "incremental", "100,000 = 1\n250,000 = 1.5"),
+    ("Gold quarterly", "retroactive", "250,000 = 2\n500,000 = 3"),
+    ("Platinum quarterly", "retroactive", "0 = 2\n500,000 = 3"),
+];
+
+/// The demo's rebate schedules, once.
+pub async fn demo(db: &Db, admin: i64) -> Result<(), SeedError> {
+    if !store::schedules(db).await?.is_empty() {
+        return Ok(());
+    }
+    for (name, method, bands) in SCHEDULES {
+        let input = ScheduleInput { name: name.into(), method: method.into(), bands: bands.into() };
+        let schedule = input.check(Currency::USD).map_err(|_| SeedError::Invalid("a demo rebate schedule"))?;
+        store::save_schedule(db, &schedule, admin, Utc::now() - Duration::days(200)).await?;
+    }
+    Ok(())
+}
 
 pub async fn demo_history(db: &Db, admin: i64, public_url: &str) -> Result<(), SeedError> {
     let booked: i64 =
