@@ -38,6 +38,8 @@ test('a won registered deal puts its margin and registration discount on the par
   await expect(entries.getByRole('row', { name: new RegExp(`Margin on ${company}`) })).toBeVisible();
   await expect(entries.getByRole('row', { name: new RegExp(`Deal-registration discount on ${company}`) }).getByRole('link')).toHaveAttribute('href', dealUrl);
   await expect(page.getByRole('link', { name: 'Download CSV' })).toHaveAttribute('href', /\/earnings\.csv/);
+  // This quarter's rebate forecast, under the schedule Bluepeak's tier names.
+  await expect(page.getByTestId('rebate-forecast')).toContainText(/quarterly · /);
   await expectAccessible(page, testInfo);
 
   // The manager reopens it as lost (the reason is required): both entries are reversed.
@@ -72,10 +74,26 @@ test('an admin sees what the program owes, previews closing a quarter, and a cha
   await expect(page.getByTestId('close-preview')).toContainText('has not ended yet');
   await expect(page.getByTestId('close-preview').getByRole('button')).toHaveCount(0);
 
+  // A rebate schedule: a mistake is named beside its field, then it is saved and listed.
+  const name = `Spring ladder ${testInfo.project.name}`;
+  await open(page, '/incentives', testInfo);
+  const schedules = page.getByRole('region', { name: 'Volume rebate schedules' });
+  await schedules.getByLabel('Name').fill(name);
+  await schedules.getByLabel('How rates apply').selectOption('incremental');
+  await schedules.getByLabel('Thresholds').fill('500,000 = 3\n250,000 = 2');
+  await schedules.getByRole('button', { name: 'Save the schedule' }).click();
+  await expect(page.getByText('Line 2: each threshold must be above the one before.').first()).toBeVisible();
+  await schedules.getByLabel('Thresholds').fill('250,000 = 2\n500,000 = 3');
+  await schedules.getByRole('button', { name: 'Save the schedule' }).click();
+  await expect(page.getByRole('region', { name: 'Volume rebate schedules' }).getByRole('row', { name: new RegExp(name) }))
+    .toContainText('250,000.00 USD: 2 %; 500,000.00 USD: 3 %');
+  await expectAccessible(page, testInfo);
+
   const manager = await anotherPerson(browser, testInfo);
   await signedInAs(manager, 'cam@acme.test', testInfo);
   await open(manager, '/incentives', testInfo);
   await expect(manager.getByRole('heading', { level: 1, name: 'Incentives' })).toBeVisible();
   await expect(manager.getByRole('heading', { name: 'Payouts' })).toHaveCount(0);
+  await expect(manager.getByRole('heading', { name: 'Volume rebate schedules' })).toHaveCount(0);
   await expectAccessible(manager, testInfo);
 });
