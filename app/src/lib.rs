@@ -61,7 +61,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 19] = [
+    let fixed: [&[&str]; 20] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -81,6 +81,7 @@ pub fn every_statement() -> Vec<String> {
         campaigns::store::STATEMENTS,
         campaigns::store::launches::STATEMENTS,
         incentives::store::STATEMENTS,
+        incentives::store::payouts::STATEMENTS,
     ];
     let assembled = [
         deals::store::assembled_statements(),
