@@ -131,6 +131,16 @@ async fn winning_accrues_at_the_tier_of_that_moment_and_reopening_claws_back(bac
 
 /// Books `amount` of margin for `organisation_id` in the quarter before this one, as a deal won then would have.
 async fn book_last_quarter(app: &TestApp, organisation_id: i64, amount: i64) -> chrono::NaiveDate {
+    book_margin_last_quarter(app, organisation_id, amount, None).await
+}
+
+/// Books `amount` of margin on `basis` (a won deal's final amount) in the quarter before this one.
+async fn book_margin_last_quarter(
+    app: &TestApp,
+    organisation_id: i64,
+    amount: i64,
+    basis: Option<i64>,
+) -> chrono::NaiveDate {
     let last_quarter = ledger::quarter_of(ledger::quarter_of(Utc::now().date_naive()) - Duration::days(1));
     let at = last_quarter.and_hms_opt(12, 0, 0).expect("noon").and_utc();
     let entry = NewEntry {
@@ -139,7 +149,7 @@ async fn book_last_quarter(app: &TestApp, organisation_id: i64, amount: i64) -> 
         deal_id: None,
         amount_minor: amount,
         currency: "USD".into(),
-        basis_minor: None,
+        basis_minor: basis,
         rate_bp: None,
         period_start: last_quarter,
         description: "Margin booked last quarter".into(),
@@ -189,6 +199,13 @@ async fn a_quarter_closes_once_and_a_payout_run_pays_once(backend: Backend) {
     assert_eq!(app.count("SELECT COUNT(*) FROM incentive_approvals").await, 2);
     assert_eq!(app.count("SELECT COUNT(*) FROM incentive_periods").await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'incentives.close_period'").await, 1);
+    // An entry of the closed quarter booked after its close (a win committing just after it) goes
+    // into the first quarter still open, so it is approved when that one closes.
+    book_last_quarter(&app, copperline, 1_00).await;
+    let late: chrono::NaiveDate = on_db!(app.db(), pool => sqlx::query_scalar(
+        "SELECT period_start FROM incentive_entries WHERE amount_minor = 100").fetch_one(pool).await)
+    .expect("the late entry");
+    assert_eq!(late, ledger::next_quarter(quarter));
 
     // One run holds both entries; a second waits for the first to be paid.
     let (status, run) = app.call(&admin, "approve_payout_run", &[("period", &key)]).await;
@@ -259,6 +276,12 @@ async fn nobody_reads_another_partners_ledger_or_pays_their_own(backend: Backend
     }
     let csv = partner.get(format!("{}/incentives/runs/1.csv", app.base)).send().await.expect("csv");
     assert_eq!(csv.status(), StatusCode::FORBIDDEN);
+    // Marketing sees every partner for campaigns, but no partner's ledger, as data or as a file.
+    let marketing = app.sign_in("marketing@acme.test").await;
+    let (status, _) = app.call(&marketing, "earnings", &[("partner", &other)]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let csv = marketing.get(format!("{}/earnings.csv?partner={other}", app.base)).send().await.expect("csv");
+    assert_eq!(csv.status(), StatusCode::FORBIDDEN);
     assert_eq!(app.count("SELECT COUNT(*) FROM incentive_approvals").await, 0);
 
     // A channel manager reads their own partners' statements and liabilities only, and closes nothing.
@@ -278,27 +301,16 @@ async fn nobody_reads_another_partners_ledger_or_pays_their_own(backend: Backend
     assert_eq!(listed, copperline_is_sams);
 }
 
-/// Moves deal `id`'s close into the quarter before this one, as if it had been won then.
-async fn won_last_quarter(app: &TestApp, id: i64) -> chrono::NaiveDate {
-    let last_quarter = ledger::quarter_of(ledger::quarter_of(Utc::now().date_naive()) - Duration::days(1));
-    on_db!(app.db(), pool => sqlx::query("UPDATE deals SET closed_on = $1 WHERE id = $2")
-        .bind(last_quarter + Duration::days(20)).bind(id).execute(pool).await.map(|_| ()))
-    .expect("move the close");
-    last_quarter
-}
-
 async fn closing_a_quarter_books_each_partners_volume_rebate_once(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.sign_in(ADMIN).await;
     let partner = app.sign_in(BLUEPEAK).await;
-    let manager = app.sign_in(MANAGER).await;
     let bluepeak = app.organisation_id("Bluepeak Systems").await;
     // Bluepeak is Gold, whose demo schedule is retroactive: 2 % from 250,000, 3 % from 500,000 USD a quarter.
     assert_eq!(tier_name(&app, bluepeak).await, "Gold");
-    let first = win_deal(&app, &partner, &manager, "Initech", "initech.com", "200,000.00").await;
-    let second = win_deal(&app, &partner, &manager, "Hooli", "hooli.com", "100,000.00").await;
-    let quarter = won_last_quarter(&app, first).await;
-    won_last_quarter(&app, second).await;
+    // Two deals won last quarter: their margins' basis is the quarter's revenue.
+    let quarter = book_margin_last_quarter(&app, bluepeak, 40_000_00, Some(200_000_00)).await;
+    book_margin_last_quarter(&app, bluepeak, 20_000_00, Some(100_000_00)).await;
     let key = quarter_key(quarter);
 
     // The preview names the rebates closing books; closing books them, approved; closing again adds nothing.

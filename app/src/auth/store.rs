@@ -340,12 +340,12 @@ pub async fn complete_password_reset(
     Ok(true)
 }
 
-/// What reach decisions about an organisation need; `None` if there is no such organisation.
 /// Organisation `id`'s name, for a page about it (the caller checked it is within reach).
 pub async fn organisation_name(db: &Db, id: i64) -> Result<Option<String>, sqlx::Error> {
     on_db!(db, pool => sqlx::query_scalar(ORGANISATION_NAME).bind(id).fetch_optional(pool).await)
 }
 
+/// What reach decisions about an organisation need; `None` if there is no such organisation.
 pub async fn organisation_facts(db: &Db, id: i64) -> Result<Option<OrganisationFacts>, sqlx::Error> {
     let row: Option<(i64, String, Option<i64>)> =
         on_db!(db, pool => sqlx::query_as(ORGANISATION_FACTS).bind(id).fetch_optional(pool).await)?;

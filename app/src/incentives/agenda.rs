@@ -33,10 +33,7 @@ pub async fn partner_section(db: &Db, organisation_id: i64, now: DateTime<Utc>) 
             })
             .collect();
     let running = ledger::quarter_of(now.date_naive());
-    let rules = store::rebate_rules(db).await?;
-    let tier = store::tier_id_of(db, organisation_id).await?;
-    if let Some(forecast) = rules.forecast(tier, &store::revenue_of(db, organisation_id, running).await?) {
-        let currency = rules.conversion.currency();
+    if let (Some(forecast), currency) = store::forecast_of(db, organisation_id, now).await? {
         let money = |minor: i64| Money { minor, currency }.display();
         let detail = match forecast.next {
             Some((_, rate, distance)) => {

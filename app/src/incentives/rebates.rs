@@ -11,7 +11,7 @@ use super::ledger::{EntryKind, NewEntry, quarter_label};
 use crate::error::FieldErrors;
 use crate::money::{Conversion, Currency, Money, round_basis_points};
 use crate::tiers::form::{parse_percent, percent_text};
-use crate::tiers::program::Program;
+use crate::tiers::program::{Program, Tier};
 
 /// How a schedule's rates apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -221,13 +221,21 @@ pub struct RebateRules {
 }
 
 impl RebateRules {
+    /// Whether `tier` names `schedule` as its rebate schedule (names match in any case).
+    fn names(tier: &Tier, schedule: &Schedule) -> bool {
+        let named = tier.benefits.rebate_schedule.trim();
+        !named.is_empty() && schedule.name.eq_ignore_ascii_case(named)
+    }
+
+    /// The tiers of the program in force that name `schedule`.
+    pub fn tiers_naming(&self, schedule: &Schedule) -> Vec<String> {
+        self.program.tiers.iter().filter(|tier| Self::names(tier, schedule)).map(|tier| tier.name.clone()).collect()
+    }
+
     /// The schedule tier `tier_id` names, else its flat rebate rate; `None`: it earns no rebate.
     pub fn schedule_for(&self, tier_id: Option<i64>) -> Option<Schedule> {
         let tier = self.program.tiers.iter().find(|tier| Some(tier.id) == tier_id)?;
-        let named = tier.benefits.rebate_schedule.trim();
-        let schedule =
-            self.schedules.iter().find(|schedule| !named.is_empty() && schedule.name.eq_ignore_ascii_case(named));
-        match schedule {
+        match self.schedules.iter().find(|schedule| Self::names(tier, schedule)) {
             Some(schedule) => Some(schedule.clone()),
             None if tier.benefits.rebate_bp > 0 => Some(Schedule::flat(&tier.name, tier.benefits.rebate_bp)),
             None => None,

@@ -26,10 +26,13 @@ pub fn quarter_field(raw: &str, field: &str) -> Result<NaiveDate, AppError> {
     parse_quarter(raw).ok_or_else(|| AppError::field(field, "Choose a quarter, like 2026-Q3."))
 }
 
-/// The partner whose statement `user` asks for: a partner's people their own (another id is
-/// "not found"); vendor staff any partner within reach.
+/// The partner whose statement `user` asks for, as data or as a file: a partner's people their
+/// own (another id is "not found"); admins and channel managers any partner within reach.
 #[cfg(feature = "ssr")]
 pub async fn statement_partner(db: &Db, user: &SessionUser, partner: Option<i64>) -> Result<i64, AppError> {
+    if !EARNINGS_ROLES.contains(&user.role) {
+        return Err(AppError::Forbidden);
+    }
     match (Reach::of(user), partner) {
         (Reach::Own { organisation_id }, None) => Ok(organisation_id),
         (Reach::Own { organisation_id }, Some(id)) if id == organisation_id => Ok(organisation_id),
@@ -57,12 +60,11 @@ pub async fn statement_of(
     let name = crate::auth::store::organisation_name(db, partner_id).await?.ok_or(AppError::NotFound)?;
     let mut statement = Statement::new(partner_id, name, period, periods, lines, user.role.is_vendor_staff());
     // The running quarter's rebate forecast, beside all time or that quarter.
-    let running = ledger::quarter_of(Utc::now().date_naive());
-    let rules = store::rebate_rules(db).await?;
-    statement.reporting = rules.conversion.currency();
-    if period.is_none_or(|period| period == running) {
-        let tier = store::tier_id_of(db, partner_id).await?;
-        statement.forecast = rules.forecast(tier, &store::revenue_of(db, partner_id, running).await?);
+    let now = Utc::now();
+    let (forecast, reporting) = store::forecast_of(db, partner_id, now).await?;
+    statement.reporting = reporting;
+    if period.is_none_or(|period| period == ledger::quarter_of(now.date_naive())) {
+        statement.forecast = forecast;
     }
     Ok(statement)
 }
@@ -71,7 +73,7 @@ pub async fn statement_of(
 /// partner's within reach (`partner`).
 #[server(endpoint = "earnings")]
 pub async fn earnings(partner: Option<i64>, period: Option<String>) -> Result<Statement, AppError> {
-    let user = guard::require_role(EARNINGS_ROLES)?;
+    let user = guard::signed_in()?;
     let db = state::db()?;
     statement_of(&db, &user, partner, period.as_deref()).await
 }
@@ -156,16 +158,7 @@ fn schedule_rows(rules: &RebateRules) -> Vec<ScheduleRow> {
     rules
         .schedules
         .iter()
-        .map(|schedule| ScheduleRow {
-            tiers: rules
-                .program
-                .tiers
-                .iter()
-                .filter(|tier| tier.benefits.rebate_schedule.trim().eq_ignore_ascii_case(&schedule.name))
-                .map(|tier| tier.name.clone())
-                .collect(),
-            schedule: schedule.clone(),
-        })
+        .map(|schedule| ScheduleRow { tiers: rules.tiers_naming(schedule), schedule: schedule.clone() })
         .collect()
 }
 
@@ -201,7 +194,7 @@ pub async fn close_period(period: String) -> Result<(), AppError> {
             format!("{} has not ended yet: close it once it has.", ledger::quarter_label(period)),
         ));
     }
-    store::close(&db, period, Some(user.user_id), now).await?;
+    store::close(&db, period, user.user_id, now).await?;
     guard::redirect_form_post("/incentives");
     Ok(())
 }

@@ -3,9 +3,9 @@
 //! a payout run; the last ended quarter left for the admin to close; and one won deal of the
 //! README's partner reopened as lost, so its statement shows a clawback.
 
+use app::auth::Role;
 use app::db::Db;
-use app::deals::status::{DealStatus, TimelineKind};
-use app::deals::store::{TimelineLine, record_timeline};
+use app::deals::plan::{Actor, DealCommand, plan};
 use app::incentives::ledger::{self, WonDeal};
 use app::incentives::rebates::ScheduleInput;
 use app::incentives::store;
@@ -75,7 +75,7 @@ pub async fn demo_history(db: &Db, admin: i64, public_url: &str) -> Result<(), S
     let link = format!("{public_url}/earnings");
     for start in quarters.into_iter().rev().filter(|start| *start < last_ended) {
         let end = noon(ledger::next_quarter(start));
-        store::close(db, start, Some(admin), end + Duration::days(5)).await?;
+        store::close(db, start, admin, end + Duration::days(5)).await?;
         if let Ok(run) = store::approve_run(db, start, admin, end + Duration::days(10)).await? {
             store::pay_run(db, run, admin, end + Duration::days(15), &link).await?;
         }
@@ -97,24 +97,14 @@ async fn reopen_one(db: &Db, admin: i64, now: DateTime<Utc>) -> Result<(), SeedE
     let Some(deal_id) = deal else {
         return Ok(());
     };
-    let at = now - Duration::days(21);
-    let why = "The customer cancelled the order before paying.";
-    let mut tx = db.begin().await?;
-    app::execute_in!(
-        tx,
-        sqlx::query("UPDATE deals SET status = 'lost', updated_at = $2 WHERE id = $1").bind(deal_id).bind(at)
-    )?;
-    let line = TimelineLine {
-        deal_id,
-        actor_id: Some(admin),
-        at,
-        kind: TimelineKind::Reopened,
-        from: Some(DealStatus::Won),
-        to: DealStatus::Lost,
-        note: why,
+    let Some(deal) = app::deals::store::record(db, deal_id).await? else {
+        return Ok(());
     };
-    record_timeline(&mut tx, &line).await?;
-    store::reverse_deal(&mut tx, deal_id, why, Some(admin), at).await?;
-    tx.commit().await?;
+    let at = now - Duration::days(21);
+    let reopen = DealCommand::Reopen { reason: "The customer cancelled the order before paying.".into() };
+    let admin = Actor::Person { user_id: admin, role: Role::Admin };
+    let change = plan(&deal.state(), admin, &reopen, at).map_err(|_| SeedError::Invalid("the demo's reopened deal"))?;
+    // As the deal's page does it, through the one writer of deal changes (no email: it is history).
+    app::deals::store::apply(db, deal_id, admin, &change, None, &[], at).await?;
     Ok(())
 }

@@ -126,7 +126,7 @@ pub fn DealCommands(
             <section class="card" aria-labelledby="deal-reopen">
                 <h2 id="deal-reopen">"Reopen as lost"</h2>
                 <p class="muted">
-                    "When a won deal falls through (the order is cancelled, the customer does not pay), reopen it as lost:                      what it earned the partner is reversed on the ledger, and deducted from its next payout if already paid."
+                    "When a won deal falls through (the order is cancelled, the customer does not pay), reopen it as lost: what it earned the partner is reversed on the ledger, and deducted from its next payout if already paid."
                 </p>
                 <FormError error/>
                 <ActionForm action=reopen attr:novalidate=true>

@@ -7,10 +7,11 @@ use sqlx::AssertSqlSafe;
 
 use super::StatementLine;
 use super::ledger::{self, Booked, EntryKind, EntryStatus, NewEntry};
-use super::rebates::{Band, Method, RebateRules, Revenue, Schedule};
+use super::rebates::{Band, Forecast, Method, RebateRules, Revenue, Schedule};
 use crate::audit::{self, AuditAction};
 use crate::auth::reach::Reach;
 use crate::db::{Conditions, Db, Tx};
+use crate::money::Currency;
 use crate::tiers::program::Benefits;
 use crate::{bind_all, execute_in, on_db, on_tx};
 
@@ -39,12 +40,14 @@ macro_rules! line_columns {
     };
 }
 
-/// Won revenue per partner, tier and currency in a quarter (`$1` its first day, `$2` the next's).
+/// Won revenue per partner, tier and currency in quarter `$1`, as the ledger has it: what its
+/// margins were booked on in the quarter, less what reversals took back. So a deal counts in the
+/// quarter its margin does, and a deal reopened as lost stops counting from its reversal's.
 macro_rules! revenue {
     () => {
-        "SELECT d.organisation_id, o.tier_id, d.currency, CAST(SUM(COALESCE(d.final_amount_minor, d.amount_minor)) AS BIGINT) \
-         AS amount_minor FROM deals d JOIN organisations o ON o.id = d.organisation_id \
-         WHERE d.status = 'won' AND d.closed_on >= $1 AND d.closed_on < $2"
+        "SELECT e.organisation_id, o.tier_id, e.currency, CAST(COALESCE(SUM(e.basis_minor), 0) AS BIGINT) AS amount_minor \
+         FROM incentive_entries e JOIN organisations o ON o.id = e.organisation_id \
+         WHERE e.kind = 'margin' AND e.period_start = $1"
     };
 }
 
@@ -80,9 +83,9 @@ crate::statements! {
     const SAVE_SCHEDULE = "INSERT INTO rebate_schedules (name, method, bands, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
         ON CONFLICT (name) DO UPDATE SET method = excluded.method, bands = excluded.bands, \
         updated_by = excluded.updated_by, updated_at = excluded.updated_at";
-    const REVENUE_IN = concat!(revenue!(), " GROUP BY d.organisation_id, o.tier_id, d.currency ORDER BY d.organisation_id, d.currency");
-    const REVENUE_OF = concat!(revenue!(), " AND d.organisation_id = $3 GROUP BY d.organisation_id, o.tier_id, d.currency \
-        ORDER BY d.organisation_id, d.currency");
+    const REVENUE_IN = concat!(revenue!(), " GROUP BY e.organisation_id, o.tier_id, e.currency ORDER BY e.organisation_id, e.currency");
+    const REVENUE_OF = concat!(revenue!(), " AND e.organisation_id = $2 GROUP BY e.organisation_id, o.tier_id, e.currency \
+        ORDER BY e.organisation_id, e.currency");
 }
 
 /// Entries summed per key and status, within a reach: `$keys` are the grouping columns.
@@ -120,8 +123,28 @@ pub fn assembled_statements() -> Vec<String> {
     vec![by_period_sql(reach).sql, by_partner_sql(reach).sql]
 }
 
-/// The one writer of ledger entries, in the transaction of what caused them.
+/// The one writer of ledger entries, in the transaction of what caused them. An entry goes into
+/// its quarter unless that quarter closed meanwhile (a deal won in a quarter's last moments,
+/// whose close committed first): then into the first quarter still open, so that nothing waits
+/// for the approval of a quarter that will not close again.
 pub async fn append(tx: &mut Tx, entries: &[NewEntry]) -> Result<(), sqlx::Error> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    tx.exclude_others("incentive_periods").await?;
+    let mut booked = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let mut period = entry.period_start;
+        while on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(IS_CLOSED).bind(period).fetch_one(conn).await)? > 0 {
+            period = ledger::next_quarter(period);
+        }
+        booked.push(NewEntry { period_start: period, ..entry.clone() });
+    }
+    insert(tx, &booked).await
+}
+
+/// Writes `entries` as they are: [`append`]'s, and a close's rebates in the quarter it closes.
+async fn insert(tx: &mut Tx, entries: &[NewEntry]) -> Result<(), sqlx::Error> {
     for entry in entries {
         execute_in!(
             tx,
@@ -263,20 +286,31 @@ pub async fn rebate_rules(db: &Db) -> Result<RebateRules, sqlx::Error> {
 
 /// Won revenue per partner in quarter `period`, ordered by partner.
 pub async fn revenue_in(db: &Db, period: NaiveDate) -> Result<Vec<Revenue>, sqlx::Error> {
-    let next = ledger::next_quarter(period);
-    on_db!(db, pool => sqlx::query_as(REVENUE_IN).bind(period).bind(next).fetch_all(pool).await)
+    on_db!(db, pool => sqlx::query_as(REVENUE_IN).bind(period).fetch_all(pool).await)
 }
 
 /// Partner `organisation_id`'s won revenue in quarter `period`, per currency.
 pub async fn revenue_of(db: &Db, organisation_id: i64, period: NaiveDate) -> Result<Vec<Revenue>, sqlx::Error> {
-    let next = ledger::next_quarter(period);
-    on_db!(db, pool => sqlx::query_as(REVENUE_OF).bind(period).bind(next).bind(organisation_id).fetch_all(pool).await)
+    on_db!(db, pool => sqlx::query_as(REVENUE_OF).bind(period).bind(organisation_id).fetch_all(pool).await)
+}
+
+/// Where partner `organisation_id` stands on its volume rebate in the quarter of `now` (`None`
+/// when its tier earns none), and the currency rebates are reckoned in.
+pub async fn forecast_of(
+    db: &Db,
+    organisation_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(Option<Forecast>, Currency), sqlx::Error> {
+    let rules = rebate_rules(db).await?;
+    let tier = tier_id_of(db, organisation_id).await?;
+    let revenue = revenue_of(db, organisation_id, ledger::quarter_of(now.date_naive())).await?;
+    Ok((rules.forecast(tier, &revenue), rules.conversion.currency()))
 }
 
 /// Closes quarter `period`: books each partner's volume rebate on the quarter's won revenue and
-/// approves every entry of the quarter, in one transaction. Closing a closed quarter changes
-/// nothing (false). `by` is `None` when the nightly job closes it.
-pub async fn close(db: &Db, period: NaiveDate, by: Option<i64>, at: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+/// approves every entry of the quarter, in one transaction, as admin `by`. Closing a closed
+/// quarter changes nothing (false).
+pub async fn close(db: &Db, period: NaiveDate, by: i64, at: DateTime<Utc>) -> Result<bool, sqlx::Error> {
     let rules = rebate_rules(db).await?;
     let mut tx = db.begin().await?;
     tx.exclude_others("incentive_periods").await?;
@@ -284,14 +318,10 @@ pub async fn close(db: &Db, period: NaiveDate, by: Option<i64>, at: DateTime<Utc
         tx.rollback().await?;
         return Ok(false);
     }
-    let next = ledger::next_quarter(period);
-    let revenue: Vec<Revenue> =
-        on_tx!(tx, conn => sqlx::query_as(REVENUE_IN).bind(period).bind(next).fetch_all(conn).await)?;
-    append(&mut tx, &rules.at_close(period, &revenue, by, at)).await?;
+    let revenue: Vec<Revenue> = on_tx!(tx, conn => sqlx::query_as(REVENUE_IN).bind(period).fetch_all(conn).await)?;
+    insert(&mut tx, &rules.at_close(period, &revenue, Some(by), at)).await?;
     execute_in!(tx, sqlx::query(APPROVE_PERIOD).bind(period).bind(by).bind(at))?;
-    if let Some(by) = by {
-        audit::record(&mut tx, by, AuditAction::ClosedIncentivePeriod, &ledger::quarter_label(period), at).await?;
-    }
+    audit::record(&mut tx, by, AuditAction::ClosedIncentivePeriod, &ledger::quarter_label(period), at).await?;
     tx.commit().await?;
     Ok(true)
 }
