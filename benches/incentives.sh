@@ -22,19 +22,7 @@ bench_environment
 bench_scale_data "$partners" "$deals"
 bench_serve
 
-curl -sf -c "$BENCH_WORK/admin.cookies" -d "email=admin@acme.test&password=tessera-demo" "$BENCH_URL/api/sign_in" \
-  >/dev/null || { echo "the admin could not sign in" >&2; exit 1; }
-
-call() { # endpoint curl-arguments… → the response time in seconds
-  local endpoint=$1
-  shift
-  curl -s -b "$BENCH_WORK/admin.cookies" -o "$BENCH_WORK/body.json" -w '%{http_code} %{time_total}\n' "$@" \
-    "$BENCH_URL/api/$endpoint" | {
-    read -r status seconds
-    [ "$status" = 200 ] || { echo "$endpoint answered $status: $(head -c 300 "$BENCH_WORK/body.json")" >&2; exit 1; }
-    echo "$seconds"
-  }
-}
+bench_sign_in_admin
 
 # The last ROUNDS ended quarters, oldest first, as 2026-Q3.
 quarters=$(python3 - "$rounds" <<'PY'
@@ -67,8 +55,8 @@ first_day() { python3 -c "y, q = '$1'.split('-Q'); print(f'{y}-{(int(q) - 1) * 3
 echo "ledger entries: $(python3 -c "import sqlite3; print(sqlite3.connect('$BENCH_WORK/bench.db').execute('SELECT COUNT(*) FROM incentive_entries').fetchone()[0])")"
 summary=()
 for quarter in $quarters; do
-  closed=$(call close_period --data-urlencode "period=$quarter")
-  again=$(call close_period --data-urlencode "period=$quarter")
+  closed=$(bench_call close_period --data-urlencode "period=$quarter")
+  again=$(bench_call close_period --data-urlencode "period=$quarter")
   echo "$quarter: closed in $(python3 -c "print(f'{$closed * 1000:.0f}')") ms, $(booked "$(first_day "$quarter")"); closing it again $(python3 -c "print(f'{$again * 1000:.0f}')") ms"
   summary+=("$closed|$again")
 done

@@ -62,3 +62,23 @@ bench_serve() {
   source scripts/health.sh
   wait_healthy "$BENCH_URL"
 }
+
+# Signs the demo admin in, keeping the session in $BENCH_WORK/admin.cookies for bench_call.
+bench_sign_in_admin() {
+  curl -sf -c "$BENCH_WORK/admin.cookies" -d "email=admin@acme.test&password=tessera-demo" "$BENCH_URL/api/sign_in" \
+    >/dev/null || { echo "the admin could not sign in" >&2; exit 1; }
+}
+
+# Calls a server function as the admin: bench_call endpoint curl-arguments… → the response time
+# in seconds (the body in $BENCH_WORK/body.json); anything but 200 stops the benchmark.
+bench_call() {
+  local endpoint=$1
+  shift
+  [ $# -gt 0 ] || set -- --data '' # a server function is always a POST
+  curl -s -b "$BENCH_WORK/admin.cookies" -o "$BENCH_WORK/body.json" -w '%{http_code} %{time_total}\n' "$@" \
+    "$BENCH_URL/api/$endpoint" | {
+    read -r status seconds
+    [ "$status" = 200 ] || { echo "$endpoint answered $status: $(head -c 300 "$BENCH_WORK/body.json")" >&2; exit 1; }
+    echo "$seconds"
+  }
+}

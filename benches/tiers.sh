@@ -19,20 +19,7 @@ bench_environment
 bench_scale_data "$partners" "$deals"
 bench_serve
 
-curl -sf -c "$BENCH_WORK/admin.cookies" -d "email=admin@acme.test&password=tessera-demo" "$BENCH_URL/api/sign_in" \
-  >/dev/null || { echo "the admin could not sign in" >&2; exit 1; }
-
-call() { # endpoint curl-arguments… → the response time in seconds
-  local endpoint=$1
-  shift
-  [ $# -gt 0 ] || set -- --data '' # a server function is always a POST
-  curl -s -b "$BENCH_WORK/admin.cookies" -o "$BENCH_WORK/body.json" -w '%{http_code} %{time_total}\n' "$@" \
-    "$BENCH_URL/api/$endpoint" | {
-    read -r status seconds
-    [ "$status" = 200 ] || { echo "$endpoint answered $status: $(head -c 300 "$BENCH_WORK/body.json")" >&2; exit 1; }
-    echo "$seconds"
-  }
-}
+bench_sign_in_admin
 
 # The four tiers with the revenue thresholds (US dollars) of Silver, Gold and Platinum.
 publish() { # silver gold platinum [intent]
@@ -47,7 +34,7 @@ publish() { # silver gold platinum [intent]
     done
     row=$((row + 1))
   done
-  call save_program "${arguments[@]}"
+  bench_call save_program "${arguments[@]}"
 }
 
 written() { # what the tier tables hold now
@@ -70,7 +57,7 @@ for round in $(seq 1 "$rounds"); do
   else
     published=$(publish 60000 250000 1000000)
   fi
-  evaluated=$(call evaluate_tiers)
+  evaluated=$(bench_call evaluate_tiers)
   line="round $round: publish and evaluate every partner $(python3 -c "print(f'{$published * 1000:.0f}')") ms ($(written)); evaluate now, nothing new $(python3 -c "print(f'{$evaluated * 1000:.0f}')") ms"
   echo "$line"
   summary+=("$published|$evaluated")
@@ -80,7 +67,7 @@ done
 publish 55000 220000 900000 preview >/dev/null
 previews=()
 for round in $(seq 1 "$rounds"); do
-  seconds=$(call program_configuration)
+  seconds=$(bench_call program_configuration)
   grep -q '"simulation"' "$BENCH_WORK/body.json" || { echo "no simulation in the answer" >&2; exit 1; }
   echo "round $round: the draft's preview with its backtest $(python3 -c "print(f'{$seconds * 1000:.0f}')") ms"
   previews+=("$seconds")

@@ -10,7 +10,7 @@ const more = {
   'admin@acme.test': ['/dashboard', '/admin/program', '/admin/lists', '/partners/3', '/incentives'],
   'cam@acme.test': ['/partners?health=at_risk&sort=health', '/tiers/approvals', '/partners/2', '/leads'],
   'marketing@acme.test': ['/content', '/content/2', '/campaigns', '/campaigns/1', '/campaigns/new'],
-  'partner@bluepeak.test': ['/tier', '/program', '/profile', '/training', '/content', '/campaigns/1', '/leads', '/earnings'],
+  'partner@bluepeak.test': ['/tier', '/program', '/profile', '/training', '/content', '/campaigns/1', '/leads', '/earnings', '/spiffs'],
   'partner@copperline.test': ['/content', '/campaigns/1'],
 };
 const widths = { desktop: { width: 1280, height: 900 }, phone: { width: 360, height: 740 } };

@@ -61,7 +61,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 20] = [
+    let fixed: [&[&str]; 21] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -82,6 +82,7 @@ pub fn every_statement() -> Vec<String> {
         campaigns::store::launches::STATEMENTS,
         incentives::store::STATEMENTS,
         incentives::store::payouts::STATEMENTS,
+        incentives::store::spiffs::STATEMENTS,
     ];
     let assembled = [
         deals::store::assembled_statements(),
@@ -92,6 +93,7 @@ pub fn every_statement() -> Vec<String> {
         training::store::assembled_statements(),
         campaigns::store::launches::assembled_statements(),
         incentives::store::assembled_statements(),
+        incentives::store::spiffs::assembled_statements(),
     ];
     fixed.into_iter().flatten().map(|sql| sql.to_string()).chain(assembled.into_iter().flatten()).collect()
 }
@@ -157,7 +159,7 @@ use campaigns::{CampaignEditorPage, CampaignPage, CampaignsPage, LeadsPage};
 use content::{ContentItemPage, ContentLibraryPage};
 use deals::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePage};
 use home::HomePage;
-use incentives::{EarningsPage, IncentivesPage};
+use incentives::{EarningsPage, IncentivesPage, SpiffsPage};
 use kpi::{DashboardPage, LeaderboardPage, MetricsPage, ScorecardPage};
 use lists::ProgramListsPage;
 use onboarding::{OnboardingBoardPage, OnboardingPage, OnboardingTemplatesPage};
@@ -209,6 +211,7 @@ lazy_page!(
     LeadsRoute => LeadsPage,
     EarningsRoute => EarningsPage,
     IncentivesRoute => IncentivesPage,
+    SpiffsRoute => SpiffsPage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -277,6 +280,7 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("leads") view={Lazy::<LeadsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("earnings") view={Lazy::<EarningsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("incentives") view={Lazy::<IncentivesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("spiffs") view={Lazy::<SpiffsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("training") view={Lazy::<TrainingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("training"), StaticSegment("new")) view={Lazy::<NewCourseRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("training"), StaticSegment("people")) view={Lazy::<CertificationsRoute>::new()} ssr=SsrMode::Async/>

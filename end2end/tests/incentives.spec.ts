@@ -97,3 +97,69 @@ test('an admin sees what the program owes, previews closing a quarter, and a cha
   await expect(manager.getByRole('heading', { name: 'Volume rebate schedules' })).toHaveCount(0);
   await expectAccessible(manager, testInfo);
 });
+
+test('marketing launches a SPIFF; a partner wins a qualifying deal and sees the SPIFF beside its margin and discount', async ({ page, browser }, testInfo) => {
+  test.slow();
+  const stamp = `${testInfo.project.name}-${Date.now()}`;
+  const spiff = `Quantum push ${stamp}`;
+  const product = `Quantum ${stamp}`;
+  const company = `Kramerica ${stamp}`;
+
+  // Marketing writes the SPIFF: a mistake is named beside its field; then a draft, launched.
+  const marketing = await anotherPerson(browser, testInfo);
+  await signedInAs(marketing, 'marketing@acme.test', testInfo);
+  await open(marketing, '/spiffs', testInfo);
+  await expect(marketing.getByRole('heading', { level: 1, name: 'SPIFFs' })).toBeVisible();
+  const form = marketing.getByRole('region', { name: 'New SPIFF' });
+  await form.getByLabel('Name').fill(spiff);
+  await form.getByLabel('What partners read').fill('Win a Quantum deal this month.');
+  await form.getByLabel('Deals won from').fill(inDays(0));
+  await form.getByLabel('Deals won until').fill(inDays(30));
+  await form.getByLabel('Products').fill(product);
+  await form.getByLabel('Smallest deal').fill('10,000');
+  await form.getByLabel('Pays').selectOption('deal');
+  await form.getByRole('button', { name: 'Save the draft' }).click();
+  await expect(marketing.getByText('Enter the amount.').first()).toBeVisible();
+  await marketing.getByRole('region', { name: 'New SPIFF' }).getByLabel('Amount').fill('400');
+  await marketing.getByRole('region', { name: 'New SPIFF' }).getByRole('button', { name: 'Save the draft' }).click();
+  const card = marketing.getByRole('region', { name: spiff });
+  await expect(card).toContainText('Draft');
+  await expectAccessible(marketing, testInfo);
+  await card.getByRole('button', { name: `Launch ${spiff}` }).click();
+  await expect(marketing.getByRole('region', { name: spiff })).toContainText('Open');
+  await expect(marketing.getByRole('region', { name: spiff })).toContainText('400.00 USD per qualifying deal');
+
+  // Bluepeak sees it open to it, registers a deal naming the product, and its manager approves.
+  await signedInAs(page, 'partner@bluepeak.test', testInfo);
+  await open(page, '/spiffs', testInfo);
+  await expect(page.getByRole('region', { name: spiff }).getByTestId('spiff-earned')).toHaveText('Nothing earned yet.');
+  await expectAccessible(page, testInfo);
+  await open(page, '/deals/new', testInfo);
+  await fillDeal(page, company, `kramerica-${stamp}.com`.toLowerCase());
+  await page.getByLabel('Products').fill(`Cloud Suite, ${product}`);
+  await page.getByRole('button', { name: 'Submit', exact: true }).click();
+  await expect(page).toHaveURL(/\/deals\/\d+$/);
+  const dealUrl = new URL(page.url()).pathname;
+  const manager = await anotherPerson(browser, testInfo);
+  await signedInAs(manager, 'cam@acme.test', testInfo);
+  await open(manager, dealUrl, testInfo);
+  await manager.getByRole('button', { name: 'Approve' }).click();
+  await expect(manager.getByTestId('deal-status')).toHaveText('Approved');
+
+  // Won: the SPIFF accrues beside the margin and the registration discount.
+  await open(page, dealUrl, testInfo);
+  await page.getByLabel('Outcome', { exact: true }).selectOption('won');
+  await page.getByLabel('Final amount', { exact: true }).fill('40,000.00');
+  await page.getByLabel('Close date', { exact: true }).fill(inDays(0));
+  await page.getByRole('button', { name: 'Record outcome' }).click();
+  await expect(page.getByTestId('deal-status')).toHaveText('Won');
+  const earned = page.getByRole('region', { name: 'What this deal earned' });
+  await expect(earned.getByRole('row', { name: new RegExp(`SPIFF “${spiff}” on ${company}`) })).toContainText('400.00 USD');
+  await open(page, '/earnings', testInfo);
+  const entries = page.getByTestId('ledger-entries');
+  await expect(entries.getByRole('row', { name: new RegExp(`SPIFF “${spiff}” on ${company}`) })).toContainText('Accrued');
+  await expect(entries.getByRole('row', { name: new RegExp(`Margin on ${company}`) })).toBeVisible();
+  await expect(entries.getByRole('row', { name: new RegExp(`Deal-registration discount on ${company}`) })).toBeVisible();
+  await open(page, '/spiffs', testInfo);
+  await expect(page.getByRole('region', { name: spiff }).getByTestId('spiff-earned')).toHaveText('You earned 400.00 USD from 1 deal.');
+});

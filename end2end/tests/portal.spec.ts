@@ -16,16 +16,16 @@ const ROLES = [
       ['/dashboard', "My partners' dashboard"]],
   },
   {
-    email: 'marketing@acme.test', role: 'Channel marketing', nav: ['Home', 'Campaigns', 'Content', 'Partners', 'Leaderboard', 'Training', 'Team'],
-    pages: [['/', 'Welcome, Lea'], ['/leaderboard', 'Leaderboard'], ['/metrics', 'Metric dictionary'], ['/content', 'Content library'], ['/campaigns', 'Campaigns']],
+    email: 'marketing@acme.test', role: 'Channel marketing', nav: ['Home', 'Campaigns', 'SPIFFs', 'Content', 'Partners', 'Leaderboard', 'Training', 'Team'],
+    pages: [['/', 'Welcome, Lea'], ['/leaderboard', 'Leaderboard'], ['/metrics', 'Metric dictionary'], ['/content', 'Content library'], ['/campaigns', 'Campaigns'], ['/spiffs', 'SPIFFs']],
   },
   {
-    email: 'partner@bluepeak.test', role: 'Partner admin', nav: ['Home', 'Deals', 'Leads', 'Earnings', 'Tier', 'Scorecard', 'Leaderboard', 'Training', 'Content', 'Campaigns', 'Team', 'Profile'],
+    email: 'partner@bluepeak.test', role: 'Partner admin', nav: ['Home', 'Deals', 'Leads', 'Earnings', 'SPIFFs', 'Tier', 'Scorecard', 'Leaderboard', 'Training', 'Content', 'Campaigns', 'Team', 'Profile'],
     pages: [['/', /^Welcome, /], ['/team', 'Bluepeak Systems team'], ['/deals', 'Our deals'], ['/leaderboard', 'Leaderboard'],
-      ['/scorecard', 'Bluepeak Systems: scorecard'], ['/leads', 'Leads'], ['/earnings', 'Earnings']],
+      ['/scorecard', 'Bluepeak Systems: scorecard'], ['/leads', 'Leads'], ['/earnings', 'Earnings'], ['/spiffs', 'SPIFFs']],
   },
   {
-    email: 'rep@bluepeak.test', role: 'Partner user', nav: ['Home', 'Deals', 'Leads', 'Earnings', 'Tier', 'Scorecard', 'Leaderboard', 'Training', 'Content', 'Campaigns', 'Team', 'Profile'],
+    email: 'rep@bluepeak.test', role: 'Partner user', nav: ['Home', 'Deals', 'Leads', 'Earnings', 'SPIFFs', 'Tier', 'Scorecard', 'Leaderboard', 'Training', 'Content', 'Campaigns', 'Team', 'Profile'],
     pages: [['/', /^Welcome, /], ['/deals/new', 'Register a deal']],
   },
 ] as const;

@@ -130,7 +130,7 @@ pub async fn demo(db: &Db, files: &app::files::FileStore) -> Result<String, Seed
     company_profiles(db).await?;
     retired_list_values(db, admin).await?;
     tiers::demo(db, admin).await?;
-    incentives::demo(db, admin).await?;
+    incentives::demo(db, admin, marketing).await?;
     content::demo(db, files, marketing).await?;
     campaigns::demo(db, marketing).await?;
     let mut report = format!(

@@ -162,6 +162,12 @@ const WITHOUT_IDS: &[&str] = &[
     "approve_payout_run",
     "mark_run_paid",
     "save_rebate_schedule",
+    // SPIFFs are the vendor's; a partner sees those open to it and only its own earnings of
+    // them, and only marketing and admins run them (tests/spiffs.rs).
+    "spiffs",
+    "create_spiff",
+    "launch_spiff",
+    "end_spiff",
 ];
 
 async fn every_server_function_taking_an_id_answers_not_found_for_another_partners(backend: Backend) {

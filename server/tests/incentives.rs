@@ -156,6 +156,8 @@ async fn book_margin_last_quarter(
         reverses: None,
         booked_by: None,
         booked_at: at,
+        spiff_id: None,
+        rep_id: None,
     };
     let mut tx = app.db().begin().await.expect("begin");
     app::incentives::store::append(&mut tx, &[entry]).await.expect("append");

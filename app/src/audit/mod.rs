@@ -39,10 +39,12 @@ pub enum AuditAction {
     ApprovedPayoutRun,
     PaidPayoutRun,
     ChangedRebateSchedule,
+    ChangedSpiff,
+    LaunchedSpiff,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 31] = [
+    pub const ALL: [AuditAction; 33] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -74,6 +76,8 @@ impl AuditAction {
         AuditAction::ApprovedPayoutRun,
         AuditAction::PaidPayoutRun,
         AuditAction::ChangedRebateSchedule,
+        AuditAction::ChangedSpiff,
+        AuditAction::LaunchedSpiff,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -109,6 +113,8 @@ impl AuditAction {
             AuditAction::ApprovedPayoutRun => "payout.approve",
             AuditAction::PaidPayoutRun => "payout.paid",
             AuditAction::ChangedRebateSchedule => "rebate_schedule.change",
+            AuditAction::ChangedSpiff => "spiff.change",
+            AuditAction::LaunchedSpiff => "spiff.launch",
         }
     }
 
@@ -150,6 +156,8 @@ impl AuditAction {
             AuditAction::ApprovedPayoutRun => "Approved a payout run",
             AuditAction::PaidPayoutRun => "Marked a payout run paid",
             AuditAction::ChangedRebateSchedule => "Added or changed a volume rebate schedule",
+            AuditAction::ChangedSpiff => "Created a SPIFF or ended one early",
+            AuditAction::LaunchedSpiff => "Launched a SPIFF",
         }
     }
 }

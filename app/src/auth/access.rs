@@ -40,6 +40,7 @@ pub const CAMPAIGNS: NavItem = NavItem { label: "Campaigns", href: "/campaigns" 
 pub const LEADS: NavItem = NavItem { label: "Leads", href: "/leads" };
 pub const EARNINGS: NavItem = NavItem { label: "Earnings", href: "/earnings" };
 pub const INCENTIVES: NavItem = NavItem { label: "Incentives", href: "/incentives" };
+pub const SPIFFS: NavItem = NavItem { label: "SPIFFs", href: "/spiffs" };
 
 /// The navigation for a role: only what that role may open.
 pub fn nav_items(role: Role) -> &'static [NavItem] {
@@ -73,10 +74,22 @@ pub fn nav_items(role: Role) -> &'static [NavItem] {
             CONTENT,
             TEAM,
         ],
-        Role::Marketing => &[HOME, CAMPAIGNS, CONTENT, PARTNERS, LEADERBOARD, TRAINING, TEAM],
-        Role::PartnerAdmin | Role::PartnerUser => {
-            &[HOME, DEALS, LEADS, EARNINGS, TIER, SCORECARD, LEADERBOARD, TRAINING, CONTENT, CAMPAIGNS, TEAM, PROFILE]
-        }
+        Role::Marketing => &[HOME, CAMPAIGNS, SPIFFS, CONTENT, PARTNERS, LEADERBOARD, TRAINING, TEAM],
+        Role::PartnerAdmin | Role::PartnerUser => &[
+            HOME,
+            DEALS,
+            LEADS,
+            EARNINGS,
+            SPIFFS,
+            TIER,
+            SCORECARD,
+            LEADERBOARD,
+            TRAINING,
+            CONTENT,
+            CAMPAIGNS,
+            TEAM,
+            PROFILE,
+        ],
     }
 }
 
@@ -147,6 +160,8 @@ pub const EARNINGS_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager, Role::P
 pub const INCENTIVE_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager];
 /// Who closes quarters and approves and pays payout runs.
 pub const INCENTIVE_ADMIN_ROLES: &[Role] = &[Role::Admin];
+/// Who may create, launch and end SPIFFs (everyone signed in sees those open to them).
+pub const SPIFF_MANAGER_ROLES: &[Role] = &[Role::Admin, Role::Marketing];
 /// Who sees their own organisation's tier (`/tier`): a partner's people.
 pub const OWN_TIER_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
 /// Who approves or declines tier changes and has partners evaluated now (whose partners: reach).

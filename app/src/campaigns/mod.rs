@@ -18,6 +18,7 @@ pub mod store;
 #[cfg(test)]
 mod tests;
 
+pub use crate::tiers::audience::{Audience, AudienceChoices};
 pub use leads::LeadsPage;
 pub use pages::{CampaignEditorPage, CampaignPage, CampaignsPage};
 
@@ -80,23 +81,6 @@ impl CampaignState {
 
 #[cfg(feature = "ssr")]
 crate::stored_as_text!(CampaignState);
-
-/// Which partners a campaign is for: those of one of `tiers` (every tier when empty) and of one
-/// of `types` (every type when empty).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Audience {
-    pub tiers: Vec<i64>,
-    pub types: Vec<i64>,
-}
-
-impl Audience {
-    /// Whether a partner of `tier` and `partner_type` is in it.
-    pub fn includes(&self, tier: Option<i64>, partner_type: Option<i64>) -> bool {
-        let tier_in = self.tiers.is_empty() || tier.is_some_and(|tier| self.tiers.contains(&tier));
-        let type_in = self.types.is_empty() || partner_type.is_some_and(|kind| self.types.contains(&kind));
-        tier_in && type_in
-    }
-}
 
 /// What marketing may let partners change when they launch.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -184,13 +168,6 @@ pub fn split_posts(text: &str) -> Vec<String> {
     posts.into_iter().map(|post| post.trim().to_owned()).filter(|post| !post.is_empty()).collect()
 }
 
-/// The tiers and partner types a campaign may target, (id, name).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AudienceChoices {
-    pub tiers: Vec<(i64, String)>,
-    pub types: Vec<(i64, String)>,
-}
-
 impl CampaignInput {
     /// Every field's problem at once. `check_template` says whether a text is a template the
     /// campaign can use (the server's renderer; the browser checks the rest).
@@ -248,21 +225,7 @@ impl CampaignInput {
                 fields.insert("ends_on".into(), format!("Keep the window to {MAX_WINDOW_DAYS} days at most."));
             }
         }
-        let chosen = |name: &str, sent: &[String], from: &[(i64, String)], fields: &mut FieldErrors| {
-            let mut ids = Vec::new();
-            for value in sent {
-                match from.iter().find(|(id, _)| id.to_string() == value.trim()) {
-                    Some((id, _)) if !ids.contains(id) => ids.push(*id),
-                    Some(_) => {}
-                    None => {
-                        fields.insert(name.to_owned(), "Choose from the list, or none for every one.".into());
-                    }
-                }
-            }
-            ids
-        };
-        let tiers = chosen("tiers", &self.tiers, &choices.tiers, &mut fields);
-        let types = chosen("types", &self.types, &choices.types, &mut fields);
+        let audience = choices.choose(&self.tiers, &self.types, &mut fields);
         let editable = Editable {
             intro: self.edit_intro.is_some(),
             call_to_action: self.edit_cta.is_some(),
@@ -278,7 +241,7 @@ impl CampaignInput {
             texts: Texts { headline, intro, body, cta_text, email_subject, email_body, posts },
             starts_on: starts_on.unwrap_or_default(),
             ends_on: ends_on.unwrap_or_default(),
-            audience: Audience { tiers, types },
+            audience,
             editable,
         })
     }

@@ -31,17 +31,6 @@ fn may_manage(user: &SessionUser) -> bool {
 /// The list's row of a campaign, its audience named.
 #[cfg(feature = "ssr")]
 fn row(campaign: &StoredCampaign, choices: &AudienceChoices) -> CampaignRow {
-    let named = |ids: &[i64], from: &[(i64, String)]| -> Vec<String> {
-        from.iter().filter(|(id, _)| ids.contains(id)).map(|(_, name)| name.clone()).collect()
-    };
-    let audience = &campaign.draft.audience;
-    let mut parts = Vec::new();
-    if !audience.tiers.is_empty() {
-        parts.push(named(&audience.tiers, &choices.tiers).join(", "));
-    }
-    if !audience.types.is_empty() {
-        parts.push(named(&audience.types, &choices.types).join(", "));
-    }
     CampaignRow {
         id: campaign.draft.id,
         name: campaign.draft.name.clone(),
@@ -49,7 +38,7 @@ fn row(campaign: &StoredCampaign, choices: &AudienceChoices) -> CampaignRow {
         state: campaign.state,
         starts_on: campaign.draft.starts_on,
         ends_on: campaign.draft.ends_on,
-        audience: if parts.is_empty() { "Every partner".to_owned() } else { parts.join(" · ") },
+        audience: choices.describe(&campaign.draft.audience),
     }
 }
 
@@ -83,7 +72,7 @@ fn targeted<'a>(
 pub async fn campaigns() -> Result<CampaignList, AppError> {
     let user = guard::signed_in()?;
     let db = state::db()?;
-    let choices = store::audience_choices(&db).await?;
+    let choices = crate::tiers::store::audience_choices(&db).await?;
     let partners = partners(&db).await?;
     let rows = store::campaigns(&db)
         .await?
@@ -168,7 +157,7 @@ pub async fn campaign_view(id: i64) -> Result<CampaignDetail, AppError> {
         }
         false => Vec::new(),
     };
-    let choices = store::audience_choices(&state.db).await?;
+    let choices = crate::tiers::store::audience_choices(&state.db).await?;
     Ok(CampaignDetail {
         row: row(&campaign, &choices),
         draft: campaign.draft,
@@ -243,7 +232,7 @@ async fn report_charts(
 pub async fn campaign_for_editing(id: i64) -> Result<(CampaignInput, AudienceChoices), AppError> {
     guard::require_role(CAMPAIGN_MANAGER_ROLES)?;
     let db = state::db()?;
-    let choices = store::audience_choices(&db).await?;
+    let choices = crate::tiers::store::audience_choices(&db).await?;
     let input = match id {
         0 => {
             let today = Utc::now().date_naive();
@@ -268,7 +257,7 @@ pub async fn campaign_for_editing(id: i64) -> Result<(CampaignInput, AudienceCho
 pub async fn save_campaign(#[server(flatten)] input: CampaignInput) -> Result<i64, AppError> {
     let user = guard::require_role(CAMPAIGN_MANAGER_ROLES)?;
     let db = state::db()?;
-    let choices = store::audience_choices(&db).await?;
+    let choices = crate::tiers::store::audience_choices(&db).await?;
     let typed = [
         ("name", input.name.clone()),
         ("summary", input.summary.clone()),

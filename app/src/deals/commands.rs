@@ -78,7 +78,10 @@ pub async fn carry_out(
                 currency: &deal.currency,
             };
             let tier = incentives::store::tier_of(&state.db, deal.organisation_id).await?;
-            ledger::deal_won(&won, tier.as_ref().map(|(name, benefits)| (name.as_str(), benefits)), now)
+            let mut accruals =
+                ledger::deal_won(&won, tier.as_ref().map(|(name, benefits)| (name.as_str(), benefits)), now);
+            accruals.extend(incentives::store::spiffs::earned_by(&state.db, &won, now).await?);
+            accruals
         }
         _ => Vec::new(),
     };

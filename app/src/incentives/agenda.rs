@@ -1,9 +1,10 @@
 //! What the ledger puts on a home page: for a partner what it is owed and this quarter's rebate
-//! forecast; for an admin the ended quarters to close and the payouts to make.
+//! forecast, and the SPIFFs open to it; for an admin the ended quarters to close and the payouts to make.
 
 use chrono::{DateTime, Utc};
 
 use super::ledger::{self, quarter_label};
+use super::spiffs::{Basis, Phase};
 use super::{store, tally_by};
 use crate::auth::reach::Reach;
 use crate::db::Db;
@@ -48,6 +49,23 @@ pub async fn partner_section(db: &Db, organisation_id: i64, now: DateTime<Utc>) 
             href: "/earnings".into(),
             urgency: if forecast.next.is_some() { Urgency::Waiting } else { Urgency::Done },
         });
+    }
+    let (tier, partner_type) = store::spiffs::tier_and_type(db, organisation_id).await?;
+    let today = now.date_naive();
+    for spiff in store::spiffs::list(db).await? {
+        if spiff.phase(today) == Phase::Open && spiff.rule.audience.includes(tier, partner_type) {
+            let payout = Money { minor: spiff.payout_minor, currency: spiff.currency }.display();
+            items.push(AgendaItem {
+                title: format!("SPIFF: {}", spiff.name),
+                badge: match spiff.basis {
+                    Basis::PerDeal => format!("{payout} a deal"),
+                    Basis::PerRep => format!("{payout} a rep"),
+                },
+                detail: format!("{}; deals won until {}.", spiff.describe(), spiff.ends_on),
+                href: "/spiffs".into(),
+                urgency: Urgency::Waiting,
+            });
+        }
     }
     Ok(AgendaSection::new(
         "earnings",

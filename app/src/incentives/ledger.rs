@@ -146,6 +146,9 @@ pub struct NewEntry {
     pub reverses: Option<i64>,
     pub booked_by: Option<i64>,
     pub booked_at: DateTime<Utc>,
+    /// The SPIFF it pays, and (paid per rep) the rep whose deal earned it.
+    pub spiff_id: Option<i64>,
+    pub rep_id: Option<i64>,
 }
 
 /// A won deal, as its accruals need it.
@@ -181,6 +184,8 @@ pub fn deal_won(deal: &WonDeal<'_>, tier: Option<(&str, &Benefits)>, at: DateTim
             reverses: None,
             booked_by: None,
             booked_at: at,
+            spiff_id: None,
+            rep_id: None,
         })
         .filter(|entry| entry.amount_minor != 0)
         .collect()
@@ -198,6 +203,8 @@ pub struct Booked {
     pub currency: String,
     pub basis_minor: Option<i64>,
     pub rate_bp: Option<i64>,
+    pub spiff_id: Option<i64>,
+    pub rep_id: Option<i64>,
 }
 
 /// The entry that cancels `entry`: the opposite amount, booked now in the current quarter (a
@@ -216,6 +223,8 @@ pub fn reversal(entry: &Booked, why: &str, by: Option<i64>, at: DateTime<Utc>) -
         reverses: Some(entry.id),
         booked_by: by,
         booked_at: at,
+        spiff_id: entry.spiff_id,
+        rep_id: entry.rep_id,
     }
 }
 

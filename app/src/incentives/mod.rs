@@ -1,7 +1,8 @@
 //! Incentives on one ledger: every amount owed to a partner (margin, deal-registration discount,
 //! rebate, SPIFF, MDF, co-op) is a dated entry that is never changed; a correction is a reversal.
 //! Partners read their earnings statement (`/earnings`); the vendor sees what it owes, closes
-//! quarters and pays approved entries in payout runs (`/incentives`).
+//! quarters and pays approved entries in payout runs (`/incentives`); marketing runs SPIFFs
+//! (`/spiffs`).
 
 #[cfg(feature = "ssr")]
 pub mod agenda;
@@ -10,12 +11,15 @@ pub mod ledger;
 mod pages;
 pub mod rebates;
 pub mod server;
+pub mod spiffs;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_spiffs;
 
-pub use self::pages::{EarningsPage, EntryTable, IncentivesPage};
+pub use self::pages::{EarningsPage, EntryTable, IncentivesPage, SpiffsPage};
 
 use std::collections::BTreeMap;
 
@@ -24,7 +28,9 @@ use serde::{Deserialize, Serialize};
 
 use self::ledger::{EntryKind, EntryStatus};
 use self::rebates::{Forecast, Schedule};
+use self::spiffs::{Phase, Spiff};
 use crate::money::Currency;
+use crate::tiers::audience::AudienceChoices;
 
 /// Amounts by where they stand, in one currency's minor units.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -220,4 +226,28 @@ pub struct ScheduleRow {
     pub schedule: Schedule,
     /// The tiers that name it.
     pub tiers: Vec<String>,
+}
+
+/// A SPIFF as its page lists it: where it stands today, its rule and audience in words, and what
+/// it paid within the reader's reach (a partner: itself).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpiffRow {
+    pub spiff: Spiff,
+    pub phase: Phase,
+    pub rule: String,
+    pub audience: String,
+    pub paid_minor: i64,
+    pub deals: i64,
+}
+
+/// The SPIFFs page: a partner's people see those open to their partner (and those it earned
+/// from); vendor staff see every one, and marketing and admins create, launch and end them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpiffsView {
+    pub rows: Vec<SpiffRow>,
+    pub manage: bool,
+    pub partner: bool,
+    pub choices: AudienceChoices,
+    /// What new SPIFFs pay in: the reporting currency.
+    pub currency: Currency,
 }

@@ -286,6 +286,8 @@ impl RebateRules {
                     reverses: None,
                     booked_by: by,
                     booked_at: at,
+                    spiff_id: None,
+                    rep_id: None,
                 })
             })
             .collect()

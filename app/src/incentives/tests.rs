@@ -126,6 +126,8 @@ fn booked(amount: i64, basis: i64) -> Booked {
         currency: "USD".into(),
         basis_minor: Some(basis),
         rate_bp: Some(500),
+        spiff_id: None,
+        rep_id: None,
     }
 }
 

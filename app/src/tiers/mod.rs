@@ -4,6 +4,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod agenda;
+pub mod audience;
 mod configure;
 pub mod economics;
 pub mod engine;

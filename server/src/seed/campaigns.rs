@@ -16,7 +16,7 @@ pub async fn demo(db: &Db, author: i64) -> Result<(), SeedError> {
     if !store::campaigns(db).await?.is_empty() {
         return Ok(());
     }
-    let choices = store::audience_choices(db).await?;
+    let choices = app::tiers::store::audience_choices(db).await?;
     let ids = |names: &[&str], from: &[(i64, String)]| -> Vec<String> {
         from.iter().filter(|(_, name)| names.contains(&name.as_str())).map(|(id, _)| id.to_string()).collect()
     };

@@ -1,14 +1,17 @@
 //! The demo's volume rebate schedules, and the demo ledger from the demo history: every won deal's margin and registration discount at
 //! its partner's tier, booked the day it was won; every quarter before the last closed, paid in
 //! a payout run; the last ended quarter left for the admin to close; and one won deal of the
-//! README's partner reopened as lost, so its statement shows a clawback.
+//! README's partner reopened as lost, so its statement shows a clawback. Three SPIFFs: one open
+//! to Gold and Platinum partners, a draft for marketing to launch, and one that ran last summer
+//! (whose qualifying wins of the history earned it).
 
 use app::auth::Role;
 use app::db::Db;
 use app::deals::plan::{Actor, DealCommand, plan};
 use app::incentives::ledger::{self, WonDeal};
 use app::incentives::rebates::ScheduleInput;
-use app::incentives::store;
+use app::incentives::spiffs::SpiffInput;
+use app::incentives::store::{self, spiffs};
 use app::money::Currency;
 use app::on_db;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -25,8 +28,8 @@ const SCHEDULES: [(&str, &str, &str); 3] = [
     ("Platinum quarterly", "retroactive", "0 = 2\n500,000 = 3"),
 ];
 
-/// The demo's rebate schedules, once.
-pub async fn demo(db: &Db, admin: i64) -> Result<(), SeedError> {
+/// The demo's rebate schedules and SPIFFs, once.
+pub async fn demo(db: &Db, admin: i64, marketing: i64) -> Result<(), SeedError> {
     if !store::schedules(db).await?.is_empty() {
         return Ok(());
     }
@@ -34,6 +37,97 @@ pub async fn demo(db: &Db, admin: i64) -> Result<(), SeedError> {
         let input = ScheduleInput { name: name.into(), method: method.into(), bands: bands.into() };
         let schedule = input.check(Currency::USD).map_err(|_| SeedError::Invalid("a demo rebate schedule"))?;
         store::save_schedule(db, &schedule, admin, Utc::now() - Duration::days(200)).await?;
+    }
+    demo_spiffs(db, marketing).await
+}
+
+/// A demo SPIFF, as marketing would type it.
+struct DemoSpiff {
+    name: &'static str,
+    description: &'static str,
+    /// Its first and last days, in days from today.
+    days: (i64, i64),
+    products: &'static str,
+    min_amount: &'static str,
+    new_logo_only: bool,
+    tiers: &'static [&'static str],
+    basis: &'static str,
+    payout: &'static str,
+    launched: bool,
+}
+
+const SPIFFS: [DemoSpiff; 3] = [
+    DemoSpiff {
+        name: "Vault for new customers",
+        description: "Bring a new customer to Acme Vault: every won deal of 5,000 USD or more earns your company 750 USD.",
+        days: (-30, 60),
+        products: "Vault",
+        min_amount: "5,000",
+        new_logo_only: true,
+        tiers: &["Gold", "Platinum"],
+        basis: "deal",
+        payout: "750",
+        launched: true,
+    },
+    DemoSpiff {
+        name: "First Backup Pro win",
+        description: "Each rep's first won Backup Pro deal earns 250 USD.",
+        days: (7, 97),
+        products: "Backup Pro",
+        min_amount: "",
+        new_logo_only: false,
+        tiers: &["Silver"],
+        basis: "rep",
+        payout: "250",
+        launched: false,
+    },
+    DemoSpiff {
+        name: "Platform summer sprint",
+        description: "Platform deals of 20,000 USD or more won this summer earn 300 USD each.",
+        days: (-160, -70),
+        products: "Acme Cloud Platform",
+        min_amount: "20,000",
+        new_logo_only: false,
+        tiers: &[],
+        basis: "deal",
+        payout: "300",
+        launched: true,
+    },
+];
+
+async fn demo_spiffs(db: &Db, marketing: i64) -> Result<(), SeedError> {
+    let choices = app::tiers::store::audience_choices(db).await?;
+    let now = Utc::now();
+    for demo in SPIFFS {
+        let tiers = demo
+            .tiers
+            .iter()
+            .filter_map(|tier| choices.tiers.iter().find(|(_, named)| named == tier).map(|(id, _)| id.to_string()))
+            .collect();
+        let starts_on = now + Duration::days(demo.days.0);
+        let input = SpiffInput {
+            name: demo.name.into(),
+            description: demo.description.into(),
+            starts_on: starts_on.date_naive().to_string(),
+            ends_on: (now + Duration::days(demo.days.1)).date_naive().to_string(),
+            products: demo.products.into(),
+            min_amount: demo.min_amount.into(),
+            new_logo_only: demo.new_logo_only.then(|| "on".to_owned()),
+            tiers,
+            types: Vec::new(),
+            basis: demo.basis.into(),
+            payout: demo.payout.into(),
+        };
+        // Written a week before its first day.
+        let written = starts_on - Duration::days(7);
+        let spiff = input
+            .check(&choices, Currency::USD, written.date_naive())
+            .map_err(|_| SeedError::Invalid("a demo SPIFF"))?;
+        if let spiffs::Created::Created(id) = spiffs::create(db, &spiff, marketing, written).await?
+            && demo.launched
+        {
+            spiffs::launch(db, id, marketing, written + Duration::days(1)).await?;
+        }
     }
     Ok(())
 }
@@ -63,7 +157,8 @@ pub async fn demo_history(db: &Db, admin: i64, public_url: &str) -> Result<(), S
             currency,
         };
         let at = noon(*closed_on);
-        let entries = ledger::deal_won(&deal, tier.map(|(name, benefits)| (name.as_str(), benefits)), at);
+        let mut entries = ledger::deal_won(&deal, tier.map(|(name, benefits)| (name.as_str(), benefits)), at);
+        entries.extend(spiffs::earned_by(db, &deal, at).await?);
         store::append(&mut tx, &entries).await?;
     }
     tx.commit().await?;

@@ -6,7 +6,7 @@ pub mod launches;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::render::PartnerFacts;
-use super::{Audience, AudienceChoices, CampaignDraft, CampaignState, Editable, Texts};
+use super::{Audience, CampaignDraft, CampaignState, Editable, Texts};
 use crate::audit::{self, AuditAction};
 use crate::db::{Db, Tx};
 use crate::{execute_in, on_db, on_tx};
@@ -28,8 +28,6 @@ crate::statements! {
         starts_on, ends_on, edit_intro, edit_cta, choose_posts, state FROM campaigns ORDER BY starts_on DESC, id DESC";
     const TIERS = "SELECT campaign_id, tier_id FROM campaign_tiers";
     const TYPES = "SELECT campaign_id, partner_type_id FROM campaign_types";
-    const TIER_CHOICES = "SELECT id, name FROM tiers WHERE rank > 0 ORDER BY rank";
-    const TYPE_CHOICES = "SELECT id, name FROM partner_types WHERE retired_at IS NULL ORDER BY name";
     const NAME_TAKEN = "SELECT COUNT(*) FROM campaigns WHERE lower(name) = lower($1) AND id <> $2";
     const INSERT = "INSERT INTO campaigns (name, summary, headline, intro, body, cta_text, email_subject, email_body, \
         posts, starts_on, ends_on, edit_intro, edit_cta, choose_posts, state, created_by, created_at, updated_at) \
@@ -123,15 +121,6 @@ pub async fn campaign(db: &Db, id: i64) -> Result<Option<StoredCampaign>, sqlx::
 pub async fn vendor_name(db: &Db) -> Result<String, sqlx::Error> {
     let name: Option<String> = on_db!(db, pool => sqlx::query_scalar(VENDOR).fetch_optional(pool).await)?;
     Ok(name.unwrap_or_else(|| "the vendor".to_owned()))
-}
-
-/// The tiers and active partner types a campaign may target.
-pub async fn audience_choices(db: &Db) -> Result<AudienceChoices, sqlx::Error> {
-    on_db!(db, pool => {
-        let tiers = sqlx::query_as(TIER_CHOICES).fetch_all(pool).await?;
-        let types = sqlx::query_as(TYPE_CHOICES).fetch_all(pool).await?;
-        Ok(AudienceChoices { tiers, types })
-    })
 }
 
 /// Why a campaign was not saved.

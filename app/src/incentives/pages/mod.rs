@@ -4,9 +4,11 @@
 
 mod earnings;
 mod owed;
+mod spiffs;
 
 pub use self::earnings::{EarningsPage, EntryTable};
 pub use self::owed::IncentivesPage;
+pub use self::spiffs::SpiffsPage;
 
 use leptos::prelude::*;
 

@@ -51,7 +51,10 @@ fn LiabilitiesView(
         "What the program owes your partners, by quarter, kind and partner."
     };
     view! {
-        <h1>"Incentives"</h1>
+        <div class="page-head">
+            <h1>"Incentives"</h1>
+            <a class="button secondary" href="/spiffs">"SPIFFs"</a>
+        </div>
         <p class="lead">{lead}</p>
         {by_period.is_empty().then(|| view! { <Notice text="Nothing is owed yet: entries accrue as registered deals are won."/> })}
         {preview.map(|preview| view! { <ClosePreviewCard preview close/> })}

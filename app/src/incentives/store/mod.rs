@@ -52,15 +52,18 @@ macro_rules! revenue {
 }
 
 pub mod payouts;
+pub mod spiffs;
 pub use self::payouts::{RunRefused, approve_run, pay_run, payable, run_lines, runs};
 
 crate::statements! {
     const INSERT = "INSERT INTO incentive_entries (organisation_id, kind, deal_id, amount_minor, currency, basis_minor, \
-        rate_bp, period_start, description, reverses, booked_by, booked_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+        rate_bp, period_start, description, reverses, booked_by, booked_at, spiff_id, rep_id) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
     const UNREVERSED_OF_DEAL = "SELECT e.id, e.organisation_id, e.kind, e.deal_id, e.amount_minor, e.currency, \
-        e.basis_minor, e.rate_bp FROM incentive_entries e WHERE e.deal_id = $1 AND e.reverses IS NULL \
+        e.basis_minor, e.rate_bp, e.spiff_id, e.rep_id FROM incentive_entries e WHERE e.deal_id = $1 AND e.reverses IS NULL \
         AND NOT EXISTS (SELECT 1 FROM incentive_entries v WHERE v.reverses = e.id) ORDER BY e.id";
+    const REP_HAS_EARNED = "SELECT COUNT(*) FROM incentive_entries e WHERE e.spiff_id = $1 AND e.rep_id = $2 \
+        AND e.reverses IS NULL AND NOT EXISTS (SELECT 1 FROM incentive_entries v WHERE v.reverses = e.id)";
     const TIER_OF = "SELECT tier_id FROM organisations WHERE id = $1";
     const OF_DEAL = concat!(line_columns!(), " WHERE e.deal_id = $1 ORDER BY e.booked_at, e.id");
     const OF_PARTNER = concat!(line_columns!(), " WHERE e.organisation_id = $1 ORDER BY e.booked_at DESC, e.id DESC LIMIT 5000");
@@ -126,7 +129,8 @@ pub fn assembled_statements() -> Vec<String> {
 /// The one writer of ledger entries, in the transaction of what caused them. An entry goes into
 /// its quarter unless that quarter closed meanwhile (a deal won in a quarter's last moments,
 /// whose close committed first): then into the first quarter still open, so that nothing waits
-/// for the approval of a quarter that will not close again.
+/// for the approval of a quarter that will not close again. A SPIFF paid per rep is left out when
+/// the rep already holds it (decided under the ledger's lock, so two wins at once pay it once).
 pub async fn append(tx: &mut Tx, entries: &[NewEntry]) -> Result<(), sqlx::Error> {
     if entries.is_empty() {
         return Ok(());
@@ -134,6 +138,11 @@ pub async fn append(tx: &mut Tx, entries: &[NewEntry]) -> Result<(), sqlx::Error
     tx.exclude_others("incentive_periods").await?;
     let mut booked = Vec::with_capacity(entries.len());
     for entry in entries {
+        if let (Some(spiff), Some(rep), None) = (entry.spiff_id, entry.rep_id, entry.reverses)
+            && rep_has_earned(tx, spiff, rep).await?
+        {
+            continue;
+        }
         let mut period = entry.period_start;
         while on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(IS_CLOSED).bind(period).fetch_one(conn).await)? > 0 {
             period = ledger::next_quarter(period);
@@ -161,9 +170,17 @@ async fn insert(tx: &mut Tx, entries: &[NewEntry]) -> Result<(), sqlx::Error> {
                 .bind(entry.reverses)
                 .bind(entry.booked_by)
                 .bind(entry.booked_at)
+                .bind(entry.spiff_id)
+                .bind(entry.rep_id)
         )?;
     }
     Ok(())
+}
+
+/// Whether rep `rep` holds SPIFF `spiff`: an entry of it not reversed.
+async fn rep_has_earned(tx: &mut Tx, spiff: i64, rep: i64) -> Result<bool, sqlx::Error> {
+    let held: i64 = on_tx!(tx, conn => sqlx::query_scalar(REP_HAS_EARNED).bind(spiff).bind(rep).fetch_one(conn).await)?;
+    Ok(held > 0)
 }
 
 /// Reverses every entry deal `deal_id` accrued and nothing has reversed yet (a clawback of what

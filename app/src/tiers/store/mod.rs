@@ -99,6 +99,8 @@ macro_rules! standings {
 }
 
 crate::statements! {
+    const TIER_CHOICES = "SELECT id, name FROM tiers WHERE rank > 0 ORDER BY rank";
+    const TYPE_CHOICES = "SELECT id, name FROM partner_types WHERE retired_at IS NULL ORDER BY name";
     const LATEST = "SELECT v.id, v.body, v.published_at, u.name FROM program_versions v \
         LEFT JOIN users u ON u.id = v.published_by ORDER BY v.id DESC LIMIT 1";
     const VERSIONS = "SELECT v.id, v.body, v.published_at, u.name FROM program_versions v \
@@ -363,4 +365,13 @@ pub async fn decide(
     audit::record(&mut tx, by, AuditAction::DecidedTierChange, &subject, now).await?;
     tx.commit().await?;
     Ok(decided)
+}
+
+/// The tiers and active partner types an audience may name.
+pub async fn audience_choices(db: &Db) -> Result<super::audience::AudienceChoices, sqlx::Error> {
+    on_db!(db, pool => {
+        let tiers = sqlx::query_as(TIER_CHOICES).fetch_all(pool).await?;
+        let types = sqlx::query_as(TYPE_CHOICES).fetch_all(pool).await?;
+        Ok(super::audience::AudienceChoices { tiers, types })
+    })
 }

@@ -1,6 +1,10 @@
 //! The incentives' server functions: a partner's statement, the vendor's liabilities, closing a
 //! quarter, and approving and paying payout runs. Each is guard → reach → store.
 
+mod spiffs;
+
+pub use self::spiffs::*;
+
 use leptos::prelude::*;
 
 use super::rebates::ScheduleInput;
