@@ -109,3 +109,26 @@ mod tests {
         }
     }
 }
+
+/// The first and last days of a window typed as `YYYY-MM-DD` into the fields `starts_on` and
+/// `ends_on`, the last at most `max_days` after the first; each problem goes into `fields`.
+pub fn date_window(
+    fields: &mut crate::error::FieldErrors,
+    (starts_on, ends_on): (&str, &str),
+    max_days: i64,
+) -> (Option<chrono::NaiveDate>, Option<chrono::NaiveDate>) {
+    let mut day = |name: &str, text: &str| {
+        chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| fields.insert(name.to_owned(), "Enter a date, like 2027-03-01.".into()))
+            .ok()
+    };
+    let (starts, ends) = (day("starts_on", starts_on), day("ends_on", ends_on));
+    if let (Some(starts), Some(ends)) = (starts, ends) {
+        if ends < starts {
+            fields.insert("ends_on".into(), "End it on or after its first day.".into());
+        } else if (ends - starts).num_days() > max_days {
+            fields.insert("ends_on".into(), format!("End it at most {max_days} days after its first day."));
+        }
+    }
+    (starts, ends)
+}

@@ -1,31 +1,38 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { anotherPerson, expectAccessible, fillDeal, inDays, open, signedInAs } from './helpers';
 
-test('a won registered deal puts its margin and registration discount on the partner\'s statement; reopened as lost, both are reversed', async ({ page, browser }, testInfo) => {
-  test.slow();
-  const stamp = `${testInfo.project.name}-${Date.now()}`;
-  const company = `Vandelay ${stamp}`;
-
-  // Bluepeak registers a deal; its channel manager approves it.
-  await signedInAs(page, 'partner@bluepeak.test', testInfo);
+/** Bluepeak (signed in on `page`) registers a deal naming `products`, its channel manager (on
+ * `manager`) approves it, and Bluepeak records it won for 40,000.00 today; the deal's address. */
+async function winRegisteredDeal(page: Page, manager: Page, testInfo: TestInfo, company: string, domain: string, products?: string): Promise<string> {
   await open(page, '/deals/new', testInfo);
-  await fillDeal(page, company, `vandelay-${stamp}.com`.toLowerCase());
+  await fillDeal(page, company, domain);
+  if (products) await page.getByLabel('Products').fill(products);
   await page.getByRole('button', { name: 'Submit', exact: true }).click();
   await expect(page).toHaveURL(/\/deals\/\d+$/);
   const dealUrl = new URL(page.url()).pathname;
-  const manager = await anotherPerson(browser, testInfo);
-  await signedInAs(manager, 'cam@acme.test', testInfo);
   await open(manager, dealUrl, testInfo);
   await manager.getByRole('button', { name: 'Approve' }).click();
   await expect(manager.getByTestId('deal-status')).toHaveText('Approved');
-
-  // Bluepeak wins it: the deal shows what it earned, at Bluepeak's tier.
   await open(page, dealUrl, testInfo);
   await page.getByLabel('Outcome', { exact: true }).selectOption('won');
   await page.getByLabel('Final amount', { exact: true }).fill('40,000.00');
   await page.getByLabel('Close date', { exact: true }).fill(inDays(0));
   await page.getByRole('button', { name: 'Record outcome' }).click();
   await expect(page.getByTestId('deal-status')).toHaveText('Won');
+  return dealUrl;
+}
+
+test('a won registered deal puts its margin and registration discount on the partner\'s statement; reopened as lost, both are reversed', async ({ page, browser }, testInfo) => {
+  test.slow();
+  const stamp = `${testInfo.project.name}-${Date.now()}`;
+  const company = `Vandelay ${stamp}`;
+
+  // Bluepeak registers a deal, its channel manager approves it, and Bluepeak wins it: the deal
+  // shows what it earned, at Bluepeak's tier.
+  await signedInAs(page, 'partner@bluepeak.test', testInfo);
+  const manager = await anotherPerson(browser, testInfo);
+  await signedInAs(manager, 'cam@acme.test', testInfo);
+  const dealUrl = await winRegisteredDeal(page, manager, testInfo, company, `vandelay-${stamp}.com`.toLowerCase());
   const earned = page.getByRole('region', { name: 'What this deal earned' });
   await expect(earned.getByRole('row', { name: /Margin on/ })).toContainText('40,000.00 USD ×');
   await expect(earned.getByRole('row', { name: /Deal-registration discount on/ })).toContainText('Accrued');
@@ -129,30 +136,15 @@ test('marketing launches a SPIFF; a partner wins a qualifying deal and sees the 
   await expect(marketing.getByRole('region', { name: spiff })).toContainText('Open');
   await expect(marketing.getByRole('region', { name: spiff })).toContainText('400.00 USD per qualifying deal');
 
-  // Bluepeak sees it open to it, registers a deal naming the product, and its manager approves.
+  // Bluepeak sees it open to it, then registers a deal naming the product, approved and won:
+  // the SPIFF accrues beside the margin and the registration discount.
   await signedInAs(page, 'partner@bluepeak.test', testInfo);
   await open(page, '/spiffs', testInfo);
   await expect(page.getByRole('region', { name: spiff }).getByTestId('spiff-earned')).toHaveText('Nothing earned yet.');
   await expectAccessible(page, testInfo);
-  await open(page, '/deals/new', testInfo);
-  await fillDeal(page, company, `kramerica-${stamp}.com`.toLowerCase());
-  await page.getByLabel('Products').fill(`Cloud Suite, ${product}`);
-  await page.getByRole('button', { name: 'Submit', exact: true }).click();
-  await expect(page).toHaveURL(/\/deals\/\d+$/);
-  const dealUrl = new URL(page.url()).pathname;
   const manager = await anotherPerson(browser, testInfo);
   await signedInAs(manager, 'cam@acme.test', testInfo);
-  await open(manager, dealUrl, testInfo);
-  await manager.getByRole('button', { name: 'Approve' }).click();
-  await expect(manager.getByTestId('deal-status')).toHaveText('Approved');
-
-  // Won: the SPIFF accrues beside the margin and the registration discount.
-  await open(page, dealUrl, testInfo);
-  await page.getByLabel('Outcome', { exact: true }).selectOption('won');
-  await page.getByLabel('Final amount', { exact: true }).fill('40,000.00');
-  await page.getByLabel('Close date', { exact: true }).fill(inDays(0));
-  await page.getByRole('button', { name: 'Record outcome' }).click();
-  await expect(page.getByTestId('deal-status')).toHaveText('Won');
+  await winRegisteredDeal(page, manager, testInfo, company, `kramerica-${stamp}.com`.toLowerCase(), `Cloud Suite, ${product}`);
   const earned = page.getByRole('region', { name: 'What this deal earned' });
   await expect(earned.getByRole('row', { name: new RegExp(`SPIFF “${spiff}” on ${company}`) })).toContainText('400.00 USD');
   await open(page, '/earnings', testInfo);

@@ -211,20 +211,8 @@ impl CampaignInput {
         }) {
             fields.insert("posts".into(), problem);
         }
-        let day = |name: &str, text: &str, fields: &mut FieldErrors| {
-            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-                .map_err(|_| fields.insert(name.to_owned(), "Enter a date, like 2027-03-01.".into()))
-                .ok()
-        };
-        let starts_on = day("starts_on", &self.starts_on, &mut fields);
-        let ends_on = day("ends_on", &self.ends_on, &mut fields);
-        if let (Some(starts), Some(ends)) = (starts_on, ends_on) {
-            if ends < starts {
-                fields.insert("ends_on".into(), "End the window on or after its first day.".into());
-            } else if (ends - starts).num_days() > MAX_WINDOW_DAYS {
-                fields.insert("ends_on".into(), format!("Keep the window to {MAX_WINDOW_DAYS} days at most."));
-            }
-        }
+        let (starts_on, ends_on) =
+            crate::text::date_window(&mut fields, (&self.starts_on, &self.ends_on), MAX_WINDOW_DAYS);
         let audience = choices.choose(&self.tiers, &self.types, &mut fields);
         let editable = Editable {
             intro: self.edit_intro.is_some(),

@@ -283,22 +283,10 @@ impl SpiffInput {
         if description.chars().count() > 1_000 {
             fields.insert("description".into(), "Use at most 1,000 characters.".into());
         }
-        let day = |name: &str, text: &str, fields: &mut FieldErrors| {
-            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-                .map_err(|_| fields.insert(name.to_owned(), "Enter a date, like 2027-03-01.".into()))
-                .ok()
-        };
-        let starts_on = day("starts_on", &self.starts_on, &mut fields);
-        let ends_on = day("ends_on", &self.ends_on, &mut fields);
-        if let (Some(starts), Some(ends)) = (starts_on, ends_on) {
-            if ends < starts {
-                fields.insert("ends_on".into(), "End it on or after its first day.".into());
-            } else if ends < today {
-                fields
-                    .insert("ends_on".into(), "End it today or later: a SPIFF pays for deals won from now on.".into());
-            } else if (ends - starts).num_days() + 1 > MAX_WINDOW_DAYS {
-                fields.insert("ends_on".into(), format!("Keep it to {MAX_WINDOW_DAYS} days at most."));
-            }
+        let (starts_on, ends_on) =
+            crate::text::date_window(&mut fields, (&self.starts_on, &self.ends_on), MAX_WINDOW_DAYS - 1);
+        if ends_on.is_some_and(|ends| ends < today) && !fields.contains_key("ends_on") {
+            fields.insert("ends_on".into(), "End it today or later: a SPIFF pays for deals won from now on.".into());
         }
         let products: Vec<String> =
             self.products.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect();
