@@ -61,7 +61,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 21] = [
+    let fixed: [&[&str]; 22] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -83,6 +83,7 @@ pub fn every_statement() -> Vec<String> {
         incentives::store::STATEMENTS,
         incentives::store::payouts::STATEMENTS,
         incentives::store::spiffs::STATEMENTS,
+        incentives::mdf::store::STATEMENTS,
     ];
     let assembled = [
         deals::store::assembled_statements(),
@@ -94,6 +95,7 @@ pub fn every_statement() -> Vec<String> {
         campaigns::store::launches::assembled_statements(),
         incentives::store::assembled_statements(),
         incentives::store::spiffs::assembled_statements(),
+        incentives::mdf::store::assembled_statements(),
     ];
     fixed.into_iter().flatten().map(|sql| sql.to_string()).chain(assembled.into_iter().flatten()).collect()
 }
@@ -159,7 +161,7 @@ use campaigns::{CampaignEditorPage, CampaignPage, CampaignsPage, LeadsPage};
 use content::{ContentItemPage, ContentLibraryPage};
 use deals::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePage};
 use home::HomePage;
-use incentives::{EarningsPage, IncentivesPage, SpiffsPage};
+use incentives::{EarningsPage, IncentivesPage, MdfPage, MdfRequestPage, SpiffsPage};
 use kpi::{DashboardPage, LeaderboardPage, MetricsPage, ScorecardPage};
 use lists::ProgramListsPage;
 use onboarding::{OnboardingBoardPage, OnboardingPage, OnboardingTemplatesPage};
@@ -212,6 +214,8 @@ lazy_page!(
     EarningsRoute => EarningsPage,
     IncentivesRoute => IncentivesPage,
     SpiffsRoute => SpiffsPage,
+    MdfRoute => MdfPage,
+    MdfRequestRoute => MdfRequestPage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -281,6 +285,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("earnings") view={Lazy::<EarningsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("incentives") view={Lazy::<IncentivesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("spiffs") view={Lazy::<SpiffsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("mdf") view={Lazy::<MdfRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("mdf"), ParamSegment("id")) view={Lazy::<MdfRequestRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("training") view={Lazy::<TrainingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("training"), StaticSegment("new")) view={Lazy::<NewCourseRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("training"), StaticSegment("people")) view={Lazy::<CertificationsRoute>::new()} ssr=SsrMode::Async/>

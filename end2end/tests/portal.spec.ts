@@ -5,13 +5,13 @@ import { expectAccessible, hydrated, lastLinkFor, navigationLabels, open, signIn
 const ROLES = [
   {
     email: 'admin@acme.test', role: 'Program admin',
-    nav: ['Home', 'Dashboard', 'Partners', 'Onboarding', 'Deals', 'Approvals', 'Leaderboard', 'Training', 'Content', 'Campaigns', 'Incentives', 'Team', 'Administration'],
+    nav: ['Home', 'Dashboard', 'Partners', 'Onboarding', 'Deals', 'Approvals', 'Leaderboard', 'Training', 'Content', 'Campaigns', 'Incentives', 'MDF', 'Team', 'Administration'],
     pages: [['/', 'Welcome, Morgan'], ['/partners', 'Partners'], ['/team', 'Acme Cloud team'], ['/admin', 'Administration'],
       ['/deals', 'All deals'], ['/deals/pipeline', 'Vendor pipeline'], ['/dashboard', 'Program dashboard'], ['/incentives', 'Incentives']],
   },
   {
     email: 'cam@acme.test', role: 'Channel manager',
-    nav: ['Home', 'Dashboard', 'My partners', 'Onboarding', 'Deals', 'Approvals', 'Leads', 'Incentives', 'Leaderboard', 'Training', 'Content', 'Team'],
+    nav: ['Home', 'Dashboard', 'My partners', 'Onboarding', 'Deals', 'Approvals', 'Leads', 'Incentives', 'MDF', 'Leaderboard', 'Training', 'Content', 'Team'],
     pages: [['/', 'Welcome, Sam'], ['/partners', 'My partners'], ['/deals/queue', 'Deals waiting for approval'],
       ['/dashboard', "My partners' dashboard"]],
   },
@@ -20,12 +20,12 @@ const ROLES = [
     pages: [['/', 'Welcome, Lea'], ['/leaderboard', 'Leaderboard'], ['/metrics', 'Metric dictionary'], ['/content', 'Content library'], ['/campaigns', 'Campaigns'], ['/spiffs', 'SPIFFs']],
   },
   {
-    email: 'partner@bluepeak.test', role: 'Partner admin', nav: ['Home', 'Deals', 'Leads', 'Earnings', 'SPIFFs', 'Tier', 'Scorecard', 'Leaderboard', 'Training', 'Content', 'Campaigns', 'Team', 'Profile'],
+    email: 'partner@bluepeak.test', role: 'Partner admin', nav: ['Home', 'Deals', 'Leads', 'Earnings', 'SPIFFs', 'MDF', 'Tier', 'Scorecard', 'Leaderboard', 'Training', 'Content', 'Campaigns', 'Team', 'Profile'],
     pages: [['/', /^Welcome, /], ['/team', 'Bluepeak Systems team'], ['/deals', 'Our deals'], ['/leaderboard', 'Leaderboard'],
-      ['/scorecard', 'Bluepeak Systems: scorecard'], ['/leads', 'Leads'], ['/earnings', 'Earnings'], ['/spiffs', 'SPIFFs']],
+      ['/scorecard', 'Bluepeak Systems: scorecard'], ['/leads', 'Leads'], ['/earnings', 'Earnings'], ['/spiffs', 'SPIFFs'], ['/mdf', 'Market development funds']],
   },
   {
-    email: 'rep@bluepeak.test', role: 'Partner user', nav: ['Home', 'Deals', 'Leads', 'Earnings', 'SPIFFs', 'Tier', 'Scorecard', 'Leaderboard', 'Training', 'Content', 'Campaigns', 'Team', 'Profile'],
+    email: 'rep@bluepeak.test', role: 'Partner user', nav: ['Home', 'Deals', 'Leads', 'Earnings', 'SPIFFs', 'MDF', 'Tier', 'Scorecard', 'Leaderboard', 'Training', 'Content', 'Campaigns', 'Team', 'Profile'],
     pages: [['/', /^Welcome, /], ['/deals/new', 'Register a deal']],
   },
 ] as const;

@@ -60,6 +60,7 @@ enum Id {
     Person,
     TierProposal,
     Lead,
+    MdfRequest,
 }
 
 /// Every server function that takes the id of something a partner owns: the arguments of a good
@@ -90,6 +91,8 @@ fn taking_ids() -> BTreeMap<&'static str, (Id, &'static str, Vec<(&'static str, 
         ("deal_form", (Id::Lead, "lead", vec![])),
         ("reopen_deal", (Id::Deal, "id", vec![("reason", "Cancelled")])),
         ("earnings", (Id::Organisation, "partner", vec![])),
+        ("mdf_request", (Id::MdfRequest, "id", vec![])),
+        ("act_on_mdf", (Id::MdfRequest, "id", vec![("command", "pre_approve")])),
     ])
 }
 
@@ -168,6 +171,12 @@ const WITHOUT_IDS: &[&str] = &[
     "create_spiff",
     "launch_spiff",
     "end_spiff",
+    // MDF within the caller's reach (tests/mdf.rs): budgets are the program's, allocations name
+    // only partners within reach, and a partner requests from its own allocations.
+    "mdf_overview",
+    "set_mdf_budget",
+    "allocate_mdf",
+    "request_mdf",
 ];
 
 async fn every_server_function_taking_an_id_answers_not_found_for_another_partners(backend: Backend) {
@@ -212,6 +221,14 @@ async fn every_server_function_taking_an_id_answers_not_found_for_another_partne
     let sent = app.client().post(address.as_str().expect("address")).form(&form).send().await.expect("form sent");
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     let lead = app.count("SELECT MAX(id) FROM campaign_leads").await.to_string();
+    // Copperline's request for funds (the demo's, waiting for its channel manager).
+    let mdf = app
+        .count(
+            "SELECT MAX(r.id) FROM mdf_requests r JOIN organisations o ON o.id = r.organisation_id \
+        WHERE o.name = 'Copperline IT' AND r.state = 'requested'",
+        )
+        .await
+        .to_string();
     let callers = [
         ("partner@bluepeak.test", app.sign_in("partner@bluepeak.test").await),
         ("rep@bluepeak.test", app.sign_in("rep@bluepeak.test").await),
@@ -226,6 +243,7 @@ async fn every_server_function_taking_an_id_answers_not_found_for_another_partne
             Id::Person => person.as_str(),
             Id::TierProposal => proposal.as_str(),
             Id::Lead => lead.as_str(),
+            Id::MdfRequest => mdf.as_str(),
         };
         let mut form = rest.clone();
         form.push((argument, id));
@@ -251,6 +269,8 @@ async fn every_server_function_taking_an_id_answers_not_found_for_another_partne
     assert_eq!(detail["deal"]["status"], "approved");
     assert_eq!(detail["deal"]["extension"], "none");
     assert_eq!(app.count("SELECT COUNT(*) FROM tier_proposals WHERE state = 'pending'").await, 1);
+    let approved = "SELECT COUNT(*) FROM mdf_requests WHERE state = 'pre_approved'";
+    assert_eq!(app.count(approved).await, 1, "only the demo's roadshow is pre-approved");
     let (_, team) = app.call(&copperline_partner, "team", &[]).await;
     assert_eq!(team["pending"][0]["email"], "newhire@copperline.test", "Copperline's invitation still waits: {team}");
     app.stop().await;

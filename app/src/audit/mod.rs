@@ -41,10 +41,13 @@ pub enum AuditAction {
     ChangedRebateSchedule,
     ChangedSpiff,
     LaunchedSpiff,
+    ChangedMdfBudget,
+    AllocatedMdf,
+    DecidedMdfRequest,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 36] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -78,6 +81,9 @@ impl AuditAction {
         AuditAction::ChangedRebateSchedule,
         AuditAction::ChangedSpiff,
         AuditAction::LaunchedSpiff,
+        AuditAction::ChangedMdfBudget,
+        AuditAction::AllocatedMdf,
+        AuditAction::DecidedMdfRequest,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -115,6 +121,9 @@ impl AuditAction {
             AuditAction::ChangedRebateSchedule => "rebate_schedule.change",
             AuditAction::ChangedSpiff => "spiff.change",
             AuditAction::LaunchedSpiff => "spiff.launch",
+            AuditAction::ChangedMdfBudget => "mdf.budget",
+            AuditAction::AllocatedMdf => "mdf.allocate",
+            AuditAction::DecidedMdfRequest => "mdf.decide",
         }
     }
 
@@ -158,6 +167,9 @@ impl AuditAction {
             AuditAction::ChangedRebateSchedule => "Added or changed a volume rebate schedule",
             AuditAction::ChangedSpiff => "Created a SPIFF or ended one early",
             AuditAction::LaunchedSpiff => "Launched a SPIFF",
+            AuditAction::ChangedMdfBudget => "Set a quarter's MDF budget",
+            AuditAction::AllocatedMdf => "Allocated MDF to a partner",
+            AuditAction::DecidedMdfRequest => "Pre-approved or rejected an MDF request",
         }
     }
 }

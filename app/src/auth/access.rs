@@ -41,6 +41,7 @@ pub const LEADS: NavItem = NavItem { label: "Leads", href: "/leads" };
 pub const EARNINGS: NavItem = NavItem { label: "Earnings", href: "/earnings" };
 pub const INCENTIVES: NavItem = NavItem { label: "Incentives", href: "/incentives" };
 pub const SPIFFS: NavItem = NavItem { label: "SPIFFs", href: "/spiffs" };
+pub const MDF: NavItem = NavItem { label: "MDF", href: "/mdf" };
 
 /// The navigation for a role: only what that role may open.
 pub fn nav_items(role: Role) -> &'static [NavItem] {
@@ -57,6 +58,7 @@ pub fn nav_items(role: Role) -> &'static [NavItem] {
             CONTENT,
             CAMPAIGNS,
             INCENTIVES,
+            MDF,
             TEAM,
             ADMINISTRATION,
         ],
@@ -69,6 +71,7 @@ pub fn nav_items(role: Role) -> &'static [NavItem] {
             APPROVALS,
             LEADS,
             INCENTIVES,
+            MDF,
             LEADERBOARD,
             TRAINING,
             CONTENT,
@@ -81,6 +84,7 @@ pub fn nav_items(role: Role) -> &'static [NavItem] {
             LEADS,
             EARNINGS,
             SPIFFS,
+            MDF,
             TIER,
             SCORECARD,
             LEADERBOARD,
@@ -162,6 +166,12 @@ pub const INCENTIVE_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager];
 pub const INCENTIVE_ADMIN_ROLES: &[Role] = &[Role::Admin];
 /// Who may create, launch and end SPIFFs (everyone signed in sees those open to them).
 pub const SPIFF_MANAGER_ROLES: &[Role] = &[Role::Admin, Role::Marketing];
+/// Who takes part in market development funds: a partner's people request them; admins and
+/// channel managers allocate them and decide on requests within reach.
+pub const MDF_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager, Role::PartnerAdmin, Role::PartnerUser];
+pub const MDF_MANAGER_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager];
+/// Who sets each quarter's MDF budget.
+pub const MDF_BUDGET_ROLES: &[Role] = &[Role::Admin];
 /// Who sees their own organisation's tier (`/tier`): a partner's people.
 pub const OWN_TIER_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
 /// Who approves or declines tier changes and has partners evaluated now (whose partners: reach).

@@ -8,6 +8,7 @@
 pub mod agenda;
 pub mod export;
 pub mod ledger;
+pub mod mdf;
 mod pages;
 pub mod rebates;
 pub mod server;
@@ -19,6 +20,7 @@ mod tests;
 #[cfg(test)]
 mod tests_spiffs;
 
+pub use self::mdf::{MdfPage, MdfRequestPage};
 pub use self::pages::{EarningsPage, EntryTable, IncentivesPage, SpiffsPage};
 
 use std::collections::BTreeMap;

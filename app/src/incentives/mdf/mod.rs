@@ -1,0 +1,335 @@
+//! Market development funds: an admin sets a quarter's budget; admins and channel managers
+//! allocate it to partners (never beyond it; what is not requested by its expiry lapses); a
+//! partner requests funds for an activity and its channel manager pre-approves or rejects it,
+//! on a timeline like a deal's (`/mdf`, `/mdf/{id}`).
+
+mod pages;
+pub mod rules;
+pub mod server;
+#[cfg(feature = "ssr")]
+pub mod store;
+#[cfg(test)]
+mod tests;
+
+pub use self::pages::{MdfPage, MdfRequestPage};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use self::rules::{ActivityKind, MdfCommand, RequestState};
+use crate::error::FieldErrors;
+use crate::incentives::ledger::parse_quarter;
+use crate::money::{Currency, Money};
+
+/// A quarter's budget, what is allocated of it, and what partners requested of that.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct BudgetRow {
+    pub period_start: NaiveDate,
+    pub amount_minor: i64,
+    pub allocated_minor: i64,
+}
+
+/// A partner's allocation of a quarter's budget, and how much of it its requests hold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AllocationRow {
+    pub id: i64,
+    pub period_start: NaiveDate,
+    pub partner_id: i64,
+    pub partner: String,
+    pub amount_minor: i64,
+    pub committed_minor: i64,
+    /// The last day a request may draw on it.
+    pub expires_on: NaiveDate,
+}
+
+impl AllocationRow {
+    pub fn left(&self) -> i64 {
+        self.amount_minor - self.committed_minor
+    }
+
+    pub fn open_on(&self, today: NaiveDate) -> bool {
+        today <= self.expires_on
+    }
+}
+
+/// One request in a list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct RequestRow {
+    pub id: i64,
+    pub partner: String,
+    pub title: String,
+    pub kind: ActivityKind,
+    pub amount_minor: i64,
+    pub state: RequestState,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The MDF page: budgets (admins), allocations and requests within the reader's reach, and what
+/// the reader's forms offer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MdfView {
+    pub budgets: Vec<BudgetRow>,
+    pub allocations: Vec<AllocationRow>,
+    pub requests: Vec<RequestRow>,
+    /// A partner's people: they request funds.
+    pub partner: bool,
+    /// Admins set budgets.
+    pub admin: bool,
+    /// The partners the reader may allocate to, (id, name).
+    pub partners: Vec<(i64, String)>,
+    /// The published campaigns an activity may be linked to, (id, name).
+    pub campaigns: Vec<(i64, String)>,
+    pub currency: Currency,
+    pub today: NaiveDate,
+}
+
+/// A request for funds, whole.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct RequestRecord {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub partner: String,
+    pub requested_by: String,
+    pub allocation_id: i64,
+    pub period_start: NaiveDate,
+    pub kind: ActivityKind,
+    pub title: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub expected_outcome: String,
+    pub campaign: Option<String>,
+    pub state: RequestState,
+    pub reason: Option<String>,
+}
+
+/// A line of a request's timeline: the state it moved to, who moved it, when, and their note.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct MdfEvent {
+    pub state: RequestState,
+    pub actor: String,
+    pub note: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A request's page: the request, its timeline, and what the reader may do to it now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestDetail {
+    pub request: RequestRecord,
+    pub events: Vec<MdfEvent>,
+    pub actions: Vec<MdfCommand>,
+}
+
+/// A quarter's budget as an admin types it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetInput {
+    pub period: String,
+    pub amount: String,
+}
+
+impl BudgetInput {
+    pub fn check(&self, currency: Currency) -> Result<(NaiveDate, i64), FieldErrors> {
+        let mut fields = FieldErrors::new();
+        let period = quarter(&self.period, "period", &mut fields);
+        let amount = money(&self.amount, "amount", currency, &mut fields);
+        match (period, amount) {
+            (Some(period), Some(amount)) if fields.is_empty() => Ok((period, amount)),
+            _ => Err(fields),
+        }
+    }
+}
+
+/// An allocation as an admin or channel manager types it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllocationInput {
+    pub partner: String,
+    pub period: String,
+    pub amount: String,
+    pub expires_on: String,
+}
+
+/// An allocation that passed its checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewAllocation {
+    pub partner_id: i64,
+    pub period_start: NaiveDate,
+    pub amount_minor: i64,
+    pub expires_on: NaiveDate,
+}
+
+impl AllocationInput {
+    /// Checks every field; `partners` are those the allocator may choose.
+    pub fn check(&self, currency: Currency, partners: &[(i64, String)]) -> Result<NewAllocation, FieldErrors> {
+        let mut fields = FieldErrors::new();
+        let partner_id = self.partner.trim().parse::<i64>().ok().filter(|id| partners.iter().any(|(p, _)| p == id));
+        if partner_id.is_none() {
+            fields.insert("partner".into(), "Choose one of your partners.".into());
+        }
+        let period = quarter(&self.period, "period", &mut fields);
+        let amount = money(&self.amount, "amount", currency, &mut fields);
+        let expires_on = NaiveDate::parse_from_str(self.expires_on.trim(), "%Y-%m-%d").ok();
+        match (expires_on, period) {
+            (None, _) => {
+                fields.insert("expires_on".into(), "Enter a date, like 2027-03-31.".into());
+            }
+            (Some(expires), Some(period)) if expires < period => {
+                fields.insert("expires_on".into(), "Let it expire on or after the quarter's first day.".into());
+            }
+            _ => {}
+        }
+        match (partner_id, period, amount, expires_on) {
+            (Some(partner_id), Some(period_start), Some(amount_minor), Some(expires_on)) if fields.is_empty() => {
+                Ok(NewAllocation { partner_id, period_start, amount_minor, expires_on })
+            }
+            _ => Err(fields),
+        }
+    }
+}
+
+/// A request for funds as a partner types it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestInput {
+    pub allocation: String,
+    pub kind: String,
+    pub title: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub amount: String,
+    pub expected_outcome: String,
+    #[serde(default)]
+    pub campaign: String,
+}
+
+/// A request that passed its checks (whether it fits its allocation is decided when it is stored).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewRequest {
+    pub allocation_id: i64,
+    pub kind: ActivityKind,
+    pub title: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub amount_minor: i64,
+    pub expected_outcome: String,
+    pub campaign_id: Option<i64>,
+}
+
+/// The longest an activity may run.
+pub const MAX_ACTIVITY_DAYS: i64 = 366;
+
+impl RequestInput {
+    pub fn typed(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("allocation", self.allocation.clone()),
+            ("kind", self.kind.clone()),
+            ("title", self.title.clone()),
+            ("starts_on", self.starts_on.clone()),
+            ("ends_on", self.ends_on.clone()),
+            ("amount", self.amount.clone()),
+            ("expected_outcome", self.expected_outcome.clone()),
+            ("campaign", self.campaign.clone()),
+        ]
+    }
+
+    /// Checks every field: `allocations` are the partner's open ones, `campaigns` those it may
+    /// link; an activity must not have ended before `today`.
+    pub fn check(
+        &self,
+        currency: Currency,
+        allocations: &[AllocationRow],
+        campaigns: &[(i64, String)],
+        today: NaiveDate,
+    ) -> Result<NewRequest, FieldErrors> {
+        let mut fields = FieldErrors::new();
+        let allocation = self
+            .allocation
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| allocations.iter().find(|allocation| allocation.id == id && allocation.open_on(today)));
+        if allocation.is_none() {
+            fields.insert("allocation".into(), "Choose one of your open allocations.".into());
+        }
+        let kind = ActivityKind::parse(&self.kind);
+        if kind.is_none() {
+            fields.insert("kind".into(), "Choose the kind of activity.".into());
+        }
+        let title = crate::text::required_line(&self.title, 120, "Name the activity.")
+            .map_err(|problem| fields.insert("title".into(), problem))
+            .unwrap_or_default()
+            .to_owned();
+        let (starts_on, ends_on) =
+            crate::text::date_window(&mut fields, (&self.starts_on, &self.ends_on), MAX_ACTIVITY_DAYS - 1);
+        if ends_on.is_some_and(|ends| ends < today) && !fields.contains_key("ends_on") {
+            fields.insert("ends_on".into(), "Request funds for an activity that has not ended.".into());
+        }
+        let amount = money(&self.amount, "amount", currency, &mut fields);
+        if let (Some(allocation), Some(amount)) = (allocation, amount)
+            && let Err(left) = rules::request_fits(allocation.amount_minor, allocation.committed_minor, amount)
+        {
+            fields.insert(
+                "amount".into(),
+                format!("Only {} of this allocation is left.", Money { minor: left, currency }.display()),
+            );
+        }
+        let expected_outcome = self.expected_outcome.trim().replace("\r\n", "\n");
+        if expected_outcome.is_empty() {
+            fields.insert(
+                "expected_outcome".into(),
+                "Say what the activity should bring: leads, meetings, deals.".into(),
+            );
+        } else if expected_outcome.chars().count() > 2_000 {
+            fields.insert("expected_outcome".into(), "Use at most 2,000 characters.".into());
+        }
+        let campaign_id = match self.campaign.trim() {
+            "" => None,
+            raw => {
+                let found = raw.parse::<i64>().ok().filter(|id| campaigns.iter().any(|(c, _)| c == id));
+                if found.is_none() {
+                    fields.insert("campaign".into(), "Choose a campaign from the list, or none.".into());
+                }
+                found
+            }
+        };
+        match (allocation, kind, starts_on, ends_on, amount) {
+            (Some(allocation), Some(kind), Some(starts_on), Some(ends_on), Some(amount_minor)) if fields.is_empty() => {
+                Ok(NewRequest {
+                    allocation_id: allocation.id,
+                    kind,
+                    title,
+                    starts_on,
+                    ends_on,
+                    amount_minor,
+                    expected_outcome,
+                    campaign_id,
+                })
+            }
+            _ => Err(fields),
+        }
+    }
+}
+
+fn quarter(raw: &str, field: &str, fields: &mut FieldErrors) -> Option<NaiveDate> {
+    let found = parse_quarter(raw);
+    if found.is_none() {
+        fields.insert(field.to_owned(), "Choose a quarter, like 2026-Q3.".into());
+    }
+    found
+}
+
+fn money(raw: &str, field: &str, currency: Currency, fields: &mut FieldErrors) -> Option<i64> {
+    Money::parse_positive(raw, currency)
+        .map(|money| money.minor)
+        .map_err(|problem| fields.insert(field.to_owned(), problem))
+        .ok()
+}
+
+#[cfg(feature = "ssr")]
+crate::stored_as_text!(ActivityKind, RequestState);

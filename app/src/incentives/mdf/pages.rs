@@ -1,0 +1,339 @@
+//! The MDF pages: `/mdf` (allocations and requests; the forms that request, allocate and set
+//! budgets) and `/mdf/{id}` (a request, its timeline, and what the reader may do to it).
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::rules::{ActivityKind, MdfCommand, RequestState};
+use super::server::{ActOnMdf, AllocateMdf, RequestMdf, SetMdfBudget, mdf_overview, mdf_request};
+use super::{AllocationRow, BudgetRow, MdfView, RequestDetail, RequestRow};
+use crate::auth::access::MDF_ROLES;
+use crate::error::AppError;
+use crate::incentives::ledger::{quarter_key, quarter_label, quarter_of};
+use crate::layout::guarded_page;
+use crate::money::{Currency, Money};
+use crate::ui::{Badge, Field, FormError, Notice, ScrollTable, form_error};
+
+fn state_tone(state: RequestState) -> &'static str {
+    match state {
+        RequestState::Requested => "warning",
+        RequestState::PreApproved | RequestState::Executed => "success",
+        RequestState::Rejected | RequestState::Withdrawn => "neutral",
+    }
+}
+
+#[component]
+pub fn MdfPage() -> impl IntoView {
+    let budget = ServerAction::<SetMdfBudget>::new();
+    let allocate = ServerAction::<AllocateMdf>::new();
+    let request = ServerAction::<RequestMdf>::new();
+    let source = move || (budget.version().get(), allocate.version().get(), request.version().get());
+    guarded_page(
+        MDF_ROLES,
+        source,
+        |_| mdf_overview(),
+        move |_, view| view! { <Overview view budget allocate request/> },
+    )
+}
+
+#[component]
+fn Overview(
+    view: MdfView,
+    budget: ServerAction<SetMdfBudget>,
+    allocate: ServerAction<AllocateMdf>,
+    request: ServerAction<RequestMdf>,
+) -> impl IntoView {
+    let MdfView { budgets, allocations, requests, partner, admin, partners, campaigns, currency, today } = view;
+    let lead = if partner {
+        "Funds the vendor sets aside for your marketing. Request funds for an activity from an open allocation; \
+         your channel manager pre-approves it, and once it has run you mark it executed."
+    } else {
+        "Market development funds: each quarter's budget, what is allocated to partners, and their requests \
+         to pre-approve or reject."
+    };
+    let open: Vec<AllocationRow> =
+        allocations.iter().filter(|allocation| allocation.open_on(today) && allocation.left() > 0).cloned().collect();
+    view! {
+        <h1>"Market development funds"</h1>
+        <p class="lead">{lead}</p>
+        {(admin || !budgets.is_empty()).then(|| view! { <Budgets budgets currency today save=budget/> })}
+        <Allocations allocations=allocations.clone() currency today/>
+        {(!partner).then(|| view! { <Allocate partners currency today save=allocate/> })}
+        {partner.then(|| match open.is_empty() {
+            true => view! { <Notice text="No allocation is open to you now: your channel manager allocates funds each quarter."/> }.into_any(),
+            false => view! { <RequestForm open campaigns currency save=request/> }.into_any(),
+        })}
+        <Requests requests currency/>
+    }
+}
+
+#[component]
+fn Budgets(
+    budgets: Vec<BudgetRow>,
+    currency: Currency,
+    today: chrono::NaiveDate,
+    save: ServerAction<SetMdfBudget>,
+) -> impl IntoView {
+    let error = form_error(save);
+    let money = move |minor: i64| Money { minor, currency }.display();
+    view! {
+        <section class="card" aria-labelledby="mdf-budgets">
+            <h2 id="mdf-budgets">"Budgets"</h2>
+            {budgets.is_empty().then(|| view! { <p class="muted">"No budget yet."</p> })}
+            {(!budgets.is_empty()).then(|| view! {
+                <ScrollTable label="MDF budgets">
+                    <table>
+                        <thead><tr>
+                            <th scope="col">"Quarter"</th><th scope="col" class="numeric">"Budget"</th>
+                            <th scope="col" class="numeric">"Allocated"</th><th scope="col" class="numeric">"Left"</th>
+                        </tr></thead>
+                        <tbody>
+                            {budgets.into_iter().map(|row| view! {
+                                <tr>
+                                    <td>{quarter_label(row.period_start)}</td>
+                                    <td class="numeric">{money(row.amount_minor)}</td>
+                                    <td class="numeric">{money(row.allocated_minor)}</td>
+                                    <td class="numeric">{money(row.amount_minor - row.allocated_minor)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </ScrollTable>
+            })}
+            <h3>"Set a quarter's budget"</h3>
+            <ActionForm action=save attr:novalidate=true>
+                <div class="field-row">
+                    <Field label="Quarter" name="period" id="budget-period" error value=quarter_key(quarter_of(today)) hint="Like 2026-Q3." required=true/>
+                    <Field label="Budget" name="amount" id="budget-amount" error hint=format!("In {}.", currency.code()) required=true/>
+                </div>
+                <FormError error/>
+                <button type="submit" class="button primary">"Set the budget"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn Allocations(allocations: Vec<AllocationRow>, currency: Currency, today: chrono::NaiveDate) -> impl IntoView {
+    let money = move |minor: i64| Money { minor, currency }.display();
+    view! {
+        <section class="card" aria-labelledby="mdf-allocations">
+            <h2 id="mdf-allocations">"Allocations"</h2>
+            {allocations.is_empty().then(|| view! { <p class="muted">"No allocation yet."</p> })}
+            {(!allocations.is_empty()).then(|| view! {
+                <ScrollTable label="MDF allocations">
+                    <table data-testid="mdf-allocations">
+                        <thead><tr>
+                            <th scope="col">"Partner"</th><th scope="col">"Quarter"</th><th scope="col" class="numeric">"Allocated"</th>
+                            <th scope="col" class="numeric">"Requested"</th><th scope="col" class="numeric">"Left"</th><th scope="col">"Open until"</th>
+                        </tr></thead>
+                        <tbody>
+                            {allocations.into_iter().map(|row| {
+                                let until = match row.open_on(today) {
+                                    true => row.expires_on.to_string(),
+                                    false => format!("Expired {}", row.expires_on),
+                                };
+                                view! {
+                                    <tr>
+                                        <td>{row.partner.clone()}</td>
+                                        <td>{quarter_label(row.period_start)}</td>
+                                        <td class="numeric">{money(row.amount_minor)}</td>
+                                        <td class="numeric">{money(row.committed_minor)}</td>
+                                        <td class="numeric">{money(row.left())}</td>
+                                        <td>{until}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </ScrollTable>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Allocate(
+    partners: Vec<(i64, String)>,
+    currency: Currency,
+    today: chrono::NaiveDate,
+    save: ServerAction<AllocateMdf>,
+) -> impl IntoView {
+    let error = form_error(save);
+    let choices: Vec<(String, String)> = partners.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
+    let quarter = quarter_of(today);
+    let last_day = crate::incentives::ledger::next_quarter(quarter).pred_opt().unwrap_or(quarter);
+    view! {
+        <section class="card" aria-labelledby="mdf-allocate">
+            <h2 id="mdf-allocate">"Allocate funds"</h2>
+            <p class="muted">"Giving a partner an allocation it has for the quarter changes it. What it has not requested by the day it expires lapses."</p>
+            <ActionForm action=save attr:novalidate=true>
+                <Field label="Partner" name="partner" options=choices error required=true/>
+                <div class="field-row">
+                    <Field label="Quarter" name="period" id="allocate-period" error value=quarter_key(quarter) required=true/>
+                    <Field label="Amount" name="amount" id="allocate-amount" error hint=format!("In {}.", currency.code()) required=true/>
+                    <Field label="Open until" name="expires_on" kind="date" error value=last_day.to_string() required=true/>
+                </div>
+                <FormError error/>
+                <button type="submit" class="button primary">"Allocate"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn RequestForm(
+    open: Vec<AllocationRow>,
+    campaigns: Vec<(i64, String)>,
+    currency: Currency,
+    save: ServerAction<RequestMdf>,
+) -> impl IntoView {
+    let error = form_error(save);
+    let allocations: Vec<(String, String)> = open
+        .iter()
+        .map(|row| {
+            let left = Money { minor: row.left(), currency }.display();
+            (row.id.to_string(), format!("{}: {left} left, until {}", quarter_label(row.period_start), row.expires_on))
+        })
+        .collect();
+    let kinds: Vec<(String, String)> =
+        ActivityKind::ALL.into_iter().map(|kind| (kind.as_str().to_owned(), kind.label().to_owned())).collect();
+    let mut linked = vec![(String::new(), "None".to_owned())];
+    linked.extend(campaigns.into_iter().map(|(id, name)| (id.to_string(), name)));
+    view! {
+        <section class="card" aria-labelledby="mdf-request">
+            <h2 id="mdf-request">"Request funds"</h2>
+            <ActionForm action=save attr:class="stack" attr:novalidate=true>
+                <Field label="From the allocation" name="allocation" options=allocations error required=true/>
+                <Field label="Activity" name="kind" options=kinds error required=true/>
+                <Field label="What it is" name="title" error required=true hint="Like \u{201c}Backup roadshow in Leeds\u{201d}."/>
+                <div class="field-row">
+                    <Field label="First day" name="starts_on" kind="date" error required=true/>
+                    <Field label="Last day" name="ends_on" kind="date" error required=true/>
+                </div>
+                <Field label="Amount" name="amount" error hint=format!("In {}.", currency.code()) required=true/>
+                <Field label="Expected outcome" name="expected_outcome" rows=3 error required=true hint="Leads, meetings or deals you expect it to bring."/>
+                <Field label="Campaign" name="campaign" options=linked error hint="The co-branded campaign it promotes, if any."/>
+                <FormError error/>
+                <button type="submit" class="button primary">"Send the request"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn Requests(requests: Vec<RequestRow>, currency: Currency) -> impl IntoView {
+    let money = move |minor: i64| Money { minor, currency }.display();
+    view! {
+        <section class="card" aria-labelledby="mdf-requests">
+            <h2 id="mdf-requests">"Requests"</h2>
+            {requests.is_empty().then(|| view! { <p class="muted">"No request yet."</p> })}
+            {(!requests.is_empty()).then(|| view! {
+                <ScrollTable label="MDF requests">
+                    <table data-testid="mdf-requests">
+                        <thead><tr>
+                            <th scope="col">"Activity"</th><th scope="col">"Partner"</th><th scope="col">"Dates"</th>
+                            <th scope="col" class="numeric">"Amount"</th><th scope="col">"State"</th>
+                        </tr></thead>
+                        <tbody>
+                            {requests.into_iter().map(|row| view! {
+                                <tr>
+                                    <td><a href=format!("/mdf/{}", row.id)>{row.title.clone()}</a><br/><span class="muted">{row.kind.label()}</span></td>
+                                    <td>{row.partner.clone()}</td>
+                                    <td>{format!("{} to {}", row.starts_on, row.ends_on)}</td>
+                                    <td class="numeric">{money(row.amount_minor)}</td>
+                                    <td><Badge text=row.state.label() tone=state_tone(row.state)/></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </ScrollTable>
+            })}
+        </section>
+    }
+}
+
+#[component]
+pub fn MdfRequestPage() -> impl IntoView {
+    let params = use_params_map();
+    let act = ServerAction::<ActOnMdf>::new();
+    let source = move || (params.read().get("id").and_then(|id| id.parse::<i64>().ok()), act.version().get());
+    let load = |(id, _): (Option<i64>, usize)| async move {
+        match id {
+            Some(id) => mdf_request(id).await,
+            None => Err(AppError::NotFound),
+        }
+    };
+    guarded_page(MDF_ROLES, source, load, move |_, detail| view! { <RequestView detail act/> })
+}
+
+#[component]
+fn RequestView(detail: RequestDetail, act: ServerAction<ActOnMdf>) -> impl IntoView {
+    let RequestDetail { request, events, actions } = detail;
+    let error = form_error(act);
+    let amount = crate::money::amount_text(request.amount_minor, &request.currency);
+    let button = move |command: &'static str, label: &'static str, tone: &'static str| {
+        view! {
+            <ActionForm action=act>
+                <input type="hidden" name="id" value=request.id/>
+                <input type="hidden" name="command" value=command/>
+                <button type="submit" class=format!("button {tone}")>{label}</button>
+            </ActionForm>
+        }
+    };
+    let may_reject = actions.iter().any(|action| matches!(action, MdfCommand::Reject { .. }));
+    view! {
+        <p class="crumbs"><a href="/mdf">"Market development funds"</a> " / " {request.title.clone()}</p>
+        <div class="page-head">
+            <h1>{request.title.clone()}</h1>
+            <span data-testid="mdf-state"><Badge text=request.state.label() tone=state_tone(request.state)/></span>
+        </div>
+        <section class="card" aria-label="The request">
+            <dl class="figures">
+                <div><dt>"Partner"</dt><dd>{request.partner.clone()}</dd></div>
+                <div><dt>"Activity"</dt><dd>{request.kind.label()}</dd></div>
+                <div><dt>"Dates"</dt><dd>{format!("{} to {}", request.starts_on, request.ends_on)}</dd></div>
+                <div><dt>"Amount"</dt><dd>{amount}</dd></div>
+                <div><dt>"Allocation"</dt><dd>{quarter_label(request.period_start)}</dd></div>
+                <div><dt>"Campaign"</dt><dd>{request.campaign.clone().unwrap_or_else(|| "None".into())}</dd></div>
+                <div><dt>"Requested by"</dt><dd>{request.requested_by.clone()}</dd></div>
+            </dl>
+            <h2>"Expected outcome"</h2>
+            <p class="pre">{request.expected_outcome.clone()}</p>
+            {request.reason.clone().filter(|_| request.state == RequestState::Rejected).map(|reason| view! {
+                <Notice text=format!("Rejected: {reason}") tone="warning"/>
+            })}
+        </section>
+        {(!actions.is_empty()).then(|| view! {
+            <section class="card" aria-labelledby="mdf-actions">
+                <h2 id="mdf-actions">"What you can do"</h2>
+                <FormError error/>
+                <div class="actions">
+                    {actions.iter().any(|a| *a == MdfCommand::PreApprove).then(|| button("pre_approve", "Pre-approve", "primary"))}
+                    {actions.iter().any(|a| *a == MdfCommand::MarkExecuted).then(|| button("mark_executed", "Mark executed", "primary"))}
+                    {actions.iter().any(|a| *a == MdfCommand::Withdraw).then(|| button("withdraw", "Withdraw the request", "secondary"))}
+                </div>
+                {may_reject.then(|| view! {
+                    <ActionForm action=act attr:novalidate=true>
+                        <input type="hidden" name="id" value=request.id/>
+                        <input type="hidden" name="command" value="reject"/>
+                        <Field label="Why it is rejected (the partner sees it)" name="reason" rows=2 error/>
+                        <button type="submit" class="button secondary">"Reject"</button>
+                    </ActionForm>
+                })}
+            </section>
+        })}
+        <section class="card" aria-labelledby="mdf-timeline">
+            <h2 id="mdf-timeline">"Timeline"</h2>
+            <ol class="timeline" data-testid="timeline">
+                {events.into_iter().map(|event| view! {
+                    <li>
+                        <p><strong>{event.state.label()}</strong> " by " {event.actor}</p>
+                        <p class="muted"><time datetime=event.at.to_rfc3339()>{event.at.format("%Y-%m-%d %H:%M UTC").to_string()}</time></p>
+                        {(!event.note.is_empty()).then(|| view! { <p class="pre">{event.note}</p> })}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,134 @@
+//! MDF's rules as tables and laws: every move of a request by each side (illegal ones refused
+//! with their reason), allocations that never pass their budget, and the forms' checks.
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+
+use super::rules::{MdfCommand, MdfRefusal, RequestState, Side, allocation_fits, step};
+use super::{AllocationInput, AllocationRow, RequestInput};
+use crate::money::Currency;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("day")
+}
+
+fn reject(reason: &str) -> MdfCommand {
+    MdfCommand::Reject { reason: reason.into() }
+}
+
+#[test]
+fn every_move_of_a_request_by_each_side() {
+    use RequestState::*;
+    let starts = day(2026, 11, 10);
+    let (before, on) = (day(2026, 11, 9), day(2026, 11, 10));
+    let cases: Vec<(RequestState, Side, MdfCommand, NaiveDate, Result<RequestState, MdfRefusal>)> = vec![
+        (Requested, Side::Manager, MdfCommand::PreApprove, before, Ok(PreApproved)),
+        (Requested, Side::Manager, reject("Outside the program's focus"), before, Ok(Rejected)),
+        (Requested, Side::Manager, reject("  "), before, Err(MdfRefusal::ReasonRequired)),
+        (Requested, Side::Partner, MdfCommand::Withdraw, before, Ok(Withdrawn)),
+        (Requested, Side::Partner, MdfCommand::PreApprove, before, Err(MdfRefusal::ManagersDecide)),
+        (Requested, Side::Partner, reject("mine"), before, Err(MdfRefusal::ManagersDecide)),
+        (Requested, Side::Manager, MdfCommand::Withdraw, before, Err(MdfRefusal::PartnersAct)),
+        (Requested, Side::Partner, MdfCommand::MarkExecuted, on, Err(MdfRefusal::NotNow(Requested))),
+        (PreApproved, Side::Partner, MdfCommand::MarkExecuted, on, Ok(Executed)),
+        (PreApproved, Side::Partner, MdfCommand::MarkExecuted, before, Err(MdfRefusal::NotStarted(starts))),
+        (PreApproved, Side::Manager, MdfCommand::MarkExecuted, on, Err(MdfRefusal::PartnersAct)),
+        (PreApproved, Side::Partner, MdfCommand::Withdraw, on, Err(MdfRefusal::NotNow(PreApproved))),
+        (PreApproved, Side::Manager, MdfCommand::PreApprove, on, Err(MdfRefusal::NotNow(PreApproved))),
+        (PreApproved, Side::Manager, reject("late"), on, Err(MdfRefusal::NotNow(PreApproved))),
+        (Rejected, Side::Manager, MdfCommand::PreApprove, on, Err(MdfRefusal::NotNow(Rejected))),
+        (Withdrawn, Side::Manager, MdfCommand::PreApprove, on, Err(MdfRefusal::NotNow(Withdrawn))),
+        (Executed, Side::Partner, MdfCommand::MarkExecuted, on, Err(MdfRefusal::NotNow(Executed))),
+        (Executed, Side::Partner, MdfCommand::Withdraw, on, Err(MdfRefusal::NotNow(Executed))),
+    ];
+    for (state, side, command, today, expected) in cases {
+        assert_eq!(step(state, side, &command, starts, today), expected, "{state:?} {side:?} {command:?}");
+    }
+    assert!(!Rejected.commits_funds() && !Withdrawn.commits_funds());
+    assert!(Requested.commits_funds() && PreApproved.commits_funds() && Executed.commits_funds());
+}
+
+proptest! {
+    /// However allocations are asked for, those granted never add up past the budget.
+    #[test]
+    fn allocations_never_exceed_the_budget(budget in 0_i64..1_000_000, asks in proptest::collection::vec(1_i64..400_000, 0..30)) {
+        let mut granted = 0;
+        for ask in asks {
+            match allocation_fits(budget, granted, ask) {
+                Ok(()) => granted += ask,
+                Err(left) => prop_assert_eq!(left, budget - granted),
+            }
+            prop_assert!(granted <= budget);
+        }
+    }
+}
+
+fn allocation(id: i64, amount: i64, committed: i64, expires_on: NaiveDate) -> AllocationRow {
+    AllocationRow {
+        id,
+        period_start: day(2026, 10, 1),
+        partner_id: 3,
+        partner: "Bluepeak".into(),
+        amount_minor: amount,
+        committed_minor: committed,
+        expires_on,
+    }
+}
+
+fn request() -> RequestInput {
+    RequestInput {
+        allocation: "5".into(),
+        kind: "event".into(),
+        title: "Backup roadshow".into(),
+        starts_on: "2026-11-20".into(),
+        ends_on: "2026-11-21".into(),
+        amount: "4,000".into(),
+        expected_outcome: "40 leads, 5 opportunities".into(),
+        campaign: "2".into(),
+    }
+}
+
+#[test]
+fn a_request_fits_its_open_allocation_or_says_what_is_left() {
+    let today = day(2026, 11, 1);
+    let open = [allocation(5, 10_000_00, 6_000_00, day(2026, 12, 31))];
+    let campaigns = [(2, "Back up every server".to_owned())];
+    let new = request().check(Currency::USD, &open, &campaigns, today).expect("fits exactly");
+    assert_eq!((new.amount_minor, new.campaign_id, new.allocation_id), (4_000_00, Some(2), 5));
+
+    let over = RequestInput { amount: "4,000.01".into(), ..request() };
+    let fields = over.check(Currency::USD, &open, &campaigns, today).expect_err("a cent over");
+    assert_eq!(fields["amount"], "Only 4,000.00 USD of this allocation is left.");
+    let expired = [allocation(5, 10_000_00, 0, day(2026, 10, 31))];
+    assert!(
+        request().check(Currency::USD, &expired, &campaigns, today).expect_err("expired").contains_key("allocation")
+    );
+    let bad = RequestInput {
+        kind: "party".into(),
+        title: "".into(),
+        expected_outcome: " ".into(),
+        campaign: "9".into(),
+        ..request()
+    };
+    let fields = bad.check(Currency::USD, &open, &campaigns, today).expect_err("refused");
+    let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+    assert_eq!(names, ["campaign", "expected_outcome", "kind", "title"]);
+    let ended = RequestInput { starts_on: "2026-10-01".into(), ends_on: "2026-10-31".into(), ..request() };
+    assert!(ended.check(Currency::USD, &open, &campaigns, today).expect_err("ended").contains_key("ends_on"));
+}
+
+#[test]
+fn an_allocation_names_a_partner_within_reach_and_expires_after_its_quarter_begins() {
+    let partners = [(3, "Bluepeak".to_owned())];
+    let input = AllocationInput {
+        partner: "3".into(),
+        period: "2026-Q4".into(),
+        amount: "10,000".into(),
+        expires_on: "2026-12-31".into(),
+    };
+    let new = input.check(Currency::USD, &partners).expect("good");
+    assert_eq!((new.partner_id, new.period_start, new.amount_minor), (3, day(2026, 10, 1), 10_000_00));
+    let stranger = AllocationInput { partner: "4".into(), expires_on: "2026-09-30".into(), ..input };
+    let fields = stranger.check(Currency::USD, &partners).expect_err("refused");
+    assert!(fields.contains_key("partner") && fields.contains_key("expires_on"), "{fields:?}");
+}
