@@ -49,7 +49,7 @@ test('an admin sets the quarter\'s budget and allocates it, never beyond', async
   test.slow();
   await signedInAs(page, 'admin@acme.test', testInfo);
   await open(page, '/mdf', testInfo);
-  await expect(page.getByRole('region', { name: 'Budgets' })).toContainText('100,000.00 USD');
+  await expect(page.getByRole('region', { name: 'Budgets', exact: true })).toContainText('100,000.00 USD');
   const allocate = page.getByRole('region', { name: 'Allocate funds' });
   await allocate.getByLabel('Partner').selectOption({ label: 'Helix Software' });
   await allocate.getByLabel('Amount').fill('10,000,000');

@@ -2,7 +2,7 @@
 //! budgets) and `/mdf/{id}` (a request, its timeline, and what the reader may do to it).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::rules::{ActivityKind, MdfCommand, RequestState};
 use super::server::{ActOnMdf, AllocateMdf, RequestMdf, SetMdfBudget, mdf_overview, mdf_request};
@@ -27,6 +27,13 @@ pub fn MdfPage() -> impl IntoView {
     let budget = ServerAction::<SetMdfBudget>::new();
     let allocate = ServerAction::<AllocateMdf>::new();
     let request = ServerAction::<RequestMdf>::new();
+    // Sent with JavaScript: on to the request's page, as a plain form post is sent.
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = request.value().get() {
+            navigate(&format!("/mdf/{id}"), Default::default());
+        }
+    });
     let source = move || (budget.version().get(), allocate.version().get(), request.version().get());
     guarded_page(
         MDF_ROLES,
