@@ -130,6 +130,12 @@ async fn allocations_stay_within_the_budget_and_requests_within_their_allocation
     assert!(!body.to_string().contains("Bluepeak"), "{body}");
 }
 
+async fn subjects(app: &TestApp, recipient: &str) -> Vec<String> {
+    app::on_db!(app.db(), pool => sqlx::query_scalar("SELECT subject FROM outbox WHERE recipient = $1 ORDER BY id")
+        .bind(recipient).fetch_all(pool).await)
+    .expect("outbox")
+}
+
 async fn act(app: &TestApp, client: &reqwest::Client, id: &str, command: &str, reason: &str) -> (StatusCode, Value) {
     app.call(client, "act_on_mdf", &[("id", id), ("command", command), ("reason", reason)]).await
 }
@@ -162,6 +168,19 @@ async fn a_request_moves_only_by_whose_move_it_is(backend: Backend) {
     assert!(body["fields"]["reason"].is_string(), "{body}");
     let (status, body) = act(&app, &sam, &id, "pre_approve", "").await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // The request went to Sam, the decision to Bluepeak's admins.
+    assert!(
+        subjects(&app, "cam@acme.test")
+            .await
+            .iter()
+            .any(|s| s == "Bluepeak Systems requests 1,000.00 USD of MDF: Search ads")
+    );
+    assert!(
+        subjects(&app, BLUEPEAK)
+            .await
+            .iter()
+            .any(|s| s == "Your MDF request \u{201c}Search ads\u{201d} was pre-approved")
+    );
     let (status, body) = act(&app, &sam, &id, "pre_approve", "").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "twice: {body}");
     // The partner may not withdraw it now, but marks it executed (it began today).

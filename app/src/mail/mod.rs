@@ -72,6 +72,29 @@ pub fn payout_paid(quarter: &str, amounts: &[(String, i64)], link: &str) -> Mess
     }
 }
 
+/// To a partner's channel manager, when the partner requests market development funds.
+pub fn mdf_requested(partner: &str, title: &str, amount: &str, link: &str) -> Message {
+    Message {
+        subject: format!("{partner} requests {amount} of MDF: {title}"),
+        body: format!(
+            "{partner} requests {amount} of market development funds for \u{201c}{title}\u{201d}.\n\n\
+             Pre-approve or reject it (with a reason the partner sees):\n{link}"
+        ),
+    }
+}
+
+/// To a partner's admins, when its channel manager pre-approves or rejects a request for funds.
+pub fn mdf_decided(title: &str, outcome: &str, reason: Option<&str>, link: &str) -> Message {
+    let reason = reason.map(|reason| format!("\n\nThe reason given: {reason}")).unwrap_or_default();
+    Message {
+        subject: format!("Your MDF request \u{201c}{title}\u{201d} was {outcome}"),
+        body: format!(
+            "Your request for market development funds \u{201c}{title}\u{201d} was {outcome}.{reason}\n\n\
+             See it and its timeline:\n{link}"
+        ),
+    }
+}
+
 /// To a partner's person whose certification ends soon (30 and 7 days before).
 pub fn certification_expiring(course: &str, days: i64, until: DateTime<Utc>, link: &str) -> Message {
     Message {

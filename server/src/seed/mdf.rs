@@ -130,13 +130,13 @@ pub async fn demo(db: &Db, admin: i64) -> Result<(), SeedError> {
             campaign_id: campaign.filter(|_| demo.linked),
         };
         let asked = now - Duration::days(6);
-        let id = store::request(db, *partner_id, &new, "USD", requester, asked)
+        let id = store::request(db, *partner_id, &new, ("USD", requester), None, asked)
             .await?
             .map_err(|_| SeedError::Invalid("a demo MDF request"))?;
         if demo.state != RequestState::Requested {
             let moved = (RequestState::Requested, demo.state);
             let by = (manager.unwrap_or(admin), true);
-            store::move_request(db, id, moved, demo.reason, by, asked + Duration::days(2)).await?;
+            store::move_request(db, id, moved, demo.reason, by, None, asked + Duration::days(2)).await?;
         }
     }
     Ok(())

@@ -109,7 +109,8 @@ pub async fn request_mdf(#[server(flatten)] input: RequestInput) -> Result<i64, 
     let Reach::Own { organisation_id } = Reach::of(&user) else {
         return Err(AppError::Forbidden);
     };
-    let db = state::db()?;
+    let state = state::server_state()?;
+    let db = state.db.clone();
     let currency = currency(&db).await?;
     let allocations = store::allocations(&db, Reach::Own { organisation_id }).await?;
     let campaigns = store::campaigns(&db).await?;
@@ -117,7 +118,8 @@ pub async fn request_mdf(#[server(flatten)] input: RequestInput) -> Result<i64, 
     let new = input
         .check(currency, &allocations, &campaigns, now.date_naive())
         .map_err(|fields| AppError::invalid_keeping(fields, input.typed()))?;
-    match store::request(&db, organisation_id, &new, currency.code(), user.user_id, now).await? {
+    let notify = Some(state.settings.public_url.as_str());
+    match store::request(&db, organisation_id, &new, (currency.code(), user.user_id), notify, now).await? {
         Ok(id) => {
             guard::redirect_form_post(&format!("/mdf/{id}"));
             Ok(id)
@@ -167,7 +169,8 @@ pub async fn mdf_request(id: i64) -> Result<RequestDetail, AppError> {
 #[server(endpoint = "act_on_mdf")]
 pub async fn act_on_mdf(id: i64, command: String, reason: Option<String>) -> Result<(), AppError> {
     let user = guard::require_role(MDF_ROLES)?;
-    let db = state::db()?;
+    let state = state::server_state()?;
+    let db = state.db.clone();
     let request = reachable_request(&db, &user, id).await?;
     let reason: String = reason.unwrap_or_default().trim().chars().take(1_000).collect();
     let command = match command.as_str() {
@@ -187,7 +190,8 @@ pub async fn act_on_mdf(id: i64, command: String, reason: Option<String>) -> Res
         }
     })?;
     let note = if next == RequestState::Rejected { reason.as_str() } else { "" };
-    if !store::move_request(&db, id, (request.state, next), note, (user.user_id, side == Side::Manager), now).await? {
+    let (by, notify) = ((user.user_id, side == Side::Manager), Some(state.settings.public_url.as_str()));
+    if !store::move_request(&db, id, (request.state, next), note, by, notify, now).await? {
         return Err(AppError::field(
             "command",
             "The request changed meanwhile. Reload the page to see where it stands.",

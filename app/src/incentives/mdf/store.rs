@@ -10,6 +10,7 @@ use super::{AllocationRow, BudgetRow, MdfEvent, NewAllocation, NewRequest, Reque
 use crate::audit::{self, AuditAction};
 use crate::auth::reach::Reach;
 use crate::db::{Conditions, Db, Tx};
+use crate::mail;
 use crate::{bind_all, execute_in, on_db, on_tx};
 
 /// What a request's amount holds of its allocation: the requests not rejected or withdrawn.
@@ -51,6 +52,9 @@ crate::statements! {
     const EVENTS = "SELECT e.state, u.name AS actor, e.note, e.at FROM mdf_events e JOIN users u ON u.id = e.actor_id \
         WHERE e.request_id = $1 ORDER BY e.at, e.id";
     const CAMPAIGNS = "SELECT id, name FROM campaigns WHERE state = 'published' ORDER BY name";
+    const MANAGER_OF = "SELECT u.email, o.name FROM organisations o JOIN users u ON u.id = o.channel_manager_id \
+        WHERE o.id = $1 AND u.deactivated_at IS NULL";
+    const ABOUT = "SELECT organisation_id, title FROM mdf_requests WHERE id = $1";
 }
 
 fn allocations_sql(reach: Reach) -> Conditions {
@@ -208,13 +212,14 @@ pub async fn allocate(
 }
 
 /// Stores partner `organisation_id`'s request, by `by`, when it still fits its allocation (which
-/// must be the partner's and open on `at`'s day); `Err(left)` otherwise.
+/// must be the partner's and open on `at`'s day); `Err(left)` otherwise. With `notify` (the
+/// portal's public address), its channel manager is sent the request.
 pub async fn request(
     db: &Db,
     organisation_id: i64,
     new: &NewRequest,
-    currency: &str,
-    by: i64,
+    (currency, by): (&str, i64),
+    notify: Option<&str>,
     at: DateTime<Utc>,
 ) -> Result<Result<i64, i64>, sqlx::Error> {
     let mut tx = db.begin().await?;
@@ -241,6 +246,15 @@ pub async fn request(
         .bind(new.campaign_id).bind(at)
         .fetch_one(conn).await)?;
     event(&mut tx, id, RequestState::Requested, by, "", at).await?;
+    if let Some(public_url) = notify {
+        let manager: Option<(String, String)> =
+            on_tx!(tx, conn => sqlx::query_as(MANAGER_OF).bind(organisation_id).fetch_optional(conn).await)?;
+        if let Some((email, partner)) = manager {
+            let amount = crate::money::amount_text(new.amount_minor, currency);
+            let message = mail::mdf_requested(&partner, &new.title, &amount, &format!("{public_url}/mdf/{id}"));
+            mail::queue(&mut tx, &email, &message, at).await?;
+        }
+    }
     tx.commit().await?;
     Ok(Ok(id))
 }
@@ -258,13 +272,15 @@ async fn event(
 }
 
 /// Moves request `id` from `from` to `to` with its timeline line (`note`: a rejection's reason),
-/// and for vendor staff (`audited`) its audit entry; `false` when it was no longer in `from`.
+/// and for vendor staff (`audited`) its audit entry; `false` when it was no longer in `from`. With
+/// `notify` (the portal's public address), a decision is sent to the partner's admins.
 pub async fn move_request(
     db: &Db,
     id: i64,
     (from, to): (RequestState, RequestState),
     note: &str,
     (by, audited): (i64, bool),
+    notify: Option<&str>,
     at: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
@@ -278,6 +294,18 @@ pub async fn move_request(
     if audited {
         let said = format!("MDF request #{id}: {}", to.label());
         audit::record(&mut tx, by, AuditAction::DecidedMdfRequest, &said, at).await?;
+    }
+    let outcome = match to {
+        RequestState::PreApproved => Some("pre-approved"),
+        RequestState::Rejected => Some("rejected"),
+        _ => None,
+    };
+    if let (Some(public_url), Some(outcome)) = (notify, outcome) {
+        let (organisation_id, title): (i64, String) =
+            on_tx!(tx, conn => sqlx::query_as(ABOUT).bind(id).fetch_one(conn).await)?;
+        let reason = (!note.is_empty()).then_some(note);
+        let message = mail::mdf_decided(&title, outcome, reason, &format!("{public_url}/mdf/{id}"));
+        mail::queue_to_partner_admins(&mut tx, organisation_id, &message, at).await?;
     }
     tx.commit().await?;
     Ok(true)
