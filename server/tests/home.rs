@@ -146,7 +146,12 @@ async fn a_managers_home_lists_approvals_risk_and_protection_within_reach(backen
     .expect("ending soon");
     let sam_id: i64 = app.count("SELECT id FROM users WHERE email = 'cam@acme.test'").await;
     let home = home(&app, &sam).await;
-    assert_eq!(section_ids(&home), ["approvals", "at-risk", "tier-changes", "protection"]);
+    assert_eq!(section_ids(&home), ["approvals", "at-risk", "tier-changes", "protection", "mdf"]);
+    // The demo's search ads wait for Sam, Bluepeak's manager; Copperline's are another's.
+    let mdf = section(&home, "mdf");
+    let titles: Vec<&str> =
+        mdf["items"].as_array().expect("items").iter().filter_map(|item| item["title"].as_str()).collect();
+    assert_eq!(titles, ["Bluepeak Systems: Search ads for Acme Vault"], "{mdf}");
 
     let approvals = section(&home, "approvals");
     let listed = linked_ids(approvals, "/deals/");
@@ -199,7 +204,7 @@ async fn an_admins_home_covers_the_program_and_its_setup(backend: Backend) {
     let home = home(&app, &admin).await;
     assert_eq!(
         section_ids(&home),
-        ["approvals", "at-risk", "tier-changes", "protection", "setup", "incentives", "campaigns"]
+        ["approvals", "at-risk", "tier-changes", "protection", "mdf", "setup", "incentives", "campaigns"]
     );
     let waiting = app.count("SELECT COUNT(*) FROM deals WHERE status = 'submitted'").await;
     assert_eq!(section(&home, "approvals")["more"]["text"], format!("Open the approval queue ({waiting} deals)"));

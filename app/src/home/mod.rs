@@ -79,6 +79,7 @@ pub async fn home_summary() -> Result<HomeData, crate::error::AppError> {
             let mut sections = deals::agenda::manager_sections(&db, reach, now).await?;
             sections.insert(1, partners::agenda::at_risk(&db, &crate::kpi::cache::fact_cache()?, reach).await?);
             sections.insert(2, crate::tiers::agenda::manager_home_section(&db, reach).await?);
+            sections.push(crate::incentives::mdf::agenda::manager_section(&db, reach).await?);
             if user.role == Role::Admin {
                 let mut gaps = partners::agenda::setup_gaps(&db).await?;
                 gaps.extend(deals::agenda::pipeline_gap(&db).await?);

@@ -67,6 +67,7 @@ pub async fn partner_section(db: &Db, organisation_id: i64, now: DateTime<Utc>) 
             });
         }
     }
+    items.extend(super::mdf::agenda::partner_items(db, organisation_id, today).await?);
     Ok(AgendaSection::new(
         "earnings",
         "Earnings",

@@ -3,6 +3,8 @@
 //! partner requests funds for an activity and its channel manager pre-approves or rejects it,
 //! on a timeline like a deal's (`/mdf`, `/mdf/{id}`).
 
+#[cfg(feature = "ssr")]
+pub mod agenda;
 mod pages;
 pub mod rules;
 pub mod server;
