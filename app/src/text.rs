@@ -111,7 +111,8 @@ mod tests {
 }
 
 /// The first and last days of a window typed as `YYYY-MM-DD` into the fields `starts_on` and
-/// `ends_on`, the last at most `max_days` after the first; each problem goes into `fields`.
+/// `ends_on`, at most `max_days` days long (the first and last included); each problem goes into
+/// `fields`.
 pub fn date_window(
     fields: &mut crate::error::FieldErrors,
     (starts_on, ends_on): (&str, &str),
@@ -126,8 +127,9 @@ pub fn date_window(
     if let (Some(starts), Some(ends)) = (starts, ends) {
         if ends < starts {
             fields.insert("ends_on".into(), "End it on or after its first day.".into());
-        } else if (ends - starts).num_days() > max_days {
-            fields.insert("ends_on".into(), format!("End it at most {max_days} days after its first day."));
+        } else if (ends - starts).num_days() + 1 > max_days {
+            fields
+                .insert("ends_on".into(), format!("Keep it to {max_days} days at most, the first and last included."));
         }
     }
     (starts, ends)

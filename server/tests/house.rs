@@ -171,8 +171,9 @@ const WITHOUT_IDS: &[&str] = &[
     "create_spiff",
     "launch_spiff",
     "end_spiff",
-    // MDF within the caller's reach (tests/mdf.rs): budgets are the program's, allocations name
-    // only partners within reach, and a partner requests from its own allocations.
+    // MDF within the caller's reach (tests/mdf.rs): budgets are the program's; an allocation
+    // naming a partner out of reach, or a request naming another partner's allocation, is refused
+    // at its field exactly as an id that does not exist.
     "mdf_overview",
     "set_mdf_budget",
     "allocate_mdf",

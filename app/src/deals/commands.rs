@@ -80,7 +80,8 @@ pub async fn carry_out(
             let tier = incentives::store::tier_of(&state.db, deal.organisation_id).await?;
             let mut accruals =
                 ledger::deal_won(&won, tier.as_ref().map(|(name, benefits)| (name.as_str(), benefits)), now);
-            accruals.extend(incentives::store::spiffs::earned_by(&state.db, &won, now).await?);
+            let won_on = plan.change.closed_on.unwrap_or(now.date_naive());
+            accruals.extend(incentives::store::spiffs::earned_by(&state.db, &won, won_on, now).await?);
             accruals
         }
         _ => Vec::new(),

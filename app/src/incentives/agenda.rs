@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::ledger::{self, quarter_label};
-use super::spiffs::{Basis, Phase};
+use super::spiffs::Basis;
 use super::{store, tally_by};
 use crate::auth::reach::Reach;
 use crate::db::Db;
@@ -53,7 +53,7 @@ pub async fn partner_section(db: &Db, organisation_id: i64, now: DateTime<Utc>) 
     let (tier, partner_type) = store::spiffs::tier_and_type(db, organisation_id).await?;
     let today = now.date_naive();
     for spiff in store::spiffs::list(db).await? {
-        if spiff.phase(today) == Phase::Open && spiff.rule.audience.includes(tier, partner_type) {
+        if spiff.offered_to(tier, partner_type, today) {
             let payout = Money { minor: spiff.payout_minor, currency: spiff.currency }.display();
             items.push(AgendaItem {
                 title: format!("SPIFF: {}", spiff.name),

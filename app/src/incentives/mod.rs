@@ -240,6 +240,8 @@ pub struct SpiffRow {
     pub audience: String,
     pub paid_minor: i64,
     pub deals: i64,
+    /// The reader may end it early (or cancel it before it starts).
+    pub can_end: bool,
 }
 
 /// The SPIFFs page: a partner's people see those open to their partner (and those it earned

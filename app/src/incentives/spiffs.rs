@@ -125,6 +125,8 @@ pub enum Phase {
     Upcoming,
     Open,
     Ended,
+    /// Ended before its first day.
+    Cancelled,
 }
 
 impl Phase {
@@ -134,6 +136,7 @@ impl Phase {
             Phase::Upcoming => "Starts soon",
             Phase::Open => "Open",
             Phase::Ended => "Ended",
+            Phase::Cancelled => "Cancelled",
         }
     }
 }
@@ -142,10 +145,33 @@ impl Spiff {
     pub fn phase(&self, today: NaiveDate) -> Phase {
         match self.state {
             SpiffState::Draft => Phase::Draft,
-            // One ended before its first day (withdrawn) has ended, not yet to come.
+            SpiffState::Launched if self.ends_on < self.starts_on => Phase::Cancelled,
             SpiffState::Launched if today > self.ends_on => Phase::Ended,
             SpiffState::Launched if today < self.starts_on => Phase::Upcoming,
             SpiffState::Launched => Phase::Open,
+        }
+    }
+
+    /// Whether a partner of `tier` and `partner_type` is offered it on `today`: launched, open or
+    /// about to open, and aimed at it.
+    pub fn offered_to(&self, tier: Option<i64>, partner_type: Option<i64>, today: NaiveDate) -> bool {
+        matches!(self.phase(today), Phase::Open | Phase::Upcoming) && self.rule.audience.includes(tier, partner_type)
+    }
+
+    /// The first day of a draft launched on `today`: its own, or today when that has passed (a
+    /// win before its launch does not earn it).
+    pub fn launch_from(&self, today: NaiveDate) -> NaiveDate {
+        self.starts_on.max(today)
+    }
+
+    /// The last day it has when ended early on `today`: today while it is open (deals won today
+    /// still earn it), the day before its first while it is to come (cancelled); `None` when it
+    /// is not launched or ends by today anyway.
+    pub fn end_early(&self, today: NaiveDate) -> Option<NaiveDate> {
+        match self.phase(today) {
+            Phase::Open if self.ends_on > today => Some(today),
+            Phase::Upcoming => self.starts_on.pred_opt(),
+            _ => None,
         }
     }
 
@@ -284,7 +310,7 @@ impl SpiffInput {
             fields.insert("description".into(), "Use at most 1,000 characters.".into());
         }
         let (starts_on, ends_on) =
-            crate::text::date_window(&mut fields, (&self.starts_on, &self.ends_on), MAX_WINDOW_DAYS - 1);
+            crate::text::date_window(&mut fields, (&self.starts_on, &self.ends_on), MAX_WINDOW_DAYS);
         if ends_on.is_some_and(|ends| ends < today) && !fields.contains_key("ends_on") {
             fields.insert("ends_on".into(), "End it today or later: a SPIFF pays for deals won from now on.".into());
         }
@@ -298,7 +324,8 @@ impl SpiffInput {
             fields.insert("products".into(), "Keep each product's name to 100 characters.".into());
         }
         let min_amount_minor = match self.min_amount.trim() {
-            "" | "0" => 0,
+            // Nothing, or nothing but zeros: any size.
+            raw if raw.chars().all(|c| matches!(c, '0' | '.' | ',' | ' ')) => 0,
             raw => Money::parse_positive(raw, currency)
                 .map(|money| money.minor)
                 .map_err(|problem| fields.insert("min_amount".into(), problem))

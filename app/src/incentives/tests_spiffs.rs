@@ -82,9 +82,23 @@ fn a_spiff_reads_as_draft_upcoming_open_or_ended() {
     assert_eq!(spiff.phase(day(2026, 12, 31)), Phase::Open);
     assert_eq!(spiff.phase(day(2027, 1, 1)), Phase::Ended);
     assert_eq!(Spiff { state: SpiffState::Draft, ..spiff.clone() }.phase(day(2026, 11, 1)), Phase::Draft);
-    // Ended before it began: its last day is the day before its first.
-    let withdrawn = Spiff { ends_on: day(2026, 9, 29), ..spiff };
-    assert_eq!(withdrawn.phase(day(2026, 9, 30)), Phase::Ended);
+    // Cancelled before it began: its last day is the day before its first.
+    let cancelled = Spiff { ends_on: day(2026, 9, 30), ..spiff.clone() };
+    assert_eq!(cancelled.phase(day(2026, 9, 15)), Phase::Cancelled);
+    assert_eq!(cancelled.end_early(day(2026, 9, 15)), None, "cancelled once");
+    // Ending early: today while open, the day before its first while to come, never twice.
+    assert_eq!(spiff.end_early(day(2026, 9, 15)), Some(day(2026, 9, 30)));
+    assert_eq!(spiff.end_early(day(2026, 11, 15)), Some(day(2026, 11, 15)));
+    assert_eq!(spiff.end_early(day(2026, 12, 31)), None, "its last day already");
+    assert_eq!(Spiff { state: SpiffState::Draft, ..spiff.clone() }.end_early(day(2026, 11, 15)), None);
+    // Launched late, it starts on its launch day.
+    assert_eq!(spiff.launch_from(day(2026, 9, 1)), day(2026, 10, 1));
+    assert_eq!(spiff.launch_from(day(2026, 10, 9)), day(2026, 10, 9));
+    // Offered to its audience while open or to come.
+    assert!(spiff.offered_to(Some(3), Some(4), day(2026, 9, 15)));
+    assert!(spiff.offered_to(Some(3), Some(4), day(2026, 12, 31)));
+    assert!(!spiff.offered_to(Some(3), Some(4), day(2027, 1, 1)), "ended");
+    assert!(!spiff.offered_to(Some(2), Some(4), day(2026, 11, 1)), "another tier");
 }
 
 #[test]

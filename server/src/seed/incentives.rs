@@ -126,7 +126,7 @@ async fn demo_spiffs(db: &Db, marketing: i64) -> Result<(), SeedError> {
         if let spiffs::Created::Created(id) = spiffs::create(db, &spiff, marketing, written).await?
             && demo.launched
         {
-            spiffs::launch(db, id, marketing, written + Duration::days(1)).await?;
+            spiffs::launch(db, id, spiff.starts_on, marketing, written + Duration::days(1)).await?;
         }
     }
     Ok(())
@@ -158,7 +158,7 @@ pub async fn demo_history(db: &Db, admin: i64, public_url: &str) -> Result<(), S
         };
         let at = noon(*closed_on);
         let mut entries = ledger::deal_won(&deal, tier.map(|(name, benefits)| (name.as_str(), benefits)), at);
-        entries.extend(spiffs::earned_by(db, &deal, at).await?);
+        entries.extend(spiffs::earned_by(db, &deal, *closed_on, at).await?);
         store::append(&mut tx, &entries).await?;
     }
     tx.commit().await?;

@@ -15,8 +15,7 @@ use crate::ui::agenda::{AgendaItem, AgendaSection, Urgency};
 /// Requests within `reach` waiting for a decision, oldest first.
 pub async fn manager_section(db: &Db, reach: Reach) -> Result<AgendaSection, AppError> {
     let currency = crate::money::store::conversion(db).await?.currency();
-    let mut waiting: Vec<_> =
-        store::requests(db, reach).await?.into_iter().filter(|row| row.state == RequestState::Requested).collect();
+    let mut waiting = store::requests(db, reach, Some(RequestState::Requested)).await?;
     waiting.sort_by_key(|row| row.updated_at);
     let count = waiting.len();
     let items = waiting

@@ -52,7 +52,7 @@ impl AllocationRow {
     }
 
     pub fn open_on(&self, today: NaiveDate) -> bool {
-        today <= self.expires_on
+        rules::allocation_open(self.expires_on, today)
     }
 }
 
@@ -268,7 +268,7 @@ impl RequestInput {
             .unwrap_or_default()
             .to_owned();
         let (starts_on, ends_on) =
-            crate::text::date_window(&mut fields, (&self.starts_on, &self.ends_on), MAX_ACTIVITY_DAYS - 1);
+            crate::text::date_window(&mut fields, (&self.starts_on, &self.ends_on), MAX_ACTIVITY_DAYS);
         if ends_on.is_some_and(|ends| ends < today) && !fields.contains_key("ends_on") {
             fields.insert("ends_on".into(), "Request funds for an activity that has not ended.".into());
         }

@@ -177,7 +177,7 @@ fn Allocate(
             <ActionForm action=save attr:novalidate=true>
                 <Field label="Partner" name="partner" options=choices error required=true/>
                 <div class="field-row">
-                    <Field label="Quarter" name="period" id="allocate-period" error value=quarter_key(quarter) required=true/>
+                    <Field label="Quarter" name="period" id="allocate-period" error value=quarter_key(quarter) hint="Like 2026-Q3." required=true/>
                     <Field label="Amount" name="amount" id="allocate-amount" error hint=format!("In {}.", currency.code()) required=true/>
                     <Field label="Open until" name="expires_on" kind="date" error value=last_day.to_string() required=true/>
                 </div>
@@ -324,7 +324,7 @@ fn RequestView(detail: RequestDetail, act: ServerAction<ActOnMdf>) -> impl IntoV
                     <ActionForm action=act attr:novalidate=true>
                         <input type="hidden" name="id" value=request.id/>
                         <input type="hidden" name="command" value="reject"/>
-                        <Field label="Why it is rejected (the partner sees it)" name="reason" rows=2 error/>
+                        <Field label="Why it is rejected (the partner sees it)" name="reason" rows=2 error required=true/>
                         <button type="submit" class="button secondary">"Reject"</button>
                     </ActionForm>
                 })}

@@ -99,11 +99,11 @@ impl RequestState {
             RequestState::Executed => "Executed",
         }
     }
+}
 
-    /// Whether its amount holds part of its allocation: every state but a refused or withdrawn one.
-    pub fn commits_funds(self) -> bool {
-        !matches!(self, RequestState::Rejected | RequestState::Withdrawn)
-    }
+/// Whether an allocation whose last day is `expires_on` may still be drawn on `today`.
+pub fn allocation_open(expires_on: NaiveDate, today: NaiveDate) -> bool {
+    today <= expires_on
 }
 
 /// Who acts on a request: the partner's people, or vendor staff within reach.

@@ -10,7 +10,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::rules::{self, MdfCommand, RequestState, Side},
-    super::store::{self, AllocationRefused},
+    super::store::{self, AllocationRefused, RequestRefused},
     super::{BudgetInput, RequestRecord},
     crate::auth::access::{MDF_BUDGET_ROLES, MDF_MANAGER_ROLES, MDF_ROLES},
     crate::auth::{SessionUser, guard, reach::Reach},
@@ -36,11 +36,14 @@ pub async fn mdf_overview() -> Result<MdfView, AppError> {
     Ok(MdfView {
         budgets: if admin { store::budgets(&db).await? } else { Vec::new() },
         allocations: store::allocations(&db, reach).await?,
-        requests: store::requests(&db, reach).await?,
+        requests: store::requests(&db, reach, None).await?,
         partner,
         admin,
         partners: if partner { Vec::new() } else { store::partners(&db, reach).await? },
-        campaigns: if partner { store::campaigns(&db).await? } else { Vec::new() },
+        campaigns: match reach {
+            Reach::Own { organisation_id } => store::campaigns(&db, organisation_id).await?,
+            _ => Vec::new(),
+        },
         currency: currency(&db).await?,
         today: Utc::now().date_naive(),
     })
@@ -113,7 +116,7 @@ pub async fn request_mdf(#[server(flatten)] input: RequestInput) -> Result<i64, 
     let db = state.db.clone();
     let currency = currency(&db).await?;
     let allocations = store::allocations(&db, Reach::Own { organisation_id }).await?;
-    let campaigns = store::campaigns(&db).await?;
+    let campaigns = store::campaigns(&db, organisation_id).await?;
     let now = Utc::now();
     let new = input
         .check(currency, &allocations, &campaigns, now.date_naive())
@@ -124,9 +127,13 @@ pub async fn request_mdf(#[server(flatten)] input: RequestInput) -> Result<i64, 
             guard::redirect_form_post(&format!("/mdf/{id}"));
             Ok(id)
         }
-        Err(left) => {
+        Err(RequestRefused::Left(left)) => {
             let message = format!("Only {} of this allocation is left.", Money { minor: left, currency }.display());
             Err(AppError::invalid_keeping([("amount".to_owned(), message)].into(), input.typed()))
+        }
+        Err(RequestRefused::Closed) => {
+            let message = "This allocation has closed: choose another.".to_owned();
+            Err(AppError::invalid_keeping([("allocation".to_owned(), message)].into(), input.typed()))
         }
     }
 }

@@ -11,9 +11,11 @@ use crate::audit::{self, AuditAction};
 use crate::auth::reach::Reach;
 use crate::db::{Conditions, Db, Tx};
 use crate::mail;
+use crate::tiers::audience::Audience;
 use crate::{bind_all, execute_in, on_db, on_tx};
 
-/// What a request's amount holds of its allocation: the requests not rejected or withdrawn.
+/// What requests hold of an allocation: every request but a rejected or withdrawn one, which
+/// gives its amount back.
 macro_rules! committed {
     ($allocation:literal) => {
         concat!(
@@ -52,6 +54,9 @@ crate::statements! {
     const EVENTS = "SELECT e.state, u.name AS actor, e.note, e.at FROM mdf_events e JOIN users u ON u.id = e.actor_id \
         WHERE e.request_id = $1 ORDER BY e.at, e.id";
     const CAMPAIGNS = "SELECT id, name FROM campaigns WHERE state = 'published' ORDER BY name";
+    const CAMPAIGN_TIERS = "SELECT campaign_id, tier_id FROM campaign_tiers";
+    const CAMPAIGN_TYPES = "SELECT campaign_id, partner_type_id FROM campaign_types";
+    const TIER_AND_TYPE = "SELECT tier_id, partner_type_id FROM organisations WHERE id = $1";
     const MANAGER_OF = "SELECT u.email, o.name FROM organisations o JOIN users u ON u.id = o.channel_manager_id \
         WHERE o.id = $1 AND u.deactivated_at IS NULL";
     const ABOUT = "SELECT organisation_id, title FROM mdf_requests WHERE id = $1";
@@ -68,12 +73,15 @@ fn allocations_sql(reach: Reach) -> Conditions {
     sql
 }
 
-fn requests_sql(reach: Reach) -> Conditions {
+fn requests_sql(reach: Reach, only: Option<RequestState>) -> Conditions {
     let mut sql = Conditions::new(
         "SELECT r.id, o.name AS partner, r.title, r.kind, r.amount_minor, r.state, r.starts_on, r.ends_on, r.updated_at \
          FROM mdf_requests r JOIN organisations o ON o.id = r.organisation_id WHERE 1 = 1",
     );
     reach.narrow(&mut sql, "o");
+    if let Some(state) = only {
+        sql.push(" AND r.state = $n", crate::db::Param::Text(state.as_str().to_owned()));
+    }
     sql.sql.push_str(" ORDER BY r.updated_at DESC, r.id DESC LIMIT 500");
     sql
 }
@@ -88,7 +96,7 @@ fn partners_sql(reach: Reach) -> Conditions {
 /// The SQL assembled at run time, for the test that prepares every statement.
 pub fn assembled_statements() -> Vec<String> {
     let reach = Reach::Assigned { channel_manager_id: 1 };
-    vec![allocations_sql(reach).sql, requests_sql(reach).sql, partners_sql(reach).sql]
+    vec![allocations_sql(reach).sql, requests_sql(reach, Some(RequestState::Requested)).sql, partners_sql(reach).sql]
 }
 
 pub async fn budgets(db: &Db) -> Result<Vec<BudgetRow>, sqlx::Error> {
@@ -100,8 +108,9 @@ pub async fn allocations(db: &Db, reach: Reach) -> Result<Vec<AllocationRow>, sq
     on_db!(db, pool => bind_all!(sqlx::query_as(AssertSqlSafe(sql.sql)), &sql.params).fetch_all(pool).await)
 }
 
-pub async fn requests(db: &Db, reach: Reach) -> Result<Vec<RequestRow>, sqlx::Error> {
-    let sql = requests_sql(reach);
+/// The latest 500 requests within `reach` (`only` those in that state).
+pub async fn requests(db: &Db, reach: Reach, only: Option<RequestState>) -> Result<Vec<RequestRow>, sqlx::Error> {
+    let sql = requests_sql(reach, only);
     on_db!(db, pool => bind_all!(sqlx::query_as(AssertSqlSafe(sql.sql)), &sql.params).fetch_all(pool).await)
 }
 
@@ -111,9 +120,27 @@ pub async fn partners(db: &Db, reach: Reach) -> Result<Vec<(i64, String)>, sqlx:
     on_db!(db, pool => bind_all!(sqlx::query_as(AssertSqlSafe(sql.sql)), &sql.params).fetch_all(pool).await)
 }
 
-/// The published campaigns an activity may be linked to.
-pub async fn campaigns(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    on_db!(db, pool => sqlx::query_as(CAMPAIGNS).fetch_all(pool).await)
+/// The published campaigns partner `organisation_id` is in the audience of: those its activities
+/// may be linked to.
+pub async fn campaigns(db: &Db, organisation_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let (published, tiers, types, partner): (
+        Vec<(i64, String)>,
+        Vec<(i64, i64)>,
+        Vec<(i64, i64)>,
+        Option<(Option<i64>, Option<i64>)>,
+    ) = on_db!(db, pool => {
+        let published = sqlx::query_as(CAMPAIGNS).fetch_all(pool).await?;
+        let tiers = sqlx::query_as(CAMPAIGN_TIERS).fetch_all(pool).await?;
+        let types = sqlx::query_as(CAMPAIGN_TYPES).fetch_all(pool).await?;
+        let partner = sqlx::query_as(TIER_AND_TYPE).bind(organisation_id).fetch_optional(pool).await?;
+        Ok::<_, sqlx::Error>((published, tiers, types, partner))
+    })?;
+    let (tier, partner_type) = partner.unwrap_or((None, None));
+    let of = |pairs: &[(i64, i64)], id: i64| pairs.iter().filter(|(c, _)| *c == id).map(|(_, x)| *x).collect();
+    Ok(published
+        .into_iter()
+        .filter(|(id, _)| Audience { tiers: of(&tiers, *id), types: of(&types, *id) }.includes(tier, partner_type))
+        .collect())
 }
 
 pub async fn record(db: &Db, id: i64) -> Result<Option<RequestRecord>, sqlx::Error> {
@@ -140,7 +167,11 @@ pub async fn set_budget(
         return Ok(Err(allocated));
     }
     execute_in!(tx, sqlx::query(SET_BUDGET).bind(period).bind(amount).bind(currency).bind(by).bind(at))?;
-    let said = format!("MDF budget of {} set to {amount} {currency}", crate::incentives::ledger::quarter_label(period));
+    let said = format!(
+        "MDF budget of {} set to {}",
+        crate::incentives::ledger::quarter_label(period),
+        crate::money::amount_text(amount, currency)
+    );
     audit::record(&mut tx, by, AuditAction::ChangedMdfBudget, &said, at).await?;
     tx.commit().await?;
     Ok(Ok(()))
@@ -203,16 +234,26 @@ pub async fn allocate(
             .bind(at)
     )?;
     let said = format!(
-        "MDF of {} for partner #{partner_id}: {amount_minor} {currency} until {expires_on}",
-        crate::incentives::ledger::quarter_label(period_start)
+        "MDF of {} for partner #{partner_id}: {} until {expires_on}",
+        crate::incentives::ledger::quarter_label(period_start),
+        crate::money::amount_text(amount_minor, currency)
     );
     audit::record(&mut tx, by, AuditAction::AllocatedMdf, &said, at).await?;
     tx.commit().await?;
     Ok(Ok(()))
 }
 
+/// Why a request was not stored.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RequestRefused {
+    /// Only this much of the allocation is left.
+    Left(i64),
+    /// The allocation expired meanwhile (or is not the partner's).
+    Closed,
+}
+
 /// Stores partner `organisation_id`'s request, by `by`, when it still fits its allocation (which
-/// must be the partner's and open on `at`'s day); `Err(left)` otherwise. With `notify` (the
+/// must be the partner's and open on `at`'s day). With `notify` (the
 /// portal's public address), its channel manager is sent the request.
 pub async fn request(
     db: &Db,
@@ -221,24 +262,24 @@ pub async fn request(
     (currency, by): (&str, i64),
     notify: Option<&str>,
     at: DateTime<Utc>,
-) -> Result<Result<i64, i64>, sqlx::Error> {
+) -> Result<Result<i64, RequestRefused>, sqlx::Error> {
     let mut tx = db.begin().await?;
     tx.exclude_others("mdf").await?;
     let allocation: Option<AllocationFacts> = on_tx!(tx, conn => sqlx::query_as(ALLOCATION_BY_ID)
         .bind(new.allocation_id).fetch_optional(conn).await)?;
     let fits = allocation
-        .filter(|(_, owner, _, _, expires_on)| *owner == organisation_id && at.date_naive() <= *expires_on)
+        .filter(|(_, owner, _, _, expires_on)| {
+            *owner == organisation_id && rules::allocation_open(*expires_on, at.date_naive())
+        })
         .map(|(_, _, amount, committed, _)| rules::request_fits(amount, committed, new.amount_minor));
-    match fits {
-        Some(Ok(())) => {}
-        Some(Err(left)) => {
-            tx.rollback().await?;
-            return Ok(Err(left));
-        }
-        None => {
-            tx.rollback().await?;
-            return Ok(Err(0));
-        }
+    let refused = match fits {
+        Some(Ok(())) => None,
+        Some(Err(left)) => Some(RequestRefused::Left(left)),
+        None => Some(RequestRefused::Closed),
+    };
+    if let Some(refused) = refused {
+        tx.rollback().await?;
+        return Ok(Err(refused));
     }
     let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(INSERT_REQUEST)
         .bind(new.allocation_id).bind(organisation_id).bind(by).bind(new.kind).bind(&new.title)

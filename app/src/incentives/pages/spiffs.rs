@@ -26,7 +26,7 @@ fn phase_tone(phase: Phase) -> &'static str {
         Phase::Draft => "neutral",
         Phase::Upcoming => "warning",
         Phase::Open => "success",
-        Phase::Ended => "neutral",
+        Phase::Ended | Phase::Cancelled => "neutral",
     }
 }
 
@@ -79,7 +79,7 @@ fn SpiffCard(
     launch: ServerAction<LaunchSpiff>,
     end: ServerAction<EndSpiff>,
 ) -> impl IntoView {
-    let SpiffRow { spiff, phase, rule, audience, paid_minor, deals } = row;
+    let SpiffRow { spiff, phase, rule, audience, paid_minor, deals, can_end } = row;
     let money = move |minor: i64| Money { minor, currency: spiff.currency }.display();
     let pays = match spiff.basis {
         Basis::PerDeal => format!("{} per qualifying deal", money(spiff.payout_minor)),
@@ -93,7 +93,15 @@ fn SpiffCard(
     };
     let id = spiff.id;
     let heading = format!("spiff-{id}");
-    let (launch_label, end_label) = (format!("Launch {}", spiff.name), format!("End {} today", spiff.name));
+    let launch_label = format!("Launch {}", spiff.name);
+    let end_label = match phase {
+        Phase::Upcoming => format!("Cancel {}", spiff.name),
+        _ => format!("End {} today", spiff.name),
+    };
+    let window = match phase {
+        Phase::Cancelled => "Cancelled before its first day".to_owned(),
+        _ => format!("{} to {}", spiff.starts_on, spiff.ends_on),
+    };
     view! {
         <section class="card" aria-labelledby=heading.clone() data-testid="spiff">
             <div class="page-head">
@@ -103,7 +111,7 @@ fn SpiffCard(
             {(!spiff.description.is_empty()).then(|| view! { <p>{spiff.description.clone()}</p> })}
             <dl class="figures">
                 <div><dt>"Pays"</dt><dd>{pays}</dd></div>
-                <div><dt>"Deals won"</dt><dd>{format!("{} to {}", spiff.starts_on, spiff.ends_on)}</dd></div>
+                <div><dt>"Deals won"</dt><dd>{window}</dd></div>
                 <div><dt>"Qualifying deals"</dt><dd>{rule}</dd></div>
                 {(!partner).then(|| view! { <div><dt>"For"</dt><dd>{audience}</dd></div> })}
             </dl>
@@ -114,7 +122,7 @@ fn SpiffCard(
                     <button type="submit" class="button primary">{launch_label}</button>
                 </ActionForm>
             })}
-            {(manage && matches!(phase, Phase::Open | Phase::Upcoming)).then(|| view! {
+            {can_end.then(|| view! {
                 <ActionForm action=end>
                     <input type="hidden" name="id" value=id/>
                     <button type="submit" class="button secondary">{end_label}</button>

@@ -15,7 +15,7 @@ use {
     crate::incentives::spiffs::{Phase, Spiff},
     crate::incentives::store::spiffs::{self as store, Created},
     crate::state,
-    chrono::{Duration, Utc},
+    chrono::Utc,
 };
 
 /// The SPIFFs the caller may see, with what each paid within their reach. A partner's people see
@@ -40,16 +40,15 @@ pub async fn spiffs() -> Result<SpiffsView, AppError> {
             let phase = spiff.phase(today);
             let (paid_minor, deals) = paid.get(&spiff.id).copied().unwrap_or_default();
             let shown = match partner {
-                Some((tier, kind)) => {
-                    deals > 0
-                        || (matches!(phase, Phase::Open | Phase::Upcoming) && spiff.rule.audience.includes(tier, kind))
-                }
+                Some((tier, kind)) => deals > 0 || spiff.offered_to(tier, kind, today),
                 None => manage || phase != Phase::Draft,
             };
             shown.then(|| SpiffRow {
                 phase,
                 rule: spiff.describe(),
-                audience: choices.describe(&spiff.rule.audience),
+                // Whom it is aimed at is the vendor's to read.
+                audience: if partner.is_none() { choices.describe(&spiff.rule.audience) } else { String::new() },
+                can_end: manage && spiff.end_early(today).is_some(),
                 paid_minor,
                 deals,
                 spiff,
@@ -60,7 +59,7 @@ pub async fn spiffs() -> Result<SpiffsView, AppError> {
         rows,
         manage,
         partner: partner.is_some(),
-        choices,
+        choices: if manage { choices } else { Default::default() },
         currency: crate::money::store::conversion(&db).await?.currency(),
     })
 }
@@ -89,17 +88,18 @@ pub async fn create_spiff(#[server(flatten)] input: SpiffInput) -> Result<i64, A
 }
 
 /// Launches a draft: partners in its audience see it, and its qualifying wins pay from its first
-/// day. A SPIFF whose window has passed is not launched.
+/// day, or from today when that has passed. A SPIFF whose window has passed is not launched.
 #[server(endpoint = "launch_spiff")]
 pub async fn launch_spiff(id: i64) -> Result<(), AppError> {
     let user = guard::require_role(SPIFF_MANAGER_ROLES)?;
     let db = state::db()?;
     let now = Utc::now();
-    let spiff = store::list(&db).await?.into_iter().find(|spiff| spiff.id == id).ok_or(AppError::NotFound)?;
-    if spiff.ends_on < now.date_naive() {
+    let today = now.date_naive();
+    let spiff = store::spiff(&db, id).await?.ok_or(AppError::NotFound)?;
+    if spiff.ends_on < today {
         return Err(AppError::field("spiff", "Its window has passed: create a SPIFF with new dates instead."));
     }
-    if !store::launch(&db, id, user.user_id, now).await? {
+    if !store::launch(&db, id, spiff.launch_from(today), user.user_id, now).await? {
         return Err(AppError::field("spiff", "It is launched already."));
     }
     guard::redirect_form_post("/spiffs");
@@ -114,8 +114,10 @@ pub async fn end_spiff(id: i64) -> Result<(), AppError> {
     let db = state::db()?;
     let now = Utc::now();
     let today = now.date_naive();
-    let spiff = store::list(&db).await?.into_iter().find(|spiff| spiff.id == id).ok_or(AppError::NotFound)?;
-    let last_day = if spiff.starts_on > today { today - Duration::days(1) } else { today };
+    let spiff = store::spiff(&db, id).await?.ok_or(AppError::NotFound)?;
+    let Some(last_day) = spiff.end_early(today) else {
+        return Err(AppError::field("spiff", "It has ended already, or was never launched."));
+    };
     if !store::end_early(&db, id, last_day, user.user_id, now).await? {
         return Err(AppError::field("spiff", "It has ended already, or was never launched."));
     }

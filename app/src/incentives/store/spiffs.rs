@@ -28,8 +28,10 @@ crate::statements! {
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $12) RETURNING id";
     const INSERT_TIER = "INSERT INTO spiff_tiers (spiff_id, tier_id) VALUES ($1, $2)";
     const INSERT_TYPE = "INSERT INTO spiff_types (spiff_id, partner_type_id) VALUES ($1, $2)";
-    const LAUNCH = "UPDATE spiffs SET state = 'launched', launched_by = $2, launched_at = $3 \
+    const LAUNCH = "UPDATE spiffs SET state = 'launched', launched_by = $2, launched_at = $3, starts_on = $4 \
         WHERE id = $1 AND state = 'draft' RETURNING name";
+    const ONE = "SELECT id, name, description, starts_on, ends_on, products, min_amount_minor, new_logo_only, basis, \
+        payout_minor, currency, state FROM spiffs WHERE id = $1";
     const END_EARLY = "UPDATE spiffs SET ends_on = $2 WHERE id = $1 AND state = 'launched' AND ends_on > $2 RETURNING name";
     const TIER_AND_TYPE = "SELECT tier_id, partner_type_id FROM organisations WHERE id = $1";
     const WIN_FACTS = "SELECT d.created_by, u.name, o.tier_id, o.partner_type_id, d.products, \
@@ -153,11 +155,18 @@ pub async fn create(db: &Db, spiff: &Spiff, by: i64, at: DateTime<Utc>) -> Resul
     Ok(Created::Created(id))
 }
 
-/// Launches draft `id`: `false` when it is no draft (launched already, or no such SPIFF).
-pub async fn launch(db: &Db, id: i64, by: i64, at: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+/// SPIFF `id`, if there is one.
+pub async fn spiff(db: &Db, id: i64) -> Result<Option<Spiff>, sqlx::Error> {
+    let stored: Vec<Stored> = on_db!(db, pool => sqlx::query_as(ONE).bind(id).fetch_all(pool).await)?;
+    Ok(with_audiences(db, stored).await?.into_iter().next())
+}
+
+/// Launches draft `id`, its first day now `starts_on` ([`Spiff::launch_from`]): `false` when it is
+/// no draft (launched already, or no such SPIFF).
+pub async fn launch(db: &Db, id: i64, starts_on: NaiveDate, by: i64, at: DateTime<Utc>) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let name: Option<String> =
-        on_tx!(tx, conn => sqlx::query_scalar(LAUNCH).bind(id).bind(by).bind(at).fetch_optional(conn).await)?;
+    let name: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(LAUNCH)
+        .bind(id).bind(by).bind(at).bind(starts_on).fetch_optional(conn).await)?;
     let Some(name) = name else {
         tx.rollback().await?;
         return Ok(false);
@@ -183,10 +192,16 @@ pub async fn end_early(db: &Db, id: i64, last_day: NaiveDate, by: i64, at: DateT
     Ok(true)
 }
 
-/// The SPIFF entries won deal `deal` earns at `at`: each SPIFF open that day judges the deal's
-/// facts, its final amount converted into the SPIFF's currency.
-pub async fn earned_by(db: &Db, deal: &WonDeal<'_>, at: DateTime<Utc>) -> Result<Vec<NewEntry>, sqlx::Error> {
-    let day = at.date_naive();
+/// The SPIFF entries won deal `deal`, closed on `won_on` and recorded at `at`, earns: each
+/// launched SPIFF whose window holds the day it closed judges the deal's facts, its final amount
+/// converted into the SPIFF's currency.
+pub async fn earned_by(
+    db: &Db,
+    deal: &WonDeal<'_>,
+    won_on: NaiveDate,
+    at: DateTime<Utc>,
+) -> Result<Vec<NewEntry>, sqlx::Error> {
+    let day = won_on;
     let stored = on_db!(db, pool => sqlx::query_as(LIVE_ON).bind(day).fetch_all(pool).await)?;
     let open = with_audiences(db, stored).await?;
     if open.is_empty() {
