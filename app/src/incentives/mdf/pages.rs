@@ -129,7 +129,7 @@ fn Allocations(allocations: Vec<AllocationRow>, currency: Currency, today: chron
             {allocations.is_empty().then(|| view! { <p class="muted">"No allocation yet."</p> })}
             {(!allocations.is_empty()).then(|| view! {
                 <ScrollTable label="MDF allocations">
-                    <table data-testid="mdf-allocations">
+                    <table class="stacked" data-testid="mdf-allocations">
                         <thead><tr>
                             <th scope="col">"Partner"</th><th scope="col">"Quarter"</th><th scope="col" class="numeric">"Allocated"</th>
                             <th scope="col" class="numeric">"Requested"</th><th scope="col" class="numeric">"Left"</th><th scope="col">"Open until"</th>
@@ -143,11 +143,11 @@ fn Allocations(allocations: Vec<AllocationRow>, currency: Currency, today: chron
                                 view! {
                                     <tr>
                                         <td>{row.partner.clone()}</td>
-                                        <td>{quarter_label(row.period_start)}</td>
-                                        <td class="numeric">{money(row.amount_minor)}</td>
-                                        <td class="numeric">{money(row.committed_minor)}</td>
-                                        <td class="numeric">{money(row.left())}</td>
-                                        <td>{until}</td>
+                                        <td data-label="Quarter">{quarter_label(row.period_start)}</td>
+                                        <td class="numeric" data-label="Allocated">{money(row.amount_minor)}</td>
+                                        <td class="numeric" data-label="Requested">{money(row.committed_minor)}</td>
+                                        <td class="numeric" data-label="Left">{money(row.left())}</td>
+                                        <td data-label="Open until">{until}</td>
                                     </tr>
                                 }
                             }).collect_view()}
@@ -237,7 +237,7 @@ fn Requests(requests: Vec<RequestRow>, currency: Currency) -> impl IntoView {
             {requests.is_empty().then(|| view! { <p class="muted">"No request yet."</p> })}
             {(!requests.is_empty()).then(|| view! {
                 <ScrollTable label="MDF requests">
-                    <table data-testid="mdf-requests">
+                    <table class="stacked" data-testid="mdf-requests">
                         <thead><tr>
                             <th scope="col">"Activity"</th><th scope="col">"Partner"</th><th scope="col">"Dates"</th>
                             <th scope="col" class="numeric">"Amount"</th><th scope="col">"State"</th>
@@ -246,10 +246,10 @@ fn Requests(requests: Vec<RequestRow>, currency: Currency) -> impl IntoView {
                             {requests.into_iter().map(|row| view! {
                                 <tr>
                                     <td><a href=format!("/mdf/{}", row.id)>{row.title.clone()}</a><br/><span class="muted">{row.kind.label()}</span></td>
-                                    <td>{row.partner.clone()}</td>
-                                    <td>{format!("{} to {}", row.starts_on, row.ends_on)}</td>
-                                    <td class="numeric">{money(row.amount_minor)}</td>
-                                    <td><Badge text=row.state.label() tone=state_tone(row.state)/></td>
+                                    <td data-label="Partner">{row.partner.clone()}</td>
+                                    <td data-label="Dates">{format!("{} to {}", row.starts_on, row.ends_on)}</td>
+                                    <td class="numeric" data-label="Amount">{money(row.amount_minor)}</td>
+                                    <td data-label="State"><Badge text=row.state.label() tone=state_tone(row.state)/></td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
