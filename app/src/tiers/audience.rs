@@ -13,6 +13,13 @@ pub struct Audience {
 }
 
 impl Audience {
+    /// The audience of owner `id` from `(owner, tier)` and `(owner, partner type)` rows, as stores
+    /// keep them.
+    pub fn of(id: i64, tiers: &[(i64, i64)], types: &[(i64, i64)]) -> Audience {
+        let of = |pairs: &[(i64, i64)]| pairs.iter().filter(|(owner, _)| *owner == id).map(|(_, x)| *x).collect();
+        Audience { tiers: of(tiers), types: of(types) }
+    }
+
     /// Whether a partner of `tier` and `partner_type` is in it.
     pub fn includes(&self, tier: Option<i64>, partner_type: Option<i64>) -> bool {
         let tier_in = self.tiers.is_empty() || tier.is_some_and(|tier| self.tiers.contains(&tier));

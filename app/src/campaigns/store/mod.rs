@@ -80,16 +80,13 @@ pub async fn campaigns(db: &Db) -> Result<Vec<StoredCampaign>, sqlx::Error> {
         let types = sqlx::query_as(TYPES).fetch_all(pool).await?;
         (records, tiers, types)
     });
-    let of = |pairs: &[(i64, i64)], id: i64| {
-        pairs.iter().filter(|(campaign, _)| *campaign == id).map(|(_, value)| *value).collect()
-    };
     Ok(records
         .into_iter()
         .map(|record| StoredCampaign {
             state: record.state,
             draft: CampaignDraft {
                 id: record.id,
-                audience: Audience { tiers: of(&tiers, record.id), types: of(&types, record.id) },
+                audience: Audience::of(record.id, &tiers, &types),
                 name: record.name,
                 summary: record.summary,
                 texts: Texts {

@@ -136,11 +136,7 @@ pub async fn campaigns(db: &Db, organisation_id: i64) -> Result<Vec<(i64, String
         Ok::<_, sqlx::Error>((published, tiers, types, partner))
     })?;
     let (tier, partner_type) = partner.unwrap_or((None, None));
-    let of = |pairs: &[(i64, i64)], id: i64| pairs.iter().filter(|(c, _)| *c == id).map(|(_, x)| *x).collect();
-    Ok(published
-        .into_iter()
-        .filter(|(id, _)| Audience { tiers: of(&tiers, *id), types: of(&types, *id) }.includes(tier, partner_type))
-        .collect())
+    Ok(published.into_iter().filter(|(id, _)| Audience::of(*id, &tiers, &types).includes(tier, partner_type)).collect())
 }
 
 pub async fn record(db: &Db, id: i64) -> Result<Option<RequestRecord>, sqlx::Error> {

@@ -79,7 +79,6 @@ async fn with_audiences(db: &Db, stored: Vec<Stored>) -> Result<Vec<Spiff>, sqlx
         let types = sqlx::query_as(TYPES).fetch_all(pool).await?;
         Ok::<_, sqlx::Error>((tiers, types))
     })?;
-    let of = |pairs: &[(i64, i64)], id: i64| pairs.iter().filter(|(spiff, _)| *spiff == id).map(|(_, x)| *x).collect();
     Ok(stored
         .into_iter()
         .map(|row| Spiff {
@@ -88,7 +87,7 @@ async fn with_audiences(db: &Db, stored: Vec<Stored>) -> Result<Vec<Spiff>, sqlx
                 products: row.products.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect(),
                 min_amount_minor: row.min_amount_minor,
                 new_logo_only: row.new_logo_only,
-                audience: Audience { tiers: of(&tiers, row.id), types: of(&types, row.id) },
+                audience: Audience::of(row.id, &tiers, &types),
             },
             name: row.name,
             description: row.description,
