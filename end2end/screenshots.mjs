@@ -8,9 +8,9 @@ const folder = process.argv[2] ?? 'screenshots';
 const people = ['admin@acme.test', 'cam@acme.test', 'marketing@acme.test', 'partner@bluepeak.test', 'rep@bluepeak.test', 'partner@copperline.test'];
 const more = {
   'admin@acme.test': ['/dashboard', '/admin/program', '/admin/lists', '/partners/3', '/incentives', '/mdf', '/spiffs'],
-  'cam@acme.test': ['/partners?health=at_risk&sort=health', '/tiers/approvals', '/partners/2', '/leads', '/mdf', '/mdf/1'],
+  'cam@acme.test': ['/partners?health=at_risk&sort=health', '/tiers/approvals', '/partners/2', '/leads', '/mdf', '/mdf/1', '/mdf/6'],
   'marketing@acme.test': ['/content', '/content/2', '/campaigns', '/campaigns/1', '/campaigns/new', '/spiffs'],
-  'partner@bluepeak.test': ['/tier', '/program', '/profile', '/training', '/content', '/campaigns/1', '/leads', '/earnings', '/spiffs', '/mdf', '/mdf/1'],
+  'partner@bluepeak.test': ['/tier', '/program', '/profile', '/training', '/content', '/campaigns/1', '/leads', '/earnings', '/spiffs', '/mdf', '/mdf/1', '/mdf/6'],
   'partner@copperline.test': ['/content', '/campaigns/1'],
 };
 const widths = { desktop: { width: 1280, height: 900 }, phone: { width: 360, height: 740 } };

@@ -14,7 +14,6 @@ pub mod db;
 pub mod deals;
 pub mod error;
 pub mod events;
-#[cfg(feature = "ssr")]
 pub mod files;
 pub mod home;
 pub mod incentives;
@@ -61,7 +60,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 22] = [
+    let fixed: [&[&str]; 23] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -84,6 +83,7 @@ pub fn every_statement() -> Vec<String> {
         incentives::store::payouts::STATEMENTS,
         incentives::store::spiffs::STATEMENTS,
         incentives::mdf::store::STATEMENTS,
+        incentives::mdf::store::claims::STATEMENTS,
     ];
     let assembled = [
         deals::store::assembled_statements(),

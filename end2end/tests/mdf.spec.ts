@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { anotherPerson, expectAccessible, inDays, open, signedInAs } from './helpers';
 
-test('a partner requests market development funds for an activity, and its channel manager pre-approves it', async ({ page, browser }, testInfo) => {
+const PDF = '%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n';
+
+test('a partner requests market development funds, is pre-approved, claims with proof and is paid', async ({ page, browser }, testInfo) => {
   test.slow();
   const title = `Webinar ${testInfo.project.name}-${Date.now()}`;
 
@@ -43,6 +45,48 @@ test('a partner requests market development funds for an activity, and its chann
   await page.getByRole('button', { name: 'Mark executed' }).click();
   await expect(page.getByTestId('mdf-state')).toHaveText('Executed');
   await expect(page.getByTestId('timeline')).toContainText('Executed by');
+
+  // Bluepeak claims it with a proof PDF: a disguised file is refused beside the field first.
+  const claim = page.getByTestId('claim-form');
+  await claim.getByLabel('Amount claimed').fill('480');
+  await claim.getByLabel('What it brought').fill('41 sign-ups, 6 meetings.');
+  await claim.getByLabel('Proof of performance').setInputFiles({ name: 'invoice.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html>not a pdf</html>') });
+  await claim.getByRole('button', { name: 'Send the claim' }).click();
+  await expect(page.getByText(/proof of performance may be a PDF, PNG or JPEG file/).first()).toBeVisible();
+  await open(page, requestUrl, testInfo);
+  const again = page.getByTestId('claim-form');
+  await again.getByLabel('Amount claimed').fill('480');
+  await again.getByLabel('What it brought').fill('41 sign-ups, 6 meetings.');
+  await again.getByLabel('Proof of performance').setInputFiles({ name: 'invoice.pdf', mimeType: 'application/pdf', buffer: Buffer.from(PDF) });
+  await again.getByRole('button', { name: 'Send the claim' }).click();
+  await expect(page.getByTestId('mdf-state')).toHaveText('Claim waiting for approval');
+  await expect(page.getByTestId('mdf-claim').getByRole('link', { name: 'invoice.pdf' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Approve the claim' })).toHaveCount(0);
+
+  // Sam opens the proof and approves the claim: a payable MDF entry.
+  await open(manager, requestUrl, testInfo);
+  const proof = await manager.request.get(await manager.getByTestId('mdf-claim').getByRole('link', { name: 'invoice.pdf' }).getAttribute('href') ?? '');
+  expect(proof.status()).toBe(200);
+  expect((await proof.body()).toString()).toContain('%PDF-1.4');
+  await manager.getByRole('button', { name: 'Approve the claim' }).click();
+  await expect(manager.getByTestId('mdf-state')).toHaveText('Claim approved');
+  await expect(manager.getByTestId('timeline')).toContainText('Claim approved by Sam Achterberg');
+
+  // An admin approves this quarter's payout run and marks it paid; Bluepeak's statement shows the claim paid.
+  const admin = await anotherPerson(browser, testInfo);
+  await signedInAs(admin, 'admin@acme.test', testInfo);
+  await open(admin, '/incentives', testInfo);
+  await admin.getByRole('button', { name: /^Approve a payout run for / }).first().click();
+  const pay = admin.getByRole('button', { name: /^Mark run #\d+ paid$/ }).first();
+  await expect(pay).toBeVisible();
+  const run = (await pay.textContent()) ?? '';
+  await pay.click();
+  await expect(admin.getByRole('button', { name: run, exact: true })).toHaveCount(0);
+  await open(page, '/earnings', testInfo);
+  const line = page.getByRole('row').filter({ hasText: `MDF claim for \u201c${title}\u201d` });
+  await expect(line).toContainText('480.00');
+  await expect(line).toContainText('Paid');
+  await expect(line.getByRole('link', { name: /^MDF request #\d+$/ })).toBeVisible();
 });
 
 test('an admin sets the quarter\'s budget and allocates it, never beyond', async ({ page }, testInfo) => {

@@ -55,6 +55,7 @@ pub fn router(
         .route("/logos/{id}", get(partner_logo))
         .route("/content/{id}/file", get(content_file))
         .route("/content/{id}/link", get(content_link))
+        .route("/mdf/proofs/{id}", get(mdf_proof))
         .route("/campaigns/{id}/preview/{partner}", get(campaign_landing))
         .route("/campaigns/{id}/email/{partner}", get(campaign_email))
         .route("/p/{slug}", get(landing_page).post(landing_form))
@@ -259,15 +260,43 @@ async fn content_file(
         Ok(id) => app::content::server::open(server, user, id, ContentKind::File).await,
         Err(_) => Err(app::error::AppError::NotFound),
     };
-    let (hash, name, media_type) = match opened {
-        Ok(Opened::File { hash, name, media_type }) => (hash, name, media_type),
-        Ok(Opened::Link(_)) => return download("", "text/plain", Err(app::error::AppError::NotFound)),
-        Err(error) => return download("", "text/plain", Err(error)),
+    match opened {
+        Ok(Opened::File { hash, name, media_type }) => kept_file(&server.files, &hash, &name, media_type).await,
+        Ok(Opened::Link(_)) => download("", "text/plain", Err(app::error::AppError::NotFound)),
+        Err(error) => download("", "text/plain", Err(error)),
+    }
+}
+
+/// A proof file of an MDF claim, for the partner's people and the managers whose reach takes in
+/// the partner ("not found" for anyone else, as for an id never given): streamed as an
+/// attachment, never sniffed, run or kept.
+async fn mdf_proof(
+    State(state): State<RouterState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let user = match admitted(&request) {
+        Ok(user) => user,
+        Err(refused) => return refused,
     };
-    let file = match server.files.open(&hash).await {
+    let server = &state.server.state;
+    let found = match id.parse::<i64>() {
+        Ok(id) => app::incentives::mdf::server::proof_file(&server.db, user, id).await,
+        Err(_) => Err(app::error::AppError::NotFound),
+    };
+    match found {
+        Ok((hash, name, media_type)) => kept_file(&server.files, &hash, &name, media_type).await,
+        Err(error) => download("", "text/plain", Err(error)),
+    }
+}
+
+/// A file kept under the data directory, as a download named `name` of type `media_type`:
+/// streamed, never sniffed, run or kept by the browser.
+async fn kept_file(files: &app::files::FileStore, hash: &str, name: &str, media_type: String) -> Response {
+    let file = match files.open(hash).await {
         Ok(Some(file)) => file,
         Ok(None) | Err(_) => {
-            tracing::error!(%hash, "a library file is missing from the data directory");
+            tracing::error!(%hash, "a kept file is missing from the data directory");
             return download("", "text/plain", Err(app::error::AppError::NotFound));
         }
     };
@@ -276,7 +305,7 @@ async fn content_file(
         [
             (header::CONTENT_TYPE, media_type),
             (header::CONTENT_LENGTH, length.to_string()),
-            (header::CONTENT_DISPOSITION, app::content::file::attachment(&name)),
+            (header::CONTENT_DISPOSITION, app::files::attachment(name)),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
             (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox".to_owned()),
         ],

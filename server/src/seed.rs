@@ -134,7 +134,7 @@ pub async fn demo(db: &Db, files: &app::files::FileStore) -> Result<String, Seed
     incentives::demo(db, admin, marketing).await?;
     content::demo(db, files, marketing).await?;
     campaigns::demo(db, marketing).await?;
-    mdf::demo(db, admin).await?;
+    mdf::demo(db, files, admin).await?;
     let mut report = format!(
         "Demo data ready: {VENDOR} with 4 staff and {} partners ({people} partner people).\n\
          Sign in at the portal with any of these (password: {DEMO_PASSWORD}):\n",

@@ -1,6 +1,8 @@
 //! Market development funds over HTTP, on SQLite and on PostgreSQL: allocations never pass their
 //! quarter's budget and requests never pass their allocation (two at once included); a request
-//! moves only by the people whose move it is; nobody reads another partner's funds.
+//! and its claim move only by the people whose move it is; an approved claim is paid once, however
+//! many approve it at once; a disguised or oversized proof is refused with nothing kept; nobody
+//! reads another partner's funds, claims or proof files.
 
 mod support;
 
@@ -12,6 +14,8 @@ use support::{Backend, TestApp};
 on_both_databases!(
     allocations_stay_within_the_budget_and_requests_within_their_allocation,
     a_request_moves_only_by_whose_move_it_is,
+    an_approved_claim_is_paid_once_and_shows_on_the_statement,
+    proof_is_checked_from_its_content_and_kept_from_other_partners,
 );
 
 const ADMIN: &str = "admin@acme.test";
@@ -22,7 +26,7 @@ fn quarter_now() -> String {
     format!("{}-Q{}", chrono::Datelike::year(&today), chrono::Datelike::month0(&today) / 3 + 1)
 }
 
-/// Bluepeak's allocation of this quarter (the demo's: 20,000 USD, 10,500 requested).
+/// Bluepeak's allocation of this quarter (the demo's: 20,000 USD, 13,500 requested).
 async fn bluepeak_allocation(app: &TestApp, partner: &reqwest::Client) -> Value {
     let (status, view) = app.call(partner, "mdf_overview", &[]).await;
     assert_eq!(status, StatusCode::OK, "{view}");
@@ -102,18 +106,18 @@ async fn allocations_stay_within_the_budget_and_requests_within_their_allocation
     let (status, _) = app.call(&partner, "set_mdf_budget", &[("period", quarter.as_str()), ("amount", "1")]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
-    // Bluepeak has 9,500 USD left of its 20,000: a cent more is refused, and nothing is stored.
+    // Bluepeak has 6,500 USD left of its 20,000: a cent more is refused, and nothing is stored.
     let allocation = bluepeak_allocation(&app, &partner).await;
     assert_eq!(
         (allocation["amount_minor"].as_i64(), allocation["committed_minor"].as_i64()),
-        (Some(20_000_00), Some(10_500_00))
+        (Some(20_000_00), Some(13_500_00))
     );
     let id = allocation["id"].as_i64().expect("id").to_string();
     let stored = "SELECT COUNT(*) FROM mdf_requests";
     let before = app.count(stored).await;
-    let (status, body) = ask(&app, &partner, &id, "9,500.01").await;
+    let (status, body) = ask(&app, &partner, &id, "6,500.01").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert_eq!(body["fields"]["amount"], "Only 9,500.00 USD of this allocation is left.");
+    assert_eq!(body["fields"]["amount"], "Only 6,500.00 USD of this allocation is left.");
     assert_eq!(app.count(stored).await, before);
     // Two requests of 6,000 at once: one fits, the other is told what is left.
     let rep = app.sign_in("rep@bluepeak.test").await;
@@ -121,7 +125,7 @@ async fn allocations_stay_within_the_budget_and_requests_within_their_allocation
     let mut statuses = [first.0, second.0];
     statuses.sort();
     assert_eq!(statuses, [StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY], "{first:?} {second:?}");
-    assert_eq!(bluepeak_allocation(&app, &partner).await["committed_minor"].as_i64(), Some(16_500_00));
+    assert_eq!(bluepeak_allocation(&app, &partner).await["committed_minor"].as_i64(), Some(19_500_00));
     // Another partner's allocation is not one to request from.
     let copperline = app.sign_in("partner@copperline.test").await;
     let (status, body) = ask(&app, &copperline, &id, "1").await;
@@ -194,9 +198,9 @@ async fn a_request_moves_only_by_whose_move_it_is(backend: Backend) {
     assert_eq!(status, StatusCode::OK, "{detail}");
     assert_eq!(detail["request"]["state"], "Executed");
     let states: Vec<&str> =
-        detail["events"].as_array().expect("events").iter().filter_map(|e| e["state"].as_str()).collect();
+        detail["events"].as_array().expect("events").iter().filter_map(|e| e["state"]["Request"].as_str()).collect();
     assert_eq!(states, ["Requested", "PreApproved", "Executed"]);
-    assert_eq!(detail["actions"].as_array().map(Vec::len), Some(0), "nothing left to do this stop");
+    assert_eq!(detail["actions"], serde_json::json!(["Claim"]), "what is left: claiming it");
 
     // A withdrawn request gives its funds back.
     let before = bluepeak_allocation(&app, &partner).await["committed_minor"].as_i64();
@@ -205,4 +209,240 @@ async fn a_request_moves_only_by_whose_move_it_is(backend: Backend) {
     let (status, body) = act(&app, &partner, &second, "withdraw", "").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(bluepeak_allocation(&app, &partner).await["committed_minor"].as_i64(), before);
+}
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n";
+
+/// A request of Bluepeak's for `amount`, pre-approved by Sam and marked executed: ready to claim.
+async fn executed(app: &TestApp, partner: &reqwest::Client, amount: &str) -> String {
+    let allocation = bluepeak_allocation(app, partner).await["id"].as_i64().expect("id").to_string();
+    let (status, id) = ask(app, partner, &allocation, amount).await;
+    assert_eq!(status, StatusCode::OK, "{id}");
+    let id = id.as_i64().expect("id").to_string();
+    let sam = app.sign_in("cam@acme.test").await;
+    assert_eq!(act(app, &sam, &id, "pre_approve", "").await.0, StatusCode::OK);
+    assert_eq!(act(app, partner, &id, "mark_executed", "").await.0, StatusCode::OK);
+    id
+}
+
+/// Posts a form with a proof file to `endpoint`, as a browser does.
+async fn post_proof(
+    app: &TestApp,
+    client: &reqwest::Client,
+    endpoint: &str,
+    fields: &[(&str, &str)],
+    file: (&str, Vec<u8>),
+) -> (StatusCode, Value) {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, value) in fields {
+        form = form.text(name.to_string(), value.to_string());
+    }
+    let part = reqwest::multipart::Part::bytes(file.1).file_name(file.0.to_owned());
+    let response = client
+        .post(format!("{}/api/{endpoint}", app.base))
+        .multipart(form.part("proof", part))
+        .send()
+        .await
+        .expect("request reaches the server");
+    let status = response.status();
+    let text = response.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+async fn claim(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: &str,
+    amount: &str,
+    file: (&str, Vec<u8>),
+) -> (StatusCode, Value) {
+    let fields = [("id", id), ("amount", amount), ("results", "97 attended; 34 leads")];
+    post_proof(app, client, "claim_mdf", &fields, file).await
+}
+
+async fn an_approved_claim_is_paid_once_and_shows_on_the_statement(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner = app.sign_in(BLUEPEAK).await;
+    let id = executed(&app, &partner, "1,000").await;
+    // More than was pre-approved is refused; the pre-approved amount is claimed with its proof.
+    let (status, body) = claim(&app, &partner, &id, "1,000.01", ("invoice.pdf", PDF.to_vec())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"]["amount"], "Claim at most the 1,000.00 USD pre-approved.");
+    let (status, body) = claim(&app, &partner, &id, "950", ("invoice.pdf", PDF.to_vec())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = claim(&app, &partner, &id, "950", ("invoice.pdf", PDF.to_vec())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "one claim waits at a time: {body}");
+    assert!(
+        subjects(&app, "cam@acme.test")
+            .await
+            .iter()
+            .any(|s| s == "Bluepeak Systems claims 950.00 USD of MDF: Search ads")
+    );
+
+    // The partner cannot approve its own claim; nothing is booked.
+    let (status, _) = act(&app, &partner, &id, "approve_claim", "").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let booked = "SELECT COUNT(*) FROM incentive_entries WHERE kind = 'mdf' AND mdf_request_id IS NOT NULL \
+        AND organisation_id = (SELECT id FROM organisations WHERE name = 'Bluepeak Systems')";
+    assert_eq!(app.count(booked).await, 0);
+
+    // Two approvals at once (Sam twice, and an admin): one pays, the others find it decided.
+    let sam = app.sign_in("cam@acme.test").await;
+    let admin = app.sign_in(ADMIN).await;
+    let (first, second, third) = tokio::join!(
+        act(&app, &sam, &id, "approve_claim", ""),
+        act(&app, &sam, &id, "approve_claim", ""),
+        act(&app, &admin, &id, "approve_claim", "")
+    );
+    let mut statuses = [first.0, second.0, third.0];
+    statuses.sort();
+    assert_eq!(
+        statuses,
+        [StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY, StatusCode::UNPROCESSABLE_ENTITY],
+        "{first:?} {second:?} {third:?}"
+    );
+    assert_eq!(app.count(booked).await, 1, "paid once");
+    let approved = "SELECT COUNT(*) FROM incentive_approvals a JOIN incentive_entries e ON e.id = a.entry_id \
+        WHERE e.kind = 'mdf' AND e.organisation_id = (SELECT id FROM organisations WHERE name = 'Bluepeak Systems')";
+    assert_eq!(app.count(approved).await, 1, "approved with the claim: payable at once");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'mdf.claim'").await,
+        2,
+        "the demo's and this one"
+    );
+    assert!(
+        subjects(&app, BLUEPEAK).await.iter().any(|s| s == "Your MDF claim \u{201c}Search ads\u{201d} was approved")
+    );
+    let (_, detail) = app.call(&partner, "mdf_request", &[("id", id.as_str())]).await;
+    assert_eq!(detail["claims"][0]["state"], "Approved", "{detail}");
+    let states: Vec<&str> =
+        detail["events"].as_array().expect("events").iter().filter_map(|e| e["state"]["Claim"].as_str()).collect();
+    assert_eq!(states, ["Claimed", "Approved"]);
+
+    // The payout run of this quarter pays it; the statement shows it paid, leading to the request.
+    let quarter = quarter_now();
+    let (status, run) = app.call(&admin, "approve_payout_run", &[("period", quarter.as_str())]).await;
+    assert_eq!(status, StatusCode::OK, "{run}");
+    let run = run.as_i64().expect("run").to_string();
+    let (status, body) = app.call(&admin, "mark_run_paid", &[("run", run.as_str())]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, statement) = app.call(&partner, "earnings", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{statement}");
+    let line = statement["lines"]
+        .as_array()
+        .and_then(|lines| lines.iter().find(|line| line["kind"] == "mdf"))
+        .expect("the MDF line")
+        .clone();
+    assert_eq!((line["amount_minor"].as_i64(), line["status"].as_str()), (Some(950_00), Some("paid")), "{line}");
+    assert_eq!(line["mdf_request_id"].as_i64().map(|r| r.to_string()), Some(id.clone()));
+    // Approving again after it was paid changes nothing.
+    let (status, _) = act(&app, &sam, &id, "approve_claim", "").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count(booked).await, 1);
+}
+
+async fn proof_is_checked_from_its_content_and_kept_from_other_partners(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner = app.sign_in(BLUEPEAK).await;
+    let id = executed(&app, &partner, "800").await;
+    let claims = "SELECT COUNT(*) FROM mdf_claims";
+    let (before, files) = (app.count(claims).await, kept_files(&app));
+
+    // A web page named .pdf, a PDF named .png, a file past 10 MB and no file at all: each refused
+    // beside the proof field, with nothing stored.
+    let disguised = b"<html><script>alert(1)</script></html>".to_vec();
+    let (status, body) = claim(&app, &partner, &id, "800", ("invoice.pdf", disguised)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let said = body["fields"]["proof"].as_str().unwrap_or_default();
+    assert!(said.starts_with("This file's content is text/html") && said.contains("PDF, PNG or JPEG"), "{body}");
+    let (status, body) = claim(&app, &partner, &id, "800", ("photo.png", PDF.to_vec())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["fields"]["proof"],
+        "This file is a PDF, not the .png its name says: rename it .pdf or choose the right file."
+    );
+    let mut big = PDF.to_vec();
+    big.resize(10 * 1024 * 1024 + 1, b' ');
+    let (status, body) = claim(&app, &partner, &id, "800", ("invoice.pdf", big)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"]["proof"], "The file is 10.0 MB; a proof file may be at most 10 MB.");
+    let (status, body) = claim(&app, &partner, &id, "800", ("", Vec::new())).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["fields"]["proof"].is_string(), "{body}");
+    assert_eq!((app.count(claims).await, kept_files(&app)), (before, files), "nothing kept");
+
+    // A PNG and then a JPEG: kept, under their hashes, for Bluepeak's people and Sam.
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
+    let (status, body) = claim(&app, &partner, &id, "800", ("booth.png", png.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let jpeg = b"\xff\xd8\xff\xe0\0\x10JFIF\0\x01\x01\0\0\x01\0\x01\0\0".to_vec();
+    let (status, body) = post_proof(&app, &partner, "add_mdf_proof", &[("id", id.as_str())], ("crowd.jpg", jpeg)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, detail) = app.call(&partner, "mdf_request", &[("id", id.as_str())]).await;
+    let proofs = detail["claims"][0]["proofs"].as_array().cloned().unwrap_or_default();
+    assert_eq!(proofs.iter().map(|p| p["name"].as_str().unwrap_or("")).collect::<Vec<_>>(), ["booth.png", "crowd.jpg"]);
+    let address = format!("{}/mdf/proofs/{}", app.base, proofs[0]["id"]);
+    for (who, allowed) in [
+        (BLUEPEAK, true),
+        ("rep@bluepeak.test", true),
+        ("cam@acme.test", true),
+        (ADMIN, true),
+        ("partner@copperline.test", false),
+        ("cam2@acme.test", false),
+        ("marketing@acme.test", false),
+    ] {
+        let client = app.sign_in(who).await;
+        let response = client.get(&address).send().await.expect("asked");
+        if allowed {
+            assert_eq!(response.status(), StatusCode::OK, "{who}");
+            assert_eq!(response.headers()["content-type"], "image/png");
+            assert_eq!(response.bytes().await.expect("body").to_vec(), png, "{who} reads the file whole");
+        } else {
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{who} is not told it exists");
+        }
+        // Nor the request, its claims or adding proof to it, for anyone outside reach.
+        if !allowed {
+            let (status, _) = app.call(&client, "mdf_request", &[("id", id.as_str())]).await;
+            assert!(status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN, "{who}: {status}");
+            let (status, _) =
+                post_proof(&app, &client, "add_mdf_proof", &[("id", id.as_str())], ("x.pdf", PDF.to_vec())).await;
+            assert!(status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN, "{who}: {status}");
+        }
+    }
+    // A guessed address, and a stranger: nothing.
+    let guessed = format!("{}/mdf/proofs/{}", app.base, proofs[1]["id"].as_i64().unwrap_or(0) + 1000);
+    assert_eq!(partner.get(&guessed).send().await.expect("asked").status(), StatusCode::NOT_FOUND);
+    let stranger = app.client().get(&address).send().await.expect("asked");
+    assert!(stranger.status().is_redirection(), "a stranger is sent to sign in");
+    // Copperline cannot claim Bluepeak's request.
+    let copperline = app.sign_in("partner@copperline.test").await;
+    let (status, _) = claim(&app, &copperline, &id, "1", ("invoice.pdf", PDF.to_vec())).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Sam rejects it with a reason; then Bluepeak may claim again.
+    let sam = app.sign_in("cam@acme.test").await;
+    let (status, body) = act(&app, &sam, &id, "reject_claim", " ").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["fields"]["reason"].is_string(), "{body}");
+    let (status, body) = act(&app, &sam, &id, "reject_claim", "Attach the venue's invoice").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = claim(&app, &partner, &id, "780", ("invoice.pdf", PDF.to_vec())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, detail) = app.call(&partner, "mdf_request", &[("id", id.as_str())]).await;
+    let states: Vec<&str> =
+        detail["claims"].as_array().expect("claims").iter().filter_map(|c| c["state"].as_str()).collect();
+    assert_eq!(states, ["Claimed", "Rejected"], "newest first");
+    assert_eq!(detail["claims"][1]["reason"], "Attach the venue's invoice");
+}
+
+/// Every file kept under the data directory.
+fn kept_files(app: &TestApp) -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(&app.data).join("files");
+    let mut found = Vec::new();
+    for folder in std::fs::read_dir(root).into_iter().flatten().flatten() {
+        for file in std::fs::read_dir(folder.path()).into_iter().flatten().flatten() {
+            found.push(file.path());
+        }
+    }
+    found.sort();
+    found
 }

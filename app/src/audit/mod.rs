@@ -44,10 +44,11 @@ pub enum AuditAction {
     ChangedMdfBudget,
     AllocatedMdf,
     DecidedMdfRequest,
+    DecidedMdfClaim,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 36] = [
+    pub const ALL: [AuditAction; 37] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -84,6 +85,7 @@ impl AuditAction {
         AuditAction::ChangedMdfBudget,
         AuditAction::AllocatedMdf,
         AuditAction::DecidedMdfRequest,
+        AuditAction::DecidedMdfClaim,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -124,6 +126,7 @@ impl AuditAction {
             AuditAction::ChangedMdfBudget => "mdf.budget",
             AuditAction::AllocatedMdf => "mdf.allocate",
             AuditAction::DecidedMdfRequest => "mdf.decide",
+            AuditAction::DecidedMdfClaim => "mdf.claim",
         }
     }
 
@@ -170,6 +173,7 @@ impl AuditAction {
             AuditAction::ChangedMdfBudget => "Set a quarter's MDF budget",
             AuditAction::AllocatedMdf => "Allocated MDF to a partner",
             AuditAction::DecidedMdfRequest => "Pre-approved or rejected an MDF request",
+            AuditAction::DecidedMdfClaim => "Approved or rejected an MDF claim",
         }
     }
 }

@@ -1,19 +1,11 @@
 //! The types of file the library keeps, as the upload form offers them and the server checks them
 //! ([`super::file`]).
 
-/// A type of file the library keeps.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FileType {
-    pub media_type: &'static str,
-    /// What people call it: "PDF", "PowerPoint presentation".
-    pub label: &'static str,
-    /// The name endings it is known by, the usual one first.
-    pub extensions: &'static [&'static str],
-}
+use crate::files::{FileType, JPEG, PDF, PNG};
 
 /// Every type the library keeps.
 pub const KEPT: &[FileType] = &[
-    FileType { media_type: "application/pdf", label: "PDF", extensions: &["pdf"] },
+    PDF,
     FileType {
         media_type: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         label: "PowerPoint presentation",
@@ -29,8 +21,8 @@ pub const KEPT: &[FileType] = &[
         label: "Excel workbook",
         extensions: &["xlsx"],
     },
-    FileType { media_type: "image/png", label: "PNG image", extensions: &["png"] },
-    FileType { media_type: "image/jpeg", label: "JPEG image", extensions: &["jpg", "jpeg"] },
+    PNG,
+    JPEG,
     FileType { media_type: "image/webp", label: "WebP image", extensions: &["webp"] },
     FileType { media_type: "video/mp4", label: "MP4 video", extensions: &["mp4"] },
     FileType { media_type: "application/zip", label: "ZIP archive", extensions: &["zip"] },
@@ -38,11 +30,7 @@ pub const KEPT: &[FileType] = &[
 
 /// "PDF, PowerPoint, Word, Excel, PNG, JPEG, WebP, MP4 or ZIP": what the upload field says it takes.
 pub fn kept_text() -> String {
-    let names: Vec<&str> = KEPT.iter().map(|kind| kind.label.split(' ').next().unwrap_or(kind.label)).collect();
-    match names.split_last() {
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
-    }
+    crate::files::kinds_text(KEPT)
 }
 
 /// The library's file type for a media type it stored.

@@ -101,13 +101,7 @@ pub struct FileFacts {
     pub size_bytes: i64,
 }
 
-/// "2.4 MB", "310 KB".
-pub fn size_text(bytes: i64) -> String {
-    match bytes {
-        bytes if bytes >= 1024 * 1024 => format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)),
-        bytes => format!("{} KB", (bytes + 1023) / 1024),
-    }
-}
+pub use crate::files::size_text;
 
 /// One item of the library as its viewer sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

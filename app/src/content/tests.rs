@@ -140,7 +140,8 @@ fn sizes_read_as_people_say_them() {
 
 #[cfg(feature = "ssr")]
 mod files {
-    use super::super::file::{attachment, check, file_name};
+    use super::super::file::check;
+    use crate::files::{attachment, file_name};
 
     const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n";
 

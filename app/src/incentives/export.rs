@@ -45,6 +45,7 @@ mod ssr {
             "Kind",
             "Description",
             "Deal",
+            "MDF request",
             "Basis",
             "Rate (%)",
             "Amount",
@@ -66,7 +67,7 @@ mod ssr {
         value.map(|value| value.to_string()).unwrap_or_default()
     }
 
-    fn row(line: &StatementLine) -> [String; 15] {
+    fn row(line: &StatementLine) -> [String; 16] {
         [
             line.id.to_string(),
             line.booked_at.format("%Y-%m-%d %H:%M:%S").to_string(),
@@ -74,6 +75,7 @@ mod ssr {
             line.kind.label().to_owned(),
             defuse_formula(&line.description),
             optional(line.deal_id),
+            optional(line.mdf_request_id),
             line.basis_minor.map(|basis| amount_text(basis, &line.currency)).unwrap_or_default(),
             line.rate_bp.map(|rate| percent_text(rate).trim_end_matches(" %").to_owned()).unwrap_or_default(),
             amount_text(line.amount_minor, &line.currency),

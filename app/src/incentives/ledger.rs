@@ -149,6 +149,8 @@ pub struct NewEntry {
     /// The SPIFF it pays, and (paid per rep) the rep whose deal earned it.
     pub spiff_id: Option<i64>,
     pub rep_id: Option<i64>,
+    /// The MDF request whose approved claim it pays.
+    pub mdf_request_id: Option<i64>,
 }
 
 /// A won deal, as its accruals need it.
@@ -186,6 +188,7 @@ pub fn deal_won(deal: &WonDeal<'_>, tier: Option<(&str, &Benefits)>, at: DateTim
             booked_at: at,
             spiff_id: None,
             rep_id: None,
+            mdf_request_id: None,
         })
         .filter(|entry| entry.amount_minor != 0)
         .collect()
@@ -205,6 +208,8 @@ pub struct Booked {
     pub rate_bp: Option<i64>,
     pub spiff_id: Option<i64>,
     pub rep_id: Option<i64>,
+    /// The MDF request whose approved claim it pays.
+    pub mdf_request_id: Option<i64>,
 }
 
 /// The entry that cancels `entry`: the opposite amount, booked now in the current quarter (a
@@ -225,6 +230,7 @@ pub fn reversal(entry: &Booked, why: &str, by: Option<i64>, at: DateTime<Utc>) -
         booked_at: at,
         spiff_id: entry.spiff_id,
         rep_id: entry.rep_id,
+        mdf_request_id: entry.mdf_request_id,
     }
 }
 

@@ -80,6 +80,8 @@ pub struct StatementLine {
     pub kind: EntryKind,
     pub description: String,
     pub deal_id: Option<i64>,
+    /// The MDF request whose approved claim it pays.
+    pub mdf_request_id: Option<i64>,
     pub amount_minor: i64,
     pub currency: String,
     pub basis_minor: Option<i64>,

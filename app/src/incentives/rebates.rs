@@ -288,6 +288,7 @@ impl RebateRules {
                     booked_at: at,
                     spiff_id: None,
                     rep_id: None,
+                    mdf_request_id: None,
                 })
             })
             .collect()

@@ -249,6 +249,7 @@ pub fn earned(spiffs: &[(Spiff, WinFacts<'_>)], deal: &WonDeal<'_>, at: DateTime
                 booked_at: at,
                 spiff_id: Some(spiff.id),
                 rep_id: per_rep.then_some(win.rep_id),
+                mdf_request_id: None,
             }
         })
         .collect()

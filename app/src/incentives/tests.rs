@@ -77,6 +77,7 @@ fn line(id: i64, kind: EntryKind, currency: &str, amount: i64, status: EntryStat
         kind,
         description: String::new(),
         deal_id: None,
+        mdf_request_id: None,
         amount_minor: amount,
         currency: currency.into(),
         basis_minor: None,
@@ -128,6 +129,7 @@ fn booked(amount: i64, basis: i64) -> Booked {
         rate_bp: Some(500),
         spiff_id: None,
         rep_id: None,
+        mdf_request_id: None,
     }
 }
 

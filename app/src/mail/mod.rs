@@ -83,13 +83,25 @@ pub fn mdf_requested(partner: &str, title: &str, amount: &str, link: &str) -> Me
     }
 }
 
-/// To a partner's admins, when its channel manager pre-approves or rejects a request for funds.
-pub fn mdf_decided(title: &str, outcome: &str, reason: Option<&str>, link: &str) -> Message {
+/// To a partner's channel manager, when the partner claims what an executed MDF activity cost.
+pub fn mdf_claimed(partner: &str, title: &str, amount: &str, link: &str) -> Message {
+    Message {
+        subject: format!("{partner} claims {amount} of MDF: {title}"),
+        body: format!(
+            "{partner} ran \u{201c}{title}\u{201d} and claims {amount} of market development funds for it.\n\n\
+             Check its proof of performance, then approve the claim or reject it (with a reason the partner sees):\n{link}"
+        ),
+    }
+}
+
+/// To a partner's admins, when its channel manager decides on a request for funds (`what`:
+/// "request") or a claim ("claim").
+pub fn mdf_decided(title: &str, what: &str, outcome: &str, reason: Option<&str>, link: &str) -> Message {
     let reason = reason.map(|reason| format!("\n\nThe reason given: {reason}")).unwrap_or_default();
     Message {
-        subject: format!("Your MDF request \u{201c}{title}\u{201d} was {outcome}"),
+        subject: format!("Your MDF {what} \u{201c}{title}\u{201d} was {outcome}"),
         body: format!(
-            "Your request for market development funds \u{201c}{title}\u{201d} was {outcome}.{reason}\n\n\
+            "Your {what} for market development funds \u{201c}{title}\u{201d} was {outcome}.{reason}\n\n\
              See it and its timeline:\n{link}"
         ),
     }

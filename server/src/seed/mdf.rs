@@ -1,13 +1,15 @@
 //! The demo's market development funds: this quarter's budget, allocations for three partners,
 //! and requests in each state a newcomer meets first — Bluepeak's roadshow pre-approved (linked
-//! to its campaign) and its search ads waiting; Copperline's lunch-and-learn waiting and its
-//! trade-show booth rejected with a reason.
+//! to its campaign), its search ads waiting and its case-study video claimed with proof, waiting
+//! for its channel manager; Copperline's lunch-and-learn waiting and its trade-show booth rejected
+//! with a reason; Granite's customer webinar claimed and approved (a payable entry on its statement).
 
 use app::db::Db;
+use app::files::FileStore;
 use app::incentives::ledger::{next_quarter, quarter_of};
-use app::incentives::mdf::rules::{ActivityKind, RequestState};
-use app::incentives::mdf::store;
-use app::incentives::mdf::{NewAllocation, NewRequest};
+use app::incentives::mdf::rules::{ActivityKind, ClaimState, RequestState};
+use app::incentives::mdf::store::{self, claims};
+use app::incentives::mdf::{NewAllocation, NewClaim, NewRequest};
 use app::on_db;
 use chrono::{Duration, Utc};
 
@@ -31,9 +33,11 @@ struct DemoRequest {
     state: RequestState,
     /// The channel manager's reason, for a rejection.
     reason: &'static str,
+    /// Executed and claimed: what was spent, what it brought, and where the claim stands.
+    claim: Option<(i64, &'static str, ClaimState)>,
 }
 
-const REQUESTS: [DemoRequest; 4] = [
+const REQUESTS: [DemoRequest; 6] = [
     DemoRequest {
         partner: "Bluepeak Systems",
         kind: ActivityKind::Event,
@@ -44,6 +48,7 @@ const REQUESTS: [DemoRequest; 4] = [
         linked: true,
         state: RequestState::PreApproved,
         reason: "",
+        claim: None,
     },
     DemoRequest {
         partner: "Bluepeak Systems",
@@ -55,6 +60,7 @@ const REQUESTS: [DemoRequest; 4] = [
         linked: false,
         state: RequestState::Requested,
         reason: "",
+        claim: None,
     },
     DemoRequest {
         partner: "Copperline IT",
@@ -66,6 +72,7 @@ const REQUESTS: [DemoRequest; 4] = [
         linked: false,
         state: RequestState::Requested,
         reason: "",
+        claim: None,
     },
     DemoRequest {
         partner: "Copperline IT",
@@ -77,10 +84,39 @@ const REQUESTS: [DemoRequest; 4] = [
         linked: false,
         state: RequestState::Rejected,
         reason: "The fair's audience is consumers; let us fund the lunch and learn instead.",
+        claim: None,
+    },
+    DemoRequest {
+        partner: "Granite Integration",
+        kind: ActivityKind::Digital,
+        title: "Customer webinar on ransomware recovery",
+        days: (-4, 1),
+        dollars: 2_500,
+        outcome: "A webinar for 150 registrants: 30 leads.",
+        linked: false,
+        state: RequestState::Executed,
+        reason: "",
+        claim: Some((2_350, "182 registrants, 97 attended; 34 leads, 5 meetings booked.", ClaimState::Approved)),
+    },
+    DemoRequest {
+        partner: "Bluepeak Systems",
+        kind: ActivityKind::Content,
+        title: "Case-study video with Harbor Freight Lines",
+        days: (-3, 2),
+        dollars: 3_000,
+        outcome: "A two-minute customer video for the website and the roadshow.",
+        linked: false,
+        state: RequestState::Executed,
+        reason: "",
+        claim: Some((
+            3_000,
+            "The video is live on our site and has 1,200 views; 3 inbound leads.",
+            ClaimState::Claimed,
+        )),
     },
 ];
 
-pub async fn demo(db: &Db, admin: i64) -> Result<(), SeedError> {
+pub async fn demo(db: &Db, files: &FileStore, admin: i64) -> Result<(), SeedError> {
     if !store::budgets(db).await?.is_empty() {
         return Ok(());
     }
@@ -133,11 +169,61 @@ pub async fn demo(db: &Db, admin: i64) -> Result<(), SeedError> {
         let id = store::request(db, *partner_id, &new, ("USD", requester), None, asked)
             .await?
             .map_err(|_| SeedError::Invalid("a demo MDF request"))?;
-        if demo.state != RequestState::Requested {
-            let moved = (RequestState::Requested, demo.state);
-            let by = (manager.unwrap_or(admin), true);
-            store::move_request(db, id, moved, demo.reason, by, None, asked + Duration::days(2)).await?;
+        let by = (manager.unwrap_or(admin), true);
+        match demo.state {
+            RequestState::Requested => {}
+            RequestState::Executed => {
+                let approved = (RequestState::Requested, RequestState::PreApproved);
+                store::move_request(db, id, approved, "", by, None, asked + Duration::days(1)).await?;
+                let ran = (RequestState::PreApproved, RequestState::Executed);
+                store::move_request(db, id, ran, "", (requester, false), None, now - Duration::days(2)).await?;
+            }
+            state => {
+                store::move_request(
+                    db,
+                    id,
+                    (RequestState::Requested, state),
+                    demo.reason,
+                    by,
+                    None,
+                    asked + Duration::days(2),
+                )
+                .await?;
+            }
         }
+        if let Some((dollars, results, state)) = demo.claim {
+            claim(db, files, id, (dollars, results, state), (requester, by.0)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Claims request `id` with a proof (a PDF of the results), and decides the claim unless it is
+/// left waiting.
+async fn claim(
+    db: &Db,
+    files: &FileStore,
+    id: i64,
+    (dollars, results, state): (i64, &str, ClaimState),
+    (requester, manager): (i64, i64),
+) -> Result<(), SeedError> {
+    let request = store::record(db, id).await?.ok_or(SeedError::Invalid("a demo MDF request"))?;
+    let document = super::content::pdf(&["Proof of performance", &request.title, results]);
+    let hash = files.put(&document).await.map_err(|_| SeedError::Invalid("a demo proof file"))?;
+    let proof = claims::NewProof {
+        hash: &hash,
+        name: "proof-of-performance.pdf",
+        media_type: "application/pdf",
+        size_bytes: document.len() as i64,
+    };
+    let new = NewClaim { amount_minor: dollars * 100, results: results.into() };
+    let at = Utc::now() - Duration::days(1);
+    claims::claim(db, &request, &new, proof, (requester, None), at)
+        .await?
+        .ok_or(SeedError::Invalid("a demo MDF claim"))?;
+    if state != ClaimState::Claimed {
+        let request = store::record(db, id).await?.ok_or(SeedError::Invalid("a demo MDF request"))?;
+        claims::decide(db, &request, state, "", (manager, None), at + Duration::hours(3)).await?;
     }
     Ok(())
 }

@@ -408,7 +408,7 @@ pub async fn apply(
     }
     match plan.ledger {
         LedgerEffect::None => {}
-        LedgerEffect::Accrue => incentives::store::append(&mut tx, accruals).await?,
+        LedgerEffect::Accrue => drop(incentives::store::append(&mut tx, accruals).await?),
         LedgerEffect::Reverse => {
             incentives::store::reverse_deal(&mut tx, deal_id, &plan.note, actor.user_id(), now).await?
         }

@@ -1,9 +1,8 @@
-//! What MDF puts on a home page: for channel managers and admins the requests waiting for their
-//! decision; for a partner what is left of its open allocations.
+//! What MDF puts on a home page: for channel managers and admins the requests and claims waiting
+//! for their decision; for a partner what is left of its open allocations.
 
 use chrono::NaiveDate;
 
-use super::rules::RequestState;
 use super::store;
 use crate::auth::reach::Reach;
 use crate::db::Db;
@@ -12,10 +11,10 @@ use crate::incentives::ledger::quarter_label;
 use crate::money::Money;
 use crate::ui::agenda::{AgendaItem, AgendaSection, Urgency};
 
-/// Requests within `reach` waiting for a decision, oldest first.
+/// Requests and claims within `reach` waiting for a decision, oldest first.
 pub async fn manager_section(db: &Db, reach: Reach) -> Result<AgendaSection, AppError> {
     let currency = crate::money::store::conversion(db).await?.currency();
-    let mut waiting = store::requests(db, reach, Some(RequestState::Requested)).await?;
+    let mut waiting = store::requests(db, reach, true).await?;
     waiting.sort_by_key(|row| row.updated_at);
     let count = waiting.len();
     let items = waiting
@@ -23,12 +22,22 @@ pub async fn manager_section(db: &Db, reach: Reach) -> Result<AgendaSection, App
         .map(|row| AgendaItem {
             title: format!("{}: {}", row.partner, row.title),
             badge: Money { minor: row.amount_minor, currency }.display(),
-            detail: format!("{}, {} to {}: pre-approve or reject it.", row.kind.label(), row.starts_on, row.ends_on),
+            detail: match row.claim {
+                Some(_) => format!(
+                    "{}, {} to {}: check the claim's proof and approve or reject it.",
+                    row.kind.label(),
+                    row.starts_on,
+                    row.ends_on
+                ),
+                None => {
+                    format!("{}, {} to {}: pre-approve or reject it.", row.kind.label(), row.starts_on, row.ends_on)
+                }
+            },
             href: format!("/mdf/{}", row.id),
             urgency: Urgency::Soon,
         })
         .collect();
-    Ok(AgendaSection::new("mdf", "MDF requests", items, "No request for funds waits for you.")
+    Ok(AgendaSection::new("mdf", "MDF requests and claims", items, "No request for funds or claim waits for you.")
         .with_more(format!("Market development funds ({count} waiting)"), "/mdf"))
 }
 

@@ -1,7 +1,8 @@
 //! Market development funds: an admin sets a quarter's budget; admins and channel managers
 //! allocate it to partners (never beyond it; what is not requested by its expiry lapses); a
-//! partner requests funds for an activity and its channel manager pre-approves or rejects it,
-//! on a timeline like a deal's (`/mdf`, `/mdf/{id}`).
+//! partner requests funds for an activity and its channel manager pre-approves or rejects it;
+//! once it has run the partner claims what it cost with proof of performance, and an approved
+//! claim is a payable ledger entry. Every step is on a timeline like a deal's (`/mdf`, `/mdf/{id}`).
 
 #[cfg(feature = "ssr")]
 pub mod agenda;
@@ -18,7 +19,7 @@ pub use self::pages::{MdfPage, MdfRequestPage};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use self::rules::{ActivityKind, MdfCommand, RequestState};
+use self::rules::{ActivityKind, ClaimState, MdfCommand, Move, RequestState, Stage};
 use crate::error::FieldErrors;
 use crate::incentives::ledger::parse_quarter;
 use crate::money::{Currency, Money};
@@ -66,9 +67,17 @@ pub struct RequestRow {
     pub kind: ActivityKind,
     pub amount_minor: i64,
     pub state: RequestState,
+    /// Its latest claim's state.
+    pub claim: Option<ClaimState>,
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub updated_at: DateTime<Utc>,
+}
+
+impl RequestRow {
+    pub fn stage(&self) -> Stage {
+        Stage { request: self.state, claim: self.claim }
+    }
 }
 
 /// The MDF page: budgets (admins), allocations and requests within the reader's reach, and what
@@ -110,24 +119,115 @@ pub struct RequestRecord {
     pub campaign: Option<String>,
     pub state: RequestState,
     pub reason: Option<String>,
+    /// Its latest claim's state.
+    pub claim: Option<ClaimState>,
+}
+
+impl RequestRecord {
+    pub fn stage(&self) -> Stage {
+        Stage { request: self.state, claim: self.claim }
+    }
 }
 
 /// A line of a request's timeline: the state it moved to, who moved it, when, and their note.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct MdfEvent {
-    pub state: RequestState,
+    pub state: Move,
     pub actor: String,
     pub note: String,
     pub at: DateTime<Utc>,
 }
 
-/// A request's page: the request, its timeline, and what the reader may do to it now.
+/// A file of proof of performance, opened at `/mdf/proofs/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ProofRow {
+    pub id: i64,
+    pub claim_id: i64,
+    pub name: String,
+    pub media_type: String,
+    pub size_bytes: i64,
+}
+
+/// A claim for an executed activity, with its proof.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ClaimRecord {
+    pub id: i64,
+    pub claimed_by: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub results: String,
+    pub state: ClaimState,
+    pub reason: Option<String>,
+    /// The ledger entry that pays it, once approved.
+    pub entry_id: Option<i64>,
+    pub claimed_at: DateTime<Utc>,
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub proofs: Vec<ProofRow>,
+}
+
+/// A request's page: the request, its claims (newest first), its timeline, and what the reader
+/// may do to it now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestDetail {
     pub request: RequestRecord,
+    pub claims: Vec<ClaimRecord>,
     pub events: Vec<MdfEvent>,
     pub actions: Vec<MdfCommand>,
+    /// The reader is one of the partner's people.
+    pub partner: bool,
+}
+
+/// What proof of performance may be: PDF, PNG or JPEG, of at most [`MAX_PROOF_BYTES`] each.
+pub const PROOF_KINDS: &[crate::files::FileType] = &[crate::files::PDF, crate::files::PNG, crate::files::JPEG];
+pub const MAX_PROOF_BYTES: usize = 10 * 1024 * 1024;
+/// What the proof file chooser offers.
+pub const PROOF_ACCEPT: &str = "application/pdf,.pdf,image/png,.png,image/jpeg,.jpg,.jpeg";
+
+/// A claim as a partner types it (its proof comes as a file beside it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimInput {
+    pub amount: String,
+    pub results: String,
+}
+
+/// A claim that passed its checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewClaim {
+    pub amount_minor: i64,
+    pub results: String,
+}
+
+impl ClaimInput {
+    pub fn typed(&self) -> Vec<(&'static str, String)> {
+        vec![("amount", self.amount.clone()), ("results", self.results.clone())]
+    }
+
+    /// Checks both fields: the amount within what was `pre_approved`, and what the activity brought.
+    pub fn check(&self, currency: Currency, pre_approved: i64) -> Result<NewClaim, FieldErrors> {
+        let mut fields = FieldErrors::new();
+        let amount = money(&self.amount, "amount", currency, &mut fields);
+        if let Some(amount) = amount
+            && let Err(most) = rules::claim_fits(pre_approved, amount)
+        {
+            fields.insert(
+                "amount".into(),
+                format!("Claim at most the {} pre-approved.", Money { minor: most, currency }.display()),
+            );
+        }
+        let results = self.results.trim().replace("\r\n", "\n");
+        if results.is_empty() {
+            fields.insert("results".into(), "Say what the activity brought: attendees, leads, meetings, deals.".into());
+        } else if results.chars().count() > 2_000 {
+            fields.insert("results".into(), "Use at most 2,000 characters.".into());
+        }
+        match amount {
+            Some(amount_minor) if fields.is_empty() => Ok(NewClaim { amount_minor, results }),
+            _ => Err(fields),
+        }
+    }
 }
 
 /// A quarter's budget as an admin types it.
@@ -334,4 +434,4 @@ fn money(raw: &str, field: &str, currency: Currency, fields: &mut FieldErrors) -
 }
 
 #[cfg(feature = "ssr")]
-crate::stored_as_text!(ActivityKind, RequestState);
+crate::stored_as_text!(ActivityKind, RequestState, ClaimState, Move);

@@ -1,26 +1,21 @@
 //! The MDF pages: `/mdf` (allocations and requests; the forms that request, allocate and set
-//! budgets) and `/mdf/{id}` (a request, its timeline, and what the reader may do to it).
+//! budgets) and `/mdf/{id}` (a request, its claims with their proof, its timeline, and what the
+//! reader may do to it).
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::rules::{ActivityKind, MdfCommand, RequestState};
-use super::server::{ActOnMdf, AllocateMdf, RequestMdf, SetMdfBudget, mdf_overview, mdf_request};
-use super::{AllocationRow, BudgetRow, MdfView, RequestDetail, RequestRow};
+use super::rules::{ActivityKind, ClaimState, MdfCommand, RequestState, Stage};
+use super::server::{
+    ActOnMdf, AddMdfProof, AllocateMdf, ClaimMdf, RequestMdf, SetMdfBudget, mdf_overview, mdf_request,
+};
+use super::{AllocationRow, BudgetRow, ClaimRecord, MdfView, PROOF_ACCEPT, PROOF_KINDS, RequestDetail, RequestRow};
 use crate::auth::access::MDF_ROLES;
 use crate::error::AppError;
 use crate::incentives::ledger::{quarter_key, quarter_label, quarter_of};
 use crate::layout::guarded_page;
 use crate::money::{Currency, Money};
-use crate::ui::{Badge, Field, FormError, Notice, ScrollTable, form_error};
-
-fn state_tone(state: RequestState) -> &'static str {
-    match state {
-        RequestState::Requested => "warning",
-        RequestState::PreApproved | RequestState::Executed => "success",
-        RequestState::Rejected | RequestState::Withdrawn => "neutral",
-    }
-}
+use crate::ui::{Badge, Field, FormError, FormErrors, Notice, ScrollTable, form_error, posted_error};
 
 #[component]
 pub fn MdfPage() -> impl IntoView {
@@ -249,7 +244,7 @@ fn Requests(requests: Vec<RequestRow>, currency: Currency) -> impl IntoView {
                                     <td data-label="Partner">{row.partner.clone()}</td>
                                     <td data-label="Dates">{format!("{} to {}", row.starts_on, row.ends_on)}</td>
                                     <td class="numeric" data-label="Amount">{money(row.amount_minor)}</td>
-                                    <td data-label="State"><Badge text=row.state.label() tone=state_tone(row.state)/></td>
+                                    <td data-label="State"><Badge text=row.stage().label() tone=row.stage().tone()/></td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -276,7 +271,8 @@ pub fn MdfRequestPage() -> impl IntoView {
 
 #[component]
 fn RequestView(detail: RequestDetail, act: ServerAction<ActOnMdf>) -> impl IntoView {
-    let RequestDetail { request, events, actions } = detail;
+    let RequestDetail { request, claims, events, actions, partner } = detail;
+    let stage = request.stage();
     let error = form_error(act);
     let amount = crate::money::amount_text(request.amount_minor, &request.currency);
     let button = move |command: &'static str, label: &'static str, tone: &'static str| {
@@ -289,11 +285,16 @@ fn RequestView(detail: RequestDetail, act: ServerAction<ActOnMdf>) -> impl IntoV
         }
     };
     let may_reject = actions.iter().any(|action| matches!(action, MdfCommand::Reject { .. }));
+    let may_reject_claim = actions.iter().any(|action| matches!(action, MdfCommand::RejectClaim { .. }));
+    let may_claim = actions.contains(&MdfCommand::Claim);
+    let may_add_proof = partner && stage.claim == Some(ClaimState::Claimed);
+    let pre_approved = request.amount_minor;
+    let currency = request.currency.clone();
     view! {
         <p class="crumbs"><a href="/mdf">"Market development funds"</a> " / " {request.title.clone()}</p>
         <div class="page-head">
             <h1>{request.title.clone()}</h1>
-            <span data-testid="mdf-state"><Badge text=request.state.label() tone=state_tone(request.state)/></span>
+            <span data-testid="mdf-state"><Badge text=stage.label() tone=stage.tone()/></span>
         </div>
         <section class="card" aria-label="The request">
             <dl class="figures">
@@ -316,9 +317,10 @@ fn RequestView(detail: RequestDetail, act: ServerAction<ActOnMdf>) -> impl IntoV
                 <h2 id="mdf-actions">"What you can do"</h2>
                 <FormError error/>
                 <div class="actions">
-                    {actions.iter().any(|a| *a == MdfCommand::PreApprove).then(|| button("pre_approve", "Pre-approve", "primary"))}
-                    {actions.iter().any(|a| *a == MdfCommand::MarkExecuted).then(|| button("mark_executed", "Mark executed", "primary"))}
-                    {actions.iter().any(|a| *a == MdfCommand::Withdraw).then(|| button("withdraw", "Withdraw the request", "secondary"))}
+                    {actions.contains(&MdfCommand::PreApprove).then(|| button("pre_approve", "Pre-approve", "primary"))}
+                    {actions.contains(&MdfCommand::MarkExecuted).then(|| button("mark_executed", "Mark executed", "primary"))}
+                    {actions.contains(&MdfCommand::Withdraw).then(|| button("withdraw", "Withdraw the request", "secondary"))}
+                    {actions.contains(&MdfCommand::ApproveClaim).then(|| button("approve_claim", "Approve the claim", "primary"))}
                 </div>
                 {may_reject.then(|| view! {
                     <ActionForm action=act attr:novalidate=true>
@@ -328,8 +330,18 @@ fn RequestView(detail: RequestDetail, act: ServerAction<ActOnMdf>) -> impl IntoV
                         <button type="submit" class="button secondary">"Reject"</button>
                     </ActionForm>
                 })}
+                {may_reject_claim.then(|| view! {
+                    <ActionForm action=act attr:novalidate=true>
+                        <input type="hidden" name="id" value=request.id/>
+                        <input type="hidden" name="command" value="reject_claim"/>
+                        <Field label="Why the claim is rejected (the partner sees it)" name="reason" id="claim-reason" rows=2 error required=true/>
+                        <button type="submit" class="button secondary">"Reject the claim"</button>
+                    </ActionForm>
+                })}
+                {may_claim.then(|| view! { <ClaimForm id=request.id pre_approved currency=currency.clone()/> })}
             </section>
         })}
+        {(!claims.is_empty()).then(|| view! { <Claims claims add_proof=may_add_proof.then_some(request.id)/> })}
         <section class="card" aria-labelledby="mdf-timeline">
             <h2 id="mdf-timeline">"Timeline"</h2>
             <ol class="timeline" data-testid="timeline">
@@ -341,6 +353,86 @@ fn RequestView(detail: RequestDetail, act: ServerAction<ActOnMdf>) -> impl IntoV
                     </li>
                 }).collect_view()}
             </ol>
+        </section>
+    }
+}
+
+/// What the proof field says it takes.
+fn proof_hint() -> String {
+    format!(
+        "{} of at most {} MB. The type is read from the file itself, and must be what its name says.",
+        crate::files::kinds_text(PROOF_KINDS),
+        super::MAX_PROOF_BYTES / (1024 * 1024)
+    )
+}
+
+/// The partner's claim of an executed activity: a plain form with its first proof file
+/// (JavaScript or not); more proof can be added while it waits.
+#[component]
+fn ClaimForm(id: i64, pre_approved: i64, currency: String) -> impl IntoView {
+    use server_fn::ServerFn;
+    let path = <ClaimMdf as ServerFn>::PATH;
+    let error = FormErrors::new(posted_error(path));
+    let most = crate::money::amount_text(pre_approved, &currency);
+    view! {
+        <h3>"Claim the funds"</h3>
+        <p class="muted">{format!("Claim what the activity cost, up to the {most} pre-approved, with proof of performance: invoices, photos, attendee lists.")}</p>
+        <form method="post" action=path enctype="multipart/form-data" class="stack" data-testid="claim-form">
+            <input type="hidden" name="id" value=id/>
+            <Field label="Amount claimed" name="amount" id="claim-amount" error required=true hint=format!("In {currency}, at most {most}.")/>
+            <Field label="What it brought" name="results" id="claim-results" rows=3 error required=true hint="Attendees, leads, meetings, deals."/>
+            <Field label="Proof of performance" name="proof" id="claim-proof" kind="file" error required=true accept=PROOF_ACCEPT hint=proof_hint()/>
+            <FormError error/>
+            <button type="submit" class="button primary">"Send the claim"</button>
+        </form>
+    }
+}
+
+/// A request's claims, newest first, each with its proof files; `add_proof` (the request's id)
+/// when the reader may add proof to the waiting one.
+#[component]
+fn Claims(claims: Vec<ClaimRecord>, add_proof: Option<i64>) -> impl IntoView {
+    use server_fn::ServerFn;
+    let path = <AddMdfProof as ServerFn>::PATH;
+    let error = FormErrors::new(posted_error(path));
+    view! {
+        <section class="card" aria-labelledby="mdf-claims">
+            <h2 id="mdf-claims">"Claims"</h2>
+            {claims.into_iter().map(|claim| {
+                let tone = Stage { request: RequestState::Executed, claim: Some(claim.state) }.tone();
+                let waiting = claim.state == ClaimState::Claimed;
+                view! {
+                    <article class="claim" data-testid="mdf-claim">
+                        <p>
+                            <strong>{crate::money::amount_text(claim.amount_minor, &claim.currency)}</strong>
+                            " " <Badge text=claim.state.label() tone/>
+                            {claim.entry_id.map(|entry| view! { " " <span class="muted">{format!("ledger entry #{entry}")}</span> })}
+                        </p>
+                        <p class="muted">{format!("Claimed by {} on {}", claim.claimed_by, claim.claimed_at.format("%Y-%m-%d %H:%M UTC"))}</p>
+                        <p class="pre">{claim.results.clone()}</p>
+                        {claim.reason.clone().filter(|_| claim.state == ClaimState::Rejected).map(|reason| view! {
+                            <Notice text=format!("Rejected: {reason}") tone="warning"/>
+                        })}
+                        <h3>"Proof of performance"</h3>
+                        <ul class="proofs">
+                            {claim.proofs.iter().map(|proof| view! {
+                                <li>
+                                    <a href=format!("/mdf/proofs/{}", proof.id) rel="external" download=proof.name.clone()>{proof.name.clone()}</a>
+                                    " " <span class="muted">{crate::files::size_text(proof.size_bytes)}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                        {add_proof.filter(|_| waiting).map(|id| view! {
+                            <form method="post" action=path enctype="multipart/form-data" class="stack">
+                                <input type="hidden" name="id" value=id/>
+                                <Field label="Add another proof file" name="proof" id="more-proof" kind="file" error required=true accept=PROOF_ACCEPT hint=proof_hint()/>
+                                <FormError error/>
+                                <button type="submit" class="button secondary">"Add the file"</button>
+                            </form>
+                        })}
+                    </article>
+                }
+            }).collect_view()}
         </section>
     }
 }

@@ -1,5 +1,6 @@
-//! MDF's pure rules: what an activity is, the request's states and who moves it between them,
-//! and the sums that keep allocations within a quarter's budget and requests within an allocation.
+//! MDF's pure rules: what an activity is, the states of a request and of its claim and who moves
+//! them ([`step`]), and the sums that keep allocations within a quarter's budget, requests within
+//! an allocation and claims within what was pre-approved.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -101,6 +102,104 @@ impl RequestState {
     }
 }
 
+/// Where a claim for an executed activity stands. Stored by [`ClaimState::as_str`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ClaimState {
+    /// Sent with its proof of performance, waiting for the channel manager.
+    Claimed,
+    /// Approved: a payable ledger entry pays it.
+    Approved,
+    /// Declined with a reason: the partner may claim again.
+    Rejected,
+}
+
+impl ClaimState {
+    pub const ALL: [ClaimState; 3] = [ClaimState::Claimed, ClaimState::Approved, ClaimState::Rejected];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimState::Claimed => "claimed",
+            ClaimState::Approved => "approved",
+            ClaimState::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<ClaimState> {
+        ClaimState::ALL.into_iter().find(|state| state.as_str() == raw)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ClaimState::Claimed => "Claim waiting for approval",
+            ClaimState::Approved => "Claim approved",
+            ClaimState::Rejected => "Claim rejected",
+        }
+    }
+}
+
+/// Where a request stands with its latest claim: what its list and its page show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Stage {
+    pub request: RequestState,
+    pub claim: Option<ClaimState>,
+}
+
+impl Stage {
+    pub fn label(self) -> &'static str {
+        match self.claim {
+            Some(claim) => claim.label(),
+            None => self.request.label(),
+        }
+    }
+
+    /// Whether it waits for its channel manager: a request to decide or a claim to approve.
+    pub fn waits_for_manager(self) -> bool {
+        self.request == RequestState::Requested || self.claim == Some(ClaimState::Claimed)
+    }
+
+    /// The badge's tone.
+    pub fn tone(self) -> &'static str {
+        match (self.request, self.claim) {
+            _ if self.waits_for_manager() => "warning",
+            (_, Some(ClaimState::Approved)) | (RequestState::PreApproved | RequestState::Executed, None) => "success",
+            (_, Some(ClaimState::Rejected)) => "danger",
+            _ => "neutral",
+        }
+    }
+}
+
+/// A line of a request's timeline: a move of the request or of a claim. Stored by [`Move::as_str`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Move {
+    Request(RequestState),
+    Claim(ClaimState),
+}
+
+impl Move {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Move::Request(state) => state.as_str(),
+            Move::Claim(ClaimState::Claimed) => "claimed",
+            Move::Claim(ClaimState::Approved) => "claim_approved",
+            Move::Claim(ClaimState::Rejected) => "claim_rejected",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Move> {
+        RequestState::parse(raw)
+            .map(Move::Request)
+            .or_else(|| ClaimState::ALL.into_iter().map(Move::Claim).find(|found| found.as_str() == raw))
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Move::Request(state) => state.label(),
+            Move::Claim(ClaimState::Claimed) => "Claimed",
+            Move::Claim(state) => state.label(),
+        }
+    }
+}
+
 /// Whether an allocation whose last day is `expires_on` may still be drawn on `today`.
 pub fn allocation_open(expires_on: NaiveDate, today: NaiveDate) -> bool {
     today <= expires_on
@@ -117,49 +216,66 @@ pub enum Side {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MdfCommand {
     PreApprove,
-    Reject { reason: String },
+    Reject {
+        reason: String,
+    },
     Withdraw,
     MarkExecuted,
+    /// Claim what an executed activity cost, with proof of performance.
+    Claim,
+    ApproveClaim,
+    RejectClaim {
+        reason: String,
+    },
 }
 
 /// Why a command was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum MdfRefusal {
-    #[error("Only its channel manager or an admin decides on a request.")]
+    #[error("Only its channel manager or an admin decides on a request or a claim.")]
     ManagersDecide,
-    #[error("Only the partner's people withdraw a request or mark it executed.")]
+    #[error("Only the partner's people withdraw a request, mark it executed or claim it.")]
     PartnersAct,
-    #[error("Say why the request is rejected: the partner sees it.")]
+    #[error("Say why it is rejected: the partner sees it.")]
     ReasonRequired,
     #[error("The activity starts on {0}: mark it executed once it has begun.")]
     NotStarted(NaiveDate),
-    #[error("It is {}: that cannot be done now.", .0.label().to_lowercase())]
-    NotNow(RequestState),
+    #[error("It stands at \u{201c}{}\u{201d}: that cannot be done now.", .0.label().to_lowercase())]
+    NotNow(Stage),
 }
 
-/// The state `command` moves a request in `state` to, when `side` may give it; `starts_on` is the
+/// The move `command` makes of a request at `stage` when `side` may give it; `starts_on` is the
 /// activity's first day and `today` the day it is given.
 pub fn step(
-    state: RequestState,
+    stage: Stage,
     side: Side,
     command: &MdfCommand,
     starts_on: NaiveDate,
     today: NaiveDate,
-) -> Result<RequestState, MdfRefusal> {
+) -> Result<Move, MdfRefusal> {
+    use MdfCommand as C;
     use RequestState::*;
-    match (command, side) {
-        (MdfCommand::PreApprove | MdfCommand::Reject { .. }, Side::Partner) => return Err(MdfRefusal::ManagersDecide),
-        (MdfCommand::Withdraw | MdfCommand::MarkExecuted, Side::Manager) => return Err(MdfRefusal::PartnersAct),
+    let decides = matches!(command, C::PreApprove | C::Reject { .. } | C::ApproveClaim | C::RejectClaim { .. });
+    match (decides, side) {
+        (true, Side::Partner) => return Err(MdfRefusal::ManagersDecide),
+        (false, Side::Manager) => return Err(MdfRefusal::PartnersAct),
         _ => {}
     }
-    match (state, command) {
-        (Requested, MdfCommand::PreApprove) => Ok(PreApproved),
-        (Requested, MdfCommand::Reject { reason }) if reason.trim().is_empty() => Err(MdfRefusal::ReasonRequired),
-        (Requested, MdfCommand::Reject { .. }) => Ok(Rejected),
-        (Requested, MdfCommand::Withdraw) => Ok(Withdrawn),
-        (PreApproved, MdfCommand::MarkExecuted) if today < starts_on => Err(MdfRefusal::NotStarted(starts_on)),
-        (PreApproved, MdfCommand::MarkExecuted) => Ok(Executed),
-        (state, _) => Err(MdfRefusal::NotNow(state)),
+    let claim = stage.claim;
+    match (stage.request, claim, command) {
+        (Requested, _, C::PreApprove) => Ok(Move::Request(PreApproved)),
+        (Requested, _, C::Reject { reason }) if reason.trim().is_empty() => Err(MdfRefusal::ReasonRequired),
+        (Requested, _, C::Reject { .. }) => Ok(Move::Request(Rejected)),
+        (Requested, _, C::Withdraw) => Ok(Move::Request(Withdrawn)),
+        (PreApproved, _, C::MarkExecuted) if today < starts_on => Err(MdfRefusal::NotStarted(starts_on)),
+        (PreApproved, _, C::MarkExecuted) => Ok(Move::Request(Executed)),
+        (Executed, None | Some(ClaimState::Rejected), C::Claim) => Ok(Move::Claim(ClaimState::Claimed)),
+        (Executed, Some(ClaimState::Claimed), C::ApproveClaim) => Ok(Move::Claim(ClaimState::Approved)),
+        (Executed, Some(ClaimState::Claimed), C::RejectClaim { reason }) if reason.trim().is_empty() => {
+            Err(MdfRefusal::ReasonRequired)
+        }
+        (Executed, Some(ClaimState::Claimed), C::RejectClaim { .. }) => Ok(Move::Claim(ClaimState::Rejected)),
+        _ => Err(MdfRefusal::NotNow(stage)),
     }
 }
 
@@ -174,4 +290,9 @@ pub fn allocation_fits(budget: i64, others: i64, amount: i64) -> Result<(), i64>
 /// requested already; `Err` holds what is left.
 pub fn request_fits(allocated: i64, committed: i64, amount: i64) -> Result<(), i64> {
     allocation_fits(allocated, committed, amount)
+}
+
+/// Whether a claim of `amount` stays within the `pre_approved` amount; `Err` holds that amount.
+pub fn claim_fits(pre_approved: i64, amount: i64) -> Result<(), i64> {
+    if amount <= pre_approved { Ok(()) } else { Err(pre_approved) }
 }

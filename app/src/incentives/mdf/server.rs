@@ -1,6 +1,7 @@
 //! MDF's server functions: the page's view within the reader's reach, budgets (admins),
-//! allocations (admins and channel managers), requests (a partner's people) and the moves of a
-//! request. Each is guard → reach → check → store; another partner's request is "not found".
+//! allocations (admins and channel managers), requests and claims with their proof (a partner's
+//! people) and the moves of a request and its claim. Each is guard → reach → check → store;
+//! another partner's request, claim or proof file is "not found".
 
 use leptos::prelude::*;
 
@@ -9,12 +10,13 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::rules::{self, MdfCommand, RequestState, Side},
-    super::store::{self, AllocationRefused, RequestRefused},
-    super::{BudgetInput, RequestRecord},
+    super::rules::{self, ClaimState, MdfCommand, Move, RequestState, Side},
+    super::store::{self, AllocationRefused, RequestRefused, claims},
+    super::{BudgetInput, ClaimInput, MAX_PROOF_BYTES, PROOF_KINDS, RequestRecord},
     crate::auth::access::{MDF_BUDGET_ROLES, MDF_MANAGER_ROLES, MDF_ROLES},
     crate::auth::{SessionUser, guard, reach::Reach},
     crate::db::Db,
+    crate::files::FileField,
     crate::money::{Currency, Money},
     crate::state,
     chrono::Utc,
@@ -36,7 +38,7 @@ pub async fn mdf_overview() -> Result<MdfView, AppError> {
     Ok(MdfView {
         budgets: if admin { store::budgets(&db).await? } else { Vec::new() },
         allocations: store::allocations(&db, reach).await?,
-        requests: store::requests(&db, reach, None).await?,
+        requests: store::requests(&db, reach, false).await?,
         partner,
         admin,
         partners: if partner { Vec::new() } else { store::partners(&db, reach).await? },
@@ -164,15 +166,147 @@ pub async fn mdf_request(id: i64) -> Result<RequestDetail, AppError> {
         MdfCommand::Reject { reason: "a reason".into() },
         MdfCommand::Withdraw,
         MdfCommand::MarkExecuted,
+        MdfCommand::Claim,
+        MdfCommand::ApproveClaim,
+        MdfCommand::RejectClaim { reason: "a reason".into() },
     ]
     .into_iter()
-    .filter(|command| rules::step(request.state, side, command, request.starts_on, today).is_ok())
+    .filter(|command| rules::step(request.stage(), side, command, request.starts_on, today).is_ok())
     .collect();
-    Ok(RequestDetail { events: store::events(&db, id).await?, request, actions })
+    Ok(RequestDetail {
+        claims: claims::claims(&db, id).await?,
+        events: store::events(&db, id).await?,
+        request,
+        actions,
+        partner: side == Side::Partner,
+    })
 }
 
-/// Moves request `id`: `command` is `pre_approve`, `reject` (with `reason`), `withdraw` or
-/// `mark_executed`. Managers decide; the partner's people withdraw and mark it executed.
+/// The proof file field of the claim forms.
+#[cfg(feature = "ssr")]
+const PROOF: FileField = FileField { name: "proof", called: "a proof file", max_bytes: MAX_PROOF_BYTES };
+
+/// A sent proof file, checked: its type read from its content (PDF, PNG or JPEG) and agreeing
+/// with its name; the problem, said beside the field, otherwise.
+#[cfg(feature = "ssr")]
+fn checked_proof(form: &crate::files::PostedForm) -> Result<(crate::files::Checked, &[u8]), String> {
+    let sent = form.file.as_ref().ok_or_else(|| format!("Choose {} to upload.", PROOF.called))?;
+    let accepts = format!("proof of performance may be a {} file", crate::files::kinds_text(PROOF_KINDS));
+    let checked = crate::files::check(&sent.name, &sent.bytes, PROOF_KINDS, &accepts)?;
+    Ok((checked, &sent.bytes))
+}
+
+/// Keeps a checked proof file under the data directory.
+#[cfg(feature = "ssr")]
+async fn keep_proof(files: &crate::files::FileStore, bytes: &[u8]) -> Result<String, AppError> {
+    files.put(bytes).await.map_err(|error| {
+        tracing::error!(%error, "a proof file was not kept");
+        AppError::Internal
+    })
+}
+
+/// A partner's person claims what an executed activity cost (`id`, `amount`, `results`), with a
+/// proof file (`proof`: PDF, PNG or JPEG of at most 10 MB, its type read from its content). Never
+/// more than was pre-approved; anything refused is said beside its field, and nothing is kept.
+#[server(endpoint = "claim_mdf", input = server_fn::codec::MultipartFormData)]
+pub async fn claim_mdf(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
+    let user = guard::require_role(MDF_ROLES)?;
+    let state = state::server_state()?;
+    let form = crate::files::read_form(data, PROOF).await?;
+    let id = form.text("id").trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let request = reachable_request(&state.db, &user, id).await?;
+    let now = Utc::now();
+    rules::step(request.stage(), side_of(&user), &MdfCommand::Claim, request.starts_on, now.date_naive())
+        .map_err(refused)?;
+    let currency = Currency::parse(&request.currency).ok_or(AppError::Internal)?;
+    let input = ClaimInput { amount: form.text("amount"), results: form.text("results") };
+    let proof = checked_proof(&form);
+    let new = match (input.check(currency, request.amount_minor), &proof) {
+        (Ok(new), Ok(_)) => new,
+        (checked, proof) => {
+            let mut fields = checked.err().unwrap_or_default();
+            if let Err(problem) = proof {
+                fields.insert(PROOF.name.to_owned(), problem.clone());
+            }
+            return Err(AppError::invalid_keeping(fields, input.typed()));
+        }
+    };
+    let (checked, bytes) = proof.map_err(|_| AppError::Internal)?;
+    let hash = keep_proof(&state.files, bytes).await?;
+    let kept = claims::NewProof {
+        hash: &hash,
+        name: &checked.name,
+        media_type: checked.kind.media_type,
+        size_bytes: bytes.len() as i64,
+    };
+    let notify = Some(state.settings.public_url.as_str());
+    if claims::claim(&state.db, &request, &new, kept, (user.user_id, notify), now).await?.is_none() {
+        return Err(changed());
+    }
+    guard::redirect_form_post(&format!("/mdf/{id}"));
+    Ok(())
+}
+
+/// A partner's person adds a proof file (`proof`) to request `id`'s claim while it waits.
+#[server(endpoint = "add_mdf_proof", input = server_fn::codec::MultipartFormData)]
+pub async fn add_mdf_proof(data: server_fn::codec::MultipartData) -> Result<(), AppError> {
+    let user = guard::require_role(MDF_ROLES)?;
+    let state = state::server_state()?;
+    let form = crate::files::read_form(data, PROOF).await?;
+    let id = form.text("id").trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let request = reachable_request(&state.db, &user, id).await?;
+    if side_of(&user) != Side::Partner {
+        return Err(AppError::Forbidden);
+    }
+    if request.claim != Some(ClaimState::Claimed) {
+        return Err(changed());
+    }
+    let (checked, bytes) = checked_proof(&form).map_err(|problem| AppError::field(PROOF.name, problem))?;
+    let hash = keep_proof(&state.files, bytes).await?;
+    let kept = claims::NewProof {
+        hash: &hash,
+        name: &checked.name,
+        media_type: checked.kind.media_type,
+        size_bytes: bytes.len() as i64,
+    };
+    if !claims::add_proof(&state.db, id, kept, user.user_id, Utc::now()).await? {
+        return Err(changed());
+    }
+    guard::redirect_form_post(&format!("/mdf/{id}"));
+    Ok(())
+}
+
+/// Proof file `id` for `user`: its hash, name and type when the claim is their partner's or a
+/// partner within their reach; "not found" otherwise, as for an id that was never given.
+#[cfg(feature = "ssr")]
+pub async fn proof_file(db: &Db, user: &SessionUser, id: i64) -> Result<(String, String, String), AppError> {
+    if !MDF_ROLES.contains(&user.role) {
+        return Err(AppError::NotFound);
+    }
+    let (organisation_id, hash, name, media_type) = claims::proof(db, id).await?.ok_or(AppError::NotFound)?;
+    guard::reachable_partner(db, user, organisation_id).await?;
+    Ok((hash, name, media_type))
+}
+
+#[cfg(feature = "ssr")]
+fn changed() -> AppError {
+    AppError::field("command", "The request changed meanwhile. Reload the page to see where it stands.")
+}
+
+/// A refused move as its error: someone on the wrong side is forbidden; a missing reason is said
+/// beside its field; anything else beside the command.
+#[cfg(feature = "ssr")]
+fn refused(refusal: rules::MdfRefusal) -> AppError {
+    match refusal {
+        rules::MdfRefusal::ManagersDecide | rules::MdfRefusal::PartnersAct => AppError::Forbidden,
+        rules::MdfRefusal::ReasonRequired => AppError::field("reason", refusal.to_string()),
+        refusal => AppError::field("command", refusal.to_string()),
+    }
+}
+
+/// Moves request `id`: `command` is `pre_approve`, `reject` (with `reason`), `withdraw`,
+/// `mark_executed`, `approve_claim` or `reject_claim` (with `reason`). Managers decide; the
+/// partner's people withdraw and mark it executed.
 #[server(endpoint = "act_on_mdf")]
 pub async fn act_on_mdf(id: i64, command: String, reason: Option<String>) -> Result<(), AppError> {
     let user = guard::require_role(MDF_ROLES)?;
@@ -185,24 +319,27 @@ pub async fn act_on_mdf(id: i64, command: String, reason: Option<String>) -> Res
         "reject" => MdfCommand::Reject { reason: reason.clone() },
         "withdraw" => MdfCommand::Withdraw,
         "mark_executed" => MdfCommand::MarkExecuted,
+        "approve_claim" => MdfCommand::ApproveClaim,
+        "reject_claim" => MdfCommand::RejectClaim { reason: reason.clone() },
         _ => return Err(AppError::field("command", "Choose what to do with the request.")),
     };
     let now = Utc::now();
     let side = side_of(&user);
-    let next = rules::step(request.state, side, &command, request.starts_on, now.date_naive()).map_err(|refusal| {
-        let field = if matches!(refusal, rules::MdfRefusal::ReasonRequired) { "reason" } else { "command" };
-        match refusal {
-            rules::MdfRefusal::ManagersDecide | rules::MdfRefusal::PartnersAct => AppError::Forbidden,
-            refusal => AppError::field(field, refusal.to_string()),
+    let next = rules::step(request.stage(), side, &command, request.starts_on, now.date_naive()).map_err(refused)?;
+    let notify = Some(state.settings.public_url.as_str());
+    let moved = match next {
+        Move::Request(next) => {
+            let note = if next == RequestState::Rejected { reason.as_str() } else { "" };
+            let by = (user.user_id, side == Side::Manager);
+            store::move_request(&db, id, (request.state, next), note, by, notify, now).await?
         }
-    })?;
-    let note = if next == RequestState::Rejected { reason.as_str() } else { "" };
-    let (by, notify) = ((user.user_id, side == Side::Manager), Some(state.settings.public_url.as_str()));
-    if !store::move_request(&db, id, (request.state, next), note, by, notify, now).await? {
-        return Err(AppError::field(
-            "command",
-            "The request changed meanwhile. Reload the page to see where it stands.",
-        ));
+        Move::Claim(next) => {
+            let note = if next == ClaimState::Rejected { reason.as_str() } else { "" };
+            claims::decide(&db, &request, next, note, (user.user_id, notify), now).await?
+        }
+    };
+    if !moved {
+        return Err(changed());
     }
     guard::redirect_form_post(&format!("/mdf/{id}"));
     Ok(())

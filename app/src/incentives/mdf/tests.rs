@@ -1,11 +1,11 @@
-//! MDF's rules as tables and laws: every move of a request by each side (illegal ones refused
-//! with their reason), allocations that never pass their budget, and the forms' checks.
+//! MDF's rules as tables and laws: every move of a request and of its claim by each side (illegal
+//! ones refused with their reason), allocations that never pass their budget, and the forms' checks.
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
-use super::rules::{MdfCommand, MdfRefusal, RequestState, Side, allocation_fits, step};
-use super::{AllocationInput, AllocationRow, RequestInput};
+use super::rules::{ClaimState, MdfCommand, MdfRefusal, Move, RequestState, Side, Stage, allocation_fits, step};
+use super::{AllocationInput, AllocationRow, ClaimInput, NewClaim, RequestInput};
 use crate::money::Currency;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -16,11 +16,16 @@ fn reject(reason: &str) -> MdfCommand {
     MdfCommand::Reject { reason: reason.into() }
 }
 
+fn at(request: RequestState, claim: Option<ClaimState>) -> Stage {
+    Stage { request, claim }
+}
+
 #[test]
 fn every_move_of_a_request_by_each_side() {
     use RequestState::*;
     let starts = day(2026, 11, 10);
     let (before, on) = (day(2026, 11, 9), day(2026, 11, 10));
+    let not_now = |state| Err(MdfRefusal::NotNow(at(state, None)));
     let cases: Vec<(RequestState, Side, MdfCommand, NaiveDate, Result<RequestState, MdfRefusal>)> = vec![
         (Requested, Side::Manager, MdfCommand::PreApprove, before, Ok(PreApproved)),
         (Requested, Side::Manager, reject("Outside the program's focus"), before, Ok(Rejected)),
@@ -29,21 +34,80 @@ fn every_move_of_a_request_by_each_side() {
         (Requested, Side::Partner, MdfCommand::PreApprove, before, Err(MdfRefusal::ManagersDecide)),
         (Requested, Side::Partner, reject("mine"), before, Err(MdfRefusal::ManagersDecide)),
         (Requested, Side::Manager, MdfCommand::Withdraw, before, Err(MdfRefusal::PartnersAct)),
-        (Requested, Side::Partner, MdfCommand::MarkExecuted, on, Err(MdfRefusal::NotNow(Requested))),
+        (Requested, Side::Partner, MdfCommand::MarkExecuted, on, not_now(Requested)),
+        (Requested, Side::Partner, MdfCommand::Claim, on, not_now(Requested)),
         (PreApproved, Side::Partner, MdfCommand::MarkExecuted, on, Ok(Executed)),
         (PreApproved, Side::Partner, MdfCommand::MarkExecuted, before, Err(MdfRefusal::NotStarted(starts))),
         (PreApproved, Side::Manager, MdfCommand::MarkExecuted, on, Err(MdfRefusal::PartnersAct)),
-        (PreApproved, Side::Partner, MdfCommand::Withdraw, on, Err(MdfRefusal::NotNow(PreApproved))),
-        (PreApproved, Side::Manager, MdfCommand::PreApprove, on, Err(MdfRefusal::NotNow(PreApproved))),
-        (PreApproved, Side::Manager, reject("late"), on, Err(MdfRefusal::NotNow(PreApproved))),
-        (Rejected, Side::Manager, MdfCommand::PreApprove, on, Err(MdfRefusal::NotNow(Rejected))),
-        (Withdrawn, Side::Manager, MdfCommand::PreApprove, on, Err(MdfRefusal::NotNow(Withdrawn))),
-        (Executed, Side::Partner, MdfCommand::MarkExecuted, on, Err(MdfRefusal::NotNow(Executed))),
-        (Executed, Side::Partner, MdfCommand::Withdraw, on, Err(MdfRefusal::NotNow(Executed))),
+        (PreApproved, Side::Partner, MdfCommand::Withdraw, on, not_now(PreApproved)),
+        (PreApproved, Side::Partner, MdfCommand::Claim, on, not_now(PreApproved)),
+        (PreApproved, Side::Manager, MdfCommand::PreApprove, on, not_now(PreApproved)),
+        (PreApproved, Side::Manager, reject("late"), on, not_now(PreApproved)),
+        (Rejected, Side::Manager, MdfCommand::PreApprove, on, not_now(Rejected)),
+        (Rejected, Side::Partner, MdfCommand::Claim, on, not_now(Rejected)),
+        (Withdrawn, Side::Manager, MdfCommand::PreApprove, on, not_now(Withdrawn)),
+        (Executed, Side::Partner, MdfCommand::MarkExecuted, on, not_now(Executed)),
+        (Executed, Side::Partner, MdfCommand::Withdraw, on, not_now(Executed)),
+        (Executed, Side::Manager, MdfCommand::ApproveClaim, on, not_now(Executed)),
     ];
     for (state, side, command, today, expected) in cases {
-        assert_eq!(step(state, side, &command, starts, today), expected, "{state:?} {side:?} {command:?}");
+        let expected = expected.map(Move::Request);
+        assert_eq!(step(at(state, None), side, &command, starts, today), expected, "{state:?} {side:?} {command:?}");
     }
+}
+
+#[test]
+fn every_move_of_a_claim_by_each_side() {
+    use ClaimState::*;
+    let day = day(2026, 11, 20);
+    let executed = |claim| at(RequestState::Executed, claim);
+    let reject_claim = |reason: &str| MdfCommand::RejectClaim { reason: reason.into() };
+    let cases: Vec<(Option<ClaimState>, Side, MdfCommand, Result<Move, MdfRefusal>)> = vec![
+        (None, Side::Partner, MdfCommand::Claim, Ok(Move::Claim(Claimed))),
+        (None, Side::Manager, MdfCommand::Claim, Err(MdfRefusal::PartnersAct)),
+        (None, Side::Manager, MdfCommand::ApproveClaim, Err(MdfRefusal::NotNow(executed(None)))),
+        (Some(Claimed), Side::Manager, MdfCommand::ApproveClaim, Ok(Move::Claim(Approved))),
+        (Some(Claimed), Side::Manager, reject_claim("No invoice attached"), Ok(Move::Claim(Rejected))),
+        (Some(Claimed), Side::Manager, reject_claim(" "), Err(MdfRefusal::ReasonRequired)),
+        // A partner never decides its own claim, nor claims twice while one waits.
+        (Some(Claimed), Side::Partner, MdfCommand::ApproveClaim, Err(MdfRefusal::ManagersDecide)),
+        (Some(Claimed), Side::Partner, reject_claim("oops"), Err(MdfRefusal::ManagersDecide)),
+        (Some(Claimed), Side::Partner, MdfCommand::Claim, Err(MdfRefusal::NotNow(executed(Some(Claimed))))),
+        // A rejected claim may be followed by another; an approved one is final.
+        (Some(Rejected), Side::Partner, MdfCommand::Claim, Ok(Move::Claim(Claimed))),
+        (Some(Rejected), Side::Manager, MdfCommand::ApproveClaim, Err(MdfRefusal::NotNow(executed(Some(Rejected))))),
+        (Some(Approved), Side::Partner, MdfCommand::Claim, Err(MdfRefusal::NotNow(executed(Some(Approved))))),
+        (Some(Approved), Side::Manager, MdfCommand::ApproveClaim, Err(MdfRefusal::NotNow(executed(Some(Approved))))),
+        (Some(Approved), Side::Manager, reject_claim("late"), Err(MdfRefusal::NotNow(executed(Some(Approved))))),
+        (Some(Approved), Side::Partner, MdfCommand::Withdraw, Err(MdfRefusal::NotNow(executed(Some(Approved))))),
+    ];
+    for (claim, side, command, expected) in cases {
+        assert_eq!(step(executed(claim), side, &command, day, day), expected, "{claim:?} {side:?} {command:?}");
+    }
+}
+
+#[test]
+fn a_timeline_line_reads_back_what_was_stored() {
+    let moves = RequestState::ALL.into_iter().map(Move::Request).chain(ClaimState::ALL.into_iter().map(Move::Claim));
+    for found in moves {
+        assert_eq!(Move::parse(found.as_str()), Some(found), "{found:?}");
+    }
+    assert_eq!(Move::parse("paid"), None);
+}
+
+#[test]
+fn a_claim_stays_within_what_was_pre_approved_and_says_what_it_brought() {
+    let input = |amount: &str, results: &str| ClaimInput { amount: amount.into(), results: results.into() };
+    let usd = Currency::USD;
+    assert_eq!(
+        input("2,500.00", "34 leads").check(usd, 2_500_00),
+        Ok(NewClaim { amount_minor: 2_500_00, results: "34 leads".into() }),
+        "exactly what was pre-approved"
+    );
+    let over = input("2500.01", "34 leads").check(usd, 2_500_00).expect_err("a cent more");
+    assert!(over["amount"].contains("at most the 2,500.00 USD pre-approved"), "{over:?}");
+    let empty = input("", "  ").check(usd, 2_500_00).expect_err("nothing typed");
+    assert!(empty.contains_key("amount") && empty.contains_key("results"), "{empty:?}");
 }
 
 proptest! {

@@ -182,6 +182,7 @@ fn EntryRow(line: StatementLine) -> impl IntoView {
             <td>
                 {line.description.clone()}
                 {line.deal_id.map(|deal| view! { " · " <a href=format!("/deals/{deal}")>{format!("Deal #{deal}")}</a> })}
+                {line.mdf_request_id.map(|request| view! { " · " <a href=format!("/mdf/{request}")>{format!("MDF request #{request}")}</a> })}
                 {note.map(|note| view! { <br/><span class="muted">{note}</span> })}
             </td>
             <td class="numeric">{worked_out}</td>

@@ -30,7 +30,8 @@ macro_rules! standing {
 macro_rules! line_columns {
     () => {
         concat!(
-            "SELECT e.id, e.booked_at, e.period_start, e.kind, e.description, e.deal_id, e.amount_minor, e.currency, \
+            "SELECT e.id, e.booked_at, e.period_start, e.kind, e.description, e.deal_id, e.mdf_request_id, e.amount_minor, \
+             e.currency, \
              e.basis_minor, e.rate_bp, ",
             status!(),
             " AS status, e.reverses, (SELECT v.id FROM incentive_entries v WHERE v.reverses = e.id) AS reversed_by, \
@@ -57,10 +58,10 @@ pub use self::payouts::{RunRefused, approve_run, pay_run, payable, run_lines, ru
 
 crate::statements! {
     const INSERT = "INSERT INTO incentive_entries (organisation_id, kind, deal_id, amount_minor, currency, basis_minor, \
-        rate_bp, period_start, description, reverses, booked_by, booked_at, spiff_id, rep_id) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+        rate_bp, period_start, description, reverses, booked_by, booked_at, spiff_id, rep_id, mdf_request_id) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id";
     const UNREVERSED_OF_DEAL = "SELECT e.id, e.organisation_id, e.kind, e.deal_id, e.amount_minor, e.currency, \
-        e.basis_minor, e.rate_bp, e.spiff_id, e.rep_id FROM incentive_entries e WHERE e.deal_id = $1 AND e.reverses IS NULL \
+        e.basis_minor, e.rate_bp, e.spiff_id, e.rep_id, e.mdf_request_id FROM incentive_entries e WHERE e.deal_id = $1 AND e.reverses IS NULL \
         AND NOT EXISTS (SELECT 1 FROM incentive_entries v WHERE v.reverses = e.id) ORDER BY e.id";
     const REP_HAS_EARNED = "SELECT COUNT(*) FROM incentive_entries e WHERE e.spiff_id = $1 AND e.rep_id = $2 \
         AND e.reverses IS NULL AND NOT EXISTS (SELECT 1 FROM incentive_entries v WHERE v.reverses = e.id)";
@@ -76,6 +77,7 @@ crate::statements! {
         ORDER BY s.period_start DESC";
     const ACCRUED_IN = concat!("SELECT e.currency, CAST(SUM(e.amount_minor) AS BIGINT), COUNT(*)", standing!(),
         " WHERE e.period_start = $1 AND a.entry_id IS NULL GROUP BY e.currency ORDER BY e.currency");
+    const APPROVE_ENTRY = "INSERT INTO incentive_approvals (entry_id, approved_by, approved_at) VALUES ($1, $2, $3)";
     const IS_CLOSED = "SELECT COUNT(*) FROM incentive_periods WHERE period_start = $1";
     const CLOSE = "INSERT INTO incentive_periods (period_start, closed_by, closed_at) VALUES ($1, $2, $3) \
         ON CONFLICT (period_start) DO NOTHING";
@@ -131,9 +133,10 @@ pub fn assembled_statements() -> Vec<String> {
 /// whose close committed first): then into the first quarter still open, so that nothing waits
 /// for the approval of a quarter that will not close again. A SPIFF paid per rep is left out when
 /// the rep already holds it (decided under the ledger's lock, so two wins at once pay it once).
-pub async fn append(tx: &mut Tx, entries: &[NewEntry]) -> Result<(), sqlx::Error> {
+/// The ids of the entries written.
+pub async fn append(tx: &mut Tx, entries: &[NewEntry]) -> Result<Vec<i64>, sqlx::Error> {
     if entries.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     tx.exclude_others("incentive_periods").await?;
     let mut booked = Vec::with_capacity(entries.len());
@@ -153,11 +156,10 @@ pub async fn append(tx: &mut Tx, entries: &[NewEntry]) -> Result<(), sqlx::Error
 }
 
 /// Writes `entries` as they are: [`append`]'s, and a close's rebates in the quarter it closes.
-async fn insert(tx: &mut Tx, entries: &[NewEntry]) -> Result<(), sqlx::Error> {
+async fn insert(tx: &mut Tx, entries: &[NewEntry]) -> Result<Vec<i64>, sqlx::Error> {
+    let mut ids = Vec::with_capacity(entries.len());
     for entry in entries {
-        execute_in!(
-            tx,
-            sqlx::query(INSERT)
+        let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(INSERT)
                 .bind(entry.organisation_id)
                 .bind(entry.kind)
                 .bind(entry.deal_id)
@@ -172,15 +174,26 @@ async fn insert(tx: &mut Tx, entries: &[NewEntry]) -> Result<(), sqlx::Error> {
                 .bind(entry.booked_at)
                 .bind(entry.spiff_id)
                 .bind(entry.rep_id)
-        )?;
+                .bind(entry.mdf_request_id)
+                .fetch_one(conn).await)?;
+        ids.push(id);
     }
-    Ok(())
+    Ok(ids)
 }
 
 /// Whether rep `rep` holds SPIFF `spiff`: an entry of it not reversed.
 async fn rep_has_earned(tx: &mut Tx, spiff: i64, rep: i64) -> Result<bool, sqlx::Error> {
     let held: i64 = on_tx!(tx, conn => sqlx::query_scalar(REP_HAS_EARNED).bind(spiff).bind(rep).fetch_one(conn).await)?;
     Ok(held > 0)
+}
+
+/// Approves entries `ids` for payment as `by`, in the transaction that wrote them: an approved MDF
+/// claim is payable at once, before its quarter closes.
+pub async fn approve(tx: &mut Tx, ids: &[i64], by: i64, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    for id in ids {
+        execute_in!(tx, sqlx::query(APPROVE_ENTRY).bind(id).bind(by).bind(at))?;
+    }
+    Ok(())
 }
 
 /// Reverses every entry deal `deal_id` accrued and nothing has reversed yet (a clawback of what
@@ -195,7 +208,7 @@ pub async fn reverse_deal(
     let booked: Vec<Booked> =
         on_tx!(tx, conn => sqlx::query_as(UNREVERSED_OF_DEAL).bind(deal_id).fetch_all(conn).await)?;
     let reversals: Vec<NewEntry> = booked.iter().map(|entry| ledger::reversal(entry, why, by, at)).collect();
-    append(tx, &reversals).await
+    append(tx, &reversals).await.map(drop)
 }
 
 /// Partner `organisation_id`'s tier now, by name, and its benefits in the program in force.

@@ -1,11 +1,14 @@
 //! MDF in the database: budgets, allocations and requests, each changed under one lock so that
 //! allocations never pass their budget and requests never pass their allocation, and every move
-//! of a request with its timeline line (and, for vendor staff, its audit entry).
+//! of a request with its timeline line (and, for vendor staff, its audit entry). Claims and their
+//! proof are in [`claims`].
+
+pub mod claims;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
 
-use super::rules::{self, RequestState};
+use super::rules::{self, Move, RequestState};
 use super::{AllocationRow, BudgetRow, MdfEvent, NewAllocation, NewRequest, RequestRecord, RequestRow};
 use crate::audit::{self, AuditAction};
 use crate::auth::reach::Reach;
@@ -16,6 +19,13 @@ use crate::{bind_all, execute_in, on_db, on_tx};
 
 /// What requests hold of an allocation: every request but a rejected or withdrawn one, which
 /// gives its amount back.
+/// The state of request `r`'s latest claim.
+macro_rules! latest_claim {
+    () => {
+        "(SELECT c.state FROM mdf_claims c WHERE c.request_id = r.id ORDER BY c.id DESC LIMIT 1) AS claim"
+    };
+}
+
 macro_rules! committed {
     ($allocation:literal) => {
         concat!(
@@ -47,10 +57,10 @@ crate::statements! {
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'requested', $12, $12) RETURNING id";
     const INSERT_EVENT = "INSERT INTO mdf_events (request_id, state, actor_id, note, at) VALUES ($1, $2, $3, $4, $5)";
     const MOVE = "UPDATE mdf_requests SET state = $2, reason = COALESCE($3, reason), updated_at = $4 WHERE id = $1 AND state = $5";
-    const RECORD = "SELECT r.id, r.organisation_id, o.name AS partner, u.name AS requested_by, r.allocation_id, a.period_start, \
-        r.kind, r.title, r.starts_on, r.ends_on, r.amount_minor, r.currency, r.expected_outcome, c.name AS campaign, r.state, r.reason \
-        FROM mdf_requests r JOIN organisations o ON o.id = r.organisation_id JOIN users u ON u.id = r.requested_by \
-        JOIN mdf_allocations a ON a.id = r.allocation_id LEFT JOIN campaigns c ON c.id = r.campaign_id WHERE r.id = $1";
+    const RECORD = concat!("SELECT r.id, r.organisation_id, o.name AS partner, u.name AS requested_by, r.allocation_id, \
+        a.period_start, r.kind, r.title, r.starts_on, r.ends_on, r.amount_minor, r.currency, r.expected_outcome, \
+        k.name AS campaign, r.state, r.reason, ", latest_claim!(), " FROM mdf_requests r JOIN organisations o ON o.id = r.organisation_id JOIN users u ON u.id = r.requested_by \
+        JOIN mdf_allocations a ON a.id = r.allocation_id LEFT JOIN campaigns k ON k.id = r.campaign_id WHERE r.id = $1");
     const EVENTS = "SELECT e.state, u.name AS actor, e.note, e.at FROM mdf_events e JOIN users u ON u.id = e.actor_id \
         WHERE e.request_id = $1 ORDER BY e.at, e.id";
     const CAMPAIGNS = "SELECT id, name FROM campaigns WHERE state = 'published' ORDER BY name";
@@ -73,14 +83,17 @@ fn allocations_sql(reach: Reach) -> Conditions {
     sql
 }
 
-fn requests_sql(reach: Reach, only: Option<RequestState>) -> Conditions {
-    let mut sql = Conditions::new(
-        "SELECT r.id, o.name AS partner, r.title, r.kind, r.amount_minor, r.state, r.starts_on, r.ends_on, r.updated_at \
-         FROM mdf_requests r JOIN organisations o ON o.id = r.organisation_id WHERE 1 = 1",
-    );
+fn requests_sql(reach: Reach, waiting_only: bool) -> Conditions {
+    let mut sql = Conditions::new(concat!(
+        "SELECT r.id, o.name AS partner, r.title, r.kind, r.amount_minor, r.state, ",
+        latest_claim!(),
+        ", r.starts_on, r.ends_on, r.updated_at FROM mdf_requests r JOIN organisations o ON o.id = r.organisation_id WHERE 1 = 1"
+    ));
     reach.narrow(&mut sql, "o");
-    if let Some(state) = only {
-        sql.push(" AND r.state = $n", crate::db::Param::Text(state.as_str().to_owned()));
+    if waiting_only {
+        sql.sql.push_str(
+            " AND (r.state = 'requested' OR EXISTS (SELECT 1 FROM mdf_claims w WHERE w.request_id = r.id AND w.state = 'claimed'))",
+        );
     }
     sql.sql.push_str(" ORDER BY r.updated_at DESC, r.id DESC LIMIT 500");
     sql
@@ -96,7 +109,7 @@ fn partners_sql(reach: Reach) -> Conditions {
 /// The SQL assembled at run time, for the test that prepares every statement.
 pub fn assembled_statements() -> Vec<String> {
     let reach = Reach::Assigned { channel_manager_id: 1 };
-    vec![allocations_sql(reach).sql, requests_sql(reach, Some(RequestState::Requested)).sql, partners_sql(reach).sql]
+    vec![allocations_sql(reach).sql, requests_sql(reach, true).sql, partners_sql(reach).sql]
 }
 
 pub async fn budgets(db: &Db) -> Result<Vec<BudgetRow>, sqlx::Error> {
@@ -108,9 +121,10 @@ pub async fn allocations(db: &Db, reach: Reach) -> Result<Vec<AllocationRow>, sq
     on_db!(db, pool => bind_all!(sqlx::query_as(AssertSqlSafe(sql.sql)), &sql.params).fetch_all(pool).await)
 }
 
-/// The latest 500 requests within `reach` (`only` those in that state).
-pub async fn requests(db: &Db, reach: Reach, only: Option<RequestState>) -> Result<Vec<RequestRow>, sqlx::Error> {
-    let sql = requests_sql(reach, only);
+/// The latest 500 requests within `reach` (with `waiting_only`, those waiting for their channel
+/// manager: a request to decide, or a claim to approve).
+pub async fn requests(db: &Db, reach: Reach, waiting_only: bool) -> Result<Vec<RequestRow>, sqlx::Error> {
+    let sql = requests_sql(reach, waiting_only);
     on_db!(db, pool => bind_all!(sqlx::query_as(AssertSqlSafe(sql.sql)), &sql.params).fetch_all(pool).await)
 }
 
@@ -282,7 +296,7 @@ pub async fn request(
         .bind(new.starts_on).bind(new.ends_on).bind(new.amount_minor).bind(currency).bind(&new.expected_outcome)
         .bind(new.campaign_id).bind(at)
         .fetch_one(conn).await)?;
-    event(&mut tx, id, RequestState::Requested, by, "", at).await?;
+    event(&mut tx, id, Move::Request(RequestState::Requested), by, "", at).await?;
     if let Some(public_url) = notify {
         let manager: Option<(String, String)> =
             on_tx!(tx, conn => sqlx::query_as(MANAGER_OF).bind(organisation_id).fetch_optional(conn).await)?;
@@ -296,14 +310,7 @@ pub async fn request(
     Ok(Ok(id))
 }
 
-async fn event(
-    tx: &mut Tx,
-    id: i64,
-    state: RequestState,
-    by: i64,
-    note: &str,
-    at: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
+async fn event(tx: &mut Tx, id: i64, state: Move, by: i64, note: &str, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
     execute_in!(tx, sqlx::query(INSERT_EVENT).bind(id).bind(state).bind(by).bind(note).bind(at))?;
     Ok(())
 }
@@ -327,7 +334,7 @@ pub async fn move_request(
         tx.rollback().await?;
         return Ok(false);
     }
-    event(&mut tx, id, to, by, note, at).await?;
+    event(&mut tx, id, Move::Request(to), by, note, at).await?;
     if audited {
         let said = format!("MDF request #{id}: {}", to.label());
         audit::record(&mut tx, by, AuditAction::DecidedMdfRequest, &said, at).await?;
@@ -341,7 +348,7 @@ pub async fn move_request(
         let (organisation_id, title): (i64, String) =
             on_tx!(tx, conn => sqlx::query_as(ABOUT).bind(id).fetch_one(conn).await)?;
         let reason = (!note.is_empty()).then_some(note);
-        let message = mail::mdf_decided(&title, outcome, reason, &format!("{public_url}/mdf/{id}"));
+        let message = mail::mdf_decided(&title, "request", outcome, reason, &format!("{public_url}/mdf/{id}"));
         mail::queue_to_partner_admins(&mut tx, organisation_id, &message, at).await?;
     }
     tx.commit().await?;

@@ -1,4 +1,4 @@
-//! Files people upload: a form with a file read within its bounds ([`read_form`]), and the files
+//! A form with a file read within its bounds ([`read_form`]), and the files
 //! kept under the data directory, each named by the SHA-256 of its content ([`FileStore`]).
 
 use std::path::{Path, PathBuf};
