@@ -60,7 +60,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 23] = [
+    let fixed: [&[&str]; 24] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -84,6 +84,7 @@ pub fn every_statement() -> Vec<String> {
         incentives::store::spiffs::STATEMENTS,
         incentives::mdf::store::STATEMENTS,
         incentives::mdf::store::claims::STATEMENTS,
+        incentives::store::coop::STATEMENTS,
     ];
     let assembled = [
         deals::store::assembled_statements(),
@@ -96,6 +97,7 @@ pub fn every_statement() -> Vec<String> {
         incentives::store::assembled_statements(),
         incentives::store::spiffs::assembled_statements(),
         incentives::mdf::store::assembled_statements(),
+        incentives::store::coop::assembled_statements(),
     ];
     fixed.into_iter().flatten().map(|sql| sql.to_string()).chain(assembled.into_iter().flatten()).collect()
 }

@@ -197,7 +197,7 @@ async fn an_oversized_or_disguised_upload_is_refused_and_nothing_is_kept(backend
     let marketing = app.sign_in(MARKETING).await;
     let items = || app.count("SELECT COUNT(*) FROM content_items");
     let (count, files) = (items().await, kept_files(&app));
-    assert_eq!(files.len(), 4, "the demo's four files: {files:?}");
+    assert_eq!(files.len(), 6, "the demo's four library files and two MDF proofs: {files:?}");
     let fields = [("title", "Price list"), ("tags", "Pricing")];
 
     let mut oversized = PDF.to_vec();

@@ -147,11 +147,17 @@ async fn a_managers_home_lists_approvals_risk_and_protection_within_reach(backen
     let sam_id: i64 = app.count("SELECT id FROM users WHERE email = 'cam@acme.test'").await;
     let home = home(&app, &sam).await;
     assert_eq!(section_ids(&home), ["approvals", "at-risk", "tier-changes", "protection", "mdf"]);
-    // The demo's search ads wait for Sam, Bluepeak's manager; Copperline's are another's.
+    // The demo's search ads and the claim for its case-study video wait for Sam, Bluepeak's
+    // manager (oldest first); Copperline's request is another's.
     let mdf = section(&home, "mdf");
     let titles: Vec<&str> =
         mdf["items"].as_array().expect("items").iter().filter_map(|item| item["title"].as_str()).collect();
-    assert_eq!(titles, ["Bluepeak Systems: Search ads for Acme Vault"], "{mdf}");
+    assert_eq!(
+        titles,
+        ["Bluepeak Systems: Search ads for Acme Vault", "Bluepeak Systems: Case-study video with Harbor Freight Lines"],
+        "{mdf}"
+    );
+    assert!(mdf["items"][1]["detail"].as_str().is_some_and(|d| d.contains("check the claim's proof")), "{mdf}");
 
     let approvals = section(&home, "approvals");
     let listed = linked_ids(approvals, "/deals/");

@@ -2,20 +2,22 @@
 //! quarter's budget and requests never pass their allocation (two at once included); a request
 //! and its claim move only by the people whose move it is; an approved claim is paid once, however
 //! many approve it at once; a disguised or oversized proof is refused with nothing kept; nobody
-//! reads another partner's funds, claims or proof files.
+//! reads another partner's funds, claims or proof files; co-op funds accrue on wins at the tier's
+//! rate, go back when a win is reopened, and are drawn on like MDF, never past what is available.
 
 mod support;
 
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{Backend, TestApp};
+use support::{Backend, TestApp, win_deal};
 
 on_both_databases!(
     allocations_stay_within_the_budget_and_requests_within_their_allocation,
     a_request_moves_only_by_whose_move_it_is,
     an_approved_claim_is_paid_once_and_shows_on_the_statement,
     proof_is_checked_from_its_content_and_kept_from_other_partners,
+    co_op_funds_accrue_on_wins_and_are_drawn_on_like_mdf,
 );
 
 const ADMIN: &str = "admin@acme.test";
@@ -445,4 +447,67 @@ fn kept_files(app: &TestApp) -> Vec<std::path::PathBuf> {
     }
     found.sort();
     found
+}
+
+async fn coop_of(app: &TestApp, client: &reqwest::Client) -> Value {
+    let (status, view) = app.call(client, "mdf_overview", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{view}");
+    view["coop"].clone()
+}
+
+async fn co_op_funds_accrue_on_wins_and_are_drawn_on_like_mdf(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner = app.sign_in(BLUEPEAK).await;
+    let sam = app.sign_in("cam@acme.test").await;
+    let bluepeak = app.organisation_id("Bluepeak Systems").await;
+    let (_, benefits) =
+        app::incentives::store::tier_of(app.db(), bluepeak).await.expect("tier").expect("Bluepeak has a tier");
+    assert!(benefits.coop_bp > 0, "the demo's Gold tier accrues co-op");
+    assert_eq!(coop_of(&app, &partner).await, serde_json::json!([]), "no win yet, no co-op funds");
+
+    // A 40,000 USD win accrues the tier's co-op rate of it, in the same transaction as the win.
+    let deal = win_deal(&app, &partner, &sam, "Vandelay Industries", "vandelay.example", "40,000").await;
+    let expected = app::money::share(40_000_00, benefits.coop_bp);
+    let coop = coop_of(&app, &partner).await;
+    assert_eq!(
+        (coop[0]["accrued_minor"].as_i64(), coop[0]["committed_minor"].as_i64()),
+        (Some(expected), Some(0)),
+        "{coop}"
+    );
+    // Sam sees it among his partners'; the other manager does not, nor another partner.
+    assert!(coop_of(&app, &sam).await.to_string().contains("Bluepeak Systems"));
+    for other in ["cam2@acme.test", "partner@copperline.test"] {
+        let client = app.sign_in(other).await;
+        assert!(!coop_of(&app, &client).await.to_string().contains("Bluepeak"), "{other}");
+    }
+
+    // A request past what is available is refused; within it, it is drawn like MDF's.
+    let money = |minor: i64| format!("{}.{:02}", minor / 100, minor % 100);
+    let (status, body) = ask(&app, &partner, "coop", &money(expected + 1)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["fields"]["amount"].as_str().is_some_and(|m| m.contains("of your co-op funds is available")),
+        "{body}"
+    );
+    let (status, id) = ask(&app, &partner, "coop", &money(expected)).await;
+    assert_eq!(status, StatusCode::OK, "{id}");
+    let id = id.as_i64().expect("id").to_string();
+    assert_eq!(coop_of(&app, &partner).await[0]["committed_minor"].as_i64(), Some(expected));
+    assert_eq!(act(&app, &sam, &id, "pre_approve", "").await.0, StatusCode::OK);
+    assert_eq!(act(&app, &partner, &id, "mark_executed", "").await.0, StatusCode::OK);
+    let (status, body) = claim(&app, &partner, &id, &money(expected), ("invoice.pdf", PDF.to_vec())).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(act(&app, &sam, &id, "approve_claim", "").await.0, StatusCode::OK);
+    let (_, statement) = app.call(&partner, "earnings", &[]).await;
+    let line =
+        statement["lines"].as_array().and_then(|lines| lines.iter().find(|line| line["kind"] == "coop")).cloned();
+    assert_eq!(line.and_then(|line| line["amount_minor"].as_i64()), Some(expected), "{statement}");
+
+    // Reopening the win as lost takes its accrual back (the claim already paid stays on the ledger).
+    let deal = deal.to_string();
+    let (status, body) = app.call(&sam, "reopen_deal", &[("id", deal.as_str()), ("reason", "Order cancelled")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(coop_of(&app, &partner).await[0]["accrued_minor"].as_i64(), Some(0));
+    let (status, body) = ask(&app, &partner, "coop", "1").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "nothing left to draw: {body}");
 }

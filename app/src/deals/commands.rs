@@ -18,6 +18,7 @@ use {
     crate::events::{Event, EventBus},
     crate::incentives::{
         self,
+        coop::WinBooking,
         ledger::{self, WonDeal},
     },
     crate::money::Currency,
@@ -68,7 +69,7 @@ pub async fn carry_out(
     let plan = plan(&deal.state(), actor, command, now)?;
     let link = format!("{}/deals/{}", state.settings.public_url, deal.id);
     let message = plan.notify.as_ref().map(|notify| notify.message(&deal.customer_company, &link));
-    let accruals = match (plan.ledger, plan.change.final_amount_minor) {
+    let booking = match (plan.ledger, plan.change.final_amount_minor) {
         (LedgerEffect::Accrue, Some(final_amount_minor)) => {
             let won = WonDeal {
                 deal_id: deal.id,
@@ -78,15 +79,16 @@ pub async fn carry_out(
                 currency: &deal.currency,
             };
             let tier = incentives::store::tier_of(&state.db, deal.organisation_id).await?;
-            let mut accruals =
-                ledger::deal_won(&won, tier.as_ref().map(|(name, benefits)| (name.as_str(), benefits)), now);
+            let tier = tier.as_ref().map(|(name, benefits)| (name.as_str(), benefits));
+            let mut entries = ledger::deal_won(&won, tier, now);
             let won_on = plan.change.closed_on.unwrap_or(now.date_naive());
-            accruals.extend(incentives::store::spiffs::earned_by(&state.db, &won, won_on, now).await?);
-            accruals
+            entries.extend(incentives::store::spiffs::earned_by(&state.db, &won, won_on, now).await?);
+            let conversion = crate::money::store::conversion(&state.db).await?;
+            WinBooking { entries, coop: incentives::coop::accrual(&won, tier, &conversion, now) }
         }
-        _ => Vec::new(),
+        _ => WinBooking::default(),
     };
-    if !store::apply(&state.db, deal.id, actor, &plan, message.as_ref(), &accruals, now).await? {
+    if !store::apply(&state.db, deal.id, actor, &plan, message.as_ref(), &booking, now).await? {
         return Err(AppError::field("form", "This deal changed meanwhile. Reload the page to see its status."));
     }
     publish(&state.events, deal, &plan, now);

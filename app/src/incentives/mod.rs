@@ -2,10 +2,11 @@
 //! rebate, SPIFF, MDF, co-op) is a dated entry that is never changed; a correction is a reversal.
 //! Partners read their earnings statement (`/earnings`); the vendor sees what it owes, closes
 //! quarters and pays approved entries in payout runs (`/incentives`); marketing runs SPIFFs
-//! (`/spiffs`).
+//! (`/spiffs`); partners draw on MDF allocations and their co-op funds (`/mdf`).
 
 #[cfg(feature = "ssr")]
 pub mod agenda;
+pub mod coop;
 pub mod export;
 pub mod ledger;
 pub mod mdf;

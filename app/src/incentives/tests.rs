@@ -12,7 +12,7 @@ fn benefits(margin_bp: i64, registration_bp: i64) -> Benefits {
     Benefits {
         margin_bp,
         registration_bp,
-        mdf_bp: 200,
+        coop_bp: 200,
         rebate_bp: 100,
         rebate_schedule: String::new(),
         support: SupportLevel::Standard,
@@ -26,6 +26,25 @@ fn won(amount: i64) -> WonDeal<'static> {
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("day")
+}
+
+#[test]
+fn a_won_deal_accrues_co_op_in_the_reporting_currency_and_its_reversal_nets_to_zero() {
+    use super::coop::{accrual, reversal};
+    let at = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).single().expect("time");
+    // 1 EUR = 1.10 USD: 10,000.00 EUR is 11,000.00 USD; Gold's 2 % of it is 220.00 USD.
+    let conversion = crate::money::Conversion::new("USD", &[("USD".into(), 1_000_000), ("EUR".into(), 1_100_000)]);
+    let gold = benefits(2_000, 500);
+    let accrued = accrual(&won(10_000_00), Some(("Gold", &gold)), &conversion, at).expect("a co-op accrual");
+    assert_eq!((accrued.amount_minor, accrued.currency.as_str(), accrued.rate_bp), (220_00, "USD", 200));
+    assert_eq!((accrued.basis_minor, accrued.basis_currency.as_str()), (10_000_00, "EUR"));
+    let back = reversal(41, &accrued, "Cancelled", at);
+    assert_eq!((accrued.amount_minor + back.amount_minor, back.reverses), (0, Some(41)));
+    // No tier, a rate of zero, or an amount that rounds to nothing: no accrual.
+    assert_eq!(accrual(&won(10_000_00), None, &conversion, at), None);
+    let none = Benefits { coop_bp: 0, ..gold.clone() };
+    assert_eq!(accrual(&won(10_000_00), Some(("Gold", &none)), &conversion, at), None);
+    assert_eq!(accrual(&won(10), Some(("Gold", &gold)), &conversion, at), None, "2 % of 0.11 USD rounds to 0");
 }
 
 #[test]
@@ -290,7 +309,7 @@ mod rules {
             benefits: Benefits {
                 margin_bp: 1_000,
                 registration_bp: 0,
-                mdf_bp: 0,
+                coop_bp: 0,
                 rebate_bp,
                 rebate_schedule: schedule.into(),
                 support: SupportLevel::Standard,

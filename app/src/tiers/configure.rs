@@ -230,7 +230,7 @@ fn TierFields(row: usize, tier: TierForm, partners: i64, last: bool, error: Form
                 <Field label="Extra deal-registration discount (points)" name=name("registration") error value=tier.registration.clone()/>
             </div>
             <div class="field-row">
-                <Field label="MDF accrual (%)" name=name("mdf") error value=tier.mdf.clone()/>
+                <Field label="Co-op accrual (%)" name=name("coop") error value=tier.coop.clone()/>
                 <Field label="Rebate (%)" name=name("rebate") error value=tier.rebate.clone()/>
             </div>
             <Field

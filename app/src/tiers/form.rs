@@ -37,7 +37,7 @@ pub struct TierForm {
     #[serde(default)]
     pub registration: String,
     #[serde(default)]
-    pub mdf: String,
+    pub coop: String,
     #[serde(default)]
     pub rebate: String,
     #[serde(default)]
@@ -73,7 +73,7 @@ impl TierForm {
             registered_deals: requirement(Measure::RegisteredDeals),
             margin: percent_input(tier.benefits.margin_bp),
             registration: percent_input(tier.benefits.registration_bp),
-            mdf: percent_input(tier.benefits.mdf_bp),
+            coop: percent_input(tier.benefits.coop_bp),
             rebate: percent_input(tier.benefits.rebate_bp),
             rebate_schedule: tier.benefits.rebate_schedule.clone(),
             support: tier.benefits.support.key().to_owned(),
@@ -253,7 +253,7 @@ impl ProgramForm {
             };
             let margin_bp = percent("margin", &form.margin);
             let registration_bp = percent("registration", &form.registration);
-            let mdf_bp = percent("mdf", &form.mdf);
+            let coop_bp = percent("coop", &form.coop);
             let rebate_bp = percent("rebate", &form.rebate);
             let rebate_schedule = form.rebate_schedule.trim();
             if crate::text::has_control_characters(rebate_schedule) || rebate_schedule.chars().count() > 80 {
@@ -266,7 +266,7 @@ impl ProgramForm {
             let benefits = Benefits {
                 margin_bp,
                 registration_bp,
-                mdf_bp,
+                coop_bp,
                 rebate_bp,
                 rebate_schedule: rebate_schedule.to_owned(),
                 support,

@@ -139,7 +139,7 @@ pub fn TierComparison(tiers: Vec<TierBenefits>, current: Option<i64>) -> impl In
                     <thead>
                         <tr>
                             <th scope="col">"Tier"</th><th scope="col">"Asks for"</th><th scope="col">"Margin"</th>
-                            <th scope="col">"Deal registration"</th><th scope="col">"MDF"</th><th scope="col">"Rebate"</th>
+                            <th scope="col">"Deal registration"</th><th scope="col">"Co-op"</th><th scope="col">"Rebate"</th>
                             <th scope="col">"Support"</th><th scope="col">"Courses"</th>
                         </tr>
                     </thead>
@@ -157,7 +157,7 @@ pub fn TierComparison(tiers: Vec<TierBenefits>, current: Option<i64>) -> impl In
                                     <td data-label="Asks for">{asks}</td>
                                     <td data-label="Margin">{percent_text(tier.benefits.margin_bp)}</td>
                                     <td data-label="Deal registration">"+" {percent_text(tier.benefits.registration_bp)}</td>
-                                    <td data-label="MDF">{percent_text(tier.benefits.mdf_bp)}</td>
+                                    <td data-label="Co-op">{percent_text(tier.benefits.coop_bp)}</td>
                                     <td data-label="Rebate">{rebate}</td>
                                     <td data-label="Support">{tier.benefits.support.label()}</td>
                                     <td data-label="Courses">{match tier.courses.is_empty() {

@@ -123,8 +123,10 @@ pub struct Benefits {
     pub margin_bp: i64,
     /// Extra discount on a registered (approved) deal.
     pub registration_bp: i64,
-    /// Market development funds accrued on won revenue.
-    pub mdf_bp: i64,
+    /// Co-op funds accrued on won revenue, which the partner draws on with requests and claims.
+    /// (Published before co-op had its name as `mdf_bp`.)
+    #[serde(alias = "mdf_bp")]
+    pub coop_bp: i64,
     /// The rebate paid on won revenue (the rebate schedule's rate).
     pub rebate_bp: i64,
     /// The rebate schedule's name, as the incentives part of the program calls it.
@@ -229,7 +231,7 @@ impl Program {
                     benefits: Benefits {
                         margin_bp: 1_000 + 500 * at,
                         registration_bp: if at == 0 { 0 } else { 300 + 100 * at },
-                        mdf_bp: 100 * at,
+                        coop_bp: 100 * at,
                         rebate_bp: 50 * at,
                         rebate_schedule: if at == 0 { String::new() } else { format!("{name} rebate") },
                         support: SupportLevel::ALL[step],

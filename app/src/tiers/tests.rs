@@ -23,7 +23,7 @@ fn tier(id: i64, name: &str, requirements: &[(Measure, i64)]) -> Tier {
         benefits: Benefits {
             margin_bp: 1_000 + id * 500,
             registration_bp: 500,
-            mdf_bp: 100 * id,
+            coop_bp: 100 * id,
             rebate_bp: 50 * id,
             rebate_schedule: String::new(),
             support: SupportLevel::Standard,

@@ -143,6 +143,7 @@ pub async fn demo_history(db: &Db, admin: i64, public_url: &str) -> Result<(), S
          FROM deals WHERE status = 'won' AND closed_on IS NOT NULL ORDER BY closed_on, id")
         .fetch_all(pool).await)?;
     let mut tiers = std::collections::HashMap::new();
+    let conversion = app::money::store::conversion(db).await?;
     let mut tx = db.begin().await?;
     for (deal_id, organisation_id, company, amount, currency, closed_on) in &won {
         if !tiers.contains_key(organisation_id) {
@@ -157,9 +158,11 @@ pub async fn demo_history(db: &Db, admin: i64, public_url: &str) -> Result<(), S
             currency,
         };
         let at = noon(*closed_on);
-        let mut entries = ledger::deal_won(&deal, tier.map(|(name, benefits)| (name.as_str(), benefits)), at);
+        let tier = tier.map(|(name, benefits)| (name.as_str(), benefits));
+        let mut entries = ledger::deal_won(&deal, tier, at);
         entries.extend(spiffs::earned_by(db, &deal, *closed_on, at).await?);
-        store::append(&mut tx, &entries).await?;
+        let coop = app::incentives::coop::accrual(&deal, tier, &conversion, at);
+        store::book_win(&mut tx, &app::incentives::coop::WinBooking { entries, coop }).await?;
     }
     tx.commit().await?;
 
@@ -200,6 +203,6 @@ async fn reopen_one(db: &Db, admin: i64, now: DateTime<Utc>) -> Result<(), SeedE
     let admin = Actor::Person { user_id: admin, role: Role::Admin };
     let change = plan(&deal.state(), admin, &reopen, at).map_err(|_| SeedError::Invalid("the demo's reopened deal"))?;
     // As the deal's page does it, through the one writer of deal changes (no email: it is history).
-    app::deals::store::apply(db, deal_id, admin, &change, None, &[], at).await?;
+    app::deals::store::apply(db, deal_id, admin, &change, None, &Default::default(), at).await?;
     Ok(())
 }

@@ -156,7 +156,7 @@ pub async fn demo(db: &Db, files: &FileStore, admin: i64) -> Result<(), SeedErro
             .bind(partner_id).fetch_one(pool).await)?;
         let starts_on = now.date_naive() + Duration::days(demo.days.0);
         let new = NewRequest {
-            allocation_id: allocation.id,
+            draw: app::incentives::mdf::rules::Draw::Allocation(allocation.id),
             kind: demo.kind,
             title: demo.title.into(),
             starts_on,

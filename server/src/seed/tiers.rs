@@ -12,7 +12,7 @@ use chrono::{Duration, Utc};
 use super::SeedError;
 
 /// (requirements: revenue in US dollars, certified people, won deals, registered deals;
-/// benefits: margin %, deal-registration points, MDF %, rebate %, rebate schedule, support).
+/// benefits: margin %, deal-registration points, co-op %, rebate %, rebate schedule, support).
 type Row = ([&'static str; 4], [&'static str; 4], &'static str, &'static str);
 
 const DEMO_TIERS: [Row; 4] = [
@@ -40,7 +40,7 @@ pub async fn demo(db: &Db, admin: i64) -> Result<(), SeedError> {
             registered_deals: asks[3].into(),
             margin: gives[0].into(),
             registration: gives[1].into(),
-            mdf: gives[2].into(),
+            coop: gives[2].into(),
             rebate: gives[3].into(),
             rebate_schedule: schedule.into(),
             support: support.into(),

@@ -11,7 +11,7 @@ use super::status::{DealStatus, TimelineKind};
 use super::{Attribution, DealRecord, DealRow, DealSort, QueueRow, TimelineEntry};
 use crate::auth::reach::Reach;
 use crate::db::{Conditions, Db, Tx};
-use crate::incentives::{self, ledger::NewEntry};
+use crate::incentives::{self, coop::WinBooking};
 use crate::mail::{self, Message};
 use crate::money::Currency;
 use crate::{bind_all, execute_in, on_db, on_tx};
@@ -353,7 +353,7 @@ pub async fn insert(db: &Db, deal: &NewDeal<'_>) -> Result<Option<Saved>, sqlx::
 
 /// The one writer of deal changes: applies `plan` to deal `deal_id` if it is still where the plan
 /// found it, records the timeline line, queues the plan's email (to whoever registered the
-/// deal) and books its ledger effect (`accruals` when won; reversals when reopened), all or
+/// deal) and books its ledger effect (`booking` when won; reversals when reopened), all or
 /// nothing. False when the deal had moved on meanwhile.
 pub async fn apply(
     db: &Db,
@@ -361,7 +361,7 @@ pub async fn apply(
     actor: Actor,
     plan: &Plan,
     message: Option<&Message>,
-    accruals: &[NewEntry],
+    booking: &WinBooking,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let change = &plan.change;
@@ -408,7 +408,7 @@ pub async fn apply(
     }
     match plan.ledger {
         LedgerEffect::None => {}
-        LedgerEffect::Accrue => drop(incentives::store::append(&mut tx, accruals).await?),
+        LedgerEffect::Accrue => incentives::store::book_win(&mut tx, booking).await?,
         LedgerEffect::Reverse => {
             incentives::store::reverse_deal(&mut tx, deal_id, &plan.note, actor.user_id(), now).await?
         }

@@ -19,7 +19,7 @@ pub use self::pages::{MdfPage, MdfRequestPage};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use self::rules::{ActivityKind, ClaimState, MdfCommand, Move, RequestState, Stage};
+use self::rules::{ActivityKind, ClaimState, Draw, Fund, MdfCommand, Move, RequestState, Stage};
 use crate::error::FieldErrors;
 use crate::incentives::ledger::parse_quarter;
 use crate::money::{Currency, Money};
@@ -62,6 +62,7 @@ impl AllocationRow {
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct RequestRow {
     pub id: i64,
+    pub fund: Fund,
     pub partner: String,
     pub title: String,
     pub kind: ActivityKind,
@@ -97,6 +98,10 @@ pub struct MdfView {
     pub campaigns: Vec<(i64, String)>,
     pub currency: Currency,
     pub today: NaiveDate,
+    /// The co-op funds within the reader's reach (a partner's own).
+    pub coop: Vec<crate::incentives::coop::CoopBalance>,
+    /// A partner's people: the newest rows of its co-op fund.
+    pub coop_lines: Vec<crate::incentives::coop::CoopLine>,
 }
 
 /// A request for funds, whole.
@@ -107,8 +112,10 @@ pub struct RequestRecord {
     pub organisation_id: i64,
     pub partner: String,
     pub requested_by: String,
-    pub allocation_id: i64,
-    pub period_start: NaiveDate,
+    pub fund: Fund,
+    /// The MDF allocation it draws on, and its quarter (none for co-op funds).
+    pub allocation_id: Option<i64>,
+    pub period_start: Option<NaiveDate>,
     pub kind: ActivityKind,
     pub title: String,
     pub starts_on: NaiveDate,
@@ -310,10 +317,10 @@ pub struct RequestInput {
     pub campaign: String,
 }
 
-/// A request that passed its checks (whether it fits its allocation is decided when it is stored).
+/// A request that passed its checks (whether it fits what it draws on is decided when it is stored).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewRequest {
-    pub allocation_id: i64,
+    pub draw: Draw,
     pub kind: ActivityKind,
     pub title: String,
     pub starts_on: NaiveDate,
@@ -340,24 +347,30 @@ impl RequestInput {
         ]
     }
 
-    /// Checks every field: `allocations` are the partner's open ones, `campaigns` those it may
-    /// link; an activity must not have ended before `today`.
+    /// Checks every field: `allocations` are the partner's open ones, `coop` its co-op fund (the
+    /// allocation field's `coop` draws on it), `campaigns` those it may link; an activity must not
+    /// have ended before `today`.
     pub fn check(
         &self,
         currency: Currency,
-        allocations: &[AllocationRow],
+        (allocations, coop): (&[AllocationRow], Option<&crate::incentives::coop::CoopBalance>),
         campaigns: &[(i64, String)],
         today: NaiveDate,
     ) -> Result<NewRequest, FieldErrors> {
         let mut fields = FieldErrors::new();
-        let allocation = self
-            .allocation
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|id| allocations.iter().find(|allocation| allocation.id == id && allocation.open_on(today)));
-        if allocation.is_none() {
-            fields.insert("allocation".into(), "Choose one of your open allocations.".into());
+        // What it draws on, with what that holds in all and what its requests hold already.
+        let source = match (self.allocation.trim(), coop) {
+            ("coop", Some(coop)) => Some((Draw::Coop, coop.accrued_minor, coop.committed_minor)),
+            (raw, _) => raw
+                .parse::<i64>()
+                .ok()
+                .and_then(|id| allocations.iter().find(|allocation| allocation.id == id && allocation.open_on(today)))
+                .map(|allocation| {
+                    (Draw::Allocation(allocation.id), allocation.amount_minor, allocation.committed_minor)
+                }),
+        };
+        if source.is_none() {
+            fields.insert("allocation".into(), "Choose one of your open allocations or your co-op funds.".into());
         }
         let kind = ActivityKind::parse(&self.kind);
         if kind.is_none() {
@@ -373,13 +386,10 @@ impl RequestInput {
             fields.insert("ends_on".into(), "Request funds for an activity that has not ended.".into());
         }
         let amount = money(&self.amount, "amount", currency, &mut fields);
-        if let (Some(allocation), Some(amount)) = (allocation, amount)
-            && let Err(left) = rules::request_fits(allocation.amount_minor, allocation.committed_minor, amount)
+        if let (Some((draw, holds, committed)), Some(amount)) = (source, amount)
+            && let Err(left) = rules::request_fits(holds, committed, amount)
         {
-            fields.insert(
-                "amount".into(),
-                format!("Only {} of this allocation is left.", Money { minor: left, currency }.display()),
-            );
+            fields.insert("amount".into(), left_message(draw.fund(), Money { minor: left, currency }));
         }
         let expected_outcome = self.expected_outcome.trim().replace("\r\n", "\n");
         if expected_outcome.is_empty() {
@@ -400,21 +410,22 @@ impl RequestInput {
                 found
             }
         };
-        match (allocation, kind, starts_on, ends_on, amount) {
-            (Some(allocation), Some(kind), Some(starts_on), Some(ends_on), Some(amount_minor)) if fields.is_empty() => {
-                Ok(NewRequest {
-                    allocation_id: allocation.id,
-                    kind,
-                    title,
-                    starts_on,
-                    ends_on,
-                    amount_minor,
-                    expected_outcome,
-                    campaign_id,
-                })
+        match (source, kind, starts_on, ends_on, amount) {
+            (Some((draw, _, _)), Some(kind), Some(starts_on), Some(ends_on), Some(amount_minor))
+                if fields.is_empty() =>
+            {
+                Ok(NewRequest { draw, kind, title, starts_on, ends_on, amount_minor, expected_outcome, campaign_id })
             }
             _ => Err(fields),
         }
+    }
+}
+
+/// What a request past what its fund has left is told.
+pub fn left_message(fund: Fund, left: Money) -> String {
+    match fund {
+        Fund::Mdf => format!("Only {} of this allocation is left.", left.display()),
+        Fund::Coop => format!("Only {} of your co-op funds is available.", left.display()),
     }
 }
 
@@ -434,4 +445,4 @@ fn money(raw: &str, field: &str, currency: Currency, fields: &mut FieldErrors) -
 }
 
 #[cfg(feature = "ssr")]
-crate::stored_as_text!(ActivityKind, RequestState, ClaimState, Move);
+crate::stored_as_text!(ActivityKind, RequestState, ClaimState, Move, Fund);

@@ -12,6 +12,7 @@ use super::server::{
 use super::{AllocationRow, BudgetRow, ClaimRecord, MdfView, PROOF_ACCEPT, PROOF_KINDS, RequestDetail, RequestRow};
 use crate::auth::access::MDF_ROLES;
 use crate::error::AppError;
+use crate::incentives::coop::{CoopBalance, CoopLine};
 use crate::incentives::ledger::{quarter_key, quarter_label, quarter_of};
 use crate::layout::guarded_page;
 use crate::money::{Currency, Money};
@@ -45,25 +46,40 @@ fn Overview(
     allocate: ServerAction<AllocateMdf>,
     request: ServerAction<RequestMdf>,
 ) -> impl IntoView {
-    let MdfView { budgets, allocations, requests, partner, admin, partners, campaigns, currency, today } = view;
+    let MdfView {
+        budgets,
+        allocations,
+        requests,
+        partner,
+        admin,
+        partners,
+        campaigns,
+        currency,
+        today,
+        coop,
+        coop_lines,
+    } = view;
     let lead = if partner {
-        "Funds the vendor sets aside for your marketing. Request funds for an activity from an open allocation; \
-         your channel manager pre-approves it, and once it has run you mark it executed."
+        "Funds for your marketing: allocations the vendor sets aside each quarter, and co-op funds your won deals \
+         accrue. Request funds for an activity; your channel manager pre-approves it; once it has run, claim \
+         what it cost with proof, and the approved claim is paid with your other earnings."
     } else {
-        "Market development funds: each quarter's budget, what is allocated to partners, and their requests \
-         to pre-approve or reject."
+        "Market development and co-op funds: each quarter's budget, what is allocated to partners, what their \
+         wins accrued, and their requests and claims to decide."
     };
     let open: Vec<AllocationRow> =
         allocations.iter().filter(|allocation| allocation.open_on(today) && allocation.left() > 0).cloned().collect();
+    let own_coop = coop.first().filter(|_| partner).cloned().filter(|fund| fund.available() > 0);
     view! {
         <h1>"Market development funds"</h1>
         <p class="lead">{lead}</p>
         {(admin || !budgets.is_empty()).then(|| view! { <Budgets budgets currency today save=budget/> })}
         <Allocations allocations=allocations.clone() currency today/>
         {(!partner).then(|| view! { <Allocate partners currency today save=allocate/> })}
-        {partner.then(|| match open.is_empty() {
-            true => view! { <Notice text="No allocation is open to you now: your channel manager allocates funds each quarter."/> }.into_any(),
-            false => view! { <RequestForm open campaigns currency save=request/> }.into_any(),
+        <CoopFunds coop coop_lines partner currency/>
+        {partner.then(|| match open.is_empty() && own_coop.is_none() {
+            true => view! { <Notice text="No allocation is open to you now and your co-op funds are spent: your channel manager allocates funds each quarter, and won deals accrue co-op funds."/> }.into_any(),
+            false => view! { <RequestForm open coop=own_coop campaigns currency save=request/> }.into_any(),
         })}
         <Requests requests currency/>
     }
@@ -154,6 +170,65 @@ fn Allocations(allocations: Vec<AllocationRow>, currency: Currency, today: chron
     }
 }
 
+/// Co-op funds: a partner's own (accrued, requested, available, and the wins that accrued them);
+/// for vendor staff, each partner's within reach.
+#[component]
+fn CoopFunds(coop: Vec<CoopBalance>, coop_lines: Vec<CoopLine>, partner: bool, currency: Currency) -> impl IntoView {
+    let money = move |minor: i64| Money { minor, currency }.display();
+    let own = coop.first().filter(|_| partner).cloned();
+    view! {
+        <section class="card" aria-labelledby="coop-funds">
+            <h2 id="coop-funds">"Co-op funds"</h2>
+            <p class="muted">"Each won deal accrues the tier's co-op rate of its amount. Co-op funds are requested and claimed like MDF, and never lapse."</p>
+            {match (partner, own) {
+                (true, None) => view! { <p class="muted">"No co-op funds yet: your won deals accrue them."</p> }.into_any(),
+                (true, Some(fund)) => view! {
+                    <dl class="figures" data-testid="coop-balance">
+                        <div><dt>"Accrued"</dt><dd>{money(fund.accrued_minor)}</dd></div>
+                        <div><dt>"Requested"</dt><dd>{money(fund.committed_minor)}</dd></div>
+                        <div><dt>"Available"</dt><dd>{money(fund.available())}</dd></div>
+                    </dl>
+                    <ScrollTable label="What accrued co-op funds">
+                        <table class="stacked">
+                            <thead><tr><th scope="col">"When"</th><th scope="col">"What"</th><th scope="col" class="numeric">"Amount"</th></tr></thead>
+                            <tbody>
+                                {coop_lines.into_iter().map(|line| view! {
+                                    <tr>
+                                        <td>{line.accrued_at.format("%Y-%m-%d").to_string()}</td>
+                                        <td data-label="What">{line.description.clone()} " · " <a href=format!("/deals/{}", line.deal_id)>{format!("Deal #{}", line.deal_id)}</a></td>
+                                        <td class="numeric" data-label="Amount">{crate::money::amount_text(line.amount_minor, &line.currency)}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </ScrollTable>
+                }.into_any(),
+                (false, _) if coop.is_empty() => view! { <p class="muted">"No partner has accrued co-op funds yet."</p> }.into_any(),
+                (false, _) => view! {
+                    <ScrollTable label="Co-op funds by partner">
+                        <table class="stacked" data-testid="coop-balances">
+                            <thead><tr>
+                                <th scope="col">"Partner"</th><th scope="col" class="numeric">"Accrued"</th>
+                                <th scope="col" class="numeric">"Requested"</th><th scope="col" class="numeric">"Available"</th>
+                            </tr></thead>
+                            <tbody>
+                                {coop.into_iter().map(|fund| view! {
+                                    <tr>
+                                        <td>{fund.partner.clone()}</td>
+                                        <td class="numeric" data-label="Accrued">{money(fund.accrued_minor)}</td>
+                                        <td class="numeric" data-label="Requested">{money(fund.committed_minor)}</td>
+                                        <td class="numeric" data-label="Available">{money(fund.available())}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </ScrollTable>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
 #[component]
 fn Allocate(
     partners: Vec<(i64, String)>,
@@ -186,18 +261,26 @@ fn Allocate(
 #[component]
 fn RequestForm(
     open: Vec<AllocationRow>,
+    coop: Option<CoopBalance>,
     campaigns: Vec<(i64, String)>,
     currency: Currency,
     save: ServerAction<RequestMdf>,
 ) -> impl IntoView {
     let error = form_error(save);
-    let allocations: Vec<(String, String)> = open
+    let mut allocations: Vec<(String, String)> = open
         .iter()
         .map(|row| {
             let left = Money { minor: row.left(), currency }.display();
-            (row.id.to_string(), format!("{}: {left} left, until {}", quarter_label(row.period_start), row.expires_on))
+            (
+                row.id.to_string(),
+                format!("MDF {}: {left} left, until {}", quarter_label(row.period_start), row.expires_on),
+            )
         })
         .collect();
+    if let Some(coop) = coop {
+        let available = Money { minor: coop.available(), currency }.display();
+        allocations.push(("coop".into(), format!("Co-op funds: {available} available")));
+    }
     let kinds: Vec<(String, String)> =
         ActivityKind::ALL.into_iter().map(|kind| (kind.as_str().to_owned(), kind.label().to_owned())).collect();
     let mut linked = vec![(String::new(), "None".to_owned())];
@@ -206,7 +289,7 @@ fn RequestForm(
         <section class="card" aria-labelledby="mdf-request">
             <h2 id="mdf-request">"Request funds"</h2>
             <ActionForm action=save attr:class="stack" attr:novalidate=true>
-                <Field label="From the allocation" name="allocation" options=allocations error required=true/>
+                <Field label="From" name="allocation" options=allocations error required=true hint="An MDF allocation, or your co-op funds."/>
                 <Field label="Activity" name="kind" options=kinds error required=true/>
                 <Field label="What it is" name="title" error required=true hint="Like \u{201c}Backup roadshow in Leeds\u{201d}."/>
                 <div class="field-row">
@@ -240,7 +323,7 @@ fn Requests(requests: Vec<RequestRow>, currency: Currency) -> impl IntoView {
                         <tbody>
                             {requests.into_iter().map(|row| view! {
                                 <tr>
-                                    <td><a href=format!("/mdf/{}", row.id)>{row.title.clone()}</a><br/><span class="muted">{row.kind.label()}</span></td>
+                                    <td><a href=format!("/mdf/{}", row.id)>{row.title.clone()}</a><br/><span class="muted">{format!("{} · {}", row.fund.label(), row.kind.label())}</span></td>
                                     <td data-label="Partner">{row.partner.clone()}</td>
                                     <td data-label="Dates">{format!("{} to {}", row.starts_on, row.ends_on)}</td>
                                     <td class="numeric" data-label="Amount">{money(row.amount_minor)}</td>
@@ -302,7 +385,10 @@ fn RequestView(detail: RequestDetail, act: ServerAction<ActOnMdf>) -> impl IntoV
                 <div><dt>"Activity"</dt><dd>{request.kind.label()}</dd></div>
                 <div><dt>"Dates"</dt><dd>{format!("{} to {}", request.starts_on, request.ends_on)}</dd></div>
                 <div><dt>"Amount"</dt><dd>{amount}</dd></div>
-                <div><dt>"Allocation"</dt><dd>{quarter_label(request.period_start)}</dd></div>
+                <div><dt>"From"</dt><dd>{match request.period_start {
+                    Some(quarter) => format!("MDF, {}", quarter_label(quarter)),
+                    None => "Co-op funds".to_owned(),
+                }}</dd></div>
                 <div><dt>"Campaign"</dt><dd>{request.campaign.clone().unwrap_or_else(|| "None".into())}</dd></div>
                 <div><dt>"Requested by"</dt><dd>{request.requested_by.clone()}</dd></div>
             </dl>

@@ -53,6 +53,58 @@ impl ActivityKind {
     }
 }
 
+/// Where a request's funds come from. Stored by [`Fund::as_str`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Fund {
+    /// A quarter's market development funds, allocated to the partner.
+    Mdf,
+    /// The partner's co-op funds, accrued on its won revenue.
+    Coop,
+}
+
+impl Fund {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fund::Mdf => "mdf",
+            Fund::Coop => "coop",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Fund> {
+        [Fund::Mdf, Fund::Coop].into_iter().find(|fund| fund.as_str() == raw)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Fund::Mdf => "MDF",
+            Fund::Coop => "Co-op",
+        }
+    }
+}
+
+/// What a request draws on: one of the partner's MDF allocations, or its co-op funds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Draw {
+    Allocation(i64),
+    Coop,
+}
+
+impl Draw {
+    pub fn fund(self) -> Fund {
+        match self {
+            Draw::Allocation(_) => Fund::Mdf,
+            Draw::Coop => Fund::Coop,
+        }
+    }
+
+    pub fn allocation_id(self) -> Option<i64> {
+        match self {
+            Draw::Allocation(id) => Some(id),
+            Draw::Coop => None,
+        }
+    }
+}
+
 /// Where a request for funds stands. Stored by [`RequestState::as_str`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum RequestState {

@@ -48,6 +48,11 @@ pub async fn mdf_overview() -> Result<MdfView, AppError> {
         },
         currency: currency(&db).await?,
         today: Utc::now().date_naive(),
+        coop: crate::incentives::store::coop::balances(&db, reach).await?,
+        coop_lines: match reach {
+            Reach::Own { organisation_id } => crate::incentives::store::coop::lines_of(&db, organisation_id).await?,
+            _ => Vec::new(),
+        },
     })
 }
 
@@ -118,10 +123,11 @@ pub async fn request_mdf(#[server(flatten)] input: RequestInput) -> Result<i64, 
     let db = state.db.clone();
     let currency = currency(&db).await?;
     let allocations = store::allocations(&db, Reach::Own { organisation_id }).await?;
+    let coop = crate::incentives::store::coop::balances(&db, Reach::Own { organisation_id }).await?;
     let campaigns = store::campaigns(&db, organisation_id).await?;
     let now = Utc::now();
     let new = input
-        .check(currency, &allocations, &campaigns, now.date_naive())
+        .check(currency, (&allocations, coop.first()), &campaigns, now.date_naive())
         .map_err(|fields| AppError::invalid_keeping(fields, input.typed()))?;
     let notify = Some(state.settings.public_url.as_str());
     match store::request(&db, organisation_id, &new, (currency.code(), user.user_id), notify, now).await? {
@@ -130,7 +136,7 @@ pub async fn request_mdf(#[server(flatten)] input: RequestInput) -> Result<i64, 
             Ok(id)
         }
         Err(RequestRefused::Left(left)) => {
-            let message = format!("Only {} of this allocation is left.", Money { minor: left, currency }.display());
+            let message = super::left_message(new.draw.fund(), Money { minor: left, currency });
             Err(AppError::invalid_keeping([("amount".to_owned(), message)].into(), input.typed()))
         }
         Err(RequestRefused::Closed) => {

@@ -4,8 +4,9 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
-use super::rules::{ClaimState, MdfCommand, MdfRefusal, Move, RequestState, Side, Stage, allocation_fits, step};
+use super::rules::{ClaimState, Draw, MdfCommand, MdfRefusal, Move, RequestState, Side, Stage, allocation_fits, step};
 use super::{AllocationInput, AllocationRow, ClaimInput, NewClaim, RequestInput};
+use crate::incentives::coop::CoopBalance;
 use crate::money::Currency;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -155,15 +156,18 @@ fn a_request_fits_its_open_allocation_or_says_what_is_left() {
     let today = day(2026, 11, 1);
     let open = [allocation(5, 10_000_00, 6_000_00, day(2026, 12, 31))];
     let campaigns = [(2, "Back up every server".to_owned())];
-    let new = request().check(Currency::USD, &open, &campaigns, today).expect("fits exactly");
-    assert_eq!((new.amount_minor, new.campaign_id, new.allocation_id), (4_000_00, Some(2), 5));
+    let new = request().check(Currency::USD, (&open, None), &campaigns, today).expect("fits exactly");
+    assert_eq!((new.amount_minor, new.campaign_id, new.draw), (4_000_00, Some(2), Draw::Allocation(5)));
 
     let over = RequestInput { amount: "4,000.01".into(), ..request() };
-    let fields = over.check(Currency::USD, &open, &campaigns, today).expect_err("a cent over");
+    let fields = over.check(Currency::USD, (&open, None), &campaigns, today).expect_err("a cent over");
     assert_eq!(fields["amount"], "Only 4,000.00 USD of this allocation is left.");
     let expired = [allocation(5, 10_000_00, 0, day(2026, 10, 31))];
     assert!(
-        request().check(Currency::USD, &expired, &campaigns, today).expect_err("expired").contains_key("allocation")
+        request()
+            .check(Currency::USD, (&expired, None), &campaigns, today)
+            .expect_err("expired")
+            .contains_key("allocation")
     );
     let bad = RequestInput {
         kind: "party".into(),
@@ -172,11 +176,26 @@ fn a_request_fits_its_open_allocation_or_says_what_is_left() {
         campaign: "9".into(),
         ..request()
     };
-    let fields = bad.check(Currency::USD, &open, &campaigns, today).expect_err("refused");
+    let fields = bad.check(Currency::USD, (&open, None), &campaigns, today).expect_err("refused");
     let names: Vec<&str> = fields.keys().map(String::as_str).collect();
     assert_eq!(names, ["campaign", "expected_outcome", "kind", "title"]);
     let ended = RequestInput { starts_on: "2026-10-01".into(), ends_on: "2026-10-31".into(), ..request() };
-    assert!(ended.check(Currency::USD, &open, &campaigns, today).expect_err("ended").contains_key("ends_on"));
+    assert!(ended.check(Currency::USD, (&open, None), &campaigns, today).expect_err("ended").contains_key("ends_on"));
+}
+
+#[test]
+fn a_request_draws_on_co_op_funds_within_what_is_available() {
+    let today = day(2026, 11, 1);
+    let fund =
+        CoopBalance { partner_id: 3, partner: "Bluepeak".into(), accrued_minor: 5_000_00, committed_minor: 1_000_00 };
+    let coop = RequestInput { allocation: "coop".into(), campaign: String::new(), ..request() };
+    let new = coop.check(Currency::USD, (&[], Some(&fund)), &[], today).expect("4,000 of 4,000 available");
+    assert_eq!(new.draw, Draw::Coop);
+    let over = RequestInput { amount: "4,000.01".into(), ..coop.clone() };
+    let fields = over.check(Currency::USD, (&[], Some(&fund)), &[], today).expect_err("a cent over");
+    assert_eq!(fields["amount"], "Only 4,000.00 USD of your co-op funds is available.");
+    let fields = coop.check(Currency::USD, (&[], None), &[], today).expect_err("no co-op funds");
+    assert!(fields.contains_key("allocation"), "{fields:?}");
 }
 
 #[test]

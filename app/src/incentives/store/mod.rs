@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
 
 use super::StatementLine;
+use super::coop::WinBooking;
 use super::ledger::{self, Booked, EntryKind, EntryStatus, NewEntry};
 use super::rebates::{Band, Forecast, Method, RebateRules, Revenue, Schedule};
 use crate::audit::{self, AuditAction};
@@ -52,6 +53,7 @@ macro_rules! revenue {
     };
 }
 
+pub mod coop;
 pub mod payouts;
 pub mod spiffs;
 pub use self::payouts::{RunRefused, approve_run, pay_run, payable, run_lines, runs};
@@ -197,7 +199,7 @@ pub async fn approve(tx: &mut Tx, ids: &[i64], by: i64, at: DateTime<Utc>) -> Re
 }
 
 /// Reverses every entry deal `deal_id` accrued and nothing has reversed yet (a clawback of what
-/// was paid), in the transaction that reopens it.
+/// was paid), and its co-op accrual, in the transaction that reopens it.
 pub async fn reverse_deal(
     tx: &mut Tx,
     deal_id: i64,
@@ -208,7 +210,18 @@ pub async fn reverse_deal(
     let booked: Vec<Booked> =
         on_tx!(tx, conn => sqlx::query_as(UNREVERSED_OF_DEAL).bind(deal_id).fetch_all(conn).await)?;
     let reversals: Vec<NewEntry> = booked.iter().map(|entry| ledger::reversal(entry, why, by, at)).collect();
-    append(tx, &reversals).await.map(drop)
+    append(tx, &reversals).await?;
+    coop::reverse_deal(tx, deal_id, why, at).await
+}
+
+/// Books what a won deal earned, in the transaction of the win: its ledger entries and its
+/// partner's co-op accrual.
+pub async fn book_win(tx: &mut Tx, booking: &WinBooking) -> Result<(), sqlx::Error> {
+    append(tx, &booking.entries).await?;
+    if let Some(accrual) = &booking.coop {
+        coop::book(tx, accrual).await?;
+    }
+    Ok(())
 }
 
 /// Partner `organisation_id`'s tier now, by name, and its benefits in the program in force.

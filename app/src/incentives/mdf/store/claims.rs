@@ -8,7 +8,7 @@ use super::event;
 use crate::audit::{self, AuditAction};
 use crate::db::{Db, Tx};
 use crate::incentives::ledger::{EntryKind, NewEntry, quarter_of};
-use crate::incentives::mdf::rules::{ClaimState, Move};
+use crate::incentives::mdf::rules::{ClaimState, Fund, Move};
 use crate::incentives::mdf::{ClaimRecord, NewClaim, ProofRow, RequestRecord};
 use crate::mail;
 use crate::{execute_in, on_db, on_tx};
@@ -195,19 +195,22 @@ pub async fn decide(
     Ok(true)
 }
 
-/// The ledger entry an approved claim of `amount_minor` becomes: MDF, payable to the request's
-/// partner, booked in the quarter of approval.
+/// The ledger entry an approved claim of `amount_minor` becomes: MDF or co-op (as the request
+/// drew on), payable to the request's partner, booked in the quarter of approval.
 pub fn claim_entry(request: &RequestRecord, amount_minor: i64, currency: &str, by: i64, at: DateTime<Utc>) -> NewEntry {
     NewEntry {
         organisation_id: request.organisation_id,
-        kind: EntryKind::Mdf,
+        kind: match request.fund {
+            Fund::Mdf => EntryKind::Mdf,
+            Fund::Coop => EntryKind::Coop,
+        },
         deal_id: None,
         amount_minor,
         currency: currency.to_owned(),
         basis_minor: None,
         rate_bp: None,
         period_start: quarter_of(at.date_naive()),
-        description: format!("MDF claim for \u{201c}{}\u{201d}", request.title),
+        description: format!("{} claim for \u{201c}{}\u{201d}", request.fund.label(), request.title),
         reverses: None,
         booked_by: Some(by),
         booked_at: at,

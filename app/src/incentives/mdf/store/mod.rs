@@ -8,7 +8,7 @@ pub mod claims;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
 
-use super::rules::{self, Move, RequestState};
+use super::rules::{self, Draw, Move, RequestState};
 use super::{AllocationRow, BudgetRow, MdfEvent, NewAllocation, NewRequest, RequestRecord, RequestRow};
 use crate::audit::{self, AuditAction};
 use crate::auth::reach::Reach;
@@ -52,15 +52,15 @@ crate::statements! {
         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (period_start, organisation_id) DO UPDATE SET \
         amount_minor = excluded.amount_minor, expires_on = excluded.expires_on, allocated_by = excluded.allocated_by, \
         allocated_at = excluded.allocated_at";
-    const INSERT_REQUEST = "INSERT INTO mdf_requests (allocation_id, organisation_id, requested_by, kind, title, starts_on, ends_on, \
-        amount_minor, currency, expected_outcome, campaign_id, state, created_at, updated_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'requested', $12, $12) RETURNING id";
+    const INSERT_REQUEST = "INSERT INTO mdf_requests (fund, allocation_id, organisation_id, requested_by, kind, title, starts_on, \
+        ends_on, amount_minor, currency, expected_outcome, campaign_id, state, created_at, updated_at) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'requested', $13, $13) RETURNING id";
     const INSERT_EVENT = "INSERT INTO mdf_events (request_id, state, actor_id, note, at) VALUES ($1, $2, $3, $4, $5)";
     const MOVE = "UPDATE mdf_requests SET state = $2, reason = COALESCE($3, reason), updated_at = $4 WHERE id = $1 AND state = $5";
-    const RECORD = concat!("SELECT r.id, r.organisation_id, o.name AS partner, u.name AS requested_by, r.allocation_id, \
+    const RECORD = concat!("SELECT r.id, r.organisation_id, o.name AS partner, u.name AS requested_by, r.fund, r.allocation_id, \
         a.period_start, r.kind, r.title, r.starts_on, r.ends_on, r.amount_minor, r.currency, r.expected_outcome, \
         k.name AS campaign, r.state, r.reason, ", latest_claim!(), " FROM mdf_requests r JOIN organisations o ON o.id = r.organisation_id JOIN users u ON u.id = r.requested_by \
-        JOIN mdf_allocations a ON a.id = r.allocation_id LEFT JOIN campaigns k ON k.id = r.campaign_id WHERE r.id = $1");
+        LEFT JOIN mdf_allocations a ON a.id = r.allocation_id LEFT JOIN campaigns k ON k.id = r.campaign_id WHERE r.id = $1");
     const EVENTS = "SELECT e.state, u.name AS actor, e.note, e.at FROM mdf_events e JOIN users u ON u.id = e.actor_id \
         WHERE e.request_id = $1 ORDER BY e.at, e.id";
     const CAMPAIGNS = "SELECT id, name FROM campaigns WHERE state = 'published' ORDER BY name";
@@ -85,7 +85,7 @@ fn allocations_sql(reach: Reach) -> Conditions {
 
 fn requests_sql(reach: Reach, waiting_only: bool) -> Conditions {
     let mut sql = Conditions::new(concat!(
-        "SELECT r.id, o.name AS partner, r.title, r.kind, r.amount_minor, r.state, ",
+        "SELECT r.id, r.fund, o.name AS partner, r.title, r.kind, r.amount_minor, r.state, ",
         latest_claim!(),
         ", r.starts_on, r.ends_on, r.updated_at FROM mdf_requests r JOIN organisations o ON o.id = r.organisation_id WHERE 1 = 1"
     ));
@@ -262,9 +262,10 @@ pub enum RequestRefused {
     Closed,
 }
 
-/// Stores partner `organisation_id`'s request, by `by`, when it still fits its allocation (which
-/// must be the partner's and open on `at`'s day). With `notify` (the
-/// portal's public address), its channel manager is sent the request.
+/// Stores partner `organisation_id`'s request, by `by`, when it still fits what it draws on: its
+/// allocation (which must be the partner's and open on `at`'s day) or its co-op funds, decided
+/// under MDF's lock. With `notify` (the portal's public address), its channel manager is sent the
+/// request.
 pub async fn request(
     db: &Db,
     organisation_id: i64,
@@ -275,13 +276,21 @@ pub async fn request(
 ) -> Result<Result<i64, RequestRefused>, sqlx::Error> {
     let mut tx = db.begin().await?;
     tx.exclude_others("mdf").await?;
-    let allocation: Option<AllocationFacts> = on_tx!(tx, conn => sqlx::query_as(ALLOCATION_BY_ID)
-        .bind(new.allocation_id).fetch_optional(conn).await)?;
-    let fits = allocation
-        .filter(|(_, owner, _, _, expires_on)| {
-            *owner == organisation_id && rules::allocation_open(*expires_on, at.date_naive())
-        })
-        .map(|(_, _, amount, committed, _)| rules::request_fits(amount, committed, new.amount_minor));
+    let fits = match new.draw {
+        Draw::Allocation(allocation) => {
+            let allocation: Option<AllocationFacts> = on_tx!(tx, conn => sqlx::query_as(ALLOCATION_BY_ID)
+                .bind(allocation).fetch_optional(conn).await)?;
+            allocation
+                .filter(|(_, owner, _, _, expires_on)| {
+                    *owner == organisation_id && rules::allocation_open(*expires_on, at.date_naive())
+                })
+                .map(|(_, _, amount, committed, _)| rules::request_fits(amount, committed, new.amount_minor))
+        }
+        Draw::Coop => crate::incentives::store::coop::balance_in(&mut tx, organisation_id)
+            .await?
+            .map(|fund| rules::request_fits(fund.accrued_minor, fund.committed_minor, new.amount_minor))
+            .or(Some(Err(0))),
+    };
     let refused = match fits {
         Some(Ok(())) => None,
         Some(Err(left)) => Some(RequestRefused::Left(left)),
@@ -292,7 +301,7 @@ pub async fn request(
         return Ok(Err(refused));
     }
     let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(INSERT_REQUEST)
-        .bind(new.allocation_id).bind(organisation_id).bind(by).bind(new.kind).bind(&new.title)
+        .bind(new.draw.fund()).bind(new.draw.allocation_id()).bind(organisation_id).bind(by).bind(new.kind).bind(&new.title)
         .bind(new.starts_on).bind(new.ends_on).bind(new.amount_minor).bind(currency).bind(&new.expected_outcome)
         .bind(new.campaign_id).bind(at)
         .fetch_one(conn).await)?;
