@@ -98,6 +98,7 @@ pub fn every_statement() -> Vec<String> {
         incentives::store::spiffs::assembled_statements(),
         incentives::mdf::store::assembled_statements(),
         incentives::store::coop::assembled_statements(),
+        kpi::store::assembled_statements(),
     ];
     fixed.into_iter().flatten().map(|sql| sql.to_string()).chain(assembled.into_iter().flatten()).collect()
 }

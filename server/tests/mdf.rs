@@ -10,7 +10,7 @@ mod support;
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{Backend, TestApp, win_deal};
+use support::{Backend, TestApp, approve, win_deal};
 
 on_both_databases!(
     allocations_stay_within_the_budget_and_requests_within_their_allocation,
@@ -18,6 +18,7 @@ on_both_databases!(
     an_approved_claim_is_paid_once_and_shows_on_the_statement,
     proof_is_checked_from_its_content_and_kept_from_other_partners,
     co_op_funds_accrue_on_wins_and_are_drawn_on_like_mdf,
+    program_and_mdf_roi_are_computed_from_the_ledger_and_funded_campaigns,
 );
 
 const ADMIN: &str = "admin@acme.test";
@@ -510,4 +511,92 @@ async fn co_op_funds_accrue_on_wins_and_are_drawn_on_like_mdf(backend: Backend) 
     assert_eq!(coop_of(&app, &partner).await[0]["accrued_minor"].as_i64(), Some(0));
     let (status, body) = ask(&app, &partner, "coop", "1").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "nothing left to draw: {body}");
+}
+
+fn tile(dashboard: &Value, kpi: &str) -> Value {
+    dashboard["tiles"].as_array().and_then(|tiles| tiles.iter().find(|t| t["kpi"] == kpi)).cloned().expect("a tile")
+}
+
+async fn program_and_mdf_roi_are_computed_from_the_ledger_and_funded_campaigns(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner = app.sign_in(BLUEPEAK).await;
+    let sam = app.sign_in("cam@acme.test").await;
+    // Bluepeak launches the demo's campaign; a prospect's form on its page is a lead, which
+    // Bluepeak registers as a deal and wins for 50,000 USD.
+    let (_, list) = app.call(&partner, "campaigns", &[]).await;
+    let campaign = list["rows"][0]["id"].as_i64().expect("a campaign aimed at Bluepeak").to_string();
+    let (status, address) = app.call(&partner, "launch_campaign", &[("campaign", campaign.as_str())]).await;
+    assert_eq!(status, StatusCode::OK, "{address}");
+    let form = [("name", "Ada"), ("email", "ada@initech.example"), ("company", "Initech")];
+    let sent = app.client().post(address.as_str().expect("address")).form(&form).send().await.expect("form sent");
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let (_, leads) = app.call(&partner, "leads", &[]).await;
+    let lead = leads["rows"][0]["id"].as_i64().expect("the lead").to_string();
+    let (_, setup) = app.call(&partner, "deal_form", &[("lead", lead.as_str())]).await;
+    let token = setup["form_token"].as_str().expect("token").to_owned();
+    let close = support::in_a_month();
+    let mut deal_form = support::deal_form(&token, "submit", "Initech", "initech.example", &close);
+    deal_form.push(("lead", &lead));
+    let (status, saved) = app.call(&partner, "save_deal", &deal_form).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    let deal = saved["id"].as_i64().expect("deal");
+    approve(&app, &sam, deal).await;
+    let today = Utc::now().date_naive().to_string();
+    let deal = deal.to_string();
+    let won = [("id", deal.as_str()), ("outcome", "won"), ("final_amount", "50,000"), ("closed_on", today.as_str())];
+    assert_eq!(app.call(&partner, "close_deal", &won).await.0, StatusCode::OK);
+
+    // An MDF activity promoting that campaign, run and claimed for 1,000 USD, approved.
+    let allocation = bluepeak_allocation(&app, &partner).await["id"].as_i64().expect("id").to_string();
+    let ends = (Utc::now().date_naive() + Duration::days(1)).to_string();
+    let request = [
+        ("allocation", allocation.as_str()),
+        ("kind", "digital"),
+        ("title", "Initech outreach"),
+        ("starts_on", today.as_str()),
+        ("ends_on", ends.as_str()),
+        ("amount", "1,000"),
+        ("expected_outcome", "One enterprise deal"),
+        ("campaign", campaign.as_str()),
+    ];
+    let (status, id) = app.call(&partner, "request_mdf", &request).await;
+    assert_eq!(status, StatusCode::OK, "{id}");
+    let id = id.as_i64().expect("id").to_string();
+    assert_eq!(act(&app, &sam, &id, "pre_approve", "").await.0, StatusCode::OK);
+    assert_eq!(act(&app, &partner, &id, "mark_executed", "").await.0, StatusCode::OK);
+    assert_eq!(claim(&app, &partner, &id, "1,000", ("invoice.pdf", PDF.to_vec())).await.0, StatusCode::OK);
+    assert_eq!(act(&app, &sam, &id, "approve_claim", "").await.0, StatusCode::OK);
+
+    // Sam's dashboard this month: MDF ROI is the funded deal's revenue over the claim; Program
+    // ROI weighs his partners' revenue by the 40 % gross margin against every entry booked.
+    let (status, dashboard) = app.call(&sam, "dashboard", &[("period", "month")]).await;
+    assert_eq!(status, StatusCode::OK, "{dashboard}");
+    assert_eq!(tile(&dashboard, "MdfRoi")["value"]["Factor"].as_f64(), Some(50.0), "50,000 ÷ 1,000");
+    let cost: i64 = app::on_db!(app.db(), pool => sqlx::query_scalar::<_, i64>(
+        "SELECT CAST(SUM(e.amount_minor) AS BIGINT) FROM incentive_entries e JOIN organisations o ON o.id = e.organisation_id \
+         JOIN users u ON u.id = o.channel_manager_id WHERE u.email = 'cam@acme.test' AND e.booked_at >= $1")
+        .bind(support::month_start()).fetch_one(pool).await)
+    .expect("cost");
+    let revenue = tile(&dashboard, "TotalRevenue")["value"]["Money"].as_i64().expect("revenue");
+    let roi = |margin_bp: i64| (app::money::share(revenue, margin_bp) - cost) as f64 / cost as f64;
+    let shown = tile(&dashboard, "ProgramRoi")["value"]["Factor"].as_f64().expect("computed");
+    assert!((shown - roi(4_000)).abs() < 1e-9, "{shown} against {}", roi(4_000));
+
+    // An admin sets the gross margin: a bad one is named beside its field, a good one moves the ROI.
+    let admin = app.sign_in(ADMIN).await;
+    let settings = |margin: &'static str| {
+        [
+            ("leaderboard_names", "anonymous"),
+            ("activation_days", "90"),
+            ("activation_event", "won"),
+            ("gross_margin", margin),
+        ]
+    };
+    let (status, body) = app.call(&admin, "save_program_settings", &settings("150")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["fields"]["gross_margin"].is_string(), "{body}");
+    assert_eq!(app.call(&admin, "save_program_settings", &settings("55.5")).await.0, StatusCode::OK);
+    let (_, dashboard) = app.call(&sam, "dashboard", &[("period", "month")]).await;
+    let shown = tile(&dashboard, "ProgramRoi")["value"]["Factor"].as_f64().expect("computed");
+    assert!((shown - roi(5_550)).abs() < 1e-9, "{shown} against {}", roi(5_550));
 }

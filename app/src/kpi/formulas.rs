@@ -235,17 +235,17 @@ pub const DICTIONARY: [MetricDefinition; 14] = [
         kpi: Kpi::ProgramRoi,
         id: "program-roi",
         name: "Program ROI",
-        formula: "(Partner revenue × gross margin − program cost) ÷ program cost, where program cost = incentives paid + MDF + co-op + SPIFFs.",
-        version: 1,
-        pending: Some("Shown as n/a until incentives and MDF are recorded in Tessera."),
+        formula: "(Partner revenue × the program's gross margin − program cost) ÷ program cost, where program cost is every incentive ledger entry booked in the period (margins, deal-registration discounts, rebates, SPIFFs, approved MDF and co-op claims), net of reversals, in the reporting currency. The gross margin is an admin's program setting. n/a when nothing was spent.",
+        version: 2,
+        pending: None,
     },
     MetricDefinition {
         kpi: Kpi::MdfRoi,
         id: "mdf-roi",
         name: "MDF ROI",
-        formula: "Revenue of won deals linked to MDF activities ÷ MDF paid.",
-        version: 1,
-        pending: Some("Shown as n/a until MDF activities are recorded in Tessera."),
+        formula: "Revenue of deals won in the period from leads of co-branded campaigns the partner ran an executed MDF or co-op activity for ÷ MDF and co-op claims approved in the period, in the reporting currency. n/a when no claim was approved.",
+        version: 2,
+        pending: None,
     },
 ];
 

@@ -84,6 +84,9 @@ pub struct ProgramSettings {
     pub leaderboard_names: bool,
     pub activation_days: i64,
     pub activation_event: ActivationEvent,
+    /// The vendor's gross margin on partner revenue, in basis points: what Program ROI weighs
+    /// revenue by.
+    pub gross_margin_bp: i64,
 }
 
 /// A KPI tile: this period's value, the previous period's, and where its number comes from.

@@ -155,13 +155,21 @@ pub async fn load_dashboard(#[server(flatten)] query: PeriodQuery) -> Result<Das
         .filter(|health| health.is_some_and(|health| health.at_risk()))
         .count() as i64;
 
+    // Program and MDF ROI read the ledger, which the fact cache does not hold.
+    let conversion = crate::money::store::conversion(&state.db).await?;
+    let (mut current, mut previous) = (figures.current.clone(), figures.previous.clone());
+    for (aggregates, span) in [(&mut current, periods.0), (&mut previous, periods.1)] {
+        store::incentive_figures(&state.db, reach, &conversion, span)
+            .await?
+            .apply(aggregates, settings.gross_margin_bp);
+    }
     let money = |minor: i64| amount_text(minor, &currency);
     let tiles = DICTIONARY
         .iter()
         .map(|definition| Tile {
             kpi: definition.kpi,
-            value: measure(definition.kpi, &figures.current),
-            previous: measure(definition.kpi, &figures.previous),
+            value: measure(definition.kpi, &current),
+            previous: measure(definition.kpi, &previous),
             href: tile_link(definition.kpi, period),
         })
         .collect();
@@ -231,12 +239,14 @@ pub async fn load_program_settings() -> Result<ProgramSettings, AppError> {
     Ok(store::program_settings(&state::db()?).await?)
 }
 
-/// Saves the leaderboard visibility and the activation rule; every bad field is named and nothing changes.
+/// Saves the leaderboard visibility, the activation rule and the gross margin (kept as it was
+/// when the form leaves it out); every bad field is named and nothing changes.
 #[server(endpoint = "save_program_settings")]
 pub async fn save_program_settings(
     leaderboard_names: String,
     activation_days: String,
     activation_event: String,
+    gross_margin: Option<String>,
 ) -> Result<(), AppError> {
     let user = guard::require_role(ADMINISTRATION_ROLES)?;
     let db = state::db()?;
@@ -260,6 +270,10 @@ pub async fn save_program_settings(
         fields.insert("activation_event".into(), "Choose what activates a partner.".into());
         ActivationEvent::Won
     });
+    let margin = gross_margin.as_deref().map(crate::tiers::form::parse_percent).transpose().unwrap_or_else(|problem| {
+        fields.insert("gross_margin".into(), problem);
+        None
+    });
     if !fields.is_empty() {
         return Err(AppError::invalid(fields));
     }
@@ -267,6 +281,7 @@ pub async fn save_program_settings(
     settings.leaderboard_names = names;
     settings.activation_days = days;
     settings.activation_event = event;
+    settings.gross_margin_bp = margin.unwrap_or(settings.gross_margin_bp);
     store::save_program_settings(&db, user.user_id, &settings).await?;
     guard::redirect_form_post("/admin");
     Ok(())

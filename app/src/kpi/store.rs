@@ -8,10 +8,16 @@ use std::collections::HashMap;
 use super::compute::{Day, PartnerFact, PersonFact, day_of_time};
 use super::{ActivationEvent, ProgramSettings};
 use crate::audit::{self, AuditAction};
-use crate::db::Db;
+use sqlx::AssertSqlSafe;
+
+use super::period::Period;
+use crate::auth::reach::Reach;
+use crate::db::{Conditions, Db};
 use crate::deals::Attribution;
 use crate::deals::status::DealStatus;
-use crate::{execute_in, on_db};
+use crate::incentives::ledger::EntryKind;
+use crate::money::Conversion;
+use crate::{bind_all, execute_in, on_db};
 
 macro_rules! fact_columns {
     () => {
@@ -32,10 +38,10 @@ macro_rules! partner_start {
 pub(crate) use partner_start;
 
 crate::statements! {
-    const SETTINGS = "SELECT reporting_currency, leaderboard_names, activation_days, activation_event \
+    const SETTINGS = "SELECT reporting_currency, leaderboard_names, activation_days, activation_event, gross_margin_bp \
         FROM program_settings WHERE id = 1";
     const SAVE_SETTINGS = "UPDATE program_settings SET leaderboard_names = $1, activation_days = $2, \
-        activation_event = $3 WHERE id = 1";
+        activation_event = $3, gross_margin_bp = $4 WHERE id = 1";
     const DEALS_AFTER = concat!(fact_columns!(), " WHERE id > $1 ORDER BY id LIMIT $2");
     const DEALS_CHANGED_AFTER = concat!(fact_columns!(), " WHERE change_seq > $1 ORDER BY change_seq");
     const LAST_CHANGE = "SELECT COALESCE(MAX(change_seq), 0) FROM deals";
@@ -59,15 +65,16 @@ crate::statements! {
 }
 
 pub async fn program_settings(db: &Db) -> Result<ProgramSettings, sqlx::Error> {
-    let row: Option<(String, String, i64, String)> =
+    let row: Option<(String, String, i64, String, i64)> =
         on_db!(db, pool => sqlx::query_as(SETTINGS).fetch_optional(pool).await)?;
-    let (reporting_currency, names, activation_days, event) =
-        row.unwrap_or_else(|| ("USD".into(), "anonymous".into(), 90, "won".into()));
+    let (reporting_currency, names, activation_days, event, gross_margin_bp) =
+        row.unwrap_or_else(|| ("USD".into(), "anonymous".into(), 90, "won".into(), 4_000));
     Ok(ProgramSettings {
         reporting_currency,
         leaderboard_names: names == "named",
         activation_days,
         activation_event: ActivationEvent::parse(&event).unwrap_or(ActivationEvent::Won),
+        gross_margin_bp,
     })
 }
 
@@ -75,14 +82,19 @@ pub async fn program_settings(db: &Db) -> Result<ProgramSettings, sqlx::Error> {
 pub async fn save_program_settings(db: &Db, actor_id: i64, settings: &ProgramSettings) -> Result<(), sqlx::Error> {
     let names = if settings.leaderboard_names { "named" } else { "anonymous" };
     let subject = format!(
-        "leaderboard names {names}, activation by {} within {} days",
+        "leaderboard names {names}, activation by {} within {} days, gross margin {}",
         settings.activation_event.as_str(),
-        settings.activation_days
+        settings.activation_days,
+        crate::tiers::form::percent_text(settings.gross_margin_bp)
     );
     let mut tx = db.begin().await?;
     execute_in!(
         tx,
-        sqlx::query(SAVE_SETTINGS).bind(names).bind(settings.activation_days).bind(settings.activation_event.as_str())
+        sqlx::query(SAVE_SETTINGS)
+            .bind(names)
+            .bind(settings.activation_days)
+            .bind(settings.activation_event.as_str())
+            .bind(settings.gross_margin_bp)
     )?;
     audit::record(&mut tx, actor_id, AuditAction::ChangedProgramSettings, &subject, Utc::now()).await?;
     tx.commit().await
@@ -211,4 +223,83 @@ pub async fn sign_in_dates_of(
 pub async fn audit_position(db: &Db) -> Result<i64, sqlx::Error> {
     let newest: Option<i64> = on_db!(db, pool => sqlx::query_scalar(AUDIT_POSITION).fetch_one(pool).await)?;
     Ok(newest.unwrap_or(0))
+}
+
+/// What Program ROI and MDF ROI need of a period within a reach, in the reporting currency.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IncentiveFigures {
+    /// Every ledger entry booked in the period, net of reversals: the program's cost.
+    pub cost_minor: i64,
+    /// Of that, the MDF and co-op claims approved.
+    pub funds_minor: i64,
+    /// Won in the period from leads of campaigns the partner ran funded (MDF or co-op) activities for.
+    pub funded_revenue_minor: i64,
+}
+
+impl IncentiveFigures {
+    /// Gives the period's aggregates what Program ROI (weighing revenue by `gross_margin_bp`)
+    /// and MDF ROI compute from.
+    pub fn apply(self, aggregates: &mut super::formulas::PeriodAggregates, gross_margin_bp: i64) {
+        aggregates.program_cost_minor = Some(self.cost_minor);
+        aggregates.gross_margin_basis_points = Some(gross_margin_bp);
+        aggregates.mdf = Some((self.funds_minor, self.funded_revenue_minor));
+    }
+}
+
+fn costs_sql(reach: Reach, period: Period) -> Conditions {
+    let mut sql = Conditions::new(
+        "SELECT e.kind, e.currency, CAST(SUM(e.amount_minor) AS BIGINT) FROM incentive_entries e \
+         JOIN organisations o ON o.id = e.organisation_id WHERE 1 = 1",
+    );
+    sql.push_times("e.booked_at", (Some(period.start), Some(period.end)));
+    reach.narrow(&mut sql, "o");
+    sql.sql.push_str(" GROUP BY e.kind, e.currency");
+    sql
+}
+
+fn funded_revenue_sql(reach: Reach, period: Period) -> Conditions {
+    let mut sql = Conditions::new(
+        "SELECT d.currency, CAST(SUM(COALESCE(d.final_amount_minor, d.amount_minor)) AS BIGINT) FROM deals d \
+         JOIN organisations o ON o.id = d.organisation_id JOIN campaign_leads l ON l.id = d.lead_id \
+         JOIN campaign_launches cl ON cl.id = l.launch_id WHERE d.status = 'won' AND EXISTS (SELECT 1 FROM mdf_requests r \
+         WHERE r.organisation_id = d.organisation_id AND r.campaign_id = cl.campaign_id AND r.state = 'executed')",
+    );
+    sql.push_days("d.closed_on", (Some(period.start), Some(period.end)));
+    reach.narrow(&mut sql, "o");
+    sql.sql.push_str(" GROUP BY d.currency");
+    sql
+}
+
+/// The SQL assembled at run time, for the test that prepares every statement.
+pub fn assembled_statements() -> Vec<String> {
+    let reach = Reach::Assigned { channel_manager_id: 1 };
+    let period = Period::containing(super::period::PeriodKind::Month, NaiveDate::default());
+    vec![costs_sql(reach, period).sql, funded_revenue_sql(reach, period).sql]
+}
+
+/// Program cost, funds paid and funded revenue of `period` within `reach`, converted by `conversion`.
+pub async fn incentive_figures(
+    db: &Db,
+    reach: Reach,
+    conversion: &Conversion,
+    period: Period,
+) -> Result<IncentiveFigures, sqlx::Error> {
+    let (costs, funded): (Vec<(EntryKind, String, i64)>, Vec<(String, i64)>) = {
+        let (costs_sql, funded_sql) = (costs_sql(reach, period), funded_revenue_sql(reach, period));
+        on_db!(db, pool => {
+            let costs = bind_all!(sqlx::query_as(AssertSqlSafe(costs_sql.sql)), &costs_sql.params).fetch_all(pool).await?;
+            let funded = bind_all!(sqlx::query_as(AssertSqlSafe(funded_sql.sql)), &funded_sql.params).fetch_all(pool).await?;
+            Ok::<_, sqlx::Error>((costs, funded))
+        })?
+    };
+    let mut figures = IncentiveFigures::default();
+    for (kind, currency, amount) in costs {
+        let converted = conversion.convert(amount, &currency);
+        figures.cost_minor += converted;
+        if matches!(kind, EntryKind::Mdf | EntryKind::Coop) {
+            figures.funds_minor += converted;
+        }
+    }
+    figures.funded_revenue_minor = funded.iter().map(|(currency, amount)| conversion.convert(*amount, currency)).sum();
+    Ok(figures)
 }

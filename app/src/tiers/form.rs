@@ -116,7 +116,8 @@ pub fn percent_text(basis_points: i64) -> String {
     format!("{} %", percent_input(basis_points))
 }
 
-fn percent_input(basis_points: i64) -> String {
+/// Basis points as a percentage field holds them: `12.5`.
+pub fn percent_input(basis_points: i64) -> String {
     match basis_points % 100 {
         0 => (basis_points / 100).to_string(),
         rest if rest % 10 == 0 => format!("{}.{}", basis_points / 100, rest / 10),

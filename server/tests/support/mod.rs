@@ -214,6 +214,12 @@ impl TestApp {
 // ---------------------------------------------------------------------------------------------
 // Deals, as partners and managers make them
 
+/// The first moment of this month, UTC.
+pub fn month_start() -> chrono::DateTime<Utc> {
+    let today = Utc::now().date_naive();
+    app::db::start_of(today - chrono::Duration::days(i64::from(chrono::Datelike::day(&today)) - 1))
+}
+
 pub fn in_a_month() -> String {
     (Utc::now() + Duration::days(30)).date_naive().to_string()
 }

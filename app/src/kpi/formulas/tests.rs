@@ -84,15 +84,17 @@ fn an_empty_period_is_zero_or_not_applicable_and_never_nan() {
 }
 
 #[test]
-fn kpis_without_their_data_yet_are_unavailable() {
+fn kpis_without_their_data_are_unavailable_and_every_kpi_is_defined_as_computed() {
     let a = quarter();
     assert_eq!(measure(Kpi::ProgramRoi, &a), Measure::Unavailable);
     assert_eq!(measure(Kpi::MdfRoi, &a), Measure::Unavailable);
-    // Training completion is computed since certifications are recorded (its dictionary version 2).
+    // Every KPI is computed now: training completion since certifications are recorded, Program
+    // and MDF ROI since the ledger and MDF claims are (each a new version of its definition).
     let pending: Vec<_> = DICTIONARY.iter().filter(|d| d.pending.is_some()).map(|d| d.kpi).collect();
-    assert_eq!(pending, [Kpi::ProgramRoi, Kpi::MdfRoi]);
+    assert_eq!(pending, []);
     assert_eq!(definition(Kpi::TrainingCompletion).version, 2);
     assert_eq!(definition(Kpi::TimeToFirstDeal).version, 2);
+    assert_eq!((definition(Kpi::ProgramRoi).version, definition(Kpi::MdfRoi).version), (2, 2));
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The program's performance settings, on the administration page: whether leaderboards show
-//! partners' names, and what activates a new partner.
+//! partners' names, what activates a new partner, and the gross margin Program ROI weighs revenue by.
 
 use leptos::prelude::*;
 
@@ -28,6 +28,9 @@ pub fn PerformanceSettings(settings: ProgramSettings, save: ServerAction<SavePro
                     value=settings.activation_event.as_str() error/>
                 <Field label="Within this many days of joining" name="activation_days" kind="number"
                     value=settings.activation_days.to_string() error required=true/>
+                <Field label="Gross margin on partner revenue (%)" name="gross_margin"
+                    value=crate::tiers::form::percent_input(settings.gross_margin_bp) error required=true
+                    hint="Program ROI weighs partner revenue by it."/>
                 <FormError error/>
                 {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <Notice text="Settings saved." tone="success"/> })}
                 <button type="submit" class="button primary">"Save settings"</button>
