@@ -289,6 +289,7 @@ async fn an_approved_claim_is_paid_once_and_shows_on_the_statement(backend: Back
         AND organisation_id = (SELECT id FROM organisations WHERE name = 'Bluepeak Systems')";
     assert_eq!(app.count(booked).await, 0);
 
+    let held = bluepeak_allocation(&app, &partner).await["committed_minor"].as_i64().expect("held");
     // Two approvals at once (Sam twice, and an admin): one pays, the others find it decided.
     let sam = app.sign_in("cam@acme.test").await;
     let admin = app.sign_in(ADMIN).await;
@@ -305,6 +306,11 @@ async fn an_approved_claim_is_paid_once_and_shows_on_the_statement(backend: Back
         "{first:?} {second:?} {third:?}"
     );
     assert_eq!(app.count(booked).await, 1, "paid once");
+    assert_eq!(
+        bluepeak_allocation(&app, &partner).await["committed_minor"].as_i64(),
+        Some(held - 50_00),
+        "the 50 not claimed goes back to the allocation"
+    );
     let approved = "SELECT COUNT(*) FROM incentive_approvals a JOIN incentive_entries e ON e.id = a.entry_id \
         WHERE e.kind = 'mdf' AND e.organisation_id = (SELECT id FROM organisations WHERE name = 'Bluepeak Systems')";
     assert_eq!(app.count(approved).await, 1, "approved with the claim: payable at once");

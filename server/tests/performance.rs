@@ -185,7 +185,12 @@ async fn an_anonymised_leaderboard_names_no_other_partner(backend: Backend) {
     }
 
     // Once the program shows names, partners see each other.
-    let named = [("leaderboard_names", "named"), ("activation_days", "90"), ("activation_event", "won")];
+    let named = [
+        ("leaderboard_names", "named"),
+        ("activation_days", "90"),
+        ("activation_event", "won"),
+        ("gross_margin", "40"),
+    ];
     assert_eq!(app.call(&admin, "save_program_settings", &named).await.0, StatusCode::OK);
     let (_, board) = app.call(&bluepeak, "leaderboard", &[]).await;
     assert_eq!(board["names_shown"], true);
@@ -217,17 +222,28 @@ async fn bad_periods_and_settings_are_named_and_change_nothing(backend: Backend)
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["fields"]["stage"].is_string(), "{body}");
 
-    let bad = [("leaderboard_names", "everyone"), ("activation_days", "0"), ("activation_event", "won")];
+    let bad = [
+        ("leaderboard_names", "everyone"),
+        ("activation_days", "0"),
+        ("activation_event", "won"),
+        ("gross_margin", ""),
+    ];
     let (status, body) = app.call(&admin, "save_program_settings", &bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["fields"]["leaderboard_names"].is_string() && body["fields"]["activation_days"].is_string(), "{body}");
+    assert!(body["fields"]["gross_margin"].is_string(), "an empty gross margin is named: {body}");
     let (_, settings) = app.call(&admin, "program_settings", &[]).await;
     assert_eq!(settings["leaderboard_names"], false);
     assert_eq!(settings["activation_days"], 90);
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'program_settings.update'").await, 0);
 
     let cam = app.sign_in("cam@acme.test").await;
-    let fine = [("leaderboard_names", "named"), ("activation_days", "60"), ("activation_event", "registered")];
+    let fine = [
+        ("leaderboard_names", "named"),
+        ("activation_days", "60"),
+        ("activation_event", "registered"),
+        ("gross_margin", "40"),
+    ];
     assert_eq!(app.call(&cam, "save_program_settings", &fine).await.0, StatusCode::FORBIDDEN);
     app.stop().await;
 }

@@ -1,9 +1,10 @@
 //! Which files the library keeps: the type is read from the content, never from the name, and a
 //! name that says another type than the content is refused as a disguise ([`crate::files::check`]).
 
+use super::MAX_CONTENT_BYTES;
 use super::kinds::{KEPT, kept_text};
-use super::{MAX_CONTENT_BYTES, size_text};
 use crate::files::Checked;
+use crate::files::size_text;
 
 /// Checks a file sent as `name`: at most [`MAX_CONTENT_BYTES`], of a type the library keeps as
 /// read from its content, and named as what it is.

@@ -101,8 +101,6 @@ pub struct FileFacts {
     pub size_bytes: i64,
 }
 
-pub use crate::files::size_text;
-
 /// One item of the library as its viewer sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContentCard {

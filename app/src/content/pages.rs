@@ -6,9 +6,10 @@ use leptos_router::components::Form;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::server::{AddContentLink, RemoveContent, SaveContent, UploadContent, content_item, content_library};
-use super::{ContentCard, ContentChoices, ContentDetail, ContentInput, ContentKind, Library, LibraryQuery, size_text};
+use super::{ContentCard, ContentChoices, ContentDetail, ContentInput, ContentKind, Library, LibraryQuery};
 use crate::auth::Role;
 use crate::auth::access::CONTENT_MANAGER_ROLES;
+use crate::files::size_text;
 use crate::layout::guarded_page;
 use crate::ui::day_text as day;
 use crate::ui::{

@@ -1,4 +1,5 @@
 use super::*;
+use crate::files::size_text;
 
 const SILVER: i64 = 2;
 const GOLD: i64 = 3;

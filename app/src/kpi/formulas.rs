@@ -243,7 +243,7 @@ pub const DICTIONARY: [MetricDefinition; 14] = [
         kpi: Kpi::MdfRoi,
         id: "mdf-roi",
         name: "MDF ROI",
-        formula: "Revenue of deals won in the period from leads of co-branded campaigns the partner ran an executed MDF or co-op activity for ÷ MDF and co-op claims approved in the period, in the reporting currency. n/a when no claim was approved.",
+        formula: "Revenue of deals won in the period from leads of a co-branded campaign that came in on or after the start of an MDF or co-op activity promoting it (with an approved claim) ÷ MDF and co-op claims approved in the period, in the reporting currency. n/a when no claim was approved.",
         version: 2,
         pending: None,
     },

@@ -239,14 +239,14 @@ pub async fn load_program_settings() -> Result<ProgramSettings, AppError> {
     Ok(store::program_settings(&state::db()?).await?)
 }
 
-/// Saves the leaderboard visibility, the activation rule and the gross margin (kept as it was
-/// when the form leaves it out); every bad field is named and nothing changes.
+/// Saves the leaderboard visibility, the activation rule and the gross margin; every bad field is
+/// named and nothing changes.
 #[server(endpoint = "save_program_settings")]
 pub async fn save_program_settings(
     leaderboard_names: String,
     activation_days: String,
     activation_event: String,
-    gross_margin: Option<String>,
+    #[server(default)] gross_margin: String,
 ) -> Result<(), AppError> {
     let user = guard::require_role(ADMINISTRATION_ROLES)?;
     let db = state::db()?;
@@ -270,10 +270,12 @@ pub async fn save_program_settings(
         fields.insert("activation_event".into(), "Choose what activates a partner.".into());
         ActivationEvent::Won
     });
-    let margin = gross_margin.as_deref().map(crate::tiers::form::parse_percent).transpose().unwrap_or_else(|problem| {
-        fields.insert("gross_margin".into(), problem);
-        None
-    });
+    let margin = match gross_margin.trim() {
+        "" => Err("Enter the gross margin on partner revenue, like 40.".to_owned()),
+        typed => crate::tiers::form::parse_percent(typed),
+    }
+    .map_err(|problem| fields.insert("gross_margin".into(), problem))
+    .unwrap_or(0);
     if !fields.is_empty() {
         return Err(AppError::invalid(fields));
     }
@@ -281,7 +283,7 @@ pub async fn save_program_settings(
     settings.leaderboard_names = names;
     settings.activation_days = days;
     settings.activation_event = event;
-    settings.gross_margin_bp = margin.unwrap_or(settings.gross_margin_bp);
+    settings.gross_margin_bp = margin;
     store::save_program_settings(&db, user.user_id, &settings).await?;
     guard::redirect_form_post("/admin");
     Ok(())

@@ -232,7 +232,8 @@ pub struct IncentiveFigures {
     pub cost_minor: i64,
     /// Of that, the MDF and co-op claims approved.
     pub funds_minor: i64,
-    /// Won in the period from leads of campaigns the partner ran funded (MDF or co-op) activities for.
+    /// Won in the period from leads that came in on or after the start of a funded (MDF or co-op)
+    /// activity, with an approved claim, promoting the campaign the lead came from.
     pub funded_revenue_minor: i64,
 }
 
@@ -262,7 +263,8 @@ fn funded_revenue_sql(reach: Reach, period: Period) -> Conditions {
         "SELECT d.currency, CAST(SUM(COALESCE(d.final_amount_minor, d.amount_minor)) AS BIGINT) FROM deals d \
          JOIN organisations o ON o.id = d.organisation_id JOIN campaign_leads l ON l.id = d.lead_id \
          JOIN campaign_launches cl ON cl.id = l.launch_id WHERE d.status = 'won' AND EXISTS (SELECT 1 FROM mdf_requests r \
-         WHERE r.organisation_id = d.organisation_id AND r.campaign_id = cl.campaign_id AND r.state = 'executed')",
+         JOIN mdf_claims c ON c.request_id = r.id AND c.state = 'approved' WHERE r.organisation_id = d.organisation_id \
+         AND r.campaign_id = cl.campaign_id AND l.created_at >= r.starts_on)",
     );
     sql.push_days("d.closed_on", (Some(period.start), Some(period.end)));
     reach.narrow(&mut sql, "o");

@@ -72,23 +72,24 @@ pub fn payout_paid(quarter: &str, amounts: &[(String, i64)], link: &str) -> Mess
     }
 }
 
-/// To a partner's channel manager, when the partner requests market development funds.
-pub fn mdf_requested(partner: &str, title: &str, amount: &str, link: &str) -> Message {
+/// To a partner's channel manager, when the partner requests funds: `(short, long)` name them
+/// ("MDF", "market development funds"; or co-op funds).
+pub fn mdf_requested((short, long): (&str, &str), partner: &str, title: &str, amount: &str, link: &str) -> Message {
     Message {
-        subject: format!("{partner} requests {amount} of MDF: {title}"),
+        subject: format!("{partner} requests {amount} of {short}: {title}"),
         body: format!(
-            "{partner} requests {amount} of market development funds for \u{201c}{title}\u{201d}.\n\n\
+            "{partner} requests {amount} of {long} for \u{201c}{title}\u{201d}.\n\n\
              Pre-approve or reject it (with a reason the partner sees):\n{link}"
         ),
     }
 }
 
-/// To a partner's channel manager, when the partner claims what an executed MDF activity cost.
-pub fn mdf_claimed(partner: &str, title: &str, amount: &str, link: &str) -> Message {
+/// To a partner's channel manager, when the partner claims what an executed activity cost.
+pub fn mdf_claimed((short, long): (&str, &str), partner: &str, title: &str, amount: &str, link: &str) -> Message {
     Message {
-        subject: format!("{partner} claims {amount} of MDF: {title}"),
+        subject: format!("{partner} claims {amount} of {short}: {title}"),
         body: format!(
-            "{partner} ran \u{201c}{title}\u{201d} and claims {amount} of market development funds for it.\n\n\
+            "{partner} ran \u{201c}{title}\u{201d} and claims {amount} of {long} for it.\n\n\
              Check its proof of performance, then approve the claim or reject it (with a reason the partner sees):\n{link}"
         ),
     }
@@ -96,12 +97,18 @@ pub fn mdf_claimed(partner: &str, title: &str, amount: &str, link: &str) -> Mess
 
 /// To a partner's admins, when its channel manager decides on a request for funds (`what`:
 /// "request") or a claim ("claim").
-pub fn mdf_decided(title: &str, what: &str, outcome: &str, reason: Option<&str>, link: &str) -> Message {
+pub fn mdf_decided(
+    (short, long): (&str, &str),
+    (title, what): (&str, &str),
+    outcome: &str,
+    reason: Option<&str>,
+    link: &str,
+) -> Message {
     let reason = reason.map(|reason| format!("\n\nThe reason given: {reason}")).unwrap_or_default();
     Message {
-        subject: format!("Your MDF {what} \u{201c}{title}\u{201d} was {outcome}"),
+        subject: format!("Your {short} {what} \u{201c}{title}\u{201d} was {outcome}"),
         body: format!(
-            "Your {what} for market development funds \u{201c}{title}\u{201d} was {outcome}.{reason}\n\n\
+            "Your {what} for {long} \u{201c}{title}\u{201d} was {outcome}.{reason}\n\n\
              See it and its timeline:\n{link}"
         ),
     }

@@ -80,6 +80,14 @@ impl Fund {
             Fund::Coop => "Co-op",
         }
     }
+
+    /// How messages name it: short, and in full.
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Fund::Mdf => ("MDF", "market development funds"),
+            Fund::Coop => ("co-op funds", "co-op funds"),
+        }
+    }
 }
 
 /// What a request draws on: one of the partner's MDF allocations, or its co-op funds.

@@ -202,6 +202,12 @@ fn checked_proof(form: &crate::files::PostedForm) -> Result<(crate::files::Check
     Ok((checked, &sent.bytes))
 }
 
+/// A checked proof file as it is recorded, kept under `hash`.
+#[cfg(feature = "ssr")]
+fn new_proof<'a>(checked: &'a crate::files::Checked, bytes: &[u8], hash: &'a str) -> claims::NewProof<'a> {
+    claims::NewProof { hash, name: &checked.name, media_type: checked.kind.media_type, size_bytes: bytes.len() as i64 }
+}
+
 /// Keeps a checked proof file under the data directory.
 #[cfg(feature = "ssr")]
 async fn keep_proof(files: &crate::files::FileStore, bytes: &[u8]) -> Result<String, AppError> {
@@ -226,25 +232,18 @@ pub async fn claim_mdf(data: server_fn::codec::MultipartData) -> Result<(), AppE
         .map_err(refused)?;
     let currency = Currency::parse(&request.currency).ok_or(AppError::Internal)?;
     let input = ClaimInput { amount: form.text("amount"), results: form.text("results") };
-    let proof = checked_proof(&form);
-    let new = match (input.check(currency, request.amount_minor), &proof) {
-        (Ok(new), Ok(_)) => new,
+    let (new, (checked, bytes)) = match (input.check(currency, request.amount_minor), checked_proof(&form)) {
+        (Ok(new), Ok(proof)) => (new, proof),
         (checked, proof) => {
             let mut fields = checked.err().unwrap_or_default();
             if let Err(problem) = proof {
-                fields.insert(PROOF.name.to_owned(), problem.clone());
+                fields.insert(PROOF.name.to_owned(), problem);
             }
             return Err(AppError::invalid_keeping(fields, input.typed()));
         }
     };
-    let (checked, bytes) = proof.map_err(|_| AppError::Internal)?;
     let hash = keep_proof(&state.files, bytes).await?;
-    let kept = claims::NewProof {
-        hash: &hash,
-        name: &checked.name,
-        media_type: checked.kind.media_type,
-        size_bytes: bytes.len() as i64,
-    };
+    let kept = new_proof(&checked, bytes, &hash);
     let notify = Some(state.settings.public_url.as_str());
     if claims::claim(&state.db, &request, &new, kept, (user.user_id, notify), now).await?.is_none() {
         return Err(changed());
@@ -269,14 +268,13 @@ pub async fn add_mdf_proof(data: server_fn::codec::MultipartData) -> Result<(), 
     }
     let (checked, bytes) = checked_proof(&form).map_err(|problem| AppError::field(PROOF.name, problem))?;
     let hash = keep_proof(&state.files, bytes).await?;
-    let kept = claims::NewProof {
-        hash: &hash,
-        name: &checked.name,
-        media_type: checked.kind.media_type,
-        size_bytes: bytes.len() as i64,
-    };
-    if !claims::add_proof(&state.db, id, kept, user.user_id, Utc::now()).await? {
-        return Err(changed());
+    match claims::add_proof(&state.db, id, new_proof(&checked, bytes, &hash), user.user_id, Utc::now()).await? {
+        Ok(()) => {}
+        Err(claims::ProofRefused::NoWaitingClaim) => return Err(changed()),
+        Err(claims::ProofRefused::Full) => {
+            let message = format!("A claim holds at most {} proof files.", claims::MAX_PROOFS);
+            return Err(AppError::field(PROOF.name, message));
+        }
     }
     guard::redirect_form_post(&format!("/mdf/{id}"));
     Ok(())

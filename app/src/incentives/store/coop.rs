@@ -8,17 +8,20 @@ use sqlx::AssertSqlSafe;
 use crate::auth::reach::Reach;
 use crate::db::{Conditions, Db, Tx};
 use crate::incentives::coop::{self, CoopAccrual, CoopBalance, CoopLine};
+use crate::incentives::mdf::store::held;
 use crate::{bind_all, execute_in, on_db, on_tx};
 
-/// Partner `o`'s co-op balance columns: accrued, and held by its requests (all but a rejected or
-/// withdrawn one, which gives its amount back).
+/// Partner `o`'s co-op balance columns: accrued, and held by its co-op requests (by MDF's one rule
+/// of what a request holds).
 macro_rules! balance_columns {
     () => {
-        "SELECT o.id AS partner_id, o.name AS partner, \
-         CAST(COALESCE((SELECT SUM(c.amount_minor) FROM coop_accruals c WHERE c.organisation_id = o.id), 0) AS BIGINT) \
-         AS accrued_minor, \
-         CAST(COALESCE((SELECT SUM(r.amount_minor) FROM mdf_requests r WHERE r.organisation_id = o.id AND r.fund = 'coop' \
-         AND r.state NOT IN ('rejected', 'withdrawn')), 0) AS BIGINT) AS committed_minor FROM organisations o"
+        concat!(
+            "SELECT o.id AS partner_id, o.name AS partner, \
+             CAST(COALESCE((SELECT SUM(a.amount_minor) FROM coop_accruals a WHERE a.organisation_id = o.id), 0) AS BIGINT) \
+             AS accrued_minor, ",
+            held!("r.organisation_id = o.id AND r.fund = 'coop'"),
+            " AS committed_minor FROM organisations o"
+        )
     };
 }
 

@@ -4,11 +4,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::event;
+use super::{event, tell_manager};
 use crate::audit::{self, AuditAction};
 use crate::db::{Db, Tx};
 use crate::incentives::ledger::{EntryKind, NewEntry, quarter_of};
-use crate::incentives::mdf::rules::{ClaimState, Fund, Move};
+use crate::incentives::mdf::rules::{ClaimState, Fund, Move, RequestState};
 use crate::incentives::mdf::{ClaimRecord, NewClaim, ProofRow, RequestRecord};
 use crate::mail;
 use crate::{execute_in, on_db, on_tx};
@@ -26,14 +26,13 @@ crate::statements! {
         state, claimed_at) VALUES ($1, $2, $3, $4, $5, $6, 'claimed', $7) RETURNING id";
     const INSERT_PROOF = "INSERT INTO mdf_proofs (claim_id, hash, name, media_type, size_bytes, added_by, added_at) \
         VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    const PROOFS_OF_CLAIM = "SELECT COUNT(*) FROM mdf_proofs WHERE claim_id = $1";
     const WAITING_CLAIM = "SELECT id FROM mdf_claims WHERE request_id = $1 AND state = 'claimed'";
     const DECIDE = "UPDATE mdf_claims SET state = $2, reason = $3, decided_by = $4, decided_at = $5 \
         WHERE id = $1 AND state = 'claimed'";
     const CLAIM_AMOUNT = "SELECT amount_minor, currency FROM mdf_claims WHERE id = $1";
     const PAID_BY = "UPDATE mdf_claims SET entry_id = $2 WHERE id = $1";
     const TOUCH = "UPDATE mdf_requests SET updated_at = $2 WHERE id = $1";
-    const MANAGER_OF = "SELECT u.email, o.name FROM organisations o JOIN users u ON u.id = o.channel_manager_id \
-        WHERE o.id = $1 AND u.deactivated_at IS NULL";
 }
 
 /// A file of proof, as checked: its content, the name it is offered under, and its type.
@@ -78,10 +77,10 @@ pub async fn claim(
 ) -> Result<Option<i64>, sqlx::Error> {
     let mut tx = db.begin().await?;
     tx.exclude_others("mdf").await?;
-    let state: String =
+    let state: RequestState =
         on_tx!(tx, conn => sqlx::query_scalar(STATE_OF_REQUEST).bind(request.id).fetch_one(conn).await)?;
     let standing: i64 = on_tx!(tx, conn => sqlx::query_scalar(STANDING).bind(request.id).fetch_one(conn).await)?;
-    if state != "executed" || standing > 0 {
+    if state != RequestState::Executed || standing > 0 {
         tx.rollback().await?;
         return Ok(None);
     }
@@ -93,13 +92,11 @@ pub async fn claim(
     event(&mut tx, request.id, Move::Claim(ClaimState::Claimed), by, &new.results, at).await?;
     execute_in!(tx, sqlx::query(TOUCH).bind(request.id).bind(at))?;
     if let Some(public_url) = notify {
-        let manager: Option<(String, String)> =
-            on_tx!(tx, conn => sqlx::query_as(MANAGER_OF).bind(request.organisation_id).fetch_optional(conn).await)?;
-        if let Some((email, partner)) = manager {
-            let amount = crate::money::amount_text(new.amount_minor, &request.currency);
-            let link = format!("{public_url}/mdf/{}", request.id);
-            mail::queue(&mut tx, &email, &mail::mdf_claimed(&partner, &request.title, &amount, &link), at).await?;
-        }
+        let amount = crate::money::amount_text(new.amount_minor, &request.currency);
+        let link = format!("{public_url}/mdf/{}", request.id);
+        let names = request.fund.names();
+        let message = |partner: &str| mail::mdf_claimed(names, partner, &request.title, &amount, &link);
+        tell_manager(&mut tx, request.organisation_id, message, at).await?;
     }
     tx.commit().await?;
     Ok(Some(id))
@@ -126,25 +123,42 @@ async fn insert_proof(
     Ok(())
 }
 
-/// Adds a proof file to request `request_id`'s waiting claim; `false` when no claim waits.
+/// The most proof files a claim holds.
+pub const MAX_PROOFS: i64 = 20;
+
+/// Why a proof file was not added.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProofRefused {
+    /// No claim of the request waits (it was decided meanwhile).
+    NoWaitingClaim,
+    /// The claim holds [`MAX_PROOFS`] files already.
+    Full,
+}
+
+/// Adds a proof file to request `request_id`'s waiting claim.
 pub async fn add_proof(
     db: &Db,
     request_id: i64,
     proof: NewProof<'_>,
     by: i64,
     at: DateTime<Utc>,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Result<(), ProofRefused>, sqlx::Error> {
     let mut tx = db.begin().await?;
     tx.exclude_others("mdf").await?;
     let waiting: Option<i64> =
         on_tx!(tx, conn => sqlx::query_scalar(WAITING_CLAIM).bind(request_id).fetch_optional(conn).await)?;
     let Some(claim) = waiting else {
         tx.rollback().await?;
-        return Ok(false);
+        return Ok(Err(ProofRefused::NoWaitingClaim));
     };
+    let held: i64 = on_tx!(tx, conn => sqlx::query_scalar(PROOFS_OF_CLAIM).bind(claim).fetch_one(conn).await)?;
+    if held >= MAX_PROOFS {
+        tx.rollback().await?;
+        return Ok(Err(ProofRefused::Full));
+    }
     insert_proof(&mut tx, claim, proof, by, at).await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Ok(()))
 }
 
 /// Decides `request`'s waiting claim as manager `by`: `to` is approved or rejected (`note`, the
@@ -160,6 +174,7 @@ pub async fn decide(
     at: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
+    tx.exclude_others("mdf").await?;
     let waiting: Option<i64> =
         on_tx!(tx, conn => sqlx::query_scalar(WAITING_CLAIM).bind(request.id).fetch_optional(conn).await)?;
     let Some(claim) = waiting else {
@@ -188,7 +203,7 @@ pub async fn decide(
     if let Some(public_url) = notify {
         let outcome = if to == ClaimState::Approved { "approved" } else { "rejected" };
         let link = format!("{public_url}/mdf/{}", request.id);
-        let message = mail::mdf_decided(&request.title, "claim", outcome, reason, &link);
+        let message = mail::mdf_decided(request.fund.names(), (&request.title, "claim"), outcome, reason, &link);
         mail::queue_to_partner_admins(&mut tx, request.organisation_id, &message, at).await?;
     }
     tx.commit().await?;

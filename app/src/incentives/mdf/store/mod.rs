@@ -8,7 +8,7 @@ pub mod claims;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
 
-use super::rules::{self, Draw, Move, RequestState};
+use super::rules::{self, Draw, Fund, Move, RequestState};
 use super::{AllocationRow, BudgetRow, MdfEvent, NewAllocation, NewRequest, RequestRecord, RequestRow};
 use crate::audit::{self, AuditAction};
 use crate::auth::reach::Reach;
@@ -17,8 +17,6 @@ use crate::mail;
 use crate::tiers::audience::Audience;
 use crate::{bind_all, execute_in, on_db, on_tx};
 
-/// What requests hold of an allocation: every request but a rejected or withdrawn one, which
-/// gives its amount back.
 /// The state of request `r`'s latest claim.
 macro_rules! latest_claim {
     () => {
@@ -26,13 +24,25 @@ macro_rules! latest_claim {
     };
 }
 
-macro_rules! committed {
-    ($allocation:literal) => {
+/// What the requests `r` matching `$which` hold of their fund: each its approved claim's amount
+/// once one is approved (the rest goes back), else its own amount; a rejected or withdrawn request
+/// holds nothing. The one rule for allocations and co-op funds alike.
+macro_rules! held {
+    ($which:expr) => {
         concat!(
-            "CAST(COALESCE((SELECT SUM(r.amount_minor) FROM mdf_requests r WHERE r.allocation_id = ",
-            $allocation,
+            "CAST(COALESCE((SELECT SUM(COALESCE((SELECT c.amount_minor FROM mdf_claims c WHERE c.request_id = r.id \
+             AND c.state = 'approved'), r.amount_minor)) FROM mdf_requests r WHERE ",
+            $which,
             " AND r.state NOT IN ('rejected', 'withdrawn')), 0) AS BIGINT)"
         )
+    };
+}
+pub(crate) use held;
+
+/// What requests hold of allocation `$allocation`.
+macro_rules! committed {
+    ($allocation:literal) => {
+        held!(concat!("r.allocation_id = ", $allocation))
     };
 }
 
@@ -69,7 +79,7 @@ crate::statements! {
     const TIER_AND_TYPE = "SELECT tier_id, partner_type_id FROM organisations WHERE id = $1";
     const MANAGER_OF = "SELECT u.email, o.name FROM organisations o JOIN users u ON u.id = o.channel_manager_id \
         WHERE o.id = $1 AND u.deactivated_at IS NULL";
-    const ABOUT = "SELECT organisation_id, title FROM mdf_requests WHERE id = $1";
+    const ABOUT = "SELECT organisation_id, title, fund FROM mdf_requests WHERE id = $1";
 }
 
 fn allocations_sql(reach: Reach) -> Conditions {
@@ -307,16 +317,35 @@ pub async fn request(
         .fetch_one(conn).await)?;
     event(&mut tx, id, Move::Request(RequestState::Requested), by, "", at).await?;
     if let Some(public_url) = notify {
-        let manager: Option<(String, String)> =
-            on_tx!(tx, conn => sqlx::query_as(MANAGER_OF).bind(organisation_id).fetch_optional(conn).await)?;
-        if let Some((email, partner)) = manager {
-            let amount = crate::money::amount_text(new.amount_minor, currency);
-            let message = mail::mdf_requested(&partner, &new.title, &amount, &format!("{public_url}/mdf/{id}"));
-            mail::queue(&mut tx, &email, &message, at).await?;
-        }
+        let amount = crate::money::amount_text(new.amount_minor, currency);
+        let link = format!("{public_url}/mdf/{id}");
+        let names = new.draw.fund().names();
+        tell_manager(
+            &mut tx,
+            organisation_id,
+            |partner| mail::mdf_requested(names, partner, &new.title, &amount, &link),
+            at,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Ok(id))
+}
+
+/// Queues `message` (given the partner's name) to partner `organisation_id`'s channel manager,
+/// when it has one still active.
+async fn tell_manager(
+    tx: &mut Tx,
+    organisation_id: i64,
+    message: impl FnOnce(&str) -> mail::Message,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let manager: Option<(String, String)> =
+        on_tx!(tx, conn => sqlx::query_as(MANAGER_OF).bind(organisation_id).fetch_optional(conn).await)?;
+    if let Some((email, partner)) = manager {
+        mail::queue(tx, &email, &message(&partner), at).await?;
+    }
+    Ok(())
 }
 
 async fn event(tx: &mut Tx, id: i64, state: Move, by: i64, note: &str, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
@@ -354,10 +383,11 @@ pub async fn move_request(
         _ => None,
     };
     if let (Some(public_url), Some(outcome)) = (notify, outcome) {
-        let (organisation_id, title): (i64, String) =
+        let (organisation_id, title, fund): (i64, String, Fund) =
             on_tx!(tx, conn => sqlx::query_as(ABOUT).bind(id).fetch_one(conn).await)?;
         let reason = (!note.is_empty()).then_some(note);
-        let message = mail::mdf_decided(&title, "request", outcome, reason, &format!("{public_url}/mdf/{id}"));
+        let link = format!("{public_url}/mdf/{id}");
+        let message = mail::mdf_decided(fund.names(), (&title, "request"), outcome, reason, &link);
         mail::queue_to_partner_admins(&mut tx, organisation_id, &message, at).await?;
     }
     tx.commit().await?;

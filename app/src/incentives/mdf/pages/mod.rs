@@ -2,21 +2,25 @@
 //! budgets) and `/mdf/{id}` (a request, its claims with their proof, its timeline, and what the
 //! reader may do to it).
 
+mod claims;
+mod coop;
+
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::rules::{ActivityKind, ClaimState, MdfCommand, RequestState, Stage};
-use super::server::{
-    ActOnMdf, AddMdfProof, AllocateMdf, ClaimMdf, RequestMdf, SetMdfBudget, mdf_overview, mdf_request,
-};
-use super::{AllocationRow, BudgetRow, ClaimRecord, MdfView, PROOF_ACCEPT, PROOF_KINDS, RequestDetail, RequestRow};
+use self::claims::{ClaimForm, Claims};
+use self::coop::CoopFunds;
+
+use super::rules::{ActivityKind, ClaimState, MdfCommand, RequestState};
+use super::server::{ActOnMdf, AllocateMdf, RequestMdf, SetMdfBudget, mdf_overview, mdf_request};
+use super::{AllocationRow, BudgetRow, MdfView, RequestDetail, RequestRow};
 use crate::auth::access::MDF_ROLES;
 use crate::error::AppError;
-use crate::incentives::coop::{CoopBalance, CoopLine};
+use crate::incentives::coop::CoopBalance;
 use crate::incentives::ledger::{quarter_key, quarter_label, quarter_of};
 use crate::layout::guarded_page;
 use crate::money::{Currency, Money};
-use crate::ui::{Badge, Field, FormError, FormErrors, Notice, ScrollTable, form_error, posted_error};
+use crate::ui::{Badge, Field, FormError, Notice, ScrollTable, form_error};
 
 #[component]
 pub fn MdfPage() -> impl IntoView {
@@ -78,7 +82,7 @@ fn Overview(
         {(!partner).then(|| view! { <Allocate partners currency today save=allocate/> })}
         <CoopFunds coop coop_lines partner currency/>
         {partner.then(|| match open.is_empty() && own_coop.is_none() {
-            true => view! { <Notice text="No allocation is open to you now and your co-op funds are spent: your channel manager allocates funds each quarter, and won deals accrue co-op funds."/> }.into_any(),
+            true => view! { <Notice text="No allocation is open to you now and no co-op funds are available: your channel manager allocates funds each quarter, and won deals accrue co-op funds."/> }.into_any(),
             false => view! { <RequestForm open coop=own_coop campaigns currency save=request/> }.into_any(),
         })}
         <Requests requests currency/>
@@ -166,65 +170,6 @@ fn Allocations(allocations: Vec<AllocationRow>, currency: Currency, today: chron
                     </table>
                 </ScrollTable>
             })}
-        </section>
-    }
-}
-
-/// Co-op funds: a partner's own (accrued, requested, available, and the wins that accrued them);
-/// for vendor staff, each partner's within reach.
-#[component]
-fn CoopFunds(coop: Vec<CoopBalance>, coop_lines: Vec<CoopLine>, partner: bool, currency: Currency) -> impl IntoView {
-    let money = move |minor: i64| Money { minor, currency }.display();
-    let own = coop.first().filter(|_| partner).cloned();
-    view! {
-        <section class="card" aria-labelledby="coop-funds">
-            <h2 id="coop-funds">"Co-op funds"</h2>
-            <p class="muted">"Each won deal accrues the tier's co-op rate of its amount. Co-op funds are requested and claimed like MDF, and never lapse."</p>
-            {match (partner, own) {
-                (true, None) => view! { <p class="muted">"No co-op funds yet: your won deals accrue them."</p> }.into_any(),
-                (true, Some(fund)) => view! {
-                    <dl class="figures" data-testid="coop-balance">
-                        <div><dt>"Accrued"</dt><dd>{money(fund.accrued_minor)}</dd></div>
-                        <div><dt>"Requested"</dt><dd>{money(fund.committed_minor)}</dd></div>
-                        <div><dt>"Available"</dt><dd>{money(fund.available())}</dd></div>
-                    </dl>
-                    <ScrollTable label="What accrued co-op funds">
-                        <table class="stacked">
-                            <thead><tr><th scope="col">"When"</th><th scope="col">"What"</th><th scope="col" class="numeric">"Amount"</th></tr></thead>
-                            <tbody>
-                                {coop_lines.into_iter().map(|line| view! {
-                                    <tr>
-                                        <td>{line.accrued_at.format("%Y-%m-%d").to_string()}</td>
-                                        <td data-label="What">{line.description.clone()} " · " <a href=format!("/deals/{}", line.deal_id)>{format!("Deal #{}", line.deal_id)}</a></td>
-                                        <td class="numeric" data-label="Amount">{crate::money::amount_text(line.amount_minor, &line.currency)}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </ScrollTable>
-                }.into_any(),
-                (false, _) if coop.is_empty() => view! { <p class="muted">"No partner has accrued co-op funds yet."</p> }.into_any(),
-                (false, _) => view! {
-                    <ScrollTable label="Co-op funds by partner">
-                        <table class="stacked" data-testid="coop-balances">
-                            <thead><tr>
-                                <th scope="col">"Partner"</th><th scope="col" class="numeric">"Accrued"</th>
-                                <th scope="col" class="numeric">"Requested"</th><th scope="col" class="numeric">"Available"</th>
-                            </tr></thead>
-                            <tbody>
-                                {coop.into_iter().map(|fund| view! {
-                                    <tr>
-                                        <td>{fund.partner.clone()}</td>
-                                        <td class="numeric" data-label="Accrued">{money(fund.accrued_minor)}</td>
-                                        <td class="numeric" data-label="Requested">{money(fund.committed_minor)}</td>
-                                        <td class="numeric" data-label="Available">{money(fund.available())}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </ScrollTable>
-                }.into_any(),
-            }}
         </section>
     }
 }
@@ -439,86 +384,6 @@ fn RequestView(detail: RequestDetail, act: ServerAction<ActOnMdf>) -> impl IntoV
                     </li>
                 }).collect_view()}
             </ol>
-        </section>
-    }
-}
-
-/// What the proof field says it takes.
-fn proof_hint() -> String {
-    format!(
-        "{} of at most {} MB. The type is read from the file itself, and must be what its name says.",
-        crate::files::kinds_text(PROOF_KINDS),
-        super::MAX_PROOF_BYTES / (1024 * 1024)
-    )
-}
-
-/// The partner's claim of an executed activity: a plain form with its first proof file
-/// (JavaScript or not); more proof can be added while it waits.
-#[component]
-fn ClaimForm(id: i64, pre_approved: i64, currency: String) -> impl IntoView {
-    use server_fn::ServerFn;
-    let path = <ClaimMdf as ServerFn>::PATH;
-    let error = FormErrors::new(posted_error(path));
-    let most = crate::money::amount_text(pre_approved, &currency);
-    view! {
-        <h3>"Claim the funds"</h3>
-        <p class="muted">{format!("Claim what the activity cost, up to the {most} pre-approved, with proof of performance: invoices, photos, attendee lists.")}</p>
-        <form method="post" action=path enctype="multipart/form-data" class="stack" data-testid="claim-form">
-            <input type="hidden" name="id" value=id/>
-            <Field label="Amount claimed" name="amount" id="claim-amount" error required=true hint=format!("In {currency}, at most {most}.")/>
-            <Field label="What it brought" name="results" id="claim-results" rows=3 error required=true hint="Attendees, leads, meetings, deals."/>
-            <Field label="Proof of performance" name="proof" id="claim-proof" kind="file" error required=true accept=PROOF_ACCEPT hint=proof_hint()/>
-            <FormError error/>
-            <button type="submit" class="button primary">"Send the claim"</button>
-        </form>
-    }
-}
-
-/// A request's claims, newest first, each with its proof files; `add_proof` (the request's id)
-/// when the reader may add proof to the waiting one.
-#[component]
-fn Claims(claims: Vec<ClaimRecord>, add_proof: Option<i64>) -> impl IntoView {
-    use server_fn::ServerFn;
-    let path = <AddMdfProof as ServerFn>::PATH;
-    let error = FormErrors::new(posted_error(path));
-    view! {
-        <section class="card" aria-labelledby="mdf-claims">
-            <h2 id="mdf-claims">"Claims"</h2>
-            {claims.into_iter().map(|claim| {
-                let tone = Stage { request: RequestState::Executed, claim: Some(claim.state) }.tone();
-                let waiting = claim.state == ClaimState::Claimed;
-                view! {
-                    <article class="claim" data-testid="mdf-claim">
-                        <p>
-                            <strong>{crate::money::amount_text(claim.amount_minor, &claim.currency)}</strong>
-                            " " <Badge text=claim.state.label() tone/>
-                            {claim.entry_id.map(|entry| view! { " " <span class="muted">{format!("ledger entry #{entry}")}</span> })}
-                        </p>
-                        <p class="muted">{format!("Claimed by {} on {}", claim.claimed_by, claim.claimed_at.format("%Y-%m-%d %H:%M UTC"))}</p>
-                        <p class="pre">{claim.results.clone()}</p>
-                        {claim.reason.clone().filter(|_| claim.state == ClaimState::Rejected).map(|reason| view! {
-                            <Notice text=format!("Rejected: {reason}") tone="warning"/>
-                        })}
-                        <h3>"Proof of performance"</h3>
-                        <ul class="proofs">
-                            {claim.proofs.iter().map(|proof| view! {
-                                <li>
-                                    <a href=format!("/mdf/proofs/{}", proof.id) rel="external" download=proof.name.clone()>{proof.name.clone()}</a>
-                                    " " <span class="muted">{crate::files::size_text(proof.size_bytes)}</span>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                        {add_proof.filter(|_| waiting).map(|id| view! {
-                            <form method="post" action=path enctype="multipart/form-data" class="stack">
-                                <input type="hidden" name="id" value=id/>
-                                <Field label="Add another proof file" name="proof" id="more-proof" kind="file" error required=true accept=PROOF_ACCEPT hint=proof_hint()/>
-                                <FormError error/>
-                                <button type="submit" class="button secondary">"Add the file"</button>
-                            </form>
-                        })}
-                    </article>
-                }
-            }).collect_view()}
         </section>
     }
 }
