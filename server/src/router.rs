@@ -193,6 +193,11 @@ fn admitted(request: &Request) -> Result<&app::auth::SessionUser, Response> {
     }
 }
 
+/// [`admitted`], with the id in the address (`None` when it is not a number: "not found").
+fn admitted_for<'a>(request: &'a Request, id: &str) -> Result<(&'a app::auth::SessionUser, Option<i64>), Response> {
+    admitted(request).map(|user| (user, id.parse::<i64>().ok()))
+}
+
 /// The receipt of a partner agreement acceptance, as a text file to keep. Open whatever the
 /// organisation's standing (an earlier receipt is still its own); "not found" outside reach.
 async fn agreement_receipt(
@@ -220,13 +225,10 @@ async fn partner_logo(
     axum::extract::Path(id): axum::extract::Path<String>,
     request: Request,
 ) -> Response {
-    let user = match admitted(&request) {
-        Ok(user) => user,
+    let file = match admitted_for(&request, &id) {
+        Ok((user, Some(id))) => app::partners::server::logo_file(&state.server.state.db, user, id).await,
+        Ok((_, None)) => Err(app::error::AppError::NotFound),
         Err(refused) => return refused,
-    };
-    let file = match id.parse::<i64>() {
-        Ok(id) => app::partners::server::logo_file(&state.server.state.db, user, id).await,
-        Err(_) => Err(app::error::AppError::NotFound),
     };
     match file {
         Ok((kind, body)) => (
@@ -251,14 +253,11 @@ async fn content_file(
 ) -> Response {
     use app::content::ContentKind;
     use app::content::server::Opened;
-    let user = match admitted(&request) {
-        Ok(user) => user,
-        Err(refused) => return refused,
-    };
     let server = &state.server.state;
-    let opened = match id.parse::<i64>() {
-        Ok(id) => app::content::server::open(server, user, id, ContentKind::File).await,
-        Err(_) => Err(app::error::AppError::NotFound),
+    let opened = match admitted_for(&request, &id) {
+        Ok((user, Some(id))) => app::content::server::open(server, user, id, ContentKind::File).await,
+        Ok((_, None)) => Err(app::error::AppError::NotFound),
+        Err(refused) => return refused,
     };
     match opened {
         Ok(Opened::File { hash, name, media_type }) => kept_file(&server.files, &hash, &name, media_type).await,
@@ -275,14 +274,11 @@ async fn mdf_proof(
     axum::extract::Path(id): axum::extract::Path<String>,
     request: Request,
 ) -> Response {
-    let user = match admitted(&request) {
-        Ok(user) => user,
-        Err(refused) => return refused,
-    };
     let server = &state.server.state;
-    let found = match id.parse::<i64>() {
-        Ok(id) => app::incentives::mdf::server::proof_file(&server.db, user, id).await,
-        Err(_) => Err(app::error::AppError::NotFound),
+    let found = match admitted_for(&request, &id) {
+        Ok((user, Some(id))) => app::incentives::mdf::server::proof_file(&server.db, user, id).await,
+        Ok((_, None)) => Err(app::error::AppError::NotFound),
+        Err(refused) => return refused,
     };
     match found {
         Ok((hash, name, media_type)) => kept_file(&server.files, &hash, &name, media_type).await,
@@ -322,13 +318,10 @@ async fn content_link(
 ) -> Response {
     use app::content::ContentKind;
     use app::content::server::Opened;
-    let user = match admitted(&request) {
-        Ok(user) => user,
+    let opened = match admitted_for(&request, &id) {
+        Ok((user, Some(id))) => app::content::server::open(&state.server.state, user, id, ContentKind::Link).await,
+        Ok((_, None)) => Err(app::error::AppError::NotFound),
         Err(refused) => return refused,
-    };
-    let opened = match id.parse::<i64>() {
-        Ok(id) => app::content::server::open(&state.server.state, user, id, ContentKind::Link).await,
-        Err(_) => Err(app::error::AppError::NotFound),
     };
     match opened {
         Ok(Opened::Link(url)) => Redirect::to(&url).into_response(),

@@ -57,33 +57,7 @@ async fn upload(
     fields: &[(&str, &str)],
     file: (&str, Vec<u8>),
 ) -> (StatusCode, Value) {
-    let mut form = reqwest::multipart::Form::new();
-    for (name, value) in fields {
-        form = form.text(name.to_string(), value.to_string());
-    }
-    let part = reqwest::multipart::Part::bytes(file.1).file_name(file.0.to_owned());
-    let response = client
-        .post(format!("{}/api/upload_content", app.base))
-        .multipart(form.part("file", part))
-        .send()
-        .await
-        .expect("request reaches the server");
-    let status = response.status();
-    let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
-}
-
-/// Every file kept under the data directory.
-fn kept_files(app: &TestApp) -> Vec<std::path::PathBuf> {
-    let root = std::path::Path::new(&app.data).join("files");
-    let mut found = Vec::new();
-    for folder in std::fs::read_dir(root).into_iter().flatten().flatten() {
-        for file in std::fs::read_dir(folder.path()).into_iter().flatten().flatten() {
-            found.push(file.path());
-        }
-    }
-    found.sort();
-    found
+    app.post_file(client, "upload_content", fields, ("file", file.0, file.1)).await
 }
 
 async fn each_partner_sees_what_its_tier_and_type_open(backend: Backend) {
@@ -196,7 +170,7 @@ async fn an_oversized_or_disguised_upload_is_refused_and_nothing_is_kept(backend
     let app = TestApp::spawn(backend).await;
     let marketing = app.sign_in(MARKETING).await;
     let items = || app.count("SELECT COUNT(*) FROM content_items");
-    let (count, files) = (items().await, kept_files(&app));
+    let (count, files) = (items().await, app.kept_files());
     assert_eq!(files.len(), 6, "the demo's four library files and two MDF proofs: {files:?}");
     let fields = [("title", "Price list"), ("tags", "Pricing")];
 
@@ -227,7 +201,7 @@ async fn an_oversized_or_disguised_upload_is_refused_and_nothing_is_kept(backend
             "{who}"
         );
     }
-    assert_eq!((items().await, kept_files(&app)), (count, files.clone()), "nothing was kept");
+    assert_eq!((items().await, app.kept_files()), (count, files.clone()), "nothing was kept");
 
     // Accepted: kept by its content's hash, for the tier and types chosen.
     let msp = {
@@ -240,7 +214,7 @@ async fn an_oversized_or_disguised_upload_is_refused_and_nothing_is_kept(backend
     let (status, body) = upload(&app, &marketing, &fields, ("C:\\Users\\lea\\price-list.pdf", PDF.to_vec())).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(items().await, count + 1);
-    let kept = kept_files(&app);
+    let kept = app.kept_files();
     assert_eq!(kept.len(), files.len() + 1);
     let new = kept.iter().find(|path| !files.contains(path)).expect("the new file");
     assert_eq!(std::fs::read(new).expect("readable"), PDF);
@@ -287,18 +261,18 @@ async fn managers_regate_and_remove_items_and_the_last_user_of_a_file_takes_it_a
     // The same file uploaded again is kept once; removing one item keeps the file for the other.
     let download =
         get(&app, &marketing, &format!("/content/{brochure}/file")).await.bytes().await.expect("file").to_vec();
-    let files = kept_files(&app);
+    let files = app.kept_files();
     let (status, body) = upload(&app, &marketing, &[("title", "Brochure again")], ("again.pdf", download)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(kept_files(&app), files, "the same content is one file");
+    assert_eq!(app.kept_files(), files, "the same content is one file");
     let (status, body) = app.call(&marketing, "remove_content", &[("id", id.as_str())]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(kept_files(&app), files, "the other item still has it");
+    assert_eq!(app.kept_files(), files, "the other item still has it");
     assert_eq!(get(&app, &marketing, &format!("/content/{brochure}/file")).await.status(), StatusCode::NOT_FOUND);
     let again = item_id(&app, "Brochure again").await;
     let (status, _) = app.call(&marketing, "remove_content", &[("id", &again.to_string())]).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(kept_files(&app).len(), files.len() - 1, "its last item took the file along");
+    assert_eq!(app.kept_files().len(), files.len() - 1, "its last item took the file along");
     assert_eq!(app.call(&marketing, "remove_content", &[("id", &again.to_string())]).await.0, StatusCode::NOT_FOUND);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM content_downloads WHERE item_id NOT IN (SELECT id FROM content_items)").await,

@@ -236,20 +236,7 @@ async fn post_proof(
     fields: &[(&str, &str)],
     file: (&str, Vec<u8>),
 ) -> (StatusCode, Value) {
-    let mut form = reqwest::multipart::Form::new();
-    for (name, value) in fields {
-        form = form.text(name.to_string(), value.to_string());
-    }
-    let part = reqwest::multipart::Part::bytes(file.1).file_name(file.0.to_owned());
-    let response = client
-        .post(format!("{}/api/{endpoint}", app.base))
-        .multipart(form.part("proof", part))
-        .send()
-        .await
-        .expect("request reaches the server");
-    let status = response.status();
-    let text = response.text().await.expect("body");
-    (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    app.post_file(client, endpoint, fields, ("proof", file.0, file.1)).await
 }
 
 async fn claim(
@@ -355,7 +342,7 @@ async fn proof_is_checked_from_its_content_and_kept_from_other_partners(backend:
     let partner = app.sign_in(BLUEPEAK).await;
     let id = executed(&app, &partner, "800").await;
     let claims = "SELECT COUNT(*) FROM mdf_claims";
-    let (before, files) = (app.count(claims).await, kept_files(&app));
+    let (before, files) = (app.count(claims).await, app.kept_files());
 
     // A web page named .pdf, a PDF named .png, a file past 10 MB and no file at all: each refused
     // beside the proof field, with nothing stored.
@@ -378,7 +365,7 @@ async fn proof_is_checked_from_its_content_and_kept_from_other_partners(backend:
     let (status, body) = claim(&app, &partner, &id, "800", ("", Vec::new())).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body["fields"]["proof"].is_string(), "{body}");
-    assert_eq!((app.count(claims).await, kept_files(&app)), (before, files), "nothing kept");
+    assert_eq!((app.count(claims).await, app.kept_files()), (before, files), "nothing kept");
 
     // A PNG and then a JPEG: kept, under their hashes, for Bluepeak's people and Sam.
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
@@ -441,19 +428,6 @@ async fn proof_is_checked_from_its_content_and_kept_from_other_partners(backend:
         detail["claims"].as_array().expect("claims").iter().filter_map(|c| c["state"].as_str()).collect();
     assert_eq!(states, ["Claimed", "Rejected"], "newest first");
     assert_eq!(detail["claims"][1]["reason"], "Attach the venue's invoice");
-}
-
-/// Every file kept under the data directory.
-fn kept_files(app: &TestApp) -> Vec<std::path::PathBuf> {
-    let root = std::path::Path::new(&app.data).join("files");
-    let mut found = Vec::new();
-    for folder in std::fs::read_dir(root).into_iter().flatten().flatten() {
-        for file in std::fs::read_dir(folder.path()).into_iter().flatten().flatten() {
-            found.push(file.path());
-        }
-    }
-    found.sort();
-    found
 }
 
 async fn coop_of(app: &TestApp, client: &reqwest::Client) -> Value {

@@ -184,6 +184,44 @@ impl TestApp {
         (status, json)
     }
 
+    /// Posts a form with one file (`field`: the file's name and bytes) to a server function, as a
+    /// browser does; returns the status and JSON body.
+    pub async fn post_file(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        (field, name, bytes): (&str, &str, Vec<u8>),
+    ) -> (StatusCode, Value) {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text(name.to_string(), value.to_string());
+        }
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        let response = client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .multipart(form.part(field.to_owned(), part))
+            .send()
+            .await
+            .expect("request reaches the server");
+        let status = response.status();
+        let text = response.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// Every file kept under the data directory.
+    pub fn kept_files(&self) -> Vec<std::path::PathBuf> {
+        let root = std::path::Path::new(&self.data).join("files");
+        let mut found = Vec::new();
+        for folder in std::fs::read_dir(root).into_iter().flatten().flatten() {
+            for file in std::fs::read_dir(folder.path()).into_iter().flatten().flatten() {
+                found.push(file.path());
+            }
+        }
+        found.sort();
+        found
+    }
+
     pub async fn sign_in(&self, email: &str) -> reqwest::Client {
         let client = self.client();
         let (status, body) = self.call(&client, "sign_in", &[("email", email), ("password", "tessera-demo")]).await;
