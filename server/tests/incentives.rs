@@ -17,6 +17,7 @@ on_both_databases!(
     nobody_reads_another_partners_ledger_or_pays_their_own,
     closing_a_quarter_books_each_partners_volume_rebate_once,
     a_partner_sees_its_rebate_forecast_and_admins_keep_the_schedules,
+    the_demo_history_books_its_wins_and_co_op_beside_the_demos_mdf_claim,
 );
 
 /// Approvals of the ledger's entries, the demo's approved MDF claim aside (approved with the claim).
@@ -391,4 +392,19 @@ async fn a_partner_sees_its_rebate_forecast_and_admins_keep_the_schedules(backen
             .iter()
             .any(|row| row["schedule"]["name"] == "Silver quarterly" && row["tiers"] == serde_json::json!(["Silver"]))
     );
+}
+
+/// README command 1's ledger: the demo (with its approved MDF claim already on the ledger) and
+/// eighteen months of deals, whose wins are booked with their co-op accruals, once.
+async fn the_demo_history_books_its_wins_and_co_op_beside_the_demos_mdf_claim(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM incentive_entries WHERE kind = 'mdf'").await, 1, "the demo's claim");
+    tessera::history::demo_history(app.db()).await.expect("demo history");
+    tessera::seed::demo_ledger(app.db(), "http://127.0.0.1").await.expect("demo ledger");
+    let wins = "SELECT COUNT(*) FROM incentive_entries WHERE deal_id IS NOT NULL";
+    let booked = app.count(wins).await;
+    assert!(booked > 0, "the history's wins are on the ledger");
+    assert!(app.count("SELECT COUNT(*) FROM coop_accruals").await > 0, "and accrued co-op funds");
+    tessera::seed::demo_ledger(app.db(), "http://127.0.0.1").await.expect("demo ledger again");
+    assert_eq!(app.count(wins).await, booked, "booked once");
 }

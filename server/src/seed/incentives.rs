@@ -134,7 +134,9 @@ async fn demo_spiffs(db: &Db, marketing: i64) -> Result<(), SeedError> {
 
 pub async fn demo_history(db: &Db, admin: i64, public_url: &str) -> Result<(), SeedError> {
     let booked: i64 =
-        on_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM incentive_entries").fetch_one(pool).await)?;
+        // Won deals' entries: the demo's approved MDF claim, booked before, is not the history's.
+        on_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM incentive_entries WHERE deal_id IS NOT NULL")
+            .fetch_one(pool).await)?;
     if booked > 0 {
         return Ok(());
     }
