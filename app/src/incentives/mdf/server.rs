@@ -33,7 +33,7 @@ pub async fn mdf_overview() -> Result<MdfView, AppError> {
     let user = guard::require_role(MDF_ROLES)?;
     let db = state::db()?;
     let reach = Reach::of(&user);
-    let partner = matches!(reach, Reach::Own { .. });
+    let partner = side_of(&user) == Side::Partner;
     let admin = MDF_BUDGET_ROLES.contains(&user.role);
     Ok(MdfView {
         budgets: if admin { store::budgets(&db).await? } else { Vec::new() },
@@ -156,7 +156,11 @@ async fn reachable_request(db: &Db, user: &SessionUser, id: i64) -> Result<Reque
 
 #[cfg(feature = "ssr")]
 fn side_of(user: &SessionUser) -> Side {
-    if MDF_MANAGER_ROLES.contains(&user.role) { Side::Manager } else { Side::Partner }
+    // The one rule: a partner's people reach their own organisation; vendor staff reach partners.
+    match Reach::of(user) {
+        Reach::Own { .. } => Side::Partner,
+        Reach::Assigned { .. } | Reach::Program => Side::Manager,
+    }
 }
 
 /// A request with its timeline and what the reader may do to it now.
