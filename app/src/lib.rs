@@ -5,6 +5,7 @@
 pub mod account;
 pub mod admin;
 pub mod agreement;
+pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod campaigns;
@@ -60,7 +61,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 24] = [
+    let fixed: [&[&str]; 25] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -85,11 +86,13 @@ pub fn every_statement() -> Vec<String> {
         incentives::mdf::store::STATEMENTS,
         incentives::mdf::store::claims::STATEMENTS,
         incentives::store::coop::STATEMENTS,
+        api::store::STATEMENTS,
     ];
     let assembled = [
         deals::store::assembled_statements(),
         deals::store::agenda::assembled_statements(),
         partners::store::assembled_statements(),
+        partners::store::listing::assembled_statements(),
         home::store::assembled_statements(),
         onboarding::store::assembled_statements(),
         training::store::assembled_statements(),
@@ -160,6 +163,7 @@ macro_rules! lazy_page {
 use account::{ForgotPasswordPage, InvitationPage, ResetPasswordPage, SignInPage};
 use admin::AdminPage;
 use agreement::{AgreementAdminPage, AgreementPage};
+use api::{ApiTokensPage, DevelopersPage};
 use campaigns::{CampaignEditorPage, CampaignPage, CampaignsPage, LeadsPage};
 use content::{ContentItemPage, ContentLibraryPage};
 use deals::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePage};
@@ -219,6 +223,8 @@ lazy_page!(
     SpiffsRoute => SpiffsPage,
     MdfRoute => MdfPage,
     MdfRequestRoute => MdfRequestPage,
+    ApiTokensRoute => ApiTokensPage,
+    DevelopersRoute => DevelopersPage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -290,6 +296,8 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("spiffs") view={Lazy::<SpiffsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("mdf") view={Lazy::<MdfRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("mdf"), ParamSegment("id")) view={Lazy::<MdfRequestRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("api-tokens") view={Lazy::<ApiTokensRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("developers") view={Lazy::<DevelopersRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("training") view={Lazy::<TrainingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("training"), StaticSegment("new")) view={Lazy::<NewCourseRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("training"), StaticSegment("people")) view={Lazy::<CertificationsRoute>::new()} ssr=SsrMode::Async/>

@@ -53,6 +53,8 @@ pub struct Settings {
     pub data_dir: std::path::PathBuf,
     /// The reverse proxies in front of Tessera, whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How many requests an API token may make a minute (in each server process).
+    pub api_requests_per_minute: u32,
 }
 
 impl Settings {
@@ -97,6 +99,7 @@ mod tests {
             public_url: "http://127.0.0.1:3000".into(),
             data_dir: "data".into(),
             trusted_proxies: proxies.iter().map(|ip| ip.parse().expect("ip")).collect(),
+            api_requests_per_minute: 600,
         }
     }
 

@@ -30,6 +30,7 @@ const ORDER: &[&str] = &[
     "onboarding",
     "team",
     "partners",
+    "api",
     "lists",
     "content",
     "campaigns",
@@ -40,6 +41,8 @@ const ORDER: &[&str] = &[
 
 /// Macros exported at the crate root by the storage layer.
 const DB_MACROS: &[&str] = &["on_db", "on_tx", "bind_all", "execute_in", "statements", "stored_as_text"];
+/// Macros exported at the crate root by identity and access: the SQL of who is signed in.
+const AUTH_MACROS: &[&str] = &["session_user_columns", "agreement_due_column"];
 
 fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("readable source directory").flatten() {
@@ -67,7 +70,11 @@ fn uses(text: &str) -> BTreeSet<String> {
             vec![rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()]
         };
         for name in names {
-            let name = if DB_MACROS.contains(&name.as_str()) { "db".to_owned() } else { name };
+            let name = match name.as_str() {
+                name if DB_MACROS.contains(&name) => "db".to_owned(),
+                name if AUTH_MACROS.contains(&name) => "auth".to_owned(),
+                _ => name,
+            };
             if !name.is_empty() {
                 used.insert(name);
             }

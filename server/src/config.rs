@@ -36,6 +36,11 @@ pub struct Cli {
     #[arg(long, env = "TESSERA_TRUSTED_PROXIES", value_delimiter = ',', global = true)]
     pub trusted_proxies: Vec<std::net::IpAddr>,
 
+    /// How many requests each API token may make a minute (in each server process); past it the
+    /// API answers 429 with `Retry-After`.
+    #[arg(long, env = "TESSERA_API_REQUESTS_PER_MINUTE", default_value_t = 600, global = true)]
+    pub api_requests_per_minute: u32,
+
     /// Log filter, e.g. `info` or `tessera=debug,info`.
     #[arg(long, env = "TESSERA_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -97,6 +102,7 @@ impl Cli {
             public_url,
             data_dir: self.data_dir.clone(),
             trusted_proxies: self.trusted_proxies.clone(),
+            api_requests_per_minute: self.api_requests_per_minute.max(1),
         }
     }
 }

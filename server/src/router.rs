@@ -62,6 +62,10 @@ pub fn router(
         .route("/p/{slug}/go", get(landing_go))
         .route("/p/{slug}/logo", get(landing_logo))
         .route("/live", get(live_events))
+        .nest_service("/api/v1", {
+            let context = server.clone();
+            app::api::rest::router(server.state.clone(), std::sync::Arc::new(move || context.provide()))
+        })
         .leptos_routes_with_context(&state, routes, context.clone(), page_shell)
         .route("/healthz", get(healthz))
         .fallback(file_and_error_handler_with_context::<RouterState, _>(context, shell))

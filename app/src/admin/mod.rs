@@ -70,7 +70,8 @@ fn Administration(
         <p class="home-actions"><a class="button secondary" href="/admin/agreement">"Partner agreement"</a>
             " " <a class="button secondary" href="/admin/onboarding">"Onboarding checklists"</a>
             " " <a class="button secondary" href="/admin/program">"Program and tiers"</a>
-            " " <a class="button secondary" href="/admin/lists">"Partner types and regions"</a></p>
+            " " <a class="button secondary" href="/admin/lists">"Partner types and regions"</a>
+            " " <a class="button secondary" href="/api-tokens">"API tokens"</a></p>
         <PerformanceSettings settings save/>
         <div class="columns three">
             <CountTable title="Partners by type" rows=overview.by_type/>

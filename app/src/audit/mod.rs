@@ -45,10 +45,12 @@ pub enum AuditAction {
     AllocatedMdf,
     DecidedMdfRequest,
     DecidedMdfClaim,
+    CreatedApiToken,
+    RevokedApiToken,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 37] = [
+    pub const ALL: [AuditAction; 39] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -86,6 +88,8 @@ impl AuditAction {
         AuditAction::AllocatedMdf,
         AuditAction::DecidedMdfRequest,
         AuditAction::DecidedMdfClaim,
+        AuditAction::CreatedApiToken,
+        AuditAction::RevokedApiToken,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -127,6 +131,8 @@ impl AuditAction {
             AuditAction::AllocatedMdf => "mdf.allocate",
             AuditAction::DecidedMdfRequest => "mdf.decide",
             AuditAction::DecidedMdfClaim => "mdf.claim",
+            AuditAction::CreatedApiToken => "api_token.create",
+            AuditAction::RevokedApiToken => "api_token.revoke",
         }
     }
 
@@ -174,6 +180,8 @@ impl AuditAction {
             AuditAction::AllocatedMdf => "Allocated MDF to a partner",
             AuditAction::DecidedMdfRequest => "Pre-approved or rejected an MDF request",
             AuditAction::DecidedMdfClaim => "Approved or rejected an MDF claim",
+            AuditAction::CreatedApiToken => "Created an API token",
+            AuditAction::RevokedApiToken => "Revoked an API token",
         }
     }
 }

@@ -120,6 +120,7 @@ pub const PUBLIC_SERVER_FNS: &[&str] = &[
     "invitation",
     "accept_invitation",
     "program_economics",
+    "api_reference",
 ];
 
 /// Roles that may open the partner directory.
@@ -172,6 +173,8 @@ pub const MDF_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager, Role::Partne
 pub const MDF_MANAGER_ROLES: &[Role] = &[Role::Admin, Role::ChannelManager];
 /// Who sets each quarter's MDF budget.
 pub const MDF_BUDGET_ROLES: &[Role] = &[Role::Admin];
+/// Who keeps API tokens: admins for the whole program, partner admins for their organisation.
+pub const API_TOKEN_ROLES: &[Role] = &[Role::Admin, Role::PartnerAdmin];
 /// Who sees their own organisation's tier (`/tier`): a partner's people.
 pub const OWN_TIER_ROLES: &[Role] = &[Role::PartnerAdmin, Role::PartnerUser];
 /// Who approves or declines tier changes and has partners evaluated now (whose partners: reach).

@@ -103,12 +103,16 @@ pub fn set_cookie(cookie: &str) {
 /// A plain HTML form post (no JavaScript) is answered with a redirect; a hydrated page
 /// gets the value and navigates itself.
 pub fn redirect_form_post(path: &str) {
-    let plain_form = use_context::<Parts>()
-        .and_then(|parts| parts.headers.get(ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
-        .unwrap_or(false);
-    if plain_form {
+    if plain_form_post() {
         leptos_axum::redirect(path);
     }
+}
+
+/// Whether this call is a plain HTML form post (no JavaScript): the answer is a new page, not a value.
+pub fn plain_form_post() -> bool {
+    use_context::<Parts>()
+        .and_then(|parts| parts.headers.get(ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .unwrap_or(false)
 }
 
 /// Sets the HTTP status of the page being rendered (403, 404, …).
@@ -130,6 +134,7 @@ mod tests {
             public_url: String::new(),
             data_dir: std::path::PathBuf::from("data"),
             trusted_proxies: Vec::new(),
+            api_requests_per_minute: 600,
         }
     }
 

@@ -18,24 +18,36 @@ impl TryFrom<String> for Role {
     }
 }
 
+/// The columns of a [`SessionUser`], from `users u` joined to `organisations o`.
+#[macro_export]
 macro_rules! session_user_columns {
     () => {
         "u.id AS user_id, u.name, u.email, u.role, u.organisation_id, o.name AS organisation_name"
     };
 }
 
+/// By when the organisation `o` must accept the current agreement version, as `agreement_due`: at
+/// once if it never accepted one, by the version's deadline if it accepted an earlier one, never
+/// (NULL) if it accepted this one, none is published, or it is the vendor. Every way in (a
+/// session, an API token) reads it so.
+#[macro_export]
+macro_rules! agreement_due_column {
+    () => {
+        concat!(
+            "CASE WHEN o.kind = 'partner' AND NOT EXISTS (SELECT 1 FROM agreement_acceptances a ",
+            "WHERE a.organisation_id = o.id AND a.version_id = ",
+            "(SELECT v.id FROM agreement_versions v ORDER BY v.number DESC LIMIT 1)) ",
+            "THEN (SELECT CASE WHEN EXISTS (SELECT 1 FROM agreement_acceptances e WHERE e.organisation_id = o.id) ",
+            "THEN v.required_from ELSE v.published_at END FROM agreement_versions v ORDER BY v.number DESC LIMIT 1) ",
+            "END AS agreement_due"
+        )
+    };
+}
+
 crate::statements! {
-    // With the session, by when its organisation must accept the current agreement version: at
-    // once if it never accepted one, by the version's deadline if it accepted an earlier one,
-    // never (NULL) if it accepted this one, none is published, or it is the vendor.
+    // With the session, by when its organisation must accept the current agreement version.
     const SESSION_USER = concat!(
-        "SELECT ", session_user_columns!(), ", s.expires_at, ",
-        "CASE WHEN o.kind = 'partner' AND NOT EXISTS (SELECT 1 FROM agreement_acceptances a ",
-        "WHERE a.organisation_id = o.id AND a.version_id = ",
-        "(SELECT v.id FROM agreement_versions v ORDER BY v.number DESC LIMIT 1)) ",
-        "THEN (SELECT CASE WHEN EXISTS (SELECT 1 FROM agreement_acceptances e WHERE e.organisation_id = o.id) ",
-        "THEN v.required_from ELSE v.published_at END FROM agreement_versions v ORDER BY v.number DESC LIMIT 1) ",
-        "END AS agreement_due FROM sessions s ",
+        "SELECT ", session_user_columns!(), ", s.expires_at, ", agreement_due_column!(), " FROM sessions s ",
         "JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id ",
         "WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deactivated_at IS NULL"
     );

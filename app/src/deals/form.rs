@@ -11,6 +11,7 @@ use crate::money::{Currency, Money};
 
 /// Whether the partner found the customer (sourced) or helped a vendor deal along (influenced).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Attribution {
     Sourced,

@@ -23,6 +23,7 @@ use {
     crate::auth::reach::Reach,
     crate::auth::{Role, SessionUser, guard},
     crate::db::Db,
+    crate::db::keyset::{After, KeyOrder},
     crate::events::{DealOutcome, Event},
     crate::money::Currency,
     crate::state,
@@ -144,6 +145,22 @@ pub async fn list_deals(#[server(flatten)] query: DealQuery) -> Result<DealList,
         can_export: DEAL_MANAGER_ROLES.contains(&user.role),
         can_register: DEAL_PARTNER_ROLES.contains(&user.role),
     })
+}
+
+/// At most `limit` deals within the caller's reach in `order` after `after`, filtered as the list
+/// is: the REST API's list, read the way the page reads its own.
+#[cfg(feature = "ssr")]
+pub async fn deals_after(
+    query: &DealQuery,
+    keyset: (KeyOrder, Option<After>),
+    limit: i64,
+) -> Result<Vec<store::KeyedDeal>, AppError> {
+    let user = guard::require_role(DEAL_ROLES)?;
+    if let Some(status) = query.status.as_deref().filter(|status| DealStatus::parse(status).is_none()) {
+        return Err(AppError::field("status", format!("\u{201c}{status}\u{201d} is not a deal status.")));
+    }
+    let filter = query.filter(limit)?;
+    Ok(store::page_after(&state::db()?, Reach::of(&user), &filter, keyset, limit).await?)
 }
 
 /// The matching deals' worth in the reporting currency, converted deal by deal as the figures

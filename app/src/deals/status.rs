@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DealStatus {
     Draft,
@@ -69,6 +70,7 @@ impl DealStatus {
 /// Whether a partner asked for more protection time, and the answer. Stored like [`DealStatus`]
 /// (`NULL` for never asked).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ExtensionState {
     #[default]
@@ -114,6 +116,7 @@ impl TryFrom<Option<String>> for ExtensionState {
 
 /// What a line of a deal's timeline records. Stored by [`TimelineKind::as_str`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TimelineKind {
     Created,

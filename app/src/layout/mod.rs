@@ -86,6 +86,8 @@ pub fn page_title(path: &str) -> &'static str {
         ["spiffs"] => "SPIFFs",
         ["mdf"] => "Market development funds",
         ["mdf", _] => "MDF request",
+        ["api-tokens"] => "API tokens",
+        ["developers"] => "API reference",
         ["training"] => "Training",
         ["training", "new"] => "New course",
         ["training", "people"] => "Certifications",

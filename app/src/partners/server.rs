@@ -255,3 +255,22 @@ pub async fn assign_channel_manager(organisation_id: i64, manager: Option<String
     guard::redirect_form_post(&format!("/partners/{}", partner.id));
     Ok(())
 }
+
+/// At most `limit` partners within the caller's reach, narrowed by `filter`, after `after` in
+/// `order`: the REST API's list.
+#[cfg(feature = "ssr")]
+pub async fn partners_after(
+    filter: &store::listing::ListingFilter,
+    keyset: (crate::db::keyset::KeyOrder, Option<crate::db::keyset::After>),
+    limit: i64,
+) -> Result<Vec<store::listing::PartnerListing>, AppError> {
+    let user = guard::signed_in()?;
+    Ok(store::listing::after(&state::db()?, Reach::of(&user), filter, keyset, limit).await?)
+}
+
+/// Partner `id` if it is within the caller's reach; "not found" otherwise, whether or not it exists.
+#[cfg(feature = "ssr")]
+pub async fn partner_listing(id: i64) -> Result<store::listing::PartnerListing, AppError> {
+    let user = guard::signed_in()?;
+    store::listing::one(&state::db()?, Reach::of(&user), id).await?.ok_or(AppError::NotFound)
+}

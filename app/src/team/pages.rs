@@ -27,7 +27,21 @@ pub fn TeamPage() -> impl IntoView {
         let versions = [actions.invite.version(), actions.resend.version(), actions.withdraw.version()];
         (versions.map(|version| version.get()), actions.change.version().get())
     };
-    guarded_page(&Role::ALL, source, |_| team(None), move |_, team| view! { <TeamView actions team/> })
+    guarded_page(
+        &Role::ALL,
+        source,
+        |_| team(None),
+        move |user, team| {
+            let tokens = crate::auth::access::API_TOKEN_ROLES.contains(&user.role);
+            view! {
+                <TeamView actions team/>
+                {tokens.then(|| view! {
+                    <p class="home-actions">"Connect your CRM or other systems: "
+                        <a class="button secondary" href="/api-tokens">"API tokens"</a></p>
+                })}
+            }
+        },
+    )
 }
 
 #[component]

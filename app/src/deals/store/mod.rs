@@ -10,6 +10,7 @@ use super::schedule::Reminder;
 use super::status::{DealStatus, TimelineKind};
 use super::{Attribution, DealRecord, DealRow, DealSort, QueueRow, TimelineEntry};
 use crate::auth::reach::Reach;
+use crate::db::keyset::{After, KeyOrder};
 use crate::db::{Conditions, Db, Tx};
 use crate::incentives::{self, coop::WinBooking};
 use crate::mail::{self, Message};
@@ -136,6 +137,46 @@ pub async fn list(db: &Db, reach: Reach, filter: &DealFilter) -> Result<(Vec<Dea
     })
 }
 
+/// A deals list row with its partner's id, for the REST API.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct KeyedDeal {
+    #[sqlx(flatten)]
+    pub row: DealRow,
+    pub organisation_id: i64,
+}
+
+fn page_after_sql(
+    reach: Reach,
+    filter: &DealFilter,
+    (order, after): (KeyOrder, Option<After>),
+    limit: i64,
+) -> Conditions {
+    let mut conditions = list_conditions(reach, filter);
+    if let Some(after) = after {
+        order.continue_after(after, &mut conditions, "d");
+    }
+    let Conditions { sql: conditions, params } = conditions;
+    let sql = format!(
+        "SELECT {}, d.organisation_id{conditions} ORDER BY {} LIMIT {limit}",
+        deal_row_columns!(),
+        order.order_by("d")
+    );
+    Conditions { sql, params }
+}
+
+/// At most `limit` deals within a reach, filtered (not paged: `filter.page` is not read), in
+/// `order` after `after`.
+pub async fn page_after(
+    db: &Db,
+    reach: Reach,
+    filter: &DealFilter,
+    keyset: (KeyOrder, Option<After>),
+    limit: i64,
+) -> Result<Vec<KeyedDeal>, sqlx::Error> {
+    let Conditions { sql, params } = page_after_sql(reach, filter, keyset, limit);
+    on_db!(db, pool => bind_all!(sqlx::query_as(AssertSqlSafe(sql)), &params).fetch_all(pool).await)
+}
+
 /// What a deal counts for in the figures, as [`DealRow::value_minor`] reads it.
 macro_rules! deal_value {
     () => {
@@ -212,6 +253,7 @@ pub fn assembled_statements() -> Vec<String> {
         format!("SELECT COUNT(*){sql}"),
         waiting_sql(reach).sql,
         worth_sql(reach, &filter, Currency::EUR).sql,
+        page_after_sql(reach, &filter, (KeyOrder::UpdatedDescending, Some(After::Updated(Utc::now(), 1))), 2).sql,
     ]
 }
 

@@ -1,3 +1,5 @@
+pub mod listing;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;
 

@@ -1,0 +1,47 @@
+//! The API's OpenAPI 3.1 document, generated from the handlers and their types.
+
+use axum::Json;
+use axum::response::IntoResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{deals, partners, problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tessera REST API",
+        version = "1",
+        description = "Partners, deals and their workflow for the vendor's CRM and other systems. Every request \
+            carries a token (`Authorization: Bearer tsr_…`) made on the API tokens page by a program admin (the \
+            whole program) or a partner admin (their own organisation). A token acts with its creator's rights, \
+            narrowed to its scopes; anything outside its reach is \"not found\". Errors are RFC 9457 problem \
+            details; lists are paged with `cursor` and `limit`."
+    ),
+    servers((url = "/api/v1")),
+    paths(super::me, deals::list, deals::detail, deals::create, deals::submit, deals::decide, deals::close,
+        partners::list, partners::detail),
+    components(schemas(problem::Problem, problem::FieldProblem)),
+    modifiers(&BearerToken),
+    tags((name = "Deals", description = "Deal registration and its workflow"),
+        (name = "Partners", description = "Partner organisations"),
+        (name = "Tokens", description = "The calling token"))
+)]
+pub struct ApiDoc;
+
+/// The bearer token every operation names as its security.
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            let scheme = HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("tsr_…").build();
+            components.add_security_scheme("token", SecurityScheme::Http(scheme));
+        }
+    }
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn document() -> impl IntoResponse {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,151 @@
+//! `/api/v1/partners`: partner organisations within the token's reach (a partner token: its own).
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::request::Parts;
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::deals::keyset;
+use super::problem::Problem;
+use super::{ApiCaller, ApiState, answer, as_caller, cursor};
+use crate::api::tokens::Scope;
+use crate::db::keyset::KeyOrder;
+use crate::error::AppError;
+use crate::partners::server::{partner_listing, partners_after};
+use crate::partners::store::listing::{ListingFilter, PartnerListing};
+
+/// A partner organisation.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Partner {
+    pub id: i64,
+    pub name: String,
+    pub partner_type: String,
+    pub tier: String,
+    pub region: String,
+    pub channel_manager: Option<String>,
+    pub website: String,
+    pub contact_email: String,
+    pub city: String,
+    pub country: String,
+    pub joined_at: DateTime<Utc>,
+}
+
+impl From<PartnerListing> for Partner {
+    fn from(listing: PartnerListing) -> Partner {
+        Partner {
+            id: listing.id,
+            name: listing.name,
+            partner_type: listing.partner_type,
+            tier: listing.tier,
+            region: listing.region,
+            channel_manager: listing.channel_manager,
+            website: listing.website,
+            contact_email: listing.contact_email,
+            city: listing.city,
+            country: listing.country,
+            joined_at: listing.created_at,
+        }
+    }
+}
+
+/// A page of partners, and the cursor of the next one (none after the last).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PartnerPage {
+    pub data: Vec<Partner>,
+    pub next_cursor: Option<String>,
+}
+
+/// What a list of partners is narrowed to, and where it goes on.
+#[derive(Clone, Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct PartnerListQuery {
+    /// Text in the partner's name.
+    pub q: Option<String>,
+    /// A tier's name, such as Gold.
+    pub tier: Option<String>,
+    /// A region's name, such as EMEA.
+    pub region: Option<String>,
+    /// A partner type's name, such as MSP.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub partner_type: Option<String>,
+    /// `id` (the default) or `-id`.
+    pub sort: Option<String>,
+    /// The `next_cursor` of the page before.
+    pub cursor: Option<String>,
+    /// How many partners a page holds: 1 to 100, 25 unless said.
+    pub limit: Option<String>,
+}
+
+fn given(value: Option<String>) -> Option<String> {
+    value.map(|value| value.trim().chars().take(100).collect::<String>()).filter(|value| !value.is_empty())
+}
+
+/// The partners within the token's reach, in order of id.
+#[utoipa::path(get, path = "/partners", tag = "Partners", params(PartnerListQuery), security(("token" = ["partners:read"])),
+    responses((status = 200, body = PartnerPage), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json")))]
+pub async fn list(
+    State(state): State<ApiState>,
+    axum::Extension(caller): axum::Extension<ApiCaller>,
+    parts: Parts,
+    query: Result<Query<PartnerListQuery>, QueryRejection>,
+) -> Response {
+    answer(
+        async {
+            caller.needs(Scope::PartnersRead)?;
+            let Query(query) =
+                query.map_err(|rejection| Problem::from(AppError::field("query", rejection.body_text())))?;
+            let (order, after, limit) =
+                keyset(query.sort.as_deref(), query.cursor.as_deref(), query.limit.as_deref(), KeyOrder::IdAscending)?;
+            if matches!(order, KeyOrder::UpdatedAscending | KeyOrder::UpdatedDescending) {
+                return Err(AppError::field("sort", "Sort partners by id or -id.").into());
+            }
+            let filter = ListingFilter {
+                search: given(query.q),
+                tier: given(query.tier),
+                region: given(query.region),
+                partner_type: given(query.partner_type),
+            };
+            let mut rows = as_caller(&state, parts, || partners_after(&filter, (order, after), limit + 1)).await?;
+            let next_cursor = match rows.len() as i64 > limit {
+                true => {
+                    rows.truncate(limit as usize);
+                    rows.last().map(|last| cursor::encode(order, order.key(last.id, last.created_at)))
+                }
+                false => None,
+            };
+            Ok(PartnerPage { data: rows.into_iter().map(Partner::from).collect(), next_cursor })
+        }
+        .await,
+    )
+}
+
+/// One partner; "not found" for one outside the token's reach.
+#[utoipa::path(get, path = "/partners/{id}", tag = "Partners", params(("id" = i64, Path, description = "The partner's id")),
+    security(("token" = ["partners:read"])),
+    responses((status = 200, body = Partner), (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json")))]
+pub async fn detail(
+    State(state): State<ApiState>,
+    axum::Extension(caller): axum::Extension<ApiCaller>,
+    Path(id): Path<String>,
+    parts: Parts,
+) -> Response {
+    answer(
+        async {
+            caller.needs(Scope::PartnersRead)?;
+            let id = id.trim().parse::<i64>().map_err(|_| Problem::from(AppError::NotFound))?;
+            Ok(Partner::from(as_caller(&state, parts, || partner_listing(id)).await?))
+        }
+        .await,
+    )
+}
