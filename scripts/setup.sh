@@ -2,7 +2,8 @@
 # Installs what building Tessera needs, skipping whatever is already there:
 # the pinned Rust toolchain with the wasm target, cargo-leptos, wasm-bindgen (at the version in
 # Cargo.lock) and wasm-opt (npm's binaryen). With --test, also Chromium, PostgreSQL and the
-# end-to-end test packages. Nothing is fetched from outside the Rust, npm and Debian registries.
+# end-to-end test packages and Schemathesis. Nothing is fetched from outside the Rust, npm, PyPI
+# and Debian registries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
@@ -69,6 +70,13 @@ if $for_tests; then
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     say "installing the end-to-end test packages"
     (cd end2end && npm ci --no-audit --no-fund --silent)
+  fi
+  schemathesis_version=4.32.5
+  if ! .tools/venv/bin/schemathesis --version 2>/dev/null | grep -q "$schemathesis_version"; then
+    say "installing Schemathesis $schemathesis_version (PyPI) for the API's schema tests"
+    mkdir -p .tools
+    python3 -m venv .tools/venv 2>/dev/null || { apt_install python3-venv && python3 -m venv .tools/venv; }
+    .tools/venv/bin/pip install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
   fi
 fi
 say "ready"

@@ -80,6 +80,22 @@ pub enum Command {
         #[arg(long)]
         quick: bool,
     },
+    /// Make an API token for an admin (the whole program) or a partner admin (their organisation)
+    /// and print its secret, once: for automation, such as the API's schema tests.
+    Token {
+        /// The person the token acts for.
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "Command line")]
+        name: String,
+        /// Its scopes, comma-separated (deals:read, deals:write, partners:read).
+        #[arg(long, value_delimiter = ',', default_value = "deals:read")]
+        scopes: Vec<String>,
+        /// Days until it expires: 30, 90, 180 or 365.
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+    },
     /// Print the newest messages waiting in the outbox, whole, links included: until email is
     /// sent by SMTP, this is how whoever runs the server passes an invitation or reset link on.
     Outbox {

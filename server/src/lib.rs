@@ -36,6 +36,8 @@ pub enum StartError {
     Serve(std::io::Error),
     #[error("seeding failed: {0}")]
     Seed(#[from] seed::SeedError),
+    #[error("no token made: {0}")]
+    Token(String),
     #[error("nothing to do: say `tessera seed --demo` or `tessera seed --scale`")]
     NothingToSeed,
     #[error("cannot compress the site's files in {dir}: {source}")]
@@ -224,6 +226,33 @@ pub fn compress_assets(dir: Option<std::path::PathBuf>, quick: bool) -> Result<(
         .map_err(|source| StartError::Assets { dir: dir.display().to_string(), source })?;
     println!("Compressed {count} files in {} in {:.1} s.", dir.display(), started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// `token`: makes an API token for the person with `email` and prints its secret.
+pub async fn token(cli: &Cli, email: &str, name: String, scopes: Vec<String>, days: i64) -> Result<(), StartError> {
+    let db = open_database(&cli.database_url).await?;
+    let person = match app::auth::store::credentials(&db, email).await.map_err(DbSetupError::from)? {
+        Some((id, _)) => app::auth::store::user_by_id(&db, id).await.map_err(DbSetupError::from)?,
+        None => None,
+    };
+    let Some(person) = person else {
+        db.close().await;
+        return Err(StartError::Token(format!("no active account has the address {email}")));
+    };
+    let input = app::api::tokens::TokenInput { name, scopes, days: days.to_string() };
+    let made = app::api::server::issue(&db, &person, &input).await;
+    db.close().await;
+    match made {
+        Ok(fresh) => {
+            println!("{}", fresh.secret);
+            Ok(())
+        }
+        Err(app::error::AppError::Invalid { fields, .. }) => {
+            let said: Vec<String> = fields.into_iter().map(|(field, message)| format!("{field}: {message}")).collect();
+            Err(StartError::Token(said.join("; ")))
+        }
+        Err(error) => Err(StartError::Token(error.to_string())),
+    }
 }
 
 /// `outbox`: the newest messages waiting in the outbox, whole, for whoever runs the server.

@@ -18,6 +18,7 @@ async fn main() -> std::process::ExitCode {
         Command::Seed { demo, history, scale, partners, deals } => {
             tessera::seed(&cli, demo, history, scale.then_some((partners, deals))).await
         }
+        Command::Token { email, name, scopes, days } => tessera::token(&cli, &email, name, scopes, days).await,
         Command::Outbox { to, last } => tessera::outbox(&cli, to.as_deref(), last).await,
         Command::CompressAssets { dir, quick } => tessera::compress_assets(dir, quick),
     };

@@ -1,6 +1,7 @@
 //! `tessera seed --demo`: the Acme Cloud program with 24 partners, safe to run again.
 
 mod agreement;
+mod api;
 mod campaigns;
 mod content;
 mod incentives;
@@ -135,6 +136,7 @@ pub async fn demo(db: &Db, files: &app::files::FileStore) -> Result<String, Seed
     content::demo(db, files, marketing).await?;
     campaigns::demo(db, marketing).await?;
     mdf::demo(db, files, admin).await?;
+    api::demo(db).await?;
     let mut report = format!(
         "Demo data ready: {VENDOR} with 4 staff and {} partners ({people} partner people).\n\
          Sign in at the portal with any of these (password: {DEMO_PASSWORD}):\n",

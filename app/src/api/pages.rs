@@ -38,10 +38,8 @@ pub fn ApiTokensPage() -> impl IntoView {
                 <p class="lead">"Tokens let your CRM or other systems use Tessera's REST API. " {whose}
                     " Read the " <a href="/developers">"API reference"</a> "."</p>
                 {move || shown().map(|fresh| view! { <Secret fresh/> })}
-                <div class="columns">
-                    <NewToken offered=page.offered.clone() create/>
-                    <TokenList tokens=page.tokens.clone() now=page.now revoke/>
-                </div>
+                <TokenList tokens=page.tokens.clone() now=page.now revoke/>
+                <NewToken offered=page.offered.clone() create/>
             }
         },
     )

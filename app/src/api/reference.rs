@@ -11,6 +11,7 @@ use crate::layout::public_page;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferenceDoc {
     pub title: String,
+    /// HTML, from the document's Markdown; so is every description here.
     pub description: String,
     pub operations: Vec<OperationDoc>,
     pub schemas: Vec<SchemaDoc>,
@@ -23,6 +24,7 @@ pub struct OperationDoc {
     pub path: String,
     pub tag: String,
     pub summary: String,
+    /// The summary and the rest of the description.
     pub description: String,
     pub scopes: Vec<String>,
     pub parameters: Vec<FieldDoc>,
@@ -66,6 +68,11 @@ mod read {
 
     fn text(value: &Value, key: &str) -> String {
         value.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+    }
+
+    /// A description (CommonMark, as OpenAPI has it) as HTML.
+    fn html(value: &Value, key: &str) -> String {
+        crate::markdown::to_html(&text(value, key))
     }
 
     /// A schema's type in words: a type's name, `string (date)`, `array of Deal`, `integer or null`.
@@ -112,7 +119,7 @@ mod read {
                 name: name.clone(),
                 kind: kind(property),
                 required: required.contains(&name.as_str()),
-                description: text(property, "description"),
+                description: html(property, "description"),
             })
             .collect()
     }
@@ -128,7 +135,7 @@ mod read {
                         name: format!("{} ({})", text(parameter, "name"), text(parameter, "in")),
                         kind: parameter.get("schema").map(kind).unwrap_or_default(),
                         required: parameter.get("required").and_then(Value::as_bool).unwrap_or(false),
-                        description: text(parameter, "description"),
+                        description: html(parameter, "description"),
                     })
                     .collect()
             })
@@ -169,7 +176,7 @@ mod read {
             path: format!("/api/v1{path}"),
             tag: op.pointer("/tags/0").and_then(Value::as_str).unwrap_or_default().to_owned(),
             summary: text(op, "summary"),
-            description: text(op, "description"),
+            description: crate::markdown::to_html(&format!("{} {}", text(op, "summary"), text(op, "description"))),
             scopes,
             parameters,
             body,
@@ -203,7 +210,7 @@ mod read {
             .unwrap_or_default();
         ReferenceDoc {
             title: document.pointer("/info/title").and_then(Value::as_str).unwrap_or_default().to_owned(),
-            description: document.pointer("/info/description").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            description: document.pointer("/info").map(|info| html(info, "description")).unwrap_or_default(),
             operations,
             schemas,
         }
@@ -252,7 +259,8 @@ fn Reference(reference: ReferenceDoc) -> impl IntoView {
     let ReferenceDoc { title, description, operations, schemas } = reference;
     view! {
         <div class="page-head"><h1>"API reference"</h1></div>
-        <p class="lead">{title} ". " {description}</p>
+        <p class="lead">{title}</p>
+        <div class="prose" inner_html=description></div>
         <p>"The machine-readable document: " <a href="/api/v1/openapi.json"><code>"/api/v1/openapi.json"</code></a>
             " (OpenAPI 3.1). Tokens are made on " <a href="/api-tokens">"API tokens"</a> "."</p>
         <nav class="card" aria-label="Operations">
@@ -268,7 +276,7 @@ fn Reference(reference: ReferenceDoc) -> impl IntoView {
         {schemas.into_iter().map(|schema| view! {
             <section class="card" id=format!("type-{}", schema.name) aria-label=schema.name.clone()>
                 <h3><code>{schema.name.clone()}</code></h3>
-                {(!schema.description.is_empty()).then(|| view! { <p>{schema.description.clone()}</p> })}
+                <div class="prose" inner_html=schema.description.clone()></div>
                 <Fields label="Fields" fields=schema.fields/>
             </section>
         }).collect_view()}
@@ -288,7 +296,7 @@ fn Operation(op: OperationDoc) -> impl IntoView {
     view! {
         <section class="card" id=anchor(&op.method, &op.path) aria-label=format!("{} {}", op.method, op.path)>
             <h2><code>{format!("{} {}", op.method, op.path)}</code></h2>
-            <p><strong>{op.summary.clone()}</strong> " " {op.description.clone()}</p>
+            <div class="prose" inner_html=op.description.clone()></div>
             <p class="muted">{scopes}</p>
             {(!op.parameters.is_empty()).then(|| view! { <Fields label="Parameters" fields=op.parameters.clone()/> })}
             {op.body.clone().map(|body| view! { <p>"Body (JSON): " <a href=format!("#type-{body}")><code>{body.clone()}</code></a></p> })}
@@ -309,7 +317,7 @@ fn Fields(label: &'static str, fields: Vec<FieldDoc>) -> impl IntoView {
                             <th scope="row"><code>{field.name}</code></th>
                             <td data-label="Type">{field.kind}</td>
                             <td data-label="Required">{if field.required { "Yes" } else { "No" }}</td>
-                            <td data-label="What it is">{field.description}</td>
+                            <td data-label="What it is" inner_html=field.description></td>
                         </tr>
                     }).collect_view()}
                 </tbody>

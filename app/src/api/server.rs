@@ -47,14 +47,7 @@ pub async fn api_tokens() -> Result<TokenPage, AppError> {
 #[server(endpoint = "create_api_token")]
 pub async fn create_api_token(#[server(flatten)] input: TokenInput) -> Result<FreshToken, AppError> {
     let user = guard::require_role(API_TOKEN_ROLES)?;
-    let now = Utc::now();
-    let token = input
-        .check(user.role, now)
-        .map_err(|fields| AppError::invalid_keeping(fields, [("name", input.name.clone())]))?;
-    let secret = format!("{SECRET_PREFIX}{}", secrets::new_token()?);
-    let hash = secrets::token_hash(&secret);
-    let id = store::create(&state::db()?, &user, &token, (&visible_prefix(&secret), &hash), now).await?;
-    let fresh = FreshToken { id, name: token.name, secret };
+    let fresh = issue(&state::db()?, &user, &input).await?;
     if guard::plain_form_post()
         && let Some(session) = guard::current_session()
         && let Ok(mut kept) = fresh_secrets().lock()
@@ -63,6 +56,24 @@ pub async fn create_api_token(#[server(flatten)] input: TokenInput) -> Result<Fr
     }
     guard::redirect_form_post("/api-tokens");
     Ok(fresh)
+}
+
+/// Makes a token for `user`'s organisation (the page's form, and `tessera token` for whoever
+/// runs the server): checked, kept as a hash, its secret given this once.
+#[cfg(feature = "ssr")]
+pub async fn issue(
+    db: &crate::db::Db,
+    user: &crate::auth::SessionUser,
+    input: &TokenInput,
+) -> Result<FreshToken, AppError> {
+    let now = Utc::now();
+    let token = input
+        .check(user.role, now)
+        .map_err(|fields| AppError::invalid_keeping(fields, [("name", input.name.clone())]))?;
+    let secret = format!("{SECRET_PREFIX}{}", secrets::new_token()?);
+    let hash = secrets::token_hash(&secret);
+    let id = store::create(db, user, &token, (&visible_prefix(&secret), &hash), now).await?;
+    Ok(FreshToken { id, name: token.name, secret })
 }
 
 /// Revokes one of the caller's organisation's tokens: from the next request it is refused.
