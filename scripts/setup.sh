@@ -71,12 +71,14 @@ if $for_tests; then
     say "installing the end-to-end test packages"
     (cd end2end && npm ci --no-audit --no-fund --silent)
   fi
-  schemathesis_version=4.32.5
-  if ! .tools/venv/bin/schemathesis --version 2>/dev/null | grep -q "$schemathesis_version"; then
-    say "installing Schemathesis $schemathesis_version (PyPI) for the API's schema tests"
+  # From PyPI: Schemathesis for the API's schema tests, aiosmtpd the mail server the email tests send to.
+  python_tools=("schemathesis==4.32.5" "aiosmtpd==1.4.6")
+  if ! .tools/venv/bin/pip freeze 2>/dev/null | grep -qxF -e "${python_tools[0]}" || \
+     ! .tools/venv/bin/pip freeze 2>/dev/null | grep -qxF -e "${python_tools[1]}"; then
+    say "installing ${python_tools[*]} (PyPI) in .tools/venv"
     mkdir -p .tools
-    python3 -m venv .tools/venv 2>/dev/null || { apt_install python3-venv && python3 -m venv .tools/venv; }
-    .tools/venv/bin/pip install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+    [ -x .tools/venv/bin/pip ] || python3 -m venv .tools/venv 2>/dev/null || { apt_install python3-venv && python3 -m venv .tools/venv; }
+    .tools/venv/bin/pip install --quiet --disable-pip-version-check "${python_tools[@]}"
   fi
 fi
 say "ready"

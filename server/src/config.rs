@@ -41,6 +41,21 @@ pub struct Cli {
     #[arg(long, env = "TESSERA_API_REQUESTS_PER_MINUTE", default_value_t = 600, global = true)]
     pub api_requests_per_minute: u32,
 
+    /// The mail server: `smtps://user:password@host` (TLS), `smtp://user:password@host:587?tls=required`
+    /// (STARTTLS), or `smtp://host:port` (unencrypted, for a relay on the same machine). Unset,
+    /// messages wait in the outbox.
+    #[arg(long, env = "TESSERA_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// The address messages come from (their name is the vendor's partner program).
+    #[arg(long, env = "TESSERA_MAIL_FROM", default_value = "tessera@localhost", global = true)]
+    pub mail_from: String,
+
+    /// Seconds before a message the mail server did not take is tried again; twice as long after
+    /// each further failure, at most an hour.
+    #[arg(long, env = "TESSERA_MAIL_RETRY_SECONDS", default_value_t = 30, global = true)]
+    pub mail_retry_seconds: u64,
+
     /// Log filter, e.g. `info` or `tessera=debug,info`.
     #[arg(long, env = "TESSERA_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -96,6 +111,11 @@ pub enum Command {
         #[arg(long, default_value_t = 30)]
         days: i64,
     },
+    /// Email: `tessera mail test ADDRESS` sends a test message through the mail server at once.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
     /// Print the newest messages waiting in the outbox, whole, links included: until email is
     /// sent by SMTP, this is how whoever runs the server passes an invitation or reset link on.
     Outbox {
@@ -106,6 +126,12 @@ pub enum Command {
         #[arg(long, default_value_t = 10)]
         last: i64,
     },
+}
+
+#[derive(Clone, Debug, Subcommand)]
+pub enum MailCommand {
+    /// Send a test message to ADDRESS through the configured mail server, and say whether it took it.
+    Test { address: String },
 }
 
 impl Cli {

@@ -6,6 +6,7 @@ pub mod config;
 pub mod history;
 mod layers;
 mod live;
+pub mod mail;
 mod relay;
 pub mod router;
 pub mod scale;
@@ -36,6 +37,10 @@ pub enum StartError {
     Serve(std::io::Error),
     #[error("seeding failed: {0}")]
     Seed(#[from] seed::SeedError),
+    #[error("{0}")]
+    Mail(#[from] mail::MailError),
+    #[error("the test message was not sent: {0}")]
+    MailNotSent(String),
     #[error("no token made: {0}")]
     Token(String),
     #[error("nothing to do: say `tessera seed --demo` or `tessera seed --scale`")]
@@ -78,6 +83,8 @@ pub struct RunningServer {
     /// Writes landing pages' views and clicks every few seconds.
     tally: tokio::task::JoinHandle<()>,
     relay: Vec<tokio::task::JoinHandle<()>>,
+    /// Sends the outbox's messages, when SMTP is configured.
+    mailer: Option<tokio::task::JoinHandle<()>>,
     task: tokio::task::JoinHandle<Result<(), std::io::Error>>,
 }
 
@@ -89,6 +96,9 @@ impl RunningServer {
         self.tiers.abort();
         self.tally.abort();
         self.relay.iter().for_each(|task| task.abort());
+        if let Some(mailer) = &self.mailer {
+            mailer.abort();
+        }
         let served = self.task.await.unwrap_or(Ok(()));
         // What was counted since the last batch is written before the database closes.
         if let Err(error) = self.landing_pages.flush(&self.db).await {
@@ -108,6 +118,14 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
     if cli.public_url.is_none() {
         settings.public_url = format!("http://{addr}");
     }
+    let mailer = match &cli.smtp_url {
+        Some(url) => {
+            let mailer = mail::Mailer::new(url, &cli.mail_from)?;
+            let retry = std::time::Duration::from_secs(cli.mail_retry_seconds.max(1));
+            Some(tokio::spawn(mail::drain(db.clone(), mailer, retry)))
+        }
+        None => None,
+    };
     let events = EventBus::new(format!("{}-{addr}", std::process::id()));
     let relay = relay::spawn(&db, &events);
     let state = ServerState::new(db.clone(), settings, events.clone());
@@ -135,7 +153,21 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
             })
             .await
     });
-    Ok(RunningServer { addr, db, events, state, facts, landing_pages, shutdown, clock, tiers, tally, relay, task })
+    Ok(RunningServer {
+        addr,
+        db,
+        events,
+        state,
+        facts,
+        landing_pages,
+        shutdown,
+        clock,
+        tiers,
+        tally,
+        relay,
+        mailer,
+        task,
+    })
 }
 
 /// How often landing pages' views and clicks counted in memory are written.
@@ -228,6 +260,22 @@ pub fn compress_assets(dir: Option<std::path::PathBuf>, quick: bool) -> Result<(
     Ok(())
 }
 
+/// `mail test`: sends a test message to `to` through the configured mail server at once (not
+/// through the outbox), and says whether it took it.
+pub async fn mail_test(cli: &Cli, to: &str) -> Result<(), StartError> {
+    let Some(url) = &cli.smtp_url else {
+        return Err(StartError::MailNotSent("no mail server is configured: set TESSERA_SMTP_URL".into()));
+    };
+    let mailer = mail::Mailer::new(url, &cli.mail_from)?;
+    let db = open_database(&cli.database_url).await?;
+    let vendor = app::mail::store::vendor_name(&db).await.map_err(DbSetupError::from);
+    db.close().await;
+    match mailer.send(&vendor?, to, &app::mail::test_message(&cli.settings().public_url)).await {
+        mail::Sent::Accepted => Ok(()),
+        mail::Sent::Later(error) | mail::Sent::Refused(error) => Err(StartError::MailNotSent(error)),
+    }
+}
+
 /// `token`: makes an API token for the person with `email` and prints its secret.
 pub async fn token(cli: &Cli, email: &str, name: String, scopes: Vec<String>, days: i64) -> Result<(), StartError> {
     let db = open_database(&cli.database_url).await?;
@@ -265,10 +313,11 @@ pub async fn outbox(cli: &Cli, to: Option<&str>, last: i64) -> Result<(), StartE
     }
     for message in messages {
         println!(
-            "To: {}\nDate: {}\nSubject: {}\n\n{}\n",
+            "To: {}\nDate: {}\nSubject: {}\nStatus: {}\n\n{}\n",
             message.recipient,
             message.created_at.to_rfc2822(),
             message.subject,
+            message.standing(),
             message.body
         );
     }

@@ -6,7 +6,7 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use tessera::config::{Cli, Command};
+use tessera::config::{Cli, Command, MailCommand};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -19,6 +19,13 @@ async fn main() -> std::process::ExitCode {
             tessera::seed(&cli, demo, history, scale.then_some((partners, deals))).await
         }
         Command::Token { email, name, scopes, days } => tessera::token(&cli, &email, name, scopes, days).await,
+        Command::Mail { command: MailCommand::Test { address } } => {
+            let sent = tessera::mail_test(&cli, &address).await;
+            if sent.is_ok() {
+                println!("The mail server took the test message to {address}.");
+            }
+            sent
+        }
         Command::Outbox { to, last } => tessera::outbox(&cli, to.as_deref(), last).await,
         Command::CompressAssets { dir, quick } => tessera::compress_assets(dir, quick),
     };

@@ -98,13 +98,18 @@ fn Administration(
         </section>
         <section class="card" aria-labelledby="outbox-title">
             <h2 id="outbox-title">"Outbox"</h2>
-            <p class="muted">"Emails Tessera has queued (invitations, password resets, deal decisions), newest first. \
+            <p class="muted">"Emails Tessera has queued (invitations, password resets, deal decisions), newest first, \
+                and whether the mail server took each (once one is configured: TESSERA_SMTP_URL). \
                 Links in them are hidden here: they open accounts, and only their recipient may use them."</p>
-            {overview.outbox.into_iter().map(|message| view! {
-                <details class="message">
-                    <summary>{message.created_at.format("%Y-%m-%d %H:%M").to_string()} " · " {message.recipient} " · " {message.subject}</summary>
-                    <pre>{message.body}</pre>
-                </details>
+            {overview.outbox.into_iter().map(|message| {
+                let standing = message.standing();
+                view! {
+                    <details class="message">
+                        <summary>{message.created_at.format("%Y-%m-%d %H:%M").to_string()} " · " {message.recipient} " · " {message.subject}</summary>
+                        <p class="muted">{standing}</p>
+                        <pre>{message.body}</pre>
+                    </details>
+                }
             }).collect_view()}
         </section>
     }

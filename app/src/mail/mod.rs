@@ -1,7 +1,9 @@
-//! Messages Tessera sends. Until SMTP is configured they wait in the outbox table; an admin sees
-//! them there with every link's token hidden (a reset or invitation link is a key to an account),
-//! and `tessera outbox` prints them whole for whoever runs the server. The outbox has one writer,
-//! [`queue`], which takes the transaction of the change the message is about.
+//! Messages Tessera sends. Each waits in the outbox table, written by its one writer, [`queue`],
+//! in the transaction of the change it is about. With SMTP configured (`TESSERA_SMTP_URL`) the
+//! server's sender drains it, as text and as HTML ([`html`]), trying again while the mail server
+//! cannot be reached; without, messages stay there. An admin sees them with every link's token
+//! hidden (a reset or invitation link is a key to an account), and `tessera outbox` prints them
+//! whole for whoever runs the server.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -196,12 +198,16 @@ pub fn without_tokens(text: &str) -> String {
 }
 
 #[cfg(feature = "ssr")]
+pub use self::html::html_part;
+#[cfg(feature = "ssr")]
 pub use self::store::{STATEMENTS, newest, queue, queue_to_partner_admins, recent};
 
 #[cfg(feature = "ssr")]
-mod store;
+pub mod html;
+#[cfg(feature = "ssr")]
+pub mod store;
 
-/// One message as the outbox page lists it.
+/// One message as the outbox page lists it, and where it stands.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct OutboxMessage {
@@ -210,6 +216,56 @@ pub struct OutboxMessage {
     pub subject: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+    /// How often the mail server was tried.
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    /// When the mail server refused it for good.
+    pub refused_at: Option<DateTime<Utc>>,
+}
+
+impl OutboxMessage {
+    /// Where it stands, in words.
+    pub fn standing(&self) -> String {
+        match (self.sent_at, self.refused_at, &self.last_error) {
+            (Some(at), _, _) => format!("Sent {}", at.format("%Y-%m-%d %H:%M")),
+            (None, Some(_), error) => {
+                format!("Refused by the mail server: {}", error.as_deref().unwrap_or("no reason"))
+            }
+            (None, None, Some(error)) => format!("Not sent yet ({} tries; last: {error})", self.attempts),
+            (None, None, None) => "Waiting in the outbox".to_owned(),
+        }
+    }
+}
+
+/// A message taken from the outbox to send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Queued {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    /// Tries so far, this one included.
+    pub attempts: i64,
+}
+
+/// How long to wait after try number `attempts` failed: `first` after the first, twice as long
+/// after each further one, never more than an hour.
+pub fn retry_after(first: std::time::Duration, attempts: i64) -> std::time::Duration {
+    let doublings = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(20);
+    first.saturating_mul(2u32.saturating_pow(doublings)).min(std::time::Duration::from_secs(3600))
+}
+
+/// What `tessera mail test` sends.
+pub fn test_message(public_url: &str) -> Message {
+    Message {
+        subject: "Tessera can send email".into(),
+        body: format!(
+            "This message was sent by `tessera mail test`: Tessera reaches its mail server, and \
+             invitations, password resets and notices will arrive.\n\nThe portal:\n{public_url}"
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -224,6 +280,15 @@ mod tests {
         let invite = invitation("Ada", "Bluepeak Systems", "Partner user", "http://x/invitation?token=t");
         assert_eq!(invite.subject, "Ada invited you to Bluepeak Systems on Tessera");
         assert!(invite.body.contains("7 days") && invite.body.contains("Partner user"));
+    }
+
+    #[test]
+    fn a_failed_message_waits_twice_as_long_each_time_up_to_an_hour() {
+        use std::time::Duration;
+        let first = Duration::from_secs(30);
+        let waits: Vec<u64> = [1, 2, 3, 4, 8, 9, 500].into_iter().map(|n| retry_after(first, n).as_secs()).collect();
+        assert_eq!(waits, [30, 60, 120, 240, 3600, 3600, 3600]);
+        assert_eq!(retry_after(first, 0), first);
     }
 
     #[test]

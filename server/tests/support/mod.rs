@@ -38,6 +38,15 @@ fn unique_name() -> String {
     format!("tessera_test_{}_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed), nanos)
 }
 
+/// Says once per test binary that tests needing `what` did not run (the test command installs it).
+pub fn say_skipped(what: &str) {
+    use std::io::Write;
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        let _ = writeln!(std::io::stderr(), "skipped: {what} is not installed (scripts/setup.sh --test installs it)");
+    });
+}
+
 /// The throwaway PostgreSQL the test command starts, if it was started.
 pub fn postgres_url() -> Option<String> {
     std::env::var("TESSERA_TEST_POSTGRES_URL").ok().filter(|url| !url.is_empty())
@@ -109,6 +118,11 @@ impl TestApp {
             postgres_database,
             _dir: dir,
         }
+    }
+
+    /// The database this server runs on.
+    pub fn database_url(&self) -> &str {
+        &self.url
     }
 
     /// Another `tessera` server on the same database (as behind a load balancer), and its base URL.

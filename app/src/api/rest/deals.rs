@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::problem::Problem;
+use super::problem::{ListProblems, Problem, ReadProblems, WriteProblems};
 use super::{ApiCaller, ApiState, answer, as_caller, cursor};
 use crate::api::tokens::Scope;
 use crate::db::keyset::KeyOrder;
@@ -204,10 +204,7 @@ fn query_problem(rejection: QueryRejection) -> Problem {
 
 /// The deals within the token's reach: a partner's own, or every partner's for a program token.
 #[utoipa::path(get, path = "/deals", tag = "Deals", params(DealListQuery), security(("token" = ["deals:read"])),
-    responses((status = 200, body = DealPage), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = DealPage), ListProblems))]
 pub async fn list(
     State(state): State<ApiState>,
     axum::Extension(caller): axum::Extension<ApiCaller>,
@@ -286,10 +283,7 @@ async fn read(state: &ApiState, parts: Parts, id: i64) -> Result<DealDetail, Pro
 /// One deal with its timeline; "not found" for a deal outside the token's reach.
 #[utoipa::path(get, path = "/deals/{id}", tag = "Deals", params(("id" = i64, Path, description = "The deal's id")),
     security(("token" = ["deals:read"])),
-    responses((status = 200, body = DealDetail), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = DealDetail), ReadProblems))]
 pub async fn detail(
     State(state): State<ApiState>,
     axum::Extension(caller): axum::Extension<ApiCaller>,
@@ -359,12 +353,7 @@ fn json_problem(rejection: JsonRejection) -> Problem {
 /// conflict check included. The same `Idempotency-Key` twice registers one deal.
 #[utoipa::path(post, path = "/deals", tag = "Deals", request_body = NewDeal, security(("token" = ["deals:write"])),
     params(("Idempotency-Key" = Option<String>, Header, description = "16 to 128 characters; the same key twice registers one deal")),
-    responses((status = 201, body = DealDetail), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 201, body = DealDetail), WriteProblems))]
 pub async fn create(
     State(state): State<ApiState>,
     axum::Extension(caller): axum::Extension<ApiCaller>,
@@ -434,11 +423,7 @@ where
 /// Submits a draft for approval (the conflict check runs again).
 #[utoipa::path(post, path = "/deals/{id}/submit", tag = "Deals", params(("id" = i64, Path, description = "The deal's id")),
     security(("token" = ["deals:write"])),
-    responses((status = 200, body = DealDetail), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = DealDetail), WriteProblems))]
 pub async fn submit(
     State(state): State<ApiState>,
     axum::Extension(caller): axum::Extension<ApiCaller>,
@@ -465,12 +450,7 @@ pub struct Decision {
 /// A channel manager's or admin's decision on a submitted deal (a program token).
 #[utoipa::path(post, path = "/deals/{id}/decision", tag = "Deals", request_body = Decision,
     params(("id" = i64, Path, description = "The deal's id")), security(("token" = ["deals:write"])),
-    responses((status = 200, body = DealDetail), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = DealDetail), WriteProblems))]
 pub async fn decide(
     State(state): State<ApiState>,
     axum::Extension(caller): axum::Extension<ApiCaller>,
@@ -505,12 +485,7 @@ pub struct Outcome {
 /// Records an approved deal won or lost; a win accrues the partner's margin and discount.
 #[utoipa::path(post, path = "/deals/{id}/outcome", tag = "Deals", request_body = Outcome,
     params(("id" = i64, Path, description = "The deal's id")), security(("token" = ["deals:write"])),
-    responses((status = 200, body = DealDetail), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = DealDetail), WriteProblems))]
 pub async fn close(
     State(state): State<ApiState>,
     axum::Extension(caller): axum::Extension<ApiCaller>,

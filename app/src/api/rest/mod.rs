@@ -27,7 +27,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use self::limit::RateLimiter;
-use self::problem::Problem;
+use self::problem::{Problem, TokenProblems};
 use super::store;
 use super::tokens::{Scope, Scopes, TokenState};
 use crate::auth::guard::CurrentSession;
@@ -211,8 +211,7 @@ pub struct Me {
 
 /// Who the token acts for, and what it may do.
 #[utoipa::path(get, path = "/me", tag = "Tokens", security(("token" = [])),
-    responses((status = 200, body = Me), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Me), TokenProblems))]
 pub async fn me(axum::Extension(caller): axum::Extension<ApiCaller>, parts: Parts) -> Response {
     let user = parts.extensions.get::<CurrentSession>().map(|session| session.user.clone());
     answer(user.ok_or_else(|| Problem::from(AppError::Unauthenticated)).map(|user| Me {

@@ -4,12 +4,11 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
 use axum::response::Response;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::deals::keyset;
-use super::problem::Problem;
+use super::problem::{ListProblems, Problem, ReadProblems};
 use super::{ApiCaller, ApiState, answer, as_caller, cursor};
 use crate::api::tokens::Scope;
 use crate::db::keyset::KeyOrder;
@@ -17,44 +16,10 @@ use crate::error::AppError;
 use crate::partners::server::{partner_listing, partners_after};
 use crate::partners::store::listing::{ListingFilter, PartnerListing};
 
-/// A partner organisation.
-#[derive(Clone, Debug, Serialize, ToSchema)]
-pub struct Partner {
-    pub id: i64,
-    pub name: String,
-    pub partner_type: String,
-    pub tier: String,
-    pub region: String,
-    pub channel_manager: Option<String>,
-    pub website: String,
-    pub contact_email: String,
-    pub city: String,
-    pub country: String,
-    pub joined_at: DateTime<Utc>,
-}
-
-impl From<PartnerListing> for Partner {
-    fn from(listing: PartnerListing) -> Partner {
-        Partner {
-            id: listing.id,
-            name: listing.name,
-            partner_type: listing.partner_type,
-            tier: listing.tier,
-            region: listing.region,
-            channel_manager: listing.channel_manager,
-            website: listing.website,
-            contact_email: listing.contact_email,
-            city: listing.city,
-            country: listing.country,
-            joined_at: listing.created_at,
-        }
-    }
-}
-
 /// A page of partners, and the cursor of the next one (none after the last).
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct PartnerPage {
-    pub data: Vec<Partner>,
+    pub data: Vec<PartnerListing>,
     pub next_cursor: Option<String>,
 }
 
@@ -87,10 +52,7 @@ fn given(value: Option<String>) -> Option<String> {
 
 /// The partners within the token's reach, in order of id.
 #[utoipa::path(get, path = "/partners", tag = "Partners", params(PartnerListQuery), security(("token" = ["partners:read"])),
-    responses((status = 200, body = PartnerPage), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = PartnerPage), ListProblems))]
 pub async fn list(
     State(state): State<ApiState>,
     axum::Extension(caller): axum::Extension<ApiCaller>,
@@ -121,7 +83,7 @@ pub async fn list(
                 }
                 false => None,
             };
-            Ok(PartnerPage { data: rows.into_iter().map(Partner::from).collect(), next_cursor })
+            Ok(PartnerPage { data: rows, next_cursor })
         }
         .await,
     )
@@ -130,10 +92,7 @@ pub async fn list(
 /// One partner; "not found" for one outside the token's reach.
 #[utoipa::path(get, path = "/partners/{id}", tag = "Partners", params(("id" = i64, Path, description = "The partner's id")),
     security(("token" = ["partners:read"])),
-    responses((status = 200, body = Partner), (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = PartnerListing), ReadProblems))]
 pub async fn detail(
     State(state): State<ApiState>,
     axum::Extension(caller): axum::Extension<ApiCaller>,
@@ -144,7 +103,7 @@ pub async fn detail(
         async {
             caller.needs(Scope::PartnersRead)?;
             let id = id.trim().parse::<i64>().map_err(|_| Problem::from(AppError::NotFound))?;
-            Ok(Partner::from(as_caller(&state, parts, || partner_listing(id)).await?))
+            Ok(as_caller(&state, parts, || partner_listing(id)).await?)
         }
         .await,
     )

@@ -4,7 +4,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::{IntoResponses, ToSchema};
 
 use crate::error::AppError;
 
@@ -114,6 +114,74 @@ impl Problem {
             }
         }
     }
+}
+
+/// What a request without a usable token, or past its rate, is answered.
+#[derive(IntoResponses)]
+pub enum TokenProblems {
+    /// No token, or one Tessera does not know, revoked, expired, or its maker deactivated.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorised(Problem),
+    /// Past the token's rate: `Retry-After` says when to come back.
+    #[response(status = 429, content_type = "application/problem+json")]
+    RateLimited(Problem),
+}
+
+/// What a list may be answered besides its page.
+#[derive(IntoResponses)]
+pub enum ListProblems {
+    /// No token, or one Tessera does not know, revoked, expired, or its maker deactivated.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorised(Problem),
+    /// Outside the token's scopes, or what its maker's role may do.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// A filter, sort, cursor or limit that cannot be used, each named.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+    /// Past the token's rate: `Retry-After` says when to come back.
+    #[response(status = 429, content_type = "application/problem+json")]
+    RateLimited(Problem),
+}
+
+/// What a read of one resource may be answered besides the resource.
+#[derive(IntoResponses)]
+pub enum ReadProblems {
+    /// No token, or one Tessera does not know, revoked, expired, or its maker deactivated.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorised(Problem),
+    /// Outside the token's scopes, or what its maker's role may do.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// No such resource within the token's reach (another partner's included).
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// Past the token's rate: `Retry-After` says when to come back.
+    #[response(status = 429, content_type = "application/problem+json")]
+    RateLimited(Problem),
+}
+
+/// What a change may be answered besides the changed resource.
+#[derive(IntoResponses)]
+pub enum WriteProblems {
+    /// No token, or one Tessera does not know, revoked, expired, or its maker deactivated.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorised(Problem),
+    /// Outside the token's scopes, or what its maker's role may do.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// No such resource within the token's reach (another partner's included).
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(Problem),
+    /// A body larger than Tessera takes.
+    #[response(status = 413, content_type = "application/problem+json")]
+    TooLarge(Problem),
+    /// Bad input, each field named; nothing was written.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Invalid(Problem),
+    /// Past the token's rate: `Retry-After` says when to come back.
+    #[response(status = 429, content_type = "application/problem+json")]
+    RateLimited(Problem),
 }
 
 impl From<AppError> for Problem {

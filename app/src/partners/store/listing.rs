@@ -9,8 +9,9 @@ use crate::db::keyset::{After, KeyOrder};
 use crate::db::{Conditions, Db, Param, contains_pattern};
 use crate::{bind_all, on_db};
 
-/// A partner organisation as the REST API shows it.
-#[derive(Clone, Debug, sqlx::FromRow)]
+/// A partner organisation, as the REST API shows it.
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Partner)]
 pub struct PartnerListing {
     pub id: i64,
     pub name: String,
@@ -22,6 +23,8 @@ pub struct PartnerListing {
     pub contact_email: String,
     pub city: String,
     pub country: String,
+    /// When it joined the program.
+    #[serde(rename = "joined_at")]
     pub created_at: DateTime<Utc>,
 }
 
