@@ -102,6 +102,7 @@ pub fn every_statement() -> Vec<String> {
         incentives::mdf::store::assembled_statements(),
         incentives::store::coop::assembled_statements(),
         kpi::store::assembled_statements(),
+        audit::store::assembled_statements(),
     ];
     fixed.into_iter().flatten().map(|sql| sql.to_string()).chain(assembled.into_iter().flatten()).collect()
 }
@@ -162,6 +163,7 @@ macro_rules! lazy_page {
 
 use account::{ForgotPasswordPage, InvitationPage, ResetPasswordPage, SignInPage};
 use admin::AdminPage;
+use admin::audit::AuditLogPage;
 use agreement::{AgreementAdminPage, AgreementPage};
 use api::{ApiTokensPage, DevelopersPage};
 use campaigns::{CampaignEditorPage, CampaignPage, CampaignsPage, LeadsPage};
@@ -224,6 +226,7 @@ lazy_page!(
     MdfRoute => MdfPage,
     MdfRequestRoute => MdfRequestPage,
     ApiTokensRoute => ApiTokensPage,
+    AuditLogRoute => AuditLogPage,
     DevelopersRoute => DevelopersPage,
 );
 
@@ -276,6 +279,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("onboarding")) view={Lazy::<OnboardingTemplatesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("program")) view={Lazy::<ProgramRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("lists")) view={Lazy::<ProgramListsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view={Lazy::<AuditLogRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("tier") view={Lazy::<OwnTierRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("program") view={Lazy::<ProgramEconomicsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("partners"), ParamSegment("id"), StaticSegment("tier")) view={Lazy::<PartnerTierRoute>::new()} ssr=SsrMode::Async/>

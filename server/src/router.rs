@@ -49,6 +49,7 @@ pub fn router(
         .merge(pkg)
         .route("/deals/export.csv", get(export_deals))
         .route("/partners/export.csv", get(export_partners))
+        .route("/admin/audit.csv", get(export_audit))
         .route("/earnings.csv", get(export_statement))
         .route("/incentives/runs/{run}", get(export_run))
         .route("/agreement/receipts/{id}", get(agreement_receipt))
@@ -122,6 +123,19 @@ async fn export_deals(
         Err(refused) => return refused,
     };
     csv_download("deals.csv", app::deals::export::deals_csv(&state.server.state.db, user, &query).await)
+}
+
+/// The audit log as a CSV download, narrowed as its page is: admins only.
+async fn export_audit(
+    State(state): State<RouterState>,
+    Query(query): Query<app::admin::audit::AuditQuery>,
+    request: Request,
+) -> Response {
+    let user = match admitted(&request) {
+        Ok(user) => user,
+        Err(refused) => return refused,
+    };
+    csv_download("audit.csv", app::admin::audit::audit_csv(&state.server.state.db, user, &query).await)
 }
 
 /// The partner directory as a CSV download, for vendor staff (within their reach).

@@ -11,6 +11,7 @@ use crate::layout::guarded_page;
 use crate::mail::OutboxMessage;
 use crate::ui::ScrollTable;
 
+pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod store;
 
@@ -71,7 +72,8 @@ fn Administration(
             " " <a class="button secondary" href="/admin/onboarding">"Onboarding checklists"</a>
             " " <a class="button secondary" href="/admin/program">"Program and tiers"</a>
             " " <a class="button secondary" href="/admin/lists">"Partner types and regions"</a>
-            " " <a class="button secondary" href="/api-tokens">"API tokens"</a></p>
+            " " <a class="button secondary" href="/api-tokens">"API tokens"</a>
+            " " <a class="button secondary" href="/admin/audit">"Audit log"</a></p>
         <PerformanceSettings settings save/>
         <div class="columns three">
             <CountTable title="Partners by type" rows=overview.by_type/>
@@ -80,6 +82,7 @@ fn Administration(
         </div>
         <section class="card" aria-labelledby="audit-title">
             <h2 id="audit-title">"Recent activity"</h2>
+            <p><a href="/admin/audit">"The whole audit log"</a>" (filters, CSV export)"</p>
             <ScrollTable label="Recent activity">
                 <table>
                     <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Detail"</th></tr></thead>

@@ -1,5 +1,7 @@
-//! The audit log: every change a person makes, who made it and when. One writer ([`record`]),
-//! which takes the transaction of the change itself, so a change is never without its entry.
+//! The audit log: every change a person makes, who made it, when, from which address (and through
+//! which API token), and, where the change says so, each field before and after. One writer
+//! ([`record`], [`record_changes`]), which takes the transaction of the change itself, so a change
+//! is never without its entry; the database refuses to change or remove an entry.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -47,10 +49,12 @@ pub enum AuditAction {
     DecidedMdfClaim,
     CreatedApiToken,
     RevokedApiToken,
+    RegisteredDeal,
+    MovedDeal,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 39] = [
+    pub const ALL: [AuditAction; 41] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -90,6 +94,8 @@ impl AuditAction {
         AuditAction::DecidedMdfClaim,
         AuditAction::CreatedApiToken,
         AuditAction::RevokedApiToken,
+        AuditAction::RegisteredDeal,
+        AuditAction::MovedDeal,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -133,6 +139,8 @@ impl AuditAction {
             AuditAction::DecidedMdfClaim => "mdf.claim",
             AuditAction::CreatedApiToken => "api_token.create",
             AuditAction::RevokedApiToken => "api_token.revoke",
+            AuditAction::RegisteredDeal => "deal.register",
+            AuditAction::MovedDeal => "deal.move",
         }
     }
 
@@ -182,6 +190,8 @@ impl AuditAction {
             AuditAction::DecidedMdfClaim => "Approved or rejected an MDF claim",
             AuditAction::CreatedApiToken => "Created an API token",
             AuditAction::RevokedApiToken => "Revoked an API token",
+            AuditAction::RegisteredDeal => "Registered a deal",
+            AuditAction::MovedDeal => "Moved a deal in its workflow",
         }
     }
 }
@@ -193,22 +203,67 @@ impl TryFrom<String> for AuditAction {
     }
 }
 
-/// One line of the audit log, as the administration page lists it.
+/// One field a change changed: what it was and what it became.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+impl Change {
+    pub fn of(field: &str, before: impl ToString, after: impl ToString) -> Change {
+        Change { field: field.to_owned(), before: before.to_string(), after: after.to_string() }
+    }
+
+    /// The fields of `changes` whose value changed.
+    pub fn only_changed(changes: Vec<Change>) -> Vec<Change> {
+        changes.into_iter().filter(|change| change.before != change.after).collect()
+    }
+}
+
+/// The changes of an entry as stored (JSON), read back.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Changes(pub Vec<Change>);
+
+impl TryFrom<Option<String>> for Changes {
+    type Error = String;
+    fn try_from(stored: Option<String>) -> Result<Changes, String> {
+        match stored {
+            None => Ok(Changes::default()),
+            Some(json) => serde_json::from_str(&json).map(Changes).map_err(|error| error.to_string()),
+        }
+    }
+}
+
+/// One line of the audit log, as the administration pages list it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AuditEntry {
+    pub id: i64,
     pub at: DateTime<Utc>,
     pub actor: Option<String>,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
     pub action: AuditAction,
     pub subject: String,
+    /// The address the change came from (none for the server's own jobs and the command line).
+    pub client: Option<String>,
+    /// The API token it came through, by name.
+    pub token: Option<String>,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "Option<String>"))]
+    pub changes: Changes,
 }
 
-#[cfg(feature = "ssr")]
-pub use self::store::{STATEMENTS, recent, record};
+/// Put in a request's extensions by the REST API: the token the request came with, which the
+/// audit log names beside the person it acts for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ViaToken(pub i64);
 
 #[cfg(feature = "ssr")]
-mod store;
+pub use self::store::{AuditFilter, STATEMENTS, entries, recent, record, record_changes};
+
+#[cfg(feature = "ssr")]
+pub mod store;
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::compute::{Day, PartnerFact, PersonFact, day_of_time};
 use super::{ActivationEvent, ProgramSettings};
-use crate::audit::{self, AuditAction};
+use crate::audit::{self, AuditAction, Change};
 use sqlx::AssertSqlSafe;
 
 use super::period::Period;
@@ -87,6 +87,15 @@ pub async fn save_program_settings(db: &Db, actor_id: i64, settings: &ProgramSet
         settings.activation_days,
         crate::tiers::form::percent_text(settings.gross_margin_bp)
     );
+    let before = program_settings(db).await?;
+    let named = |settings: &ProgramSettings| if settings.leaderboard_names { "named" } else { "anonymous" };
+    let percent = crate::tiers::form::percent_text;
+    let changes = Change::only_changed(vec![
+        Change::of("leaderboard names", named(&before), names),
+        Change::of("activation event", before.activation_event.as_str(), settings.activation_event.as_str()),
+        Change::of("activation days", before.activation_days, settings.activation_days),
+        Change::of("gross margin", percent(before.gross_margin_bp), percent(settings.gross_margin_bp)),
+    ]);
     let mut tx = db.begin().await?;
     execute_in!(
         tx,
@@ -96,7 +105,8 @@ pub async fn save_program_settings(db: &Db, actor_id: i64, settings: &ProgramSet
             .bind(settings.activation_event.as_str())
             .bind(settings.gross_margin_bp)
     )?;
-    audit::record(&mut tx, actor_id, AuditAction::ChangedProgramSettings, &subject, Utc::now()).await?;
+    audit::record_changes(&mut tx, actor_id, AuditAction::ChangedProgramSettings, &subject, &changes, Utc::now())
+        .await?;
     tx.commit().await
 }
 

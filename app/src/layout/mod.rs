@@ -87,6 +87,7 @@ pub fn page_title(path: &str) -> &'static str {
         ["mdf"] => "Market development funds",
         ["mdf", _] => "MDF request",
         ["api-tokens"] => "API tokens",
+        ["admin", "audit"] => "Audit log",
         ["developers"] => "API reference",
         ["training"] => "Training",
         ["training", "new"] => "New course",

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{PendingInvitation, TeamMember};
-use crate::audit::{self, AuditAction};
+use crate::audit::{self, AuditAction, Change};
 use crate::auth::Role;
 use crate::auth::store::{DELETE_SESSIONS_OF, LOCK_PEOPLE};
 use crate::db::Db;
@@ -84,19 +84,20 @@ pub async fn change_member(
 ) -> Result<ChangeOutcome, sqlx::Error> {
     let mut tx = db.begin().await?;
     execute_in!(tx, sqlx::query(LOCK_PEOPLE).bind(member.organisation_id))?;
-    let (changed, action, subject) = match change {
+    let (changed, action, subject, field) = match change {
         MemberChange::Role(role) => {
             let changed = execute_in!(tx, sqlx::query(SET_ROLE).bind(role.as_str()).bind(member.id))?;
-            (changed, AuditAction::ChangedRole, format!("{} to {}", member.email, role.as_str()))
+            let subject = format!("{} to {}", member.email, role.as_str());
+            (changed, AuditAction::ChangedRole, subject, Change::of("role", member.role.as_str(), role.as_str()))
         }
         MemberChange::Deactivate => {
             let changed = execute_in!(tx, sqlx::query(DEACTIVATE).bind(now).bind(member.id))?;
             execute_in!(tx, sqlx::query(DELETE_SESSIONS_OF).bind(member.id))?;
-            (changed, AuditAction::Deactivated, member.email.clone())
+            (changed, AuditAction::Deactivated, member.email.clone(), Change::of("may sign in", "yes", "no"))
         }
         MemberChange::Reactivate => {
             let changed = execute_in!(tx, sqlx::query(REACTIVATE).bind(member.id))?;
-            (changed, AuditAction::Reactivated, member.email.clone())
+            (changed, AuditAction::Reactivated, member.email.clone(), Change::of("may sign in", "no", "yes"))
         }
     };
     if changed == 0 {
@@ -109,7 +110,7 @@ pub async fn change_member(
         tx.rollback().await?;
         return Ok(ChangeOutcome::LastAdmin);
     }
-    audit::record(&mut tx, by, action, &subject, now).await?;
+    audit::record_changes(&mut tx, by, action, &subject, &[field], now).await?;
     tx.commit().await?;
     Ok(ChangeOutcome::Changed)
 }

@@ -148,6 +148,7 @@ async fn authenticate(State(state): State<ApiState>, mut request: Request, next:
     span.record("organisation_id", caller.user.organisation_id);
     let user = SessionUser { agreement: AgreementStanding::at(caller.agreement_due, now), ..caller.user };
     request.extensions_mut().insert(CurrentSession { user, token_hash });
+    request.extensions_mut().insert(crate::audit::ViaToken(caller.token_id));
     request.extensions_mut().insert(ApiCaller {
         token_id: caller.token_id,
         token_name: caller.token_name,

@@ -9,6 +9,7 @@ use super::plan::{Actor, LedgerEffect, Plan};
 use super::schedule::Reminder;
 use super::status::{DealStatus, TimelineKind};
 use super::{Attribution, DealRecord, DealRow, DealSort, QueueRow, TimelineEntry};
+use crate::audit::{self, AuditAction, Change};
 use crate::auth::reach::Reach;
 use crate::db::keyset::{After, KeyOrder};
 use crate::db::{Conditions, Db, Tx};
@@ -382,6 +383,8 @@ pub async fn insert(db: &Db, deal: &NewDeal<'_>) -> Result<Option<Saved>, sqlx::
             note,
         };
         record_timeline(&mut tx, &line).await?;
+        let subject = format!("deal {id}: {} ({})", deal.customer_company, deal.status.as_str());
+        audit::record(&mut tx, deal.created_by, AuditAction::RegisteredDeal, &subject, deal.now).await?;
     }
     tx.commit().await?;
     if let Some(id) = id {
@@ -443,6 +446,12 @@ pub async fn apply(
         note: &plan.note,
     };
     record_timeline(&mut tx, &line).await?;
+    // The protection clock's moves are on the timeline; a person's are audited too.
+    if let Some(person) = actor.user_id() {
+        let subject = format!("deal {deal_id}: {} to {}", plan.from.as_str(), plan.to.as_str());
+        let changes = [Change::of("status", plan.from.as_str(), plan.to.as_str())];
+        audit::record_changes(&mut tx, person, AuditAction::MovedDeal, &subject, &changes, now).await?;
+    }
     if let Some(message) = message {
         let recipient: String =
             on_tx!(tx, conn => sqlx::query_scalar(CREATOR_EMAIL).bind(deal_id).fetch_one(conn).await)?;

@@ -3,7 +3,7 @@
 //! guessed) and counted, uploads checked from their content with nothing kept when refused, and
 //! the managers' changes.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION, X_CONTENT_TYPE_OPTIONS};

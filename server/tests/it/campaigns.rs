@@ -3,7 +3,7 @@
 //! preview, and publishes it; partners see only what is published and aimed at them, and only
 //! their own preview; nothing a partner's profile holds becomes markup.
 
-mod support;
+use crate::support;
 
 use app::on_db;
 use reqwest::StatusCode;

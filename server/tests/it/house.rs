@@ -2,7 +2,7 @@
 //! refuses a stranger and answers "not found" for another partner's ids, the reach rule reads the
 //! same in SQL as in memory, every SQL statement prepares, and the KPI cache misses no write.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -140,14 +140,14 @@ const WITHOUT_IDS: &[&str] = &[
     // Admins only, whose reach is every partner.
     "assign_channel_manager",
     // The library's items are the vendor's, not a partner's; which a partner may open is the
-    // gating rule's (tests/content.rs), and only marketing and admins change them.
+    // gating rule's (tests/it/content.rs), and only marketing and admins change them.
     "content_library",
     "content_item",
     "add_content_link",
     "upload_content",
     "save_content",
     "remove_content",
-    // Campaigns are the vendor's too; which a partner sees (and whose preview) is tests/campaigns.rs's.
+    // Campaigns are the vendor's too; which a partner sees (and whose preview) is tests/it/campaigns.rs's.
     "campaigns",
     "campaign_view",
     "campaign_for_editing",
@@ -156,9 +156,9 @@ const WITHOUT_IDS: &[&str] = &[
     // A partner launches, changes and pauses only its own launch of a campaign aimed at it.
     "launch_campaign",
     "pause_landing_page",
-    // Leads within the caller's reach (tests/campaigns.rs shows another partner's stay out).
+    // Leads within the caller's reach (tests/it/campaigns.rs shows another partner's stay out).
     "leads",
-    // What the program owes, within the caller's reach (tests/incentives.rs); quarters and payout
+    // What the program owes, within the caller's reach (tests/it/incentives.rs); quarters and payout
     // runs are the whole program's, closed and paid by admins only.
     "incentive_liabilities",
     "close_period",
@@ -166,12 +166,12 @@ const WITHOUT_IDS: &[&str] = &[
     "mark_run_paid",
     "save_rebate_schedule",
     // SPIFFs are the vendor's; a partner sees those open to it and only its own earnings of
-    // them, and only marketing and admins run them (tests/spiffs.rs).
+    // them, and only marketing and admins run them (tests/it/spiffs.rs).
     "spiffs",
     "create_spiff",
     "launch_spiff",
     "end_spiff",
-    // MDF within the caller's reach (tests/mdf.rs): budgets are the program's; an allocation
+    // MDF within the caller's reach (tests/it/mdf.rs): budgets are the program's; an allocation
     // naming a partner out of reach, or a request naming another partner's allocation, is refused
     // at its field exactly as an id that does not exist.
     "mdf_overview",
@@ -179,14 +179,16 @@ const WITHOUT_IDS: &[&str] = &[
     "allocate_mdf",
     "request_mdf",
     // Sent as files with the request's id among the form's fields: another partner's request is
-    // "not found" to both, as tests/mdf.rs shows (with its proof files' addresses).
+    // "not found" to both, as tests/it/mdf.rs shows (with its proof files' addresses).
     "claim_mdf",
     "add_mdf_proof",
     // Tokens are the caller's own organisation's; another's token is "not found" to revoke
-    // (tests/api.rs).
+    // (tests/it/api.rs).
     "api_tokens",
     "create_api_token",
     "revoke_api_token",
+    // The audit log is the whole program's, for admins only.
+    "audit_log",
 ];
 
 async fn every_server_function_taking_an_id_answers_not_found_for_another_partners(backend: Backend) {

@@ -2,7 +2,7 @@
 //! reasons, confirmation before approving a customer another partner holds approved, the
 //! navigation's waiting count and the deal page's "next in queue".
 
-mod support;
+use crate::support;
 
 use app::on_db;
 use reqwest::StatusCode;

@@ -4,7 +4,7 @@
 //! `tessera mail test` sends one at once. Without the mail server's Python, these say they were
 //! skipped.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

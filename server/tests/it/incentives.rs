@@ -2,7 +2,7 @@
 //! partner's tier of that moment and a reopened one is clawed back; closing a quarter twice
 //! approves once; a payout run is paid once whoever clicks; nobody reads another partner's ledger.
 
-mod support;
+use crate::support;
 
 use app::incentives::ledger::{self, EntryKind, NewEntry};
 use app::on_db;

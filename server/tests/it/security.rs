@@ -3,7 +3,7 @@
 //! manager's deals through conflict matches, cross-site requests, client mistakes answered with
 //! 5xx, forged log lines, and cache and transport headers. Also the request log's shape.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 

@@ -1,7 +1,7 @@
 //! Each role's home lists what the demo data says needs that person, each item linking to where
 //! it is done, and nothing of organisations beyond their reach; on SQLite and on PostgreSQL.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 

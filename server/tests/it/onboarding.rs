@@ -3,7 +3,7 @@
 //! the partners onboarding within reach and nudges them, and the partner's home starts with the
 //! next step.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! checklist; renewal runs from the old end; nobody answers for someone else or reads another
 //! partner's certifications; bad answers and bad courses change nothing; reminders go once.
 
-mod support;
+use crate::support;
 
 use app::training::quiz::{self, Quiz};
 use app::{on_db, training};

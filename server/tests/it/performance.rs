@@ -2,7 +2,7 @@
 //! counts, what an anonymised leaderboard gives away (nothing), the live event stream, and, on
 //! PostgreSQL, live events crossing from one server to another on the same database.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

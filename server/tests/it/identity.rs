@@ -1,7 +1,7 @@
 //! Signing in and out, throttling, sessions, invitations and password resets, over HTTP,
 //! on SQLite and on PostgreSQL.
 
-mod support;
+use crate::support;
 
 use app::on_db;
 use reqwest::StatusCode;

@@ -4,7 +4,7 @@
 //! nothing, a token past its rate is told when to come back, and the OpenAPI document and the
 //! reference page describe what is served.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};

@@ -5,7 +5,7 @@
 //! reads another partner's funds, claims or proof files; co-op funds accrue on wins at the tier's
 //! rate, go back when a win is reopened, and are drawn on like MDF, never past what is available.
 
-mod support;
+use crate::support;
 
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;

@@ -3,7 +3,7 @@
 //! history; a certification about to end raises the alert; configuration is the admin's, checked
 //! whole; and nobody reads another partner's standing.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! clawback; only marketing and admins run them; a partner sees those open to it and only what
 //! it earned; a refused form stores nothing.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! else), its name and region, the program's partner types and regions lists, and the admin
 //! giving a partner another channel manager, whose reach follows at once.
 
-mod support;
+use crate::support;
 
 use app::on_db;
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! Deal registration over HTTP on SQLite and on PostgreSQL: the workflow and who may move it,
 //! tenant isolation, the idempotent submit, the conflict check, the protection clock, the pipeline import.
 
-mod support;
+use crate::support;
 
 use std::time::Duration as StdDuration;
 

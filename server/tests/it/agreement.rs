@@ -2,7 +2,7 @@
 //! accepted the current version, every other page and server function turns its people to the
 //! agreement; acceptances record who signed what, when and from where, and stay within reach.
 
-mod support;
+use crate::support;
 
 use app::auth::access::{BEFORE_AGREEMENT_SERVER_FNS, PUBLIC_SERVER_FNS};
 use reqwest::StatusCode;

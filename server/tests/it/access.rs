@@ -1,7 +1,7 @@
 //! What each role may and may not do, tenant isolation between partners, and the page frame
 //! (statuses, redirects, security headers), over HTTP on SQLite and on PostgreSQL.
 
-mod support;
+use crate::support;
 
 use reqwest::StatusCode;
 use support::{Backend, TestApp};
