@@ -5,6 +5,7 @@
 //! with a concretely typed pool, so each query is written once and type-checked for both.
 //! Where the dialects really differ, a store matches on [`Db`] and writes both arms out.
 
+pub mod held;
 pub mod keyset;
 
 use std::str::FromStr;

@@ -5,10 +5,8 @@
 
 use crate::support;
 
-use std::sync::{Arc, Mutex};
-
 use reqwest::StatusCode;
-use support::{Backend, TestApp, register, token_of};
+use support::{Backend, TestApp, logged, register, token_of};
 
 on_both_databases!(
     a_burst_of_parallel_guesses_gets_no_more_tries_than_the_limit,
@@ -21,35 +19,7 @@ on_both_databases!(
 );
 
 /// Everything the server logged in this test binary (info and up).
-fn log() -> Arc<Mutex<Vec<u8>>> {
-    static LOG: std::sync::OnceLock<Arc<Mutex<Vec<u8>>>> = std::sync::OnceLock::new();
-    LOG.get_or_init(|| {
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let sink = log.clone();
-        tessera::telemetry::init_writing_to("info", move || Capture(sink.clone()));
-        log
-    })
-    .clone()
-}
-
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Capture {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-fn logged() -> String {
-    String::from_utf8_lossy(&log().lock().unwrap_or_else(std::sync::PoisonError::into_inner)).into_owned()
-}
-
 async fn a_burst_of_parallel_guesses_gets_no_more_tries_than_the_limit(backend: Backend) {
-    let _log = log();
     let app = TestApp::spawn(backend).await;
     let base = app.base.clone();
     let guesses = (0..40).map(|n| {
@@ -93,7 +63,6 @@ async fn a_burst_of_parallel_guesses_gets_no_more_tries_than_the_limit(backend: 
 }
 
 async fn no_usable_token_reaches_the_log_the_admin_outbox_or_the_inviter(backend: Backend) {
-    let log = log();
     let app = TestApp::spawn(backend).await;
     let admin = app.sign_in("admin@acme.test").await;
     let (status, sent) = app.call(&admin, "invite", &[("email", "new.person@acme.test"), ("role", "marketing")]).await;
@@ -116,12 +85,10 @@ async fn no_usable_token_reaches_the_log_the_admin_outbox_or_the_inviter(backend
     let page = app.client().get(format!("{}/reset-password?token={reset}", app.base)).send().await.expect("page");
     assert_eq!(page.status(), StatusCode::OK);
     assert!(!logged().contains(reset.as_str()));
-    drop(log);
     app.stop().await;
 }
 
 async fn a_manager_sees_who_holds_a_conflicting_registration_but_not_its_amount(backend: Backend) {
-    let _log = log();
     let app = TestApp::spawn(backend).await;
     let copperline = app.sign_in("partner@copperline.test").await;
     let bluepeak = app.sign_in("partner@bluepeak.test").await;
@@ -149,7 +116,6 @@ async fn a_manager_sees_who_holds_a_conflicting_registration_but_not_its_amount(
 }
 
 async fn cross_site_requests_and_foreign_bodies_are_refused(backend: Backend) {
-    let _log = log();
     let app = TestApp::spawn(backend).await;
     let sign_in = [("email", "partner@bluepeak.test"), ("password", "tessera-demo")];
     let post = |client: &reqwest::Client| client.post(format!("{}/api/sign_in", app.base)).form(&sign_in);
@@ -188,7 +154,6 @@ async fn cross_site_requests_and_foreign_bodies_are_refused(backend: Backend) {
 }
 
 async fn client_mistakes_get_a_4xx_with_a_message(backend: Backend) {
-    let _log = log();
     let app = TestApp::spawn(backend).await;
     let manager = app.sign_in("cam@acme.test").await;
     let long = "ab".repeat(25_001);
@@ -220,7 +185,6 @@ async fn client_mistakes_get_a_4xx_with_a_message(backend: Backend) {
 }
 
 async fn a_line_break_in_a_single_line_field_is_refused(backend: Backend) {
-    let _log = log();
     let app = TestApp::spawn(backend).await;
     let partner = app.sign_in("partner@bluepeak.test").await;
     let token = support::form_token(&app, &partner).await;
@@ -236,7 +200,6 @@ async fn a_line_break_in_a_single_line_field_is_refused(backend: Backend) {
 }
 
 async fn signed_in_answers_are_never_cached_and_https_is_insisted_on(backend: Backend) {
-    let log = log();
     let app = TestApp::spawn_with(backend, &["--public-url", "https://partners.acme.test"]).await;
     let partner = app.sign_in("partner@bluepeak.test").await;
     for path in ["/", "/deals"] {
@@ -252,14 +215,17 @@ async fn signed_in_answers_are_never_cached_and_https_is_insisted_on(backend: Ba
     }
     let api = partner.post(format!("{}/api/list_deals", app.base)).form(&[("q", "")]).send().await.expect("answer");
     assert_eq!(api.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-store"));
+    let id = api.headers().get("x-request-id").and_then(|v| v.to_str().ok()).expect("a request id").to_owned();
     let user_id: i64 = app.count("SELECT id FROM users WHERE email = 'partner@bluepeak.test'").await;
     let lines = logged();
-    let line = lines.lines().find(|line| line.contains("path=/api/list_deals")).expect("the call is logged");
+    let line = lines
+        .lines()
+        .find(|line| line.contains(&format!("request_id={id}")) && line.contains("path=/api/list_deals"))
+        .expect("the call is logged");
     assert!(
         line.contains(&format!("user_id={user_id}")) && line.contains("status=200") && line.contains("ms="),
         "{line}"
     );
     assert!(line.contains("server_fn=\"list_deals\""), "{line}");
-    drop(log);
     app.stop().await;
 }

@@ -19,7 +19,10 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use chrono::{Duration, Utc};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Duration, Utc};
 use leptos::prelude::provide_context;
 use leptos::reactive::computed::ScopedFuture;
 use leptos::reactive::owner::Owner;
@@ -32,6 +35,7 @@ use super::store;
 use super::tokens::{Scope, Scopes, TokenState};
 use crate::auth::guard::CurrentSession;
 use crate::auth::{AgreementStanding, SessionUser, secrets};
+use crate::db::held::Held;
 use crate::error::AppError;
 use crate::state::ServerState;
 
@@ -44,6 +48,45 @@ pub struct ApiState {
     pub state: ServerState,
     pub provide: Provide,
     pub limiter: RateLimiter,
+    /// Who each token read lately acts for, while nothing was written (a revocation is a write).
+    callers: Held<store::TokenCaller>,
+    /// When this process last wrote down each token's use.
+    marked: Arc<Mutex<HashMap<i64, DateTime<Utc>>>>,
+}
+
+impl ApiState {
+    /// Who the token whose secret hashes to `hash` acts for, read afresh on a shared database.
+    async fn caller(&self, hash: &str, now: DateTime<Utc>) -> Result<Option<store::TokenCaller>, sqlx::Error> {
+        let db = &self.state.db;
+        if db.shared() {
+            return store::caller(db, hash).await;
+        }
+        // Counted before reading: a write landing during the read moves it, and the answer is dead.
+        let writes = crate::db::writes();
+        if let Some(caller) = self.callers.get(hash, writes, now) {
+            return Ok(Some(caller));
+        }
+        let caller = store::caller(db, hash).await?;
+        if let Some(caller) = &caller {
+            self.callers.put(hash, caller.clone(), writes, now, caller.expires_at);
+        }
+        Ok(caller)
+    }
+
+    /// Whether the token's use at `now` is to be written down: at most once a minute each.
+    fn to_mark(&self, caller: &store::TokenCaller, now: DateTime<Utc>) -> bool {
+        let every = Duration::seconds(USE_RECORDED_EVERY_SECONDS);
+        let Ok(mut marked) = self.marked.lock() else { return false };
+        let last = marked.get(&caller.token_id).copied().into_iter().chain(caller.last_used_at).max();
+        if last.is_some_and(|at| now - at < every) {
+            return false;
+        }
+        if marked.len() >= 100_000 {
+            marked.clear();
+        }
+        marked.insert(caller.token_id, now);
+        true
+    }
 }
 
 /// The token a request came with, once checked.
@@ -68,7 +111,7 @@ impl ApiCaller {
 /// token may make as many requests a minute as the settings say.
 pub fn router(state: ServerState, provide: Provide) -> Router {
     let limiter = RateLimiter::new(state.settings.api_requests_per_minute);
-    let state = ApiState { state, provide, limiter };
+    let state = ApiState { state, provide, limiter, callers: Held::default(), marked: Arc::default() };
     let guarded = Router::new()
         .route("/me", get(me))
         .route("/deals", get(deals::list).post(deals::create))
@@ -107,8 +150,8 @@ async fn authenticate(State(state): State<ApiState>, mut request: Request, next:
             .into_response();
     };
     let token_hash = secrets::token_hash(secret);
-    let db = &state.state.db;
-    let caller = match store::caller(db, &token_hash).await {
+    let now = Utc::now();
+    let caller = match state.caller(&token_hash, now).await {
         Ok(Some(caller)) => caller,
         Ok(None) => {
             return Problem::unauthorised("Tessera knows no such token, or its owner was deactivated.").into_response();
@@ -118,7 +161,6 @@ async fn authenticate(State(state): State<ApiState>, mut request: Request, next:
             return Problem::from(AppError::Internal).into_response();
         }
     };
-    let now = Utc::now();
     match TokenState::at(caller.expires_at, caller.revoked_at, now) {
         TokenState::Active => {}
         TokenState::Revoked => return Problem::unauthorised("This token was revoked.").into_response(),
@@ -134,9 +176,9 @@ async fn authenticate(State(state): State<ApiState>, mut request: Request, next:
             return Problem::rate_limited(seconds.max(1), state.limiter.per_minute()).into_response();
         }
     };
-    if caller.last_used_at.is_none_or(|at| now - at >= Duration::seconds(USE_RECORDED_EVERY_SECONDS)) {
+    if state.to_mark(&caller, now) {
         let from = client(&state, &request);
-        let (db, id) = (db.clone(), caller.token_id);
+        let (db, id) = (state.state.db.clone(), caller.token_id);
         tokio::spawn(async move {
             if let Err(error) = store::mark_used(&db, id, &from, now).await {
                 tracing::warn!(%error, "a token's last use was not recorded");

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // Each test binary uses its own share of these helpers.
 
+use std::sync::{Arc, Mutex};
+
 use app::db::Db;
 use app::on_db;
 use chrono::{Duration, Utc};
@@ -36,6 +38,43 @@ fn unique_name() -> String {
     let nanos =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     format!("tessera_test_{}_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed), nanos)
+}
+
+/// What every test server logs (at `info`), kept for the tests that read it, and shown on
+/// standard error too with TESSERA_TEST_LOG=1.
+fn capture_log() -> Arc<Mutex<Vec<u8>>> {
+    static LOG: std::sync::OnceLock<Arc<Mutex<Vec<u8>>>> = std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let sink = log.clone();
+        let echo = std::env::var("TESSERA_TEST_LOG").is_ok_and(|value| !value.is_empty());
+        tessera::telemetry::init_writing_to("info", move || Capture { log: sink.clone(), echo });
+        log
+    })
+    .clone()
+}
+
+struct Capture {
+    log: Arc<Mutex<Vec<u8>>>,
+    echo: bool,
+}
+
+impl std::io::Write for Capture {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.log.lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend_from_slice(bytes);
+        if self.echo {
+            std::io::stderr().write_all(bytes)?;
+        }
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Everything the test servers logged so far.
+pub fn logged() -> String {
+    String::from_utf8_lossy(&capture_log().lock().unwrap_or_else(std::sync::PoisonError::into_inner)).into_owned()
 }
 
 /// Says once per test binary that tests needing `what` did not run (the test command installs it).
@@ -100,14 +139,13 @@ impl TestApp {
                 (url, Some(name))
             }
         };
-        // TESSERA_TEST_LOG=info (or a fuller filter) shows the servers' logs while tests run.
-        let log = std::env::var("TESSERA_TEST_LOG").unwrap_or_else(|_| "warn".into());
+        let log = "info";
         let data = dir.path().join("data").display().to_string();
         let mut args =
-            vec!["tessera", "--database-url", &url, "--addr", "127.0.0.1:0", "--log", &log, "--data-dir", &data];
+            vec!["tessera", "--database-url", &url, "--addr", "127.0.0.1:0", "--log", log, "--data-dir", &data];
         args.extend_from_slice(settings);
         let cli = Cli::try_parse_from(args).expect("test configuration parses");
-        tessera::telemetry::init(&cli.log);
+        capture_log();
         let server = tessera::start(&cli).await.expect("server starts");
         tessera::seed::demo(&server.db, &server.state.files).await.expect("demo data loads");
         TestApp {
