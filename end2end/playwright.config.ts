@@ -38,7 +38,7 @@ export default defineConfig({
     { name: 'hydrated-phone', use: { viewport: phone, javaScriptEnabled: true, hasTouch: true, isMobile: true } },
     {
       name: 'no-js-phone',
-      testMatch: ['portal.spec.ts', 'phone.spec.ts', 'deals.spec.ts', 'api.spec.ts'],
+      testMatch: ['portal.spec.ts', 'phone.spec.ts', 'deals.spec.ts', 'api.spec.ts', 'audit.spec.ts'],
       use: { viewport: phone, javaScriptEnabled: false, hasTouch: true, isMobile: true },
     },
   ],
