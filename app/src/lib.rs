@@ -35,6 +35,7 @@ pub mod text;
 pub mod tiers;
 pub mod training;
 pub mod ui;
+pub mod webhooks;
 
 /// What the server provides to every page render and server function: the shared state, and
 /// each feature's own server-side state beside it.
@@ -61,7 +62,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 25] = [
+    let fixed: [&[&str]; 26] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -87,6 +88,7 @@ pub fn every_statement() -> Vec<String> {
         incentives::mdf::store::claims::STATEMENTS,
         incentives::store::coop::STATEMENTS,
         api::store::STATEMENTS,
+        webhooks::store::STATEMENTS,
     ];
     let assembled = [
         deals::store::assembled_statements(),
@@ -178,6 +180,7 @@ use partners::{CompanyProfilePage, PartnerPage, PartnersPage};
 use team::TeamPage;
 use tiers::{OwnTierPage, PartnerTierPage, ProgramEconomicsPage, ProgramPage, TierApprovalsPage};
 use training::{CertificationsPage, CourseEditorPage, CoursePage, TrainingPage};
+use webhooks::{WebhookPage, WebhooksPage};
 
 lazy_page!(
     ForgotPasswordRoute => ForgotPasswordPage,
@@ -227,6 +230,8 @@ lazy_page!(
     MdfRequestRoute => MdfRequestPage,
     ApiTokensRoute => ApiTokensPage,
     AuditLogRoute => AuditLogPage,
+    WebhooksRoute => WebhooksPage,
+    WebhookRoute => WebhookPage,
     DevelopersRoute => DevelopersPage,
 );
 
@@ -280,6 +285,8 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("program")) view={Lazy::<ProgramRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("lists")) view={Lazy::<ProgramListsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("audit")) view={Lazy::<AuditLogRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("webhooks")) view={Lazy::<WebhooksRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("webhooks"), ParamSegment("id")) view={Lazy::<WebhookRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("tier") view={Lazy::<OwnTierRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("program") view={Lazy::<ProgramEconomicsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("partners"), ParamSegment("id"), StaticSegment("tier")) view={Lazy::<PartnerTierRoute>::new()} ssr=SsrMode::Async/>

@@ -21,6 +21,7 @@ const ORDER: &[&str] = &[
     "ui",
     "live",
     "layout",
+    "webhooks",
     "agreement",
     "training",
     "tiers",

@@ -5,7 +5,8 @@ import { open, signedInAs } from './helpers';
 const PAGES: Record<string, string[]> = {
   'admin@acme.test': ['/', '/dashboard', '/dashboard?period=year', '/partners', '/partners/1', '/deals', '/deals/queue',
     '/deals/pipeline', '/deals/1', '/leaderboard', '/leaderboard?within=tier:Gold', '/metrics', '/team', '/admin',
-    '/admin/agreement', '/admin/onboarding', '/admin/program', '/partners/2/tier', '/tiers/approvals', '/agreement', '/onboarding/board', '/training', '/training/people', '/incentives', '/mdf', '/mdf/1'],
+    '/admin/agreement', '/admin/onboarding', '/admin/program', '/partners/2/tier', '/tiers/approvals', '/agreement', '/onboarding/board', '/training', '/training/people', '/incentives', '/mdf', '/mdf/1',
+    '/api-tokens', '/admin/audit', '/admin/webhooks', '/admin/webhooks/1', '/developers'],
   'cam@acme.test': ['/', '/dashboard', '/partners', '/deals', '/deals/queue', '/leads', '/leaderboard', '/metrics', '/team',
     '/onboarding/board', '/training/people', '/tiers/approvals', '/incentives', '/mdf', '/mdf/1'],
   'marketing@acme.test': ['/', '/partners', '/leaderboard', '/metrics', '/team', '/training', '/training/new', '/training/1/edit',

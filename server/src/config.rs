@@ -56,6 +56,11 @@ pub struct Cli {
     #[arg(long, env = "TESSERA_MAIL_RETRY_SECONDS", default_value_t = 30, global = true)]
     pub mail_retry_seconds: u64,
 
+    /// Seconds before a webhook delivery that got no 2xx answer is tried again; twice as long
+    /// after each further failure (at most an hour), for a day.
+    #[arg(long, env = "TESSERA_WEBHOOK_RETRY_SECONDS", default_value_t = 30, global = true)]
+    pub webhook_retry_seconds: u64,
+
     /// Log filter, e.g. `info` or `tessera=debug,info`.
     #[arg(long, env = "TESSERA_LOG", default_value = "info", global = true)]
     pub log: String,

@@ -13,6 +13,7 @@ pub mod scale;
 pub mod seed;
 mod sessions;
 pub mod telemetry;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 
@@ -39,6 +40,8 @@ pub enum StartError {
     Seed(#[from] seed::SeedError),
     #[error("{0}")]
     Mail(#[from] mail::MailError),
+    #[error("the webhook sender cannot start: {0}")]
+    Webhooks(#[from] reqwest::Error),
     #[error("the test message was not sent: {0}")]
     MailNotSent(String),
     #[error("no token made: {0}")]
@@ -85,6 +88,8 @@ pub struct RunningServer {
     relay: Vec<tokio::task::JoinHandle<()>>,
     /// Sends the outbox's messages, when SMTP is configured.
     mailer: Option<tokio::task::JoinHandle<()>>,
+    /// Sends webhook deliveries.
+    webhooks: tokio::task::JoinHandle<()>,
     task: tokio::task::JoinHandle<Result<(), std::io::Error>>,
 }
 
@@ -99,6 +104,7 @@ impl RunningServer {
         if let Some(mailer) = &self.mailer {
             mailer.abort();
         }
+        self.webhooks.abort();
         let served = self.task.await.unwrap_or(Ok(()));
         // What was counted since the last batch is written before the database closes.
         if let Err(error) = self.landing_pages.flush(&self.db).await {
@@ -126,6 +132,8 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
         }
         None => None,
     };
+    let sender = webhooks::Sender::new(std::time::Duration::from_secs(cli.webhook_retry_seconds.max(1)))?;
+    let webhooks = tokio::spawn(webhooks::drain(db.clone(), sender));
     let events = EventBus::new(format!("{}-{addr}", std::process::id()));
     let relay = relay::spawn(&db, &events);
     let state = ServerState::new(db.clone(), settings, events.clone());
@@ -166,6 +174,7 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
         tally,
         relay,
         mailer,
+        webhooks,
         task,
     })
 }

@@ -9,6 +9,7 @@ mod mdf;
 mod onboarding;
 mod tiers;
 mod training;
+mod webhooks;
 
 use app::auth::secrets::{PasswordHash, hash_password_blocking};
 use app::db::Db;
@@ -137,6 +138,7 @@ pub async fn demo(db: &Db, files: &app::files::FileStore) -> Result<String, Seed
     campaigns::demo(db, marketing).await?;
     mdf::demo(db, files, admin).await?;
     api::demo(db).await?;
+    webhooks::demo(db, admin).await?;
     let mut report = format!(
         "Demo data ready: {VENDOR} with 4 staff and {} partners ({people} partner people).\n\
          Sign in at the portal with any of these (password: {DEMO_PASSWORD}):\n",

@@ -88,6 +88,7 @@ impl AuditQuery {
 }
 
 /// The most entries a page shows.
+#[cfg(feature = "ssr")]
 const PER_PAGE: i64 = 50;
 /// The most entries one export holds.
 pub const MAX_EXPORT: i64 = 100_000;

@@ -272,6 +272,7 @@ fn Reference(reference: ReferenceDoc) -> impl IntoView {
             </ul>
         </nav>
         {operations.into_iter().map(|op| view! { <Operation op/> }).collect_view()}
+        <Webhooks/>
         <h2>"Types"</h2>
         {schemas.into_iter().map(|schema| view! {
             <section class="card" id=format!("type-{}", schema.name) aria-label=schema.name.clone()>
@@ -280,6 +281,44 @@ fn Reference(reference: ReferenceDoc) -> impl IntoView {
                 <Fields label="Fields" fields=schema.fields/>
             </section>
         }).collect_view()}
+    }
+}
+
+/// What a webhook receiver needs: the events, the body, the headers, and how to check a signature.
+#[component]
+fn Webhooks() -> impl IntoView {
+    const BODY: &str = r#"{"id":"evt_42","type":"deal.approved","created_at":"2026-12-04T10:15:00.000Z",
+ "data":{"deal":{"id":7,"organisation_id":3,"partner":"Bluepeak Systems","customer_company":"Northwind",
+  "status":"approved","amount_minor":4500000,"currency":"USD", …},"outcome":"approved","amount_minor":4500000}}"#;
+    view! {
+        <section class="card" id="webhooks" aria-labelledby="webhooks-title">
+            <h2 id="webhooks-title">"Webhooks"</h2>
+            <p>"An admin registers endpoints on " <a href="/admin/webhooks">"Webhooks"</a>
+                ". Tessera posts each event an endpoint subscribes to as JSON, once per endpoint, and counts it \
+                delivered when the endpoint answers 2xx within ten seconds. Otherwise it tries again after 30 \
+                seconds, then twice as long each time (at most an hour apart) for a day; the endpoint's page \
+                logs every delivery with its answer and can send one again. A delivery may arrive more than once \
+                (sent again, or an answer lost on the way): use the event's id to notice."</p>
+            <h3>"Events"</h3>
+            <ul>
+                {crate::webhooks::EventKind::SUBSCRIBABLE.iter().map(|kind| view! {
+                    <li><code>{kind.as_str()}</code> " \u{2014} " {kind.label()}</li>
+                }).collect_view()}
+                <li><code>"ping"</code>" \u{2014} a test event, sent from the endpoint's page"</li>
+            </ul>
+            <h3>"Body"</h3>
+            <pre><code>{BODY}</code></pre>
+            <h3>"Headers"</h3>
+            <ul>
+                <li><code>"Tessera-Event-Id"</code>" \u{2014} the event's id, the same on every try"</li>
+                <li><code>"Tessera-Event"</code>" \u{2014} its type"</li>
+                <li><code>"Tessera-Signature: t=TIMESTAMP,v1=SIGNATURE"</code>" \u{2014} TIMESTAMP is when it was sent \
+                    (seconds since 1970, UTC); SIGNATURE the HMAC-SHA256, keyed with the endpoint's signing secret, \
+                    of the timestamp, a full stop and the body exactly as received, in lowercase hex"</li>
+            </ul>
+            <h3>"Checking a signature (Python)"</h3>
+            <pre><code>{crate::webhooks::VERIFY_EXAMPLE}</code></pre>
+        </section>
     }
 }
 

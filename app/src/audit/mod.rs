@@ -51,10 +51,12 @@ pub enum AuditAction {
     RevokedApiToken,
     RegisteredDeal,
     MovedDeal,
+    ChangedWebhook,
+    SentWebhookAgain,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 41] = [
+    pub const ALL: [AuditAction; 43] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -96,6 +98,8 @@ impl AuditAction {
         AuditAction::RevokedApiToken,
         AuditAction::RegisteredDeal,
         AuditAction::MovedDeal,
+        AuditAction::ChangedWebhook,
+        AuditAction::SentWebhookAgain,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -141,6 +145,8 @@ impl AuditAction {
             AuditAction::RevokedApiToken => "api_token.revoke",
             AuditAction::RegisteredDeal => "deal.register",
             AuditAction::MovedDeal => "deal.move",
+            AuditAction::ChangedWebhook => "webhook.change",
+            AuditAction::SentWebhookAgain => "webhook.send",
         }
     }
 
@@ -192,6 +198,8 @@ impl AuditAction {
             AuditAction::RevokedApiToken => "Revoked an API token",
             AuditAction::RegisteredDeal => "Registered a deal",
             AuditAction::MovedDeal => "Moved a deal in its workflow",
+            AuditAction::ChangedWebhook => "Added, turned on or turned off a webhook endpoint",
+            AuditAction::SentWebhookAgain => "Sent a webhook delivery again, or a test event",
         }
     }
 }

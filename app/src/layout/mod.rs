@@ -88,6 +88,8 @@ pub fn page_title(path: &str) -> &'static str {
         ["mdf", _] => "MDF request",
         ["api-tokens"] => "API tokens",
         ["admin", "audit"] => "Audit log",
+        ["admin", "webhooks"] => "Webhooks",
+        ["admin", "webhooks", _] => "Webhook endpoint",
         ["developers"] => "API reference",
         ["training"] => "Training",
         ["training", "new"] => "New course",

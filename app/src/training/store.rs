@@ -292,6 +292,15 @@ pub async fn record_attempt(db: &Db, attempt: NewAttempt<'_>, now: DateTime<Utc>
     };
     let subject = format!("{} {how} until {}", attempt.course.title, ends.format("%Y-%m-%d"));
     audit::record(&mut tx, attempt.user_id, AuditAction::Certified, &subject, now).await?;
+    let data = serde_json::json!({
+        "user_id": attempt.user_id,
+        "organisation_id": attempt.organisation_id,
+        "course_id": attempt.course.id,
+        "course": attempt.course.title,
+        "how": how,
+        "valid_until": ends,
+    });
+    crate::webhooks::store::record(&mut tx, crate::webhooks::EventKind::CertificationEarned, &data, now).await?;
     tx.commit().await?;
     Ok(Some(outcome))
 }

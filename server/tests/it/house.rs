@@ -189,6 +189,13 @@ const WITHOUT_IDS: &[&str] = &[
     "revoke_api_token",
     // The audit log is the whole program's, for admins only.
     "audit_log",
+    // Webhooks are the whole program's, for admins only (tests/it/webhooks.rs).
+    "webhooks",
+    "create_webhook",
+    "webhook",
+    "set_webhook_enabled",
+    "send_test_webhook",
+    "send_webhook_again",
 ];
 
 async fn every_server_function_taking_an_id_answers_not_found_for_another_partners(backend: Backend) {

@@ -27,3 +27,4 @@ mod security;
 mod spiffs;
 mod tiers;
 mod training;
+mod webhooks;

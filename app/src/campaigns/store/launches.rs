@@ -239,6 +239,16 @@ pub async fn add_lead(
         .bind(&lead.phone).bind(now).fetch_one(conn).await)?;
     let message = mail::lead_captured(&lead.name, &lead.company, campaign, link);
     mail::queue_to_partner_admins(&mut tx, launch.organisation_id, &message, now).await?;
+    let data = serde_json::json!({
+        "lead_id": id,
+        "organisation_id": launch.organisation_id,
+        "campaign": campaign,
+        "name": lead.name,
+        "email": lead.email,
+        "company": lead.company,
+        "phone": lead.phone,
+    });
+    crate::webhooks::store::record(&mut tx, crate::webhooks::EventKind::LeadCaptured, &data, now).await?;
     tx.commit().await?;
     Ok(Added::Added(id))
 }

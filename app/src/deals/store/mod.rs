@@ -13,9 +13,11 @@ use crate::audit::{self, AuditAction, Change};
 use crate::auth::reach::Reach;
 use crate::db::keyset::{After, KeyOrder};
 use crate::db::{Conditions, Db, Tx};
+use crate::events::DealOutcome;
 use crate::incentives::{self, coop::WinBooking};
 use crate::mail::{self, Message};
 use crate::money::Currency;
+use crate::webhooks;
 use crate::{bind_all, execute_in, on_db, on_tx};
 
 pub use super::narrowing::{DealFilter, Narrowing, push_tier_and_region};
@@ -77,6 +79,9 @@ crate::statements! {
         ON CONFLICT (form_token) DO NOTHING RETURNING id";
     const BY_FORM_TOKEN = "SELECT id, status, possible_conflict FROM deals WHERE form_token = $1 AND created_by = $2";
     const BY_LEAD = "SELECT id, status, possible_conflict FROM deals WHERE lead_id = $1";
+    const REPORTED = "SELECT d.id, d.organisation_id, o.name AS partner, d.customer_company, d.customer_domain, d.status, \
+        d.amount_minor, d.currency, d.expected_close_date, d.final_amount_minor, d.closed_on \
+        FROM deals d JOIN organisations o ON o.id = d.organisation_id WHERE d.id = $1";
     const INSERT_TIMELINE = "INSERT INTO deal_events (deal_id, actor_id, at, kind, from_status, to_status, note) \
         VALUES ($1, $2, $3, $4, $5, $6, $7)";
     const APPLY = "UPDATE deals SET status = $3, updated_at = $4, \
@@ -385,6 +390,9 @@ pub async fn insert(db: &Db, deal: &NewDeal<'_>) -> Result<Option<Saved>, sqlx::
         record_timeline(&mut tx, &line).await?;
         let subject = format!("deal {id}: {} ({})", deal.customer_company, deal.status.as_str());
         audit::record(&mut tx, deal.created_by, AuditAction::RegisteredDeal, &subject, deal.now).await?;
+        if submitted {
+            report(&mut tx, id, DealOutcome::Submitted, deal.amount_minor, deal.now).await?;
+        }
     }
     tx.commit().await?;
     if let Some(id) = id {
@@ -457,6 +465,9 @@ pub async fn apply(
             on_tx!(tx, conn => sqlx::query_scalar(CREATOR_EMAIL).bind(deal_id).fetch_one(conn).await)?;
         mail::queue(&mut tx, &recipient, message, now).await?;
     }
+    if let Some((outcome, amount_minor)) = plan.event {
+        report(&mut tx, deal_id, outcome, amount_minor, now).await?;
+    }
     match plan.ledger {
         LedgerEffect::None => {}
         LedgerEffect::Accrue => incentives::store::book_win(&mut tx, booking).await?,
@@ -466,6 +477,39 @@ pub async fn apply(
     }
     tx.commit().await?;
     Ok(true)
+}
+
+/// A deal's fields as a webhook reports them.
+#[derive(sqlx::FromRow, serde::Serialize)]
+struct Reported {
+    id: i64,
+    organisation_id: i64,
+    partner: String,
+    customer_company: String,
+    customer_domain: String,
+    status: DealStatus,
+    amount_minor: i64,
+    currency: String,
+    expected_close_date: NaiveDate,
+    final_amount_minor: Option<i64>,
+    closed_on: Option<NaiveDate>,
+}
+
+/// Reports a deal's move to the endpoints that want it, in the transaction of the move.
+async fn report(
+    tx: &mut Tx,
+    deal_id: i64,
+    outcome: DealOutcome,
+    amount_minor: i64,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let kind = webhooks::EventKind::of_deal(outcome);
+    if !webhooks::store::wanted(tx, kind).await? {
+        return Ok(());
+    }
+    let deal: Reported = on_tx!(tx, conn => sqlx::query_as(REPORTED).bind(deal_id).fetch_one(conn).await)?;
+    let data = serde_json::json!({ "deal": deal, "outcome": outcome, "amount_minor": amount_minor });
+    webhooks::store::record(tx, kind, &data, at).await
 }
 
 /// Approved deals whose protection ended by `now`, at most `limit`.

@@ -130,11 +130,22 @@ pub async fn pay_run(db: &Db, run: i64, by: i64, at: DateTime<Utc>, link: &str) 
             _ => partners.push((line.organisation_id, vec![(line.currency, line.amount_minor)])),
         }
     }
-    for (organisation_id, amounts) in partners {
-        let message: Message = mail::payout_paid(&ledger::quarter_label(period), &amounts, link);
-        mail::queue_to_partner_admins(&mut tx, organisation_id, &message, at).await?;
+    let quarter = ledger::quarter_label(period);
+    for (organisation_id, amounts) in &partners {
+        let message: Message = mail::payout_paid(&quarter, amounts, link);
+        mail::queue_to_partner_admins(&mut tx, *organisation_id, &message, at).await?;
     }
     audit::record(&mut tx, by, AuditAction::PaidPayoutRun, &format!("run #{run}"), at).await?;
+    let paid: Vec<serde_json::Value> = partners
+        .iter()
+        .flat_map(|(organisation_id, amounts)| {
+            amounts.iter().map(move |(currency, amount_minor)| {
+                serde_json::json!({ "organisation_id": organisation_id, "currency": currency, "amount_minor": amount_minor })
+            })
+        })
+        .collect();
+    let data = serde_json::json!({ "run_id": run, "quarter": quarter, "period_start": period, "paid": paid });
+    crate::webhooks::store::record(&mut tx, crate::webhooks::EventKind::PayoutPaid, &data, at).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -16,6 +16,7 @@ use crate::tiers::HistoryKind;
 use crate::tiers::engine::{self, Direction, Evaluation, Grace, Metrics, Standing};
 use crate::tiers::program::Program;
 use crate::tiers::simulate::MOMENTS;
+use crate::webhooks;
 use crate::{execute_in, on_db, on_tx};
 
 /// How far ahead a certification's end is warned of, as it would cost a requirement.
@@ -368,7 +369,15 @@ impl Change {
         now: DateTime<Utc>,
     ) -> Result<(), sqlx::Error> {
         execute_in!(tx, sqlx::query(SET_TIER).bind(self.to).bind(self.organisation_id))?;
-        self.record(tx, program, HistoryKind::of(self.direction, self.from), why, decision, version, now).await
+        self.record(tx, program, HistoryKind::of(self.direction, self.from), why, decision, version, now).await?;
+        let data = serde_json::json!({
+            "organisation_id": self.organisation_id,
+            "from_tier": self.from.map(|from| program.name_of(from)),
+            "to_tier": program.name_of(self.to),
+            "direction": self.direction,
+            "why": why,
+        });
+        webhooks::store::record(tx, webhooks::EventKind::TierChanged, &data, now).await
     }
 
     /// Writes the history line of this change as `kind` (a decline leaves the partner where it is).

@@ -29,6 +29,8 @@ pub struct TestApp {
     pub data: String,
     /// The per-test PostgreSQL database, dropped when the test stops the server.
     postgres_database: Option<String>,
+    /// The command line the server was started with, to start it again.
+    args: Vec<String>,
     _dir: tempfile::TempDir,
 }
 
@@ -144,7 +146,8 @@ impl TestApp {
         let mut args =
             vec!["tessera", "--database-url", &url, "--addr", "127.0.0.1:0", "--log", log, "--data-dir", &data];
         args.extend_from_slice(settings);
-        let cli = Cli::try_parse_from(args).expect("test configuration parses");
+        let args: Vec<String> = args.into_iter().map(str::to_owned).collect();
+        let cli = Cli::try_parse_from(&args).expect("test configuration parses");
         capture_log();
         let server = tessera::start(&cli).await.expect("server starts");
         tessera::seed::demo(&server.db, &server.state.files).await.expect("demo data loads");
@@ -154,8 +157,21 @@ impl TestApp {
             url,
             data,
             postgres_database,
+            args,
             _dir: dir,
         }
+    }
+
+    /// Stops the server and starts it again on the same database and settings (at a new address),
+    /// as after a restart: whatever it had in memory is gone.
+    pub async fn restart(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop().await.expect("server stops cleanly");
+        }
+        let cli = Cli::try_parse_from(&self.args).expect("test configuration parses");
+        let server = tessera::start(&cli).await.expect("server starts again");
+        self.base = format!("http://{}", server.addr);
+        self.server = Some(server);
     }
 
     /// The database this server runs on.

@@ -200,6 +200,16 @@ pub async fn decide(
     execute_in!(tx, sqlx::query(TOUCH).bind(request.id).bind(at))?;
     let said = format!("MDF claim #{claim} of request #{}: {}", request.id, to.label());
     audit::record(&mut tx, by, AuditAction::DecidedMdfClaim, &said, at).await?;
+    let data = serde_json::json!({
+        "claim_id": claim,
+        "request_id": request.id,
+        "organisation_id": request.organisation_id,
+        "fund": request.fund.label(),
+        "title": request.title,
+        "decision": if to == ClaimState::Approved { "approved" } else { "rejected" },
+        "reason": reason,
+    });
+    crate::webhooks::store::record(&mut tx, crate::webhooks::EventKind::ClaimDecided, &data, at).await?;
     if let Some(public_url) = notify {
         let outcome = if to == ClaimState::Approved { "approved" } else { "rejected" };
         let link = format!("{public_url}/mdf/{}", request.id);
