@@ -109,7 +109,8 @@ pub enum Command {
         /// What the token is for.
         #[arg(long, default_value = "Command line")]
         name: String,
-        /// Its scopes, comma-separated (deals:read, deals:write, partners:read).
+        /// Its scopes, comma-separated (deals:read, deals:write, partners:read, people:read, tiers:read,
+        /// certifications:read, leads:read).
         #[arg(long, value_delimiter = ',', default_value = "deals:read")]
         scopes: Vec<String>,
         /// Days until it expires: 30, 90, 180 or 365.

@@ -14,16 +14,32 @@ pub enum Scope {
     DealsRead,
     DealsWrite,
     PartnersRead,
+    PeopleRead,
+    TiersRead,
+    CertificationsRead,
+    LeadsRead,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 3] = [Scope::DealsRead, Scope::DealsWrite, Scope::PartnersRead];
+    pub const ALL: [Scope; 7] = [
+        Scope::DealsRead,
+        Scope::DealsWrite,
+        Scope::PartnersRead,
+        Scope::PeopleRead,
+        Scope::TiersRead,
+        Scope::CertificationsRead,
+        Scope::LeadsRead,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::DealsRead => "deals:read",
             Scope::DealsWrite => "deals:write",
             Scope::PartnersRead => "partners:read",
+            Scope::PeopleRead => "people:read",
+            Scope::TiersRead => "tiers:read",
+            Scope::CertificationsRead => "certifications:read",
+            Scope::LeadsRead => "leads:read",
         }
     }
 
@@ -37,6 +53,10 @@ impl Scope {
             Scope::DealsRead => "Read deals and their timelines",
             Scope::DealsWrite => "Register deals and move them through the workflow",
             Scope::PartnersRead => "Read partner organisations",
+            Scope::PeopleRead => "Read partners' people: names, email addresses and roles",
+            Scope::TiersRead => "Read partners' tiers and tier history",
+            Scope::CertificationsRead => "Read the certifications partners' people hold",
+            Scope::LeadsRead => "Read leads from partners' campaign landing pages",
         }
     }
 

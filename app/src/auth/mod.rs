@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 /// The five roles of PRODUCT §1. Vendor staff hold the first three, partner people the last two.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,

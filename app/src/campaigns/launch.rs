@@ -164,6 +164,8 @@ pub struct LaunchView {
 
 /// One lead of a partner's pipeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = Lead))]
 pub struct LeadRow {
     pub id: i64,
     pub received_at: DateTime<Utc>,

@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
 
+/// One of an organisation's people.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow, utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(as = Person))]
 pub struct TeamMember {
     pub id: i64,
     pub name: String,

@@ -63,6 +63,7 @@ pub struct VersionSummary {
 
 /// What changed a partner's tier, or declined to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HistoryKind {
     /// A partner without a tier was placed in one.
@@ -109,7 +110,7 @@ impl HistoryKind {
 
 /// One line of a partner's tier history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow, utoipa::ToSchema))]
 pub struct HistoryEntry {
     pub at: DateTime<Utc>,
     pub kind: HistoryKind,

@@ -15,6 +15,7 @@ pub const EXPIRING_DAYS: i64 = 30;
 
 /// How a certification stands at a moment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Standing {
     Active,
     /// Valid, and ends within [`EXPIRING_DAYS`].

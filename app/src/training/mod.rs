@@ -162,6 +162,7 @@ pub struct CourseCard {
 
 /// One person's certification from one course.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Certificate {
     pub course_id: i64,
     pub course_title: String,

@@ -1,6 +1,7 @@
-//! The demo's webhook endpoint: the program's CRM, with the deliveries of the latest approvals in
-//! its log. It is turned off (its host does not exist), so the demo sends nothing anywhere; an
-//! admin adds an endpoint of their own, or turns this one on to watch it retry.
+//! The demo's webhook endpoint: the program's CRM, with its test event and the deliveries of the
+//! latest approvals in its log. It is turned off (its host does not exist), so the demo sends
+//! nothing anywhere; an admin adds an endpoint of their own, or turns this one on to watch it
+//! retry.
 
 use app::db::Db;
 use app::on_db;
@@ -26,6 +27,8 @@ pub async fn demo(db: &Db, admin: i64) -> Result<(), SeedError> {
     let secret = app::auth::secrets::new_token().map_err(|_| SeedError::Invalid("a random secret"))?;
     let secret = format!("{}{secret}", app::webhooks::signature::SECRET_PREFIX);
     let id = store::create(db, admin, &endpoint, &secret, now - Duration::days(3)).await?;
+    // The test event its admin sent when adding it, then the latest approvals (with the history).
+    store::ping(db, admin, id, now - Duration::days(3) + Duration::minutes(1)).await?;
     let approved: Vec<(i64, String)> = on_db!(db, pool => sqlx::query_as(
         "SELECT id, customer_company FROM deals WHERE status = 'approved' ORDER BY id DESC LIMIT 6")
         .fetch_all(pool).await)?;

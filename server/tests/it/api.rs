@@ -16,6 +16,8 @@ on_both_databases!(
     a_revoked_expired_or_orphaned_token_is_refused_at_once,
     a_token_past_its_rate_is_told_when_to_come_back,
     the_openapi_document_and_reference_page_describe_the_api,
+    a_partners_people_and_tier_are_read_within_reach,
+    certifications_and_leads_are_read_within_reach,
 );
 
 const BLUEPEAK: &str = "partner@bluepeak.test";
@@ -357,5 +359,80 @@ async fn the_openapi_document_and_reference_page_describe_the_api(backend: Backe
     );
     let (status, _, problem) = api(&app, reqwest::Method::GET, "/nothing-here", Some("tsr_x"), None).await;
     assert_eq!((status, problem["status"].as_i64()), (StatusCode::UNAUTHORIZED, Some(401)));
+    app.stop().await;
+}
+
+async fn a_partners_people_and_tier_are_read_within_reach(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let bluepeak = app.organisation_id("Bluepeak Systems").await;
+    let copperline = app.organisation_id("Copperline IT").await;
+    let partner = app.sign_in(BLUEPEAK).await;
+    let (_, secret) = make_token(&app, &partner, &["people:read", "tiers:read"]).await;
+
+    let (status, people) = get(&app, &format!("/partners/{bluepeak}/people"), &secret).await;
+    assert_eq!(status, StatusCode::OK, "{people}");
+    let emails: Vec<&str> =
+        people["data"].as_array().expect("data").iter().filter_map(|p| p["email"].as_str()).collect();
+    assert!(emails.contains(&BLUEPEAK) && emails.contains(&"rep@bluepeak.test"), "{emails:?}");
+    assert!(emails.iter().all(|email| email.ends_with("@bluepeak.test")), "only Bluepeak's people: {emails:?}");
+    let (status, tier) = get(&app, &format!("/partners/{bluepeak}/tier"), &secret).await;
+    assert_eq!(status, StatusCode::OK, "{tier}");
+    assert_eq!(tier["organisation_id"].as_i64(), Some(bluepeak));
+    assert!(tier["tier"].as_str().is_some_and(|name| !name.is_empty()), "{tier}");
+    assert!(tier["history"].is_array(), "{tier}");
+
+    // Another partner's people and tier are "not found"; deals are outside these scopes.
+    for path in [format!("/partners/{copperline}/people"), format!("/partners/{copperline}/tier")] {
+        let (status, _) = get(&app, &path, &secret).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let (status, problem) = get(&app, "/deals", &secret).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(problem["detail"].as_str().is_some_and(|detail| detail.contains("deals:read")), "{problem}");
+
+    // The program's token reads any partner's; without the scope, it is refused naming it.
+    let admin = app.sign_in(ADMIN).await;
+    let (_, program) = make_token(&app, &admin, &["people:read"]).await;
+    let (status, people) = get(&app, &format!("/partners/{copperline}/people"), &program).await;
+    assert_eq!(status, StatusCode::OK, "{people}");
+    assert!(people["data"].as_array().is_some_and(|people| !people.is_empty()));
+    let (status, problem) = get(&app, &format!("/partners/{copperline}/tier"), &program).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(problem["detail"].as_str().is_some_and(|detail| detail.contains("tiers:read")), "{problem}");
+    app.stop().await;
+}
+
+async fn certifications_and_leads_are_read_within_reach(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let bluepeak = app.organisation_id("Bluepeak Systems").await;
+    let partner = app.sign_in(BLUEPEAK).await;
+    let (_, secret) = make_token(&app, &partner, &["certifications:read", "leads:read"]).await;
+    let admin = app.sign_in(ADMIN).await;
+    let (_, program) = make_token(&app, &admin, &["certifications:read", "leads:read"]).await;
+
+    for (path, table) in [("/certifications", "certifications"), ("/leads", "campaign_leads")] {
+        let (status, own) = get(&app, path, &secret).await;
+        assert_eq!(status, StatusCode::OK, "{own}");
+        let own = own["data"].as_array().expect("data").clone();
+        assert!(
+            own.iter().all(|row| row["organisation_id"].as_i64() == Some(bluepeak)),
+            "only Bluepeak's {path}: {own:?}"
+        );
+        let held: i64 = app::on_db!(app.db(), pool => sqlx::query_scalar(sqlx::AssertSqlSafe(
+            format!("SELECT COUNT(*) FROM {table} WHERE organisation_id = $1"))).bind(bluepeak).fetch_one(pool).await)
+        .expect("count");
+        assert!(held > 0, "the demo has Bluepeak's {table}");
+        assert_eq!(own.len() as i64, held, "every one of Bluepeak's {table}");
+
+        let (status, all) = get(&app, path, &program).await;
+        assert_eq!(status, StatusCode::OK, "{all}");
+        let everyone: i64 = app::on_db!(app.db(), pool => sqlx::query_scalar(sqlx::AssertSqlSafe(
+            format!("SELECT COUNT(*) FROM {table}"))).fetch_one(pool).await)
+        .expect("count");
+        assert_eq!(all["data"].as_array().map(Vec::len), Some(everyone as usize), "every partner's {path}");
+    }
+    let (status, problem) = get(&app, "/partners", &secret).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(problem["detail"].as_str().is_some_and(|detail| detail.contains("partners:read")), "{problem}");
     app.stop().await;
 }

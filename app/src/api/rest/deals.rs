@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::problem::{ListProblems, Problem, ReadProblems, WriteProblems};
-use super::{ApiCaller, ApiState, answer, as_caller, cursor};
+use super::{ApiCaller, ApiState, answer, as_caller, cursor, path_id, read_one};
 use crate::api::tokens::Scope;
 use crate::db::keyset::KeyOrder;
 use crate::deals::form::{Attribution, DealInput};
@@ -270,11 +270,6 @@ pub async fn list(
     )
 }
 
-/// A deal's id from its address; anything else is a deal that does not exist.
-fn deal_id(raw: &str) -> Result<i64, Problem> {
-    raw.trim().parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| AppError::NotFound.into())
-}
-
 /// The deal, as its page reads it.
 async fn read(state: &ApiState, parts: Parts, id: i64) -> Result<DealDetail, Problem> {
     Ok(as_caller(state, parts, || server::deal_detail(id)).await?.into())
@@ -290,13 +285,8 @@ pub async fn detail(
     Path(id): Path<String>,
     parts: Parts,
 ) -> Response {
-    answer(
-        async {
-            caller.needs(Scope::DealsRead)?;
-            read(&state, parts, deal_id(&id)?).await
-        }
-        .await,
-    )
+    let read = |id| async move { server::deal_detail(id).await.map(DealDetail::from) };
+    read_one(&state, &caller, Scope::DealsRead, parts, &id, read).await
 }
 
 /// A deal registration, as a partner's system sends it.
@@ -412,7 +402,7 @@ where
     answer(
         async {
             caller.needs(Scope::DealsWrite)?;
-            let id = deal_id(id)?;
+            let id = path_id(id)?;
             as_caller(&state, parts.clone(), || run(id)).await.map_err(|error| Problem::from_error(&error, RENAMED))?;
             read(&state, parts, id).await
         }

@@ -9,6 +9,7 @@ pub mod limit;
 pub mod openapi;
 pub mod partners;
 pub mod problem;
+pub mod records;
 
 use std::time::Instant;
 
@@ -121,6 +122,10 @@ pub fn router(state: ServerState, provide: Provide) -> Router {
         .route("/deals/{id}/outcome", post(deals::close))
         .route("/partners", get(partners::list))
         .route("/partners/{id}", get(partners::detail))
+        .route("/partners/{id}/people", get(partners::people))
+        .route("/partners/{id}/tier", get(partners::tier))
+        .route("/certifications", get(records::certifications))
+        .route("/leads", get(records::leads))
         .fallback(nothing_here)
         .layer(axum::middleware::from_fn_with_state(state.clone(), authenticate))
         .with_state(state);
@@ -238,6 +243,34 @@ pub fn answer<T: Serialize>(result: Result<T, Problem>) -> Response {
         Ok(value) => axum::Json(value).into_response(),
         Err(problem) => problem.into_response(),
     }
+}
+
+/// The id in a path: anything but a positive number is "not found", as an id out of reach is.
+pub fn path_id(raw: &str) -> Result<i64, Problem> {
+    raw.trim().parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| AppError::NotFound.into())
+}
+
+/// Answers one thing, read as the caller by the id in the path, for a token with `scope`.
+pub async fn read_one<T, Fut>(
+    state: &ApiState,
+    caller: &ApiCaller,
+    scope: Scope,
+    parts: Parts,
+    id: &str,
+    read: impl FnOnce(i64) -> Fut,
+) -> Response
+where
+    T: Serialize,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    answer(
+        async {
+            caller.needs(scope)?;
+            let id = path_id(id)?;
+            Ok(as_caller(state, parts, || read(id)).await?)
+        }
+        .await,
+    )
 }
 
 /// The token a request came with and whom it acts for.

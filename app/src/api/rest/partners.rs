@@ -1,20 +1,26 @@
-//! `/api/v1/partners`: partner organisations within the token's reach (a partner token: its own).
+//! `/api/v1/partners`: partner organisations within the token's reach (a partner token: its own),
+//! their people and their tiers.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
 use axum::response::Response;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::deals::keyset;
 use super::problem::{ListProblems, Problem, ReadProblems};
-use super::{ApiCaller, ApiState, answer, as_caller, cursor};
+use super::{ApiCaller, ApiState, answer, as_caller, cursor, read_one};
 use crate::api::tokens::Scope;
 use crate::db::keyset::KeyOrder;
 use crate::error::AppError;
 use crate::partners::server::{partner_listing, partners_after};
 use crate::partners::store::listing::{ListingFilter, PartnerListing};
+use crate::team::TeamMember;
+use crate::team::server::team;
+use crate::tiers::server::tier_standing;
+use crate::tiers::{HistoryEntry, StandingView};
 
 /// A page of partners, and the cursor of the next one (none after the last).
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -99,12 +105,75 @@ pub async fn detail(
     Path(id): Path<String>,
     parts: Parts,
 ) -> Response {
-    answer(
-        async {
-            caller.needs(Scope::PartnersRead)?;
-            let id = id.trim().parse::<i64>().map_err(|_| Problem::from(AppError::NotFound))?;
-            Ok(as_caller(&state, parts, || partner_listing(id)).await?)
+    read_one(&state, &caller, Scope::PartnersRead, parts, &id, partner_listing).await
+}
+
+/// A partner's people.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PeopleList {
+    pub data: Vec<TeamMember>,
+}
+
+/// The people of a partner within the token's reach (a partner token: its own); "not found" for
+/// one outside it.
+#[utoipa::path(get, path = "/partners/{id}/people", tag = "Partners",
+    params(("id" = i64, Path, description = "The partner's id")), security(("token" = ["people:read"])),
+    responses((status = 200, body = PeopleList), ReadProblems))]
+pub async fn people(
+    State(state): State<ApiState>,
+    axum::Extension(caller): axum::Extension<ApiCaller>,
+    Path(id): Path<String>,
+    parts: Parts,
+) -> Response {
+    let read = |id| async move { team(Some(id)).await.map(|team| PeopleList { data: team.members }) };
+    read_one(&state, &caller, Scope::PeopleRead, parts, &id, read).await
+}
+
+/// A partner's tier, where it is heading, and how it got there.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct TierRecord {
+    pub organisation_id: i64,
+    /// The tier it holds (none before its first evaluation places it).
+    pub tier: Option<String>,
+    /// The next tier up, if any.
+    pub next: Option<String>,
+    /// What it still needs for the next tier.
+    pub distance: Option<String>,
+    /// It keeps its tier until then unless it catches up.
+    pub grace_until: Option<DateTime<Utc>>,
+    /// A change waiting for its channel manager's decision.
+    pub pending: Option<String>,
+    /// Newest first.
+    pub history: Vec<HistoryEntry>,
+    pub evaluated_at: DateTime<Utc>,
+}
+
+/// The tier of a partner within the token's reach (a partner token: its own); "not found" for one
+/// outside it.
+#[utoipa::path(get, path = "/partners/{id}/tier", tag = "Partners",
+    params(("id" = i64, Path, description = "The partner's id")), security(("token" = ["tiers:read"])),
+    responses((status = 200, body = TierRecord), ReadProblems))]
+pub async fn tier(
+    State(state): State<ApiState>,
+    axum::Extension(caller): axum::Extension<ApiCaller>,
+    Path(id): Path<String>,
+    parts: Parts,
+) -> Response {
+    let read = |id| async move { tier_standing(Some(id)).await.map(TierRecord::from) };
+    read_one(&state, &caller, Scope::TiersRead, parts, &id, read).await
+}
+
+impl From<StandingView> for TierRecord {
+    fn from(standing: StandingView) -> TierRecord {
+        TierRecord {
+            organisation_id: standing.organisation_id,
+            tier: standing.tier,
+            next: standing.next,
+            distance: standing.distance,
+            grace_until: standing.grace_until,
+            pending: standing.pending,
+            history: standing.history,
+            evaluated_at: standing.evaluated_at,
         }
-        .await,
-    )
+    }
 }

@@ -127,6 +127,20 @@ pub enum TokenProblems {
     RateLimited(Problem),
 }
 
+/// What a whole list without parameters may be answered besides the list.
+#[derive(IntoResponses)]
+pub enum SnapshotProblems {
+    /// No token, or one Tessera does not know, revoked, expired, or its maker deactivated.
+    #[response(status = 401, content_type = "application/problem+json")]
+    Unauthorised(Problem),
+    /// Outside the token's scopes, or what its maker's role may do.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// Past the token's rate: `Retry-After` says when to come back.
+    #[response(status = 429, content_type = "application/problem+json")]
+    RateLimited(Problem),
+}
+
 /// What a list may be answered besides its page.
 #[derive(IntoResponses)]
 pub enum ListProblems {
