@@ -9,11 +9,11 @@ test('an admin makes an API token, sees its secret once, uses it, and revokes it
   await expect(page.getByRole('heading', { level: 1, name: 'API tokens' })).toBeVisible();
 
   // Nothing ticked: the form says what is missing, beside the field.
-  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByRole('button', { name: 'Create the token' }).click();
   await expect(page.getByText('Tick at least one thing the token may do.').first()).toBeVisible();
 
-  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel(/Read deals and their timelines/).check();
   await page.getByLabel(/Read partner organisations/).check();
   await page.getByRole('button', { name: 'Create the token' }).click();

@@ -250,6 +250,27 @@ pub fn path_id(raw: &str) -> Result<i64, Problem> {
     raw.trim().parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| AppError::NotFound.into())
 }
 
+/// Answers a whole list, read as the caller, for a token with `scope`.
+pub async fn read_all<T, Fut>(
+    state: &ApiState,
+    caller: &ApiCaller,
+    scope: Scope,
+    parts: Parts,
+    read: impl FnOnce() -> Fut,
+) -> Response
+where
+    T: Serialize,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    answer(
+        async {
+            caller.needs(scope)?;
+            Ok(as_caller(state, parts, read).await?)
+        }
+        .await,
+    )
+}
+
 /// Answers one thing, read as the caller by the id in the path, for a token with `scope`.
 pub async fn read_one<T, Fut>(
     state: &ApiState,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::problem::SnapshotProblems;
-use super::{ApiCaller, ApiState, answer, as_caller};
+use super::{ApiCaller, ApiState, read_all};
 use crate::api::tokens::Scope;
 use crate::campaigns::launch::LeadRow;
 use crate::campaigns::server::leads as lead_list;
@@ -30,14 +30,8 @@ pub async fn certifications(
     axum::Extension(caller): axum::Extension<ApiCaller>,
     parts: Parts,
 ) -> Response {
-    answer(
-        async {
-            caller.needs(Scope::CertificationsRead)?;
-            let list = as_caller(&state, parts, certification_list).await?;
-            Ok(CertificationList { data: list.certificates })
-        }
-        .await,
-    )
+    let read = || async { certification_list().await.map(|list| CertificationList { data: list.certificates }) };
+    read_all(&state, &caller, Scope::CertificationsRead, parts, read).await
 }
 
 /// Leads from partners' campaign landing pages within reach, newest first.
@@ -55,12 +49,6 @@ pub async fn leads(
     axum::Extension(caller): axum::Extension<ApiCaller>,
     parts: Parts,
 ) -> Response {
-    answer(
-        async {
-            caller.needs(Scope::LeadsRead)?;
-            let list = as_caller(&state, parts, lead_list).await?;
-            Ok(LeadList { data: list.rows })
-        }
-        .await,
-    )
+    let read = || async { lead_list().await.map(|list| LeadList { data: list.rows }) };
+    read_all(&state, &caller, Scope::LeadsRead, parts, read).await
 }
