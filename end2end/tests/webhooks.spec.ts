@@ -81,7 +81,7 @@ test('an admin adds a webhook in the browser, and a deal approved in the browser
     expect(verifies(secret, String(delivery.headers['tessera-signature']), delivery.body)).toBe(true);
     expect(verifies('whsec_wrong', String(delivery.headers['tessera-signature']), delivery.body)).toBe(false);
 
-    // The delivery log says so; turned off, the endpoint is sent nothing more.
+    // The delivery log says so; the endpoint can then be turned off.
     await expect(async () => {
       await open(page, endpointUrl, testInfo, true);
       await expect(page.getByTestId('delivery-row').filter({ hasText: event.id })).toContainText('Delivered', { timeout: 1_000 });

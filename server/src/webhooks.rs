@@ -69,7 +69,7 @@ impl Sender {
                 let failure = (!status.is_success()).then(|| format!("answered HTTP {}", status.as_u16()));
                 (Some(i64::from(status.as_u16())), failure)
             }
-            Err(error) => (None, Some(reason(&error))),
+            Err(error) => (None, Some(reason(&error.without_url()))),
         };
         let at = Utc::now();
         let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
@@ -81,8 +81,9 @@ impl Sender {
             },
         };
         if let Next::Retry(_, why) | Next::GiveUp(why) = &next {
+            // The host only: an address's path or query may carry the receiver's secret.
             tracing::warn!(
-                url = due.url.as_str(),
+                host = webhooks::host_of(&due.url),
                 event = due.event_id,
                 attempts = due.attempts,
                 why = why.as_str(),

@@ -17,12 +17,13 @@ crate::statements! {
     const ANY_DUE = "SELECT id FROM outbox WHERE sent_at IS NULL AND refused_at IS NULL \
         AND COALESCE(next_attempt_at, created_at) <= $1 AND (claimed_until IS NULL OR claimed_until < $1) LIMIT 1";
     // The conditions are said again outside the subquery: on PostgreSQL a second server waiting
-    // on the same rows re-checks them once the first commits, and takes none of them.
+    // on the same rows re-checks only these once the first commits, and takes none of them (nor
+    // one the first tried, failed and put back to wait).
     const TAKE = "UPDATE outbox SET claimed_until = $2, attempts = attempts + 1 WHERE id IN (SELECT id FROM outbox \
         WHERE sent_at IS NULL AND refused_at IS NULL AND COALESCE(next_attempt_at, created_at) <= $1 \
         AND (claimed_until IS NULL OR claimed_until < $1) ORDER BY id LIMIT $3) \
-        AND sent_at IS NULL AND refused_at IS NULL AND (claimed_until IS NULL OR claimed_until < $1) \
-        RETURNING id, recipient, subject, body, attempts";
+        AND sent_at IS NULL AND refused_at IS NULL AND COALESCE(next_attempt_at, created_at) <= $1 \
+        AND (claimed_until IS NULL OR claimed_until < $1) RETURNING id, recipient, subject, body, attempts";
     const MARK_SENT = "UPDATE outbox SET sent_at = $1, claimed_until = NULL, last_error = NULL WHERE id = $2";
     const MARK_FAILED = "UPDATE outbox SET next_attempt_at = $1, last_error = $2, claimed_until = NULL WHERE id = $3";
     const MARK_REFUSED = "UPDATE outbox SET refused_at = $1, last_error = $2, claimed_until = NULL WHERE id = $3";

@@ -44,7 +44,7 @@ pub fn verify(secret: &str, header: &str, body: &str, now: i64, tolerance_second
         }
     }
     let Some(timestamp) = timestamp else { return false };
-    if (now - timestamp).abs() > tolerance_seconds {
+    if now.abs_diff(timestamp) > tolerance_seconds.unsigned_abs() {
         return false;
     }
     signatures.iter().any(|hex| {
@@ -79,5 +79,6 @@ mod tests {
         assert!(!verify("whsec_a", &header, r#"{"id":"evt_1"}"#, 2_000, 300), "too late: a replay");
         assert!(!verify("whsec_a", "v1=00", r#"{"id":"evt_1"}"#, 1_000, 300), "no time");
         assert!(!verify("whsec_a", "t=1000,v1=zz", r#"{"id":"evt_1"}"#, 1_000, 300), "not hex");
+        assert!(!verify("whsec_a", "t=-9223372036854775808,v1=00", "{}", i64::MAX, 300), "no overflow");
     }
 }

@@ -41,22 +41,23 @@ crate::statements! {
         WHERE d.delivered_at IS NULL AND d.gave_up_at IS NULL AND d.next_attempt_at <= $1 \
         AND (d.claimed_until IS NULL OR d.claimed_until < $1) AND e.disabled_at IS NULL LIMIT 1";
     // The conditions are said again outside the subquery: on PostgreSQL a second server waiting
-    // on the same rows re-checks them once the first commits, and takes none of them.
+    // on the same rows re-checks only these once the first commits, and takes none of them (nor
+    // one the first tried, failed and put back to wait).
     const TAKE = "UPDATE webhook_deliveries SET claimed_until = $2, attempts = attempts + 1 WHERE id IN ( \
         SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
         WHERE d.delivered_at IS NULL AND d.gave_up_at IS NULL AND d.next_attempt_at <= $1 \
         AND (d.claimed_until IS NULL OR d.claimed_until < $1) AND e.disabled_at IS NULL ORDER BY d.id LIMIT $3) \
-        AND delivered_at IS NULL AND gave_up_at IS NULL AND (claimed_until IS NULL OR claimed_until < $1) \
-        RETURNING id, attempts";
+        AND delivered_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= $1 \
+        AND (claimed_until IS NULL OR claimed_until < $1) RETURNING id, attempts";
     const TAKEN = "SELECT d.id, e.url, e.secret, d.event_id, v.kind, v.data, v.occurred_at, d.created_at \
         FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
         JOIN webhook_events v ON v.id = d.event_id WHERE d.id BETWEEN $1 AND $2";
     const DELIVERED = "UPDATE webhook_deliveries SET delivered_at = $1, last_attempt_at = $1, claimed_until = NULL, \
-        response_status = $2, duration_ms = $3, last_error = NULL WHERE id = $4";
+        response_status = $2, duration_ms = $3, last_error = NULL WHERE id = $4 AND delivered_at IS NULL AND gave_up_at IS NULL";
     const RETRY = "UPDATE webhook_deliveries SET next_attempt_at = $1, last_attempt_at = $2, claimed_until = NULL, \
-        response_status = $3, duration_ms = $4, last_error = $5 WHERE id = $6";
+        response_status = $3, duration_ms = $4, last_error = $5 WHERE id = $6 AND delivered_at IS NULL AND gave_up_at IS NULL";
     const GIVE_UP = "UPDATE webhook_deliveries SET gave_up_at = $1, last_attempt_at = $1, claimed_until = NULL, \
-        response_status = $2, duration_ms = $3, last_error = $4 WHERE id = $5";
+        response_status = $2, duration_ms = $3, last_error = $4 WHERE id = $5 AND delivered_at IS NULL AND gave_up_at IS NULL";
 }
 
 #[derive(sqlx::FromRow)]

@@ -396,6 +396,10 @@ async fn a_partners_people_and_tier_are_read_within_reach(backend: Backend) {
     let (status, people) = get(&app, &format!("/partners/{copperline}/people"), &program).await;
     assert_eq!(status, StatusCode::OK, "{people}");
     assert!(people["data"].as_array().is_some_and(|people| !people.is_empty()));
+    // The vendor is no partner: its own staff are not read here.
+    let vendor = app.organisation_id("Acme Cloud").await;
+    let (status, _) = get(&app, &format!("/partners/{vendor}/people"), &program).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, problem) = get(&app, &format!("/partners/{copperline}/tier"), &program).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(problem["detail"].as_str().is_some_and(|detail| detail.contains("tiers:read")), "{problem}");

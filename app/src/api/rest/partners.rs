@@ -125,7 +125,11 @@ pub async fn people(
     Path(id): Path<String>,
     parts: Parts,
 ) -> Response {
-    let read = |id| async move { team(Some(id)).await.map(|team| PeopleList { data: team.members }) };
+    // A partner's, never the vendor's own staff (whom the team page shows to vendor staff).
+    let read = |id| async move {
+        partner_listing(id).await?;
+        team(Some(id)).await.map(|team| PeopleList { data: team.members })
+    };
     read_one(&state, &caller, Scope::PeopleRead, parts, &id, read).await
 }
 

@@ -204,14 +204,14 @@ pub async fn decide(
         "claim_id": claim,
         "request_id": request.id,
         "organisation_id": request.organisation_id,
-        "fund": request.fund.label(),
+        "fund": request.fund.as_str(),
         "title": request.title,
-        "decision": if to == ClaimState::Approved { "approved" } else { "rejected" },
+        "decision": to.as_str(),
         "reason": reason,
     });
     crate::webhooks::store::record(&mut tx, crate::webhooks::EventKind::ClaimDecided, &data, at).await?;
     if let Some(public_url) = notify {
-        let outcome = if to == ClaimState::Approved { "approved" } else { "rejected" };
+        let outcome = to.as_str();
         let link = format!("{public_url}/mdf/{}", request.id);
         let message = mail::mdf_decided(request.fund.names(), (&request.title, "claim"), outcome, reason, &link);
         mail::queue_to_partner_admins(&mut tx, request.organisation_id, &message, at).await?;
