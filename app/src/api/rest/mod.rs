@@ -246,8 +246,8 @@ pub fn answer<T: Serialize>(result: Result<T, Problem>) -> Response {
 }
 
 /// The id in a path: anything but a positive number is "not found", as an id out of reach is.
-pub fn path_id(raw: &str) -> Result<i64, Problem> {
-    raw.trim().parse::<i64>().ok().filter(|id| *id > 0).ok_or_else(|| AppError::NotFound.into())
+pub fn path_id(raw: &str) -> Result<i64, AppError> {
+    raw.trim().parse::<i64>().ok().filter(|id| *id > 0).ok_or(AppError::NotFound)
 }
 
 /// Answers a whole list, read as the caller, for a token with `scope`.
@@ -284,14 +284,8 @@ where
     T: Serialize,
     Fut: Future<Output = Result<T, AppError>>,
 {
-    answer(
-        async {
-            caller.needs(scope)?;
-            let id = path_id(id)?;
-            Ok(as_caller(state, parts, || read(id)).await?)
-        }
-        .await,
-    )
+    let id = path_id(id);
+    read_all(state, caller, scope, parts, move || async move { read(id?).await }).await
 }
 
 /// The token a request came with and whom it acts for.
