@@ -12,6 +12,8 @@ const pages = [
   { name: "manager's dashboard", path: '/dashboard', as: 'cam@acme.test' },
   { name: 'approval queue', path: '/deals/queue', as: 'cam@acme.test' },
   { name: 'administration', path: '/admin', as: 'admin@acme.test' },
+  { name: 'webhooks', path: '/admin/webhooks', as: 'admin@acme.test' },
+  { name: "partner admin's API tokens", path: '/api-tokens', as: 'partner@bluepeak.test' },
   { name: "partner's campaign (launched)", path: '/campaigns/1', as: 'partner@bluepeak.test' },
   { name: "partner's leads", path: '/leads', as: 'partner@bluepeak.test' },
   { name: "marketing's campaign report", path: '/campaigns/1', as: 'marketing@acme.test' },
