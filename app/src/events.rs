@@ -46,6 +46,8 @@ pub enum Event {
     Tier { organisation_id: Option<i64>, at: DateTime<Utc> },
     /// A partner's profile, logo or channel manager changed.
     Partner { organisation_id: i64, at: DateTime<Utc> },
+    /// These people were told something (or read what they were told): their bells re-read.
+    Notified { user_ids: Vec<i64>, at: DateTime<Utc> },
 }
 
 impl Event {
@@ -57,8 +59,17 @@ impl Event {
             Event::Certification { at, .. } => ("certification", at),
             Event::Tier { at, .. } => ("tier", at),
             Event::Partner { at, .. } => ("partner", at),
+            Event::Notified { at, .. } => ("notification", at),
         };
         serde_json::json!({ "kind": kind, "at": at }).to_string()
+    }
+
+    /// Whether person `user_id`'s live pages hear of it: what they were told is theirs alone.
+    pub fn heard_by(&self, user_id: i64) -> bool {
+        match self {
+            Event::Notified { user_ids, .. } => user_ids.contains(&user_id),
+            _ => true,
+        }
     }
 }
 
@@ -139,6 +150,18 @@ mod tests {
                 assert_eq!(envelope.origin, "server-a");
             }
         }
+    }
+
+    #[test]
+    fn only_the_people_told_hear_of_a_notification() {
+        let told = Event::Notified { user_ids: vec![4, 9], at: DateTime::<Utc>::UNIX_EPOCH };
+        assert!(told.heard_by(4) && told.heard_by(9) && !told.heard_by(5));
+        assert!(approved(1).heard_by(5));
+        assert!(
+            told.notice().contains(r#""kind":"notification""#) && !told.notice().contains('4'),
+            "{}",
+            told.notice()
+        );
     }
 
     #[test]

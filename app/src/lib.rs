@@ -26,6 +26,7 @@ pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod money;
+pub mod notifications;
 pub mod onboarding;
 pub mod partners;
 #[cfg(feature = "ssr")]
@@ -62,7 +63,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 26] = [
+    let fixed: [&[&str]; 27] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -89,6 +90,7 @@ pub fn every_statement() -> Vec<String> {
         incentives::store::coop::STATEMENTS,
         api::store::STATEMENTS,
         webhooks::store::STATEMENTS,
+        notifications::store::STATEMENTS,
     ];
     let assembled = [
         deals::store::assembled_statements(),
@@ -163,7 +165,7 @@ macro_rules! lazy_page {
     )+};
 }
 
-use account::{ForgotPasswordPage, InvitationPage, ResetPasswordPage, SignInPage};
+use account::{ForgotPasswordPage, InvitationPage, NotificationsPage, ResetPasswordPage, SignInPage};
 use admin::AdminPage;
 use admin::audit::AuditLogPage;
 use agreement::{AgreementAdminPage, AgreementPage};
@@ -233,6 +235,7 @@ lazy_page!(
     WebhooksRoute => WebhooksPage,
     WebhookRoute => WebhookPage,
     DevelopersRoute => DevelopersPage,
+    NotificationsRoute => NotificationsPage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -258,6 +261,11 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     SessionContext::provide();
     provide_context(layout::ApprovalsWaiting(Resource::new(|| (), |_| deals::server::approvals_waiting())));
+    provide_context(layout::UnreadNotifications(Resource::new(
+        || (),
+        |_| notifications::server::unread_notifications(),
+    )));
+    live::provide_live();
     view! {
         <Router>
             <PortalLayout>
@@ -309,6 +317,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("mdf"), ParamSegment("id")) view={Lazy::<MdfRequestRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("api-tokens") view={Lazy::<ApiTokensRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("developers") view={Lazy::<DevelopersRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("training") view={Lazy::<TrainingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("training"), StaticSegment("new")) view={Lazy::<NewCourseRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("training"), StaticSegment("people")) view={Lazy::<CertificationsRoute>::new()} ssr=SsrMode::Async/>

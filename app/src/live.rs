@@ -1,9 +1,12 @@
 //! Live updates in the browser. A page that shows live figures calls [`use_live`]: once hydrated
-//! it listens to the server's `/live` event stream, and its `version` goes up on every notice,
-//! which the page's resources track to fetch a fresh snapshot. A dropped connection is retried
-//! with back-off (1, 2, 4 … 30 seconds); after reconnecting the page fetches a fresh snapshot
-//! too, so nothing that happened while it was away is missed. Notices carry no data of their
-//! own, only that something changed: each page re-reads through its own, access-checked, server function.
+//! the tab listens to the server's `/live` event stream, and the page's `version` goes up on every
+//! notice of a change, which its resources track to fetch a fresh snapshot; `told` goes up when
+//! the signed-in person was told something (the bell re-reads its count). A tab has one
+//! connection, made by the app ([`provide_live`]) and opened by the first page or bell that
+//! listens; it stays open across pages. A dropped connection is retried with back-off (1, 2, 4 …
+//! 30 seconds); after reconnecting both numbers go up, so nothing that happened while it was away
+//! is missed. Notices carry no data of their own, only that something changed: each page
+//! re-reads through its own, access-checked, server function.
 
 use leptos::prelude::*;
 
@@ -17,8 +20,37 @@ pub enum LiveState {
 
 #[derive(Clone, Copy)]
 pub struct Live {
+    /// Goes up whenever something changed that a page may show.
     pub version: ReadSignal<u64>,
+    /// Goes up whenever the signed-in person was told something.
+    pub told: ReadSignal<u64>,
     pub state: ReadSignal<LiveState>,
+}
+
+/// What a notice from the server means to a tab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Heard {
+    /// Something changed: pages re-read.
+    Changed,
+    /// The person was told something: the bell re-reads.
+    Told,
+    /// Notices were missed: everything re-reads.
+    Everything,
+}
+
+impl Heard {
+    /// The meaning of a notice's JSON text (`{"kind": …}`).
+    pub fn of(notice: &str) -> Heard {
+        #[derive(serde::Deserialize)]
+        struct Notice {
+            kind: String,
+        }
+        match serde_json::from_str::<Notice>(notice).map(|notice| notice.kind) {
+            Ok(kind) if kind == "notification" => Heard::Told,
+            Ok(kind) if kind != "resync" => Heard::Changed,
+            _ => Heard::Everything,
+        }
+    }
 }
 
 /// Seconds to wait before reconnecting after `failures` failed attempts in a row.
@@ -26,14 +58,61 @@ pub fn backoff_seconds(failures: u32) -> u32 {
     1u32.checked_shl(failures.min(5)).unwrap_or(32).min(30)
 }
 
-pub fn use_live() -> Live {
-    let (version, set_version) = signal(0u64);
-    let (state, set_state) = signal(LiveState::Waiting);
+/// The tab's one connection to the live stream, and what it has heard (only the browser hears).
+#[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+struct Channel {
+    live: Live,
+    set_version: WriteSignal<u64>,
+    set_told: WriteSignal<u64>,
+    set_state: WriteSignal<LiveState>,
+    opened: StoredValue<bool>,
+}
+
+impl Channel {
+    fn new() -> Channel {
+        let (version, set_version) = signal(0u64);
+        let (told, set_told) = signal(0u64);
+        let (state, set_state) = signal(LiveState::Waiting);
+        Channel {
+            live: Live { version, told, state },
+            set_version,
+            set_told,
+            set_state,
+            opened: StoredValue::new(false),
+        }
+    }
+
     #[cfg(feature = "hydrate")]
-    browser::listen(set_version, set_state);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (set_version, set_state);
-    Live { version, state }
+    fn open(self) {
+        if !self.opened.get_value() {
+            self.opened.set_value(true);
+            browser::connect(self, 0);
+        }
+    }
+
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn hear(self, heard: Heard) {
+        if heard != Heard::Told {
+            self.set_version.try_update(|version| *version += 1);
+        }
+        if heard != Heard::Changed {
+            self.set_told.try_update(|told| *told += 1);
+        }
+    }
+}
+
+/// Makes the tab's live channel, once, in the app: it is opened by the first page that listens.
+pub fn provide_live() {
+    provide_context(Channel::new());
+}
+
+/// The tab's live channel, opened once the page is hydrated.
+pub fn use_live() -> Live {
+    let channel = use_context::<Channel>().unwrap_or_else(Channel::new);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| channel.open());
+    channel.live
 }
 
 /// "Live" or "Reconnecting…", next to a live page's title.
@@ -58,55 +137,34 @@ mod browser {
     use wasm_bindgen::closure::Closure;
     use web_sys::EventSource;
 
-    use super::{LiveState, backoff_seconds};
+    use super::{Channel, Heard, LiveState, backoff_seconds};
 
-    /// The open connection, held by the page; gone (and closed) when the page goes.
-    type Connection = StoredValue<Option<EventSource>, LocalStorage>;
-
-    pub fn listen(set_version: WriteSignal<u64>, set_state: WriteSignal<LiveState>) {
-        let connection: Connection = StoredValue::new_local(None);
-        on_cleanup(move || {
-            if let Some(Some(source)) = connection.try_get_value() {
-                source.close();
-            }
-        });
-        Effect::new(move |_| connect(connection, set_version, set_state, 0));
-    }
-
-    fn connect(
-        connection: Connection,
-        set_version: WriteSignal<u64>,
-        set_state: WriteSignal<LiveState>,
-        failures: u32,
-    ) {
-        // The page has gone: stop.
-        if connection.try_get_value().is_none() {
-            return;
-        }
+    pub fn connect(channel: Channel, failures: u32) {
         let Ok(source) = EventSource::new("/live") else {
-            retry(connection, set_version, set_state, failures);
+            retry(channel, failures);
             return;
         };
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
-            set_version.try_update(|version| *version += 1);
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |message: web_sys::MessageEvent| {
+            let text = message.data().as_string().unwrap_or_default();
+            channel.hear(Heard::of(&text));
         });
         let opened = std::rc::Rc::new(std::cell::Cell::new(false));
         let opened_here = opened.clone();
         let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
             opened_here.set(true);
-            set_state.try_set(LiveState::Connected);
+            channel.set_state.try_set(LiveState::Connected);
             // Back after a break: fetch what changed meanwhile.
             if failures > 0 {
-                set_version.try_update(|version| *version += 1);
+                channel.hear(Heard::Everything);
             }
         });
         let failed = source.clone();
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
             failed.close();
-            set_state.try_set(LiveState::Reconnecting);
+            channel.set_state.try_set(LiveState::Reconnecting);
             // A connection that worked for a while starts the back-off again from one second.
             let failures = if opened.get() { 1 } else { failures + 1 };
-            retry(connection, set_version, set_state, failures);
+            retry(channel, failures);
         });
         source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
@@ -115,12 +173,11 @@ mod browser {
         on_message.forget();
         on_open.forget();
         on_error.forget();
-        connection.try_set_value(Some(source));
     }
 
-    fn retry(connection: Connection, set_version: WriteSignal<u64>, set_state: WriteSignal<LiveState>, failures: u32) {
+    fn retry(channel: Channel, failures: u32) {
         let wait = std::time::Duration::from_secs(u64::from(backoff_seconds(failures.saturating_sub(1))));
-        set_timeout(move || connect(connection, set_version, set_state, failures), wait);
+        set_timeout(move || connect(channel, failures), wait);
     }
 }
 
@@ -132,5 +189,13 @@ mod tests {
     fn reconnecting_backs_off_to_thirty_seconds() {
         let waits: Vec<u32> = (0..8).map(backoff_seconds).collect();
         assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30, 30]);
+    }
+
+    #[test]
+    fn a_notice_tells_the_bell_or_the_page_or_both() {
+        assert_eq!(Heard::of(r#"{"kind":"notification","at":"2026-12-04T00:00:00Z"}"#), Heard::Told);
+        assert_eq!(Heard::of(r#"{"kind":"deal","at":"2026-12-04T00:00:00Z"}"#), Heard::Changed);
+        assert_eq!(Heard::of(r#"{"kind":"resync"}"#), Heard::Everything);
+        assert_eq!(Heard::of("not json"), Heard::Everything);
     }
 }

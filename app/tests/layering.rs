@@ -20,6 +20,7 @@ const ORDER: &[&str] = &[
     "auth",
     "ui",
     "live",
+    "notifications",
     "layout",
     "webhooks",
     "agreement",

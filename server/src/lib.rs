@@ -90,6 +90,8 @@ pub struct RunningServer {
     mailer: Option<tokio::task::JoinHandle<()>>,
     /// Sends webhook deliveries.
     webhooks: tokio::task::JoinHandle<()>,
+    /// Tells live pages who was told something.
+    notified: tokio::task::JoinHandle<()>,
     task: tokio::task::JoinHandle<Result<(), std::io::Error>>,
 }
 
@@ -105,6 +107,7 @@ impl RunningServer {
             mailer.abort();
         }
         self.webhooks.abort();
+        self.notified.abort();
         let served = self.task.await.unwrap_or(Ok(()));
         // What was counted since the last batch is written before the database closes.
         if let Err(error) = self.landing_pages.flush(&self.db).await {
@@ -136,6 +139,7 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
     let webhooks = tokio::spawn(webhooks::drain(db.clone(), sender));
     let events = EventBus::new(format!("{}-{addr}", std::process::id()));
     let relay = relay::spawn(&db, &events);
+    let notified = tokio::spawn(live::publish_notified(events.clone(), db.identity()));
     let state = ServerState::new(db.clone(), settings, events.clone());
     let clock = tokio::spawn(protection_clock(state.clone()));
     let tiers = tokio::spawn(app::tiers::server::follow_events(state.clone()));
@@ -175,6 +179,7 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
         relay,
         mailer,
         webhooks,
+        notified,
         task,
     })
 }
@@ -349,6 +354,7 @@ pub async fn seed(cli: &Cli, demo: bool, history: bool, scale: Option<(usize, us
              on the ledger."
         );
     }
+    seed::demo_notifications(&db, &cli.settings().public_url).await?;
     if let Some((partners, deals)) = scale {
         let scale = scale::scale(&db, partners, deals).await?;
         println!(

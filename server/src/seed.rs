@@ -6,6 +6,7 @@ mod campaigns;
 mod content;
 mod incentives;
 mod mdf;
+mod notifications;
 mod onboarding;
 mod tiers;
 mod training;
@@ -154,6 +155,11 @@ pub async fn demo(db: &Db, files: &app::files::FileStore) -> Result<String, Seed
 pub async fn demo_ledger(db: &Db, public_url: &str) -> Result<(), SeedError> {
     let admin = user_id(db, "admin@acme.test").await?;
     incentives::demo_history(db, admin, public_url).await
+}
+
+/// The demo's notifications, with links under `public_url` (see [`notifications::demo`]).
+pub async fn demo_notifications(db: &Db, public_url: &str) -> Result<(), SeedError> {
+    notifications::demo(db, public_url).await
 }
 
 /// Every partner's tier standing from the demo history (see [`tiers::demo_standings`]).

@@ -51,6 +51,30 @@ macro_rules! on_db {
 pub struct Tx {
     inner: TxInner,
     _gate: Option<tokio::sync::MutexGuard<'static, ()>>,
+    /// The people this transaction notified, told once it commits (see [`notified`]), and the
+    /// database they belong to.
+    told: Vec<i64>,
+    db: Db,
+}
+
+/// People told something by a transaction this process committed, and the database they belong to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Told {
+    pub database: String,
+    pub user_ids: Vec<i64>,
+}
+
+/// The people told something by transactions this process commits, as each commits: the server
+/// of that database ([`Told::database`], its [`Db::identity`]) turns them into live notices (a
+/// bell's count goes up), for itself and, through the event relay, for the other servers. A
+/// notice carries no data: a stray one costs a re-read.
+pub fn notified() -> tokio::sync::broadcast::Receiver<Told> {
+    told_channel().subscribe()
+}
+
+fn told_channel() -> &'static tokio::sync::broadcast::Sender<Told> {
+    static TOLD: std::sync::OnceLock<tokio::sync::broadcast::Sender<Told>> = std::sync::OnceLock::new();
+    TOLD.get_or_init(|| tokio::sync::broadcast::channel(256).0)
 }
 
 #[doc(hidden)]
@@ -75,6 +99,13 @@ impl Tx {
         Ok(())
     }
 
+    /// Person `user_id` is told something in this transaction: once it commits, their live pages hear of it.
+    pub fn tell(&mut self, user_id: i64) {
+        if !self.told.contains(&user_id) {
+            self.told.push(user_id);
+        }
+    }
+
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         // Counted once the commit can be read (or, failed, may have landed), and also when the
         // caller gives up waiting for it; see [`writes`].
@@ -88,7 +119,12 @@ impl Tx {
         match self.inner {
             TxInner::Sqlite(tx) => tx.commit().await,
             TxInner::Postgres(tx) => tx.commit().await,
+        }?;
+        if !self.told.is_empty() {
+            // Nobody listening (a command run from the shell) is fine.
+            let _ = told_channel().send(Told { database: self.db.identity(), user_ids: self.told });
         }
+        Ok(())
     }
 
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
@@ -337,10 +373,29 @@ impl Db {
         Ok(match self {
             Db::Sqlite(pool) => {
                 let gate = SQLITE_WRITER.lock().await;
-                Tx { inner: TxInner::Sqlite(pool.begin().await?), _gate: Some(gate) }
+                Tx {
+                    inner: TxInner::Sqlite(pool.begin().await?),
+                    _gate: Some(gate),
+                    told: Vec::new(),
+                    db: self.clone(),
+                }
             }
-            Db::Postgres(pool) => Tx { inner: TxInner::Postgres(pool.begin().await?), _gate: None },
+            Db::Postgres(pool) => {
+                Tx { inner: TxInner::Postgres(pool.begin().await?), _gate: None, told: Vec::new(), db: self.clone() }
+            }
         })
+    }
+
+    /// Which database this is, among those one process may open (its file; its server and name).
+    pub fn identity(&self) -> String {
+        match self {
+            Db::Sqlite(pool) => format!("sqlite:{}", pool.connect_options().get_filename().display()),
+            Db::Postgres(pool) => {
+                let options = pool.connect_options();
+                let name = options.get_database().unwrap_or_default();
+                format!("postgres://{}:{}/{name}", options.get_host(), options.get_port())
+            }
+        }
     }
 
     pub fn backend_name(&self) -> &'static str {

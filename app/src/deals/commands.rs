@@ -88,7 +88,8 @@ pub async fn carry_out(
         }
         _ => WinBooking::default(),
     };
-    if !store::apply(&state.db, deal.id, actor, &plan, message.as_ref(), &booking, now).await? {
+    let telling = store::Telling { creator: message.as_ref(), public_url: Some(&state.settings.public_url) };
+    if !store::apply(&state.db, deal.id, actor, &plan, telling, &booking, now).await? {
         return Err(AppError::field("form", "This deal changed meanwhile. Reload the page to see its status."));
     }
     publish(&state.events, deal, &plan, now);

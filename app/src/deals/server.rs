@@ -260,6 +260,7 @@ pub async fn save_deal(
         lead_id: lead,
         now,
         sla_due_at: (status == DealStatus::Submitted).then(|| schedule::sla_due(now)),
+        public_url: &state.settings.public_url,
     };
     let saved = store::insert(&state.db, &deal).await?.ok_or_else(|| {
         AppError::field("form", "This form was already used by someone else. Reload the page and try again.")

@@ -15,6 +15,7 @@ use crate::auth::access::{AGREEMENT_PATH, APPROVALS, current_nav, nav_items};
 use crate::auth::server::{SignOut, current_user};
 use crate::auth::{AgreementStanding, Role, SessionUser};
 use crate::error::AppError;
+use crate::notifications::Bell;
 
 /// The signed-in person, loaded once per page load and shared by every component.
 #[derive(Clone, Copy)]
@@ -35,6 +36,11 @@ impl SessionContext {
 /// per page load by the app, outside the header's `Suspense`, and awaited there after the session.
 #[derive(Clone, Copy)]
 pub struct ApprovalsWaiting(pub Resource<Result<Option<i64>, AppError>>);
+
+/// How many of the signed-in person's notifications are unread, for the bell; made once per page
+/// load by the app, like [`ApprovalsWaiting`].
+#[derive(Clone, Copy)]
+pub struct UnreadNotifications(pub Resource<Result<i64, AppError>>);
 
 /// The title of an address that is no page.
 pub const NOT_FOUND_TITLE: &str = "Page not found";
@@ -91,6 +97,7 @@ pub fn page_title(path: &str) -> &'static str {
         ["admin", "webhooks"] => "Webhooks",
         ["admin", "webhooks", _] => "Webhook endpoint",
         ["developers"] => "API reference",
+        ["notifications"] => "Notifications",
         ["training"] => "Training",
         ["training", "new"] => "New course",
         ["training", "people"] => "Certifications",
@@ -135,8 +142,12 @@ pub fn PortalLayout(children: Children) -> impl IntoView {
                                 Some(waiting) => waiting.0.await.ok().flatten().filter(|count| *count > 0),
                                 None => None,
                             };
+                            let unread = match use_context::<UnreadNotifications>() {
+                                Some(unread) => unread.0.await.unwrap_or(0),
+                                None => 0,
+                            };
                             let banner = agreement_banner(&user);
-                            view! { <Navigation user waiting/> {banner} }.into_any()
+                            view! { <Navigation user waiting unread/> {banner} }.into_any()
                         }
                         _ => ().into_any(),
                     }
@@ -164,7 +175,7 @@ fn agreement_banner(user: &SessionUser) -> Option<impl IntoView + use<>> {
 }
 
 #[component]
-fn Navigation(user: SessionUser, waiting: Option<i64>) -> impl IntoView {
+fn Navigation(user: SessionUser, waiting: Option<i64>, unread: i64) -> impl IntoView {
     let location = use_location();
     let items = nav_items(user.role);
     let sign_out = ServerAction::<SignOut>::new();
@@ -200,6 +211,7 @@ fn Navigation(user: SessionUser, waiting: Option<i64>) -> impl IntoView {
                     .collect_view()}
             </ul>
         </nav>
+        <Bell unread/>
         <details class="user-menu">
             <summary>
                 <span class="user-name">{user.name.clone()}</span>

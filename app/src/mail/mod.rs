@@ -49,6 +49,16 @@ pub fn deal_decided(company: &str, outcome: &str, reason: Option<&str>, link: &s
     }
 }
 
+/// To a partner's channel manager, when the partner submits a deal registration for a decision.
+pub fn deal_waiting(partner: &str, company: &str, amount: &str, link: &str) -> Message {
+    Message {
+        subject: format!("{partner} registered a deal for {company} ({amount}): it waits for your decision"),
+        body: format!(
+            "{partner} registered a deal for {company}, worth {amount}, and submitted it for approval.\n\n             Check it for conflicts, then approve or reject it:\n{link}"
+        ),
+    }
+}
+
 /// To a partner's admins, when a prospect sends one of its landing pages' forms.
 pub fn lead_captured(name: &str, company: &str, campaign: &str, link: &str) -> Message {
     Message {

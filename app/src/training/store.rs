@@ -10,6 +10,7 @@ use crate::audit::{self, AuditAction};
 use crate::auth::reach::Reach;
 use crate::db::{Conditions, Db};
 use crate::mail;
+use crate::notifications::{self, Notice};
 use crate::{bind_all, execute_in, on_db, on_tx};
 
 macro_rules! certificate_columns {
@@ -53,11 +54,11 @@ crate::statements! {
         expires_at = excluded.expires_at, reminded_30_at = NULL, reminded_7_at = NULL";
     const RENEW = "UPDATE certifications SET renewed_at = $1, expires_at = $2, reminded_30_at = NULL, \
         reminded_7_at = NULL WHERE user_id = $3 AND course_id = $4";
-    const DUE_30 = "SELECT c.id, u.email, co.title AS course_title, c.expires_at FROM certifications c \
+    const DUE_30 = "SELECT c.id, c.user_id, co.title AS course_title, c.expires_at FROM certifications c \
         JOIN users u ON u.id = c.user_id JOIN courses co ON co.id = c.course_id \
         WHERE c.expires_at > $1 AND c.expires_at <= $2 AND c.reminded_30_at IS NULL AND c.reminded_7_at IS NULL \
         AND u.deactivated_at IS NULL ORDER BY c.id LIMIT $3";
-    const DUE_7 = "SELECT c.id, u.email, co.title AS course_title, c.expires_at FROM certifications c \
+    const DUE_7 = "SELECT c.id, c.user_id, co.title AS course_title, c.expires_at FROM certifications c \
         JOIN users u ON u.id = c.user_id JOIN courses co ON co.id = c.course_id \
         WHERE c.expires_at > $1 AND c.expires_at <= $2 AND c.reminded_7_at IS NULL \
         AND u.deactivated_at IS NULL ORDER BY c.id LIMIT $3";
@@ -309,7 +310,7 @@ pub async fn record_attempt(db: &Db, attempt: NewAttempt<'_>, now: DateTime<Utc>
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct DueReminder {
     pub id: i64,
-    pub email: String,
+    pub user_id: i64,
     pub course_title: String,
     pub expires_at: DateTime<Utc>,
 }
@@ -330,7 +331,7 @@ pub async fn reminders_due(
     on_db!(db, pool => sqlx::query_as(sql).bind(now).bind(horizon).bind(limit).fetch_all(pool).await)
 }
 
-/// Marks `due` reminded and queues its email, together; `false` (nothing sent) when another run
+/// Marks `due` reminded and tells its person (and by email, unless they said not to), together; `false` (nothing sent) when another run
 /// sent it meanwhile.
 pub async fn remind(
     db: &Db,
@@ -351,7 +352,8 @@ pub async fn remind(
     // Whole days left, rounded up: a certification ending in 29½ days ends "in 30 days".
     let days = ((due.expires_at - now).num_hours() + 23).div_euclid(24).max(1);
     let message = mail::certification_expiring(&due.course_title, days, due.expires_at, link);
-    mail::queue(&mut tx, &due.email, &message, now).await?;
+    let notice = Notice { kind: notifications::Kind::Certification, message, path: "/training".to_owned() };
+    notifications::store::tell(&mut tx, due.user_id, &notice, now).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -72,6 +72,11 @@ pub fn day_text(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%d").to_string()
 }
 
+/// A moment as pages write one (UTC), to the minute: `2026-12-03 14:05`.
+pub fn minute_text(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// The badge tone of a tier, so tiers look the same on every page.
 pub fn tier_tone(tier: &str) -> &'static str {
     match tier {

@@ -205,6 +205,6 @@ async fn reopen_one(db: &Db, admin: i64, now: DateTime<Utc>) -> Result<(), SeedE
     let admin = Actor::Person { user_id: admin, role: Role::Admin };
     let change = plan(&deal.state(), admin, &reopen, at).map_err(|_| SeedError::Invalid("the demo's reopened deal"))?;
     // As the deal's page does it, through the one writer of deal changes (no email: it is history).
-    app::deals::store::apply(db, deal_id, admin, &change, None, &Default::default(), at).await?;
+    app::deals::store::apply(db, deal_id, admin, &change, Default::default(), &Default::default(), at).await?;
     Ok(())
 }

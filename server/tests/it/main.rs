@@ -20,6 +20,7 @@ mod identity;
 mod incentives;
 mod mail;
 mod mdf;
+mod notifications;
 mod onboarding;
 mod performance;
 mod profile;

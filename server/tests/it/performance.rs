@@ -10,7 +10,7 @@ use app::kpi::formulas::divide_rounded;
 use app::on_db;
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{Backend, TestApp, approve, register, win_deal};
+use support::{Backend, TestApp, approve, hears, next_notice, open_stream, register, win_deal};
 
 on_both_databases!(
     a_channel_managers_dashboard_counts_only_their_partners,
@@ -342,26 +342,6 @@ async fn a_scorecard_is_for_its_partner_and_their_managers_only(backend: Backend
     app.stop().await;
 }
 
-/// Reads a server-sent event stream until a `data:` line arrives (or `wait` passes).
-async fn next_notice(stream: &mut reqwest::Response, wait: Duration) -> Option<Value> {
-    let deadline = tokio::time::Instant::now() + wait;
-    let mut buffer = String::new();
-    loop {
-        let chunk = tokio::time::timeout_at(deadline, stream.chunk()).await.ok()?.ok()??;
-        buffer.push_str(&String::from_utf8_lossy(&chunk));
-        if let Some(line) = buffer.lines().find_map(|line| line.strip_prefix("data:")) {
-            return serde_json::from_str(line.trim()).ok();
-        }
-    }
-}
-
-async fn open_stream(client: &reqwest::Client, base: &str) -> reqwest::Response {
-    let stream = client.get(format!("{base}/live")).send().await.expect("stream opens");
-    assert_eq!(stream.status(), StatusCode::OK);
-    assert_eq!(stream.headers()["content-type"], "text/event-stream");
-    stream
-}
-
 async fn live_streams_need_a_session_and_carry_no_deal_data(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let anonymous = app.client().get(format!("{}/live", app.base)).send().await.expect("request");
@@ -397,8 +377,9 @@ async fn an_event_committed_through_one_server_reaches_streams_on_another(backen
 
     let bluepeak = app.sign_in("partner@bluepeak.test").await;
     win_deal(&app, &bluepeak, &sam, "Wayne Enterprises", "wayne.com", "10,000.00").await;
-    let notice = next_notice(&mut stream, Duration::from_secs(5)).await.expect("the other server's event within 5 s");
-    assert_eq!(notice["kind"], "deal");
+    // Sam was told the deal waited for them, through the first server: their bell on the second hears it.
+    assert!(hears(&mut stream, "notification", Duration::from_secs(5)).await, "who was told, within 5 s");
+    assert!(hears(&mut stream, "deal", Duration::from_secs(5)).await, "the other server's event within 5 s");
     // The second server re-reads what changed: its dashboard has the win committed through the first.
     assert_eq!(tile(&on_second("dashboard").await, "TotalRevenue")["value"]["Money"], 1_000_000);
     assert_eq!(tile(&before, "TotalRevenue")["value"]["Money"], 0);

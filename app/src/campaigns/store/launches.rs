@@ -12,6 +12,7 @@ use crate::audit::{self, AuditAction};
 use crate::auth::reach::Reach;
 use crate::db::{Conditions, Db};
 use crate::mail;
+use crate::notifications::{self, Notice};
 use crate::{bind_all, execute_in, on_db, on_tx};
 
 macro_rules! launch_columns {
@@ -238,7 +239,8 @@ pub async fn add_lead(
         .bind(launch.id).bind(launch.organisation_id).bind(&lead.name).bind(&lead.email).bind(&lead.company)
         .bind(&lead.phone).bind(now).fetch_one(conn).await)?;
     let message = mail::lead_captured(&lead.name, &lead.company, campaign, link);
-    mail::queue_to_partner_admins(&mut tx, launch.organisation_id, &message, now).await?;
+    let notice = Notice { kind: notifications::Kind::Lead, message, path: "/leads".to_owned() };
+    notifications::store::tell_partner_admins(&mut tx, launch.organisation_id, &notice, now).await?;
     let data = serde_json::json!({
         "lead_id": id,
         "organisation_id": launch.organisation_id,

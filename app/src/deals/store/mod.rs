@@ -17,6 +17,7 @@ use crate::events::DealOutcome;
 use crate::incentives::{self, coop::WinBooking};
 use crate::mail::{self, Message};
 use crate::money::Currency;
+use crate::notifications::{self, Notice};
 use crate::webhooks;
 use crate::{bind_all, execute_in, on_db, on_tx};
 
@@ -96,7 +97,7 @@ crate::statements! {
         WHERE id = $1 AND status = $2 AND COALESCE(extension_status, 'none') = COALESCE($15, 'none') \
         AND (CAST($17 AS BIGINT) IS NULL OR (CAST($17 AS BIGINT) = 3 AND reminded_3_at IS NULL) \
             OR (CAST($17 AS BIGINT) = 14 AND reminded_14_at IS NULL))";
-    const CREATOR_EMAIL = "SELECT u.email FROM deals d JOIN users u ON u.id = d.created_by WHERE d.id = $1";
+    const CREATOR = "SELECT created_by FROM deals WHERE id = $1";
     const SAME_DOMAIN_DEALS = open_deal_candidates!("d.customer_domain = $2");
     const SAME_DOMAIN_PIPELINE = pipeline_candidates!("customer_domain = $1");
     const NAMES_WITH_PREFIX = "SELECT DISTINCT company_key FROM deals \
@@ -313,6 +314,17 @@ pub struct NewDeal<'a> {
     pub lead_id: Option<i64>,
     pub now: DateTime<Utc>,
     pub sla_due_at: Option<DateTime<Utc>>,
+    /// The portal's address, for the link in what the channel manager is told.
+    pub public_url: &'a str,
+}
+
+/// Whom a change of a deal tells besides its timeline: the person who registered it (`creator`,
+/// the plan's message) and, as it is submitted, its partner's channel manager (with a link under
+/// `public_url`; none: nobody, as for the demo's history).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Telling<'a> {
+    pub creator: Option<&'a Message>,
+    pub public_url: Option<&'a str>,
 }
 
 /// The deal a form created: `created` is false when the same form had already been saved.
@@ -392,6 +404,7 @@ pub async fn insert(db: &Db, deal: &NewDeal<'_>) -> Result<Option<Saved>, sqlx::
         audit::record(&mut tx, deal.created_by, AuditAction::RegisteredDeal, &subject, deal.now).await?;
         if submitted {
             report(&mut tx, id, DealOutcome::Submitted, deal.amount_minor, deal.now).await?;
+            tell_waiting(&mut tx, id, deal.public_url, deal.now).await?;
         }
     }
     tx.commit().await?;
@@ -405,15 +418,16 @@ pub async fn insert(db: &Db, deal: &NewDeal<'_>) -> Result<Option<Saved>, sqlx::
 }
 
 /// The one writer of deal changes: applies `plan` to deal `deal_id` if it is still where the plan
-/// found it, records the timeline line, queues the plan's email (to whoever registered the
-/// deal) and books its ledger effect (`booking` when won; reversals when reopened), all or
-/// nothing. False when the deal had moved on meanwhile.
+/// found it, records the timeline line, tells whom `telling` says (the plan's message to whoever
+/// registered the deal; the channel manager of a deal submitted) and books its ledger effect
+/// (`booking` when won; reversals when reopened), all or nothing. False when the deal had moved
+/// on meanwhile.
 pub async fn apply(
     db: &Db,
     deal_id: i64,
     actor: Actor,
     plan: &Plan,
-    message: Option<&Message>,
+    telling: Telling<'_>,
     booking: &WinBooking,
     now: DateTime<Utc>,
 ) -> Result<bool, sqlx::Error> {
@@ -460,13 +474,17 @@ pub async fn apply(
         let changes = [Change::of("status", plan.from.as_str(), plan.to.as_str())];
         audit::record_changes(&mut tx, person, AuditAction::MovedDeal, &subject, &changes, now).await?;
     }
-    if let Some(message) = message {
-        let recipient: String =
-            on_tx!(tx, conn => sqlx::query_scalar(CREATOR_EMAIL).bind(deal_id).fetch_one(conn).await)?;
-        mail::queue(&mut tx, &recipient, message, now).await?;
+    if let Some(message) = telling.creator {
+        let creator: i64 = on_tx!(tx, conn => sqlx::query_scalar(CREATOR).bind(deal_id).fetch_one(conn).await)?;
+        let notice =
+            Notice { kind: notifications::Kind::Deal, message: message.clone(), path: format!("/deals/{deal_id}") };
+        notifications::store::tell(&mut tx, creator, &notice, now).await?;
     }
     if let Some((outcome, amount_minor)) = plan.event {
         report(&mut tx, deal_id, outcome, amount_minor, now).await?;
+        if let (DealOutcome::Submitted, Some(public_url)) = (outcome, telling.public_url) {
+            tell_waiting(&mut tx, deal_id, public_url, now).await?;
+        }
     }
     match plan.ledger {
         LedgerEffect::None => {}
@@ -493,6 +511,16 @@ struct Reported {
     expected_close_date: NaiveDate,
     final_amount_minor: Option<i64>,
     closed_on: Option<NaiveDate>,
+}
+
+/// Tells deal `deal_id`'s channel manager that it waits for their decision.
+async fn tell_waiting(tx: &mut Tx, deal_id: i64, public_url: &str, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    let deal: Reported = on_tx!(tx, conn => sqlx::query_as(REPORTED).bind(deal_id).fetch_one(conn).await)?;
+    let amount = crate::money::amount_text(deal.amount_minor, &deal.currency);
+    let message =
+        mail::deal_waiting(&deal.partner, &deal.customer_company, &amount, &format!("{public_url}/deals/{deal_id}"));
+    let notice = Notice { kind: notifications::Kind::DealWaiting, message, path: format!("/deals/{deal_id}") };
+    notifications::store::tell_manager(tx, deal.organisation_id, &notice, at).await
 }
 
 /// Reports a deal's move to the endpoints that want it, in the transaction of the move.

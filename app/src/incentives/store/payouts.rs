@@ -8,6 +8,7 @@ use crate::db::Db;
 use crate::incentives::ledger;
 use crate::incentives::{Payable, PayoutRun, RunLine};
 use crate::mail::{self, Message};
+use crate::notifications::{self, Notice};
 use crate::{execute_in, on_db, on_tx};
 
 crate::statements! {
@@ -133,7 +134,8 @@ pub async fn pay_run(db: &Db, run: i64, by: i64, at: DateTime<Utc>, link: &str) 
     let quarter = ledger::quarter_label(period);
     for (organisation_id, amounts) in &partners {
         let message: Message = mail::payout_paid(&quarter, amounts, link);
-        mail::queue_to_partner_admins(&mut tx, *organisation_id, &message, at).await?;
+        let notice = Notice { kind: notifications::Kind::Payout, message, path: "/earnings".to_owned() };
+        notifications::store::tell_partner_admins(&mut tx, *organisation_id, &notice, at).await?;
     }
     audit::record(&mut tx, by, AuditAction::PaidPayoutRun, &format!("run #{run}"), at).await?;
     let paid: Vec<serde_json::Value> = partners

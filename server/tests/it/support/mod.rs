@@ -318,6 +318,47 @@ impl TestApp {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Live streams, as a hydrated page holds one
+
+/// Reads a server-sent event stream until a `data:` line arrives (or `wait` passes).
+pub async fn next_notice(stream: &mut reqwest::Response, wait: std::time::Duration) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut buffer = String::new();
+    loop {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk()).await.ok()?.ok()??;
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        if let Some(line) = buffer.lines().find_map(|line| line.strip_prefix("data:")) {
+            return serde_json::from_str(line.trim()).ok();
+        }
+    }
+}
+
+/// Whether a notice of `kind` arrives on `stream` within `wait`.
+pub async fn hears(stream: &mut reqwest::Response, kind: &str, wait: std::time::Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut buffer = String::new();
+    loop {
+        let Ok(Ok(Some(chunk))) = tokio::time::timeout_at(deadline, stream.chunk()).await else { return false };
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        let heard = buffer
+            .lines()
+            .filter_map(|line| line.strip_prefix("data:"))
+            .filter_map(|data| serde_json::from_str::<Value>(data.trim()).ok())
+            .any(|notice| notice["kind"] == kind);
+        if heard {
+            return true;
+        }
+    }
+}
+
+pub async fn open_stream(client: &reqwest::Client, base: &str) -> reqwest::Response {
+    let stream = client.get(format!("{base}/live")).send().await.expect("stream opens");
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    stream
+}
+
+// ---------------------------------------------------------------------------------------------
 // Deals, as partners and managers make them
 
 /// The first moment of this month, UTC.

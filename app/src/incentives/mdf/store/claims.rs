@@ -11,6 +11,7 @@ use crate::incentives::ledger::{EntryKind, NewEntry, quarter_of};
 use crate::incentives::mdf::rules::{ClaimState, Fund, Move, RequestState};
 use crate::incentives::mdf::{ClaimRecord, NewClaim, ProofRow, RequestRecord};
 use crate::mail;
+use crate::notifications::{self, Notice};
 use crate::{execute_in, on_db, on_tx};
 
 crate::statements! {
@@ -96,7 +97,7 @@ pub async fn claim(
         let link = format!("{public_url}/mdf/{}", request.id);
         let names = request.fund.names();
         let message = |partner: &str| mail::mdf_claimed(names, partner, &request.title, &amount, &link);
-        tell_manager(&mut tx, request.organisation_id, message, at).await?;
+        tell_manager(&mut tx, request.organisation_id, message, format!("/mdf/{}", request.id), at).await?;
     }
     tx.commit().await?;
     Ok(Some(id))
@@ -214,7 +215,8 @@ pub async fn decide(
         let outcome = to.as_str();
         let link = format!("{public_url}/mdf/{}", request.id);
         let message = mail::mdf_decided(request.fund.names(), (&request.title, "claim"), outcome, reason, &link);
-        mail::queue_to_partner_admins(&mut tx, request.organisation_id, &message, at).await?;
+        let notice = Notice { kind: notifications::Kind::Funds, message, path: format!("/mdf/{}", request.id) };
+        notifications::store::tell_partner_admins(&mut tx, request.organisation_id, &notice, at).await?;
     }
     tx.commit().await?;
     Ok(true)

@@ -14,6 +14,7 @@ use crate::audit::{self, AuditAction};
 use crate::auth::reach::Reach;
 use crate::db::{Conditions, Db, Tx};
 use crate::mail;
+use crate::notifications::{self, Notice};
 use crate::tiers::audience::Audience;
 use crate::{bind_all, execute_in, on_db, on_tx};
 
@@ -77,8 +78,7 @@ crate::statements! {
     const CAMPAIGN_TIERS = "SELECT campaign_id, tier_id FROM campaign_tiers";
     const CAMPAIGN_TYPES = "SELECT campaign_id, partner_type_id FROM campaign_types";
     const TIER_AND_TYPE = "SELECT tier_id, partner_type_id FROM organisations WHERE id = $1";
-    const MANAGER_OF = "SELECT u.email, o.name FROM organisations o JOIN users u ON u.id = o.channel_manager_id \
-        WHERE o.id = $1 AND u.deactivated_at IS NULL";
+    const PARTNER_NAME = "SELECT name FROM organisations WHERE id = $1";
     const ABOUT = "SELECT organisation_id, title, fund FROM mdf_requests WHERE id = $1";
 }
 
@@ -324,6 +324,7 @@ pub async fn request(
             &mut tx,
             organisation_id,
             |partner| mail::mdf_requested(names, partner, &new.title, &amount, &link),
+            format!("/mdf/{id}"),
             at,
         )
         .await?;
@@ -332,20 +333,19 @@ pub async fn request(
     Ok(Ok(id))
 }
 
-/// Queues `message` (given the partner's name) to partner `organisation_id`'s channel manager,
-/// when it has one still active.
+/// Tells partner `organisation_id`'s channel manager (when it has one still active) that a
+/// request or claim waits for their decision: `message` given the partner's name, about `path`.
 async fn tell_manager(
     tx: &mut Tx,
     organisation_id: i64,
     message: impl FnOnce(&str) -> mail::Message,
+    path: String,
     at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let manager: Option<(String, String)> =
-        on_tx!(tx, conn => sqlx::query_as(MANAGER_OF).bind(organisation_id).fetch_optional(conn).await)?;
-    if let Some((email, partner)) = manager {
-        mail::queue(tx, &email, &message(&partner), at).await?;
-    }
-    Ok(())
+    let partner: String =
+        on_tx!(tx, conn => sqlx::query_scalar(PARTNER_NAME).bind(organisation_id).fetch_one(conn).await)?;
+    let notice = Notice { kind: notifications::Kind::FundsWaiting, message: message(&partner), path };
+    notifications::store::tell_manager(tx, organisation_id, &notice, at).await
 }
 
 async fn event(tx: &mut Tx, id: i64, state: Move, by: i64, note: &str, at: DateTime<Utc>) -> Result<(), sqlx::Error> {
@@ -388,7 +388,8 @@ pub async fn move_request(
         let reason = (!note.is_empty()).then_some(note);
         let link = format!("{public_url}/mdf/{id}");
         let message = mail::mdf_decided(fund.names(), (&title, "request"), outcome, reason, &link);
-        mail::queue_to_partner_admins(&mut tx, organisation_id, &message, at).await?;
+        let notice = Notice { kind: notifications::Kind::Funds, message, path: format!("/mdf/{id}") };
+        notifications::store::tell_partner_admins(&mut tx, organisation_id, &notice, at).await?;
     }
     tx.commit().await?;
     Ok(true)
