@@ -22,6 +22,7 @@ pub mod kpi;
 pub mod layout;
 pub mod lists;
 pub mod live;
+pub mod locator;
 pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod markdown;
@@ -63,7 +64,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 27] = [
+    let fixed: [&[&str]; 29] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -73,6 +74,8 @@ pub fn every_statement() -> Vec<String> {
         deals::store::STATEMENTS,
         deals::store::pipeline::STATEMENTS,
         partners::store::STATEMENTS,
+        partners::store::locator::STATEMENTS,
+        locator::store::STATEMENTS,
         team::store::STATEMENTS,
         admin::store::STATEMENTS,
         kpi::store::STATEMENTS,

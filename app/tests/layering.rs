@@ -35,6 +35,7 @@ const ORDER: &[&str] = &[
     "lists",
     "content",
     "campaigns",
+    "locator",
     "api",
     "home",
     "admin",

@@ -139,7 +139,7 @@ pub async fn start(cli: &Cli) -> Result<RunningServer, StartError> {
     let webhooks = tokio::spawn(webhooks::drain(db.clone(), sender));
     let events = EventBus::new(format!("{}-{addr}", std::process::id()));
     let relay = relay::spawn(&db, &events);
-    let notified = tokio::spawn(live::publish_notified(events.clone(), db.identity()));
+    let notified = tokio::spawn(live::publish_notified(events.clone(), app::db::notified(), db.identity()));
     let state = ServerState::new(db.clone(), settings, events.clone());
     let clock = tokio::spawn(protection_clock(state.clone()));
     let tiers = tokio::spawn(app::tiers::server::follow_events(state.clone()));

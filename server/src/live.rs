@@ -50,15 +50,25 @@ pub async fn live(events: EventBus, mut stopping: tokio::sync::watch::Receiver<b
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))).into_response()
 }
 
+/// The most people one live notice names: the relay's `NOTIFY` carries at most 8,000 bytes.
+const TOLD_PER_NOTICE: usize = 500;
+
 /// Publishes, as they commit, who was told something by this process's transactions on
-/// `database` ([`app::db::notified`]): their live streams here hear of it, and through the relay
-/// those on the other servers. Runs until the server stops.
-pub async fn publish_notified(events: EventBus, database: String) {
-    let mut told = app::db::notified();
+/// `database` (`told`, from [`app::db::notified`], subscribed before the server serves): their
+/// live streams here hear of it, and through the relay those on the other servers. Runs until
+/// the server stops.
+pub async fn publish_notified(
+    events: EventBus,
+    mut told: tokio::sync::broadcast::Receiver<app::db::Told>,
+    database: String,
+) {
     loop {
         match told.recv().await {
             Ok(told) if told.database == database => {
-                events.publish(app::events::Event::Notified { user_ids: told.user_ids, at: chrono::Utc::now() })
+                for user_ids in told.user_ids.chunks(TOLD_PER_NOTICE) {
+                    events
+                        .publish(app::events::Event::Notified { user_ids: user_ids.to_vec(), at: chrono::Utc::now() });
+                }
             }
             Ok(_) => {}
             // Too many at once: a bell re-reads on its next notice or reconnection.

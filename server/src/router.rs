@@ -62,6 +62,8 @@ pub fn router(
         .route("/p/{slug}", get(landing_page).post(landing_form))
         .route("/p/{slug}/go", get(landing_go))
         .route("/p/{slug}/logo", get(landing_logo))
+        .route("/locator", get(locator_search))
+        .route("/locator/{id}", get(locator_partner).post(locator_form))
         .route("/live", get(live_events))
         .nest_service("/api/v1", {
             let context = server.clone();
@@ -419,6 +421,96 @@ async fn campaign_document(
 /// form to Tessera; nothing runs.
 const LANDING_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'self'; base-uri 'none'";
 
+/// What the public partner locator may do: the landing pages' policy, but any site may frame it
+/// (vendors embed it in their own; the policy's `frame-ancestors` overrides `X-Frame-Options`).
+const LOCATOR_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors *; base-uri 'none'";
+
+/// A page of the partner locator, as an HTML answer of `status`.
+fn locator_answer(status: StatusCode, html: String) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, LOCATOR_POLICY),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// The answer for a partner prospects may not see (not listed, or no such partner): the same for each.
+fn locator_gone() -> Response {
+    let html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Partner not found</title></head>\
+        <body><h1>Partner not found</h1><p><a href=\"/locator\">Find a partner</a></p></body></html>";
+    locator_answer(StatusCode::NOT_FOUND, html.to_owned())
+}
+
+/// The public partner locator: anyone may search it; a search that is no query reads as none.
+async fn locator_search(
+    State(state): State<RouterState>,
+    search: Result<Query<app::locator::Search>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let search = search.map(|Query(search)| search).unwrap_or_default();
+    match app::locator::public::search(&state.server.state, &search).await {
+        Ok(html) => locator_answer(StatusCode::OK, html),
+        Err(error) => download("", "text/plain", Err(error)),
+    }
+}
+
+/// A listed partner's page in the locator, thanking the sender after its form (`?sent`).
+async fn locator_partner(
+    State(state): State<RouterState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    use app::campaigns::public::FormState;
+    let Ok(id) = id.parse::<i64>() else { return locator_gone() };
+    let form = query.contains_key("sent").then_some(FormState::Sent);
+    match app::locator::public::partner(&state.server.state, id, form).await {
+        Ok(Some(html)) => locator_answer(StatusCode::OK, html),
+        Ok(None) => locator_gone(),
+        Err(error) => download("", "text/plain", Err(error)),
+    }
+}
+
+/// A listed partner's contact form: held to the landing pages' few a minute per address (429 with
+/// `Retry-After` beyond), checked field by field, kept once per person and day as the partner's lead.
+async fn locator_form(
+    State(state): State<RouterState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+    form: Result<axum::Form<app::campaigns::launch::LeadInput>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    use app::locator::public::{self, Sent};
+    let Ok(id) = id.parse::<i64>() else { return locator_gone() };
+    let forwarded = headers.get("x-forwarded-for").and_then(|value| value.to_str().ok());
+    let client = state.server.state.settings.client_ip(peer.ip(), forwarded);
+    if let Err(wait) = state.server.landing_pages.admit(client) {
+        return too_many_messages(wait);
+    }
+    // A body that is no form reads as an empty one: every required field is then named.
+    let input = form.map(|axum::Form(input)| input).unwrap_or_default();
+    match public::send(&state.server.state, id, &input).await {
+        Ok(Some(Sent::Thanked)) => Redirect::to(&format!("/locator/{id}?sent=1#lead-form")).into_response(),
+        Ok(Some(Sent::Refused(html))) => locator_answer(StatusCode::UNPROCESSABLE_ENTITY, html),
+        Ok(None) => locator_gone(),
+        Err(error) => download("", "text/plain", Err(error)),
+    }
+}
+
+/// A public form sent too often from one address: 429, with when to try again.
+fn too_many_messages(wait: std::time::Duration) -> Response {
+    let seconds = wait.as_secs().max(1);
+    let minutes = seconds.div_ceil(60);
+    let said = format!(
+        "Too many messages from your address. Please try again in {minutes} minute{}.",
+        if minutes == 1 { "" } else { "s" }
+    );
+    (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, seconds.to_string())], said).into_response()
+}
+
 /// A landing page (or the page that says it is not available), as an HTML answer of `status`.
 fn landing_answer(status: StatusCode, html: String) -> Response {
     (
@@ -490,13 +582,7 @@ async fn landing_form(
     let forwarded = headers.get("x-forwarded-for").and_then(|value| value.to_str().ok());
     let client = state.server.state.settings.client_ip(peer.ip(), forwarded);
     if let Err(wait) = pages.admit(client) {
-        let seconds = wait.as_secs().max(1);
-        let minutes = seconds.div_ceil(60);
-        let said = format!(
-            "Too many messages from your address. Please try again in {minutes} minute{}.",
-            if minutes == 1 { "" } else { "s" }
-        );
-        return (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, seconds.to_string())], said).into_response();
+        return too_many_messages(wait);
     }
     let page = match live_page(&state, &slug).await {
         Ok(page) => page,

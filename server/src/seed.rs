@@ -250,9 +250,17 @@ async fn company_profiles(db: &Db) -> Result<(), SeedError> {
         let regions = store::region_choices(db, organisation_id).await?;
         let profile = input.check(&regions).map_err(|_| SeedError::Invalid("a demo company profile"))?;
         store::save_profile(db, organisation_id, &profile, admin, Utc::now()).await?;
+        // Listed in the public partner locator by their partner admins, all but Copperline's
+        // (whose admin shows how to list it).
+        if !NOT_LISTED.contains(&name) {
+            store::locator::set_listed(db, organisation_id, true, admin, Utc::now()).await?;
+        }
     }
     Ok(())
 }
+
+/// The demo partners whose admins have not listed them in the public partner locator.
+const NOT_LISTED: [&str; 1] = ["Copperline IT"];
 
 /// A partner type and a region the program no longer gives anyone, so the lists show how a
 /// retired value reads.

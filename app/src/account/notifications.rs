@@ -61,7 +61,7 @@ fn NotificationList(
         <section class="card" aria-labelledby="newest">
             <h2 id="newest">"Newest"</h2>
             <div class="actions">
-                <p class="muted" data-testid="unread-summary">{summary}</p>
+                <p class="muted" role="status" data-testid="unread-summary">{summary}</p>
                 {(unread > 0).then(|| view! {
                     <ActionForm action=read_all>
                         <button type="submit" class="button secondary">"Mark all as read"</button>
@@ -69,7 +69,7 @@ fn NotificationList(
                 })}
             </div>
             <FormError error/>
-            <ul class="notifications">
+            <ul class="notifications" role="list">
                 {notifications.into_iter().map(|notification| {
                     let unread = notification.read_at.is_none();
                     view! {

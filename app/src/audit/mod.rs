@@ -53,10 +53,11 @@ pub enum AuditAction {
     MovedDeal,
     ChangedWebhook,
     SentWebhookAgain,
+    ChangedLocatorListing,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 43] = [
+    pub const ALL: [AuditAction; 44] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -100,6 +101,7 @@ impl AuditAction {
         AuditAction::MovedDeal,
         AuditAction::ChangedWebhook,
         AuditAction::SentWebhookAgain,
+        AuditAction::ChangedLocatorListing,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -147,6 +149,7 @@ impl AuditAction {
             AuditAction::MovedDeal => "deal.move",
             AuditAction::ChangedWebhook => "webhook.change",
             AuditAction::SentWebhookAgain => "webhook.send",
+            AuditAction::ChangedLocatorListing => "locator.listing",
         }
     }
 
@@ -200,6 +203,7 @@ impl AuditAction {
             AuditAction::MovedDeal => "Moved a deal in its workflow",
             AuditAction::ChangedWebhook => "Added, turned on or turned off a webhook endpoint",
             AuditAction::SentWebhookAgain => "Sent a webhook delivery again, or a test event",
+            AuditAction::ChangedLocatorListing => "Listed or unlisted a partner in the public locator",
         }
     }
 }

@@ -173,12 +173,16 @@ pub struct LeadRow {
     pub email: String,
     pub company: String,
     pub phone: String,
-    pub campaign_id: i64,
+    /// The campaign whose landing page it came from; none when it came from the partner locator.
+    pub campaign_id: Option<i64>,
+    /// The campaign's name, or "Partner locator".
     pub campaign: String,
     pub organisation_id: i64,
     pub partner: String,
     /// The deal registered from it.
     pub deal_id: Option<i64>,
+    /// Another partner had already registered a deal for this customer when it came.
+    pub possible_conflict: bool,
 }
 
 /// The leads its viewer may see: a partner's own, a channel manager's partners', every one for

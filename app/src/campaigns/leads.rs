@@ -56,7 +56,7 @@ fn Leads(list: LeadList, staff: bool) -> impl IntoView {
                             <th scope="col">"Company"</th>
                             <th scope="col">"Email"</th>
                             <th scope="col">"Phone"</th>
-                            <th scope="col">"Campaign"</th>
+                            <th scope="col">"Source"</th>
                             {staff.then(|| view! { <th scope="col">"Partner"</th> })}
                             <th scope="col">"Deal"</th>
                         </tr>
@@ -86,7 +86,13 @@ fn LeadLine(row: LeadRow, staff: bool, can_register: bool) -> impl IntoView {
             <td>{row.company.clone()}</td>
             <td><a href=format!("mailto:{}", row.email)>{row.email.clone()}</a></td>
             <td>{row.phone.clone()}</td>
-            <td><a href=format!("/campaigns/{}", row.campaign_id)>{row.campaign.clone()}</a></td>
+            <td>
+                {match row.campaign_id {
+                    Some(campaign) => view! { <a href=format!("/campaigns/{campaign}")>{row.campaign.clone()}</a> }.into_any(),
+                    None => view! { <span>{row.campaign.clone()}</span> }.into_any(),
+                }}
+                {row.possible_conflict.then(|| view! { " " <Badge text="Possible conflict" tone="warning"/> })}
+            </td>
             {staff.then(|| view! { <td><a href=format!("/partners/{}", row.organisation_id)>{row.partner.clone()}</a></td> })}
             <td>{deal}</td>
         </tr>

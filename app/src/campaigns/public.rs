@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::launch::{Lead, LeadInput};
 use super::render::{self, LandingLinks, PartnerFacts};
-use super::store::launches::{self, Added, StoredLaunch};
+use super::store::launches::{self, Added, LeadSource, StoredLaunch};
 use super::store::{self, StoredCampaign};
 use super::{CampaignState, Texts};
 use crate::db::Db;
@@ -219,12 +219,24 @@ pub fn render_page(
     slug: &str,
     form: Option<FormState>,
 ) -> Result<String, AppError> {
-    let mut links =
-        LandingLinks { cta_href: Some(format!("/p/{slug}/go")), ..render::lead_form(Some(format!("/p/{slug}"))) };
+    let links = LandingLinks {
+        cta_href: Some(format!("/p/{slug}/go")),
+        ..lead_form_as(format!("/p/{slug}"), &facts.company, form)
+    };
+    render::landing_page(vendor, texts, facts, &links).map_err(|error| {
+        tracing::error!(%error, "a landing page did not render");
+        AppError::Internal
+    })
+}
+
+/// The lead form posting to `action`, as `form` left it: empty, thanking the sender (`company`
+/// will be in touch), or with the fields as sent and their problems.
+pub fn lead_form_as(action: String, company: &str, form: Option<FormState>) -> LandingLinks {
+    let mut links = render::lead_form(Some(action));
     match form {
         None => {}
         Some(FormState::Sent) => {
-            links.notice = Some(format!("Thank you: {} will be in touch soon.", facts.company));
+            links.notice = Some(format!("Thank you: {company} will be in touch soon."));
         }
         Some(FormState::Refused(input, problems)) => {
             links.notice = Some("Please check the fields marked below.".into());
@@ -240,10 +252,7 @@ pub fn render_page(
             }
         }
     }
-    render::landing_page(vendor, texts, facts, &links).map_err(|error| {
-        tracing::error!(%error, "a landing page did not render");
-        AppError::Internal
-    })
+    links
 }
 
 /// What became of a form sent from a landing page.
@@ -272,11 +281,21 @@ pub async fn send(state: &ServerState, page: &LivePage, input: &LeadInput) -> Re
         }
     };
     let link = format!("{}/leads", state.settings.public_url.trim_end_matches('/'));
-    match launches::add_lead(&state.db, &page.launch, (&page.campaign, &link), &lead, Utc::now()).await? {
+    let conflict = possible_conflict(&state.db, &lead, page.launch.organisation_id).await?;
+    let source = LeadSource::Landing(&page.launch);
+    match launches::add_lead(&state.db, source, (&page.campaign, &link), &lead, conflict, Utc::now()).await? {
         Added::Added(id) => tracing::info!(launch = page.launch.id, lead = id, "a lead arrived from a landing page"),
         Added::Duplicate => tracing::info!(launch = page.launch.id, "the same lead sent the form again; kept once"),
     }
     Ok(Sent::Thanked)
+}
+
+/// Whether a partner other than `organisation_id` has registered a deal for `lead`'s company (by
+/// its name, or the domain of its email address): the deals' own conflict check.
+pub async fn possible_conflict(db: &Db, lead: &Lead, organisation_id: i64) -> Result<bool, AppError> {
+    let domain =
+        lead.email.rsplit_once('@').and_then(|(_, domain)| crate::deals::domain::normalise_domain(domain).ok());
+    Ok(!crate::deals::conflicts::find(db, &lead.company, domain.as_deref(), organisation_id).await?.is_empty())
 }
 
 /// The page after its form was sent: thanks.

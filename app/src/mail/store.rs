@@ -28,7 +28,7 @@ crate::statements! {
     const MARK_FAILED = "UPDATE outbox SET next_attempt_at = $1, last_error = $2, claimed_until = NULL WHERE id = $3";
     const MARK_REFUSED = "UPDATE outbox SET refused_at = $1, last_error = $2, claimed_until = NULL WHERE id = $3";
     const VENDOR_NAME = "SELECT name FROM organisations WHERE kind = 'vendor' ORDER BY id LIMIT 1";
-    const PARTNER_ADMINS = "SELECT email FROM users WHERE organisation_id = $1 AND role = 'partner_admin' \
+    const PARTNER_ADMINS = "SELECT id, email FROM users WHERE organisation_id = $1 AND role = 'partner_admin' \
         AND deactivated_at IS NULL ORDER BY id";
 }
 
@@ -48,12 +48,16 @@ pub async fn queue_to_partner_admins(
     message: &Message,
     at: DateTime<Utc>,
 ) -> Result<usize, sqlx::Error> {
-    let admins: Vec<String> =
-        on_tx!(tx, conn => sqlx::query_scalar(PARTNER_ADMINS).bind(organisation_id).fetch_all(conn).await)?;
-    for admin in &admins {
-        queue(tx, admin, message, at).await?;
+    let admins = partner_admins(tx, organisation_id).await?;
+    for (_, email) in &admins {
+        queue(tx, email, message, at).await?;
     }
     Ok(admins.len())
+}
+
+/// The active partner admins of `organisation_id` (id and email), as the transaction `tx` sees them.
+pub async fn partner_admins(tx: &mut Tx, organisation_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    on_tx!(tx, conn => sqlx::query_as(PARTNER_ADMINS).bind(organisation_id).fetch_all(conn).await)
 }
 
 /// The newest `limit` messages, newest first, with their links' tokens hidden.

@@ -11,11 +11,17 @@ use crate::live::use_live;
 pub fn Bell(unread: i64) -> impl IntoView {
     let count = RwSignal::new(unread);
     let live = use_live();
+    // Reads may finish out of order: only the newest one's count is shown.
+    let asked = StoredValue::new(0u64);
     Effect::new(move |seen: Option<u64>| {
         let told = live.told.get();
         if seen.is_some_and(|seen| seen != told) {
+            asked.update_value(|asked| *asked += 1);
+            let this = asked.get_value();
             leptos::task::spawn_local(async move {
-                if let Ok(unread) = super::server::unread_notifications().await {
+                if let Ok(unread) = super::server::unread_notifications().await
+                    && asked.try_get_value() == Some(this)
+                {
                     count.try_set(unread);
                 }
             });

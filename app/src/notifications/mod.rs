@@ -17,7 +17,9 @@ use serde::{Deserialize, Serialize};
 pub use bell::Bell;
 
 /// What a notification is about; each kind may also come by email, as its person chooses.
+/// Stored, sent and posted by [`Kind::as_str`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// A deal they registered was approved or rejected, or its protection ends.
     Deal,
@@ -74,15 +76,17 @@ impl Kind {
         !matches!(self, Kind::DealWaiting)
     }
 
-    /// The kinds that can concern a person of `role` (the rest are not offered in their settings).
+    /// The kinds that can concern a person of `role` (the rest are not offered in their settings):
+    /// managers hear what waits for them; a partner's people of their deals and certifications;
+    /// its admins also of its funds, leads and payouts.
     pub fn for_role(role: crate::auth::Role) -> Vec<Kind> {
-        let staff = role.is_vendor_staff();
-        let manager = matches!(role, crate::auth::Role::Admin | crate::auth::Role::ChannelManager);
+        use crate::auth::Role;
         Kind::ALL
             .into_iter()
             .filter(|kind| match kind {
-                Kind::DealWaiting | Kind::FundsWaiting => manager,
-                Kind::Deal | Kind::Funds | Kind::Certification | Kind::Lead | Kind::Payout => !staff,
+                Kind::DealWaiting | Kind::FundsWaiting => matches!(role, Role::Admin | Role::ChannelManager),
+                Kind::Deal | Kind::Certification => matches!(role, Role::PartnerAdmin | Role::PartnerUser),
+                Kind::Funds | Kind::Lead | Kind::Payout => role == Role::PartnerAdmin,
             })
             .collect()
     }
@@ -128,9 +132,12 @@ pub struct Inbox {
 }
 
 /// A path within the portal a notification may lead to: absolute, on this site, never another
-/// host's (`//host`) or a script. Anything else leads home.
+/// host's (`//host`) or a script, with no space or control character (which browsers drop, so
+/// `/\t/host` would be `//host`). Anything else leads home.
 pub fn safe_path(path: &str) -> &str {
-    let inside = path.starts_with('/') && !path.starts_with("//") && !path.contains('\\');
+    let inside = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control());
     if inside { path } else { "/" }
 }
 
@@ -151,8 +158,9 @@ mod tests {
     fn people_are_offered_the_kinds_that_can_concern_them() {
         assert_eq!(Kind::for_role(Role::ChannelManager), [Kind::DealWaiting, Kind::FundsWaiting]);
         assert_eq!(Kind::for_role(Role::Marketing), Vec::<Kind>::new());
+        assert_eq!(Kind::for_role(Role::PartnerUser), [Kind::Deal, Kind::Certification]);
         assert_eq!(
-            Kind::for_role(Role::PartnerUser),
+            Kind::for_role(Role::PartnerAdmin),
             [Kind::Deal, Kind::Funds, Kind::Certification, Kind::Lead, Kind::Payout]
         );
     }

@@ -13,8 +13,6 @@ crate::statements! {
     const RECIPIENT = "SELECT u.email, s.email AS by_email FROM users u \
         LEFT JOIN notification_settings s ON s.user_id = u.id AND s.kind = $2 \
         WHERE u.id = $1 AND u.deactivated_at IS NULL";
-    const PARTNER_ADMINS = "SELECT id FROM users WHERE organisation_id = $1 AND role = 'partner_admin' \
-        AND deactivated_at IS NULL ORDER BY id";
     const MANAGER_OF = "SELECT channel_manager_id FROM organisations WHERE id = $1 AND channel_manager_id IS NOT NULL";
     const NEWEST = "SELECT id, kind, title, path, created_at, read_at FROM notifications WHERE user_id = $1 \
         ORDER BY id DESC LIMIT $2";
@@ -56,10 +54,8 @@ pub async fn tell_partner_admins(
     notice: &Notice,
     at: DateTime<Utc>,
 ) -> Result<usize, sqlx::Error> {
-    let admins: Vec<i64> =
-        on_tx!(tx, conn => sqlx::query_scalar(PARTNER_ADMINS).bind(organisation_id).fetch_all(conn).await)?;
     let mut told = 0;
-    for admin in admins {
+    for (admin, _) in mail::store::partner_admins(tx, organisation_id).await? {
         told += usize::from(tell(tx, admin, notice, at).await?);
     }
     Ok(told)

@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::profile::CompanyProfile;
+use super::profile::{CompanyProfile, ListingStanding};
 use super::server::{
-    AssignChannelManager, CompanyProfileView, RemoveLogo, SaveCompanyProfile, UploadLogo, list_partners,
-    own_company_profile, partner_profile,
+    AssignChannelManager, CompanyProfileView, RemoveLogo, SaveCompanyProfile, SetLocatorListing, UploadLogo,
+    list_partners, own_company_profile, partner_profile,
 };
 use super::{DirectoryChoices, DirectorySort, PartnerDetail, PartnerDrill, PartnerList, PartnerLogo};
 use crate::auth::Role;
@@ -51,7 +51,10 @@ fn PartnerDirectory(role: Role, list: PartnerList) -> impl IntoView {
     let narrowed = drill.describe();
     let choices = list.choices.clone();
     view! {
-        <h1>{title}</h1>
+        <div class="page-head">
+            <h1>{title}</h1>
+            <p><a href="/locator">"The public partner locator"</a></p>
+        </div>
         <DirectoryFilters choices drill=drill.clone() managers=role != Role::ChannelManager/>
         {(!narrowed.is_empty()).then(|| view! {
             <p class="narrowing" data-testid="narrowing">
@@ -316,9 +319,10 @@ fn ProfileFacts(profile: CompanyProfile) -> impl IntoView {
 #[component]
 pub fn CompanyProfilePage() -> impl IntoView {
     let save = ServerAction::<SaveCompanyProfile>::new();
+    let list = ServerAction::<SetLocatorListing>::new();
     guarded_page(
         OWN_ONBOARDING_ROLES,
-        move || save.version().get(),
+        move || (save.version().get(), list.version().get()),
         |_| own_company_profile(),
         move |user, view| {
             let heading = format!("{}: company profile", user.organisation_name);
@@ -326,7 +330,11 @@ pub fn CompanyProfilePage() -> impl IntoView {
                 <h1>{heading}</h1>
                 <p class="lead">"What the program and your prospects learn about you. Every field filled completes your profile."</p>
                 {match view.can_edit {
-                    true => view! { <ProfileForm view=view.clone() save/> <LogoCard view/> }.into_any(),
+                    true => view! {
+                        <ProfileForm view=view.clone() save/>
+                        <LogoCard view=view.clone()/>
+                        {view.listing.map(|listing| view! { <LocatorCard listing list/> })}
+                    }.into_any(),
                     false => view! {
                         <PartnerLogo organisation_id=view.organisation_id name=view.profile.name.clone() logo=view.logo/>
                         <ProfileFacts profile=view.profile/>
@@ -336,6 +344,32 @@ pub fn CompanyProfilePage() -> impl IntoView {
             }
         },
     )
+}
+
+/// Whether prospects find the partner in the public locator, and the button that changes it.
+#[component]
+fn LocatorCard(listing: ListingStanding, list: ServerAction<SetLocatorListing>) -> impl IntoView {
+    let error = form_error(list);
+    let (state, tone) = match (&listing.held_back, listing.listed) {
+        (_, false) => ("Not listed", "neutral"),
+        (Some(_), true) => ("Listed, not shown yet", "warning"),
+        (None, true) => ("Listed", "success"),
+    };
+    view! {
+        <section class="card" aria-labelledby="locator">
+            <h2 id="locator">"Partner locator " <Badge text=state tone/></h2>
+            <p>"The vendor's public " <a href="/locator">"partner locator"</a> " lets prospects find you by region, \
+                type, tier and name, read your profile and send you their details: each comes to your leads."</p>
+            {listing.held_back.map(|reason| view! { <Notice text=reason tone="warning"/> })}
+            <FormError error/>
+            <ActionForm action=list>
+                <input type="hidden" name="listed" value=(!listing.listed).to_string()/>
+                <button type="submit" class="button secondary">
+                    {if listing.listed { "Take us off the locator" } else { "List us in the locator" }}
+                </button>
+            </ActionForm>
+        </section>
+    }
 }
 
 #[component]

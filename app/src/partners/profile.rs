@@ -32,6 +32,15 @@ pub struct CompanyProfile {
     pub about: String,
 }
 
+/// Whether a partner is listed in the public partner locator, as its company profile page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingStanding {
+    pub listed: bool,
+    /// What keeps a listed partner off the locator for now (its profile incomplete, the
+    /// agreement not accepted); none when prospects see it.
+    pub held_back: Option<String>,
+}
+
 impl CompanyProfile {
     /// Every field filled.
     pub fn complete(&self) -> bool {

@@ -26,6 +26,8 @@ pub struct CompanyProfileView {
     /// The regions it may choose (empty for those who may not edit).
     pub regions: Vec<String>,
     pub can_edit: bool,
+    /// Whether it is listed in the public partner locator.
+    pub listing: Option<super::profile::ListingStanding>,
 }
 
 /// The partners within the caller's reach (all of them for admins and marketing, a channel
@@ -132,7 +134,19 @@ pub async fn own_company_profile() -> Result<CompanyProfileView, AppError> {
     let profile = store::profile(&db, id).await?.ok_or(AppError::NotFound)?;
     let can_edit = user.role == Role::PartnerAdmin;
     let regions = if can_edit { store::region_choices(&db, id).await? } else { Vec::new() };
-    Ok(CompanyProfileView { organisation_id: id, profile, logo: store::logo_facts(&db, id).await?, regions, can_edit })
+    let logo = store::logo_facts(&db, id).await?;
+    let listing = store::locator::standing(&db, id).await?;
+    Ok(CompanyProfileView { organisation_id: id, profile, logo, regions, can_edit, listing })
+}
+
+/// Lists the caller's organisation in the public partner locator, or takes it off: its partner
+/// admin only.
+#[server(endpoint = "set_locator_listing")]
+pub async fn set_locator_listing(listed: bool) -> Result<(), AppError> {
+    let user = guard::require_role(&[Role::PartnerAdmin])?;
+    store::locator::set_listed(&state::db()?, user.organisation_id, listed, user.user_id, Utc::now()).await?;
+    guard::redirect_form_post("/profile");
+    Ok(())
 }
 
 /// Saves the caller's organisation's company profile: its partner admin only, every field checked

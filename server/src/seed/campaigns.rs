@@ -115,9 +115,10 @@ async fn bluepeak_launches(db: &Db, id: i64, at: DateTime<Utc>) -> Result<(), Se
         let link = "/leads";
         launches::add_lead(
             db,
-            &launch,
+            launches::LeadSource::Landing(&launch),
             (&campaign.draft.name, link),
             &lead,
+            false,
             at + Duration::days(day) + Duration::hours(3),
         )
         .await?;

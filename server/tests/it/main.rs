@@ -18,6 +18,7 @@ mod home;
 mod house;
 mod identity;
 mod incentives;
+mod locator;
 mod mail;
 mod mdf;
 mod notifications;

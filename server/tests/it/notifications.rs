@@ -52,7 +52,7 @@ async fn a_decision_reaches_the_partners_bell_live_and_by_email_and_nobody_elses
     let id = register(&app, &bluepeak, "Wayne Enterprises", "wayne.com").await;
     assert_eq!(unread(&app, &sam).await, sam_before + 1);
     let newest = &inbox(&app, &sam).await["notifications"][0];
-    assert_eq!(newest["kind"], "DealWaiting", "{newest}");
+    assert_eq!(newest["kind"], "deal_waiting", "{newest}");
     assert_eq!(newest["path"], format!("/deals/{id}"));
     assert!(newest["title"].as_str().is_some_and(|title| title.contains("Wayne Enterprises")), "{newest}");
     assert_eq!(emails_to(&app, MANAGER).await, sam_emails);
@@ -70,7 +70,7 @@ async fn a_decision_reaches_the_partners_bell_live_and_by_email_and_nobody_elses
     assert_eq!(unread(&app, &copperline).await, copperline_before);
     let told = inbox(&app, &bluepeak).await;
     let newest = &told["notifications"][0];
-    assert_eq!(newest["kind"], "Deal", "{newest}");
+    assert_eq!(newest["kind"], "deal", "{newest}");
     assert!(newest["read_at"].is_null());
     assert_eq!(
         newest["title"].as_str().unwrap_or_default(),
@@ -126,13 +126,15 @@ async fn a_person_who_turns_email_off_is_told_on_the_bell_only(backend: Backend)
     let offered = settings(&inbox(&app, &bluepeak).await);
     assert_eq!(
         offered,
-        [("Deal", true), ("Funds", true), ("Certification", true), ("Lead", true), ("Payout", true)]
+        [("deal", true), ("funds", true), ("certification", true), ("lead", true), ("payout", true)]
             .map(|(kind, email)| (kind.to_owned(), email))
     );
     assert_eq!(
         settings(&inbox(&app, &sam).await),
-        [("DealWaiting".to_owned(), false), ("FundsWaiting".to_owned(), true)]
+        [("deal_waiting".to_owned(), false), ("funds_waiting".to_owned(), true)]
     );
+    let rep = app.sign_in("rep@bluepeak.test").await;
+    assert_eq!(settings(&inbox(&app, &rep).await), [("deal".to_owned(), true), ("certification".to_owned(), true)]);
 
     // A kind that does not exist, or is not offered to partners, is named and changes nothing.
     for bad in ["nonsense", "deal_waiting"] {

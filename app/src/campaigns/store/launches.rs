@@ -25,8 +25,9 @@ macro_rules! launch_columns {
 macro_rules! lead_columns {
     () => {
         "SELECT c.id, c.created_at AS received_at, c.name, c.email, c.company, c.phone, l.campaign_id, \
-         m.name AS campaign, c.organisation_id, o.name AS partner, d.id AS deal_id \
-         FROM campaign_leads c JOIN campaign_launches l ON l.id = c.launch_id JOIN campaigns m ON m.id = l.campaign_id \
+         COALESCE(m.name, 'Partner locator') AS campaign, c.organisation_id, o.name AS partner, d.id AS deal_id, \
+         c.possible_conflict FROM campaign_leads c LEFT JOIN campaign_launches l ON l.id = c.launch_id \
+         LEFT JOIN campaigns m ON m.id = l.campaign_id \
          JOIN organisations o ON o.id = c.organisation_id LEFT JOIN deals d ON d.lead_id = c.id"
     };
 }
@@ -53,8 +54,10 @@ crate::statements! {
     const WAITING = "SELECT COUNT(*) FROM campaign_leads c LEFT JOIN deals d ON d.lead_id = c.id \
         WHERE c.organisation_id = $1 AND d.id IS NULL";
     const SAME_LEAD = "SELECT COUNT(*) FROM campaign_leads WHERE launch_id = $1 AND email = $2 AND created_at > $3";
-    const INSERT_LEAD = "INSERT INTO campaign_leads (launch_id, organisation_id, name, email, company, phone, created_at) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+    const SAME_LOCATOR_LEAD = "SELECT COUNT(*) FROM campaign_leads WHERE launch_id IS NULL AND organisation_id = $1 \
+        AND email = $2 AND created_at > $3";
+    const INSERT_LEAD = "INSERT INTO campaign_leads (launch_id, organisation_id, name, email, company, phone, created_at, \
+        possible_conflict) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
 }
 
 /// A partner's launch of a campaign.
@@ -214,41 +217,72 @@ pub enum Added {
     Duplicate,
 }
 
-/// How long a second form from the same address on the same landing page is the same lead.
+/// How long a second form from the same address on the same landing page (or to the same
+/// partner through the locator) is the same lead.
 pub const SAME_LEAD_HOURS: i64 = 24;
 
-/// Keeps `lead` for `launch` (of campaign `campaign`), unless the same email sent the same page's
-/// form within [`SAME_LEAD_HOURS`]; tells the partner's admins (outbox), with `link` to their leads.
+/// Where a lead came from.
+#[derive(Clone, Copy, Debug)]
+pub enum LeadSource<'a> {
+    /// A partner's landing page of a campaign.
+    Landing(&'a StoredLaunch),
+    /// The public partner locator's contact form, to partner `organisation_id`.
+    Locator { organisation_id: i64 },
+}
+
+impl LeadSource<'_> {
+    fn organisation_id(self) -> i64 {
+        match self {
+            LeadSource::Landing(launch) => launch.organisation_id,
+            LeadSource::Locator { organisation_id } => organisation_id,
+        }
+    }
+}
+
+/// The one writer of leads: keeps `lead` from `source` (named `campaign`: its campaign, or the
+/// locator), marked `possible_conflict` when another partner registered the customer already,
+/// unless the same email sent the same form within [`SAME_LEAD_HOURS`]; tells the partner's
+/// admins, with `link` to their leads, and the webhooks.
 pub async fn add_lead(
     db: &Db,
-    launch: &StoredLaunch,
+    source: LeadSource<'_>,
     (campaign, link): (&str, &str),
     lead: &Lead,
+    possible_conflict: bool,
     now: DateTime<Utc>,
 ) -> Result<Added, sqlx::Error> {
+    let organisation_id = source.organisation_id();
+    let launch_id = match source {
+        LeadSource::Landing(launch) => Some(launch.id),
+        LeadSource::Locator { .. } => None,
+    };
     let mut tx = db.begin().await?;
     tx.exclude_others("campaign_leads").await?;
     let since = now - chrono::Duration::hours(SAME_LEAD_HOURS);
-    let same: i64 = on_tx!(tx, conn => sqlx::query_scalar(SAME_LEAD)
-        .bind(launch.id).bind(&lead.email).bind(since).fetch_one(conn).await)?;
+    let same: i64 = on_tx!(tx, conn => match launch_id {
+        Some(launch) => sqlx::query_scalar(SAME_LEAD).bind(launch).bind(&lead.email).bind(since).fetch_one(conn).await,
+        None => sqlx::query_scalar(SAME_LOCATOR_LEAD).bind(organisation_id).bind(&lead.email).bind(since)
+            .fetch_one(conn).await,
+    })?;
     if same > 0 {
         tx.rollback().await?;
         return Ok(Added::Duplicate);
     }
     let id: i64 = on_tx!(tx, conn => sqlx::query_scalar(INSERT_LEAD)
-        .bind(launch.id).bind(launch.organisation_id).bind(&lead.name).bind(&lead.email).bind(&lead.company)
-        .bind(&lead.phone).bind(now).fetch_one(conn).await)?;
+        .bind(launch_id).bind(organisation_id).bind(&lead.name).bind(&lead.email).bind(&lead.company)
+        .bind(&lead.phone).bind(now).bind(possible_conflict).fetch_one(conn).await)?;
     let message = mail::lead_captured(&lead.name, &lead.company, campaign, link);
     let notice = Notice { kind: notifications::Kind::Lead, message, path: "/leads".to_owned() };
-    notifications::store::tell_partner_admins(&mut tx, launch.organisation_id, &notice, now).await?;
+    notifications::store::tell_partner_admins(&mut tx, organisation_id, &notice, now).await?;
     let data = serde_json::json!({
         "lead_id": id,
-        "organisation_id": launch.organisation_id,
+        "organisation_id": organisation_id,
         "campaign": campaign,
         "name": lead.name,
         "email": lead.email,
         "company": lead.company,
         "phone": lead.phone,
+        "possible_conflict": possible_conflict,
     });
     crate::webhooks::store::record(&mut tx, crate::webhooks::EventKind::LeadCaptured, &data, now).await?;
     tx.commit().await?;
@@ -263,11 +297,12 @@ struct LeadRecord {
     email: String,
     company: String,
     phone: String,
-    campaign_id: i64,
+    campaign_id: Option<i64>,
     campaign: String,
     organisation_id: i64,
     partner: String,
     deal_id: Option<i64>,
+    possible_conflict: bool,
 }
 
 impl LeadRecord {
@@ -284,6 +319,7 @@ impl LeadRecord {
             organisation_id: self.organisation_id,
             partner: self.partner,
             deal_id: self.deal_id,
+            possible_conflict: self.possible_conflict,
         }
     }
 }

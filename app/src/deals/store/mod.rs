@@ -62,8 +62,9 @@ macro_rules! pipeline_candidates {
 
 crate::statements! {
     const LEAD = "SELECT c.id, c.organisation_id, c.name, c.email, c.company, c.phone, c.created_at AS received_at, \
-        m.name AS campaign, d.id AS deal_id FROM campaign_leads c JOIN campaign_launches l ON l.id = c.launch_id \
-        JOIN campaigns m ON m.id = l.campaign_id LEFT JOIN deals d ON d.lead_id = c.id WHERE c.id = $1";
+        COALESCE(m.name, 'Partner locator') AS campaign, d.id AS deal_id FROM campaign_leads c \
+        LEFT JOIN campaign_launches l ON l.id = c.launch_id LEFT JOIN campaigns m ON m.id = l.campaign_id \
+        LEFT JOIN deals d ON d.lead_id = c.id WHERE c.id = $1";
     const RECORD = "SELECT d.id, d.organisation_id, o.name AS partner_name, u.name AS created_by_name, d.status, \
         d.customer_company, d.customer_domain, d.contact_name, d.contact_email, d.amount_minor, d.currency, \
         d.expected_close_date, d.products, d.attribution, d.notes, d.possible_conflict, d.created_at, \
@@ -97,7 +98,7 @@ crate::statements! {
         WHERE id = $1 AND status = $2 AND COALESCE(extension_status, 'none') = COALESCE($15, 'none') \
         AND (CAST($17 AS BIGINT) IS NULL OR (CAST($17 AS BIGINT) = 3 AND reminded_3_at IS NULL) \
             OR (CAST($17 AS BIGINT) = 14 AND reminded_14_at IS NULL))";
-    const CREATOR = "SELECT created_by FROM deals WHERE id = $1";
+    const CREATOR = "SELECT created_by, organisation_id FROM deals WHERE id = $1";
     const SAME_DOMAIN_DEALS = open_deal_candidates!("d.customer_domain = $2");
     const SAME_DOMAIN_PIPELINE = pipeline_candidates!("customer_domain = $1");
     const NAMES_WITH_PREFIX = "SELECT DISTINCT company_key FROM deals \

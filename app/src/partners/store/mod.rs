@@ -1,4 +1,5 @@
 pub mod listing;
+pub mod locator;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;

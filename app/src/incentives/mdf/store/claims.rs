@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{event, tell_manager};
+use super::{event, tell_funds_waiting};
 use crate::audit::{self, AuditAction};
 use crate::db::{Db, Tx};
 use crate::incentives::ledger::{EntryKind, NewEntry, quarter_of};
@@ -97,7 +97,7 @@ pub async fn claim(
         let link = format!("{public_url}/mdf/{}", request.id);
         let names = request.fund.names();
         let message = |partner: &str| mail::mdf_claimed(names, partner, &request.title, &amount, &link);
-        tell_manager(&mut tx, request.organisation_id, message, format!("/mdf/{}", request.id), at).await?;
+        tell_funds_waiting(&mut tx, request.organisation_id, message, format!("/mdf/{}", request.id), at).await?;
     }
     tx.commit().await?;
     Ok(Some(id))

@@ -320,7 +320,7 @@ pub async fn request(
         let amount = crate::money::amount_text(new.amount_minor, currency);
         let link = format!("{public_url}/mdf/{id}");
         let names = new.draw.fund().names();
-        tell_manager(
+        tell_funds_waiting(
             &mut tx,
             organisation_id,
             |partner| mail::mdf_requested(names, partner, &new.title, &amount, &link),
@@ -335,7 +335,7 @@ pub async fn request(
 
 /// Tells partner `organisation_id`'s channel manager (when it has one still active) that a
 /// request or claim waits for their decision: `message` given the partner's name, about `path`.
-async fn tell_manager(
+async fn tell_funds_waiting(
     tx: &mut Tx,
     organisation_id: i64,
     message: impl FnOnce(&str) -> mail::Message,
