@@ -64,7 +64,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 29] = [
+    let fixed: [&[&str]; 28] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -75,7 +75,6 @@ pub fn every_statement() -> Vec<String> {
         deals::store::pipeline::STATEMENTS,
         partners::store::STATEMENTS,
         partners::store::locator::STATEMENTS,
-        locator::store::STATEMENTS,
         team::store::STATEMENTS,
         admin::store::STATEMENTS,
         kpi::store::STATEMENTS,

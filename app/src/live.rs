@@ -115,19 +115,29 @@ pub fn use_live() -> Live {
     channel.live
 }
 
+/// The connection's state as a component shows it: as the server rendered it (`Waiting`) until the
+/// component has hydrated, then as it is. The tab's one connection may have opened before a page
+/// (its chunk loaded late) hydrates, and hydration must find what the server wrote.
+pub fn shown_state(live: Live) -> Signal<LiveState> {
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+    Signal::derive(move || if hydrated.get() { live.state.get() } else { LiveState::Waiting })
+}
+
 /// "Live" or "Reconnecting…", next to a live page's title.
 #[component]
 pub fn LiveBadge(live: Live) -> impl IntoView {
-    let text = move || match live.state.get() {
+    let state = shown_state(live);
+    let text = move || match state.get() {
         LiveState::Waiting => "",
         LiveState::Connected => "● Live",
         LiveState::Reconnecting => "Reconnecting…",
     };
-    let class = move || match live.state.get() {
+    let class = move || match state.get() {
         LiveState::Connected => "live-badge connected",
         _ => "live-badge",
     };
-    view! { <span class=class data-live=move || format!("{:?}", live.state.get()).to_lowercase() role="status">{text}</span> }
+    view! { <span class=class data-live=move || format!("{:?}", state.get()).to_lowercase() role="status">{text}</span> }
 }
 
 #[cfg(feature = "hydrate")]

@@ -427,11 +427,16 @@ const LOCATOR_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; img
 
 /// A page of the partner locator, as an HTML answer of `status`.
 fn locator_answer(status: StatusCode, html: String) -> Response {
+    public_answer(status, html, LOCATOR_POLICY)
+}
+
+/// A public page (a landing page, the locator), as an HTML answer of `status` under `policy`.
+fn public_answer(status: StatusCode, html: String, policy: &'static str) -> Response {
     (
         status,
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CONTENT_SECURITY_POLICY, LOCATOR_POLICY),
+            (header::CONTENT_SECURITY_POLICY, policy),
             (header::CACHE_CONTROL, "no-cache"),
         ],
         html,
@@ -454,8 +459,15 @@ async fn locator_search(
     let search = search.map(|Query(search)| search).unwrap_or_default();
     match app::locator::public::search(&state.server.state, &search).await {
         Ok(html) => locator_answer(StatusCode::OK, html),
-        Err(error) => download("", "text/plain", Err(error)),
+        Err(error) => framable(download("", "text/plain", Err(error))),
     }
+}
+
+/// Another answer of the locator's (an error, "too many"), under its policy: a vendor's page
+/// framing the locator shows it rather than a blank frame.
+fn framable(mut answer: Response) -> Response {
+    answer.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(LOCATOR_POLICY));
+    answer
 }
 
 /// A listed partner's page in the locator, thanking the sender after its form (`?sent`).
@@ -470,7 +482,7 @@ async fn locator_partner(
     match app::locator::public::partner(&state.server.state, id, form).await {
         Ok(Some(html)) => locator_answer(StatusCode::OK, html),
         Ok(None) => locator_gone(),
-        Err(error) => download("", "text/plain", Err(error)),
+        Err(error) => framable(download("", "text/plain", Err(error))),
     }
 }
 
@@ -488,7 +500,7 @@ async fn locator_form(
     let forwarded = headers.get("x-forwarded-for").and_then(|value| value.to_str().ok());
     let client = state.server.state.settings.client_ip(peer.ip(), forwarded);
     if let Err(wait) = state.server.landing_pages.admit(client) {
-        return too_many_messages(wait);
+        return framable(too_many_messages(wait));
     }
     // A body that is no form reads as an empty one: every required field is then named.
     let input = form.map(|axum::Form(input)| input).unwrap_or_default();
@@ -496,7 +508,7 @@ async fn locator_form(
         Ok(Some(Sent::Thanked)) => Redirect::to(&format!("/locator/{id}?sent=1#lead-form")).into_response(),
         Ok(Some(Sent::Refused(html))) => locator_answer(StatusCode::UNPROCESSABLE_ENTITY, html),
         Ok(None) => locator_gone(),
-        Err(error) => download("", "text/plain", Err(error)),
+        Err(error) => framable(download("", "text/plain", Err(error))),
     }
 }
 
@@ -511,19 +523,12 @@ fn too_many_messages(wait: std::time::Duration) -> Response {
     (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, seconds.to_string())], said).into_response()
 }
 
-/// A landing page (or the page that says it is not available), as an HTML answer of `status`.
+/// A landing page (or the page that says it is not available), as an HTML answer of `status`:
+/// framed only by Tessera's own pages (a campaign's preview).
 fn landing_answer(status: StatusCode, html: String) -> Response {
-    (
-        status,
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CONTENT_SECURITY_POLICY, LANDING_POLICY),
-            (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        html,
-    )
-        .into_response()
+    let mut answer = public_answer(status, html, LANDING_POLICY);
+    answer.headers_mut().insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+    answer
 }
 
 /// The answer for an address that is no live landing page (never launched, paused, or ended):

@@ -56,7 +56,7 @@ impl Scope {
             Scope::PeopleRead => "Read partners' people: names, email addresses and roles",
             Scope::TiersRead => "Read partners' tiers and tier history",
             Scope::CertificationsRead => "Read the certifications partners' people hold",
-            Scope::LeadsRead => "Read leads from partners' campaign landing pages",
+            Scope::LeadsRead => "Read leads from partners' landing pages and the partner locator",
         }
     }
 

@@ -173,10 +173,10 @@ pub struct LeadRow {
     pub email: String,
     pub company: String,
     pub phone: String,
-    /// The campaign whose landing page it came from; none when it came from the partner locator.
+    /// The campaign whose landing page it came from, and its name; none when it came from the
+    /// public partner locator.
     pub campaign_id: Option<i64>,
-    /// The campaign's name, or "Partner locator".
-    pub campaign: String,
+    pub campaign: Option<String>,
     pub organisation_id: i64,
     pub partner: String,
     /// The deal registered from it.

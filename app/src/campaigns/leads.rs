@@ -87,9 +87,9 @@ fn LeadLine(row: LeadRow, staff: bool, can_register: bool) -> impl IntoView {
             <td><a href=format!("mailto:{}", row.email)>{row.email.clone()}</a></td>
             <td>{row.phone.clone()}</td>
             <td>
-                {match row.campaign_id {
-                    Some(campaign) => view! { <a href=format!("/campaigns/{campaign}")>{row.campaign.clone()}</a> }.into_any(),
-                    None => view! { <span>{row.campaign.clone()}</span> }.into_any(),
+                {match (row.campaign_id, row.campaign.clone()) {
+                    (Some(id), Some(name)) => view! { <a href=format!("/campaigns/{id}")>{name}</a> }.into_any(),
+                    _ => view! { <span>"Partner locator"</span> }.into_any(),
                 }}
                 {row.possible_conflict.then(|| view! { " " <Badge text="Possible conflict" tone="warning"/> })}
             </td>

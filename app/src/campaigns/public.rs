@@ -283,7 +283,7 @@ pub async fn send(state: &ServerState, page: &LivePage, input: &LeadInput) -> Re
     let link = format!("{}/leads", state.settings.public_url.trim_end_matches('/'));
     let conflict = possible_conflict(&state.db, &lead, page.launch.organisation_id).await?;
     let source = LeadSource::Landing(&page.launch);
-    match launches::add_lead(&state.db, source, (&page.campaign, &link), &lead, conflict, Utc::now()).await? {
+    match launches::add_lead(&state.db, source, (Some(&page.campaign), &link), &lead, conflict, Utc::now()).await? {
         Added::Added(id) => tracing::info!(launch = page.launch.id, lead = id, "a lead arrived from a landing page"),
         Added::Duplicate => tracing::info!(launch = page.launch.id, "the same lead sent the form again; kept once"),
     }
@@ -291,10 +291,9 @@ pub async fn send(state: &ServerState, page: &LivePage, input: &LeadInput) -> Re
 }
 
 /// Whether a partner other than `organisation_id` has registered a deal for `lead`'s company (by
-/// its name, or the domain of its email address): the deals' own conflict check.
+/// its name, or the domain of its email address unless a webmail's): the deals' own conflict check.
 pub async fn possible_conflict(db: &Db, lead: &Lead, organisation_id: i64) -> Result<bool, AppError> {
-    let domain =
-        lead.email.rsplit_once('@').and_then(|(_, domain)| crate::deals::domain::normalise_domain(domain).ok());
+    let domain = crate::deals::domain::customer_domain_of_email(&lead.email);
     Ok(!crate::deals::conflicts::find(db, &lead.company, domain.as_deref(), organisation_id).await?.is_empty())
 }
 

@@ -24,6 +24,7 @@ static LAYOUTS: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("document.html", include_str!("layouts/document.html")),
         ("landing.html", include_str!("layouts/landing.html")),
         ("landing-body.html", include_str!("layouts/landing-body.html")),
+        ("lead-form.html", include_str!("layouts/lead-form.html")),
         ("landing.css", include_str!("layouts/landing.css")),
         ("email.html", include_str!("layouts/email.html")),
         ("unavailable.html", include_str!("layouts/unavailable.html")),

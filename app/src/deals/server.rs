@@ -57,17 +57,20 @@ pub async fn deal_form(#[server(default)] lead: String) -> Result<DealFormSetup,
         prefill.customer_domain = domain::customer_domain_of_email(&lead.email).unwrap_or_default();
         prefill.contact_name = lead.name.clone();
         prefill.contact_email = lead.email.clone();
+        let (came, from) = match &lead.campaign {
+            Some(campaign) => (
+                format!("From the landing page of the campaign \u{201c}{campaign}\u{201d}"),
+                format!("campaign \u{201c}{campaign}\u{201d}"),
+            ),
+            None => ("From the partner locator's contact form".to_owned(), "the partner locator".to_owned()),
+        };
         prefill.notes = format!(
-            "From the landing page of the campaign \u{201c}{}\u{201d}, {}.{}",
-            lead.campaign,
+            "{came}, {}.{}",
             lead.received_at.format("%Y-%m-%d"),
             if lead.phone.is_empty() { String::new() } else { format!(" Phone: {}.", lead.phone) }
         );
         prefill.lead = lead.id.to_string();
-        source = Some(format!(
-            "Filled from the lead {} of {} (campaign \u{201c}{}\u{201d}).",
-            lead.name, lead.company, lead.campaign
-        ));
+        source = Some(format!("Filled from the lead {} of {} ({from}).", lead.name, lead.company));
     }
     Ok(DealFormSetup {
         form_token: crate::auth::secrets::new_token()?,

@@ -7,34 +7,15 @@
 
 #[cfg(feature = "ssr")]
 pub mod public;
-#[cfg(feature = "ssr")]
-pub mod store;
 
 use serde::{Deserialize, Serialize};
+
+pub use crate::partners::profile::Listing;
 
 /// The longest search text taken; the rest is ignored.
 pub const MAX_QUERY: usize = 100;
 /// The most partners one search shows.
 pub const MAX_SHOWN: usize = 60;
-
-/// A listed partner, as prospects see it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct Listing {
-    pub id: i64,
-    pub name: String,
-    pub region: String,
-    pub partner_type: String,
-    pub tier: String,
-    /// Its tier's rank (higher first in a list).
-    pub tier_rank: i64,
-    pub city: String,
-    pub country: String,
-    pub website: String,
-    pub contact_email: String,
-    pub phone: String,
-    pub about: String,
-}
 
 /// A search as the locator's form sends it: any field may be empty (anything goes).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

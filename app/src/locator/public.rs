@@ -8,20 +8,17 @@ use chrono::Utc;
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
-use super::{Listing, Search, choices, store};
+use super::{Listing, Search, choices};
 use crate::campaigns::launch::{Lead, LeadInput};
 use crate::campaigns::public::{FormState, lead_form_as, possible_conflict};
 use crate::campaigns::render::FormField;
 use crate::campaigns::store::launches::{self, Added, LeadSource};
 use crate::error::AppError;
+use crate::partners::store::locator as store;
 use crate::state::ServerState;
 use crate::text::web_address;
 
-/// What a lead from the locator is said to come from, on the partner's leads page and in the
-/// webhook's event.
-pub const SOURCE: &str = "Partner locator";
-
-/// The layouts, parsed once; the landing pages' styles with a few of the locator's own.
+/// The layouts, parsed once; the landing pages' styles and lead form with a few of the locator's own.
 static LAYOUTS: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -30,6 +27,7 @@ static LAYOUTS: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("search.html", include_str!("layouts/search.html")),
         ("partner.html", include_str!("layouts/partner.html")),
         ("landing.css", include_str!("../campaigns/layouts/landing.css")),
+        ("lead-form.html", include_str!("../campaigns/layouts/lead-form.html")),
         ("locator.css", include_str!("layouts/locator.css")),
     ];
     for (name, source) in layouts {
@@ -115,12 +113,12 @@ pub fn partner_page(vendor: &str, partner: &Listing, form: Option<FormState>) ->
 /// The search page for `search`, read now.
 pub async fn search(state: &ServerState, search: &Search) -> Result<String, AppError> {
     let vendor = crate::campaigns::store::vendor_name(&state.db).await?;
-    search_page(&vendor, &store::listed(&state.db).await?, search)
+    search_page(&vendor, &store::shown(&state.db, Utc::now()).await?, search)
 }
 
 /// Partner `id`'s page, if prospects may see it.
 pub async fn partner(state: &ServerState, id: i64, form: Option<FormState<'_>>) -> Result<Option<String>, AppError> {
-    let Some(partner) = store::listing(&state.db, id).await? else { return Ok(None) };
+    let Some(partner) = store::shown_one(&state.db, id, Utc::now()).await? else { return Ok(None) };
     let vendor = crate::campaigns::store::vendor_name(&state.db).await?;
     partner_page(&vendor, &partner, form).map(Some)
 }
@@ -137,7 +135,7 @@ pub enum Sent {
 /// marked when another partner registered that customer already), its admins told. None when
 /// prospects may not see that partner.
 pub async fn send(state: &ServerState, id: i64, input: &LeadInput) -> Result<Option<Sent>, AppError> {
-    let Some(partner) = store::listing(&state.db, id).await? else { return Ok(None) };
+    let Some(partner) = store::shown_one(&state.db, id, Utc::now()).await? else { return Ok(None) };
     if !input.website_url.trim().is_empty() {
         tracing::info!(partner = id, "the locator's trap field was filled; nothing kept");
         return Ok(Some(Sent::Thanked));
@@ -153,7 +151,7 @@ pub async fn send(state: &ServerState, id: i64, input: &LeadInput) -> Result<Opt
     let conflict = possible_conflict(&state.db, &lead, partner.id).await?;
     let link = format!("{}/leads", state.settings.public_url.trim_end_matches('/'));
     let source = LeadSource::Locator { organisation_id: partner.id };
-    match launches::add_lead(&state.db, source, (SOURCE, &link), &lead, conflict, Utc::now()).await? {
+    match launches::add_lead(&state.db, source, (None, &link), &lead, conflict, Utc::now()).await? {
         Added::Added(lead) => tracing::info!(partner = id, lead, conflict, "a lead arrived from the partner locator"),
         Added::Duplicate => tracing::info!(partner = id, "the same person wrote through the locator again; kept once"),
     }

@@ -59,12 +59,23 @@ pub fn deal_waiting(partner: &str, company: &str, amount: &str, link: &str) -> M
     }
 }
 
-/// To a partner's admins, when a prospect sends one of its landing pages' forms.
-pub fn lead_captured(name: &str, company: &str, campaign: &str, link: &str) -> Message {
+/// To a partner's admins, when a prospect sends one of its landing pages' forms (of `campaign`),
+/// or its contact form in the public partner locator (no campaign).
+pub fn lead_captured(name: &str, company: &str, campaign: Option<&str>, link: &str) -> Message {
+    let (subject, sent) = match campaign {
+        Some(campaign) => (
+            format!("A new lead from {campaign}: {name} of {company}"),
+            format!("sent the form on your landing page for \u{201c}{campaign}\u{201d}"),
+        ),
+        None => (
+            format!("A new lead from the partner locator: {name} of {company}"),
+            "asked you to contact them through the partner locator".to_owned(),
+        ),
+    };
     Message {
-        subject: format!("A new lead from {campaign}: {name} of {company}"),
+        subject,
         body: format!(
-            "{name} of {company} sent the form on your landing page for \u{201c}{campaign}\u{201d}.\n\n\
+            "{name} of {company} {sent}.\n\n\
              See the lead, and register it as a deal in one click:\n{link}"
         ),
     }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::live::use_live;
+use crate::live::{shown_state, use_live};
 
 /// The bell in the header, with `unread` as the page was rendered; once hydrated it re-reads the
 /// count whenever the person is told something, on any of their tabs or devices.
@@ -11,6 +11,7 @@ use crate::live::use_live;
 pub fn Bell(unread: i64) -> impl IntoView {
     let count = RwSignal::new(unread);
     let live = use_live();
+    let state = shown_state(live);
     // Reads may finish out of order: only the newest one's count is shown.
     let asked = StoredValue::new(0u64);
     Effect::new(move |seen: Option<u64>| {
@@ -35,7 +36,7 @@ pub fn Bell(unread: i64) -> impl IntoView {
     };
     view! {
         <a class="bell" href="/notifications" data-testid="bell" aria-label=label title=label
-            data-live=move || format!("{:?}", live.state.get()).to_lowercase()>
+            data-live=move || format!("{:?}", state.get()).to_lowercase()>
             <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
                 <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"/>
             </svg>

@@ -32,6 +32,25 @@ pub struct CompanyProfile {
     pub about: String,
 }
 
+/// A partner as the public partner locator shows it ([`crate::locator`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Listing {
+    pub id: i64,
+    pub name: String,
+    pub region: String,
+    pub partner_type: String,
+    pub tier: String,
+    /// Its tier's rank (higher first in a list).
+    pub tier_rank: i64,
+    pub city: String,
+    pub country: String,
+    pub website: String,
+    pub contact_email: String,
+    pub phone: String,
+    pub about: String,
+}
+
 /// Whether a partner is listed in the public partner locator, as its company profile page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListingStanding {
@@ -39,6 +58,32 @@ pub struct ListingStanding {
     /// What keeps a listed partner off the locator for now (its profile incomplete, the
     /// agreement not accepted); none when prospects see it.
     pub held_back: Option<String>,
+}
+
+impl ListingStanding {
+    /// A partner `listed` or not, its profile complete or not, that must accept the current
+    /// partner agreement by `agreement_due` (none: it has), at `now`: prospects see it when it is
+    /// listed, its profile complete and it may use the portal.
+    pub fn of(
+        listed: bool,
+        profile_complete: bool,
+        agreement_due: Option<chrono::DateTime<chrono::Utc>>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> ListingStanding {
+        let held_back = if !profile_complete {
+            Some("Complete your company profile first: prospects see all of it.".to_owned())
+        } else if agreement_due.is_some_and(|due| due <= now) {
+            Some("Accept the partner agreement first.".to_owned())
+        } else {
+            None
+        };
+        ListingStanding { listed, held_back }
+    }
+
+    /// Whether prospects see it.
+    pub fn shown(&self) -> bool {
+        self.listed && self.held_back.is_none()
+    }
 }
 
 impl CompanyProfile {
@@ -132,6 +177,27 @@ fn about(text: &str) -> Result<String, String> {
         return Err(format!("Use at most {MAX_ABOUT} characters."));
     }
     Ok(text.replace("\r\n", "\n"))
+}
+
+#[cfg(test)]
+mod listing_tests {
+    use super::ListingStanding;
+    use chrono::{Duration, Utc};
+
+    #[test]
+    fn prospects_see_a_listed_partner_with_a_whole_profile_that_may_use_the_portal() {
+        let now = Utc::now();
+        let cases = [
+            ((true, true, None), true),
+            ((true, true, Some(now + Duration::days(3))), true),
+            ((true, true, Some(now)), false),
+            ((true, false, None), false),
+            ((false, true, None), false),
+        ];
+        for ((listed, complete, due), shown) in cases {
+            assert_eq!(ListingStanding::of(listed, complete, due, now).shown(), shown, "{listed} {complete} {due:?}");
+        }
+    }
 }
 
 #[cfg(test)]

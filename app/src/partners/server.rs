@@ -135,7 +135,7 @@ pub async fn own_company_profile() -> Result<CompanyProfileView, AppError> {
     let can_edit = user.role == Role::PartnerAdmin;
     let regions = if can_edit { store::region_choices(&db, id).await? } else { Vec::new() };
     let logo = store::logo_facts(&db, id).await?;
-    let listing = store::locator::standing(&db, id).await?;
+    let listing = store::locator::standing(&db, id, Utc::now()).await?;
     Ok(CompanyProfileView { organisation_id: id, profile, logo, regions, can_edit, listing })
 }
 

@@ -83,7 +83,7 @@ impl EventKind {
             EventKind::DealExpired => "A deal's protection expires",
             EventKind::TierChanged => "A partner's tier changes",
             EventKind::CertificationEarned => "Someone earns a certification",
-            EventKind::LeadCaptured => "A campaign captures a lead",
+            EventKind::LeadCaptured => "A landing page or the partner locator captures a lead",
             EventKind::ClaimDecided => "An MDF claim is decided",
             EventKind::PayoutPaid => "A payout run is paid",
             EventKind::Ping => "Test event",

@@ -116,7 +116,7 @@ async fn bluepeak_launches(db: &Db, id: i64, at: DateTime<Utc>) -> Result<(), Se
         launches::add_lead(
             db,
             launches::LeadSource::Landing(&launch),
-            (&campaign.draft.name, link),
+            (Some(&campaign.draft.name), link),
             &lead,
             false,
             at + Duration::days(day) + Duration::hours(3),

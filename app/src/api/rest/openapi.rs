@@ -26,7 +26,7 @@ use super::{deals, partners, problem, records};
     tags((name = "Deals", description = "Deal registration and its workflow"),
         (name = "Partners", description = "Partner organisations, their people and their tiers"),
         (name = "Training", description = "Certifications partners' people hold"),
-        (name = "Campaigns", description = "Leads from partners' campaign landing pages"),
+        (name = "Campaigns", description = "Leads from partners' campaign landing pages and the public partner locator"),
         (name = "Tokens", description = "The calling token"))
 )]
 pub struct ApiDoc;

@@ -34,7 +34,7 @@ pub async fn certifications(
     read_all(&state, &caller, Scope::CertificationsRead, parts, read).await
 }
 
-/// Leads from partners' campaign landing pages within reach, newest first.
+/// Leads from partners' campaign landing pages and the public partner locator within reach, newest first.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct LeadList {
     /// The newest 500 at most.

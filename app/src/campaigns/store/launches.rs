@@ -25,7 +25,7 @@ macro_rules! launch_columns {
 macro_rules! lead_columns {
     () => {
         "SELECT c.id, c.created_at AS received_at, c.name, c.email, c.company, c.phone, l.campaign_id, \
-         COALESCE(m.name, 'Partner locator') AS campaign, c.organisation_id, o.name AS partner, d.id AS deal_id, \
+         m.name AS campaign, c.organisation_id, o.name AS partner, d.id AS deal_id, \
          c.possible_conflict FROM campaign_leads c LEFT JOIN campaign_launches l ON l.id = c.launch_id \
          LEFT JOIN campaigns m ON m.id = l.campaign_id \
          JOIN organisations o ON o.id = c.organisation_id LEFT JOIN deals d ON d.lead_id = c.id"
@@ -239,14 +239,13 @@ impl LeadSource<'_> {
     }
 }
 
-/// The one writer of leads: keeps `lead` from `source` (named `campaign`: its campaign, or the
-/// locator), marked `possible_conflict` when another partner registered the customer already,
+/// The one writer of leads: keeps `lead` from `source` (of `campaign`; none from the locator), marked `possible_conflict` when another partner registered the customer already,
 /// unless the same email sent the same form within [`SAME_LEAD_HOURS`]; tells the partner's
 /// admins, with `link` to their leads, and the webhooks.
 pub async fn add_lead(
     db: &Db,
     source: LeadSource<'_>,
-    (campaign, link): (&str, &str),
+    (campaign, link): (Option<&str>, &str),
     lead: &Lead,
     possible_conflict: bool,
     now: DateTime<Utc>,
@@ -277,6 +276,7 @@ pub async fn add_lead(
     let data = serde_json::json!({
         "lead_id": id,
         "organisation_id": organisation_id,
+        "source": if launch_id.is_some() { "landing_page" } else { "locator" },
         "campaign": campaign,
         "name": lead.name,
         "email": lead.email,
@@ -298,7 +298,7 @@ struct LeadRecord {
     company: String,
     phone: String,
     campaign_id: Option<i64>,
-    campaign: String,
+    campaign: Option<String>,
     organisation_id: i64,
     partner: String,
     deal_id: Option<i64>,

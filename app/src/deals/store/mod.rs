@@ -62,7 +62,7 @@ macro_rules! pipeline_candidates {
 
 crate::statements! {
     const LEAD = "SELECT c.id, c.organisation_id, c.name, c.email, c.company, c.phone, c.created_at AS received_at, \
-        COALESCE(m.name, 'Partner locator') AS campaign, d.id AS deal_id FROM campaign_leads c \
+        m.name AS campaign, d.id AS deal_id FROM campaign_leads c \
         LEFT JOIN campaign_launches l ON l.id = c.launch_id LEFT JOIN campaigns m ON m.id = l.campaign_id \
         LEFT JOIN deals d ON d.lead_id = c.id WHERE c.id = $1";
     const RECORD = "SELECT d.id, d.organisation_id, o.name AS partner_name, u.name AS created_by_name, d.status, \
@@ -265,7 +265,7 @@ pub fn assembled_statements() -> Vec<String> {
     ]
 }
 
-/// A campaign's lead as a deal registration starts from it (read here; campaigns keep leads).
+/// A lead as a deal registration starts from it (read here; campaigns keep leads).
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct LeadSource {
     pub id: i64,
@@ -275,7 +275,8 @@ pub struct LeadSource {
     pub company: String,
     pub phone: String,
     pub received_at: DateTime<Utc>,
-    pub campaign: String,
+    /// The campaign whose landing page it came from; none from the public partner locator.
+    pub campaign: Option<String>,
     /// The deal already registered from it.
     pub deal_id: Option<i64>,
 }

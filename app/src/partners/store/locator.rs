@@ -1,33 +1,58 @@
-//! Whether a partner is listed in the public partner locator ([`crate::locator`]): what its
-//! company profile page shows, and the listing's one writer (with its audit entry).
+//! The public partner locator's partners ([`crate::locator`]): the one rule of who prospects see
+//! (listed, its profile complete, and allowed into the portal by the agreement, as a session is),
+//! what a company profile page shows of it, and the listing's one writer (with its audit entry).
 
 use chrono::{DateTime, Utc};
 
 use crate::audit::{self, AuditAction, Change};
 use crate::db::Db;
-use crate::partners::profile::ListingStanding;
+use crate::partners::profile::{Listing, ListingStanding};
 use crate::{execute_in, on_db};
 
+/// Every partner with what the locator shows of it, whether it is listed, whether its profile is
+/// complete, and by when it must accept the current agreement (`agreement_due`, as a session reads it).
+macro_rules! partners_as_listed {
+    () => {
+        concat!(
+            "SELECT * FROM (SELECT o.id, o.name, COALESCE(o.region, '') AS region, ",
+            "COALESCE(pt.name, '') AS partner_type, COALESCE(t.name, '') AS tier, ",
+            "CAST(COALESCE(t.rank, 0) AS BIGINT) AS tier_rank, o.city, o.country, o.website, o.contact_email, ",
+            "o.phone, o.about, o.listed_at IS NOT NULL AS listed, o.profile_completed_at IS NOT NULL AS complete, ",
+            crate::agreement_due_column!(),
+            " FROM organisations o LEFT JOIN partner_types pt ON pt.id = o.partner_type_id ",
+            "LEFT JOIN tiers t ON t.id = o.tier_id WHERE o.kind = 'partner') p"
+        )
+    };
+}
+
 crate::statements! {
-    const STANDING = "SELECT o.listed_at IS NOT NULL, o.profile_completed_at IS NOT NULL, \
-        EXISTS (SELECT 1 FROM agreement_acceptances a WHERE a.organisation_id = o.id) \
-        FROM organisations o WHERE o.id = $1 AND o.kind = 'partner'";
+    // Who prospects see at $1 (the rule of [`ListingStanding::of`], in SQL).
+    const SHOWN = concat!(partners_as_listed!(), " WHERE listed AND complete AND (agreement_due IS NULL OR agreement_due > $1) ORDER BY id");
+    const SHOWN_ONE = concat!(partners_as_listed!(), " WHERE listed AND complete AND (agreement_due IS NULL OR agreement_due > $1) AND id = $2");
+    const STANDING = concat!("SELECT listed, complete, agreement_due FROM (", partners_as_listed!(), ") s WHERE id = $1");
     const LIST = "UPDATE organisations SET listed_at = $2 WHERE id = $1 AND kind = 'partner' AND listed_at IS NULL";
     const UNLIST = "UPDATE organisations SET listed_at = NULL WHERE id = $1 AND kind = 'partner' AND listed_at IS NOT NULL";
 }
 
-/// Whether partner `organisation_id` is listed, and what holds it back; none for no partner.
-pub async fn standing(db: &Db, organisation_id: i64) -> Result<Option<ListingStanding>, sqlx::Error> {
-    let found: Option<(bool, bool, bool)> =
+/// Every partner prospects see at `now`.
+pub async fn shown(db: &Db, now: DateTime<Utc>) -> Result<Vec<Listing>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(SHOWN).bind(now).fetch_all(pool).await)
+}
+
+/// Partner `id`, if prospects see it at `now`.
+pub async fn shown_one(db: &Db, id: i64, now: DateTime<Utc>) -> Result<Option<Listing>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_as(SHOWN_ONE).bind(now).bind(id).fetch_optional(pool).await)
+}
+
+/// Whether partner `organisation_id` is listed, and what holds it back at `now`; none for no partner.
+pub async fn standing(
+    db: &Db,
+    organisation_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<ListingStanding>, sqlx::Error> {
+    let found: Option<(bool, bool, Option<DateTime<Utc>>)> =
         on_db!(db, pool => sqlx::query_as(STANDING).bind(organisation_id).fetch_optional(pool).await)?;
-    Ok(found.map(|(listed, profile, agreement)| {
-        let held_back = match (profile, agreement) {
-            (false, _) => Some("Complete your company profile first: prospects see all of it.".to_owned()),
-            (true, false) => Some("Accept the partner agreement first.".to_owned()),
-            (true, true) => None,
-        };
-        ListingStanding { listed, held_back }
-    }))
+    Ok(found.map(|(listed, complete, due)| ListingStanding::of(listed, complete, due, now)))
 }
 
 /// Lists partner `organisation_id` in the locator, or takes it off, as person `by` chose.
