@@ -18,10 +18,12 @@ pub enum Scope {
     TiersRead,
     CertificationsRead,
     LeadsRead,
+    CampaignsRead,
+    MdfRead,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 7] = [
+    pub const ALL: [Scope; 9] = [
         Scope::DealsRead,
         Scope::DealsWrite,
         Scope::PartnersRead,
@@ -29,6 +31,8 @@ impl Scope {
         Scope::TiersRead,
         Scope::CertificationsRead,
         Scope::LeadsRead,
+        Scope::CampaignsRead,
+        Scope::MdfRead,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +44,8 @@ impl Scope {
             Scope::TiersRead => "tiers:read",
             Scope::CertificationsRead => "certifications:read",
             Scope::LeadsRead => "leads:read",
+            Scope::CampaignsRead => "campaigns:read",
+            Scope::MdfRead => "mdf:read",
         }
     }
 
@@ -57,6 +63,8 @@ impl Scope {
             Scope::TiersRead => "Read partners' tiers and tier history",
             Scope::CertificationsRead => "Read the certifications partners' people hold",
             Scope::LeadsRead => "Read leads from partners' landing pages and the partner locator",
+            Scope::CampaignsRead => "Read co-branded campaigns (a partner's: those open to it)",
+            Scope::MdfRead => "Read requests for market development and co-op funds, and their claims' states",
         }
     }
 

@@ -49,6 +49,7 @@ pub const MAX_WINDOW_DAYS: i64 = 366;
 
 /// Where a campaign is in its life: written, open to partners, or closed to new launches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum CampaignState {
     Draft,
     Published,
@@ -285,6 +286,7 @@ impl CampaignDraft {
 
 /// One row of marketing's campaign list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CampaignRow {
     pub id: i64,
     pub name: String,

@@ -18,6 +18,7 @@ on_both_databases!(
     the_openapi_document_and_reference_page_describe_the_api,
     a_partners_people_and_tier_are_read_within_reach,
     certifications_and_leads_are_read_within_reach,
+    campaigns_and_requests_for_funds_are_read_within_reach,
 );
 
 const BLUEPEAK: &str = "partner@bluepeak.test";
@@ -438,5 +439,52 @@ async fn certifications_and_leads_are_read_within_reach(backend: Backend) {
     let (status, problem) = get(&app, "/partners", &secret).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(problem["detail"].as_str().is_some_and(|detail| detail.contains("partners:read")), "{problem}");
+    app.stop().await;
+}
+
+async fn campaigns_and_requests_for_funds_are_read_within_reach(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner = app.sign_in(BLUEPEAK).await;
+    let (_, secret) = make_token(&app, &partner, &["campaigns:read", "mdf:read"]).await;
+    let admin = app.sign_in(ADMIN).await;
+    let (_, program) = make_token(&app, &admin, &["campaigns:read", "mdf:read"]).await;
+
+    // Campaigns: the program's every one; the partner's, the published ones open to it, as its page shows.
+    let (status, all) = get(&app, "/campaigns", &program).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    let everyone = app.count("SELECT COUNT(*) FROM campaigns").await;
+    assert_eq!(all["data"].as_array().map(Vec::len), Some(everyone as usize));
+    let (status, own) = get(&app, "/campaigns", &secret).await;
+    assert_eq!(status, StatusCode::OK, "{own}");
+    let (_, page) = app.call(&partner, "campaigns", &[]).await;
+    assert_eq!(own["data"], page["rows"], "what its campaigns page lists");
+    let rows = own["data"].as_array().expect("data");
+    assert!(!rows.is_empty() && rows.len() < everyone as usize, "{own}");
+    assert!(rows.iter().all(|row| row["state"] == "Published"), "{own}");
+
+    // Requests for funds: Bluepeak's own; every partner's for the program.
+    let bluepeak = app.organisation_id("Bluepeak Systems").await;
+    let (status, own) = get(&app, "/mdf/requests", &secret).await;
+    assert_eq!(status, StatusCode::OK, "{own}");
+    let held = app::on_db!(app.db(), pool => sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM mdf_requests WHERE organisation_id = $1").bind(bluepeak).fetch_one(pool).await)
+    .expect("count");
+    assert!(held > 0, "the demo has Bluepeak's requests");
+    assert_eq!(own["data"].as_array().map(Vec::len), Some(held as usize));
+    assert!(own["data"].as_array().expect("data").iter().all(|row| row["partner"] == "Bluepeak Systems"), "{own}");
+    let (status, all) = get(&app, "/mdf/requests", &program).await;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert_eq!(
+        all["data"].as_array().map(Vec::len),
+        Some(app.count("SELECT COUNT(*) FROM mdf_requests").await as usize)
+    );
+
+    // Outside its scopes: 403 naming the scope.
+    let (_, leads_only) = make_token(&app, &partner, &["leads:read"]).await;
+    for (path, scope) in [("/campaigns", "campaigns:read"), ("/mdf/requests", "mdf:read")] {
+        let (status, problem) = get(&app, path, &leads_only).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
+        assert!(problem["detail"].as_str().is_some_and(|detail| detail.contains(scope)), "{problem}");
+    }
     app.stop().await;
 }

@@ -126,6 +126,8 @@ pub fn router(state: ServerState, provide: Provide) -> Router {
         .route("/partners/{id}/tier", get(partners::tier))
         .route("/certifications", get(records::certifications))
         .route("/leads", get(records::leads))
+        .route("/campaigns", get(records::campaigns))
+        .route("/mdf/requests", get(records::mdf_requests))
         .fallback(nothing_here)
         .layer(axum::middleware::from_fn_with_state(state.clone(), authenticate))
         .with_state(state);

@@ -1,6 +1,7 @@
-//! `/api/v1/certifications` and `/api/v1/leads`: what the token's maker sees on the
-//! certifications and leads pages, through the same server functions (a partner token: its own
-//! people's and leads; a program token: every partner's, or a channel manager's partners').
+//! `/api/v1/certifications`, `/api/v1/leads`, `/api/v1/campaigns` and `/api/v1/mdf/requests`:
+//! what the token's maker sees on the certifications, leads, campaigns and MDF pages, through the
+//! same server functions (a partner token: its own people's, leads, requests and the campaigns
+//! open to it; a program token: every partner's).
 
 use axum::extract::State;
 use axum::http::request::Parts;
@@ -11,8 +12,11 @@ use utoipa::ToSchema;
 use super::problem::SnapshotProblems;
 use super::{ApiCaller, ApiState, read_all};
 use crate::api::tokens::Scope;
+use crate::campaigns::CampaignRow;
 use crate::campaigns::launch::LeadRow;
-use crate::campaigns::server::leads as lead_list;
+use crate::campaigns::server::{campaigns as campaign_list, leads as lead_list};
+use crate::incentives::mdf::RequestRow;
+use crate::incentives::mdf::server::mdf_overview;
 use crate::training::Certificate;
 use crate::training::server::certifications as certification_list;
 
@@ -51,4 +55,43 @@ pub async fn leads(
 ) -> Response {
     let read = || async { lead_list().await.map(|list| LeadList { data: list.rows }) };
     read_all(&state, &caller, Scope::LeadsRead, parts, read).await
+}
+
+/// Co-branded campaigns the token may see.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct CampaignList {
+    pub data: Vec<CampaignRow>,
+}
+
+/// The campaigns the token's maker sees: every one for a program token; for a partner token, the
+/// published ones aimed at its organisation.
+#[utoipa::path(get, path = "/campaigns", tag = "Campaigns", security(("token" = ["campaigns:read"])),
+    responses((status = 200, body = CampaignList), SnapshotProblems))]
+pub async fn campaigns(
+    State(state): State<ApiState>,
+    axum::Extension(caller): axum::Extension<ApiCaller>,
+    parts: Parts,
+) -> Response {
+    let read = || async { campaign_list().await.map(|list| CampaignList { data: list.rows }) };
+    read_all(&state, &caller, Scope::CampaignsRead, parts, read).await
+}
+
+/// Requests for market development and co-op funds within reach.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct MdfRequestList {
+    /// Amounts in minor units of the program's reporting currency.
+    pub data: Vec<RequestRow>,
+}
+
+/// Every request for funds within the token's reach, newest change first, with where it and its
+/// latest claim stand.
+#[utoipa::path(get, path = "/mdf/requests", tag = "Incentives", security(("token" = ["mdf:read"])),
+    responses((status = 200, body = MdfRequestList), SnapshotProblems))]
+pub async fn mdf_requests(
+    State(state): State<ApiState>,
+    axum::Extension(caller): axum::Extension<ApiCaller>,
+    parts: Parts,
+) -> Response {
+    let read = || async { mdf_overview().await.map(|view| MdfRequestList { data: view.requests }) };
+    read_all(&state, &caller, Scope::MdfRead, parts, read).await
 }

@@ -62,6 +62,7 @@ impl AllocationRow {
 /// One request in a list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RequestRow {
     pub id: i64,
     pub fund: Fund,

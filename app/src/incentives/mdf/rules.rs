@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a partner spends market development funds on. Stored by [`ActivityKind::as_str`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum ActivityKind {
     Event,
     Digital,
@@ -55,6 +56,7 @@ impl ActivityKind {
 
 /// Where a request's funds come from. Stored by [`Fund::as_str`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Fund {
     /// A quarter's market development funds, allocated to the partner.
     Mdf,
@@ -115,6 +117,7 @@ impl Draw {
 
 /// Where a request for funds stands. Stored by [`RequestState::as_str`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum RequestState {
     /// Sent by the partner, waiting for its channel manager.
     Requested,
@@ -164,6 +167,7 @@ impl RequestState {
 
 /// Where a claim for an executed activity stands. Stored by [`ClaimState::as_str`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum ClaimState {
     /// Sent with its proof of performance, waiting for the channel manager.
     Claimed,
