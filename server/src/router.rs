@@ -497,10 +497,8 @@ async fn locator_form(
 ) -> Response {
     use app::locator::public::{self, Sent};
     let Ok(id) = id.parse::<i64>() else { return locator_gone() };
-    let forwarded = headers.get("x-forwarded-for").and_then(|value| value.to_str().ok());
-    let client = state.server.state.settings.client_ip(peer.ip(), forwarded);
-    if let Err(wait) = state.server.landing_pages.admit(client) {
-        return framable(too_many_messages(wait));
+    if let Err(refused) = admit_public_form(&state, peer, &headers) {
+        return framable(refused);
     }
     // A body that is no form reads as an empty one: every required field is then named.
     let input = form.map(|axum::Form(input)| input).unwrap_or_default();
@@ -510,6 +508,18 @@ async fn locator_form(
         Ok(None) => locator_gone(),
         Err(error) => framable(download("", "text/plain", Err(error))),
     }
+}
+
+/// Whether the client behind `peer` (and the trusted proxies' `X-Forwarded-For`) may send a public
+/// form (a landing page's, the locator's) now: their few a minute are shared by every such form.
+fn admit_public_form(
+    state: &RouterState,
+    peer: std::net::SocketAddr,
+    headers: &axum::http::HeaderMap,
+) -> Result<(), Response> {
+    let forwarded = headers.get("x-forwarded-for").and_then(|value| value.to_str().ok());
+    let client = state.server.state.settings.client_ip(peer.ip(), forwarded);
+    state.server.landing_pages.admit(client).map_err(too_many_messages)
 }
 
 /// A public form sent too often from one address: 429, with when to try again.
@@ -583,11 +593,8 @@ async fn landing_form(
     form: Result<axum::Form<app::campaigns::launch::LeadInput>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     use app::campaigns::public::{self, Sent};
-    let pages = &state.server.landing_pages;
-    let forwarded = headers.get("x-forwarded-for").and_then(|value| value.to_str().ok());
-    let client = state.server.state.settings.client_ip(peer.ip(), forwarded);
-    if let Err(wait) = pages.admit(client) {
-        return too_many_messages(wait);
+    if let Err(refused) = admit_public_form(&state, peer, &headers) {
+        return refused;
     }
     let page = match live_page(&state, &slug).await {
         Ok(page) => page,

@@ -40,7 +40,8 @@ pub async fn demo(db: &Db, public_url: &str) -> Result<(), SeedError> {
         .fetch_all(pool).await)?;
     let now = Utc::now();
     let mut tx = db.begin().await?;
-    for (n, deal) in deals.iter().enumerate() {
+    // Told oldest first, as they happened: the list shows them in the order they were written.
+    for (n, deal) in deals.iter().enumerate().rev() {
         let at: DateTime<Utc> = now - Duration::hours(i64::try_from(n).unwrap_or(0) * 7 + 1);
         let link = format!("{public_url}/deals/{}", deal.id);
         let path = format!("/deals/{}", deal.id);
