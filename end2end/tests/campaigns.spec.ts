@@ -67,7 +67,7 @@ test('a partner personalises and launches a campaign; a visitor without JavaScri
   const partner = await anotherPerson(browser, testInfo);
   await signedInAs(partner, 'partner@copperline.test', testInfo);
   await open(partner, new URL(campaignUrl).pathname, testInfo);
-  await expect(partner.frameLocator('iframe[title="Copperline IT: landing page"]').getByRole('img', { name: 'Copperline IT' })).toBeVisible();
+  await expect(partner.frameLocator('iframe[title="Copperline IT: landing page"]').getByRole('img', { name: 'Copperline IT' })).toBeVisible({ timeout: 20_000 });
   await partner.getByLabel('Your introduction').fill('{{ company }} has patched servers in the region for ten years.');
   await partner.getByRole('group', { name: 'Posts you share' }).getByRole('checkbox').nth(1).uncheck();
   await partner.getByRole('button', { name: 'Launch', exact: true }).click();
