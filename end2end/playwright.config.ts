@@ -16,6 +16,9 @@ const launchOptions = {
 
 const desktop = { width: 1280, height: 800 };
 const phone = { width: 360, height: 740 };
+// Journeys that change what every other journey counts (the number of partners), run last.
+const LAST = ['imports.spec.ts'];
+const EVERY = ['hydrated-desktop', 'no-js-desktop', 'hydrated-phone', 'no-js-phone'];
 
 // Every test runs with JavaScript off (the server-rendered page must work alone) and hydrated
 // on a desktop, and hydrated on a 360 px phone. Without JavaScript a phone gets the same pages as
@@ -33,13 +36,16 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
-    { name: 'hydrated-desktop', use: { viewport: desktop, javaScriptEnabled: true } },
-    { name: 'no-js-desktop', use: { viewport: desktop, javaScriptEnabled: false } },
-    { name: 'hydrated-phone', use: { viewport: phone, javaScriptEnabled: true, hasTouch: true, isMobile: true } },
+    { name: 'hydrated-desktop', testIgnore: LAST, use: { viewport: desktop, javaScriptEnabled: true } },
+    { name: 'no-js-desktop', testIgnore: LAST, use: { viewport: desktop, javaScriptEnabled: false } },
+    { name: 'hydrated-phone', testIgnore: LAST, use: { viewport: phone, javaScriptEnabled: true, hasTouch: true, isMobile: true } },
     {
       name: 'no-js-phone',
       testMatch: ['portal.spec.ts', 'phone.spec.ts', 'deals.spec.ts', 'api.spec.ts', 'audit.spec.ts'],
       use: { viewport: phone, javaScriptEnabled: false, hasTouch: true, isMobile: true },
     },
+    // Journeys that add thousands of partners run once the others have counted theirs.
+    { name: 'last-hydrated', testMatch: LAST, dependencies: EVERY, use: { viewport: desktop, javaScriptEnabled: true } },
+    { name: 'last-no-js', testMatch: LAST, dependencies: EVERY, use: { viewport: desktop, javaScriptEnabled: false } },
   ],
 });

@@ -64,7 +64,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 28] = [
+    let fixed: [&[&str]; 29] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -75,6 +75,7 @@ pub fn every_statement() -> Vec<String> {
         deals::store::pipeline::STATEMENTS,
         partners::store::STATEMENTS,
         partners::store::locator::STATEMENTS,
+        partners::import::store::STATEMENTS,
         team::store::STATEMENTS,
         admin::store::STATEMENTS,
         kpi::store::STATEMENTS,
@@ -180,6 +181,7 @@ use incentives::{EarningsPage, IncentivesPage, MdfPage, MdfRequestPage, SpiffsPa
 use kpi::{DashboardPage, LeaderboardPage, MetricsPage, ScorecardPage};
 use lists::ProgramListsPage;
 use onboarding::{OnboardingBoardPage, OnboardingPage, OnboardingTemplatesPage};
+use partners::import::{PartnerImportPage, PartnerImportsPage};
 use partners::{CompanyProfilePage, PartnerPage, PartnersPage};
 use team::TeamPage;
 use tiers::{OwnTierPage, PartnerTierPage, ProgramEconomicsPage, ProgramPage, TierApprovalsPage};
@@ -238,6 +240,8 @@ lazy_page!(
     WebhookRoute => WebhookPage,
     DevelopersRoute => DevelopersPage,
     NotificationsRoute => NotificationsPage,
+    PartnerImportsRoute => PartnerImportsPage,
+    PartnerImportRoute => PartnerImportPage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -295,6 +299,8 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("program")) view={Lazy::<ProgramRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("lists")) view={Lazy::<ProgramListsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("audit")) view={Lazy::<AuditLogRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("partner-import")) view={Lazy::<PartnerImportsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("partner-import"), ParamSegment("id")) view={Lazy::<PartnerImportRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("webhooks")) view={Lazy::<WebhooksRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("webhooks"), ParamSegment("id")) view={Lazy::<WebhookRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=StaticSegment("tier") view={Lazy::<OwnTierRoute>::new()} ssr=SsrMode::Async/>

@@ -54,10 +54,11 @@ pub enum AuditAction {
     ChangedWebhook,
     SentWebhookAgain,
     ChangedLocatorListing,
+    ImportedPartner,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 44] = [
+    pub const ALL: [AuditAction; 45] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -102,6 +103,7 @@ impl AuditAction {
         AuditAction::ChangedWebhook,
         AuditAction::SentWebhookAgain,
         AuditAction::ChangedLocatorListing,
+        AuditAction::ImportedPartner,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -150,6 +152,7 @@ impl AuditAction {
             AuditAction::ChangedWebhook => "webhook.change",
             AuditAction::SentWebhookAgain => "webhook.send",
             AuditAction::ChangedLocatorListing => "locator.listing",
+            AuditAction::ImportedPartner => "partner.import",
         }
     }
 
@@ -204,6 +207,7 @@ impl AuditAction {
             AuditAction::ChangedWebhook => "Added, turned on or turned off a webhook endpoint",
             AuditAction::SentWebhookAgain => "Sent a webhook delivery again, or a test event",
             AuditAction::ChangedLocatorListing => "Listed or unlisted a partner in the public locator",
+            AuditAction::ImportedPartner => "Imported a partner from a CSV file",
         }
     }
 }

@@ -188,7 +188,8 @@ pub const BEFORE_AGREEMENT_SERVER_FNS: &[&str] = &["agreement", "accept_agreemen
 
 /// The server functions that take a file, sent as `multipart/form-data`; every other takes a
 /// plain form.
-pub const FILE_SERVER_FNS: &[&str] = &["upload_logo", "upload_content", "claim_mdf", "add_mdf_proof"];
+pub const FILE_SERVER_FNS: &[&str] =
+    &["upload_logo", "upload_content", "claim_mdf", "add_mdf_proof", "upload_partner_import"];
 
 #[cfg(test)]
 mod tests {

@@ -251,13 +251,23 @@ pub async fn withdraw_invitation(
 /// Records an invitation and queues its email, together or not at all; `false` (and nothing
 /// recorded) when one to the same address already waits in that organisation.
 pub async fn create_invitation(db: &Db, invitation: NewInvitation<'_>, message: &Message) -> Result<bool, sqlx::Error> {
-    let NewInvitation { token_hash, email, role, organisation_id, invited_by, now, expires_at } = invitation;
     let mut tx = db.begin().await?;
+    if !invite_in(&mut tx, invitation, message).await? {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// [`create_invitation`] within `tx`, for a change that invites someone as part of it (a partner
+/// import); `false`, and nothing written, if an invitation to that address waits already.
+pub async fn invite_in(tx: &mut Tx, invitation: NewInvitation<'_>, message: &Message) -> Result<bool, sqlx::Error> {
+    let NewInvitation { token_hash, email, role, organisation_id, invited_by, now, expires_at } = invitation;
     execute_in!(tx, sqlx::query(LOCK_PEOPLE).bind(organisation_id))?;
     let waiting: Option<i64> = on_tx!(tx, conn => sqlx::query_scalar(PENDING_FOR_EMAIL)
         .bind(email).bind(organisation_id).bind(now).fetch_optional(conn).await)?;
     if waiting.is_some() {
-        tx.rollback().await?;
         return Ok(false);
     }
     execute_in!(
@@ -271,9 +281,8 @@ pub async fn create_invitation(db: &Db, invitation: NewInvitation<'_>, message: 
             .bind(now)
             .bind(expires_at)
     )?;
-    mail::queue(&mut tx, email, message, now).await?;
-    audit::record(&mut tx, invited_by, AuditAction::Invited, &format!("{email} as {}", role.as_str()), now).await?;
-    tx.commit().await?;
+    mail::queue(tx, email, message, now).await?;
+    audit::record(tx, invited_by, AuditAction::Invited, &format!("{email} as {}", role.as_str()), now).await?;
     Ok(true)
 }
 

@@ -5,6 +5,7 @@
 pub mod agenda;
 #[cfg(feature = "ssr")]
 pub mod export;
+pub mod import;
 #[cfg(feature = "ssr")]
 pub mod logo;
 mod pages;

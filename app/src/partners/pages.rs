@@ -53,7 +53,8 @@ fn PartnerDirectory(role: Role, list: PartnerList) -> impl IntoView {
     view! {
         <div class="page-head">
             <h1>{title}</h1>
-            <p><a href="/locator">"The public partner locator"</a></p>
+            <p><a href="/locator">"The public partner locator"</a>
+                {(role == Role::Admin).then(|| view! { " · " <a href="/admin/partner-import">"Import partners"</a> })}</p>
         </div>
         <DirectoryFilters choices drill=drill.clone() managers=role != Role::ChannelManager/>
         {(!narrowed.is_empty()).then(|| view! {

@@ -17,6 +17,7 @@ mod deals;
 mod home;
 mod house;
 mod identity;
+mod imports;
 mod incentives;
 mod locator;
 mod mail;
