@@ -64,7 +64,7 @@ impl ServerContext {
 /// fixed ones, and those assembled at run time in their fullest form.
 #[cfg(feature = "ssr")]
 pub fn every_statement() -> Vec<String> {
-    let fixed: [&[&str]; 29] = [
+    let fixed: [&[&str]; 30] = [
         money::store::STATEMENTS,
         agreement::store::STATEMENTS,
         onboarding::store::STATEMENTS,
@@ -76,6 +76,7 @@ pub fn every_statement() -> Vec<String> {
         partners::store::STATEMENTS,
         partners::store::locator::STATEMENTS,
         partners::import::store::STATEMENTS,
+        auth::sso::store::STATEMENTS,
         team::store::STATEMENTS,
         admin::store::STATEMENTS,
         kpi::store::STATEMENTS,
@@ -173,6 +174,7 @@ use admin::AdminPage;
 use admin::audit::AuditLogPage;
 use agreement::{AgreementAdminPage, AgreementPage};
 use api::{ApiTokensPage, DevelopersPage};
+use auth::sso::SingleSignOnPage;
 use campaigns::{CampaignEditorPage, CampaignPage, CampaignsPage, LeadsPage};
 use content::{ContentItemPage, ContentLibraryPage};
 use deals::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePage};
@@ -242,6 +244,7 @@ lazy_page!(
     NotificationsRoute => NotificationsPage,
     PartnerImportsRoute => PartnerImportsPage,
     PartnerImportRoute => PartnerImportPage,
+    SingleSignOnRoute => SingleSignOnPage,
 );
 
 /// A page compiled into the main WASM module with the frame, not into a chunk of its own: the
@@ -299,6 +302,7 @@ pub fn App() -> impl IntoView {
                     <Route path=(StaticSegment("admin"), StaticSegment("program")) view={Lazy::<ProgramRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("lists")) view={Lazy::<ProgramListsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("audit")) view={Lazy::<AuditLogRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("sso")) view={Lazy::<SingleSignOnRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("partner-import")) view={Lazy::<PartnerImportsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("partner-import"), ParamSegment("id")) view={Lazy::<PartnerImportRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("admin"), StaticSegment("webhooks")) view={Lazy::<WebhooksRoute>::new()} ssr=SsrMode::Async/>

@@ -22,7 +22,7 @@ test('an invited partner admin sets a password, accepts the agreement, passes a 
   await open(page, `/partners?q=${encodeURIComponent(partner)}`, testInfo);
   await page.getByRole('link', { name: partner, exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: partner })).toBeVisible();
-  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Role').selectOption('partner_admin');
   await page.getByRole('button', { name: 'Send invitation' }).click();
 

@@ -54,9 +54,9 @@ export async function open(page: Page, path: string, testInfo: TestInfo, again =
 
 export async function signIn(page: Page, email: string, testInfo: TestInfo, password = PASSWORD) {
   await open(page, '/sign-in', testInfo);
-  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 export async function signedInAs(page: Page, email: string, testInfo: TestInfo) {

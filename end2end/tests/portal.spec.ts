@@ -33,7 +33,7 @@ const ROLES = [
 test('the sign-in page is usable and accessible', async ({ page }, testInfo) => {
   await open(page, '/sign-in', testInfo);
   await expect(page.getByRole('heading', { name: 'Sign in to Tessera' })).toBeVisible();
-  await expect(page.getByLabel('Email')).toBeVisible();
+  await expect(page.getByLabel('Email', { exact: true })).toBeVisible();
   await expect(page.getByLabel('Password')).toBeVisible();
   await expectAccessible(page, testInfo);
 });
@@ -68,10 +68,10 @@ test('a wrong password is refused with a message and no session', async ({ page 
 
 test('an empty form gets a message next to each field', async ({ page }, testInfo) => {
   await open(page, '/sign-in', testInfo);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByText('Enter your email address.')).toBeVisible();
   await expect(page.getByText('Enter your password.')).toBeVisible();
-  await expect(page.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Email', { exact: true })).toHaveAttribute('aria-invalid', 'true');
 });
 
 test('a partner user opening an admin page sees 403', async ({ page }, testInfo) => {
@@ -117,7 +117,7 @@ test('a partner admin invites a colleague who then signs in', async ({ page, bro
   const email = `new.${testInfo.project.name}.${Date.now()}@bluepeak.test`;
   await signedInAs(page, 'partner@bluepeak.test', testInfo);
   await open(page, '/team', testInfo);
-  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByLabel('Role').selectOption('partner_user');
   await page.getByRole('button', { name: 'Send invitation' }).click();
   await expect(page.locator('li', { hasText: email })).toContainText('Partner user');
@@ -155,12 +155,12 @@ test('a partner admin sends a waiting invitation again, withdraws it, and change
   await open(page, '/team', testInfo);
   // The least privileged role is offered first.
   await expect(page.getByLabel('Role')).toHaveValue('partner_user');
-  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByRole('button', { name: 'Send invitation' }).click();
   const waiting = page.getByTestId('pending-invitations').locator('li', { hasText: email });
   await expect(waiting).toBeVisible();
   // The same address again is refused, with the reason beside the field.
-  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByRole('button', { name: 'Send invitation' }).click();
   await expect(page.getByText('An invitation to this address is waiting to be accepted.', { exact: false })).toBeVisible();
   await waiting.getByRole('button', { name: `Send again the invitation to ${email}` }).click();

@@ -73,6 +73,7 @@ fn Administration(
             " " <a class="button secondary" href="/admin/program">"Program and tiers"</a>
             " " <a class="button secondary" href="/admin/lists">"Partner types and regions"</a>
             " " <a class="button secondary" href="/admin/partner-import">"Import partners"</a>
+            " " <a class="button secondary" href="/admin/sso">"Single sign-on"</a>
             " " <a class="button secondary" href="/api-tokens">"API tokens"</a>
             " " <a class="button secondary" href="/admin/webhooks">"Webhooks"</a>
             " " <a class="button secondary" href="/admin/audit">"Audit log"</a></p>

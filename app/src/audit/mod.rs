@@ -55,10 +55,11 @@ pub enum AuditAction {
     SentWebhookAgain,
     ChangedLocatorListing,
     ImportedPartner,
+    ChangedSingleSignOn,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 45] = [
+    pub const ALL: [AuditAction; 46] = [
         AuditAction::SignedIn,
         AuditAction::Invited,
         AuditAction::ResentInvitation,
@@ -104,6 +105,7 @@ impl AuditAction {
         AuditAction::SentWebhookAgain,
         AuditAction::ChangedLocatorListing,
         AuditAction::ImportedPartner,
+        AuditAction::ChangedSingleSignOn,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -153,6 +155,7 @@ impl AuditAction {
             AuditAction::SentWebhookAgain => "webhook.send",
             AuditAction::ChangedLocatorListing => "locator.listing",
             AuditAction::ImportedPartner => "partner.import",
+            AuditAction::ChangedSingleSignOn => "sso.change",
         }
     }
 
@@ -208,6 +211,7 @@ impl AuditAction {
             AuditAction::SentWebhookAgain => "Sent a webhook delivery again, or a test event",
             AuditAction::ChangedLocatorListing => "Listed or unlisted a partner in the public locator",
             AuditAction::ImportedPartner => "Imported a partner from a CSV file",
+            AuditAction::ChangedSingleSignOn => "Set up, changed or removed a single sign-on connection",
         }
     }
 }

@@ -114,6 +114,7 @@ pub fn current_nav(items: &[NavItem], path: &str) -> Option<&'static str> {
 pub const PUBLIC_SERVER_FNS: &[&str] = &[
     "current_user",
     "sign_in",
+    "start_single_sign_on",
     "sign_out",
     "request_password_reset",
     "reset_password",

@@ -10,6 +10,7 @@ pub mod reach;
 #[cfg(feature = "ssr")]
 pub mod secrets;
 pub mod server;
+pub mod sso;
 #[cfg(feature = "ssr")]
 pub mod store;
 

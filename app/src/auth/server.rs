@@ -26,6 +26,13 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     let state = server_state()?;
     let email = forms::check_sign_in(&email, &password)?;
+    let domain = email.as_str().rsplit_once('@').map(|(_, domain)| domain).unwrap_or_default();
+    if super::sso::store::staff_passwords_off(&state.db, domain).await? {
+        return Err(AppError::field(
+            "password",
+            "Your organisation's staff sign in with single sign-on: use \u{201c}Sign in with single sign-on\u{201d} below.",
+        ));
+    }
     let now = Utc::now();
     // The attempt is claimed (and counted as failed) before the password is compared, so parallel
     // guesses cannot all slip under the limit.

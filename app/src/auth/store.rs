@@ -202,6 +202,16 @@ pub struct NewInvitation<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
+/// The invitation waiting for `email` into organisation `organisation_id`, if any.
+pub async fn waiting_invitation(
+    db: &Db,
+    email: &str,
+    organisation_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, sqlx::Error> {
+    on_db!(db, pool => sqlx::query_scalar(PENDING_FOR_EMAIL).bind(email).bind(organisation_id).bind(now).fetch_optional(pool).await)
+}
+
 /// An invitation by id that still waits to be accepted.
 pub async fn pending_invitation(db: &Db, id: i64, now: DateTime<Utc>) -> Result<Option<OpenInvitation>, sqlx::Error> {
     on_db!(db, pool => sqlx::query_as(PENDING_INVITATION).bind(id).bind(now).fetch_optional(pool).await)

@@ -36,12 +36,17 @@ const WEBMAIL: &[&str] = &[
     "qq.com",
 ];
 
+/// Whether `domain` is a mail provider anyone may have an address at.
+pub fn is_webmail(domain: &str) -> bool {
+    WEBMAIL.contains(&domain)
+}
+
 /// The customer's domain an email address suggests: its registrable domain, unless that is a
 /// mail provider anyone may use.
 pub fn customer_domain_of_email(email: &str) -> Option<String> {
     let (_, domain) = email.rsplit_once('@')?;
     let domain = normalise_domain(domain).ok()?;
-    (!WEBMAIL.contains(&domain.as_str())).then_some(domain)
+    (!is_webmail(&domain)).then_some(domain)
 }
 
 /// The registrable domain behind what a person typed (an address, a host name, a URL).

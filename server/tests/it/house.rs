@@ -205,6 +205,15 @@ const WITHOUT_IDS: &[&str] = &[
     "save_notification_settings",
     // A partner admin lists their own organisation in the locator (tests/it/locator.rs).
     "set_locator_listing",
+    // Partner imports and single sign-on connections are the whole program's, for admins only
+    // (tests/it/imports.rs, tests/it/sso.rs).
+    "upload_partner_import",
+    "partner_imports",
+    "partner_import",
+    "import_partners",
+    "single_sign_on",
+    "save_single_sign_on",
+    "remove_single_sign_on",
 ];
 
 async fn every_server_function_taking_an_id_answers_not_found_for_another_partners(backend: Backend) {

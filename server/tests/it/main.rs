@@ -28,6 +28,7 @@ mod performance;
 mod profile;
 mod security;
 mod spiffs;
+mod sso;
 mod tiers;
 mod training;
 mod webhooks;
