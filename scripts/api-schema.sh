@@ -12,7 +12,7 @@ checks=not_a_server_error,status_code_conformance,content_type_conformance,respo
 status=0
 for person in partner@bluepeak.test admin@acme.test; do
   token=$(./target/debug/tessera token --email "$person" --name "Schema tests" \
-    --scopes deals:read,deals:write,partners:read,people:read,tiers:read,certifications:read,leads:read,campaigns:read,mdf:read --days 30)
+    --scopes deals:read,deals:write,partners:read,people:read,tiers:read,certifications:read,leads:read,campaigns:read,mdf:read,ledger:read --days 30)
   echo "[api-schema] as $person"
   .tools/venv/bin/schemathesis run "$base/api/v1/openapi.json" --url "$base/api/v1" \
     --header "Authorization: Bearer $token" --checks "$checks" --max-examples 40 --generation-database none --no-color || status=1

@@ -20,10 +20,11 @@ pub enum Scope {
     LeadsRead,
     CampaignsRead,
     MdfRead,
+    LedgerRead,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 9] = [
+    pub const ALL: [Scope; 10] = [
         Scope::DealsRead,
         Scope::DealsWrite,
         Scope::PartnersRead,
@@ -33,6 +34,7 @@ impl Scope {
         Scope::LeadsRead,
         Scope::CampaignsRead,
         Scope::MdfRead,
+        Scope::LedgerRead,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +48,7 @@ impl Scope {
             Scope::LeadsRead => "leads:read",
             Scope::CampaignsRead => "campaigns:read",
             Scope::MdfRead => "mdf:read",
+            Scope::LedgerRead => "ledger:read",
         }
     }
 
@@ -65,6 +68,7 @@ impl Scope {
             Scope::LeadsRead => "Read leads from partners' landing pages and the partner locator",
             Scope::CampaignsRead => "Read co-branded campaigns (a partner's: those open to it)",
             Scope::MdfRead => "Read requests for market development and co-op funds, and their claims' states",
+            Scope::LedgerRead => "Read partners' incentive ledger entries: margins, rebates, SPIFFs and funds paid",
         }
     }
 

@@ -9,6 +9,7 @@ use crate::money::share;
 use crate::tiers::program::Benefits;
 
 /// What an entry pays for. Stored by [`EntryKind::as_str`].
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
@@ -62,6 +63,7 @@ impl EntryKind {
 /// Where an entry stands. Accrued entries become approved when their quarter closes (or, for a
 /// claim, when it is approved); approved entries are paid by a payout run. An entry keeps its
 /// status when reversed: the reversal is an entry of its own, and the two net to zero.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryStatus {

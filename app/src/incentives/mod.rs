@@ -72,6 +72,7 @@ pub fn tally_by<K: Ord>(rows: impl IntoIterator<Item = (K, EntryStatus, i64)>) -
 }
 
 /// One line of a statement: an entry, where it stands, and what it came from.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct StatementLine {

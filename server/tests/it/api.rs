@@ -19,6 +19,7 @@ on_both_databases!(
     a_partners_people_and_tier_are_read_within_reach,
     certifications_and_leads_are_read_within_reach,
     campaigns_and_requests_for_funds_are_read_within_reach,
+    a_partners_ledger_is_read_within_reach,
 );
 
 const BLUEPEAK: &str = "partner@bluepeak.test";
@@ -486,5 +487,44 @@ async fn campaigns_and_requests_for_funds_are_read_within_reach(backend: Backend
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
         assert!(problem["detail"].as_str().is_some_and(|detail| detail.contains(scope)), "{problem}");
     }
+    app.stop().await;
+}
+
+async fn a_partners_ledger_is_read_within_reach(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let partner = app.sign_in(BLUEPEAK).await;
+    let manager = app.sign_in("cam@acme.test").await;
+    // A won deal books Bluepeak's margin on its ledger.
+    support::win_deal(&app, &partner, &manager, "Ledgerworks", "ledgerworks.example", "40000").await;
+    let (_, secret) = make_token(&app, &partner, &["ledger:read"]).await;
+    let admin = app.sign_in(ADMIN).await;
+    let (_, program) = make_token(&app, &admin, &["ledger:read"]).await;
+    let bluepeak = app.organisation_id("Bluepeak Systems").await;
+    let copperline = app.organisation_id("Copperline IT").await;
+
+    let (status, own) = get(&app, &format!("/partners/{bluepeak}/ledger"), &secret).await;
+    assert_eq!(status, StatusCode::OK, "{own}");
+    let (_, statement) = app.call(&partner, "earnings", &[]).await;
+    assert_eq!(own["data"], statement["lines"], "what its earnings statement lists");
+    let booked = app::on_db!(app.db(), pool => sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM incentive_entries WHERE organisation_id = $1").bind(bluepeak).fetch_one(pool).await)
+    .expect("count");
+    assert!(booked > 0, "the won deal booked an entry");
+    assert_eq!(own["data"].as_array().map(Vec::len), Some(booked as usize));
+    assert!(own["data"].as_array().expect("data").iter().any(|line| line["kind"] == "margin"), "{own}");
+
+    // Another partner's ledger is not there for a partner token; the program's token reads it.
+    let (status, _) = get(&app, &format!("/partners/{copperline}/ledger"), &secret).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, theirs) = get(&app, &format!("/partners/{copperline}/ledger"), &program).await;
+    assert_eq!(status, StatusCode::OK, "{theirs}");
+    let (status, _) = get(&app, "/partners/not-a-number/ledger", &program).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Outside its scopes: 403 naming the scope.
+    let (_, leads_only) = make_token(&app, &partner, &["leads:read"]).await;
+    let (status, problem) = get(&app, &format!("/partners/{bluepeak}/ledger"), &leads_only).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(problem["detail"].as_str().is_some_and(|detail| detail.contains("ledger:read")), "{problem}");
     app.stop().await;
 }

@@ -128,6 +128,7 @@ pub fn router(state: ServerState, provide: Provide) -> Router {
         .route("/leads", get(records::leads))
         .route("/campaigns", get(records::campaigns))
         .route("/mdf/requests", get(records::mdf_requests))
+        .route("/partners/{id}/ledger", get(records::ledger))
         .fallback(nothing_here)
         .layer(axum::middleware::from_fn_with_state(state.clone(), authenticate))
         .with_state(state);

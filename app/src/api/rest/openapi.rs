@@ -12,7 +12,7 @@ use super::{deals, partners, problem, records};
     info(
         title = "Tessera REST API",
         version = "1",
-        description = "Partners (their people and tiers), deals and their workflow, certifications, campaigns and leads, and requests for funds, for the vendor's CRM and other systems. Every request \
+        description = "Partners (their people and tiers), deals and their workflow, certifications, campaigns and leads, incentive ledgers and requests for funds, for the vendor's CRM and other systems. Every request \
             carries a token (`Authorization: Bearer tsr_…`) made on the API tokens page by a program admin (the \
             whole program) or a partner admin (their own organisation). A token acts with its creator's rights, \
             narrowed to its scopes; anything outside its reach is \"not found\". Errors are RFC 9457 problem \
@@ -21,14 +21,14 @@ use super::{deals, partners, problem, records};
     servers((url = "/api/v1")),
     paths(super::me, deals::list, deals::detail, deals::create, deals::submit, deals::decide, deals::close,
         partners::list, partners::detail, partners::people, partners::tier, records::certifications, records::leads,
-        records::campaigns, records::mdf_requests),
+        records::campaigns, records::mdf_requests, records::ledger),
     components(schemas(problem::Problem, problem::FieldProblem)),
     modifiers(&BearerToken),
     tags((name = "Deals", description = "Deal registration and its workflow"),
         (name = "Partners", description = "Partner organisations, their people and their tiers"),
         (name = "Training", description = "Certifications partners' people hold"),
         (name = "Campaigns", description = "Co-branded campaigns, and the leads from partners' landing pages and the public partner locator"),
-        (name = "Incentives", description = "Requests for market development and co-op funds"),
+        (name = "Incentives", description = "Partners' incentive ledgers, and requests for market development and co-op funds"),
         (name = "Tokens", description = "The calling token"))
 )]
 pub struct ApiDoc;

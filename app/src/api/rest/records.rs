@@ -1,4 +1,5 @@
-//! `/api/v1/certifications`, `/api/v1/leads`, `/api/v1/campaigns` and `/api/v1/mdf/requests`:
+//! `/api/v1/certifications`, `/api/v1/leads`, `/api/v1/campaigns`, `/api/v1/mdf/requests` and
+//! `/api/v1/partners/{id}/ledger`:
 //! what the token's maker sees on the certifications, leads, campaigns and MDF pages, through the
 //! same server functions (a partner token: its own people's, leads, requests and the campaigns
 //! open to it; a program token: every partner's).
@@ -9,14 +10,16 @@ use axum::response::Response;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::problem::SnapshotProblems;
-use super::{ApiCaller, ApiState, read_all};
+use super::problem::{ReadProblems, SnapshotProblems};
+use super::{ApiCaller, ApiState, read_all, read_one};
 use crate::api::tokens::Scope;
 use crate::campaigns::CampaignRow;
 use crate::campaigns::launch::LeadRow;
 use crate::campaigns::server::{campaigns as campaign_list, leads as lead_list};
+use crate::incentives::StatementLine;
 use crate::incentives::mdf::RequestRow;
 use crate::incentives::mdf::server::mdf_overview;
+use crate::incentives::server::earnings;
 use crate::training::Certificate;
 use crate::training::server::certifications as certification_list;
 
@@ -94,4 +97,27 @@ pub async fn mdf_requests(
 ) -> Response {
     let read = || async { mdf_overview().await.map(|view| MdfRequestList { data: view.requests }) };
     read_all(&state, &caller, Scope::MdfRead, parts, read).await
+}
+
+/// A partner's incentive ledger.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct LedgerList {
+    /// Newest first; amounts in minor units of each entry's currency.
+    pub data: Vec<StatementLine>,
+}
+
+/// Every ledger entry of a partner within the token's reach (a partner token: its own), as its
+/// earnings statement lists them: margins, rebates, SPIFFs and funds paid, with their reversals;
+/// "not found" for a partner outside it.
+#[utoipa::path(get, path = "/partners/{id}/ledger", tag = "Incentives",
+    params(("id" = i64, Path, description = "The partner's id")), security(("token" = ["ledger:read"])),
+    responses((status = 200, body = LedgerList), ReadProblems))]
+pub async fn ledger(
+    State(state): State<ApiState>,
+    axum::Extension(caller): axum::Extension<ApiCaller>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    parts: Parts,
+) -> Response {
+    let read = |id| async move { earnings(Some(id), None).await.map(|statement| LedgerList { data: statement.lines }) };
+    read_one(&state, &caller, Scope::LedgerRead, parts, &id, read).await
 }
