@@ -30,6 +30,7 @@ pub mod money;
 pub mod notifications;
 pub mod onboarding;
 pub mod partners;
+pub mod sso;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod team;
@@ -76,7 +77,7 @@ pub fn every_statement() -> Vec<String> {
         partners::store::STATEMENTS,
         partners::store::locator::STATEMENTS,
         partners::import::store::STATEMENTS,
-        auth::sso::store::STATEMENTS,
+        sso::store::STATEMENTS,
         team::store::STATEMENTS,
         admin::store::STATEMENTS,
         kpi::store::STATEMENTS,
@@ -174,7 +175,6 @@ use admin::AdminPage;
 use admin::audit::AuditLogPage;
 use agreement::{AgreementAdminPage, AgreementPage};
 use api::{ApiTokensPage, DevelopersPage};
-use auth::sso::SingleSignOnPage;
 use campaigns::{CampaignEditorPage, CampaignPage, CampaignsPage, LeadsPage};
 use content::{ContentItemPage, ContentLibraryPage};
 use deals::{ApprovalQueuePage, DealPage, DealsPage, NewDealPage, PipelinePage};
@@ -185,6 +185,7 @@ use lists::ProgramListsPage;
 use onboarding::{OnboardingBoardPage, OnboardingPage, OnboardingTemplatesPage};
 use partners::import::{PartnerImportPage, PartnerImportsPage};
 use partners::{CompanyProfilePage, PartnerPage, PartnersPage};
+use sso::SingleSignOnPage;
 use team::TeamPage;
 use tiers::{OwnTierPage, PartnerTierPage, ProgramEconomicsPage, ProgramPage, TierApprovalsPage};
 use training::{CertificationsPage, CourseEditorPage, CoursePage, TrainingPage};

@@ -37,6 +37,7 @@ const ORDER: &[&str] = &[
     "campaigns",
     "locator",
     "api",
+    "sso",
     "home",
     "admin",
     "account",

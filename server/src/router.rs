@@ -65,8 +65,8 @@ pub fn router(
         .route("/locator", get(locator_search))
         .route("/locator/{id}", get(locator_partner).post(locator_form))
         .route("/live", get(live_events))
-        .route(app::auth::sso::CALLBACK_PATH, get(single_sign_on_callback))
-        .route(app::auth::sso::ONWARD_PATH, get(single_sign_on_onward))
+        .route(app::sso::CALLBACK_PATH, get(single_sign_on_callback))
+        .route(app::sso::ONWARD_PATH, get(single_sign_on_onward))
         .nest_service("/api/v1", {
             let context = server.clone();
             app::api::rest::router(server.state.clone(), std::sync::Arc::new(move || context.provide()))
@@ -479,17 +479,14 @@ fn single_sign_on_cookie(headers: &axum::http::HeaderMap) -> Option<&str> {
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
-        .find_map(|pair| {
-            pair.trim().strip_prefix(app::auth::sso::ATTEMPT_COOKIE).and_then(|rest| rest.strip_prefix('='))
-        })
+        .find_map(|pair| pair.trim().strip_prefix(app::sso::ATTEMPT_COOKIE).and_then(|rest| rest.strip_prefix('=')))
 }
 
 /// A browser without JavaScript goes on to its identity provider from here.
 async fn single_sign_on_onward(State(state): State<RouterState>, headers: axum::http::HeaderMap) -> Response {
-    let expired =
-        || Redirect::to(&format!("/sign-in?sso={}", app::auth::sso::Refusal::Expired.as_str())).into_response();
+    let expired = || Redirect::to(&format!("/sign-in?sso={}", app::sso::Refusal::Expired.as_str())).into_response();
     let Some(browser) = single_sign_on_cookie(&headers) else { return expired() };
-    match app::auth::sso::flow::onward_page(&state.server.state, browser, chrono::Utc::now()).await {
+    match app::sso::flow::onward_page(&state.server.state, browser, chrono::Utc::now()).await {
         Ok(Some(page)) => {
             ([(header::CONTENT_TYPE, "text/html; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], page)
                 .into_response()
@@ -504,21 +501,19 @@ async fn single_sign_on_onward(State(state): State<RouterState>, headers: axum::
 async fn single_sign_on_callback(
     State(state): State<RouterState>,
     headers: axum::http::HeaderMap,
-    callback: Result<Query<app::auth::sso::flow::Callback>, axum::extract::rejection::QueryRejection>,
+    callback: Result<Query<app::sso::flow::Callback>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    use app::auth::sso::ATTEMPT_COOKIE;
     let callback = callback.map(|Query(callback)| callback).unwrap_or_default();
     let browser = single_sign_on_cookie(&headers);
     let settings = &state.server.state.settings;
-    let outcome = app::auth::sso::flow::finish(&state.server.state, &callback, browser, chrono::Utc::now()).await;
-    let secure = if settings.secure_cookies { "; Secure" } else { "" };
-    let spent = format!("{ATTEMPT_COOKIE}=; Path=/sso; HttpOnly; SameSite=Lax; Max-Age=0{secure}");
+    let outcome = app::sso::flow::finish(&state.server.state, &callback, browser, chrono::Utc::now()).await;
+    let spent = app::sso::flow::spent_attempt_cookie(settings);
     let (location, session) = match outcome {
         Ok(Ok(token)) => ("/".to_owned(), Some(app::auth::guard::session_cookie(&token, settings))),
         Ok(Err(refusal)) => (format!("/sign-in?sso={}", refusal.as_str()), None),
         Err(error) => {
             tracing::error!(%error, "single sign-on could not finish");
-            (format!("/sign-in?sso={}", app::auth::sso::Refusal::ProviderFailed.as_str()), None)
+            (format!("/sign-in?sso={}", app::sso::Refusal::ProviderFailed.as_str()), None)
         }
     };
     let mut response = Redirect::to(&location).into_response();

@@ -45,7 +45,7 @@ pub fn SignInPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p class="auth-links"><a href="/forgot-password">"Forgot your password?"</a></p>
-            <crate::auth::sso::SingleSignOnForm/>
+            <crate::sso::SingleSignOnForm/>
         </section>
     }
 }

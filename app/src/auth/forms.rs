@@ -32,6 +32,11 @@ impl EmailAddress {
         Ok(EmailAddress(email))
     }
 
+    /// The part after the `@`: the domain a single sign-on connection is chosen by.
+    pub fn domain(&self) -> &str {
+        self.0.rsplit_once('@').map(|(_, domain)| domain).unwrap_or_default()
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -10,7 +10,6 @@ pub mod reach;
 #[cfg(feature = "ssr")]
 pub mod secrets;
 pub mod server;
-pub mod sso;
 #[cfg(feature = "ssr")]
 pub mod store;
 

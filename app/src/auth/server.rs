@@ -22,16 +22,16 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     Ok(guard::current_session().map(|session| session.user))
 }
 
+/// Why a password opened no session for staff who sign in only through the vendor's provider.
+#[cfg(feature = "ssr")]
+const SINGLE_SIGN_ON_ONLY: &str = "Your organisation's staff sign in with single sign-on: use \u{201c}Sign in with single sign-on\u{201d} on the sign-in page.";
+
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     let state = server_state()?;
     let email = forms::check_sign_in(&email, &password)?;
-    let domain = email.as_str().rsplit_once('@').map(|(_, domain)| domain).unwrap_or_default();
-    if super::sso::store::staff_passwords_off(&state.db, domain).await? {
-        return Err(AppError::field(
-            "password",
-            "Your organisation's staff sign in with single sign-on: use \u{201c}Sign in with single sign-on\u{201d} below.",
-        ));
+    if store::password_sign_in_off(&state.db, &email).await? {
+        return Err(AppError::field("password", SINGLE_SIGN_ON_ONLY));
     }
     let now = Utc::now();
     // The attempt is claimed (and counted as failed) before the password is compared, so parallel
@@ -151,6 +151,12 @@ pub async fn accept_invitation(
     let now = Utc::now();
     let open = store::open_invitation(&state.db, &secrets::token_hash(&token), now).await?;
     let open = open.ok_or_else(invitation_gone)?;
+    // Staff who sign in only through the vendor's provider accept there (their first sign-in).
+    if let Ok(email) = EmailAddress::parse(&open.email)
+        && store::password_sign_in_off(&state.db, &email).await?
+    {
+        return Err(AppError::field("password", SINGLE_SIGN_ON_ONLY));
+    }
     let hash = secrets::hash_password(password).await?;
     let session_token = secrets::new_token()?;
     let expires_at = now + state.settings.session_ttl;

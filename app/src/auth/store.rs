@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::forms::{THROTTLE_WINDOW_MINUTES, sign_in_refused_for};
+use super::forms::{EmailAddress, THROTTLE_WINDOW_MINUTES, sign_in_refused_for};
 use super::reach::OrganisationFacts;
 use super::secrets::PasswordHash;
 use super::{Role, SessionUser};
@@ -89,6 +89,9 @@ crate::statements! {
     const FORGET_ATTEMPTS_OF = "DELETE FROM sign_in_failures WHERE email = (SELECT email FROM users WHERE id = $1)";
     const ORGANISATION_FACTS = "SELECT id, kind, channel_manager_id FROM organisations WHERE id = $1";
     const ORGANISATION_NAME = "SELECT name FROM organisations WHERE id = $1";
+    const STAFF_PASSWORDS_OFF = "SELECT c.staff_passwords_off FROM sso_domains d \
+        JOIN sso_connections c ON c.id = d.connection_id JOIN organisations o ON o.id = c.organisation_id \
+        WHERE d.domain = $1 AND o.kind = 'vendor'";
 }
 
 /// A session that has not ended: whose it is, and when it ends.
@@ -200,6 +203,14 @@ pub struct NewInvitation<'a> {
     pub invited_by: i64,
     pub now: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+}
+
+/// Whether a password may not open a session for `email`: vendor staff, when the vendor's single
+/// sign-on connection (the one of the address's domain) turns their passwords off.
+pub async fn password_sign_in_off(db: &Db, email: &EmailAddress) -> Result<bool, sqlx::Error> {
+    let off: Option<bool> =
+        on_db!(db, pool => sqlx::query_scalar(STAFF_PASSWORDS_OFF).bind(email.domain()).fetch_optional(pool).await)?;
+    Ok(off.unwrap_or(false))
 }
 
 /// The invitation waiting for `email` into organisation `organisation_id`, if any.

@@ -13,6 +13,11 @@ pub fn Notice(#[prop(into)] text: String, #[prop(default = "info")] tone: &'stat
     view! { <div class=format!("notice notice-{tone}") role="status">{text}</div> }
 }
 
+/// A moment as pages show it: "2026-12-05 03:18 UTC".
+pub fn when(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
 /// A short label in a tone; `title` is the hover text that says more, when there is more to say.
 #[component]
 pub fn Badge(

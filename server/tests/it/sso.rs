@@ -19,7 +19,7 @@ on_both_databases!(
 async fn connect(app: &TestApp, organisation: &str, domains: &[&str], staff_passwords_off: bool) {
     let admin: i64 = app.count("SELECT id FROM users WHERE email = 'admin@acme.test'").await;
     let domains: Vec<String> = domains.iter().map(|domain| (*domain).to_owned()).collect();
-    let saved = app::auth::sso::store::Saved {
+    let saved = app::sso::store::Saved {
         organisation_id: app.organisation_id(organisation).await,
         issuer: "https://login.example.test",
         client_id: "tessera",
@@ -27,7 +27,7 @@ async fn connect(app: &TestApp, organisation: &str, domains: &[&str], staff_pass
         domains: &domains,
         staff_passwords_off,
     };
-    let outcome = app::auth::sso::store::save(app.db(), &saved, admin, chrono::Utc::now()).await.expect("saved");
+    let outcome = app::sso::store::save(app.db(), &saved, admin, chrono::Utc::now()).await.expect("saved");
     assert_eq!(outcome, Ok(()));
 }
 
@@ -67,7 +67,7 @@ async fn connections_are_the_admins_and_a_bad_one_is_named_and_not_saved(backend
     connect(&app, "Copperline IT", &["copperline.test"], false).await;
     let admin_id: i64 = app.count("SELECT id FROM users WHERE email = 'admin@acme.test'").await;
     let theirs = vec!["copperline.test".to_owned()];
-    let claim = app::auth::sso::store::Saved {
+    let claim = app::sso::store::Saved {
         organisation_id: app.organisation_id("Bluepeak Systems").await,
         issuer: "https://login.bluepeak.test",
         client_id: "tessera",
@@ -75,7 +75,7 @@ async fn connections_are_the_admins_and_a_bad_one_is_named_and_not_saved(backend
         domains: &theirs,
         staff_passwords_off: false,
     };
-    let refused = app::auth::sso::store::save(app.db(), &claim, admin_id, chrono::Utc::now()).await.expect("read");
+    let refused = app::sso::store::save(app.db(), &claim, admin_id, chrono::Utc::now()).await.expect("read");
     assert!(refused.is_err_and(|message| message.contains("Copperline IT")));
     assert_eq!(saved().await, 1);
     assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'sso.change'").await, 1);

@@ -15,6 +15,7 @@ pub use queue::ApprovalQueuePage;
 pub use register::NewDealPage;
 
 use super::status::DealStatus;
+use crate::ui::when;
 
 /// The badge tone of a deal status, the same on every page.
 fn status_tone(status: DealStatus) -> &'static str {
@@ -24,8 +25,4 @@ fn status_tone(status: DealStatus) -> &'static str {
         DealStatus::Submitted => "warning",
         DealStatus::Draft => "neutral",
     }
-}
-
-fn when(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
 }

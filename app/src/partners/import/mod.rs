@@ -107,7 +107,8 @@ impl RowOutcome {
 /// Who exists already, as the plan needs to know it.
 #[derive(Clone, Debug, Default)]
 pub struct Existing {
-    /// Every organisation's name in lower case, and whether it is the vendor.
+    /// Every organisation's name in lower case (as Rust folds it: the database's own comparison
+    /// is the last word, when a partner is added), and whether it is the vendor.
     pub organisations: HashMap<String, bool>,
     /// Every person's sign-in address (lower case), with their organisation's name.
     pub people: HashMap<String, String>,
@@ -138,6 +139,22 @@ pub fn plan(parsed: Parsed, existing: &Existing) -> (Vec<(ImportRow, RowOutcome)
     (planned, bad)
 }
 
+/// The rows of a planned file from position `done` on (rows in the file's order, bad ones
+/// included, so a position means the same row whatever turned bad since): what is left to import,
+/// the bad rows among it, and how many rows the file has.
+pub fn from_position(
+    planned: Vec<(ImportRow, RowOutcome)>,
+    bad: Vec<BadRow>,
+    done: usize,
+) -> (Vec<(ImportRow, RowOutcome)>, Vec<BadRow>, usize) {
+    let mut lines: Vec<usize> = planned.iter().map(|(row, _)| row.line).chain(bad.iter().map(|row| row.line)).collect();
+    lines.sort_unstable();
+    let total = lines.len();
+    let Some(&first) = lines.get(done) else { return (Vec::new(), Vec::new(), total) };
+    let left = planned.into_iter().filter(|(row, _)| row.line >= first).collect();
+    (left, bad.into_iter().filter(|row| row.line >= first).collect(), total)
+}
+
 /// How far an import has come.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportProgress {
@@ -162,12 +179,12 @@ pub struct ImportView {
     pub uploaded_by: String,
     pub uploaded_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
-    /// The rows that cannot be imported: while there is one, nothing is.
+    /// The rows not imported yet that cannot be: while there is one, none is.
     pub bad: Vec<BadRow>,
-    /// The good rows that make new partners, and those already partners.
+    /// Of the rows not imported yet, those that make new partners, and those already partners.
     pub new_partners: usize,
     pub already_there: usize,
-    /// The first rows with what importing them does.
+    /// The first rows not imported yet, with what importing them does.
     pub shown: Vec<(ShownRow, RowOutcome)>,
     pub progress: ImportProgress,
 }

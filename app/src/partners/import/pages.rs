@@ -10,13 +10,9 @@ use super::{COLUMNS, EXAMPLE_PATH, ImportProgress, ImportSummary, ImportView, MA
 use crate::auth::access::ADMINISTRATION_ROLES;
 use crate::error::AppError;
 use crate::layout::guarded_page;
-use crate::ui::{Field, FormError, FormErrors, Notice, ScrollTable, posted_error};
+use crate::ui::{Field, FormError, FormErrors, Notice, ScrollTable, posted_error, when};
 
 const PAGE: &str = "/admin/partner-import";
-
-fn when(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
-}
 
 /// What each column holds, as the upload page explains it.
 fn column_hint(column: &str) -> &'static str {
@@ -134,22 +130,34 @@ fn Preview(page: ImportView, ran: RwSignal<usize>) -> impl IntoView {
         <h1 class="break">{file_name}</h1>
         <p class="muted">{format!("Uploaded by {uploaded_by}, {}", when(uploaded_at))}</p>
     };
-    let body = if !bad.is_empty() {
-        view! {
-            <div class="notice notice-error" role="alert" data-testid="bad-rows">
-                <p>{format!("{} rows cannot be imported, so nothing has been. Mend them in the spreadsheet and upload \
-                    the file again.", bad.len())}</p>
-                <ul>{bad.iter().map(|row| view! { <li>{row.text()}</li> }).collect_view()}</ul>
-            </div>
-            <p><a class="button secondary" href=PAGE>"Upload a file"</a></p>
-        }
-        .into_any()
-    } else if progress.finished {
+    let started = progress.done > 0;
+    let body = if progress.finished {
         view! {
             <Notice tone="success" text=format!(
                 "Imported: {} new partners, each one's admin invited by email; {} already partners, left as they were.",
                 progress.created, progress.unchanged)/>
             <p><a class="button secondary" href="/partners">"See the partners"</a></p>
+        }
+        .into_any()
+    } else if !bad.is_empty() {
+        let said = match started {
+            false => format!(
+                "{} rows cannot be imported, so nothing has been. Mend them in the spreadsheet and upload \
+                the file again.",
+                bad.len()
+            ),
+            true => format!(
+                "{} rows not imported yet cannot be now (the program changed), so no more have been. Mend \
+                them in the spreadsheet and upload the file again: the partners imported already are left as they are.",
+                bad.len()
+            ),
+        };
+        view! {
+            <div class="notice notice-error" role="alert" data-testid="bad-rows">
+                <p>{said}</p>
+                <ul>{bad.iter().map(|row| view! { <li>{row.text()}</li> }).collect_view()}</ul>
+            </div>
+            <p><a class="button secondary" href=PAGE>"Upload a file"</a></p>
         }
         .into_any()
     } else {
@@ -195,8 +203,10 @@ fn Run(
                         }
                     }
                     Err(failed) => {
+                        // Said here, the page as it is: reading it afresh would lose the message.
                         error.set(Some(failed));
-                        break;
+                        running.set(false);
+                        return;
                     }
                 }
             }

@@ -4,11 +4,14 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::parse::{Catalogue, parse};
-use super::{BadRow, Existing, ImportProgress, ImportSummary, ImportView, RowOutcome, SHOWN_ROWS, plan};
+use super::{
+    BadRow, Existing, ImportProgress, ImportRow, ImportSummary, ImportView, RowOutcome, SHOWN_ROWS, from_position, plan,
+};
 use crate::audit::{self, AuditAction};
 use crate::auth::{Role, secrets, store as auth_store};
 use crate::db::{Db, Tx};
 use crate::error::AppError;
+use crate::partners::store::{NewPartner, add_partner};
 use crate::{execute_in, mail, on_db, on_tx};
 
 crate::statements! {
@@ -24,11 +27,8 @@ crate::statements! {
     const REGIONS = "SELECT name FROM regions WHERE retired_at IS NULL ORDER BY name";
     const CHANNEL_MANAGERS = "SELECT id, lower(email) FROM users \
         WHERE role = 'channel_manager' AND deactivated_at IS NULL ORDER BY id";
-    const ORGANISATIONS = "SELECT lower(name), kind = 'vendor' FROM organisations";
+    const ORGANISATIONS = "SELECT name, kind = 'vendor' FROM organisations";
     const PEOPLE = "SELECT lower(u.email), o.name FROM users u JOIN organisations o ON o.id = u.organisation_id";
-    const ADD_PARTNER = "INSERT INTO organisations \
-        (name, kind, partner_type_id, tier_id, region, channel_manager_id, website, city, country, created_at) \
-        VALUES ($1, 'partner', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
 }
 
 /// An uploaded file as kept.
@@ -88,7 +88,8 @@ async fn facts(tx: &mut Tx) -> Result<(Catalogue, Existing), sqlx::Error> {
             channel_managers: sqlx::query_as(CHANNEL_MANAGERS).fetch_all(&mut *conn).await?,
         };
         let existing = Existing {
-            organisations: sqlx::query_as::<_, (String, bool)>(ORGANISATIONS).fetch_all(&mut *conn).await?.into_iter().collect(),
+            organisations: sqlx::query_as::<_, (String, bool)>(ORGANISATIONS).fetch_all(&mut *conn).await?
+                .into_iter().map(|(name, vendor)| (name.to_lowercase(), vendor)).collect(),
             people: sqlx::query_as::<_, (String, String)>(PEOPLE).fetch_all(&mut *conn).await?.into_iter().collect(),
         };
         Ok((catalogue, existing))
@@ -109,11 +110,9 @@ pub async fn view(db: &Db, id: i64) -> Result<Option<ImportView>, sqlx::Error> {
     };
     let (catalogue, existing) = facts(&mut tx).await?;
     tx.rollback().await?;
-    let (planned, bad) = match parse(&stored.content, &catalogue) {
-        Ok(parsed) => plan(parsed, &existing),
-        Err(message) => (Vec::new(), vec![BadRow { line: 1, problems: vec![message] }]),
-    };
-    let new_partners = planned.iter().filter(|(_, outcome)| *outcome == RowOutcome::New).count();
+    let (planned, bad) = planned(&stored.content, &catalogue, &existing);
+    let (left, bad, _) = from_position(planned, bad, count(stored.done));
+    let new_partners = left.iter().filter(|(_, outcome)| *outcome == RowOutcome::New).count();
     Ok(Some(ImportView {
         id,
         file_name: stored.file_name.clone(),
@@ -122,10 +121,19 @@ pub async fn view(db: &Db, id: i64) -> Result<Option<ImportView>, sqlx::Error> {
         finished_at: stored.finished_at,
         progress: stored.progress(),
         new_partners,
-        already_there: planned.len() - new_partners,
-        shown: planned.into_iter().take(SHOWN_ROWS).map(|(row, outcome)| (row.shown, outcome)).collect(),
+        already_there: left.len() - new_partners,
+        shown: left.into_iter().take(SHOWN_ROWS).map(|(row, outcome)| (row.shown, outcome)).collect(),
         bad,
     }))
+}
+
+/// The file's rows read against the program and who exists: each good row's outcome, and the bad
+/// rows (a file that cannot be read at all is one bad row, its first).
+fn planned(content: &str, catalogue: &Catalogue, existing: &Existing) -> (Vec<(ImportRow, RowOutcome)>, Vec<BadRow>) {
+    match parse(content, catalogue) {
+        Ok(parsed) => plan(parsed, existing),
+        Err(message) => (Vec::new(), vec![BadRow { line: 1, problems: vec![message] }]),
+    }
 }
 
 /// What one step of an import came to.
@@ -151,8 +159,9 @@ pub struct Importer<'a> {
 
 /// Imports the next `rows` rows of upload `id` at `now`, in one transaction that also counts them
 /// done: each new partner with its admin invited (the invitation's email queued) and its audit
-/// entry; a partner whose name is taken is left as it is. The whole file is read against the
-/// program again first, so a row that went bad since the preview stops the import before it.
+/// entry; a partner whose name is taken is left as it is. The rows not imported yet are read
+/// against the program again first: while one of them has gone bad since the preview, none is
+/// imported.
 pub async fn step(db: &Db, id: i64, rows: usize, by: &Importer<'_>, now: DateTime<Utc>) -> Result<Step, AppError> {
     let mut tx = db.begin().await?;
     // The lists' writer and the profiles' writer take these: no region is retired and no name
@@ -168,30 +177,26 @@ pub async fn step(db: &Db, id: i64, rows: usize, by: &Importer<'_>, now: DateTim
         return Ok(Step::Went { progress: stored.progress(), created: Vec::new() });
     }
     let (catalogue, existing) = facts(&mut tx).await?;
-    let (planned, bad) = match parse(&stored.content, &catalogue) {
-        Ok(parsed) => plan(parsed, &existing),
-        Err(message) => (Vec::new(), vec![BadRow { line: 1, problems: vec![message] }]),
-    };
+    let (planned, bad) = planned(&stored.content, &catalogue, &existing);
+    // Only rows not imported yet are held to the program as it is now.
+    let (left, bad, total) = from_position(planned, bad, count(stored.done));
     if !bad.is_empty() {
         tx.rollback().await?;
         return Ok(Step::Bad(bad));
     }
-    let mut progress = ImportProgress { total: planned.len(), ..stored.progress() };
+    let mut progress = ImportProgress { total, ..stored.progress() };
     let mut created = Vec::new();
-    for (row, outcome) in planned.iter().skip(progress.done).take(rows) {
-        match outcome {
-            RowOutcome::AlreadyThere => progress.unchanged += 1,
-            RowOutcome::New => {
-                let organisation_id: i64 = on_tx!(tx, conn => sqlx::query_scalar(ADD_PARTNER)
-                    .bind(&row.company).bind(row.partner_type_id).bind(row.tier_id).bind(&row.region)
-                    .bind(row.channel_manager_id).bind(&row.website).bind(&row.city).bind(&row.country).bind(now)
-                    .fetch_one(conn).await)?;
-                invite_admin(&mut tx, (organisation_id, &row.company, &row.admin_email), by, now).await?;
-                let said = format!("{} from {}", row.company, stored.file_name);
-                audit::record(&mut tx, by.user_id, AuditAction::ImportedPartner, &said, now).await?;
+    for (row, outcome) in left.iter().take(rows) {
+        let added = match outcome {
+            RowOutcome::AlreadyThere => None,
+            RowOutcome::New => add(&mut tx, row, (&stored.file_name, by), now).await?,
+        };
+        match added {
+            Some(organisation_id) => {
                 progress.created += 1;
                 created.push(organisation_id);
             }
+            None => progress.unchanged += 1,
         }
         progress.done += 1;
     }
@@ -211,19 +216,32 @@ pub async fn step(db: &Db, id: i64, rows: usize, by: &Importer<'_>, now: DateTim
     Ok(Step::Went { progress, created })
 }
 
-/// Invites a new partner's first admin, through the invitations' writer.
-async fn invite_admin(
+/// Adds a row's partner, through the organisations' writer, and invites its first admin through
+/// the invitations' writer, with its audit entry; `None` (nothing written) if the database finds
+/// its name taken after all.
+async fn add(
     tx: &mut Tx,
-    (organisation_id, company, email): (i64, &str, &str),
-    by: &Importer<'_>,
+    row: &ImportRow,
+    (file_name, by): (&str, &Importer<'_>),
     now: DateTime<Utc>,
-) -> Result<(), AppError> {
+) -> Result<Option<i64>, AppError> {
+    let partner = NewPartner {
+        name: &row.company,
+        partner_type_id: row.partner_type_id,
+        tier_id: row.tier_id,
+        region: row.region.as_deref(),
+        channel_manager_id: row.channel_manager_id,
+        website: &row.website,
+        city: &row.city,
+        country: &row.country,
+    };
+    let Some(organisation_id) = add_partner(tx, &partner, now).await? else { return Ok(None) };
     let token = secrets::new_token()?;
     let link = format!("{}/invitation?token={token}", by.public_url);
-    let message = mail::invitation(by.name, company, Role::PartnerAdmin.label(), &link);
+    let message = mail::invitation(by.name, &row.company, Role::PartnerAdmin.label(), &link);
     let invitation = auth_store::NewInvitation {
         token_hash: &secrets::token_hash(&token),
-        email,
+        email: &row.admin_email,
         role: Role::PartnerAdmin,
         organisation_id,
         invited_by: by.user_id,
@@ -231,5 +249,7 @@ async fn invite_admin(
         expires_at: now + Duration::days(mail::INVITATION_DAYS),
     };
     auth_store::invite_in(tx, invitation, &message).await?;
-    Ok(())
+    let said = format!("{} from {file_name}", row.company);
+    audit::record(tx, by.user_id, AuditAction::ImportedPartner, &said, now).await?;
+    Ok(Some(organisation_id))
 }

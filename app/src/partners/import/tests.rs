@@ -113,3 +113,28 @@ fn progress_counts_up_to_a_hundred_percent() {
     assert_eq!(progress.percent(), 25);
     assert_eq!(ImportProgress::default().percent(), 100);
 }
+
+#[test]
+fn an_import_carries_on_from_its_position_whatever_turned_bad_before_it() {
+    let text = "company,admin_email\nA Co,a@a.test\nB Co,b@b.test\nC Co,c@c.test\nD Co,d@d.test\n";
+    let parsed = parse(text, &catalogue()).expect("readable");
+    // Rows 2 and 3 were imported; row 2's admin now signs in there (no matter: it is done), and
+    // row 3's partner exists.
+    let existing = Existing {
+        organisations: [("b co".to_owned(), false)].into(),
+        people: [("a@a.test".to_owned(), "A Co".to_owned())].into(),
+    };
+    let (planned, bad) = plan(parsed, &existing);
+    assert_eq!(bad.iter().map(|row| row.line).collect::<Vec<_>>(), vec![2], "row 2 reads bad now");
+    let (left, bad, total) = from_position(planned.clone(), bad.clone(), 2);
+    assert_eq!(total, 4);
+    assert_eq!(bad, Vec::new(), "a bad row imported already does not stop the rest");
+    assert_eq!(left.iter().map(|(row, _)| row.company.as_str()).collect::<Vec<_>>(), vec!["C Co", "D Co"]);
+    // From the start, the bad row stops it; at the end, nothing is left.
+    assert_eq!(from_position(planned.clone(), bad_rows(), 0).1.len(), 1);
+    assert_eq!(from_position(planned, Vec::new(), 4), (Vec::new(), Vec::new(), 3));
+
+    fn bad_rows() -> Vec<BadRow> {
+        vec![BadRow { line: 2, problems: vec!["a@a.test already signs in to Tessera, at A Co".to_owned()] }]
+    }
+}

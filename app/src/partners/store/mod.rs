@@ -10,7 +10,7 @@ use super::profile::CompanyProfile;
 use super::{DirectoryChoices, DirectorySort, PartnerDrill, PartnerRow};
 use crate::audit::{self, AuditAction};
 use crate::auth::reach::Reach;
-use crate::db::{Conditions, Db, Param};
+use crate::db::{Conditions, Db, Param, Tx};
 use crate::deals::narrowing::parse_day;
 use crate::error::FieldErrors;
 use crate::kpi::health::Band;
@@ -241,6 +241,9 @@ fn managers_sql(conditions: &str) -> String {
 }
 
 crate::statements! {
+    const ADD_PARTNER = "INSERT INTO organisations \
+        (name, kind, partner_type_id, tier_id, region, channel_manager_id, website, city, country, created_at) \
+        VALUES ($1, 'partner', $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING RETURNING id";
     const PARTNER = concat!(partner_row_select!(), " WHERE o.kind = 'partner' AND o.id = $1");
     const WITHOUT_MANAGER = "SELECT o.id, o.name FROM organisations o \
         WHERE o.kind = 'partner' AND o.channel_manager_id IS NULL ORDER BY o.name, o.id LIMIT 50";
@@ -417,6 +420,32 @@ pub async fn without_manager(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error>
 /// Partner organisations nobody of theirs has joined yet.
 pub async fn without_people(db: &Db) -> Result<Vec<(i64, String)>, sqlx::Error> {
     on_db!(db, pool => sqlx::query_as(WITHOUT_PEOPLE).fetch_all(pool).await)
+}
+
+/// A partner organisation as it is added (by an import): its name, where it stands in the
+/// program, and what of its profile is known.
+pub struct NewPartner<'a> {
+    pub name: &'a str,
+    pub partner_type_id: Option<i64>,
+    pub tier_id: i64,
+    pub region: Option<&'a str>,
+    pub channel_manager_id: Option<i64>,
+    pub website: &'a str,
+    pub city: &'a str,
+    pub country: &'a str,
+}
+
+/// Adds a partner organisation within `tx` at `now`; `None` (nothing written) if an organisation
+/// has its name already, as the database compares names.
+pub async fn add_partner(
+    tx: &mut Tx,
+    partner: &NewPartner<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, sqlx::Error> {
+    on_tx!(tx, conn => sqlx::query_scalar(ADD_PARTNER)
+        .bind(partner.name).bind(partner.partner_type_id).bind(partner.tier_id).bind(partner.region)
+        .bind(partner.channel_manager_id).bind(partner.website).bind(partner.city).bind(partner.country).bind(now)
+        .fetch_optional(conn).await)
 }
 
 pub async fn partner(db: &Db, id: i64) -> Result<Option<PartnerRow>, sqlx::Error> {

@@ -7,7 +7,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{ATTEMPT_COOKIE, ATTEMPT_MINUTES, CALLBACK_PATH, domains_of, flow, store},
+    super::{CALLBACK_PATH, domains_of, flow, store},
     crate::auth::forms::EmailAddress,
     crate::auth::{Role, guard},
     crate::error::FieldErrors,
@@ -22,7 +22,7 @@ use {
 pub async fn start_single_sign_on(email: String) -> Result<String, AppError> {
     let state = state::server_state()?;
     let email = EmailAddress::parse(&email).map_err(|message| AppError::field("email", message))?;
-    let domain = email.as_str().rsplit_once('@').map(|(_, domain)| domain).unwrap_or_default();
+    let domain = email.domain();
     let Some(connection) = store::for_domain(&state.db, domain).await? else {
         return Err(AppError::field(
             "email",
@@ -32,12 +32,7 @@ pub async fn start_single_sign_on(email: String) -> Result<String, AppError> {
     let started = flow::start(&state, &connection, email.as_str(), Utc::now())
         .await?
         .map_err(|_| AppError::field("email", super::Refusal::ProviderFailed.message()))?;
-    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
-    guard::set_cookie(&format!(
-        "{ATTEMPT_COOKIE}={}; Path=/sso; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        started.browser_token,
-        ATTEMPT_MINUTES * 60
-    ));
+    guard::set_cookie(&flow::attempt_cookie(&started.browser_token, &state.settings));
     // Without JavaScript, on through a page of Tessera's own (see `flow::onward_page`).
     guard::redirect_form_post(super::ONWARD_PATH);
     Ok(started.url)
@@ -81,7 +76,8 @@ pub async fn save_single_sign_on(
     if is_vendor.is_none() {
         fields.insert("organisation_id".into(), "Choose an organisation from the list.".into());
     }
-    let issuer = issuer.trim().trim_end_matches('/').to_owned();
+    // Kept as given: the provider's discovery document must name exactly this issuer.
+    let issuer = issuer.trim().to_owned();
     if !issuer_allowed(&issuer) {
         fields.insert(
             "issuer".into(),

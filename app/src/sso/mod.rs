@@ -36,7 +36,7 @@ pub enum Refusal {
     ProviderFailed,
     /// The person cancelled at the provider, or it refused them.
     Denied,
-    /// The provider gave no email address, or one it has not verified.
+    /// The provider gave no email address, or did not say it verified it.
     NoVerifiedEmail,
     /// The email's domain is not one this connection signs in.
     OtherDomain,
@@ -90,7 +90,8 @@ impl Refusal {
             }
             Refusal::Denied => "Your identity provider did not sign you in.",
             Refusal::NoVerifiedEmail => {
-                "Your identity provider did not give a verified email address, so Tessera cannot tell who you are."
+                "Your identity provider did not give an email address it has verified, so Tessera cannot tell who you \
+                 are. Ask your administrator."
             }
             Refusal::OtherDomain => {
                 "Your identity provider signed you in with an address it does not sign in to Tessera for."
@@ -156,7 +157,9 @@ pub enum Plan {
 /// invitation into that organisation.
 pub fn plan(asserted: &Asserted, standing: &Standing<'_>) -> Result<Plan, Refusal> {
     let email = match (&asserted.email, asserted.email_verified) {
-        (Some(email), Some(true) | None) => email,
+        // Only an address the provider vouches for links an account: one a person typed there
+        // could be anyone's.
+        (Some(email), Some(true)) => email,
         _ => return Err(Refusal::NoVerifiedEmail),
     };
     let domain = email.rsplit_once('@').map(|(_, domain)| domain).unwrap_or_default();

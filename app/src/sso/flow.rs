@@ -12,10 +12,25 @@ use openidconnect::{
 };
 
 use super::store::{self, Attempt, Connection};
-use super::{ATTEMPT_MINUTES, Asserted, CALLBACK_PATH, Plan, Refusal, Standing, plan};
+use super::{ATTEMPT_COOKIE, ATTEMPT_MINUTES, Asserted, CALLBACK_PATH, Plan, Refusal, Standing, plan};
 use crate::auth::{secrets, store as auth_store};
 use crate::error::AppError;
-use crate::state::ServerState;
+use crate::state::{ServerState, Settings};
+
+/// The cookie that ties the sign-in begun with `token` to this browser, for as long as it may take.
+pub fn attempt_cookie(token: &str, settings: &Settings) -> String {
+    cookie(token, ATTEMPT_MINUTES * 60, settings)
+}
+
+/// [`attempt_cookie`] spent: the browser forgets it.
+pub fn spent_attempt_cookie(settings: &Settings) -> String {
+    cookie("", 0, settings)
+}
+
+fn cookie(value: &str, seconds: i64, settings: &Settings) -> String {
+    let secure = if settings.secure_cookies { "; Secure" } else { "" };
+    format!("{ATTEMPT_COOKIE}={value}; Path=/sso; HttpOnly; SameSite=Lax; Max-Age={seconds}{secure}")
+}
 
 /// The most a provider may take to answer one request.
 const PROVIDER_SECONDS: u64 = 10;
@@ -169,8 +184,8 @@ pub async fn finish(
     let expires_at = now + state.settings.session_ttl;
     match plan {
         Plan::SignIn { user_id, link } => {
-            if link {
-                store::link(&state.db, user_id, &asserted.subject).await?;
+            if link && !store::link(&state.db, user_id, &asserted.subject).await? {
+                return Ok(Err(Refusal::LinkedElsewhere));
             }
             auth_store::open_session(&state.db, user_id, &email, &secrets::token_hash(&token), now, expires_at).await?;
         }
@@ -193,6 +208,7 @@ pub async fn finish(
             )
             .await?;
             let Some(user_id) = accepted else { return Ok(Err(Refusal::NoAccount)) };
+            // A new account has no identity yet: linking it cannot lose to another.
             store::link(&state.db, user_id, &asserted.subject).await?;
         }
     }

@@ -36,9 +36,6 @@ crate::statements! {
     const DELETE_CONNECTION = "DELETE FROM sso_connections WHERE id = $1";
     const CONNECTION_NAME = "SELECT o.name, c.organisation_id, c.issuer FROM sso_connections c \
         JOIN organisations o ON o.id = c.organisation_id WHERE c.id = $1";
-    const STAFF_PASSWORDS_OFF = "SELECT c.staff_passwords_off FROM sso_domains d \
-        JOIN sso_connections c ON c.id = d.connection_id JOIN organisations o ON o.id = c.organisation_id \
-        WHERE d.domain = $1 AND o.kind = 'vendor'";
     const BEGIN_ATTEMPT = "INSERT INTO sso_attempts (state_hash, browser_hash, connection_id, nonce, verifier, url, created_at) \
         VALUES ($1, $2, $3, $4, $5, $6, $7)";
     const URL_FOR_BROWSER = "SELECT url FROM sso_attempts WHERE browser_hash = $1 AND created_at > $2 \
@@ -49,7 +46,7 @@ crate::statements! {
     const ACCOUNT = "SELECT id AS user_id, organisation_id, deactivated_at IS NULL AS active, sso_subject AS subject \
         FROM users WHERE email = $1";
     const SUBJECT_OWNER = "SELECT id FROM users WHERE sso_subject = $1";
-    const LINK = "UPDATE users SET sso_subject = $1 WHERE id = $2 AND sso_subject IS NULL";
+    const LINK = "UPDATE users SET sso_subject = $1 WHERE id = $2 AND (sso_subject IS NULL OR sso_subject = $1)";
 }
 
 /// A connection as the sign-in flow needs it.
@@ -114,13 +111,6 @@ pub async fn connection(db: &Db, id: i64) -> Result<Option<(Connection, Vec<Stri
         let Some(connection) = sqlx::query_as(BY_ID).bind(id).fetch_optional(pool).await? else { return Ok(None) };
         Ok(Some((connection, sqlx::query_scalar(DOMAINS_OF).bind(id).fetch_all(pool).await?)))
     })
-}
-
-/// Whether vendor staff with an address at `domain` must sign in with single sign-on.
-pub async fn staff_passwords_off(db: &Db, domain: &str) -> Result<bool, sqlx::Error> {
-    let off: Option<bool> =
-        on_db!(db, pool => sqlx::query_scalar(STAFF_PASSWORDS_OFF).bind(domain).fetch_optional(pool).await)?;
-    Ok(off.unwrap_or(false))
 }
 
 /// A connection as its form saves it.
@@ -257,9 +247,11 @@ pub async fn standing_of(db: &Db, email: &str, subject: &str) -> Result<(Option<
     })
 }
 
-/// Links identity `subject` to account `user_id` (unless it has one: then nothing changes).
-pub async fn link(db: &Db, user_id: i64, subject: &str) -> Result<(), sqlx::Error> {
+/// Links identity `subject` to account `user_id`; `false` if the account is linked to another
+/// identity by now (a sign-in at the same moment won).
+pub async fn link(db: &Db, user_id: i64, subject: &str) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
-    execute_in!(tx, sqlx::query(LINK).bind(subject).bind(user_id))?;
-    tx.commit().await
+    let linked = execute_in!(tx, sqlx::query(LINK).bind(subject).bind(user_id))?;
+    tx.commit().await?;
+    Ok(linked == 1)
 }

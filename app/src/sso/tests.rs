@@ -40,9 +40,12 @@ fn each_refusal_has_its_reason() {
     let deactivated = Account { active: false, ..account(None) };
     let unverified = Asserted { email_verified: Some(false), ..asserted("rep@bluepeak.test") };
     let no_email = Asserted { email: None, ..asserted("rep@bluepeak.test") };
+    // A provider that does not say it verified the address: anyone may have typed it there.
+    let unsaid = Asserted { email_verified: None, ..asserted("rep@bluepeak.test") };
     let cases = [
         (unverified, standing(&domains, Some(account(None)), None, None), Refusal::NoVerifiedEmail),
         (no_email, standing(&domains, Some(account(None)), None, None), Refusal::NoVerifiedEmail),
+        (unsaid, standing(&domains, Some(account(None)), None, None), Refusal::NoVerifiedEmail),
         // A provider may only sign in its own domains: a partner's cannot sign in the vendor's staff.
         (asserted("admin@acme.test"), standing(&domains, Some(account(None)), None, None), Refusal::OtherDomain),
         (asserted("rep@bluepeak.test"), standing(&domains, Some(elsewhere), None, None), Refusal::OtherOrganisation),
