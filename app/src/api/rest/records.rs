@@ -102,11 +102,12 @@ pub async fn mdf_requests(
 /// A partner's incentive ledger.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct LedgerList {
-    /// Newest first; amounts in minor units of each entry's currency.
+    /// Newest first, the newest 5,000 at most (as the statement shows them); amounts in minor
+    /// units of each entry's currency.
     pub data: Vec<StatementLine>,
 }
 
-/// Every ledger entry of a partner within the token's reach (a partner token: its own), as its
+/// The ledger entries of a partner within the token's reach (a partner token: its own), as its
 /// earnings statement lists them: margins, rebates, SPIFFs and funds paid, with their reversals;
 /// "not found" for a partner outside it.
 #[utoipa::path(get, path = "/partners/{id}/ledger", tag = "Incentives",
