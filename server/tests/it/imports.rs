@@ -175,7 +175,12 @@ async fn a_file_with_bad_rows_is_previewed_each_named_and_nothing_is_written(bac
     assert!(bad[2].1.contains("vendor's own name"), "{}", bad[2].1);
     let (status, body) = app.call(&admin, "import_partners", &[("id", &id.to_string())]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    assert!(body["fields"]["import"].as_str().is_some_and(|message| message.contains("3 bad rows")), "{body}");
+    assert!(
+        body["fields"]["import"]
+            .as_str()
+            .is_some_and(|message| message.contains("3 rows of the file cannot be imported")),
+        "{body}"
+    );
     assert_eq!(written(&app).await, before, "nothing was written");
 
     // Only an admin uploads, previews or imports; another's id is simply not there.

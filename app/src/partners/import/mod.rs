@@ -155,6 +155,11 @@ pub fn from_position(
     (left, bad.into_iter().filter(|row| row.line >= first).collect(), total)
 }
 
+/// "1 row", "3 rows": how many rows, as a message says it.
+pub fn rows_text(count: usize) -> String {
+    format!("{count} {}", if count == 1 { "row" } else { "rows" })
+}
+
 /// How far an import has come.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportProgress {

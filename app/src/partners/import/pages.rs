@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use server_fn::ServerFn;
 
 use super::server::{ImportPartners, UploadPartnerImport, import_partners, partner_import, partner_imports};
-use super::{COLUMNS, EXAMPLE_PATH, ImportProgress, ImportSummary, ImportView, MAX_ROWS, RowOutcome};
+use super::{COLUMNS, EXAMPLE_PATH, ImportProgress, ImportSummary, ImportView, MAX_ROWS, RowOutcome, rows_text};
 use crate::auth::access::ADMINISTRATION_ROLES;
 use crate::error::AppError;
 use crate::layout::guarded_page;
@@ -142,14 +142,14 @@ fn Preview(page: ImportView, ran: RwSignal<usize>) -> impl IntoView {
     } else if !bad.is_empty() {
         let said = match started {
             false => format!(
-                "{} rows cannot be imported, so nothing has been. Mend them in the spreadsheet and upload \
+                "{} cannot be imported, so nothing has been. Mend them in the spreadsheet and upload \
                 the file again.",
-                bad.len()
+                rows_text(bad.len())
             ),
             true => format!(
-                "{} rows not imported yet cannot be now (the program changed), so no more have been. Mend \
+                "{} not imported yet cannot be now (the program changed), so no more have been. Mend \
                 them in the spreadsheet and upload the file again: the partners imported already are left as they are.",
-                bad.len()
+                rows_text(bad.len())
             ),
         };
         view! {

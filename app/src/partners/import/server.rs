@@ -71,9 +71,9 @@ pub async fn import_partners(id: i64) -> Result<ImportProgress, AppError> {
                 return Err(AppError::field(
                     "import",
                     format!(
-                        "The file has {} bad rows now (the program changed since it was uploaded); nothing more \
+                        "{} of the file cannot be imported now (the program changed since it was uploaded); nothing more \
                          was imported. Mend them and upload the file again.\n{}",
-                        bad.len(),
+                        super::rows_text(bad.len()),
                         rows.join("\n")
                     ),
                 ));

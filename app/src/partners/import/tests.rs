@@ -138,3 +138,8 @@ fn an_import_carries_on_from_its_position_whatever_turned_bad_before_it() {
         vec![BadRow { line: 2, problems: vec!["a@a.test already signs in to Tessera, at A Co".to_owned()] }]
     }
 }
+
+#[test]
+fn a_count_of_rows_reads_as_english() {
+    assert_eq!((rows_text(1), rows_text(0), rows_text(3)), ("1 row".into(), "0 rows".into(), "3 rows".into()));
+}
